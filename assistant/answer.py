@@ -1,0 +1,142 @@
+"""Answerers and citation handling: the extractive quoter, source formatting, and the `[n]` checker.
+
+The extractive answerer is the offline default: it quotes the most relevant sentences of
+the top sections verbatim, each followed by the `[n]` of its section, and never writes a
+word of its own apart from the header that says it is quoting. The citation filter runs on
+any answer stream (extractive or LLM): it holds back `[...]` markers until they close,
+drops numbers that name no retrieved source, and reports what it dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .corpus import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, plain_text, split_sentences
+from .retrieve import Hit, tokenize
+
+_BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*|[a-z][)）]\s*)")
+_CITATION = re.compile(r"\[(\d{1,3})\]")
+_OPEN_TAIL = re.compile(r"\[\d{0,3}$")
+
+
+@dataclass
+class Quote:
+    """A sentence quoted verbatim from a cited section."""
+
+    n: int
+    text: str
+
+
+def candidate_sentences(body: str) -> list[str]:
+    """Quotable sentences of a chunk body: prose only, list bullets stripped, verbatim otherwise."""
+    out: list[str] = []
+    in_fence = False
+    for line in body.split("\n"):
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
+            continue
+        line = _BULLET.sub("", line.strip())
+        for sentence in split_sentences(line):
+            if len(plain_text(sentence)) >= 6:
+                out.append(sentence)
+    return out
+
+
+def select_quotes(question: str, hits: list[Hit], max_quotes: int = 4, max_sources: int = 2) -> list[Quote]:
+    """Pick the sentences of the top sections that best match the question (lexical overlap, chunk rank)."""
+    q_terms = set(tokenize(question))
+    scored: list[tuple[float, int, int, Quote]] = []
+    order = 0
+    for n, hit in enumerate(hits[:max_sources], start=1):
+        source_weight = 1.0 if n == 1 else 0.6
+        for rank, chunk in enumerate(hit.chunks[:3]):
+            for sentence in candidate_sentences(chunk.body):
+                terms = set(tokenize(sentence))
+                overlap = len(q_terms & terms) / (len(q_terms) ** 0.5 + 1) if q_terms else 0.0
+                bold = 0.3 if "**" in sentence else 0.0
+                score = source_weight * (overlap + bold + 1.0 / (rank + 1)) - 0.01 * order
+                scored.append((score, n, order, Quote(n, sentence)))
+                order += 1
+    if not scored:
+        return []
+    chosen = sorted(scored, key=lambda s: -s[0])[:max_quotes]
+    # Keep the chosen sentences in reading order: source by source, as they appear in the notes.
+    return [q for _, _, _, q in sorted(chosen, key=lambda s: (s[1], s[2]))]
+
+
+def extractive_stream(question: str, hits: list[Hit], header: str, max_quotes: int = 4) -> Iterator[str]:
+    """The extractive answer as a stream of pieces: the header, then one quoted sentence per line."""
+    quotes = select_quotes(question, hits, max_quotes)
+    yield header + "\n\n"
+    for q in quotes:
+        yield f"- {q.text} [{q.n}]\n"
+
+
+def format_sources(hits: list[Hit], block, budget_tokens: int, encoding=None) -> str:
+    """Number the sections [1]..[n] for the LLM, trimming each to a share of the token budget."""
+    from .tokens import count_tokens, truncate_to_tokens
+
+    blocks = []
+    remaining = budget_tokens
+    for n, hit in enumerate(hits, start=1):
+        share = max(remaining // (len(hits) - n + 1), 0)
+        text = hit.section or "\n".join(c.body for c in hit.chunks)
+        if encoding is not None:
+            text = truncate_to_tokens(text, share, encoding)
+            remaining -= count_tokens(text, encoding)
+        blocks.append(block.format(n=n, label=hit.label, text=text))
+    return "\n\n".join(blocks)
+
+
+@dataclass
+class CitationFilter:
+    """Streaming `[n]` checker: passes text through, removes markers outside 1..n_sources."""
+
+    n_sources: int
+    used: list[int] = field(default_factory=list)
+    invalid: list[int] = field(default_factory=list)
+    _pending: str = ""
+
+    def feed(self, piece: str) -> str:
+        """Accept a piece of the stream; return what can be shown now."""
+        text = self._pending + piece
+        tail = _OPEN_TAIL.search(text)
+        self._pending = tail.group(0) if tail else ""
+        ready = text[: len(text) - len(self._pending)]
+        return _CITATION.sub(self._check, ready)
+
+    def flush(self) -> str:
+        """Whatever was held back at the end of the stream."""
+        rest, self._pending = self._pending, ""
+        return _CITATION.sub(self._check, rest)
+
+    def _check(self, match: re.Match) -> str:
+        n = int(match.group(1))
+        if 1 <= n <= self.n_sources:
+            if n not in self.used:
+                self.used.append(n)
+            return match.group(0)
+        self.invalid.append(n)
+        return ""
+
+
+def check_citations(text: str, n_sources: int) -> tuple[str, list[int], list[int]]:
+    """Non-streaming form of the filter: (cleaned text, used numbers, invalid numbers)."""
+    f = CitationFilter(n_sources)
+    cleaned = f.feed(text) + f.flush()
+    return cleaned, f.used, f.invalid
+
+
+def filter_stream(pieces: Iterable[str], citation_filter: CitationFilter) -> Iterator[str]:
+    """Run a stream of text pieces through a CitationFilter."""
+    for piece in pieces:
+        out = citation_filter.feed(piece)
+        if out:
+            yield out
+    rest = citation_filter.flush()
+    if rest:
+        yield rest

@@ -1,0 +1,132 @@
+"""The retrieval chain as small LCEL factories: condense → retrieve → answer → citation check.
+
+`build_chain(llm, retriever, prompts)` returns one Runnable whose streamed output is a
+sequence of dict chunks that add up to the whole result: first the retrieval result
+(`standalone`, `hits`, `covered`, `mode`), then `answer` pieces, then the citation report.
+The CLI, the web app and the eval all consume this same output, so they show the same
+sources. With `llm=None` the extractive answerer quotes the notes; with a chat model the
+answer is generated, and a model failure falls back to the extractive answer with a notice.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables.utils import AddableDict
+
+from .answer import CitationFilter, extractive_stream, filter_stream, format_sources
+from .prompts import LANGUAGE_NAMES, Prompts, language_of
+from .retrieve import condense_offline
+
+
+def user_turns(history: list[dict]) -> list[str]:
+    """The user's earlier questions from a chat history of {'role', 'content'} messages."""
+    return [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")]
+
+
+def build_condenser(llm, prompts: Prompts) -> Runnable:
+    """Turn (question, history) into a standalone query; offline heuristics without an LLM."""
+
+    def offline(inputs: dict) -> str:
+        return condense_offline(inputs["question"], user_turns(inputs.get("history", [])))
+
+    if llm is None:
+        return RunnableLambda(offline)
+
+    def render(inputs: dict) -> str:
+        lines = [f"{m['role']}: {m['content']}" for m in inputs["history"][-6:]]
+        return prompts.render("condense", history="\n".join(lines), question=inputs["question"])
+
+    rewrite = RunnableLambda(render) | llm | StrOutputParser()
+
+    def condense(inputs: dict) -> str:
+        if not inputs.get("history"):
+            return inputs["question"]
+        try:
+            text = rewrite.invoke(inputs).strip()
+        except Exception:  # a failing model must not stop retrieval; the heuristic still works
+            return offline(inputs)
+        return text.splitlines()[0].strip() if text else offline(inputs)
+
+    return RunnableLambda(condense)
+
+
+def build_retrieval(retriever, condenser: Runnable) -> Runnable:
+    """Add `standalone`, `hits` and `covered` to the chain input."""
+    return (
+        RunnablePassthrough.assign(standalone=condenser)
+        | RunnablePassthrough.assign(hits=RunnableLambda(lambda x: retriever.search(x["standalone"], x.get("k"))))
+        | RunnablePassthrough.assign(covered=RunnableLambda(lambda x: retriever.covered(x["hits"])))
+    )
+
+
+def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -> Runnable:
+    """The LLM answerer: numbered sources in a prompt from `prompts/`, streamed as text."""
+
+    def messages(inputs: dict) -> list[tuple[str, str]]:
+        lang = language_of(inputs["question"])
+        sources = format_sources(inputs["hits"], prompts.get("source_block"), context_tokens, encoding)
+        system = prompts.render(
+            "answer_system", n_sources=len(inputs["hits"]), language=LANGUAGE_NAMES[lang],
+            not_covered=prompts.render("not_covered", lang),
+        )
+        user = prompts.render("answer_user", sources=sources, question=inputs["question"], language=LANGUAGE_NAMES[lang])
+        return [("system", system), ("human", user)]
+
+    return RunnableLambda(messages) | llm | StrOutputParser()
+
+
+def build_chain(llm, retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None, model_name: str = "") -> Runnable:
+    """The whole assistant chain; `llm=None` answers extractively."""
+    retrieval = build_retrieval(retriever, build_condenser(llm, prompts))
+    generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
+    llm_mode = f"llm:{model_name}" if model_name else "llm"
+
+    def answer(chunks: Iterator[dict]) -> Iterator[AddableDict]:
+        inputs = _merge(chunks)
+        lang = language_of(inputs["question"])
+        hits = inputs["hits"] if inputs["covered"] else []
+        mode = llm_mode if generator is not None else "extractive"
+        yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
+                          covered=inputs["covered"], mode=mode)
+        if not inputs["covered"]:
+            yield AddableDict(answer=prompts.render("not_covered", lang), citations=[], invalid_citations=[])
+            return
+        checker = CitationFilter(len(hits))
+        notice = ""
+        if generator is not None:
+            try:
+                for piece in filter_stream(generator.stream({**inputs, "hits": hits}), checker):
+                    yield AddableDict(answer=piece)
+            except Exception as exc:  # any model failure: say so, then quote the notes instead
+                notice = prompts.render("llm_fallback", lang, reason=_reason(exc))
+                yield AddableDict(answer=f"\n\n{notice}\n\n", fallback=True)
+                checker = CitationFilter(len(hits))
+                for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang), checker):
+                    yield AddableDict(answer=piece)
+        else:
+            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang), checker):
+                yield AddableDict(answer=piece)
+        yield AddableDict(citations=list(checker.used), invalid_citations=list(checker.invalid), notice=notice)
+
+    return retrieval | RunnableGenerator(answer)
+
+
+def _extractive(question: str, hits, prompts: Prompts, lang: str) -> Iterator[str]:
+    return extractive_stream(question, hits, prompts.render("extractive_header", lang))
+
+
+def _merge(chunks: Iterator[dict]) -> dict:
+    merged: dict = {}
+    for chunk in chunks:
+        merged.update(chunk)
+    return merged
+
+
+def _reason(exc: Exception) -> str:
+    status = getattr(exc, "status_code", None)
+    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    name = type(exc).__name__
+    return f"{name} {status}: {text}" if status else f"{name}: {text}" if text else name

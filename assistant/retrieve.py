@@ -1,0 +1,224 @@
+"""Hybrid retrieval over the notes: dense embedders and BM25, fused by reciprocal rank, collapsed to questions.
+
+Each dense embedder of the recipe queries its own Chroma collection; BM25 runs in memory
+over the same chunks (rebuilt only when the collection's fingerprint changes). Chunk
+rankings are fused with RRF and collapsed back to question sections, so a citation always
+names a whole `## N.` question. Coverage ("do the notes answer this at all?") is decided
+on the best cosine of the primary dense model, a threshold chosen on the eval set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import Settings
+
+RRF_K = 60
+DENSE_CANDIDATES = 40
+_LATIN = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_ANAPHORA = re.compile(r"(它|其|这个|那个|这种|那种|这些|那些|上面|刚才|前面|^那|^那么|\bit\b|\bits\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthose\b)", re.I)
+
+
+@dataclass
+class ChunkHit:
+    """One retrieved chunk with its fused score and the primary model's cosine."""
+
+    id: str
+    text: str
+    body: str
+    subsection: str
+    fused: float
+    cosine: float
+
+
+@dataclass
+class Hit:
+    """One question section, with the chunks that matched it, best first."""
+
+    file: str
+    file_key: str
+    uid: str
+    question: int
+    title: str
+    source: str
+    source_title: str
+    kind: str
+    score: float
+    cosine: float
+    chunks: list[ChunkHit] = field(default_factory=list)
+    section: str = ""
+
+    @property
+    def label(self) -> str:
+        """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
+        return f"第{self.question}题 {self.title}"
+
+    def to_json(self) -> dict:
+        """The search result shape shared by the CLI, the web API and the eval."""
+        return {
+            "question": self.question,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "cosine": round(self.cosine, 4),
+            "section": self.chunks[0].subsection if self.chunks else "",
+            "file": self.file,
+            "source": self.source,
+            "excerpt": self.chunks[0].body if self.chunks else "",
+        }
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 terms: lower-cased Latin words and numbers, Chinese character bigrams (unigrams for 1-char runs)."""
+    text = text.lower()
+    tokens = _LATIN.findall(text)
+    for run in _CJK_RUN.findall(text):
+        if len(run) == 1:
+            tokens.append(run)
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+def needs_history(question: str) -> bool:
+    """True when a follow-up cannot stand alone: pronouns or a very short question."""
+    cjk = len(_CJK_RUN.findall(question) and "".join(_CJK_RUN.findall(question)))
+    words = len(_LATIN.findall(question.lower()))
+    return bool(_ANAPHORA.search(question)) or (cjk + words) < 5
+
+
+def condense_offline(question: str, history: list[str]) -> str:
+    """Standalone query without an LLM: prepend the topic question to an anaphoric follow-up.
+
+    The topic is the latest earlier question that stands on its own, so a chain of follow-ups
+    ("what is X?" → "what problems does it cause?" → "how do I fix it?") stays on X.
+    """
+    if not history or not needs_history(question):
+        return question
+    anchor = next((h for h in reversed(history) if not needs_history(h)), history[-1])
+    return f"{anchor} {question}"
+
+
+class Retriever:
+    """Searches the notes; one instance per process, reused across questions."""
+
+    def __init__(self, settings: Settings, chroma) -> None:
+        from .embeddings import embedder
+        from .index import get_collection
+
+        self.settings = settings
+        self.models = settings.dense_models
+        self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
+        self.embedders = {m: embedder(m, settings) for m in self.models}
+        self._cache_key: str | None = None
+        self._bm25 = None
+        self._rows: dict[str, tuple[str, dict]] = {}
+        self._ids: list[str] = []
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        """The top-k question sections for a query, best first; empty if the index is empty."""
+        from .embeddings import embed_query
+
+        k = k or self.settings.k
+        self._refresh()
+        if not self._ids:
+            return []
+        rankings: list[list[str]] = []
+        cosines: dict[str, float] = {}
+        for n, model in enumerate(self.models):
+            col = self.collections[model]
+            res = col.query(
+                query_embeddings=[embed_query(self.embedders[model], query)],
+                n_results=min(DENSE_CANDIDATES, len(self._ids)),
+                include=["distances"],
+            )
+            ids = res["ids"][0]
+            rankings.append(ids)
+            if n == 0:
+                cosines = {cid: 1.0 - d for cid, d in zip(ids, res["distances"][0])}
+        if self._bm25 is not None:
+            terms = tokenize(query)
+            if terms:
+                scores = self._bm25.get_scores(terms)
+                order = np.argsort(-scores)[:DENSE_CANDIDATES]
+                rankings.append([self._ids[i] for i in order if scores[i] > 0])
+        fused: dict[str, float] = {}
+        for ranking in rankings:
+            for rank, cid in enumerate(ranking):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        return self._collapse(fused, cosines, k)
+
+    def best_cosine(self, hits: list[Hit]) -> float:
+        """The primary model's best chunk cosine among the hits (the coverage signal)."""
+        return max((h.cosine for h in hits), default=0.0)
+
+    def covered(self, hits: list[Hit]) -> bool:
+        """True when the notes plausibly answer the query."""
+        return bool(hits) and self.best_cosine(hits) >= self.settings.min_score
+
+    def section_text(self, file_key: str, uid: str) -> str:
+        """The whole body of a question section, reassembled from its chunks in order."""
+        parts = [
+            (meta["chunk"], _body(text, meta))
+            for text, meta in self._rows.values()
+            if meta["file_key"] == file_key and str(meta.get("uid", meta["question"])) == uid
+        ]
+        return "\n\n".join(body for _, body in sorted(parts))
+
+    def questions(self) -> list[dict]:
+        """Every indexed question (file, number, title, kind), for listing and the interview."""
+        seen: dict[tuple[str, str], dict] = {}
+        for text, meta in self._refreshed_rows():
+            key = (meta["file_key"], str(meta.get("uid", meta["question"])))
+            seen.setdefault(key, {k: meta[k] for k in ("file", "file_key", "uid", "question", "title", "kind", "source")})
+        return sorted(seen.values(), key=lambda m: (m["file"], m["question"], m["uid"]))
+
+    def _refreshed_rows(self):
+        self._refresh()
+        return self._rows.values()
+
+    def _collapse(self, fused: dict[str, float], cosines: dict[str, float], k: int) -> list[Hit]:
+        hits: dict[tuple[str, str], Hit] = {}
+        for cid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            if cid not in self._rows:
+                continue
+            text, meta = self._rows[cid]
+            key = (meta["file_key"], str(meta.get("uid", meta["question"])))
+            hit = hits.get(key)
+            if hit is None:
+                hit = hits[key] = Hit(
+                    meta["file"], meta["file_key"], key[1], int(meta["question"]), meta["title"],
+                    meta.get("source", ""), meta.get("source_title", ""), meta.get("kind", "text"), 0.0, 0.0,
+                )
+            hit.chunks.append(ChunkHit(cid, text, _body(text, meta), meta.get("subsection", ""), score, cosines.get(cid, 0.0)))
+            # A section scores by its best chunk only: summing chunks favoured long sections (measured).
+            hit.score = hit.chunks[0].fused
+            hit.cosine = max(hit.cosine, cosines.get(cid, 0.0))
+        ranked = sorted(hits.values(), key=lambda h: -h.score)[:k]
+        for h in ranked:
+            h.section = self.section_text(h.file_key, h.uid)
+        return ranked
+
+    def _refresh(self) -> None:
+        from .index import fingerprint
+
+        primary = self.collections[self.models[0]]
+        key = fingerprint(primary)
+        if key == self._cache_key:
+            return
+        data = primary.get(include=["documents", "metadatas"])
+        self._rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
+        self._ids = list(self._rows)
+        self._bm25 = None
+        if "bm25" in self.settings.recipe_parts and self._ids:
+            import bm25s
+
+            self._bm25 = bm25s.BM25()
+            self._bm25.index([tokenize(self._rows[i][0]) or ["∅"] for i in self._ids], show_progress=False)
+        self._cache_key = key
+
+
+def _body(text: str, meta: dict) -> str:
+    return text.split("\n", int(meta.get("head", 1)))[-1]

@@ -1,0 +1,114 @@
+"""The assistant as one object: settings in, streamed cited answers and search results out.
+
+CLI and web both call `Assistant.stream()` / `ask()` / `search()`; this is where the index
+is opened (and built on first use), the retriever, prompts and chat model are created once,
+and the chain's output chunks are turned into an `AnswerResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .config import Settings
+from .prompts import Prompts
+
+
+@dataclass
+class AnswerResult:
+    """A finished answer with its sources, as shown by every front end."""
+
+    question: str
+    answer: str = ""
+    mode: str = "extractive"
+    covered: bool = False
+    standalone: str = ""
+    hits: list = field(default_factory=list)
+    citations: list[int] = field(default_factory=list)
+    invalid_citations: list[int] = field(default_factory=list)
+    notice: str = ""
+
+    @classmethod
+    def from_chunks(cls, merged: dict) -> "AnswerResult":
+        """Build from the added-up chain output."""
+        mode = merged.get("mode", "extractive")
+        if merged.get("fallback"):
+            mode = f"extractive (fallback from {mode})"
+        return cls(
+            question=merged.get("question", ""), answer=merged.get("answer", "").strip(), mode=mode,
+            covered=bool(merged.get("covered")), standalone=merged.get("standalone", ""),
+            hits=list(merged.get("hits", [])), citations=list(merged.get("citations", [])),
+            invalid_citations=list(merged.get("invalid_citations", [])), notice=merged.get("notice", ""),
+        )
+
+    def cited_hits(self) -> list[tuple[int, object]]:
+        """(n, hit) for every source the answer cites, in citation order."""
+        return [(n, self.hits[n - 1]) for n in self.citations if 0 < n <= len(self.hits)]
+
+    def to_json(self) -> dict:
+        """The `assistant ask --json` shape."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "mode": self.mode,
+            "covered": self.covered,
+            "standalone_question": self.standalone,
+            "citations": [
+                {
+                    "n": n, "question": h.question, "section": h.chunks[0].subsection if h.chunks else "",
+                    "title": h.title, "label": h.label, "source": h.source, "file": h.file, "score": round(h.score, 4),
+                }
+                for n, h in self.cited_hits()
+            ],
+            "invalid_citations": self.invalid_citations,
+            "notice": self.notice,
+            "contexts": [h.section for h in self.hits],
+        }
+
+
+class Assistant:
+    """Opens the index and builds the chain once; answers many questions."""
+
+    def __init__(self, settings: Settings, llm=None, progress: bool = True) -> None:
+        from .chain import build_chain
+        from .index import ensure_index
+        from .retrieve import Retriever
+
+        self.settings = settings
+        self.prompts = Prompts(settings.prompts_path)
+        self.chroma, self.first_ingest = ensure_index(settings, progress=progress)
+        self.retriever = Retriever(settings, self.chroma)
+        if llm is None and settings.answer_mode == "llm":
+            from .llm import build_llm
+
+            llm = build_llm(settings)
+        encoding = None
+        if llm is not None:
+            from .tokens import get_encoding
+
+            encoding = get_encoding(settings.tiktoken_dir)
+        self.llm = llm
+        self.chain = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model)
+
+    @property
+    def mode(self) -> str:
+        """Which answerer is active: 'extractive' or 'llm:<model>'."""
+        return f"llm:{self.settings.model}" if self.llm is not None else "extractive"
+
+    def stream(self, question: str, history: list[dict] | None = None, k: int | None = None) -> Iterator[dict]:
+        """The chain's output chunks: retrieval first, then answer pieces, then the citation report."""
+        yield from self.chain.stream({"question": question, "history": history or [], "k": k})
+
+    def ask(self, question: str, history: list[dict] | None = None, k: int | None = None) -> AnswerResult:
+        """The whole answer at once."""
+        from langchain_core.runnables.utils import AddableDict
+
+        merged = AddableDict()
+        for chunk in self.stream(question, history, k):
+            merged = merged + chunk  # AddableDict concatenates the streamed answer pieces
+        return AnswerResult.from_chunks(merged)
+
+    def search(self, query: str, k: int | None = None) -> tuple[list, bool]:
+        """Ranked question sections for a query and whether the notes cover it."""
+        hits = self.retriever.search(query, k)
+        return hits, self.retriever.covered(hits)

@@ -1,0 +1,72 @@
+"""Shared fixtures: an isolated environment for every test, and one prebuilt index per session.
+
+Embedding the shipped corpus takes ~20 s, so tests that only read use the session index
+(`built_home`, `offline_assistant`); tests that ingest get their own `home`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+_ENV_PREFIXES = ("ASSISTANT_", "OPENAI_", "CHROMA_")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path_factory):
+    """No test sees the developer's API keys, Chroma server or data directory."""
+    for key in list(os.environ):
+        if key.startswith(_ENV_PREFIXES):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path_factory.mktemp("home-default")))
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty data directory for tests that write."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("ASSISTANT_HOME", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory) -> Path:
+    """A data directory whose index holds the shipped corpus (built once per session)."""
+    from assistant.config import Settings
+    from assistant.index import ingest
+
+    path = tmp_path_factory.mktemp("built-home")
+    report = ingest(Settings.from_env({}, home=path), progress=False)
+    assert report.errors == [] and report.questions == 20
+    return path
+
+
+@pytest.fixture
+def built_copy(built_home, tmp_path, monkeypatch) -> Path:
+    """A private copy of the prebuilt data directory, for tests that modify it."""
+    path = tmp_path / "built-copy"
+    shutil.copytree(built_home, path)
+    monkeypatch.setenv("ASSISTANT_HOME", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def offline_settings(built_home):
+    """Settings for the prebuilt index in extractive mode."""
+    from assistant.config import Settings
+
+    return Settings.from_env({}, home=built_home)
+
+
+@pytest.fixture(scope="session")
+def offline_assistant(offline_settings):
+    """An extractive Assistant over the prebuilt index, shared by read-only tests."""
+    from assistant.service import Assistant
+
+    return Assistant(offline_settings, progress=False)
