@@ -20,6 +20,11 @@ RRF_K = 60
 DENSE_CANDIDATES = 40
 _LATIN = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_QUESTION_WORDS = re.compile(
+    r"(什么是|是什么|什么叫|指的是|有什么|有哪些|哪些|怎么样|怎么|怎样|如何|为什么|为啥|吗|呢|[？?。!！,，]"
+    r"|\b(?:what|what's|how|why|which|is|are|does|do|did|an?|the|explain|describe)\b)",
+    re.I,
+)
 _ANAPHORA = re.compile(r"(它|其|这个|那个|这种|那种|这些|那些|上面|刚才|前面|^那|^那么|\bit\b|\bits\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthose\b)", re.I)
 
 
@@ -98,7 +103,17 @@ def condense_offline(question: str, history: list[str]) -> str:
     if not history or not needs_history(question):
         return question
     anchor = next((h for h in reversed(history) if not needs_history(h)), history[-1])
-    return f"{anchor} {question}"
+    return f"{topic_of(anchor)} {question}"
+
+
+def topic_of(question: str) -> str:
+    """A question without its interrogative words, so a follow-up keeps only the earlier topic.
+
+    "什么是梯度爆炸？" → "梯度爆炸": the follow-up ("那怎么解决它？") then supplies the intent,
+    instead of the earlier question's intent ("what is") outweighing it.
+    """
+    topic = _QUESTION_WORDS.sub(" ", question)
+    return re.sub(r"\s+", " ", topic).strip() or question
 
 
 class Retriever:

@@ -88,23 +88,38 @@ class Assistant:
 
             encoding = get_encoding(settings.tiktoken_dir)
         self.llm = llm
-        self.chain = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model)
+        self.chains = {"extractive": build_chain(None, self.retriever, self.prompts)}
+        if llm is not None:
+            self.chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model)
 
     @property
     def mode(self) -> str:
-        """Which answerer is active: 'extractive' or 'llm:<model>'."""
+        """Which answerer is active by default: 'extractive' or 'llm:<model>'."""
         return f"llm:{self.settings.model}" if self.llm is not None else "extractive"
 
-    def stream(self, question: str, history: list[dict] | None = None, k: int | None = None) -> Iterator[dict]:
-        """The chain's output chunks: retrieval first, then answer pieces, then the citation report."""
-        yield from self.chain.stream({"question": question, "history": history or [], "k": k})
+    @property
+    def modes(self) -> list[str]:
+        """The answer modes available: 'extractive', plus 'llm' when a model is configured."""
+        return list(self.chains)
 
-    def ask(self, question: str, history: list[dict] | None = None, k: int | None = None) -> AnswerResult:
+    def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
+               mode: str | None = None) -> Iterator[dict]:
+        """The chain's output chunks: retrieval first, then answer pieces, then the citation report.
+
+        `mode` picks 'extractive' or 'llm' for this question (default: the configured mode).
+        """
+        chain = self.chains.get(mode or ("llm" if self.llm is not None else "extractive"))
+        if chain is None:
+            raise ValueError(f"answer mode {mode!r} is not available; configure OPENAI_BASE_URL for 'llm'")
+        yield from chain.stream({"question": question, "history": history or [], "k": k})
+
+    def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
+            mode: str | None = None) -> AnswerResult:
         """The whole answer at once."""
         from langchain_core.runnables.utils import AddableDict
 
         merged = AddableDict()
-        for chunk in self.stream(question, history, k):
+        for chunk in self.stream(question, history, k, mode):
             merged = merged + chunk  # AddableDict concatenates the streamed answer pieces
         return AnswerResult.from_chunks(merged)
 
@@ -112,3 +127,11 @@ class Assistant:
         """Ranked question sections for a query and whether the notes cover it."""
         hits = self.retriever.search(query, k)
         return hits, self.retriever.covered(hits)
+
+    def notes(self) -> list[dict]:
+        """Every indexed question: file, file_key, uid, question, title, kind ('text', 'link-only', 'image-only'), source."""
+        return self.retriever.questions()
+
+    def section(self, file_key: str, uid: str) -> str:
+        """The Markdown body of one indexed question section."""
+        return self.retriever.section_text(file_key, uid)

@@ -1,0 +1,44 @@
+"""The page contract of the web app, after kotaemon's BasePage: layout apart from event wiring.
+
+Each tab is a `Page`: `render()` builds its components inside the current Blocks/Tab
+context and `wire()` attaches event handlers once every page is rendered (so a page can
+react to another page's components through `ctx.pages`). Pages share one `WebContext`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..config import Settings
+
+
+@dataclass
+class WebContext:
+    """What every page may use: the settings, one shared Assistant, and the other pages."""
+
+    settings: Settings
+    pages: dict = field(default_factory=dict)
+
+    @cached_property
+    def assistant(self):
+        """The Assistant (index, retriever, chains), created on first use and shared by all sessions."""
+        from ..service import Assistant
+
+        return Assistant(self.settings, progress=False)
+
+
+class Page:
+    """One tab of the app."""
+
+    title = "Page"
+
+    def __init__(self, ctx: WebContext) -> None:
+        self.ctx = ctx
+
+    def render(self) -> None:
+        """Create this page's components (called inside a gr.Tab)."""
+        raise NotImplementedError
+
+    def wire(self) -> None:
+        """Attach event handlers (called after every page has rendered)."""
