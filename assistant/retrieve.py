@@ -18,6 +18,7 @@ from .config import Settings
 
 RRF_K = 60
 DENSE_CANDIDATES = 40
+STATS_POOL = 200
 _LATIN = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _QUESTION_WORDS = re.compile(
@@ -56,6 +57,7 @@ class Hit:
     cosine: float
     chunks: list[ChunkHit] = field(default_factory=list)
     section: str = ""
+    coverage: float = 0.0  # query-level: how well the notes cover the query (same for all hits of a search)
 
     @property
     def label(self) -> str:
@@ -88,10 +90,12 @@ def tokenize(text: str) -> list[str]:
 
 
 def needs_history(question: str) -> bool:
-    """True when a follow-up cannot stand alone: pronouns or a very short question."""
-    cjk = len(_CJK_RUN.findall(question) and "".join(_CJK_RUN.findall(question)))
-    words = len(_LATIN.findall(question.lower()))
-    return bool(_ANAPHORA.search(question)) or (cjk + words) < 5
+    """True when a follow-up cannot stand alone: it has a pronoun, or nothing but question words."""
+    if _ANAPHORA.search(question):
+        return True
+    topic = topic_of(question)
+    cjk = sum(len(run) for run in _CJK_RUN.findall(topic))
+    return cjk < 2 and not _LATIN.findall(topic.lower())
 
 
 def condense_offline(question: str, history: list[str]) -> str:
@@ -103,7 +107,7 @@ def condense_offline(question: str, history: list[str]) -> str:
     if not history or not needs_history(question):
         return question
     anchor = next((h for h in reversed(history) if not needs_history(h)), history[-1])
-    return f"{topic_of(anchor)} {question}"
+    return f"{topic_of(anchor) or anchor} {question}"
 
 
 def topic_of(question: str) -> str:
@@ -112,8 +116,7 @@ def topic_of(question: str) -> str:
     "什么是梯度爆炸？" → "梯度爆炸": the follow-up ("那怎么解决它？") then supplies the intent,
     instead of the earlier question's intent ("what is") outweighing it.
     """
-    topic = _QUESTION_WORDS.sub(" ", question)
-    return re.sub(r"\s+", " ", topic).strip() or question
+    return re.sub(r"\s+", " ", _QUESTION_WORDS.sub(" ", question)).strip()
 
 
 class Retriever:
@@ -134,23 +137,31 @@ class Retriever:
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         """The top-k question sections for a query, best first; empty if the index is empty."""
+        return self.search_with_signals(query, k)[0]
+
+    def search_with_signals(self, query: str, k: int | None = None) -> tuple[list[Hit], dict[str, np.ndarray]]:
+        """Like search(), also returning each dense model's candidate cosines (for coverage calibration)."""
         from .embeddings import embed_query
 
         k = k or self.settings.k
         self._refresh()
         if not self._ids:
-            return []
+            return [], {}
         rankings: list[list[str]] = []
         cosines: dict[str, float] = {}
+        signals: dict[str, np.ndarray] = {}
         for n, model in enumerate(self.models):
             col = self.collections[model]
+            # The primary model ranks a wider pool: its spread (z-score of the best match) is a coverage signal.
+            pool = STATS_POOL if n == 0 else DENSE_CANDIDATES
             res = col.query(
                 query_embeddings=[embed_query(self.embedders[model], query)],
-                n_results=min(DENSE_CANDIDATES, len(self._ids)),
+                n_results=min(pool, len(self._ids)),
                 include=["distances"],
             )
-            ids = res["ids"][0]
+            ids = res["ids"][0][:DENSE_CANDIDATES]
             rankings.append(ids)
+            signals[model] = 1.0 - np.asarray(res["distances"][0], dtype=np.float64)
             if n == 0:
                 cosines = {cid: 1.0 - d for cid, d in zip(ids, res["distances"][0])}
         if self._bm25 is not None:
@@ -163,15 +174,22 @@ class Retriever:
         for ranking in rankings:
             for rank, cid in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        return self._collapse(fused, cosines, k)
+        hits = self._collapse(fused, cosines, k)
+        score = self.coverage.score(signals)
+        for h in hits:
+            h.coverage = score
+        return hits, signals
 
-    def best_cosine(self, hits: list[Hit]) -> float:
-        """The primary model's best chunk cosine among the hits (the coverage signal)."""
-        return max((h.cosine for h in hits), default=0.0)
+    @property
+    def coverage(self):
+        """The calibrated coverage model for this recipe (see coverage.py)."""
+        from .coverage import load_calibration
+
+        return load_calibration(self.models, self.settings.min_score)
 
     def covered(self, hits: list[Hit]) -> bool:
         """True when the notes plausibly answer the query."""
-        return bool(hits) and self.best_cosine(hits) >= self.settings.min_score
+        return bool(hits) and hits[0].coverage >= self.coverage.threshold
 
     def section_text(self, file_key: str, uid: str) -> str:
         """The whole body of a question section, reassembled from its chunks in order."""

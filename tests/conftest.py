@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fixtures import chroma_server, llama_server, openai_stub  # noqa: F401  (shared fixtures)
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 _ENV_PREFIXES = ("ASSISTANT_", "OPENAI_", "CHROMA_")

@@ -19,10 +19,12 @@ import base64
 import collections
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import socket
 import struct
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,12 +72,8 @@ class RecordedRequest:
 
 def fake_embedding(item: Any, dim: int = 16) -> list[float]:
     """Return a deterministic unit vector of length ``dim`` derived from ``item``'s hash."""
-    raw = item if isinstance(item, str) else json.dumps(item, separators=(",", ":"))
-    digest = b""
-    counter = 0
-    while len(digest) < 2 * dim:
-        digest += hashlib.sha256(f"{counter}:{raw}".encode()).digest()
-        counter += 1
+    raw = (item if isinstance(item, str) else json.dumps(item)).encode()
+    digest = b"".join(hashlib.sha256(b"%d:%s" % (i, raw)).digest() for i in range(dim // 16 + 1))
     values = [int.from_bytes(digest[2 * i:2 * i + 2], "little") / 32767.5 - 1.0 for i in range(dim)]
     norm = math.sqrt(sum(v * v for v in values)) or 1.0
     return [v / norm for v in values]
@@ -92,7 +90,6 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
         pass
 
-    # -- plumbing ---------------------------------------------------------------------
     def _read_body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -117,17 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _send_error(self, status: int, message: str, err_type: str | None = None,
-                    code: str | None = None, headers: dict | None = None) -> None:
-        error = {"message": message, "type": err_type or _ERROR_TYPES.get(status, "server_error"),
-                 "param": None, "code": code}
+    def _send_error(self, status: int, message: str, headers: dict | None = None, **fields) -> None:
+        error = {"message": message, "type": _ERROR_TYPES.get(status, "server_error"),
+                 "param": None, "code": None, **fields}
         self._send_json(status, {"error": error}, headers)
 
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
-    # -- routing ----------------------------------------------------------------------
     def do_GET(self):  # noqa: N802
         self._record(None)
         path = self.path.split("?")[0].rstrip("/")
@@ -176,15 +171,14 @@ class _Handler(BaseHTTPRequestHandler):
         reply = stub._next_reply()
         if reply is None:
             return self._send_error(400, "ScriptedOpenAI: no scripted reply left and no default set",
-                                    err_type="stub_exhausted")
+                                    type="stub_exhausted")
         if reply.delay and stub._stopping.wait(reply.delay):
             return
         if reply.status != 200:
-            error = {"message": f"scripted error {reply.status}", "code": None,
-                     "type": _ERROR_TYPES.get(reply.status, "server_error"), **(reply.error or {})}
-            return self._send_json(reply.status, {"error": error}, reply.headers)
+            fields = {"message": f"scripted error {reply.status}", **(reply.error or {})}
+            return self._send_error(reply.status, fields.pop("message"), reply.headers, **fields)
         model = body.get("model") or stub.model
-        completion_id = f"chatcmpl-stub-{stub._next_id()}"
+        completion_id = f"chatcmpl-stub-{next(stub._ids)}"
         prompt_tokens = sum(_approx_tokens(m.get("content") if isinstance(m.get("content"), str) else "x")
                             for m in body.get("messages") or [] if isinstance(m, dict))
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": _approx_tokens(reply.text),
@@ -242,13 +236,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = True
     stub: "ScriptedOpenAI"
 
     def handle_error(self, request, client_address):
         """Ignore clients hanging up (keep-alive resets, timeouts); report anything else."""
-        import sys
-
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
@@ -263,12 +254,11 @@ class ScriptedOpenAI:
         self._queue: collections.deque[Reply] = collections.deque()
         self._default: Reply | None = None
         self._lock = threading.Lock()
-        self._ids = 0
+        self._ids = itertools.count(1)  # next() on it is atomic in CPython
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    # -- scripting ------------------------------------------------------------------
     def script(self, *replies: Reply | str) -> "ScriptedOpenAI":
         """Queue replies (a str means ``Reply(content=str)``), consumed one per chat request."""
         with self._lock:
@@ -297,21 +287,14 @@ class ScriptedOpenAI:
         with self._lock:
             return self._queue.popleft() if self._queue else self._default
 
-    def _next_id(self) -> int:
-        with self._lock:
-            self._ids += 1
-            return self._ids
-
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
 
-    # -- lifecycle ------------------------------------------------------------------
     @property
     def port(self) -> int:
-        """The ephemeral port the server is bound to."""
-        if self._server is None:
-            raise RuntimeError("ScriptedOpenAI is not started")
+        """The ephemeral port the server is bound to (after start)."""
+        assert self._server is not None, "ScriptedOpenAI is not started"
         return self._server.server_address[1]
 
     @property

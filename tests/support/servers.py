@@ -143,8 +143,16 @@ def chroma_server(path: os.PathLike | str, *, port: int | None = None,
     proc = _Process("chroma", [_chroma_cli(), "run", "--host", host, "--port", str(port),
                                "--path", str(path)], env)
     try:
-        proc.wait_ready(
-            lambda: bool(chroma_http_client(host, port).heartbeat()), timeout, "heartbeat")
+
+        def ready() -> bool:
+            # A bounded raw probe first: chromadb's client has no connect/read timeout and
+            # would hang forever on a port that accepts but never answers.
+            with urllib.request.urlopen(f"http://{host}:{port}/api/v2/heartbeat", timeout=2) as r:
+                if r.status != 200:
+                    return False
+            return bool(chroma_http_client(host, port).heartbeat())
+
+        proc.wait_ready(ready, timeout, "heartbeat")
         yield host, port
     finally:
         proc.stop()

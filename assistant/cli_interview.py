@@ -1,0 +1,218 @@
+"""The `interview`, `grade` and `history` commands: mock interviews in the terminal.
+
+Registered on the main group by cli.py (`cli.add_command(...)`); `python -m
+assistant.cli_interview` runs the whole CLI with them added. Like cli.py, only click and
+the settings are imported at start-up. Usage errors (unknown topic or question, empty
+answer) exit 2 with one line; runtime errors exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .config import Settings
+
+
+def _usage_error(message: str):
+    """A one-line usage error (exit 2), shown like every other error of the CLI."""
+    from .cli import Failure
+
+    class BadUsage(Failure):
+        exit_code = 2
+
+    return BadUsage(message)
+
+
+def _topic_id(topic: str | None) -> str | None:
+    from .interview.topics import TopicError, resolve
+
+    if topic is None:
+        return None
+    try:
+        return resolve(topic).id
+    except TopicError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+class _Parts:
+    """What the commands share: the Assistant's notes, prompts, grader and (lazily) the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        from .cli import _assistant
+        from .interview.grader import build_grader
+        from .interview.notebook import Notebook
+
+        self.settings = settings
+        assistant = _assistant(settings, progress=True)
+        self.prompts = assistant.prompts
+        self.notebook = Notebook.from_assistant(assistant)
+        self.grader = build_grader(settings, self.prompts, assistant.llm)
+
+
+def _store(settings: Settings):
+    from .interview.store import Store
+
+    store = Store(settings.db_path)
+    if store.notice:
+        click.secho(f"warning: {store.notice}", fg="yellow", err=True)
+    return store
+
+
+@click.command()
+@click.option("--topic", help="Practise one topic: a topic id or part of its name (e.g. rnn, 梯度爆炸).")
+@click.option("--n", "n", type=click.IntRange(1, 50), default=5, show_default=True, help="Questions per session.")
+@click.option("--resume", is_flag=True, help="Continue the latest unfinished session.")
+@click.option("--seed", type=int, hidden=True, help="Seed for the question wording (tests).")
+@click.pass_context
+def interview(ctx: click.Context, topic, n, resume, seed) -> None:
+    """Mock interview from the notes: answer, get graded, and weak questions come back later.
+
+    Type an answer and press Enter. /skip shows the notes' answer and moves on; /quit (or
+    Ctrl-D) pauses the session, which `assistant interview --resume` continues.
+    """
+    from .cli import _settings
+    from .interview.session import Interview, InterviewError
+
+    topic_id = _topic_id(topic)
+    settings = _settings(ctx)
+    parts = _Parts(settings)
+    store = _store(settings)
+    try:
+        if resume:
+            session = Interview.resume(store, parts.notebook, parts.grader)
+            if session is None:
+                raise _usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
+        else:
+            session = Interview.start(store, parts.notebook, parts.grader, parts.prompts, topic_id, n, seed)
+    except InterviewError as exc:
+        raise _usage_error(str(exc)) from None
+    click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {getattr(parts.grader, 'name', 'offline')}"
+                " · /skip · /quit pauses", fg="cyan")
+    while not session.done:
+        turn = session.current
+        topic_name = parts.notebook.topic(turn.note.topic).display
+        click.secho(f"\n[{turn.position + 1}/{turn.total}] {topic_name}", bold=True)
+        click.echo(turn.prompt)
+        text = _read_answer()
+        if text is None or text == "/quit":
+            click.echo(f"\npaused; continue with `assistant interview --resume` (session #{session.id})")
+            return
+        grade = session.skip() if text == "/skip" else session.answer(text)
+        _print_grade(grade)
+    _print_report(session.report())
+
+
+def _read_answer() -> str | None:
+    """One non-empty answer line from the user; None on end of input or Ctrl-C."""
+    import sys
+
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if text:
+            if not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
+                click.echo(text)
+            return text
+
+
+def _print_grade(grade) -> None:
+    click.echo(grade.feedback)
+    for c in grade.contradictions:
+        click.secho(f"  contradicts the notes: {c}", fg="red")
+    if grade.follow_up:
+        click.secho(f"  follow-up to think about: {grade.follow_up}", fg="cyan")
+    if grade.notice:
+        click.secho(f"  ({grade.notice})", fg="yellow")
+
+
+def _print_report(report) -> None:
+    click.secho("\nReport", bold=True)
+    for r in report.rows:
+        click.echo(f"  {r['score']:>4g}/{r['max_score']}  {r['label']}")
+    click.echo(f"overall: {report.overall:g}/{report.max_score}")
+    click.echo("weak topics: " + (", ".join(report.weak_topics) or "none"))
+    if report.reread:
+        click.echo("reread:")
+        for line in report.reread:
+            click.echo(f"  {line}")
+
+
+@click.command()
+@click.option("--question", "number", type=int, required=True, help="Question number in the notes, e.g. 28.")
+@click.option("--answer", "answer", required=True, help="Your answer ('-' reads it from stdin).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def grade(ctx: click.Context, number, answer, as_json) -> None:
+    """Grade one answer to question N against the notes (nothing is stored)."""
+    from .cli import _settings
+    from .interview.grader import Reference
+
+    if answer == "-":
+        answer = click.get_text_stream("stdin").read()
+    if not answer.strip():
+        raise _usage_error("the answer is empty")
+    parts = _Parts(_settings(ctx))
+    note = parts.notebook.by_number(number)
+    if note is None:
+        numbers = sorted({n.number for n in parts.notebook.notes})
+        raise _usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
+    if note.kind != "text":
+        raise _usage_error(f"question {number} is {note.kind} in the notes: there is no text to grade against")
+    result = parts.grader.grade(Reference(note.number, note.title, parts.notebook.body_of(note.file_key, note.uid)),
+                                answer.strip())
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_grade(result)
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True, help="Sessions to show.")
+@click.pass_context
+def history(ctx: click.Context, limit) -> None:
+    """Past interview sessions and per-topic progress."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .cli import _settings
+    from .interview.topics import load_topics
+
+    store = _store(_settings(ctx))
+    names = {t.id: t.display for t in load_topics()}
+    sessions = Table(title="Interview sessions")
+    for col in ("#", "started", "topic", "answered", "mean score", "status"):
+        sessions.add_column(col)
+    for s in store.sessions_summary(limit):
+        mean = "-" if s["mean"] is None else f"{s['mean']:.1f}/10"
+        status = "finished" if s["finished_at"] else "unfinished (--resume)"
+        sessions.add_row(str(s["id"]), s["started_at"][:16].replace("T", " "), names.get(s["topic"], "all"),
+                         f"{s['answered']}/{s['planned']}", mean, status)
+    topics = Table(title="Progress per topic (weakest first)")
+    for col in ("topic", "answers", "questions", "mean score", "last score"):
+        topics.add_column(col)
+    for t in store.topic_progress():
+        topics.add_row(names.get(t["topic"], t["topic"]), str(t["answers"]), str(t["questions"]),
+                       f"{t['mean']:.1f}", f"{t['last']:g}")
+    console = Console(soft_wrap=True)
+    console.print(sessions)
+    console.print(topics)
+
+
+COMMANDS = (interview, grade, history)
+
+
+def register(group: click.Group) -> None:
+    """Add the interview commands to a click group."""
+    for command in COMMANDS:
+        group.add_command(command)
+
+
+if __name__ == "__main__":
+    from .cli import cli, main
+
+    register(cli)
+    main()

@@ -1,0 +1,90 @@
+"""The questions an interview can ask: indexed notes with their topic and a way to fetch the body.
+
+In the app the notes come from `Assistant.notes()` / `Assistant.section()` (so a Chroma
+server works too); the grading eval and unit tests parse the Markdown files directly,
+which needs no index. Link-only and image-only sections have no reference answer and are
+never asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .topics import Topic, classify, load_topics
+
+
+@dataclass(frozen=True)
+class Note:
+    """One interview question: where it is, its heading, kind and topic."""
+
+    file_key: str
+    uid: str
+    number: int
+    title: str
+    kind: str
+    topic: str
+
+    @property
+    def key(self) -> str:
+        """Stable id across sessions: 'file_key:uid'."""
+        return f"{self.file_key}:{self.uid}"
+
+    @property
+    def label(self) -> str:
+        """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
+        return f"第{self.number}题 {self.title}"
+
+
+class Notebook:
+    """The notes as interview material: listing, lookup by key or number, and section bodies."""
+
+    def __init__(self, rows: list[dict], body: Callable[[str, str], str], topics: tuple[Topic, ...] | None = None) -> None:
+        self.topics = topics or load_topics()
+        self._body = body
+        self._bodies: dict[str, str] = {}
+        self.notes: list[Note] = []
+        for r in rows:
+            uid = str(r["uid"])
+            text = self.body_of(r["file_key"], uid) if r["kind"] == "text" else ""
+            topic = classify(r["title"], text, self.topics)
+            self.notes.append(Note(r["file_key"], uid, int(r["question"]), r["title"], r["kind"], topic.id))
+
+    @classmethod
+    def from_assistant(cls, assistant, topics: tuple[Topic, ...] | None = None) -> "Notebook":
+        """The indexed notes of an Assistant."""
+        return cls(assistant.notes(), assistant.section, topics)
+
+    @classmethod
+    def from_files(cls, paths, topics: tuple[Topic, ...] | None = None) -> "Notebook":
+        """Notes parsed straight from Markdown files or folders (no index needed)."""
+        from ..corpus import find_notes, read_notes
+
+        questions = [q for p in find_notes(paths) for q in read_notes(p)]
+        bodies = {(q.file_key, q.uid): q.body for q in questions}
+        rows = [{"file_key": q.file_key, "uid": q.uid, "question": q.number, "title": q.title, "kind": q.kind}
+                for q in questions]
+        return cls(rows, lambda key, uid: bodies[(key, uid)], topics)
+
+    def body_of(self, file_key: str, uid: str) -> str:
+        """The Markdown body of a section (cached)."""
+        key = f"{file_key}:{uid}"
+        if key not in self._bodies:
+            self._bodies[key] = self._body(file_key, uid)
+        return self._bodies[key]
+
+    def askable(self, topic: str | None = None) -> list[Note]:
+        """Text sections (never link- or image-only), optionally of one topic, in notes order."""
+        return [n for n in self.notes if n.kind == "text" and (topic is None or n.topic == topic)]
+
+    def get(self, key: str) -> Note | None:
+        """A note by its 'file_key:uid' key."""
+        return next((n for n in self.notes if n.key == key), None)
+
+    def by_number(self, number: int) -> Note | None:
+        """The first note numbered `number` (any kind), or None."""
+        return next((n for n in self.notes if n.number == number), None)
+
+    def topic(self, topic_id: str) -> Topic:
+        """The Topic with this id (unknown ids, e.g. from an old database, count as 'other')."""
+        return next((t for t in self.topics if t.id == topic_id), self.topics[-1])

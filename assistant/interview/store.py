@@ -1,0 +1,209 @@
+"""Interview memory in SQLite: sessions, graded answers and the review schedule.
+
+Schema changes are named, ordered migrations recorded in a `migrations` table (the
+simonw/llm pattern): a database is upgraded by applying the ones it has not seen, so an
+old file keeps its history. Each answer is committed the moment it is graded, so a killed
+session loses nothing. A file that is not a database (or is damaged) is moved aside to
+`<name>.corrupt-<timestamp>` and recreated; `Store.notice` says so in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = []
+
+
+def migration(fn: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+    """Register a migration; they run in definition order, each once per database."""
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_sessions_and_answers(db: sqlite3.Connection) -> None:
+    _script(db, """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
+            topic TEXT, plan TEXT NOT NULL, grader TEXT NOT NULL DEFAULT 'offline');
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id),
+            position INTEGER NOT NULL, note_key TEXT NOT NULL, question INTEGER NOT NULL, title TEXT NOT NULL,
+            topic TEXT NOT NULL, prompt TEXT NOT NULL, answer TEXT NOT NULL, score REAL NOT NULL,
+            max_score INTEGER NOT NULL, covered TEXT NOT NULL, missed TEXT NOT NULL, feedback TEXT NOT NULL,
+            answered_at TEXT NOT NULL, UNIQUE(session_id, position));
+    """)
+
+
+@migration
+def m002_review_schedule(db: sqlite3.Connection) -> None:
+    # Leitner boxes per question; backfilled from the latest grade of every question already answered.
+    _script(db, """
+        CREATE TABLE reviews (
+            note_key TEXT PRIMARY KEY, box INTEGER NOT NULL, due_at REAL NOT NULL,
+            last_score REAL NOT NULL, seen INTEGER NOT NULL DEFAULT 1);
+        INSERT INTO reviews (note_key, box, due_at, last_score, seen)
+            SELECT note_key, CASE WHEN score >= 7 THEN 2 ELSE 1 END, 0, score, n
+            FROM (SELECT note_key, score, MAX(id), COUNT(*) AS n FROM answers GROUP BY note_key)
+    """)
+
+
+@migration
+def m003_llm_grade_details(db: sqlite3.Connection) -> None:
+    _script(db, """
+        ALTER TABLE answers ADD COLUMN contradictions TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE answers ADD COLUMN follow_up TEXT NOT NULL DEFAULT '';
+        ALTER TABLE answers ADD COLUMN grader TEXT NOT NULL DEFAULT 'offline';
+    """)
+
+
+def now_iso() -> str:
+    """UTC timestamp for rows."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """The interview database: open (migrating or recovering), write rows, read history."""
+
+    def __init__(self, path: Path, upto: str | None = None) -> None:
+        self.path = Path(path)
+        self.notice = ""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = self._open(upto)
+        except sqlite3.DatabaseError as exc:
+            self.db = self._recover(exc, upto)
+
+    def _open(self, upto: str | None) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            migrate(db, upto)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _recover(self, exc: Exception, upto: str | None) -> sqlite3.Connection:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        self.path.replace(aside)
+        for suffix in ("-wal", "-shm", "-journal"):  # stale side files belong to the damaged database
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.notice = f"the interview database was unreadable ({exc}); moved it to {aside.name} and started a new one"
+        return self._open(upto)
+
+    def applied(self) -> list[str]:
+        """Names of the migrations applied to this database, in order."""
+        return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # -- sessions -------------------------------------------------------------------------
+    def create_session(self, plan: list[dict], topic: str | None, grader: str) -> int:
+        """A new session with its planned questions ([{key, prompt}]); returns its id."""
+        with self.db:
+            cur = self.db.execute("INSERT INTO sessions (started_at, topic, plan, grader) VALUES (?, ?, ?, ?)",
+                                  (now_iso(), topic, json.dumps(plan, ensure_ascii=False), grader))
+        return int(cur.lastrowid)
+
+    def session(self, session_id: int) -> dict | None:
+        """One session row (plan decoded), or None."""
+        row = self.db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return {**dict(row), "plan": json.loads(row["plan"])} if row else None
+
+    def latest_unfinished(self) -> int | None:
+        """The id of the most recent session that was not finished."""
+        row = self.db.execute("SELECT id FROM sessions WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return int(row[0]) if row else None
+
+    def finish_session(self, session_id: int) -> None:
+        """Mark a session finished."""
+        with self.db:
+            self.db.execute("UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                            (now_iso(), session_id))
+
+    # -- answers --------------------------------------------------------------------------
+    def record_answer(self, session_id: int, position: int, note, prompt: str, answer: str, grade,
+                      review: tuple[int, float]) -> None:
+        """Store a graded answer and the question's new review box/due time, committed at once."""
+        box, due_at = review
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO answers (session_id, position, note_key, question, title, topic, prompt, answer,"
+                " score, max_score, covered, missed, feedback, answered_at, contradictions, follow_up, grader)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, position, note.key, note.number, note.title, note.topic, prompt, answer, grade.score,
+                 grade.max_score, _j(grade.covered), _j(grade.missed), grade.feedback, now_iso(),
+                 _j(grade.contradictions), grade.follow_up, grade.grader))
+            self.db.execute(
+                "INSERT INTO reviews (note_key, box, due_at, last_score, seen) VALUES (?, ?, ?, ?, 1)"
+                " ON CONFLICT(note_key) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
+                " last_score = excluded.last_score, seen = seen + 1",
+                (note.key, box, due_at, grade.score))
+
+    def answers(self, session_id: int) -> list[dict]:
+        """A session's graded answers in order (JSON columns decoded)."""
+        rows = self.db.execute("SELECT * FROM answers WHERE session_id = ? ORDER BY position", (session_id,))
+        return [{**dict(r), **{k: json.loads(r[k]) for k in ("covered", "missed", "contradictions")}} for r in rows]
+
+    def reviews(self) -> dict[str, dict]:
+        """The review state of every question seen: note_key → {box, due_at, last_score, seen}."""
+        return {r["note_key"]: dict(r) for r in self.db.execute("SELECT * FROM reviews")}
+
+    # -- history --------------------------------------------------------------------------
+    def sessions_summary(self, limit: int = 20) -> list[dict]:
+        """Recent sessions with answered count and mean score, newest first."""
+        rows = self.db.execute(
+            "SELECT s.id, s.started_at, s.finished_at, s.topic, s.plan, COUNT(a.id) AS answered, AVG(a.score) AS mean"
+            " FROM sessions s LEFT JOIN answers a ON a.session_id = s.id GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
+            (limit,))
+        return [{**dict(r), "planned": len(json.loads(r["plan"]))} for r in rows]
+
+    def topic_progress(self) -> list[dict]:
+        """Per topic: answers, mean score, latest score and questions practised, weakest first."""
+        rows = self.db.execute(
+            "SELECT topic, COUNT(*) AS answers, AVG(score) AS mean, COUNT(DISTINCT note_key) AS questions,"
+            " (SELECT score FROM answers b WHERE b.topic = a.topic ORDER BY b.id DESC LIMIT 1) AS last"
+            " FROM answers a GROUP BY topic ORDER BY mean")
+        return [dict(r) for r in rows]
+
+
+def migrate(db: sqlite3.Connection, upto: str | None = None) -> list[str]:
+    """Apply the migrations this database has not seen (up to and including `upto`); returns their names."""
+    done = {r[0] for r in db.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name not in done:
+            # One explicit transaction per migration (DDL included): a failure leaves the previous version intact.
+            db.execute("BEGIN")
+            try:
+                fn(db)
+                db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+            applied.append(name)
+        if name == upto:
+            break
+    return applied
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    """Run ';'-separated statements inside the caller's transaction (executescript would commit first)."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _j(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,197 @@
+"""Safe rendering for the web app: every string from the notes, a user or a model becomes inert HTML here.
+
+Pure functions, no Gradio: the pages call them and put the result into gr.HTML (our own
+markup, fully escaped) or gr.Chatbot (Markdown that Gradio renders and sanitizes; we
+still neutralise tags, images and non-web links first, so safety never depends on the
+front end alone). Notes Markdown is rendered with markdown-it-py with raw HTML disabled,
+so a `<script>` in a notes file is shown as text. Images referenced by the notes are not
+shipped, so they become a visible "figure not included" placeholder instead of a broken icon.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from urllib.parse import unquote
+
+from ..corpus import IMG_RE, LINK_RE
+
+_WEB_URL = re.compile(r"^(?:https?://|mailto:)", re.I)
+_CODE = re.compile(r"(```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]*`)")
+_FIG_TOKEN = "zzfigmissing{}zz"
+_FIG_TOKEN_RE = re.compile(r"zzfigmissing(\d+)zz")
+# Template engines in the front end treat `${...}` and `{{...}}` specially; entities keep them literal.
+_EXTRA_ENTITIES = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value for text or a quoted attribute (quotes, `$`, braces and backticks too)."""
+    return html.escape("" if text is None else str(text), quote=True).translate(_EXTRA_ENTITIES)
+
+
+def safe_url(url: str | None) -> str:
+    """The URL if it is an http(s) or mailto link, else '' (no javascript:, data:, relative paths)."""
+    url = (url or "").strip()
+    return url if _WEB_URL.match(url) and not re.search(r"[\s\"'<>`]", url) else ""
+
+
+def figure_name(src: str) -> str:
+    """The file name of an image reference, e.g. '_asset/RNN-01.png' → 'RNN-01.png'."""
+    return unquote(src.split("?")[0].rstrip("/").rsplit("/", 1)[-1]) or src
+
+
+def figure_placeholder(src: str) -> str:
+    """The visible stand-in for an image that is not shipped with the notes."""
+    return f'<span class="fig-missing" role="img" aria-label="figure not included">figure not included: {escape(figure_name(src))}</span>'
+
+
+def external_link(url: str, text: str) -> str:
+    """An escaped link that opens in a new tab, or the escaped text alone if the URL is not a web URL."""
+    href = safe_url(url)
+    if not href:
+        return escape(text)
+    return f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    md.validateLink = lambda url: bool(safe_url(url))  # relative and script links stay plain text
+
+    def link_open(renderer, tokens, idx, options, env):
+        tokens[idx].attrSet("target", "_blank")
+        tokens[idx].attrSet("rel", "noopener noreferrer")
+        return renderer.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+def _local_links(text: str) -> str:
+    """Links to other notes files (not shipped) become their title plus a note, instead of dead links."""
+
+    def repl(m: re.Match) -> str:
+        title, url = m.group(1), m.group(2)
+        if safe_url(url):
+            return m.group(0)
+        path = url.split("#")[0]
+        return f"{title} (notes file not included: {figure_name(path)})" if path.endswith(".md") else title
+
+    return LINK_RE.sub(repl, text)
+
+
+def markdown_html(text: str) -> str:
+    """Notes Markdown → safe HTML: raw HTML shown as text, images as placeholders, web links only."""
+    figures: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        figures.append(m.group(1) or m.group(2) or "")
+        return _FIG_TOKEN.format(len(figures) - 1)
+
+    source = _local_links(IMG_RE.sub(hold, text or ""))
+    rendered = _markdown().render(source)
+    return _FIG_TOKEN_RE.sub(lambda m: figure_placeholder(figures[int(m.group(1))]), rendered)
+
+
+def chat_markdown(text: str) -> str:
+    """Markdown for gr.Chatbot: no raw tags, no images, no non-web links; code spans untouched."""
+
+    def outside_code(part: str) -> str:
+        part = IMG_RE.sub(lambda m: f"*[figure not included: {figure_name(m.group(1) or m.group(2) or '')}]*", part)
+        part = LINK_RE.sub(lambda m: m.group(0) if safe_url(m.group(2)) else m.group(1), part)
+        return part.replace("<", "&lt;")
+
+    pieces = _CODE.split(text or "")
+    # re.split with one group alternates text and code: even indexes are outside code.
+    return "".join(outside_code(p) if i % 2 == 0 else p for i, p in enumerate(pieces))
+
+
+def mode_badge(mode: str, covered: bool = True) -> str:
+    """A coloured badge naming the answerer: extractive quotes, llm:<model>, or a fallback."""
+    mode = mode or "extractive"
+    if mode.startswith("extractive (fallback"):
+        failed = mode.removeprefix("extractive (fallback from ").removesuffix(")")
+        kind, text = "fallback", f"Fallback · {failed} failed → extractive quotes"
+    elif mode.startswith("extractive"):
+        kind, text = "extractive", "Extractive · verbatim quotes from the notes"
+    else:
+        kind, text = "llm", f"Generated · {mode}"
+    if not covered:  # nothing was quoted or generated from the notes: naming the answerer would mislead
+        kind, text = "uncovered", "Not in the notes"
+    return f'<span class="mode-badge mode-{kind}" data-mode="{escape(mode)}">{escape(text)}</span>'
+
+
+def _excerpts(result) -> dict[int, str]:
+    """Per cited source, the excerpt to show: the quoted sentences (extractive), else the best chunk."""
+    out: dict[int, str] = {}
+    if result.mode.startswith("extractive"):
+        from ..answer import select_quotes
+
+        # The chain quotes select_quotes(standalone, hits); recomputing it is deterministic and cheap.
+        for q in select_quotes(result.standalone or result.question, result.hits):
+            out[q.n] = out.get(q.n, "") + f"- {q.text}\n"
+    for n, hit in result.cited_hits():
+        if n not in out:
+            out[n] = hit.chunks[0].body if hit.chunks else ""
+    return out
+
+
+def source_item(n: int, hit, excerpt: str) -> str:
+    """One cited section: number, label, subsection, excerpt and original link."""
+    sub = hit.chunks[0].subsection if hit.chunks else ""
+    link = ""
+    if safe_url(hit.source):
+        link = f'<div class="src-link">↗ {external_link(hit.source, hit.source_title or hit.source)}</div>'
+    return (
+        f'<li class="src-item" data-n="{n}"><div class="src-top"><span class="src-n">[{n}]</span> '
+        f'<span class="src-title">{escape(hit.label)}</span></div>'
+        + (f'<div class="src-sub">{escape(sub)}</div>' if sub else "")
+        + f'<div class="src-excerpt">{markdown_html(excerpt)}</div>{link}</li>'
+    )
+
+
+def sources_panel(result=None, pending: bool = False) -> str:
+    """The panel beside the chat: mode badge, notice, and every cited section (or an empty/waiting state)."""
+    if result is None:
+        return '<div class="src-panel"><div class="src-empty">Ask a question: the sections its answer cites appear here.</div></div>'
+    parts = [f'<div class="src-panel"><div class="src-badges">{mode_badge(result.mode, result.covered or pending)}</div>']
+    if result.notice:
+        parts.append(f'<div class="src-notice">⚠ {escape(result.notice)}</div>')
+    if pending:
+        parts.append(f'<div class="src-empty">Answering from {len(result.hits)} retrieved section(s)…</div>')
+    elif not result.covered:
+        parts.append('<div class="src-empty">The notes do not cover this question, so there are no sources. '
+                     'Try other words, or browse the <b>Notes</b> tab.</div>')
+    elif not result.cited_hits():
+        parts.append('<div class="src-empty">The answer cites no section of the notes.</div>')
+    else:
+        excerpts = _excerpts(result)
+        items = "".join(source_item(n, hit, excerpts.get(n, "")) for n, hit in result.cited_hits())
+        parts.append(f'<div class="src-head">Sources</div><ol class="src-list">{items}</ol>')
+    if result.invalid_citations and not pending:
+        nums = ", ".join(f"[{n}]" for n in result.invalid_citations)
+        parts.append(f'<div class="src-removed">Removed citation(s) {escape(nums)}: no such source.</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+_KIND_NOTES = {
+    "link-only": "This question has no written answer in the notes; follow the links below.",
+    "image-only": "The answer to this question is a figure that is not included with the notes.",
+}
+
+
+def note_html(note: dict, body: str) -> str:
+    """One notes section for the Notes tab: heading, file, kind hint, original source, rendered body."""
+    head = f'<h2 class="note-title">第{escape(note.get("question"))}题 {escape(note.get("title"))}</h2>'
+    meta = f'<div class="note-meta">{escape(figure_name(str(note.get("file", ""))))}'
+    if safe_url(note.get("source")):
+        meta += f' · {external_link(note["source"], "original source ↗")}'
+    meta += "</div>"
+    hint = _KIND_NOTES.get(note.get("kind", "text"), "")
+    hint_html = f'<div class="note-hint">{escape(hint)}</div>' if hint else ""
+    content = markdown_html(body) if body.strip() else '<p class="src-empty">This section is empty.</p>'
+    return f'<article class="note">{head}{meta}{hint_html}<div class="note-body">{content}</div></article>'

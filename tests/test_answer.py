@@ -1,0 +1,73 @@
+"""Extractive answers quote the notes verbatim; the citation filter keeps only valid [n]."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.answer import CitationFilter, candidate_sentences, check_citations, filter_stream
+
+QUOTE = re.compile(r"^- (.+) \[(\d+)\]$")
+
+
+@pytest.mark.parametrize("question", [
+    "如何修复梯度爆炸？", "What is the default clipnorm value in Keras?", "RNN 的 1 VS N 结构能做什么",
+    "GRU 和 LSTM 的区别", "激活函数需要哪些性质", "为什么梯度下降容易陷入局部最优却还被广泛使用",
+])
+def test_every_quoted_sentence_is_verbatim_in_its_cited_section(offline_assistant, question):
+    result = offline_assistant.ask(question)
+    assert result.mode == "extractive" and result.covered
+    quotes = [QUOTE.match(line) for line in result.answer.splitlines() if line.startswith("- ")]
+    assert quotes and all(quotes)
+    for m in quotes:
+        n = int(m.group(2))
+        assert 1 <= n <= len(result.hits)
+        assert m.group(1) in result.hits[n - 1].section
+    assert result.citations and result.invalid_citations == []
+
+
+def test_extractive_answer_says_it_is_quoting(offline_assistant):
+    zh = offline_assistant.ask("什么是梯度爆炸？").answer
+    en = offline_assistant.ask("What is gradient explosion?").answer
+    assert "摘录模式" in zh.splitlines()[0]
+    assert "Extractive mode" in en.splitlines()[0]
+
+
+def test_not_covered_answer_has_no_citations(offline_assistant):
+    result = offline_assistant.ask("今天天气怎么样？")
+    assert not result.covered and result.citations == [] and "笔记中没有涉及" in result.answer
+
+
+def test_candidate_sentences_skip_links_images_and_code():
+    body = "> [src](http://x)\n\n<img src=\"a.png\">\n\n```\ncode line here\n```\n- **重点句子在这里**。另一句话也在这里！"
+    assert candidate_sentences(body) == ["**重点句子在这里**。", "另一句话也在这里！"]
+
+
+def test_citation_filter_handles_markers_split_across_pieces():
+    f = CitationFilter(2)
+    out = "".join(filter_stream(["答案 [", "1", "] 和 [", "3] 以及 [2", "]。"], f))
+    assert out == "答案 [1] 和  以及 [2]。"
+    assert f.used == [1, 2] and f.invalid == [3]
+
+
+def test_check_citations_keeps_non_numeric_brackets():
+    text, used, invalid = check_citations("见 [1][9]，数组 a[i] 和 [x]", 1)
+    assert text == "见 [1]，数组 a[i] 和 [x]" and used == [1] and invalid == [9]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]0123456789 ab中。", max_size=60), st.lists(st.integers(0, 60), max_size=8), st.integers(0, 5))
+def test_streaming_filter_equals_batch_and_leaves_no_invalid_marker(text, cuts, n_sources):
+    points = sorted(set(cuts)) + [len(text)]
+    pieces, start = [], 0
+    for p in points:
+        pieces.append(text[start:p])
+        start = max(start, p)
+    streamed = "".join(filter_stream(pieces, CitationFilter(n_sources)))
+    batch, used, _ = check_citations(text, n_sources)
+    assert streamed == batch
+    assert all(1 <= int(n) <= n_sources for n in re.findall(r"\[(\d{1,3})\]", batch))
+    assert all(1 <= n <= n_sources for n in used)

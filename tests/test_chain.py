@@ -1,0 +1,100 @@
+"""The LLM path through the real openai client against a scripted OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import Assistant
+from tests.support.openai_stub import Reply
+
+
+@pytest.fixture
+def llm_assistant(offline_settings, openai_stub):
+    settings = offline_settings.replace(openai_base_url=openai_stub.base_url, openai_api_key="test",
+                                        model="stub-model", llm_retries=0, llm_timeout=10)
+    return Assistant(settings, progress=False)
+
+
+def chat_requests(stub):
+    return [r for r in stub.requests if r.path.endswith("/chat/completions")]
+
+
+def test_streams_a_generated_answer_with_checked_citations(llm_assistant, openai_stub):
+    openai_stub.script(Reply(chunks=["梯度截断", "可以缓解梯度爆炸", "[1]。ReLU 也有帮助[", "2]。"]))
+    chunks = list(llm_assistant.stream("如何修复梯度爆炸问题？"))
+    pieces = [c["answer"] for c in chunks if "answer" in c]
+    assert len(pieces) >= 3  # streamed, not one blob
+    merged = {}
+    for c in chunks:
+        for k, v in c.items():
+            merged[k] = merged.get(k, "") + v if k == "answer" else v
+    assert merged["answer"] == "梯度截断可以缓解梯度爆炸[1]。ReLU 也有帮助[2]。"
+    assert merged["mode"] == "llm:stub-model" and merged["citations"] == [1, 2]
+    body = chat_requests(openai_stub)[0].body
+    assert body["stream"] is True and body["model"] == "stub-model"
+    system, user = body["messages"][0]["content"], body["messages"][1]["content"]
+    assert "Chinese" in system and "[1]" in user and "第28题 如何修复梯度爆炸问题？" in user
+
+
+def test_invalid_citation_numbers_are_removed_and_reported(llm_assistant, openai_stub):
+    openai_stub.script(Reply(content="梯度截断有效[1][7]。也可以用 LSTM[0]。"))
+    result = llm_assistant.ask("如何修复梯度爆炸问题？")
+    assert result.answer == "梯度截断有效[1]。也可以用 LSTM。"
+    assert result.citations == [1] and result.invalid_citations == [7, 0]
+    assert result.to_json()["citations"][0]["question"] == 28
+
+
+def test_english_question_asks_for_an_english_answer(llm_assistant, openai_stub):
+    openai_stub.script(Reply(content="Clip the gradients [1]."))
+    result = llm_assistant.ask("How do I fix exploding gradients?")
+    assert "English" in chat_requests(openai_stub)[0].body["messages"][0]["content"]
+    assert result.answer == "Clip the gradients [1]."
+
+
+def test_server_error_falls_back_to_extractive_with_a_notice(llm_assistant, openai_stub):
+    openai_stub.script(Reply(status=500, error={"message": "boom"}))
+    result = llm_assistant.ask("如何修复梯度爆炸问题？")
+    assert result.mode == "extractive (fallback from llm:stub-model)"
+    assert "语言模型调用失败" in result.notice and "500" in result.notice
+    assert "摘录模式" in result.answer and result.citations
+
+
+def test_stream_cut_mid_answer_falls_back(llm_assistant, openai_stub):
+    openai_stub.script(Reply(content="梯度截断可以缓解梯度爆炸，这是一个很长的回答" * 3, cut_after=2))
+    result = llm_assistant.ask("如何修复梯度爆炸问题？")
+    assert result.mode.startswith("extractive (fallback")
+    assert result.answer.startswith("梯度") and "摘录模式" in result.answer
+
+
+def test_rate_limit_is_retried_honouring_retry_after(offline_settings, openai_stub):
+    settings = offline_settings.replace(openai_base_url=openai_stub.base_url, openai_api_key="t", model="m", llm_retries=1)
+    openai_stub.script(Reply(status=429, headers={"Retry-After": "0"}, error={"message": "slow down"}),
+                       Reply(content="截断梯度[1]。"))
+    result = Assistant(settings, progress=False).ask("如何修复梯度爆炸问题？")
+    assert result.answer == "截断梯度[1]。" and len(chat_requests(openai_stub)) == 2
+
+
+def test_out_of_scope_question_never_reaches_the_model(llm_assistant, openai_stub):
+    result = llm_assistant.ask("今天天气怎么样？")
+    assert not result.covered and chat_requests(openai_stub) == []
+    assert "笔记中没有涉及" in result.answer
+
+
+def test_history_is_condensed_by_the_model(llm_assistant, openai_stub):
+    openai_stub.script(Reply(content="如何修复梯度爆炸问题？"), Reply(content="用梯度截断[1]。"))
+    history = [{"role": "user", "content": "什么是梯度爆炸？"}, {"role": "assistant", "content": "……[1]"}]
+    result = llm_assistant.ask("那怎么解决它？", history=history)
+    assert result.standalone == "如何修复梯度爆炸问题？" and result.hits[0].question == 28
+    condense = chat_requests(openai_stub)[0].body["messages"][-1]["content"]
+    assert "什么是梯度爆炸？" in condense and "那怎么解决它？" in condense
+
+
+def test_a_fake_chat_model_plugs_into_the_same_seam(offline_settings):
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    fake = GenericFakeChatModel(messages=iter([AIMessage(content="用 ReLU [1]，或者梯度截断 [1]。")]))
+    assistant = Assistant(offline_settings, llm=fake, progress=False)
+    result = assistant.ask("如何修复梯度爆炸问题？")
+    assert result.answer == "用 ReLU [1]，或者梯度截断 [1]。" and result.citations == [1]
+    assert assistant.ask("如何修复梯度爆炸问题？", mode="extractive").mode == "extractive"

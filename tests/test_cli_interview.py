@@ -1,0 +1,101 @@
+"""The interview commands: `grade` (JSON and errors), topic errors, `history`, corrupt databases, and a killed-then-resumed terminal session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.cli_interview import register
+from tests.conftest import ROOT
+
+register(cli)  # cli.py adds these with cli.add_command(...) once the lead wires them in
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_grade_json_shape(built_copy):
+    result = run("grade", "--question", "38", "--answer", "可以用 Dropout，还有就是加 L2 正则化。", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations"}
+    assert data["question"] == 38 and data["max_score"] == 10 and 0 < data["score"] < 10
+    assert data["citations"] == ["[1] 第38题 在神经网络中，有哪些办法防止过拟合？"]
+    assert any("bagging" in m for m in data["missed"])
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["grade", "--question", "99", "--answer", "x"], "question 99 is not in the notes"),
+    (["grade", "--question", "33", "--answer", "x"], "question 33 is link-only"),
+    (["grade", "--question", "25", "--answer", "  "], "the answer is empty"),
+    (["interview", "--topic", "transformers"], "valid topics: gradient-explosion"),
+])
+def test_usage_errors_exit_2_with_one_line(built_copy, args, needle):
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli_interview", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=_env(built_copy), timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def _env(home):
+    return {**os.environ, "ASSISTANT_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+
+
+def _read_until(proc, marker: str, timeout: float = 240) -> str:
+    seen = ""
+    deadline = time.time() + timeout
+    while marker not in seen:
+        assert time.time() < deadline, f"timed out waiting for {marker!r}; got:\n{seen}"
+        char = proc.stdout.read(1)
+        assert char, f"process ended before {marker!r}:\n{seen}"
+        seen += char
+    return seen
+
+
+def test_killed_session_resumes_with_stored_answers(built_copy):
+    """Answer one question through stdin, kill the process, then --resume and finish the session."""
+    cmd = [sys.executable, "-m", "assistant.cli_interview", "interview", "--topic", "gradient-explosion", "--n", "2"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=ROOT, env=_env(built_copy))
+    try:
+        first = _read_until(proc, "you> ")
+        assert "[1/2]" in first and "什么是梯度爆炸" in first
+        proc.stdin.write("梯度变得特别大，权重更新过猛，训练不稳定，权重可能变成 NaN。\n")
+        proc.stdin.flush()
+        _read_until(proc, "[2/2]")  # the first answer was graded (and committed) before the next question
+    finally:
+        proc.kill()
+        proc.wait()
+    from assistant.interview.store import Store
+
+    store = Store(built_copy / "assistant.db")
+    sid = store.latest_unfinished()
+    assert [a["question"] for a in store.answers(sid)] == [25]
+    store.close()
+
+    resumed = subprocess.run(cmd[:4] + ["--resume"], input="在循环神经网络中梯度爆炸会让网络不稳定，学不了长序列。\n",
+                             capture_output=True, text=True, cwd=ROOT, env=_env(built_copy), timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    out = resumed.stdout
+    assert f"interview #{sid}" in out and "[2/2]" in out and "[1/2]" not in out
+    assert "第25题 什么是梯度爆炸？" in out and "第26题 梯度爆炸会引发什么问题？" in out and "overall:" in out
+
+    history = run("history")
+    assert history.exit_code == 0 and "finished" in history.output and "Gradient explosion" in history.output
+
+
+def test_corrupt_database_does_not_crash_history(home):
+    home.mkdir(parents=True)
+    (home / "assistant.db").write_text("garbage" * 50)
+    result = run("history")
+    assert result.exit_code == 0
+    assert "moved it to assistant.db.corrupt-" in result.output
+    assert list(home.glob("assistant.db.corrupt-*"))

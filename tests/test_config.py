@@ -1,0 +1,43 @@
+"""Settings from environment and flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import ConfigError, Settings
+
+
+def test_defaults_and_env():
+    s = Settings.from_env({"ASSISTANT_HOME": "/tmp/x", "ASSISTANT_K": "6", "CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": "9000"})
+    assert s.home == Path("/tmp/x") and s.k == 6 and s.chroma_host == "127.0.0.1" and s.chroma_port == 9000
+    assert s.answer_mode == "extractive" and s.recipe_parts == ["e5", "use"] and s.dense_models == ["e5", "use"]
+
+
+def test_flags_override_env():
+    s = Settings.from_env({"ASSISTANT_K": "6"}, k=2, model=None)
+    assert s.k == 2 and s.model == "gpt-4o-mini"
+
+
+def test_llm_mode_when_an_endpoint_is_configured():
+    assert Settings.from_env({"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}).answer_mode == "llm"
+    assert Settings.from_env({"OPENAI_API_KEY": "k", "ASSISTANT_MODE": "extractive"}).answer_mode == "extractive"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"ASSISTANT_MODE": "magic"}, "ASSISTANT_MODE must be"),
+    ({"ASSISTANT_RECIPE": "bm25"}, "at least one dense"),
+    ({"ASSISTANT_RECIPE": "e5+foo"}, "ASSISTANT_RECIPE must combine"),
+    ({"ASSISTANT_K": "0"}, "k must be between"),
+    ({"ASSISTANT_MIN_SCORE": "high"}, "min_score must be a number"),
+    ({"ASSISTANT_MODE": "llm"}, "needs OPENAI_BASE_URL"),
+])
+def test_invalid_values_are_rejected(env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
+
+
+def test_describe_masks_the_key():
+    rows = dict((env, value) for env, value, _ in Settings.from_env({"OPENAI_API_KEY": "sk-abcdef"}).describe())
+    assert rows["OPENAI_API_KEY"] == "sk-…"

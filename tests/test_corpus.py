@@ -1,0 +1,136 @@
+"""Notes parser and chunker: structure of the shipped notes, error cases, and no text lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.corpus import (
+    CorpusError, chunk_question, file_key, find_notes, parse_notes, plain_text, read_notes, split_sentences,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTES = ROOT / "corpus" / "dl-interview-21-40.md"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return read_notes(NOTES)
+
+
+def assert_partition(question, chunks):
+    """Chunks cover the body lines contiguously, each line exactly once, and keep them verbatim."""
+    assert chunks[0].start == 0 and chunks[-1].end == len(question.lines)
+    for a, b in zip(chunks, chunks[1:]):
+        assert a.end == b.start
+    for c in chunks:
+        assert c.body == "\n".join(question.lines[c.start:c.end]).strip("\n")
+        assert c.text.startswith(question.label)
+
+
+def test_shipped_notes_structure(shipped):
+    assert [q.number for q in shipped] == list(range(21, 41))
+    by_number = {q.number: q for q in shipped}
+    assert by_number[28].title == "如何修复梯度爆炸问题？"
+    assert by_number[23].kind == "image-only"
+    assert {n for n, q in by_number.items() if q.kind == "link-only"} == {33, 34, 35, 36}
+    assert [s.number for s in by_number[31].subsections] == ["31.1", "31.2", "31.3", "31.4", "31.5"]
+    assert by_number[21].sources[0].url == "https://www.zhihu.com/question/67366051"
+    assert by_number[33].notes_links[0].url == "./06-如何理解LSTM网络.md"
+    assert "_asset/RNN-01.png" in by_number[30].images
+    assert by_number[29].has_content and "```python" in by_number[29].body
+
+
+def test_every_shipped_line_lands_in_exactly_one_chunk(shipped):
+    for q in shipped:
+        for size in (80, 150, 300, 1000):
+            assert_partition(q, chunk_question(q, size))
+
+
+def test_long_questions_are_split_and_keep_subsection(shipped):
+    q31 = next(q for q in shipped if q.number == 31)
+    chunks = chunk_question(q31, 150)
+    assert len(chunks) > 5
+    assert any(c.subsection.startswith("31.5") for c in chunks)
+    assert all(c.metadata()["question"] == 31 for c in chunks)
+    assert len({c.id for c in chunks}) == len(chunks)
+
+
+def test_chunk_does_not_cross_subsections(shipped):
+    q31 = next(q for q in shipped if q.number == 31)
+    for c in chunk_question(q31, 10_000):
+        subs = {q31.subsection_at(i).number for i in range(c.start, c.end) if q31.subsection_at(i)}
+        assert len(subs) <= 1
+
+
+def test_fixture_notes(tmp_path):
+    qs = read_notes(FIXTURES / "small-notes.md")
+    assert [q.number for q in qs] == [1, 2, 3, 4]
+    assert qs[1].sources[0].title == "Gradient clipping explained"
+    assert qs[2].kind == "link-only" and qs[3].kind == "image-only"
+    assert qs[1].subsections[0].title == "Why it helps"
+
+
+def test_invalid_utf8_names_the_file(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_bytes((FIXTURES / "bad-encoding.md.bin").read_bytes())
+    with pytest.raises(CorpusError, match="bad.md: not valid UTF-8"):
+        read_notes(bad)
+
+
+def test_file_without_headings_is_rejected(tmp_path):
+    f = tmp_path / "plain.md"
+    f.write_text((FIXTURES / "no-headings.md.txt").read_text())
+    with pytest.raises(CorpusError, match="plain.md: no '## N. question' headings"):
+        read_notes(f)
+
+
+def test_missing_path_is_reported(tmp_path):
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        find_notes([tmp_path / "nope"])
+
+
+def test_duplicate_numbers_keep_both_sections():
+    qs = parse_notes("## 1. A\n\nfirst\n\n## 1. B\n\nsecond\n")
+    assert [q.uid for q in qs] == ["1", "1~2"]
+    ids = [c.id for q in qs for c in chunk_question(q)]
+    assert len(set(ids)) == 2
+
+
+def test_same_file_name_in_two_folders_gets_two_keys(tmp_path):
+    a, b = tmp_path / "a" / "n.md", tmp_path / "b" / "n.md"
+    assert file_key(a) != file_key(b)
+
+
+def test_headings_inside_code_fences_do_not_split():
+    qs = parse_notes("## 1. Q\n\n```\n## 2. not a heading\n```\nafter\n")
+    assert len(qs) == 1 and "after" in qs[0].body
+
+
+def test_sentences_and_plain_text():
+    assert split_sentences("第一句。第二句！Third one. Fourth?") == ["第一句。", "第二句！", "Third one.", "Fourth?"]
+    assert plain_text('**粗体** [链接](http://x.y) <img src="a.png">') == "粗体 链接"
+
+
+line = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40),
+    st.sampled_from(["", "```", "### 1.1 sub", "> [src](http://a.b)", "<img src=\"x.png\">", "- item", "**bold**。"]),
+    st.builds(lambda n, t: f"## {n}. {t}", st.integers(1, 99), st.text(min_size=1, max_size=10).filter(lambda s: s.strip() and "\n" not in s and "\r" not in s)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(line, max_size=40), st.integers(min_value=10, max_value=400))
+def test_no_text_lost_property(lines, size):
+    text = "\n".join(lines)
+    for q in parse_notes(text):
+        chunks = chunk_question(q, size)
+        assert_partition(q, chunks)
+        bodies = "\n".join(c.body for c in chunks)
+        for body_line in q.lines:
+            if body_line.strip():
+                assert body_line in bodies

@@ -1,0 +1,129 @@
+"""Ingest: idempotent, incremental, namespaced per file, loses nothing on bad input; Chroma server mode."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.corpus import CorpusError
+from assistant.index import client, collection_name, get_collection, ingest
+from assistant.retrieve import Retriever
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def notes(tmp_path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "small-notes.md", folder / "small-notes.md")
+    return folder
+
+
+def settings_for(home: Path, **kw) -> Settings:
+    return Settings.from_env({}, home=home, recipe="e5", **kw)
+
+
+def chunk_ids(s: Settings) -> list[str]:
+    return sorted(get_collection(client(s), s, "e5").get(include=[])["ids"])
+
+
+def test_ingest_is_idempotent(home, notes):
+    s = settings_for(home)
+    first = ingest(s, [notes], progress=False)
+    assert (first.files, first.questions, first.added, first.errors) == (1, 4, 4, [])
+    ids = chunk_ids(s)
+    again = ingest(s, [notes], progress=False)
+    assert (again.added, again.unchanged, again.removed, again.chunks_embedded) == (0, 4, 0, 0)
+    assert chunk_ids(s) == ids
+
+
+def test_changed_and_removed_sections_are_synced(home, notes):
+    s = settings_for(home)
+    ingest(s, [notes], progress=False)
+    f = notes / "small-notes.md"
+    text = f.read_text().replace("这就是过拟合。", "这就是过拟合，也叫 overfitting。")
+    text = text[: text.index("## 4.")]  # drop question 4
+    f.write_text(text)
+    report = ingest(s, [notes], progress=False)
+    assert (report.added, report.unchanged, report.removed) == (1, 2, 1)
+    docs = get_collection(client(s), s, "e5").get(include=["documents"])["documents"]
+    assert any("overfitting" in d for d in docs)
+    assert not any("只有图片的题目" in d for d in docs)
+
+
+def test_deleted_file_in_ingested_folder_is_removed(home, notes):
+    s = settings_for(home)
+    shutil.copy(FIXTURES / "other-notes.md", notes / "other-notes.md")
+    ingest(s, [notes], progress=False)
+    (notes / "other-notes.md").unlink()
+    report = ingest(s, [notes], progress=False)
+    assert report.removed == 1
+    assert not any("批归一化" in d for d in get_collection(client(s), s, "e5").get(include=["documents"])["documents"])
+
+
+def test_two_files_may_share_question_numbers(home, notes):
+    s = settings_for(home)
+    shutil.copy(FIXTURES / "other-notes.md", notes / "other-notes.md")
+    ingest(s, [notes], progress=False)
+    questions = Retriever(s, client(s)).questions()
+    ones = [q for q in questions if q["question"] == 1]
+    assert len(ones) == 2 and len({q["file_key"] for q in ones}) == 2
+
+
+def test_bad_file_is_reported_and_nothing_indexed_is_lost(home, notes):
+    s = settings_for(home)
+    ingest(s, [notes], progress=False)
+    before = chunk_ids(s)
+    (notes / "small-notes.md").write_bytes((FIXTURES / "bad-encoding.md.bin").read_bytes())
+    (notes / "plain.md").write_text((FIXTURES / "no-headings.md.txt").read_text())
+    report = ingest(s, [notes], progress=False)
+    assert len(report.errors) == 2
+    assert any("small-notes.md: not valid UTF-8" in e for e in report.errors)
+    assert any("plain.md: no '## N. question' headings" in e for e in report.errors)
+    assert chunk_ids(s) == before
+
+
+def test_missing_path_raises(home):
+    with pytest.raises(CorpusError, match="no such file"):
+        ingest(settings_for(home), [home / "missing"], progress=False)
+
+
+def test_reopened_collection_knows_its_embedding_function(home, notes):
+    s = settings_for(home)
+    ingest(s, [notes], progress=False)
+    reopened = client(s).get_collection(collection_name(s, "e5"))  # no embedding_function passed
+    res = reopened.query(query_texts=["gradient clipping clipnorm"], n_results=1, include=["metadatas"])
+    assert res["metadatas"][0][0]["question"] == 2
+
+
+def test_index_is_built_on_first_use(home):
+    from assistant.service import Assistant
+
+    a = Assistant(Settings.from_env({}, home=home, recipe="e5"), progress=False)
+    assert a.first_ingest is not None and a.first_ingest.questions == 20
+    assert Assistant(Settings.from_env({}, home=home, recipe="e5"), progress=False).first_ingest is None
+
+
+@pytest.mark.slow
+def test_chroma_server_mode(chroma_server, notes, tmp_path):
+    host, port = chroma_server
+    s = Settings.from_env({}, home=tmp_path / "h", recipe="e5", chroma_host=host, chroma_port=port, collection="srv")
+    report = ingest(s, [notes], progress=False)
+    assert report.added == 4
+    assert not (tmp_path / "h" / "chroma").exists()  # nothing stored locally in server mode
+    hits = Retriever(s, client(s)).search("What is gradient clipping?", 2)
+    assert hits[0].question == 2
+    assert ingest(s, [notes], progress=False).unchanged == 4
+
+
+def test_unreachable_chroma_server_is_a_clear_error(home):
+    from assistant.index import IndexError_
+    from tests.support.servers import free_port
+
+    s = Settings.from_env({}, home=home, chroma_host="127.0.0.1", chroma_port=free_port())
+    with pytest.raises(IndexError_, match="cannot reach the Chroma server"):
+        client(s)

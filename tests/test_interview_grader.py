@@ -1,0 +1,159 @@
+"""The interview grader: key points, offline ordering on labelled answers, the LLM grader's parsing and fallback, topics, calibration."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.evaluate import load_jsonl
+from assistant.interview.calibrate import grading_report
+from assistant.interview.grader import Grade, LLMGrader, OfflineGrader, Reference, parse_json_object
+from assistant.interview.keypoints import extract_keypoints
+from assistant.interview.notebook import Notebook
+from assistant.interview.topics import TopicError, classify, resolve
+from assistant.prompts import Prompts
+from tests.conftest import CORPUS, ROOT
+
+GRADING = load_jsonl(ROOT / "eval" / "grading.jsonl")
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return Notebook.from_files([CORPUS])
+
+
+@pytest.fixture(scope="module")
+def prompts():
+    return Prompts(ROOT / "prompts")
+
+
+@pytest.fixture(scope="module")
+def offline(prompts, tmp_path_factory):
+    return OfflineGrader(prompts, cache_dir=tmp_path_factory.mktemp("kp-cache"))
+
+
+def ref(notebook, number: int) -> Reference:
+    note = notebook.by_number(number)
+    return Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid))
+
+
+def fake_embed(texts):
+    """Deterministic unit vectors from character bigrams: similar texts get similar vectors, no model needed."""
+    out = np.zeros((len(texts), 64), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for a, b in zip(t, t[1:]):
+            out[i, hash(a + b) % 64] += 1
+    return out / np.linalg.norm(out, axis=1, keepdims=True).clip(1e-9)
+
+
+def test_key_points_keep_statements_and_drop_headers_links_code_and_attributions(notebook):
+    points = extract_keypoints(notebook.body_of(notebook.by_number(28).file_key, "28"))
+    texts = [p.plain for p in points]
+    assert any("如果梯度超过阈值" in t for t in texts)
+    assert not any(t.startswith("—") for t in texts), "attribution lines are not claims"
+    bold = next(p for p in points if "层数更少" in p.plain)
+    plain = next(p for p in points if "在循环神经网络中，训练过程中" in p.plain)
+    assert bold.weight > plain.weight
+    rnn = extract_keypoints(notebook.body_of(notebook.by_number(29).file_key, "29"))
+    assert not any("np.zeros" in p.text for p in rnn), "code fences are dropped"
+    assert extract_keypoints(notebook.body_of(notebook.by_number(33).file_key, "33")) == []
+
+
+@pytest.mark.parametrize("number", [25, 38, 39, 40, 27])  # 40 and 27 are answered in English
+def test_offline_grader_ranks_complete_above_partial_above_wrong(offline, notebook, number):
+    answers = {i["label"]: i["answer"] for i in GRADING if i["question"] == number}
+    scores = {label: offline.grade(ref(notebook, number), text).score for label, text in answers.items()}
+    assert scores["complete"] > scores["partial"] > scores["wrong"], scores
+
+
+def test_offline_grade_lists_missed_points_and_cites_the_section(offline, notebook):
+    partial = next(i["answer"] for i in GRADING if i["question"] == 38 and i["label"] == "partial")
+    grade = offline.grade(ref(notebook, 38), partial)
+    assert 0 <= grade.score < 10 and grade.max_score == 10
+    assert any("Dropout" in c for c in grade.covered)
+    assert any("bagging" in m for m in grade.missed)
+    assert "bagging" in grade.feedback and "[1] 第38题 在神经网络中，有哪些办法防止过拟合？" in grade.feedback
+    assert grade.citations == ["[1] 第38题 在神经网络中，有哪些办法防止过拟合？"]
+    assert set(grade.to_json()) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations"}
+
+
+def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path):
+    calls = []
+
+    def counting(texts):
+        calls.append(len(texts))
+        return fake_embed(texts)
+
+    grader = OfflineGrader(prompts, embed=counting, cache_dir=tmp_path)
+    grader.grade(ref(notebook, 25), "梯度很大")
+    grader.grade(ref(notebook, 25), "权重变成 NaN")
+    assert calls == [4, 1, 1]  # key points once, then one batch per answer
+    again = OfflineGrader(prompts, embed=counting, cache_dir=tmp_path)
+    again.grade(ref(notebook, 25), "梯度很大")
+    assert calls[-1] == 1 and len(calls) == 4, "the disk cache is reused by a new grader"
+
+
+def test_llm_grader_uses_the_models_json(prompts, notebook):
+    from assistant.config import Settings
+    from assistant.llm import build_llm
+    from tests.support.openai_stub import ScriptedOpenAI
+
+    with ScriptedOpenAI(model="stub") as stub:
+        reply = {"score": 4, "covered": [1, 3], "contradictions": ["ReLU 会引起梯度爆炸"], "feedback": "再说说 bagging。",
+                 "follow_up": "BatchNorm 为什么能缓解过拟合？"}
+        stub.script("好的，评分如下：\n```json\n" + json.dumps(reply, ensure_ascii=False) + "\n```")
+        llm = build_llm(Settings.from_env({}, openai_base_url=stub.base_url, openai_api_key="k", llm_retries=0))
+        grader = LLMGrader(llm, prompts, OfflineGrader(prompts, embed=fake_embed), "stub")
+        grade = grader.grade(ref(notebook, 38), "Dropout 和 L2 正则化。")
+        sent = json.dumps(stub.chat_requests[0].body, ensure_ascii=False)
+    assert grade.score == 4 and grade.grader == "llm:stub"
+    assert len(grade.covered) == 2 and len(grade.missed) == 2
+    assert grade.contradictions == ["ReLU 会引起梯度爆炸"] and grade.follow_up.startswith("BatchNorm")
+    assert "再说说 bagging。" in grade.feedback
+    assert "网络bagging" in sent and "Dropout 和 L2 正则化。" in sent
+
+
+@pytest.mark.parametrize("content", ["I think it's a 7.", '{"score": "high"}', ""])
+def test_llm_grader_falls_back_offline_on_bad_replies(prompts, notebook, content):
+    class Model:
+        def invoke(self, messages):
+            if not content:
+                raise ConnectionError("endpoint down")
+            return type("Msg", (), {"content": content})()
+
+    grade = LLMGrader(Model(), prompts, OfflineGrader(prompts, embed=fake_embed)).grade(ref(notebook, 38), "Dropout")
+    assert grade.grader == "offline" and "graded offline" in grade.notice
+
+
+def test_parse_json_object_skips_chatter():
+    assert parse_json_object('note {x} then {"score": 3, "covered": []} bye')["score"] == 3
+    with pytest.raises(ValueError):
+        parse_json_object('{"covered": [1]}')
+
+
+def test_topics_classify_titles_and_fall_back_to_other():
+    assert classify("rcnn、fast-rcnn 和 faster-rcnn 三者的区别是什么").id == "detection"
+    assert classify("如何修复梯度爆炸问题？").id == "gradient-explosion"
+    assert classify("GRU是什么？").id == "rnn"
+    assert classify("我的笔记", "讲的是 Dropout 和正则化").id == "overfitting"
+    assert classify("Kubernetes 是什么？", "容器编排").id == "other"
+    assert resolve("RNN").id == "rnn" and resolve("梯度爆炸").id == "gradient-explosion"
+    with pytest.raises(TopicError, match="valid topics: .*gradient-explosion"):
+        resolve("transformers")
+
+
+def test_grading_report_counts_ordered_pairs_and_spread(notebook):
+    class ByLabel:
+        def grade(self, ref, answer):
+            return Grade(ref.number, {"c": 9.0, "p": 5.0, "w": 5.0}[answer], [], [], "", [])
+
+    items = [{"id": f"x{i}", "question": q, "label": label, "answer": label[0]}
+             for i, (q, label) in enumerate((q, l) for q in (21, 22) for l in ("complete", "partial", "wrong"))]
+    report = grading_report(items, ByLabel(), notebook)
+    assert report["ordering_accuracy"] == round(4 / 6, 4) and report["ties"] == 2
+    assert report["ordering_accuracy_even"] == report["ordering_accuracy_odd"] == round(2 / 3, 4)
+    assert report["spread"]["complete"] == {"n": 2, "mean": 9.0, "min": 9.0, "max": 9.0}
+    with pytest.raises(ValueError, match="33"):
+        grading_report([{"id": "y", "question": 33, "label": "complete", "answer": "a"}], ByLabel(), notebook)

@@ -1,0 +1,120 @@
+"""The interview state machine (ask → answer → grade → next → report), resume, spaced repetition, and the web page."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.interview.grader import Grade
+from assistant.interview.notebook import Notebook
+from assistant.interview.session import Interview, InterviewError, ask_variants
+from assistant.interview.store import Store
+from assistant.prompts import Prompts
+from tests.conftest import CORPUS, ROOT
+
+
+class ScriptedGrader:
+    """Scores by keyword so the state machine is tested without models."""
+
+    name = "scripted"
+
+    def grade(self, ref, answer):
+        score = 9.0 if "good" in answer else 2.0
+        return Grade(ref.number, score, [], [] if score > 5 else ["missed"], f"feedback {score}", [ref.citation])
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return Notebook.from_files([CORPUS])
+
+
+@pytest.fixture
+def parts(tmp_path, notebook):
+    return Store(tmp_path / "i.db"), notebook, ScriptedGrader(), Prompts(ROOT / "prompts")
+
+
+def test_ask_answer_grade_next_report(parts):
+    store, notebook, grader, prompts = parts
+    session = Interview.start(store, notebook, grader, prompts, topic="gradient-explosion", n=3, seed=1)
+    turn = session.current
+    assert (turn.position, turn.total) == (0, 3) and turn.note.number == 25
+    assert turn.note.title in turn.prompt
+    assert session.answer("a good answer").score == 9.0
+    assert session.current.note.number == 26
+    with pytest.raises(InterviewError):
+        session.answer("   ")
+    session.answer("a poor answer")
+    assert not session.done
+    session.skip()
+    assert session.done and session.current is None
+    report = session.report()
+    assert [r["score"] for r in report.rows] == [9.0, 2.0, 2.0]
+    assert report.overall == 4.3 and report.finished
+    assert report.weak_topics == ["Gradient explosion (梯度爆炸)"]
+    assert report.reread == ["[1] 第26题 梯度爆炸会引发什么问题？", "[2] 第27题 如何确定是否出现梯度爆炸？"]
+    with pytest.raises(InterviewError):
+        session.answer("good")
+    assert store.latest_unfinished() is None
+
+
+def test_link_and_image_only_sections_are_never_asked(parts):
+    store, notebook, grader, prompts = parts
+    asked = {t.number for t in notebook.askable()}
+    assert asked.isdisjoint({23, 33, 34, 35, 36}) and len(asked) == 15
+    session = Interview.start(store, notebook, grader, prompts, topic="cnn", n=10)
+    assert sorted(n.number for n, _ in session.plan) == [24, 39]
+    with pytest.raises(InterviewError):
+        Interview.start(store, notebook, grader, prompts, topic="no-such-topic")
+
+
+def test_resume_continues_with_the_same_wording(parts):
+    store, notebook, grader, prompts = parts
+    first = Interview.start(store, notebook, grader, prompts, topic="rnn", n=3, seed=7)
+    first.answer("good")
+    wording = first.current.prompt
+    resumed = Interview.resume(store, notebook, grader)
+    assert resumed.id == first.id and resumed.current.position == 1 and resumed.current.prompt == wording
+    resumed.answer("good")
+    resumed.answer("good")
+    assert Interview.resume(store, notebook, grader) is None
+
+
+def test_low_scores_come_back_before_new_questions(parts):
+    store, notebook, grader, prompts = parts
+    first = Interview.start(store, notebook, grader, prompts, n=3, now=1000.0)
+    numbers = [n.number for n, _ in first.plan]
+    assert numbers == [21, 22, 24]
+    first.answer("good", now=1000.0)
+    first.answer("poor", now=1000.0)
+    first.answer("good", now=1000.0)
+    second = Interview.start(store, notebook, grader, prompts, n=3, now=2000.0)
+    assert [n.number for n, _ in second.plan] == [22, 25, 26], "the weak question first, then new ones"
+
+
+def test_ask_variants_come_from_the_prompt_files():
+    prompts = Prompts(ROOT / "prompts")
+    for lang in ("zh", "en"):
+        variants = ask_variants(prompts, lang)
+        assert len(variants) >= 3 and all(v.variables == {"title"} for v in variants)
+
+
+def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
+    gr = pytest.importorskip("gradio")
+    from assistant.config import Settings
+    from assistant.web.base import WebContext
+    from assistant.web.interview import InterviewPage
+
+    ctx = WebContext(Settings.from_env({}, home=tmp_path))
+    page = InterviewPage(ctx)
+    page.__dict__["parts"] = {"notebook": notebook, "prompts": Prompts(ROOT / "prompts"), "grader": ScriptedGrader()}
+    with gr.Blocks():
+        with gr.Tab(page.title):
+            page.render()
+        page.wire()
+    assert page.title == "Interview"
+    sid, question, _, _, _ = page.on_start("Overfitting and regularisation (过拟合与正则化)", 1)
+    assert sid and "防止过拟合" in question
+    _, question, _, feedback, report = page.on_answer(sid, "good answer")
+    assert "feedback 9.0" in feedback and "Interview finished" in question
+    assert "第38题" in report and "**Overall:** 9/10" in report
+    rows, chart = page.on_history()
+    assert rows[0][2] == "1/1" and list(chart["mean score"]) == [9.0]

@@ -1,0 +1,227 @@
+"""Web app: safe-rendering helpers, the page registry, the chat turn logic, and the `/ask` API of a live app.
+
+The live app runs in-process on a free 127.0.0.1 port over the session index, and is driven
+with gradio_client, including 20 simultaneous users whose sources must match their own question.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.service import AnswerResult
+from assistant.web import html
+
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fake_hit(n: int = 28, title: str = "如何修复梯度爆炸问题？", body: str = "使用梯度截断。", source: str = "https://example.org/a"):
+    """A retrieve.Hit-shaped object for rendering tests."""
+    from assistant.retrieve import ChunkHit, Hit
+
+    chunk = ChunkHit("c1", body, body, "", 0.5, 0.9)
+    return Hit("notes.md", "notes-1", str(n), n, title, source, "原文", "text", 0.5, 0.9, [chunk], body)
+
+
+# -- html.py -----------------------------------------------------------------------------
+
+
+def test_escape_covers_markup_and_template_syntax():
+    out = html.escape(XSS + " ${x} {{y}} `z`")
+    assert "<" not in out and ">" not in out and '"' not in out
+    assert "${" not in out and "{{" not in out and "`" not in out
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "./06-x.md", 'https://a.b/"onmouseover=x', ""])
+def test_safe_url_rejects_non_web_urls(url):
+    assert html.safe_url(url) == ""
+
+
+def test_markdown_html_is_inert_and_shows_figure_placeholders():
+    body = f'{XSS}\n\n<img src="_asset/RNN-01.png">\n\n![alt](http://evil/t.png)\n\n[x](javascript:alert(1)) `x>0`'
+    out = html.markdown_html(body)
+    assert "<script" not in out and "<img" not in out and "&lt;script&gt;" in out  # shown as text
+    assert "figure not included: RNN-01.png" in out and "figure not included: t.png" in out
+    assert "href=" not in out
+    assert "<code>x&gt;0</code>" in out
+
+
+def test_markdown_html_links_open_safely_and_local_notes_links_are_named():
+    out = html.markdown_html("> [理解 LSTM](https://www.jianshu.com/p/9d)\n\n> [如何理解LSTM网络](./06-如何理解LSTM网络.md)")
+    assert 'href="https://www.jianshu.com/p/9d"' in out and 'rel="noopener noreferrer"' in out
+    assert "notes file not included: 06-如何理解LSTM网络.md" in out and "./06-" not in out
+
+
+def test_chat_markdown_neutralises_tags_images_and_script_links():
+    out = html.chat_markdown(XSS + ' <img src="_asset/a.png"> [j](javascript:alert(1)) [ok](https://a.b) `a<b`')
+    assert "<script" not in out and "<img" not in out and "javascript:" not in out
+    assert "[figure not included: a.png]" in out and "[ok](https://a.b)" in out and "`a<b`" in out
+
+
+@pytest.mark.parametrize(
+    ("mode", "covered", "expected"),
+    [
+        ("extractive", True, "mode-extractive"),
+        ("llm:stub-model", True, "Generated · llm:stub-model"),
+        ("extractive (fallback from llm:stub-model)", True, "llm:stub-model failed"),
+        ("extractive", False, "Not in the notes"),
+    ],
+)
+def test_mode_badge(mode, covered, expected):
+    assert expected in html.mode_badge(mode, covered)
+
+
+def test_sources_panel_lists_cited_sections_with_escaped_content():
+    hit = fake_hit(title=XSS, body=f"正文 {XSS}", source="javascript:alert(1)")
+    result = AnswerResult("q", "a [1]", mode="llm:m", covered=True, standalone="q", hits=[hit], citations=[1])
+    out = html.sources_panel(result)
+    assert "[1]" in out and "第28题" in out and "正文" in out
+    assert "<script" not in out and "<img" not in out and "href=" not in out
+
+
+def test_sources_panel_states():
+    assert "appear here" in html.sources_panel(None)
+    uncovered = AnswerResult("q", "笔记中没有涉及", covered=False)
+    assert "do not cover" in html.sources_panel(uncovered) and "src-item" not in html.sources_panel(uncovered)
+    notice = AnswerResult("q", "x", mode="extractive (fallback from llm:m)", covered=True, hits=[fake_hit()],
+                          citations=[1], notice="（语言模型调用失败：APIError）", invalid_citations=[7])
+    out = html.sources_panel(notice)
+    assert "src-notice" in out and "语言模型调用失败" in out and "[7]" in out and "mode-fallback" in out
+
+
+def test_note_html_link_only_and_image_only():
+    link_only = html.note_html({"question": 33, "title": "如何理解LSTM网络", "kind": "link-only", "file": "/x/n.md"},
+                               "> [理解 LSTM 网络](https://www.jianshu.com/p/9d) - 简书")
+    assert "follow the links" in link_only and 'href="https://www.jianshu.com/p/9d"' in link_only
+    image_only = html.note_html({"question": 23, "title": "CNN", "kind": "image-only", "file": "n.md"}, '<img src="_asset/CNN常用模型.png">')
+    assert "figure not included: CNN常用模型.png" in image_only and "<img" not in image_only
+
+
+# -- registry and chat turn logic -------------------------------------------------------
+
+
+def test_load_pages_skips_only_a_missing_page_module(tmp_path, monkeypatch):
+    from assistant.web.app import PAGES, load_pages
+
+    names = [cls.__name__ for cls in load_pages(PAGES + ["assistant.web.no_such_page:Nope"])]
+    assert names[0] == "ChatPage" and "NotesPage" in names and names[-1] == "SettingsPage"
+    (tmp_path / "broken_page.py").write_text("import no_such_dependency_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        load_pages(["broken_page:Page"])
+    sys.modules.pop("broken_page", None)
+
+
+class _FailingAssistant:
+    modes = ["extractive"]
+
+    def stream(self, question, history, k, mode):
+        yield {"question": question, "standalone": question, "hits": [], "covered": True, "mode": "extractive"}
+        yield {"answer": "partial "}
+        raise RuntimeError("index went away")
+
+
+def test_respond_ends_visibly_when_the_core_fails(offline_settings):
+    from assistant.web.base import WebContext
+    from assistant.web.chat import ChatPage
+
+    ctx = WebContext(offline_settings)
+    ctx.assistant = _FailingAssistant()
+    updates = list(ChatPage(ctx).respond("什么是梯度爆炸？", [], 4, "extractive"))
+    chat = updates[-1][1]
+    assert chat[-1]["role"] == "assistant" and "Could not answer" in chat[-1]["content"] and "partial" in chat[-1]["content"]
+    assert updates[-1][3] == []  # the failed turn is not added to the session history
+
+
+def test_respond_shows_llm_failure_notice_and_fallback(offline_settings):
+    from assistant.service import Assistant
+    from assistant.web.base import WebContext
+    from assistant.web.chat import ChatPage
+    from tests.support.openai_stub import Reply, ScriptedOpenAI
+
+    with ScriptedOpenAI() as stub:
+        stub.default(Reply(content="梯度截断可以防止梯度爆炸 [1]。" * 5, cut_after=3))
+        settings = offline_settings.replace(openai_base_url=stub.base_url, openai_api_key="k", model="stub-model", llm_retries=0)
+        ctx = WebContext(settings)
+        ctx.assistant = Assistant(settings, progress=False)
+        updates = list(ChatPage(ctx).respond("如何修复梯度爆炸问题？", [], 4, "llm"))
+    _, chat, panel, history = updates[-1]
+    assert "mode-fallback" in panel and "src-notice" in panel and "src-item" in panel
+    assert "语言模型调用失败" in chat[-1]["content"] and history[-1]["role"] == "assistant"
+
+
+# -- live app through gradio_client -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_url(offline_settings, offline_assistant):
+    """The app served in-process on a free 127.0.0.1 port (closed after the module)."""
+    from assistant.web.app import launch
+
+    demo, url = launch(offline_settings, port=free_port(), block=False, assistant=offline_assistant)
+    assert url.startswith("http://127.0.0.1:")
+    yield url
+    demo.close()
+
+
+def test_ask_api_answers_with_sources(live_url):
+    from gradio_client import Client
+
+    client = Client(live_url, verbose=False)
+    answer, sources = client.predict("什么是梯度爆炸？", [], api_name="/ask")
+    assert "[1]" in answer and sources["covered"] and sources["citations"][0]["question"] == 25
+    history = [{"role": "user", "content": "什么是梯度爆炸？"}, {"role": "assistant", "content": answer}]
+    _, follow = client.predict("那怎么解决它？", history, api_name="/ask")
+    assert 28 in [c["question"] for c in follow["citations"]]
+    not_covered, empty = client.predict("如何烤一个巧克力蛋糕？", [], api_name="/ask")
+    assert not empty["covered"] and empty["citations"] == [] and "笔记中没有涉及" in not_covered
+
+
+QUESTIONS = [
+    "什么是梯度爆炸？", "如何修复梯度爆炸问题？", "GRU对LSTM做了哪些改动？", "什么是RNN？", "简单说下 sigmoid 激活函数",
+    "在神经网络中，有哪些办法防止过拟合？", "CNN是什么，CNN关键的层有哪些？", "如何确定是否出现梯度爆炸？",
+    "梯度爆炸会引发什么问题？", "rcnn、fast-rcnn 和 faster-rcnn 三者的区别是什么",
+]
+
+
+def test_twenty_simultaneous_users_get_their_own_sources(live_url, offline_assistant):
+    from gradio_client import Client
+
+    questions = (QUESTIONS * 2)[:20]
+    expected = {q: [c["question"] for c in offline_assistant.ask(q).to_json()["citations"]] for q in QUESTIONS}
+    clients = [Client(live_url, verbose=False) for _ in questions]
+
+    def one(pair):
+        client, q = pair
+        start = time.perf_counter()
+        try:
+            _, sources = client.predict(q, [], api_name="/ask")
+        except Exception as exc:  # counted and reported below, not raised from a worker thread
+            sources = {"error": repr(exc)}
+        return q, sources, time.perf_counter() - start
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(one, zip(clients, questions)))
+    wall = time.perf_counter() - start
+    latencies = sorted(r[2] for r in results)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    errors = [s["error"] for _, s, _ in results if "error" in s]
+    print(f"\n20 users: wall {wall:.1f}s, p50 {statistics.median(latencies):.2f}s, p95 {p95:.2f}s, errors {len(errors)}")
+    assert errors == []
+    for q, sources, _ in results:
+        assert sources["question"] == q
+        assert [c["question"] for c in sources["citations"]] == expected[q], q
