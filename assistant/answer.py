@@ -46,6 +46,7 @@ def candidate_sentences(body: str) -> list[str]:
     return out
 
 
+
 def select_quotes(question: str, hits: list[Hit], max_quotes: int = 4, max_sources: int = 2) -> list[Quote]:
     """Pick the sentences of the top sections that best match the question (lexical overlap, chunk rank)."""
     q_terms = set(tokenize(question))

@@ -50,10 +50,12 @@ def _assistant(settings: Settings, progress: bool = True):
 
 
 def _question(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise click.UsageError("the question is empty")
-    return text
+    from .service import QuestionError, clean_question
+
+    try:
+        return clean_question(text)
+    except QuestionError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -78,8 +80,8 @@ def cli(ctx: click.Context, home, mode, model, recipe) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming text.")
 @click.pass_context
 def ask(ctx: click.Context, question, k, as_json) -> None:
-    """Answer QUESTION from the notes, citing each statement as [n]."""
-    text = _question(" ".join(question))
+    """Answer QUESTION from the notes, citing each statement as [n] ('-' reads it from stdin)."""
+    text = _question(sys.stdin.read() if question == ("-",) else " ".join(question))
     assistant = _assistant(_settings(ctx), progress=not as_json)
     if as_json:
         result = assistant.ask(text, k=k)
@@ -98,17 +100,29 @@ def ask(ctx: click.Context, question, k, as_json) -> None:
 def search(ctx: click.Context, query, k, as_json) -> None:
     """Rank the question sections for QUERY ('-' reads one query per line from stdin)."""
     from .render import print_search
+    from .service import QuestionError
 
     queries = [line.strip() for line in sys.stdin] if query == "-" else [_question(query)]
     assistant = _assistant(_settings(ctx), progress=not as_json)
+    failed = 0
     for q in queries:
         if not q:
             continue
-        hits, covered = assistant.search(q, k)
+        try:
+            hits, covered = assistant.search(q, k)
+        except QuestionError as exc:  # one bad line in a batch must not stop the others
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"query": q[:200], "error": str(exc)}, ensure_ascii=False))
+            else:
+                click.echo(f"error: {exc}", err=True)
+            continue
         if as_json:
             click.echo(json.dumps({"query": q, "covered": covered, "results": [h.to_json() for h in hits]}, ensure_ascii=False))
         else:
             print_search(q, hits, covered)
+    if failed:
+        ctx.exit(1)
 
 
 @cli.command()
@@ -117,6 +131,7 @@ def search(ctx: click.Context, query, k, as_json) -> None:
 def chat(ctx: click.Context, k) -> None:
     """Multi-turn chat in the terminal; follow-ups use the conversation. /new resets, /quit exits."""
     from .render import stream_answer
+    from .service import QuestionError
 
     assistant = _assistant(_settings(ctx))
     click.echo(f"mode: {assistant.mode} · /new starts over · /quit or Ctrl-D exits")
@@ -135,7 +150,11 @@ def chat(ctx: click.Context, k) -> None:
             history = []
             click.echo("(new conversation)")
             continue
-        result = stream_answer(assistant, text, history, k)
+        try:
+            result = stream_answer(assistant, text, history, k)
+        except QuestionError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
         history += [{"role": "user", "content": text}, {"role": "assistant", "content": result.answer}]
 
 
@@ -163,6 +182,18 @@ def show_config(ctx: click.Context) -> None:
         click.echo(f"{env:24} {value or '-':40} {help_}")
 
 
+def _register_plugins() -> None:
+    # Feature modules add their commands; each imports only click and config at start-up.
+    from .cli_interview import register as register_interview
+    from .cli_web import web
+
+    register_interview(cli)
+    cli.add_command(web)
+
+
+_register_plugins()
+
+
 def main() -> None:
     """Console entry point: runs the CLI and turns known errors into one-line messages."""
     try:
@@ -172,6 +203,10 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:  # one line, not click's three-line usage block
+        command = exc.ctx.command_path if exc.ctx else "assistant"
+        click.echo(f"error: {exc.format_message()} (see '{command} --help')", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -21,7 +21,7 @@ FENCE_RE = re.compile(r"^\s*(```|~~~)")
 SOURCE_RE = re.compile(r"^\s*>\s*\[([^\]]+)\]\(([^)\s]+)\)")
 IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>|!\[[^\]]*\]\(([^)\s]+)[^)]*\)", re.I)
 LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)(?=\s)")
+SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")
 
 
 class CorpusError(ValueError):
@@ -236,9 +236,14 @@ def split_sentences(text: str) -> list[str]:
     """Split prose into sentences on Chinese and Western end punctuation and line breaks."""
     out = []
     for line in text.split("\n"):
+        pieces: list[str] = []
         for piece in SENTENCE_END_RE.split(line):
-            if piece.strip():
-                out.append(piece.strip())
+            # Never cut inside **bold**: quotes must stay verbatim and balanced.
+            if pieces and pieces[-1].count("**") % 2 == 1:
+                pieces[-1] += piece
+            else:
+                pieces.append(piece)
+        out.extend(p.strip() for p in pieces if p.strip())
     return out
 
 

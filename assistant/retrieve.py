@@ -10,6 +10,7 @@ on the best cosine of the primary dense model, a threshold chosen on the eval se
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -134,6 +135,7 @@ class Retriever:
         self._bm25 = None
         self._rows: dict[str, tuple[str, dict]] = {}
         self._ids: list[str] = []
+        self._lock = threading.Lock()  # web sessions share one Retriever
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         """The top-k question sections for a query, best first; empty if the index is empty."""
@@ -241,16 +243,19 @@ class Retriever:
         key = fingerprint(primary)
         if key == self._cache_key:
             return
-        data = primary.get(include=["documents", "metadatas"])
-        self._rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
-        self._ids = list(self._rows)
-        self._bm25 = None
-        if "bm25" in self.settings.recipe_parts and self._ids:
-            import bm25s
+        with self._lock:
+            if key == self._cache_key:
+                return
+            data = primary.get(include=["documents", "metadatas"])
+            rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
+            bm25 = None
+            if "bm25" in self.settings.recipe_parts and rows:
+                import bm25s
 
-            self._bm25 = bm25s.BM25()
-            self._bm25.index([tokenize(self._rows[i][0]) or ["∅"] for i in self._ids], show_progress=False)
-        self._cache_key = key
+                bm25 = bm25s.BM25()
+                bm25.index([tokenize(doc) or ["∅"] for doc, _ in rows.values()], show_progress=False)
+            # Swap everything at once so a concurrent search never sees half-built state.
+            self._rows, self._ids, self._bm25, self._cache_key = rows, list(rows), bm25, key
 
 
 def _body(text: str, meta: dict) -> str:

@@ -7,11 +7,36 @@ and the chain's output chunks are turned into an `AnswerResult`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from .config import Settings
 from .prompts import Prompts
+
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, too long); shown as a usage error."""
+
+
+def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """Normalise a user question: NFKC, control and bidi characters removed, whitespace folded.
+
+    Rejects empty questions and questions longer than `max_chars` (a 200,000-character paste
+    would take minutes to embed and is never a real interview question).
+    """
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > max_chars:
+        raise QuestionError(f"the question is too long ({len(text):,} characters; the limit is {max_chars:,})")
+    return text
 
 
 @dataclass
@@ -110,7 +135,8 @@ class Assistant:
         """
         chain = self.chains.get(mode or ("llm" if self.llm is not None else "extractive"))
         if chain is None:
-            raise ValueError(f"answer mode {mode!r} is not available; configure OPENAI_BASE_URL for 'llm'")
+            raise QuestionError(f"answer mode {mode!r} is not available; configure OPENAI_BASE_URL for 'llm'")
+        question = clean_question(question)
         yield from chain.stream({"question": question, "history": history or [], "k": k})
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
@@ -125,7 +151,7 @@ class Assistant:
 
     def search(self, query: str, k: int | None = None) -> tuple[list, bool]:
         """Ranked question sections for a query and whether the notes cover it."""
-        hits = self.retriever.search(query, k)
+        hits = self.retriever.search(clean_question(query), k)
         return hits, self.retriever.covered(hits)
 
     def notes(self) -> list[dict]:

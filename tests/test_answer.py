@@ -71,3 +71,12 @@ def test_streaming_filter_equals_batch_and_leaves_no_invalid_marker(text, cuts, 
     assert streamed == batch
     assert all(1 <= int(n) <= n_sources for n in re.findall(r"\[(\d{1,3})\]", batch))
     assert all(1 <= n <= n_sources for n in used)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab 中文。.!？*-1>[]()", max_size=30), max_size=6))
+def test_candidate_sentences_are_substrings_of_the_body(lines):
+    body = "\n".join(lines)
+    for sentence in candidate_sentences(body):
+        assert sentence in body
+        assert sentence.count("**") % 2 == 0 or body.count("**") % 2 == 1

@@ -112,3 +112,16 @@ def test_bad_setting_is_one_line(tmp_path):
 def test_config_masks_the_key(tmp_path):
     proc = run(["config"], tmp_path, env={"OPENAI_API_KEY": "sk-secret-value"})
     assert proc.returncode == 0 and "sk-secret-value" not in proc.stdout and "ASSISTANT_HOME" in proc.stdout
+
+
+def test_too_long_or_control_character_questions(built_home):
+    proc = run(["ask", "-"], built_home, stdin="梯" * 200_001)
+    assert proc.returncode == 2 and "too long" in proc.stderr and "Traceback" not in proc.stderr
+    data = json.loads(run(["ask", "--json", "如何修复\x00梯度\x1b[31m爆炸\u202e问题？"], built_home).stdout)
+    assert data["question"] == "如何修复 梯度 [31m爆炸 问题？" and data["citations"][0]["question"] == 28
+
+
+def test_search_batch_reports_bad_lines_and_continues(built_home):
+    proc = run(["search", "--json", "-"], built_home, stdin="x" * 3000 + "\nclipnorm\n")
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1 and "too long" in lines[0]["error"] and lines[1]["results"][0]["question"] == 28
