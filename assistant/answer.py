@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .corpus import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, plain_text, split_sentences
+from .corpus import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, plain_text, split_sentences, strip_footnotes
 from .retrieve import Hit, tokenize
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*|[a-z][)）]\s*)")
@@ -30,7 +30,8 @@ class Quote:
 
 
 def candidate_sentences(body: str) -> list[str]:
-    """Quotable sentences of a chunk body: prose only, list bullets stripped, verbatim otherwise."""
+    """Quotable sentences of a chunk body: prose only, list bullets and the notes' footnote markers
+    stripped, verbatim otherwise (a quote is a substring of `strip_footnotes(section)`)."""
     out: list[str] = []
     in_fence = False
     for line in body.split("\n"):
@@ -39,7 +40,7 @@ def candidate_sentences(body: str) -> list[str]:
             continue
         if in_fence or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
             continue
-        line = _BULLET.sub("", line.strip())
+        line = _BULLET.sub("", strip_footnotes(line).strip())
         for sentence in split_sentences(line):
             if len(plain_text(sentence)) >= 6:
                 out.append(sentence)
@@ -85,7 +86,7 @@ def format_sources(hits: list[Hit], block, budget_tokens: int, encoding=None) ->
     remaining = budget_tokens
     for n, hit in enumerate(hits, start=1):
         share = max(remaining // (len(hits) - n + 1), 0)
-        text = hit.section or "\n".join(c.body for c in hit.chunks)
+        text = strip_footnotes(hit.section or "\n".join(c.body for c in hit.chunks))
         if encoding is not None:
             text = truncate_to_tokens(text, share, encoding)
             remaining -= count_tokens(text, encoding)

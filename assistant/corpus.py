@@ -21,6 +21,7 @@ FENCE_RE = re.compile(r"^\s*(```|~~~)")
 SOURCE_RE = re.compile(r"^\s*>\s*\[([^\]]+)\]\(([^)\s]+)\)")
 IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>|!\[[^\]]*\]\(([^)\s]+)[^)]*\)", re.I)
 LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
 SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")
 
 
@@ -245,6 +246,12 @@ def split_sentences(text: str) -> list[str]:
                 pieces.append(piece)
         out.extend(p.strip() for p in pieces if p.strip())
     return out
+
+
+def strip_footnotes(text: str) -> str:
+    """Remove the notes' own reference markers ("… 影响 [1]。", "[5][4]"), whose reference lists are
+    not in the notes: left in a quote they would read as the assistant's `[n]` citations."""
+    return FOOTNOTE_RE.sub("", text)
 
 
 def plain_text(markdown: str) -> str:
