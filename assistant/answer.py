@@ -17,8 +17,9 @@ from .corpus import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, plain_text, spli
 from .retrieve import Hit, tokenize
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*|[a-z][)）]\s*)")
-_CITATION = re.compile(r"\[(\d{1,3})\]")
-_OPEN_TAIL = re.compile(r"\[\d{0,3}$")
+# Models writing Chinese often cite as 【1】 or ［1］: those count too, and are shown as [1].
+_CITATION = re.compile(r"[\[【［](\d{1,3})[\]】］]")
+_OPEN_TAIL = re.compile(r"[\[【［]\d{0,3}$")
 
 
 @dataclass
@@ -70,10 +71,23 @@ def select_quotes(question: str, hits: list[Hit], max_quotes: int = 4, max_sourc
     return [q for _, _, _, q in sorted(chosen, key=lambda s: (s[1], s[2]))]
 
 
-def extractive_stream(question: str, hits: list[Hit], header: str, max_quotes: int = 4) -> Iterator[str]:
-    """The extractive answer as a stream of pieces: the header, then one quoted sentence per line."""
+def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str, max_quotes: int = 4) -> Iterator[str]:
+    """The extractive answer as a stream of pieces: the header, then one quoted sentence per line.
+
+    When the best section is link-only or image-only it has nothing to quote: its references are
+    listed first, then quotes from the next sections, so the answer is never just a header.
+    """
     quotes = select_quotes(question, hits, max_quotes)
     yield header + "\n\n"
+    if hits and hits[0].kind != "text":
+        yield links_note + "\n"
+        for line in hits[0].section.split("\n"):
+            source, image = SOURCE_RE.match(line), IMG_RE.search(line)
+            if source:
+                yield f"- [{source.group(1)}]({source.group(2)}) [1]\n"  # verbatim Markdown link
+            elif image:
+                yield f"- {image.group(1) or image.group(2)} [1]\n"
+        yield "\n"
     for q in quotes:
         yield f"- {q.text} [{q.n}]\n"
 
@@ -127,7 +141,7 @@ class CitationFilter:
         if 1 <= n <= self.n_sources:
             if n not in self.used:
                 self.used.append(n)
-            return match.group(0)
+            return f"[{n}]"
         self.invalid.append(n)
         return ""
 

@@ -115,7 +115,7 @@ def build_chain(llm, retriever, prompts: Prompts, context_tokens: int = 3000, en
 
 
 def _extractive(question: str, hits, prompts: Prompts, lang: str) -> Iterator[str]:
-    return extractive_stream(question, hits, prompts.render("extractive_header", lang))
+    return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang))
 
 
 def _merge(chunks: Iterator[dict]) -> dict:

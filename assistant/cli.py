@@ -184,11 +184,13 @@ def show_config(ctx: click.Context) -> None:
 
 def _register_plugins() -> None:
     # Feature modules add their commands; each imports only click and config at start-up.
+    from .cli_eval import eval_command, judge_command
     from .cli_interview import register as register_interview
     from .cli_web import web
 
     register_interview(cli)
-    cli.add_command(web)
+    for command in (web, eval_command, judge_command):
+        cli.add_command(command)
 
 
 _register_plugins()

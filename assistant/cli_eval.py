@@ -76,6 +76,8 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
 
     sets = _parse_sets(set_)
     settings = _settings(ctx)
+    if judge_kind == "llm" and not settings.llm_configured:  # fail before minutes of retrieval, not after
+        raise Failure("--judge llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
     data = _eval_dir()
     base = None
     if baseline:
@@ -191,4 +193,4 @@ def judge_command(ctx: click.Context, question, answer, judge_kind, k, as_json) 
         cites = "".join(f"[{n}]" for n in v["citations"]) or "(no citation)"
         click.echo(f"{marks[v['supported']]} {v['claim']} {cites}")
         if v["evidence"]:
-            click.echo(f"    evidence: {v['evidence'][:160]}")
+            click.echo(f"    {'evidence' if v['supported'] else 'closest'}: {v['evidence'][:160]}")

@@ -175,7 +175,7 @@ def parse_notes(text: str, file: str = "<text>", key: str = "text") -> list[Ques
     current: Question | None = None
     in_fence = False
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.rstrip()
+        line = raw.rstrip().lstrip("\ufeff")  # a BOM left by concatenated files must not hide a heading
         if FENCE_RE.match(line):
             in_fence = not in_fence
         elif not in_fence and H2_RE.match(line):

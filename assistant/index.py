@@ -10,6 +10,7 @@ already indexed is lost. chromadb is imported lazily (it costs about a second).
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .corpus import Chunk, CorpusError, chunk_question, find_notes, plain_text, 
 
 CHUNKER_VERSION = "1"
 BATCH = 16
+LOW_DISK = 1 << 20  # bytes free below which a Chroma failure is reported as a full disk
 
 
 class IndexError_(RuntimeError):
@@ -65,6 +67,32 @@ def client(settings: Settings):
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:
         raise IndexError_(f"cannot open the index at {settings.chroma_path} ({_short(exc)})") from None
+
+
+def is_missing(exc: BaseException) -> bool:
+    """True when Chroma says a collection does not exist (its data was wiped, or another process rebuilt it)."""
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError)
+
+
+def index_error(settings: Settings, exc: BaseException) -> BaseException:
+    """A Chroma failure as an IndexError_ saying what to do; exceptions we do not recognise come back as they are."""
+    import httpx
+
+    where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+             else f"the index at {settings.chroma_path}")
+    if is_missing(exc):
+        return IndexError_(f"the notes collections are missing from {where} (was its data deleted?); "
+                           "run `assistant ingest` to rebuild the index")
+    if isinstance(exc, httpx.TransportError):
+        return IndexError_(f"lost the connection to {where} ({_short(exc)}); is `chroma run` up?")
+    free = _free_bytes(settings.home)
+    if not settings.chroma_host and free is not None and free < LOW_DISK:
+        # Chroma reports a full disk as an opaque compaction error; what is indexed stays readable once space is freed.
+        return IndexError_(f"the disk holding {settings.home} is full ({free // 1024} KB free; {_short(exc)}); "
+                           "free some space and run the command again")
+    return exc
 
 
 def collection_name(settings: Settings, model: str) -> str:
@@ -119,10 +147,13 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
     chroma = chroma or client(settings)
     with ingest_lock(settings):
         for model in settings.dense_models:
-            col = get_collection(chroma, settings, model)
-            first = model == settings.dense_models[0]
-            _sync(col, embedder(model, settings), chunks, parsed, roots, settings, report if first else IngestReport(), progress and first)
-            _stamp(col)
+            try:
+                col = get_collection(chroma, settings, model)
+                first = model == settings.dense_models[0]
+                _sync(col, embedder(model, settings), chunks, parsed, roots, settings, report if first else IngestReport(), progress and first)
+                _stamp(col)
+            except Exception as exc:
+                raise index_error(settings, exc) from None
     return report
 
 
@@ -137,6 +168,9 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
         except Exception:
             missing = True
     report = ingest(settings, progress=progress, chroma=chroma) if missing else None
+    if report is not None and report.errors and report.questions == 0:
+        # Otherwise every question would be "not in the notes" with no hint why.
+        raise IndexError_(f"nothing could be indexed from the configured notes: {report.errors[0]}")
     return chroma, report
 
 
@@ -226,6 +260,15 @@ def _under(path: str, roots) -> bool:
     except OSError:
         return False
     return any(r.is_dir() and p.is_relative_to(r.resolve()) for r in roots)
+
+
+def _free_bytes(path: Path) -> int | None:
+    for p in (path, *path.parents):
+        try:
+            return shutil.disk_usage(p).free
+        except OSError:
+            continue
+    return None
 
 
 def _short(exc: Exception) -> str:

@@ -128,6 +128,7 @@ class Retriever:
         from .index import get_collection
 
         self.settings = settings
+        self.chroma = chroma
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
@@ -143,6 +144,30 @@ class Retriever:
 
     def search_with_signals(self, query: str, k: int | None = None) -> tuple[list[Hit], dict[str, np.ndarray]]:
         """Like search(), also returning each dense model's candidate cosines (for coverage calibration)."""
+        return self._guard(lambda: self._search(query, k))
+
+    def _guard(self, call):
+        """Run Chroma calls; reopen the collections once if they were rebuilt elsewhere; else raise IndexError_.
+
+        A collection that was deleted and re-created (another process ingested after the data
+        was wiped) has a new id, so the handles opened at start-up must be looked up again.
+        """
+        from .index import get_collection, index_error, is_missing
+
+        try:
+            return call()
+        except Exception as exc:
+            if not is_missing(exc):
+                raise index_error(self.settings, exc) from None
+        try:
+            with self._lock:
+                self.collections = {m: get_collection(self.chroma, self.settings, m, create=False) for m in self.models}
+                self._cache_key = None
+            return call()
+        except Exception as exc:
+            raise index_error(self.settings, exc) from None
+
+    def _search(self, query: str, k: int | None) -> tuple[list[Hit], dict[str, np.ndarray]]:
         from .embeddings import embed_query
 
         k = k or self.settings.k
@@ -211,7 +236,7 @@ class Retriever:
         return sorted(seen.values(), key=lambda m: (m["file"], m["question"], m["uid"]))
 
     def _refreshed_rows(self):
-        self._refresh()
+        self._guard(self._refresh)
         return self._rows.values()
 
     def _collapse(self, fused: dict[str, float], cosines: dict[str, float], k: int) -> list[Hit]:

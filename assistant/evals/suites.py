@@ -34,9 +34,10 @@ def retrieval_suite(assistant, items: list[dict], k: int = 5) -> dict:
     }
 
 
-def judge_answer(judge, question: str, answer: str, contexts: dict[int, str], embeddings=None) -> dict:
+def judge_answer(judge, question: str, answer: str, contexts: dict[int, str], embeddings=None,
+                 extractive: bool | None = None) -> dict:
     """Claims, verdicts and scores of one answer; `contexts` maps citation numbers to section text."""
-    claims = split_claims(answer)
+    claims = split_claims(answer, extractive)
     verdicts = judge.judge(question, claims, contexts)
     scores = answer_scores(verdicts)
     if embeddings is not None:
@@ -53,13 +54,16 @@ def answers_suite(assistant, items: list[dict], judge, embeddings) -> dict:
         row = {"id": item["id"], "query": item["query"], "covered": result.covered, "mode": result.mode}
         if result.covered:
             contexts = {n: h.section for n, h in enumerate(result.hits, start=1)}
-            row.update(judge_answer(judge, result.standalone or item["query"], result.answer, contexts, embeddings))
+            # The answer's mode is known: a quote-less extractive answer has no claims, not a header claim.
+            row.update(judge_answer(judge, result.standalone or item["query"], result.answer, contexts, embeddings,
+                                    extractive=result.mode.startswith("extractive")))
         rows.append(row)
     scored = [r for r in rows if r.get("claims")]
     metrics = {
         "n_queries": len(rows),
         "n_answered": len(scored),
         "n_declined": sum(not r["covered"] for r in rows),
+        "n_without_quotes": sum(r["covered"] and not r.get("claims") for r in rows),
         "claims": sum(r["claims"] for r in scored),
         "unsupported_claims": sum(len(r["flagged"]) for r in scored),
         "unparseable_claims": sum(r["unparseable"] for r in scored),

@@ -67,6 +67,13 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+class StoreError(OSError):
+    """The interview database exists but cannot be used right now; the message is shown as is."""
+
+
 class Store:
     """The interview database: open (migrating or recovering), write rows, read history."""
 
@@ -77,6 +84,9 @@ class Store:
         try:
             self.db = self._open(upto)
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+                # Locked, read-only, unopenable or full: the file may be healthy, so never move it aside.
+                raise StoreError(f"cannot use the interview database {self.path} ({exc})") from None
             self.db = self._recover(exc, upto)
 
     def _open(self, upto: str | None) -> sqlite3.Connection:
@@ -184,15 +194,18 @@ def migrate(db: sqlite3.Connection, upto: str | None = None) -> list[str]:
     for name, fn in MIGRATIONS:
         if name not in done:
             # One explicit transaction per migration (DDL included): a failure leaves the previous version intact.
-            db.execute("BEGIN")
+            # IMMEDIATE takes the write lock first, so a process migrating at the same time is waited for
+            # and its work seen, instead of both applying the same migration.
+            db.execute("BEGIN IMMEDIATE")
             try:
-                fn(db)
-                db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
+                if db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone() is None:
+                    fn(db)
+                    db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
+                    applied.append(name)
             except BaseException:
                 db.rollback()
                 raise
             db.commit()
-            applied.append(name)
         if name == upto:
             break
     return applied

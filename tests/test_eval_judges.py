@@ -1,0 +1,89 @@
+"""The judges: LLM judge against the scripted OpenAI stub (parsing, retry, cache) and the offline proxy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.config import Settings
+from assistant.evals.claims import split_claims
+from assistant.evals.llm_judge import LLMJudge, first_json, parse_verdicts
+from tests.support.openai_stub import Reply, ScriptedOpenAI
+
+CONTEXTS = {1: "梯度爆炸是指误差梯度累积成非常大的梯度，导致网络不稳定。", 2: "梯度截断把超过阈值的梯度设为阈值。"}
+ANSWER = "梯度爆炸会让网络不稳定[1]。梯度截断把梯度设为阈值[2]。"
+GOOD = json.dumps({"verdicts": [
+    {"id": 1, "reason": "ok", "supported_by": [1], "evidence": "导致网络不稳定", "verdict": 1},
+    {"id": 2, "reason": "wrong source", "supported_by": [], "evidence": "", "verdict": 0}]}, ensure_ascii=False)
+
+
+@pytest.fixture
+def stub():
+    with ScriptedOpenAI() as server:
+        yield server
+
+
+def _judge(stub, home) -> LLMJudge:
+    settings = Settings.from_env({}, home=home, openai_base_url=stub.base_url, openai_api_key="test", llm_retries=0)
+    return LLMJudge(settings)
+
+
+def test_first_json_tolerates_fences_and_chatter():
+    assert first_json('Sure!\n```json\n{"verdicts": []}\n```') == {"verdicts": []}
+    assert first_json("{broken [1, 2] tail") == [1, 2]
+    assert first_json("no json here") is None
+    assert parse_verdicts('[{"verdict": "yes"}, {"id": "2", "verdict": "0"}]', 2) == {
+        1: {"verdict": True, "supported_by": [], "evidence": ""},
+        2: {"verdict": False, "supported_by": [], "evidence": ""}}
+
+
+def test_good_json_gives_verdicts_and_citation_support(stub, tmp_path):
+    stub.script(Reply("```json\n" + GOOD + "\n```"))
+    judge = _judge(stub, tmp_path)
+    verdicts = judge.judge("什么是梯度爆炸？", split_claims(ANSWER), CONTEXTS)
+    assert [v.supported for v in verdicts] == [True, False]
+    assert verdicts[0].cited_support == {1: True} and verdicts[0].evidence == "导致网络不稳定"
+    body = stub.chat_requests[0].body
+    assert body["temperature"] == 0 and "梯度截断把超过阈值" in body["messages"][1]["content"]
+    assert "严格的事实核查员" in body["messages"][0]["content"]  # the Chinese prompt for a Chinese answer
+
+
+def test_broken_json_is_retried_once(stub, tmp_path):
+    stub.script(Reply('{"verdicts": [{"id": 1, "verdict": '), Reply(GOOD))
+    judge = _judge(stub, tmp_path)
+    verdicts = judge.judge("q", split_claims(ANSWER), CONTEXTS)
+    assert [v.supported for v in verdicts] == [True, False]
+    assert len(stub.chat_requests) == 2 and judge.stats["retries"] == 1
+    assert "无法把你的回复解析为 JSON" in stub.chat_requests[1].body["messages"][-1]["content"]
+
+
+def test_unparseable_twice_is_counted_not_guessed(stub, tmp_path):
+    stub.script(Reply("I think both are fine."), Reply("Still no JSON, sorry."))
+    judge = _judge(stub, tmp_path)
+    verdicts = judge.judge("q", split_claims(ANSWER), CONTEXTS)
+    assert [v.supported for v in verdicts] == [None, None]
+    assert judge.stats["unparseable_answers"] == 1 and judge.stats["unparseable_claims"] == 2
+
+
+def test_rerun_is_served_from_the_cache(stub, tmp_path):
+    stub.script(Reply(GOOD))
+    first = _judge(stub, tmp_path).judge("q", split_claims(ANSWER), CONTEXTS)
+    again = _judge(stub, tmp_path)  # a new judge, same home: reads judge-cache.sqlite
+    second = again.judge("q", split_claims(ANSWER), CONTEXTS)
+    assert [v.supported for v in second] == [v.supported for v in first]
+    assert len(stub.chat_requests) == 1 and again.stats == {**again.stats, "requests": 0, "cache_hits": 1}
+    assert (tmp_path / "judge-cache.sqlite").is_file()
+
+
+def test_offline_proxy_flags_invented_number_and_off_topic():
+    from assistant.corpus import read_notes
+    from assistant.evals.judges import OfflineJudge
+    from tests.conftest import CORPUS
+
+    section = next(q.body for q in read_notes(CORPUS / "dl-interview-21-40.md") if q.number == 25)
+    answer = ("在深层网络中，误差梯度会在更新中累积成非常大的梯度[1]。"
+              "当网络层之间的梯度值超过 10 时就会产生梯度爆炸[1]。"
+              "Python lists are dynamic arrays that grow automatically [1].")
+    verdicts = OfflineJudge().judge("什么是梯度爆炸？", split_claims(answer), {1: section})
+    assert [v.supported for v in verdicts] == [True, False, False]

@@ -1,0 +1,190 @@
+"""Failures of the stores: Chroma server down, restarted or wiped; an unusable data directory; concurrent writers.
+
+Each fault must end in one clear line (exit 1 from the CLI) or be survived, and must not
+lose what was already stored. Mount-based faults (read-only, full disk) need root and are
+skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.index import IndexError_, ingest
+from assistant.interview.store import MIGRATIONS, Store, StoreError
+from assistant.service import Assistant
+from tests.support.servers import chroma_server, free_port
+from tests.test_cli import assert_one_line_error, run
+from tests.test_index import chunk_ids
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLIPPING = "What is gradient clipping?"
+
+
+@contextlib.contextmanager
+def mounted(target: Path, *options: str):
+    """Mount a tmpfs (or bind/ro) at target for the block; skip the test when mounting is not allowed."""
+    target.mkdir(parents=True, exist_ok=True)
+    for argv in options:
+        proc = subprocess.run(["mount", *argv.split(), str(target)], capture_output=True, text=True)
+        if proc.returncode:
+            subprocess.run(["umount", str(target)], capture_output=True)
+            pytest.skip(f"cannot mount ({proc.stderr.strip()}); needs root")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+# -- Chroma server mode -------------------------------------------------------------------
+
+
+def test_cli_with_no_chroma_server_is_one_line(tmp_path):
+    proc = run(["ask", "什么是梯度爆炸？"], tmp_path, env={"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(free_port())})
+    assert_one_line_error(proc, 1, "cannot reach the Chroma server at 127.0.0.1")
+
+
+@pytest.mark.slow
+def test_chroma_server_restart_and_wipe(tmp_path):
+    """One Assistant outlives a server restart, reports a wiped server, and recovers after `assistant ingest`."""
+    data, port = tmp_path / "chroma-data", free_port()
+    env = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "ASSISTANT_RECIPE": "e5",
+           "ASSISTANT_CORPUS": str(FIXTURES / "small-notes.md")}
+    settings = Settings.from_env(env, home=tmp_path / "h")
+    with chroma_server(data, port=port):
+        assistant = Assistant(settings, progress=False)
+        assert assistant.search(CLIPPING)[0][0].question == 2
+    with pytest.raises(IndexError_, match="lost the connection to the Chroma server.*is `chroma run` up"):
+        assistant.search(CLIPPING)
+    with chroma_server(data, port=port):
+        assert assistant.search(CLIPPING)[0][0].question == 2, "reconnects after a restart"
+    shutil.rmtree(data)
+    with chroma_server(data, port=port):
+        with pytest.raises(IndexError_, match="run `assistant ingest` to rebuild"):
+            assistant.search(CLIPPING)
+        proc = run(["ingest"], tmp_path / "h", env=env)
+        assert proc.returncode == 0 and "4 new or changed" in proc.stdout, proc.stderr
+        assert assistant.search(CLIPPING)[0][0].question == 2, "the same Assistant sees the rebuilt index"
+
+
+# -- the embedded store's data directory -------------------------------------------------------
+
+
+def test_data_dir_under_a_regular_file(tmp_path):
+    (tmp_path / "file").write_text("x")
+    proc = run(["ask", "什么是梯度爆炸？"], tmp_path / "file" / "home")
+    assert_one_line_error(proc, 1, "cannot open the index at")
+    assert "Not a directory" in proc.stderr
+
+
+def test_configured_notes_that_yield_nothing_are_an_error(tmp_path):
+    plain = tmp_path / "plain.md"
+    plain.write_text((FIXTURES / "no-headings.md.txt").read_text())
+    proc = run(["ask", "什么是梯度爆炸？"], tmp_path / "h", env={"ASSISTANT_CORPUS": str(plain), "ASSISTANT_RECIPE": "e5"})
+    assert_one_line_error(proc, 1, "nothing could be indexed from the configured notes")
+    assert "no '## N. question' headings" in proc.stderr
+
+
+@pytest.mark.slow
+def test_read_only_data_dir(built_home, tmp_path):
+    """A read-only index is a clear error; a read-only interview database is still read and never moved aside."""
+    source = tmp_path / "src"
+    shutil.copytree(built_home, source)
+    store = Store(source / "assistant.db")
+    store.create_session([{"key": "k:1", "prompt": "q"}], None, "offline")
+    store.close()
+    with mounted(tmp_path / "ro", f"--bind {source}", "-o remount,bind,ro"):
+        with pytest.raises(IndexError_, match="cannot open the index at .*readonly"):
+            Assistant(Settings.from_env({}, home=tmp_path / "ro"), progress=False)
+        assert [s["id"] for s in Store(tmp_path / "ro" / "assistant.db").sessions_summary()] == [1]
+    with mounted(tmp_path / "ro-empty", "-t tmpfs -o size=1m,ro tmpfs"):
+        with pytest.raises(StoreError, match="cannot use the interview database"):
+            Store(tmp_path / "ro-empty" / "assistant.db")
+    assert not list(source.glob("assistant.db.corrupt-*"))
+
+
+@pytest.mark.slow
+def test_full_disk_keeps_what_was_indexed(tmp_path):
+    """Ingest on a full disk fails with a clear line; after freeing space the earlier notes are still there."""
+    with mounted(tmp_path / "disk", "-t tmpfs -o size=600k tmpfs") as disk:
+        settings = Settings.from_env({}, home=disk / "h", recipe="e5")
+        ingest(settings, [FIXTURES / "small-notes.md"], progress=False)
+        before = chunk_ids(settings)
+        with pytest.raises(IndexError_, match="is full .* free some space and run the command again"):
+            ingest(settings, [Path(__file__).parents[1] / "corpus"], progress=False)
+        subprocess.run(["mount", "-o", "remount,size=40m", str(disk)], check=True)
+        assert set(before) <= set(chunk_ids(settings))
+        assert ingest(settings, [Path(__file__).parents[1] / "corpus"], progress=False).errors == []
+
+
+# -- concurrent writers -------------------------------------------------------------------------
+
+
+def _ingest_proc(home: Path, folder: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_"))}
+    env.update({"ASSISTANT_HOME": str(home), "ASSISTANT_RECIPE": "e5"})
+    return subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(folder)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_two_concurrent_ingests_equal_one(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("small-notes.md", "other-notes.md"):
+        shutil.copy(FIXTURES / name, folder / name)
+    (folder / "shipped.md").write_text((Path(__file__).parents[1] / "corpus" / "dl-interview-21-40.md").read_text())
+    procs = [_ingest_proc(tmp_path / "shared", folder) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    single = Settings.from_env({}, home=tmp_path / "single", recipe="e5")
+    ingest(single, [folder], progress=False)
+    shared = Settings.from_env({}, home=tmp_path / "shared", recipe="e5")
+    ids = chunk_ids(shared)
+    assert ids == chunk_ids(single) and len(ids) == len(set(ids))
+    summaries = sorted(o[0].strip() for o in outs)  # the lock serialised them: the second found nothing to do
+    assert "25 new or changed, 0 unchanged" in summaries[1] and "0 new or changed, 25 unchanged" in summaries[0]
+
+
+@pytest.mark.slow
+def test_ask_while_an_ingest_runs(tmp_path):
+    home = tmp_path / "h"
+    writer = _ingest_proc(home, Path(__file__).parents[1] / "corpus")
+    deadline = time.monotonic() + 60
+    while not (home / "ingest.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc = run(["ask", "--json", "什么是梯度爆炸？"], home, env={"ASSISTANT_RECIPE": "e5"}, timeout=300)
+    writer.communicate(timeout=300)
+    assert writer.returncode == 0 and proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["citations"][0]["question"] == 25
+
+
+def test_concurrent_first_opens_of_one_interview_database(tmp_path):
+    """Many sessions opening a new database at once all migrate it once; nothing is moved aside."""
+    path, errors, stores = tmp_path / "assistant.db", [], []
+    barrier = threading.Barrier(8)
+
+    def open_store():
+        barrier.wait()
+        try:
+            stores.append(Store(path))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and len(stores) == 8
+    assert stores[0].applied() == [name for name, _ in MIGRATIONS] and not list(tmp_path.glob("*.corrupt-*"))
