@@ -25,6 +25,11 @@ FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
 SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")
 
 
+def question_label(number, title: str) -> str:
+    """How a citation names a question section, e.g. '第28题 如何修复梯度爆炸问题？' (one format everywhere)."""
+    return f"第{number}题 {title}"
+
+
 class CorpusError(ValueError):
     """A notes file cannot be used; the message names the file."""
 
@@ -92,7 +97,7 @@ class Question:
     @property
     def label(self) -> str:
         """How a citation names this section, e.g. '第28题 如何修复梯度爆炸问题？'."""
-        return f"第{self.number}题 {self.title}"
+        return question_label(self.number, self.title)
 
     @property
     def content_hash(self) -> str:

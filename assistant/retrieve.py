@@ -63,7 +63,9 @@ class Hit:
     @property
     def label(self) -> str:
         """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
-        return f"第{self.question}题 {self.title}"
+        from .corpus import question_label
+
+        return question_label(self.question, self.title)
 
     def to_json(self) -> dict:
         """The search result shape shared by the CLI, the web API and the eval."""

@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..corpus import split_sentences
+from ..corpus import question_label, split_sentences
 from ..prompts import Prompts, language_of
 from .keypoints import KeyPoint, extract_keypoints, key_terms
 
@@ -37,7 +37,7 @@ class Reference:
     @property
     def label(self) -> str:
         """'第28题 如何修复梯度爆炸问题？'."""
-        return f"第{self.number}题 {self.title}"
+        return question_label(self.number, self.title)
 
     @property
     def citation(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..corpus import question_label
 from .topics import Topic, classify, load_topics
 
 
@@ -33,7 +34,7 @@ class Note:
     @property
     def label(self) -> str:
         """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
-        return f"第{self.number}题 {self.title}"
+        return question_label(self.number, self.title)
 
 
 class Notebook:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..corpus import question_label
 from ..prompts import Prompt, Prompts, language_of
 from .grader import MAX_SCORE, Grade, Reference
 from .notebook import Note, Notebook
@@ -143,7 +144,7 @@ class Interview:
 
     def report(self) -> Report:
         """Scores so far, overall mean, weak topics and the sections to reread, with citations."""
-        rows = [{"position": a["position"], "question": a["question"], "label": f"第{a['question']}题 {a['title']}",
+        rows = [{"position": a["position"], "question": a["question"], "label": question_label(a["question"], a["title"]),
                  "topic": a["topic"], "score": a["score"], "max_score": a["max_score"]}
                 for a in self.store.answers(self.id)]
         report = Report(self.id, rows, finished=self.finished)
