@@ -14,48 +14,7 @@ import sys
 
 import click
 
-from .config import Settings
-
-
-class Failure(click.ClickException):
-    """A runtime error shown as one line with exit code 1."""
-
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
-
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from .config import ConfigError
-    from .corpus import CorpusError
-    from .index import IndexError_
-    from .prompts import PromptError
-
-    return (ConfigError, CorpusError, IndexError_, PromptError, OSError)
-
-
-def _settings(ctx: click.Context, **overrides) -> Settings:
-    base: dict = ctx.obj or {}
-    try:
-        return Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}})
-    except _user_errors() as exc:
-        raise Failure(str(exc)) from None
-
-
-def _assistant(settings: Settings, progress: bool = True):
-    from .service import Assistant
-
-    return Assistant(settings, progress=progress)
-
-
-def _question(text: str) -> str:
-    from .service import QuestionError, clean_question
-
-    try:
-        return clean_question(text)
-    except QuestionError as exc:
-        raise click.UsageError(str(exc)) from None
+from .cli_common import Failure, open_assistant, question_text, settings_from, user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -81,8 +40,8 @@ def cli(ctx: click.Context, home, mode, model, recipe) -> None:
 @click.pass_context
 def ask(ctx: click.Context, question, k, as_json) -> None:
     """Answer QUESTION from the notes, citing each statement as [n] ('-' reads it from stdin)."""
-    text = _question(sys.stdin.read() if question == ("-",) else " ".join(question))
-    assistant = _assistant(_settings(ctx), progress=not as_json)
+    text = question_text(sys.stdin.read() if question == ("-",) else " ".join(question))
+    assistant = open_assistant(settings_from(ctx), progress=not as_json)
     if as_json:
         result = assistant.ask(text, k=k)
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -102,8 +61,8 @@ def search(ctx: click.Context, query, k, as_json) -> None:
     from .render import print_search
     from .service import QuestionError
 
-    queries = [line.strip() for line in sys.stdin] if query == "-" else [_question(query)]
-    assistant = _assistant(_settings(ctx), progress=not as_json)
+    queries = [line.strip() for line in sys.stdin] if query == "-" else [question_text(query)]
+    assistant = open_assistant(settings_from(ctx), progress=not as_json)
     failed = 0
     for q in queries:
         if not q:
@@ -133,7 +92,7 @@ def chat(ctx: click.Context, k) -> None:
     from .render import stream_answer
     from .service import QuestionError
 
-    assistant = _assistant(_settings(ctx))
+    assistant = open_assistant(settings_from(ctx))
     click.echo(f"mode: {assistant.mode} · /new starts over · /quit or Ctrl-D exits")
     history: list[dict] = []
     while True:
@@ -165,7 +124,7 @@ def ingest(ctx: click.Context, paths) -> None:
     """Index notes files or folders (default: the configured corpus). Unchanged sections are skipped."""
     from .index import ingest as run_ingest
 
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     report = run_ingest(settings, list(paths) or None, progress=True)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
@@ -178,7 +137,7 @@ def ingest(ctx: click.Context, paths) -> None:
 @click.pass_context
 def show_config(ctx: click.Context) -> None:
     """Show every setting, its environment variable and current value."""
-    for env, value, help_ in _settings(ctx).describe():
+    for env, value, help_ in settings_from(ctx).describe():
         click.echo(f"{env:24} {value or '-':40} {help_}")
 
 
@@ -193,7 +152,8 @@ def _register_plugins() -> None:
         cli.add_command(command)
 
 
-_register_plugins()
+if __name__ != "__main__":  # under `python -m`, the import at the end of this file registers them
+    _register_plugins()
 
 
 def main() -> None:
@@ -220,11 +180,15 @@ def main() -> None:
     except Exception as exc:  # last resort: one line, no traceback, unless debugging
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
-        known = isinstance(exc, _user_errors())
+        known = isinstance(exc, user_errors())
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         click.echo(f"error: {message}" if known else f"error: {type(exc).__name__}: {message}", err=True)
         sys.exit(1)
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m assistant.cli` runs this file as __main__; plugins import `assistant.cli`, so run that one
+    # copy of the module (a second copy would re-import them while they are half-initialised).
+    from assistant.cli import main as _main
+
+    _main()

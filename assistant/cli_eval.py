@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .cli import Failure, _question, _settings
+from .cli_common import Failure, question_text, settings_from
 from .config import Settings
 
 SETS = ("retrieval", "answers", "grading")
@@ -75,7 +75,7 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
     from .evals import report, runs, suites
 
     sets = _parse_sets(set_)
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     if judge_kind == "llm" and not settings.llm_configured:  # fail before minutes of retrieval, not after
         raise Failure("--judge llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
     data = _eval_dir()
@@ -172,8 +172,8 @@ def judge_command(ctx: click.Context, question, answer, judge_kind, k, as_json) 
     from .evals.suites import judge_answer
     from .service import Assistant
 
-    question, answer = _question(question), _question(answer)
-    settings = _settings(ctx)
+    question, answer = question_text(question), question_text(answer)
+    settings = settings_from(ctx)
     judge = _judge(judge_kind, settings, Embeddings())
     hits, _ = Assistant(settings.replace(mode="extractive"), progress=not as_json).search(question, k)
     contexts = {n: h.section for n, h in enumerate(hits, start=1)}

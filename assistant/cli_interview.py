@@ -17,7 +17,7 @@ from .config import Settings
 
 def _usage_error(message: str):
     """A one-line usage error (exit 2), shown like every other error of the CLI."""
-    from .cli import Failure
+    from .cli_common import Failure
 
     class BadUsage(Failure):
         exit_code = 2
@@ -40,12 +40,12 @@ class _Parts:
     """What the commands share: the Assistant's notes, prompts, grader and (lazily) the store."""
 
     def __init__(self, settings: Settings) -> None:
-        from .cli import _assistant
+        from .cli_common import open_assistant
         from .interview.grader import build_grader
         from .interview.notebook import Notebook
 
         self.settings = settings
-        assistant = _assistant(settings, progress=True)
+        assistant = open_assistant(settings, progress=True)
         self.prompts = assistant.prompts
         self.notebook = Notebook.from_assistant(assistant)
         self.grader = build_grader(settings, self.prompts, assistant.llm)
@@ -72,11 +72,11 @@ def interview(ctx: click.Context, topic, n, resume, seed) -> None:
     Type an answer and press Enter. /skip shows the notes' answer and moves on; /quit (or
     Ctrl-D) pauses the session, which `assistant interview --resume` continues.
     """
-    from .cli import _settings
+    from .cli_common import settings_from
     from .interview.session import Interview, InterviewError
 
     topic_id = _topic_id(topic)
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     parts = _Parts(settings)
     store = _store(settings)
     try:
@@ -148,14 +148,14 @@ def _print_report(report) -> None:
 @click.pass_context
 def grade(ctx: click.Context, number, answer, as_json) -> None:
     """Grade one answer to question N against the notes (nothing is stored)."""
-    from .cli import _settings
+    from .cli_common import settings_from
     from .interview.grader import Reference
 
     if answer == "-":
         answer = click.get_text_stream("stdin").read()
     if not answer.strip():
         raise _usage_error("the answer is empty")
-    parts = _Parts(_settings(ctx))
+    parts = _Parts(settings_from(ctx))
     note = parts.notebook.by_number(number)
     if note is None:
         numbers = sorted({n.number for n in parts.notebook.notes})
@@ -178,10 +178,10 @@ def history(ctx: click.Context, limit) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .cli import _settings
+    from .cli_common import settings_from
     from .interview.topics import load_topics
 
-    store = _store(_settings(ctx))
+    store = _store(settings_from(ctx))
     names = {t.id: t.display for t in load_topics()}
     sessions = Table(title="Interview sessions")
     for col in ("#", "started", "topic", "answered", "mean score", "status"):

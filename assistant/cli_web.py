@@ -17,9 +17,9 @@ import click
 @click.pass_context
 def web(ctx: click.Context, host: str, port: int, k: int | None) -> None:
     """Open the chat, notes browser and settings in a local web app (Ctrl-C stops it)."""
-    from .cli import _settings
+    from .cli_common import settings_from
     from .web.app import launch
 
-    settings = _settings(ctx, k=k)
+    settings = settings_from(ctx, k=k)
     click.echo(f"loading the index from {settings.home} …", err=True)
     launch(settings, host=host, port=port, block=True)

@@ -160,6 +160,8 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
 def ensure_index(settings: Settings, chroma=None, progress: bool = True):
     """Build the index from the configured corpus on first use; returns (client, report or None)."""
     chroma = chroma or client(settings)
+    with ingest_lock(settings):
+        pass  # an ingest running in another process finishes first: its half-written index cannot be read
     missing = False
     for model in settings.dense_models:
         try:

@@ -25,12 +25,12 @@ class QuestionError(ValueError):
 
 
 def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
-    """Normalise a user question: NFKC, control and bidi characters removed, whitespace folded.
+    """Normalise a user question: NFC, control and bidi characters removed, whitespace folded.
 
     Rejects empty questions and questions longer than `max_chars` (a 200,000-character paste
     would take minutes to embed and is never a real interview question).
     """
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or ""))  # NFC: NFKC would rewrite ？ to ?
     text = re.sub(r"[ \t]+", " ", text).strip()
     if not text:
         raise QuestionError("the question is empty")

@@ -117,7 +117,7 @@ def test_config_masks_the_key(tmp_path):
 def test_too_long_or_control_character_questions(built_home):
     proc = run(["ask", "-"], built_home, stdin="梯" * 200_001)
     assert proc.returncode == 2 and "too long" in proc.stderr and "Traceback" not in proc.stderr
-    data = json.loads(run(["ask", "--json", "如何修复\x00梯度\x1b[31m爆炸\u202e问题？"], built_home).stdout)
+    data = json.loads(run(["ask", "--json", "-"], built_home, stdin="如何修复\x00梯度\x1b[31m爆炸\u202e问题？").stdout)
     assert data["question"] == "如何修复 梯度 [31m爆炸 问题？" and data["citations"][0]["question"] == 28
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from assistant.answer import CitationFilter, check_citations, filter_stream
 from assistant.config import Settings
+from assistant.index import ingest
 from assistant.corpus import chunk_question, parse_notes, strip_footnotes
 from assistant.service import MAX_QUESTION_CHARS, Assistant, QuestionError, clean_question
 from tests.test_answer import QUOTE
@@ -74,13 +75,16 @@ def test_clean_question_accepts_or_rejects_cleanly(text):
 
 
 @pytest.mark.slow
-def test_injection_in_a_notes_file_changes_no_citation_rule(home, tmp_path):
+def test_injection_in_a_notes_file_changes_no_citation_rule(built_copy, tmp_path):
     notes = tmp_path / "injected.md"
     notes.write_text(INJECTED_NOTES, encoding="utf-8")
-    assistant = Assistant(Settings.from_env({}, home=home, corpus=(notes,)), progress=False)
-    assert [q["uid"] for q in assistant.notes()] == ["1", "1~2"], "duplicate numbers keep both sections"
+    settings = Settings.from_env({}, home=built_copy)
+    assert ingest(settings, [notes], progress=False).errors == []
+    assistant = Assistant(settings, progress=False)
+    mine = [q["uid"] for q in assistant.notes() if q["file"] == str(notes)]
+    assert mine == ["1", "1~2"], "duplicate numbers keep both sections"
     result = assistant.ask("什么是梯度截断？")
-    assert result.covered and result.hits[0].uid == "1"
+    assert result.covered and any(h.file == str(notes) and h.uid == "1" for h in result.hits)
     quotes = [QUOTE.match(line) for line in result.answer.splitlines() if line.startswith("- ")]
     assert quotes and all(quotes)
     for m in quotes:

@@ -1,0 +1,55 @@
+"""What every `assistant` subcommand shares: settings from the click context, one-line failures,
+question cleaning and opening the Assistant. Kept apart from cli.py so feature modules
+(cli_eval, cli_interview, cli_web) can import it without a circular import.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .config import Settings
+
+
+class Failure(click.ClickException):
+    """A runtime error shown as one line with exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions whose message is meant for the user as is (shown as one line, exit 1)."""
+    from .config import ConfigError
+    from .corpus import CorpusError
+    from .index import IndexError_
+    from .prompts import PromptError
+
+    return (ConfigError, CorpusError, IndexError_, PromptError, OSError)
+
+
+def settings_from(ctx: click.Context, **overrides) -> Settings:
+    """Settings from the environment, the group's flags (ctx.obj) and a command's own overrides."""
+    base: dict = ctx.obj or {}
+    try:
+        return Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}})
+    except user_errors() as exc:
+        raise Failure(str(exc)) from None
+
+
+def open_assistant(settings: Settings, progress: bool = True):
+    """The Assistant (index built on first use), imported only when a command needs it."""
+    from .service import Assistant
+
+    return Assistant(settings, progress=progress)
+
+
+def question_text(text: str) -> str:
+    """A cleaned question or answer text; empty or too long is a usage error (exit 2)."""
+    from .service import QuestionError, clean_question
+
+    try:
+        return clean_question(text)
+    except QuestionError as exc:
+        raise click.UsageError(str(exc)) from None
