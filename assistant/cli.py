@@ -187,8 +187,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # `python -m assistant.cli` runs this file as __main__; plugins import `assistant.cli`, so run that one
-    # copy of the module (a second copy would re-import them while they are half-initialised).
-    from assistant.cli import main as _main
-
-    _main()
+    main()

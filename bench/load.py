@@ -101,7 +101,8 @@ def chat_load(url: str, assistant, users: int = 50, time_limit: float = 240.0) -
 
     def user(i: int) -> None:
         question, follow = CONVERSATIONS[i % len(CONVERSATIONS)]
-        client = Client(url, verbose=False)
+        # Under load the server answers slowly: wait as long as the scenario allows, not httpx's 5 s.
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": time_limit}, analytics_enabled=False)
         history: list[dict] = []
         for n, text in enumerate((question, follow)):
             start = time.perf_counter()

@@ -14,6 +14,8 @@ import pytest
 
 from tests.support.fixtures import chroma_server, llama_server, openai_stub  # noqa: F401  (shared fixtures)
 
+pytest_plugins = ["tests.support.load_plugin"]  # load tests run only with --run-load / RUN_LOAD=1
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 _ENV_PREFIXES = ("ASSISTANT_", "OPENAI_", "CHROMA_")
