@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .corpus import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, plain_text, split_sentences, strip_footnotes
+from .corpus import IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text, split_sentences, strip_footnotes
 from .retrieve import Hit, tokenize
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*|[a-z][)）]\s*)")
@@ -34,12 +34,9 @@ def candidate_sentences(body: str) -> list[str]:
     """Quotable sentences of a chunk body: prose only, list bullets and the notes' footnote markers
     stripped, verbatim otherwise (a quote is a substring of `strip_footnotes(section)`)."""
     out: list[str] = []
-    in_fence = False
+    fences = Fences()
     for line in body.split("\n"):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
+        if fences.step(line) or fences.inside or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
             continue
         line = _BULLET.sub("", strip_footnotes(line).strip())
         for sentence in split_sentences(line):

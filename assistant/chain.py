@@ -127,6 +127,6 @@ def _merge(chunks: Iterator[dict]) -> dict:
 
 def _reason(exc: Exception) -> str:
     status = getattr(exc, "status_code", None)
-    text = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    text = str(exc).strip().splitlines()[0][:160].rstrip("。. ") if str(exc).strip() else ""  # the prompt adds its own stop
     name = type(exc).__name__
     return f"{name} {status}: {text}" if status else f"{name}: {text}" if text else name

@@ -30,6 +30,26 @@ def question_label(number, title: str) -> str:
     return f"第{number}题 {title}"
 
 
+class Fences:
+    """Tracks fenced code blocks line by line: opened by ``` or ~~~ and closed only by the same marker."""
+
+    def __init__(self) -> None:
+        self.marker: str | None = None
+
+    def step(self, line: str) -> bool:
+        """Feed the next line; True when it opens or closes a block."""
+        m = FENCE_RE.match(line)
+        if not m or (self.marker is not None and m.group(1) != self.marker):
+            return False  # a ~~~ line inside a ``` block is just content
+        self.marker = None if self.marker else m.group(1)
+        return True
+
+    @property
+    def inside(self) -> bool:
+        """True while inside a block (after the last line fed)."""
+        return self.marker is not None
+
+
 class CorpusError(ValueError):
     """A notes file cannot be used; the message names the file."""
 
@@ -178,12 +198,10 @@ def parse_notes(text: str, file: str = "<text>", key: str = "text") -> list[Ques
     """Split Markdown text into questions; lines outside any question (preamble, TOC) are skipped."""
     questions: list[Question] = []
     current: Question | None = None
-    in_fence = False
+    fences = Fences()
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.rstrip().lstrip("\ufeff")  # a BOM left by concatenated files must not hide a heading
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-        elif not in_fence and H2_RE.match(line):
+        if not fences.step(line) and not fences.inside and H2_RE.match(line):
             match = QUESTION_RE.match(line)
             current = Question(file, key, int(match.group(1)), match.group(2).strip(), []) if match else None
             if current is not None:
@@ -205,10 +223,10 @@ def chunk_question(q: Question, target_chars: int = 300) -> list[Chunk]:
     """Split a question into title-prefixed chunks of about `target_chars`, never across subsections."""
     groups: list[list[int]] = []  # line-index blocks (paragraphs, whole code fences)
     block: list[int] = []
-    in_fence = False
+    fences = Fences()
     for i, line in enumerate(q.lines):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
+        fences.step(line)
+        in_fence = fences.inside
         starts_sub = bool(SUBSECTION_RE.match(line)) and not in_fence
         if starts_sub and block:
             groups.append(block)
@@ -290,12 +308,9 @@ def _make_chunk(q: Question, index: int, start: int, end: int) -> Chunk:
 
 def _annotate(q: Question) -> None:
     subs: list[tuple[int, str, str]] = []
-    in_fence = False
+    fences = Fences()
     for i, line in enumerate(q.lines):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
+        if fences.step(line) or fences.inside:
             continue
         m = SUBSECTION_RE.match(line)
         if m:

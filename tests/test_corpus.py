@@ -134,3 +134,9 @@ def test_no_text_lost_property(lines, size):
         for body_line in q.lines:
             if body_line.strip():
                 assert body_line in bodies
+
+
+def test_a_fence_closes_only_with_its_own_marker():
+    qs = parse_notes("## 1. Q\n\n```\n~~~\n## 2. still code\n```\nafter\n\n## 3. R\n\ntext\n")
+    assert [q.number for q in qs] == [1, 3]
+    assert "## 2. still code" in qs[0].body and "after" in qs[0].body

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..answer import candidate_sentences
-from ..corpus import FENCE_RE, plain_text
+from ..corpus import Fences, plain_text
 from ..retrieve import tokenize
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)")
@@ -45,12 +45,9 @@ def extract_keypoints(markdown: str, min_chars: int = 6) -> list[KeyPoint]:
     """The key points of a section body, in reading order; headers, links, images and code are dropped."""
     points: list[KeyPoint] = []
     seen: set[str] = set()
-    in_fence = False
+    fences = Fences()
     for line in markdown.split("\n"):
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
+        if fences.step(line) or fences.inside:
             continue
         listed = bool(_LIST_ITEM.match(line))
         for sentence in candidate_sentences(line):
