@@ -15,7 +15,10 @@ bash scripts/browser-deps.sh
 
 export PYTHONDONTWRITEBYTECODE=1
 # Eval floors first (offline, extractive); pytest last so its summary line closes the output.
-.venv/bin/assistant eval --set retrieval,answers --check-floors
+# A throw-away data directory, so a stale index from an earlier run can never be what is measured.
+eval_home="$(mktemp -d)"
+ASSISTANT_HOME="$eval_home" .venv/bin/assistant eval --set retrieval,answers --check-floors
+rm -rf "$eval_home"
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider
 status=$?
