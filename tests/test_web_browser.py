@@ -198,3 +198,19 @@ def test_llm_failure_mid_stream_shows_notice_and_finishes(browser, offline_setti
         finally:
             context.close()
             demo.close()
+
+
+def test_interview_tab_asks_grades_and_reports(page, app_url, shots):
+    _open(page, app_url)
+    page.get_by_role("tab", name="Interview").click()
+    page.get_by_role("button", name="Start interview").click()
+    page.wait_for_function("() => !document.body.innerText.includes('Press Start interview')", timeout=60_000)
+    page.wait_for_function("() => /第\\d+题|？|\\?/.test(document.body.innerText)", timeout=60_000)
+    page.get_by_label("Your answer").fill("梯度截断：如果梯度超过阈值就截断；也可以使用 ReLU 激活函数和 LSTM，加 L2 权重正则化。")
+    page.get_by_role("button", name="Submit answer").click()
+    page.wait_for_function("() => /\\d+(\\.\\d)?\\/10/.test(document.body.innerText)", timeout=90_000)
+    body = page.inner_text("body")
+    assert "/10" in body and "[1] 第" in body  # a score and feedback citing the section
+    assert page.locator("img[src=\"x\"]").count() == 0  # the XSS <img> from the notes is shown as text
+    shots(page, "8-interview")
+    assert page.errors == []

@@ -141,8 +141,12 @@ class InterviewPage(Page):
 
     def _show(self, session, feedback: str):
         turn = session.current
-        question = f"**[{turn.position + 1}/{turn.total}]** {turn.prompt}" if turn else "**Interview finished.**"
-        return session.id, question, "", feedback, render_report(session.report()) if session.done else ""
+        from .html import chat_markdown
+
+        # Notes text reaches the page here too: same treatment as chat (no raw tags, figure placeholders).
+        question = f"**[{turn.position + 1}/{turn.total}]** {chat_markdown(turn.prompt)}" if turn else "**Interview finished.**"
+        report = chat_markdown(render_report(session.report())) if session.done else ""
+        return session.id, question, "", chat_markdown(feedback), report
 
 
 def render_report(report) -> str:
