@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .corpus import IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text, split_sentences, strip_footnotes
+from .corpus import SUBSECTION_RE
+from .markdown import BULLET_RE, IMG_RE, SOURCE_RE, Fences, plain_text, split_sentences, strip_footnotes
 from .retrieve import Hit, tokenize
 
-_BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*|[a-z][)）]\s*)")
 # Models writing Chinese often cite as 【1】 or ［1］: those count too, and are shown as [1].
 _CITATION = re.compile(r"[\[【［](\d{1,3})[\]】］]")
 _OPEN_TAIL = re.compile(r"[\[【［]\d{0,3}$")
@@ -38,7 +38,7 @@ def candidate_sentences(body: str) -> list[str]:
     for line in body.split("\n"):
         if fences.step(line) or fences.inside or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
             continue
-        line = _BULLET.sub("", strip_footnotes(line).strip())
+        line = BULLET_RE.sub("", strip_footnotes(line).strip())
         for sentence in split_sentences(line):
             if len(plain_text(sentence)) >= 6:
                 out.append(sentence)

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from .cli_common import Failure, open_assistant, question_text, settings_from, user_errors
+from .cli_common import open_assistant, question_text, settings_from, user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -13,7 +13,7 @@ import time
 
 import click
 
-from .cli_common import Failure, question_text, settings_from
+from .cli_common import Failure, open_assistant, question_text, settings_from
 from .config import Settings
 
 SETS = ("retrieval", "answers", "grading")
@@ -49,13 +49,6 @@ def _judge(kind: str, settings: Settings, embeddings=None):
     from .evals.llm_judge import LLMJudge
 
     return LLMJudge(settings)
-
-
-def _assistant(settings: Settings, quiet: bool):
-    from .service import Assistant
-
-    # The CI floor guards extractive answers: never let an endpoint in the environment change them.
-    return Assistant(settings.replace(mode="extractive"), progress=not quiet)
 
 
 @click.command("eval")
@@ -98,7 +91,8 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
                             "answer_mode": "extractive", "judge_model": settings.model if judge_kind == "llm" else None},
                "sets": {}, "seconds": {}}
     thresholds = {}
-    assistant = _assistant(settings, as_json) if {"retrieval", "answers"} & set(sets) else None
+    # The CI floor guards extractive answers: never let an endpoint in the environment change them.
+    assistant = open_assistant(settings.replace(mode="extractive"), progress=not as_json) if {"retrieval", "answers"} & set(sets) else None
     for name in sets:
         start = time.perf_counter()
         if name == "retrieval":

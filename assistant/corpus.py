@@ -14,40 +14,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .markdown import FENCE_RE, IMG_RE, SOURCE_RE, Fences, plain_text
+
 QUESTION_RE = re.compile(r"^##\s+(\d+)\.\s*(.+?)\s*#*\s*$")
 H2_RE = re.compile(r"^##\s")
 SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
-FENCE_RE = re.compile(r"^\s*(```|~~~)")
-SOURCE_RE = re.compile(r"^\s*>\s*\[([^\]]+)\]\(([^)\s]+)\)")
-IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>|!\[[^\]]*\]\(([^)\s]+)[^)]*\)", re.I)
-LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
-SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")
 
 
 def question_label(number, title: str) -> str:
     """How a citation names a question section, e.g. '第28题 如何修复梯度爆炸问题？' (one format everywhere)."""
     return f"第{number}题 {title}"
-
-
-class Fences:
-    """Tracks fenced code blocks line by line: opened by ``` or ~~~ and closed only by the same marker."""
-
-    def __init__(self) -> None:
-        self.marker: str | None = None
-
-    def step(self, line: str) -> bool:
-        """Feed the next line; True when it opens or closes a block."""
-        m = FENCE_RE.match(line)
-        if not m or (self.marker is not None and m.group(1) != self.marker):
-            return False  # a ~~~ line inside a ``` block is just content
-        self.marker = None if self.marker else m.group(1)
-        return True
-
-    @property
-    def inside(self) -> bool:
-        """True while inside a block (after the last line fed)."""
-        return self.marker is not None
 
 
 class CorpusError(ValueError):
@@ -254,36 +230,6 @@ def chunk_question(q: Question, target_chars: int = 300) -> list[Chunk]:
     if not chunks:  # an empty section still gets one chunk so its title is searchable
         chunks.append(_make_chunk(q, 0, 0, len(q.lines)))
     return chunks
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences on Chinese and Western end punctuation and line breaks."""
-    out = []
-    for line in text.split("\n"):
-        pieces: list[str] = []
-        for piece in SENTENCE_END_RE.split(line):
-            # Never cut inside **bold**: quotes must stay verbatim and balanced.
-            if pieces and pieces[-1].count("**") % 2 == 1:
-                pieces[-1] += piece
-            else:
-                pieces.append(piece)
-        out.extend(p.strip() for p in pieces if p.strip())
-    return out
-
-
-def strip_footnotes(text: str) -> str:
-    """Remove the notes' own reference markers ("… 影响 [1]。", "[5][4]"), whose reference lists are
-    not in the notes: left in a quote they would read as the assistant's `[n]` citations."""
-    return FOOTNOTE_RE.sub("", text)
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown reduced to readable text for embedding and matching: no images, URLs or emphasis marks."""
-    text = IMG_RE.sub(" ", markdown)
-    text = LINK_RE.sub(lambda m: m.group(1), text)
-    text = re.sub(r"https?://\S+", " ", text)
-    text = re.sub(r"[*_`>#]+", " ", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
 
 
 def find_notes(paths) -> list[Path]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .corpus import Chunk, CorpusError, chunk_question, find_notes, plain_text, read_notes
+from .corpus import Chunk, CorpusError, chunk_question, find_notes, read_notes
+from .markdown import plain_text
 
 CHUNKER_VERSION = "1"
 BATCH = 16

@@ -14,18 +14,16 @@ def mode_badge(mode: str) -> str:
 
 def stream_answer(assistant, question: str, history: list[dict], k: int | None = None):
     """Print an answer as it streams, then its sources; returns the AnswerResult."""
-    from langchain_core.runnables.utils import AddableDict
+    from .service import AnswerResult, merge_chunks
 
-    from .service import AnswerResult
-
-    merged = AddableDict()
+    chunks = []
     for chunk in assistant.stream(question, history, k):
         if "mode" in chunk:
             click.secho(mode_badge(chunk["mode"]), fg="cyan", err=False)
         if "answer" in chunk:
             click.echo(chunk["answer"], nl=False)
-        merged = merged + chunk
-    result = AnswerResult.from_chunks(merged)
+        chunks.append(chunk)
+    result = AnswerResult.from_chunks(merge_chunks(chunks))
     click.echo()
     print_sources(result)
     return result

@@ -39,6 +39,16 @@ def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     return text
 
 
+def merge_chunks(chunks) -> dict:
+    """Add up the chain's streamed chunks into one dict (answer pieces concatenate, other keys arrive once)."""
+    from langchain_core.runnables.utils import AddableDict
+
+    merged = AddableDict()
+    for chunk in chunks:
+        merged = merged + chunk
+    return merged
+
+
 @dataclass
 class AnswerResult:
     """A finished answer with its sources, as shown by every front end."""
@@ -142,12 +152,7 @@ class Assistant:
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
             mode: str | None = None) -> AnswerResult:
         """The whole answer at once."""
-        from langchain_core.runnables.utils import AddableDict
-
-        merged = AddableDict()
-        for chunk in self.stream(question, history, k, mode):
-            merged = merged + chunk  # AddableDict concatenates the streamed answer pieces
-        return AnswerResult.from_chunks(merged)
+        return AnswerResult.from_chunks(merge_chunks(self.stream(question, history, k, mode)))
 
     def search(self, query: str, k: int | None = None) -> tuple[list, bool]:
         """Ranked question sections for a query and whether the notes cover it."""

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.answer import CitationFilter, candidate_sentences, check_citations, filter_stream
-from assistant.corpus import strip_footnotes
+from assistant.markdown import strip_footnotes
 
 QUOTE = re.compile(r"^- (.+) \[(\d+)\]$")
 

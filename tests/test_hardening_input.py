@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from assistant.answer import CitationFilter, check_citations, filter_stream
 from assistant.config import Settings
 from assistant.index import ingest
-from assistant.corpus import chunk_question, parse_notes, strip_footnotes
+from assistant.corpus import chunk_question, parse_notes
+from assistant.markdown import strip_footnotes
 from assistant.service import MAX_QUESTION_CHARS, Assistant, QuestionError, clean_question
 from tests.test_answer import QUOTE
 from tests.test_corpus import assert_partition

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..markdown import BULLET_RE, split_sentences
+
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 _QUOTE_LINE = re.compile(r"^\s*-\s+(?P<text>.+?)(?P<marks>(?:\s*\[\d{1,3}\])+)\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s+)")
-# A sentence ends after 。！？!? (not ；: the answers cite per full sentence); '.' only before whitespace so 1.0 stays whole.
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=\.)(?=\s)")
 _LEADING_MARKS = re.compile(r"^(?:\s*\[\d{1,3}\])+")
 
 
@@ -67,8 +66,8 @@ def sentences(text: str) -> list[str]:
     """Sentences of prose, bullets stripped; markers written after the full stop stay with their sentence."""
     out: list[str] = []
     for line in text.splitlines():
-        line = _BULLET.sub("", line.strip())
-        for piece in _SENTENCE_END.split(line):
+        # Not on ；: the answers cite per full sentence.
+        for piece in split_sentences(BULLET_RE.sub("", line.strip()), semicolons=False):
             lead = _LEADING_MARKS.match(piece)
             if lead and out:  # "…。[1]" puts the marker after the split point: give it back
                 out[-1] += lead.group(0).strip()

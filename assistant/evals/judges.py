@@ -65,7 +65,7 @@ def windows(section: str) -> list[str]:
     Adding pairs of adjacent sentences (for paraphrases that merge two) doubled the e5 cost
     (~40 ms a text) without changing a single verdict on eval/answers.jsonl, so it was dropped.
     """
-    from ..corpus import plain_text
+    from ..markdown import plain_text
 
     # List numbering ("5. 使用权重正则化") is layout, not content: it must not vouch for a number.
     return [s for s in sentences(plain_text(_LIST_NUMBER.sub("", strip_markers(section)))) if len(s) >= 4]

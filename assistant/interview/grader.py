@@ -19,7 +19,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..corpus import question_label, split_sentences
+from ..corpus import question_label
+from ..markdown import split_sentences
 from ..prompts import Prompts, language_of
 from .keypoints import KeyPoint, extract_keypoints, key_terms
 

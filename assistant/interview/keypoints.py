@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..answer import candidate_sentences
-from ..corpus import Fences, plain_text
+from ..markdown import Fences, plain_text
 from ..retrieve import tokenize
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)")

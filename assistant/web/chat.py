@@ -24,16 +24,6 @@ def display(history: list[dict]) -> list[dict]:
     return [{"role": m["role"], "content": chat_markdown(m["content"])} for m in history]
 
 
-def merge(chunks):
-    """Add up streamed chain chunks (answer pieces concatenate) into one AddableDict."""
-    from langchain_core.runnables.utils import AddableDict
-
-    merged = AddableDict()
-    for chunk in chunks:
-        merged = merged + chunk
-    return merged
-
-
 class ChatPage(Page):
     """Chat with the notes: question box, streamed answer, cited sources beside it."""
 
@@ -90,7 +80,7 @@ class ChatPage(Page):
         """Stream one answer: yields (textbox, chatbot, sources panel, history) updates."""
         import gradio as gr
 
-        from ..service import AnswerResult
+        from ..service import AnswerResult, merge_chunks
 
         question = (question or "").strip()
         if not question:
@@ -108,12 +98,12 @@ class ChatPage(Page):
                     shown = display(asked + [{"role": "assistant", "content": text}])
                     yield gr.skip(), shown, gr.skip(), gr.skip()
                 elif "hits" in chunk:
-                    yield gr.skip(), gr.skip(), sources_panel(AnswerResult.from_chunks(merge(chunks)), pending=True), gr.skip()
+                    yield gr.skip(), gr.skip(), sources_panel(AnswerResult.from_chunks(merge_chunks(chunks)), pending=True), gr.skip()
         except Exception as exc:  # an index/model error must end the turn visibly, never a stuck spinner
             failed = f"{text}\n\n⚠ Could not answer: {type(exc).__name__}: {exc}".strip()
             yield gr.skip(), display(asked + [{"role": "assistant", "content": failed}]), gr.skip(), history
             return
-        result = AnswerResult.from_chunks(merge(chunks))
+        result = AnswerResult.from_chunks(merge_chunks(chunks))
         history = asked + [{"role": "assistant", "content": result.answer}]
         yield gr.skip(), display(history), sources_panel(result), history
 

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote
 
-from ..corpus import IMG_RE, LINK_RE
+from ..markdown import IMG_RE, LINK_RE
 
 _WEB_URL = re.compile(r"^(?:https?://|mailto:)", re.I)
 _CODE = re.compile(r"(```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]*`)")

@@ -1,0 +1,73 @@
+"""Line-level Markdown text helpers shared by the parser, the quoter, the grader and the eval.
+
+Regexes for fences, images, links and source lines; sentence splitting that never cuts inside
+**bold** or after a list number; plain text for embedding; the notes' own footnote markers.
+One definition each, so quoting, grading and judging agree on what a sentence is.
+"""
+
+from __future__ import annotations
+
+import re
+
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+SOURCE_RE = re.compile(r"^\s*>\s*\[([^\]]+)\]\(([^)\s]+)\)")
+IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>|!\[[^\]]*\]\(([^)\s]+)[^)]*\)", re.I)
+LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
+SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")  # "1. item" is not a sentence end
+SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|(?<=[^\d\s]\.)(?=\s)")
+BULLET_RE = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、](?!\d)\s*|[a-z][)）]\s*)")  # not the "1." of "1.0"
+
+
+class Fences:
+    """Tracks fenced code blocks line by line: opened by ``` or ~~~ and closed only by the same marker."""
+
+    def __init__(self) -> None:
+        self.marker: str | None = None
+
+    def step(self, line: str) -> bool:
+        """Feed the next line; True when it opens or closes a block."""
+        m = FENCE_RE.match(line)
+        if not m or (self.marker is not None and m.group(1) != self.marker):
+            return False  # a ~~~ line inside a ``` block is just content
+        self.marker = None if self.marker else m.group(1)
+        return True
+
+    @property
+    def inside(self) -> bool:
+        """True while inside a block (after the last line fed)."""
+        return self.marker is not None
+
+
+def split_sentences(text: str, semicolons: bool = True) -> list[str]:
+    """Split prose into sentences on Chinese and Western end punctuation and line breaks.
+
+    With `semicolons=False` a '；' or ';' does not end a sentence (answers cite per full sentence).
+    """
+    splitter = SENTENCE_END_RE if semicolons else SENTENCE_END_NO_SEMICOLON_RE
+    out = []
+    for line in text.split("\n"):
+        pieces: list[str] = []
+        for piece in splitter.split(line):
+            # Never cut inside **bold**: quotes must stay verbatim and balanced.
+            if pieces and pieces[-1].count("**") % 2 == 1:
+                pieces[-1] += piece
+            else:
+                pieces.append(piece)
+        out.extend(p.strip() for p in pieces if p.strip())
+    return out
+
+
+def strip_footnotes(text: str) -> str:
+    """Remove the notes' own reference markers ("… 影响 [1]。", "[5][4]"), whose reference lists are
+    not in the notes: left in a quote they would read as the assistant's `[n]` citations."""
+    return FOOTNOTE_RE.sub("", text)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to readable text for embedding and matching: no images, URLs or emphasis marks."""
+    text = IMG_RE.sub(" ", markdown)
+    text = LINK_RE.sub(lambda m: m.group(1), text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"[*_`>#]+", " ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
