@@ -15,7 +15,8 @@ from typing import Iterable, Iterator
 
 from .corpus import SUBSECTION_RE
 from .markdown import BULLET_RE, IMG_RE, SOURCE_RE, Fences, plain_text, split_sentences, strip_footnotes
-from .retrieve import Hit, tokenize
+from .lexical import tokenize
+from .retrieve import Hit
 
 # Models writing Chinese often cite as 【1】 or ［1］: those count too, and are shown as [1].
 _CITATION = re.compile(r"[\[【［](\d{1,3})[\]】］]")

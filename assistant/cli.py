@@ -21,7 +21,7 @@ from .cli_common import open_assistant, question_text, settings_from, user_error
 @click.option("--home", type=click.Path(file_okay=False), help="Data directory (env ASSISTANT_HOME).")
 @click.option("--mode", type=click.Choice(["auto", "extractive", "llm"]), help="Answer mode (env ASSISTANT_MODE).")
 @click.option("--model", help="Chat model at the OpenAI-compatible endpoint (env ASSISTANT_MODEL).")
-@click.option("--recipe", help="Retrievers fused by RRF, e.g. e5+bm25 (env ASSISTANT_RECIPE).")
+@click.option("--recipe", help="Retrievers to fuse, e.g. e5+use+bm25 (env ASSISTANT_RECIPE).")
 @click.version_option(package_name="dl-interview-assistant")
 @click.pass_context
 def cli(ctx: click.Context, home, mode, model, recipe) -> None:

@@ -45,7 +45,7 @@ class Settings:
     chroma_host: str | None = field(default=None, metadata={"env": "CHROMA_HOST", "help": "Chroma server host; unset means an embedded store under home"})
     chroma_port: int = field(default=8000, metadata={"env": "CHROMA_PORT", "help": "Chroma server port"})
     collection: str = field(default="notes", metadata={"env": "ASSISTANT_COLLECTION", "help": "prefix of the Chroma collection names"})
-    recipe: str = field(default="e5+use", metadata={"env": "ASSISTANT_RECIPE", "help": "retrievers fused with RRF, '+'-separated: e5, use, bm25, openai"})
+    recipe: str = field(default="e5+use+bm25", metadata={"env": "ASSISTANT_RECIPE", "help": "retrievers fused by weighted z-scores, '+'-separated: e5, use, bm25, openai"})
     chunk_chars: int = field(default=150, metadata={"env": "ASSISTANT_CHUNK_CHARS", "help": "target sub-chunk size in characters"})
     k: int = field(default=4, metadata={"env": "ASSISTANT_K", "help": "number of question sections given to the answerer"})
     min_score: float | None = field(default=None, metadata={"env": "ASSISTANT_MIN_SCORE", "help": "coverage threshold override; default: the calibrated value in assistant/coverage.json"})

@@ -1,13 +1,22 @@
-"""Do the notes cover a query at all? A calibrated score over dense-retrieval signals.
+"""Do the notes cover a query at all? A calibrated score over dense and lexical signals.
 
 Raw cosines of small multilingual encoders sit in a narrow band for anything about deep
 learning, so one threshold on the best cosine cannot separate "how do I fix exploding
 gradients" from "how is self-attention computed" (measured: it declines ~25 % of
-out-of-scope queries). What separates them better is the USE best cosine together with
-how far the e5 best match stands out from the rest of the corpus (its z-score). The
-features, their normalisation, weights and threshold are data in `coverage.json`,
-produced by `bench/tune_coverage.py` on `eval/coverage_calibration.jsonl` (never on the
-test set `eval/retrieval.jsonl`). Re-run it when the notes or models change a lot.
+out-of-scope queries). Two kinds of evidence separate them better:
+
+- dense: the USE best cosine, and how far the e5 best match stands out from the rest of
+  the notes (its z-score);
+- lexical: whether the notes use the query's own words at all (lexical.py) — "Transformer",
+  "自注意力" or "火锅" never occur in these notes, whatever the cosines say — and whether
+  the best-ranked section does;
+- the best section's fused score and its lead over the runner-up.
+
+The score is a logistic model over z-normalised features; a feature with nothing to
+measure (no Chinese words, say) sits at its mean. Features, normalisation, weights, bias
+and threshold are data in `coverage.json`, fitted by `bench/tune_coverage.py` on
+`eval/coverage_calibration.jsonl` (never on the test set `eval/retrieval.jsonl`). Re-run it
+when the notes or models change a lot.
 """
 
 from __future__ import annotations
@@ -22,9 +31,9 @@ import numpy as np
 CALIBRATION_FILE = Path(__file__).with_name("coverage.json")
 
 
-def features(signals: dict[str, np.ndarray]) -> dict[str, float]:
-    """Named features from each model's cosines over its candidate pool (best first)."""
-    out: dict[str, float] = {}
+def features(signals: dict[str, np.ndarray], lexical: dict[str, float | None] | None = None) -> dict[str, float | None]:
+    """Named features: each model's best cosine and its z-score over the candidate pool, plus lexical ones."""
+    out: dict[str, float | None] = dict(lexical or {})
     for model, cos in signals.items():
         if len(cos) == 0:
             continue
@@ -34,22 +43,47 @@ def features(signals: dict[str, np.ndarray]) -> dict[str, float]:
     return out
 
 
+def top_features(query: str, hits: list) -> dict[str, float | None]:
+    """Features of the best-ranked section: its fused score, its lead over the next, and its use of the query's words.
+
+    Whole-corpus vocabulary cannot tell "how do I choose the dropout rate?" from a covered
+    question, since every word occurs somewhere in the notes; whether the best section
+    itself uses the query's words is sharper evidence.
+    """
+    from .lexical import Vocabulary, lexical_features
+
+    if not hits:
+        return {}
+    top = hits[0]
+    words = lexical_features(query, Vocabulary.of([top.title, top.section]))
+    return {
+        "top_score": float(top.score),
+        "top_gap": float(top.score - hits[1].score) if len(hits) > 1 else None,
+        "top_cjk_known": words["cjk_known"],
+        "top_latin_known": words["latin_known"],
+    }
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """A linear score over normalised features, and the threshold for 'covered'."""
+    """A linear score (a logistic model's logit) over normalised features, and the threshold for 'covered'."""
 
     names: tuple[str, ...]
     mean: tuple[float, ...]
     std: tuple[float, ...]
     weights: tuple[float, ...]
     threshold: float
+    bias: float = 0.0
 
-    def score(self, signals: dict[str, np.ndarray]) -> float:
-        """The coverage score of one query (higher = better covered)."""
-        f = features(signals)
-        if not all(n in f for n in self.names):
+    def score(self, f: dict[str, float | None]) -> float:
+        """The coverage score of one query's features (higher = better covered); -inf when one is missing."""
+        if any(n not in f for n in self.names):
             return float("-inf")
-        return float(sum(w * (f[n] - m) / s for n, m, s, w in zip(self.names, self.mean, self.std, self.weights)))
+        # A lexical feature with nothing to measure (None) stays neutral: it sits at its mean.
+        return self.bias + float(sum(
+            w * ((f[n] - m) / s if f[n] is not None else 0.0)
+            for n, m, s, w in zip(self.names, self.mean, self.std, self.weights)
+        ))
 
 
 @lru_cache(maxsize=1)
@@ -57,11 +91,11 @@ def _recipes() -> dict:
     return json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))["recipes"]
 
 
-def load_calibration(models: list[str], override: float | None = None) -> Calibration:
-    """The calibration for a recipe's dense models, else its primary model's, else an uncalibrated z-score rule."""
+def load_calibration(recipe: list[str], override: float | None = None) -> Calibration:
+    """The calibration fitted for this recipe, else for its primary model alone, else an uncalibrated z-score rule."""
     recipes = _recipes()
-    entry = recipes.get("+".join(models)) or recipes.get(models[0])
+    entry = recipes.get("+".join(recipe)) or recipes.get(recipe[0])
     if entry is None:  # e.g. an OpenAI embedder: no calibration shipped; a 2-sigma outlier counts as covered
-        entry = {"features": [f"{models[0]}_z"], "mean": [0.0], "std": [1.0], "weights": [1.0], "threshold": 2.0}
+        entry = {"features": [f"{recipe[0]}_z"], "mean": [0.0], "std": [1.0], "weights": [1.0], "threshold": 2.0}
     return Calibration(tuple(entry["features"]), tuple(entry["mean"]), tuple(entry["std"]), tuple(entry["weights"]),
-                       entry["threshold"] if override is None else override)
+                       entry["threshold"] if override is None else override, entry.get("bias", 0.0))

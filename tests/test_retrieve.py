@@ -1,16 +1,11 @@
-"""Hybrid retrieval on the shipped notes: ranking, follow-up condensing, coverage decisions."""
+"""Hybrid retrieval on the shipped notes: fusion, ranking, follow-up condensing, coverage decisions."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from assistant.coverage import Calibration, features, load_calibration
-from assistant.retrieve import condense_offline, needs_history, tokenize, topic_of
-
-
-def test_tokenize_mixes_latin_words_and_cjk_bigrams():
-    assert tokenize("梯度爆炸 clipnorm=1.0 VOC2007") == ["clipnorm", "1.0", "voc2007", "梯度", "度爆", "爆炸"]
+from assistant.retrieve import condense_offline, needs_history, topic_of
 
 
 @pytest.mark.parametrize("question, anaphoric", [
@@ -63,17 +58,33 @@ def test_out_of_scope_is_not_covered(offline_assistant, query):
     assert not covered
 
 
-def test_coverage_score_is_the_calibrated_linear_rule():
-    signals = {"e5": np.array([0.9, 0.8, 0.8, 0.7]), "use": np.array([0.5, 0.2])}
-    f = features(signals)
-    assert f["use_max"] == 0.5 and f["e5_max"] == 0.9
-    assert f["e5_z"] == pytest.approx((0.9 - 0.8) / np.std([0.9, 0.8, 0.8, 0.7]))
-    cal = Calibration(("use_max", "e5_z"), (0.4, 1.0), (0.1, 2.0), (1.0, 0.5), 0.0)
-    assert cal.score(signals) == pytest.approx((0.5 - 0.4) / 0.1 + 0.5 * (f["e5_z"] - 1.0) / 2.0)
-    assert cal.score({"e5": signals["e5"]}) == float("-inf")  # a missing feature never counts as covered
+def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
+    """Coverage follows the index: a topic the shipped notes lack is covered once the user adds a note on it."""
+    from assistant.config import Settings
+    from assistant.index import client, ingest
+    from assistant.retrieve import Retriever
+
+    settings = Settings.from_env({}, home=built_copy)
+    retriever = Retriever(settings, client(settings))
+    query = "Transformer 的自注意力是怎么计算的？"
+    assert not retriever.covered(retriever.search(query))
+    note = tmp_path / "attention.md"
+    note.write_text(
+        "## 1. Transformer 的自注意力是怎么计算的？\n\n"
+        "自注意力先把输入映射成 Query、Key、Value 三个矩阵，再用 Query 与 Key 的点积除以维度的平方根，"
+        "经过 softmax 得到注意力权重，最后对 Value 加权求和。\n",
+        encoding="utf-8",
+    )
+    ingest(settings, [note], progress=False)
+    hits = retriever.search(query)
+    assert hits[0].file.endswith("attention.md")
+    assert retriever.covered(hits)
 
 
-def test_calibration_fallbacks_and_override():
-    assert load_calibration(["e5", "use"]).names == ("use_max", "e5_z")
-    assert load_calibration(["openai"]).names == ("openai_z",)
-    assert load_calibration(["e5", "use"], override=1.5).threshold == 1.5
+def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
+    from assistant.retrieve import _zscores
+
+    z, floor = _zscores(["a", "b", "c"], np.array([0.9, 0.6, 0.3]))
+    assert z["a"] == pytest.approx(1.2247, abs=1e-4) and z["b"] == pytest.approx(0.0)
+    assert floor == pytest.approx(z["c"])
+    assert _zscores(["a", "b"], np.array([0.5, 0.5])) == ({"a": 0.0, "b": 0.0}, 0.0)  # no spread, no signal

@@ -1,0 +1,88 @@
+"""Terms of a text, for the lexical signals: BM25, quote picking, and "do the notes even use these words?".
+
+Chinese has no spaces, and jieba's dictionary takes 0.5–1.5 s to load (too slow for a
+cold `assistant ask`), so Chinese text is cut into character bigrams; Latin text into
+lower-cased words and numbers. The same terms serve BM25, the extractive answerer's
+overlap score and the vocabulary check of the coverage decision (see coverage.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+LATIN_RE = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
+CJK_RE = re.compile(r"[\u3400-\u9fff]+")
+# Function characters and English stop words carry no topic: a query's "的/吗/what/the"
+# always appear in the notes and would make any question look covered.
+_FUNCTION_CHARS = frozenset("的了吗呢吧啊么是在和与或及就都也还要会能可以有没个这那些什怎哪为啥如何样呀嘛")
+_STOP_WORDS = frozenset(
+    "the a an of in on to and or is are was were be been do does did what how why which when where who whom "
+    "whose that this these those it its for with as by from at can could would should will you your i my me we "
+    "our they their there here about into than then so if not no yes more most very just also like such use "
+    "used using get make between vs one two".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 terms: lower-cased Latin words and numbers, Chinese character bigrams (unigrams for 1-char runs)."""
+    text = text.lower()
+    tokens = LATIN_RE.findall(text)
+    for run in CJK_RE.findall(text):
+        if len(run) == 1:
+            tokens.append(run)
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text contains Chinese characters."""
+    return bool(CJK_RE.search(text))
+
+
+def content_terms(text: str) -> tuple[list[str], list[str]]:
+    """Topic-bearing terms of a text: (Latin words of 2+ letters, Chinese bigrams without function characters)."""
+    text = text.lower()
+    latin = [w for w in LATIN_RE.findall(text) if len(w) > 1 and w not in _STOP_WORDS and not w[0].isdigit()]
+    cjk = [
+        run[i : i + 2]
+        for run in CJK_RE.findall(text)
+        for i in range(len(run) - 1)
+        if run[i] not in _FUNCTION_CHARS and run[i + 1] not in _FUNCTION_CHARS
+    ]
+    return latin, cjk
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every term the indexed notes use (Latin words and Chinese bigrams)."""
+
+    terms: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> "Vocabulary":
+        """The vocabulary of some texts (the indexed chunks)."""
+        return cls(frozenset(t for text in texts for t in tokenize(text)))
+
+    def known(self, terms: list[str]) -> float | None:
+        """Share of the terms that the notes use; None when there are no terms to judge."""
+        return sum(t in self.terms for t in terms) / len(terms) if terms else None
+
+
+def lexical_features(query: str, vocabulary: Vocabulary) -> dict[str, float | None]:
+    """How much of the query's own wording the notes use; None marks a feature with nothing to measure.
+
+    - `cjk_known`: share of the query's Chinese content bigrams found in the notes.
+    - `latin_known`: share of its Latin terms found in the notes, only for Chinese queries —
+      there a Latin word is a technical term (Transformer, GCN, INT8), while in an English
+      query it is ordinary English that Chinese notes never contain.
+    - `has_cjk`: 1 for a Chinese query, 0 otherwise.
+    """
+    latin, cjk = content_terms(query)
+    chinese = has_cjk(query)
+    return {
+        "cjk_known": vocabulary.known(cjk),
+        "latin_known": vocabulary.known(latin) if chinese else None,
+        "has_cjk": 1.0 if chinese else 0.0,
+    }

@@ -1,0 +1,44 @@
+"""The coverage decision: features, the calibrated logistic score, and the shipped calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.coverage import Calibration, features, load_calibration, top_features
+
+
+def test_features_of_dense_signals_and_lexical_shares():
+    signals = {"e5": np.array([0.9, 0.8, 0.8, 0.7]), "use": np.array([0.5, 0.2])}
+    f = features(signals, {"cjk_known": 0.5, "latin_known": None})
+    assert f["use_max"] == 0.5 and f["e5_max"] == 0.9
+    assert f["e5_z"] == pytest.approx((0.9 - 0.8) / np.std([0.9, 0.8, 0.8, 0.7]))
+    assert f["cjk_known"] == 0.5 and f["latin_known"] is None
+
+
+def test_top_features_read_the_best_section():
+    from types import SimpleNamespace as Hit
+
+    hits = [Hit(score=2.5, title="如何修复梯度爆炸问题？", section="使用梯度截断（gradient clipping）"),
+            Hit(score=1.5, title="什么是RNN？", section="循环神经网络")]
+    f = top_features("梯度爆炸 clipping 和 dropout", hits)
+    assert f["top_score"] == 2.5 and f["top_gap"] == 1.0
+    assert f["top_cjk_known"] == 1.0 and f["top_latin_known"] == 0.5
+    assert top_features("x", hits[:1])["top_gap"] is None and top_features("x", []) == {}
+
+
+def test_score_is_the_calibrated_linear_rule_with_missing_lexical_features_neutral():
+    cal = Calibration(("use_max", "cjk_known"), (0.4, 0.5), (0.1, 0.25), (1.0, 2.0), 0.0, bias=-0.5)
+    assert cal.score({"use_max": 0.5, "cjk_known": 1.0}) == pytest.approx(-0.5 + 1.0 + 2.0 * 2.0)
+    assert cal.score({"use_max": 0.5, "cjk_known": None}) == pytest.approx(-0.5 + 1.0)
+    assert cal.score({"cjk_known": 1.0}) == float("-inf")  # a missing dense feature never counts as covered
+
+
+def test_shipped_calibration_uses_lexical_evidence_and_fallbacks():
+    cal = load_calibration(["e5", "use", "bm25"])
+    assert {"cjk_known", "use_max", "top_cjk_known"} <= set(cal.names) and len(cal.weights) == len(cal.names)
+    assert cal.weights[cal.names.index("cjk_known")] > 0  # notes using the query's words → more likely covered
+    assert load_calibration(["e5", "use"]).names == load_calibration(["e5"]).names  # primary model's fallback
+    assert "top_score" not in load_calibration(["e5"]).names  # top-section features depend on the fusion
+    assert load_calibration(["openai"]).names == ("openai_z",)
+    assert load_calibration(["e5", "use", "bm25"], override=1.5).threshold == 1.5

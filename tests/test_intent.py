@@ -1,0 +1,30 @@
+"""Question types of queries and section titles, and how they agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intent import agreement, intents
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("什么是梯度爆炸？", {"define"}),
+    ("梯度爆炸会引发什么问题？", {"effect"}),
+    ("如何确定是否出现梯度爆炸？", {"detect"}),
+    ("如何修复梯度爆炸问题？", {"fix"}),
+    ("rcnn、fast-rcnn 和 faster-rcnn 三者的区别是什么", {"compare"}),
+    ("GRU是什么？GRU对LSTM做了哪些改动？", {"define", "compare", "list"}),
+    ("What happens to a network when its gradients explode?", {"effect"}),
+    ("What signs tell you that training suffers from exploding gradients?", {"detect"}),
+    ("基于深度学习的目标检测技术演进", set()),  # 目标检测 is a topic, not a diagnosis
+    ("LSTM神经网络输入输出究竟是怎样的？", set()),
+])
+def test_intents(text, expected):
+    assert intents(text) == expected
+
+
+def test_agreement():
+    assert agreement(frozenset({"effect"}), frozenset({"effect", "list"})) == 1.0
+    assert agreement(frozenset({"effect"}), frozenset({"fix"})) == -1.0
+    assert agreement(frozenset(), frozenset({"fix"})) == 0.0
+    assert agreement(frozenset({"fix"}), frozenset()) == 0.0

@@ -1,0 +1,34 @@
+"""Terms of a text: BM25 tokens, topic-bearing terms, and the notes' vocabulary check."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.lexical import Vocabulary, content_terms, lexical_features, tokenize
+
+
+def test_tokenize_mixes_latin_words_and_cjk_bigrams():
+    assert tokenize("梯度爆炸 clipnorm=1.0 VOC2007") == ["clipnorm", "1.0", "voc2007", "梯度", "度爆", "爆炸"]
+
+
+def test_content_terms_drop_function_characters_and_stop_words():
+    latin, cjk = content_terms("What is the Transformer 的自注意力是怎么算的？")
+    assert latin == ["transformer"]
+    assert cjk == ["自注", "注意", "意力"]  # "力是", "是怎", "算的" carry no topic
+
+
+def test_vocabulary_share_of_known_terms():
+    vocab = Vocabulary.of(["梯度爆炸会引发什么问题", "gradient clipping 梯度截断"])
+    assert vocab.known(["梯度", "爆炸", "天气"]) == pytest.approx(2 / 3)
+    assert vocab.known([]) is None
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("梯度爆炸 clipping", {"cjk_known": 1.0, "latin_known": 1.0, "has_cjk": 1.0}),
+    ("Transformer 的天气", {"cjk_known": 0.0, "latin_known": 0.0, "has_cjk": 1.0}),
+    # In an English query, Latin words are ordinary English that Chinese notes never use: not judged.
+    ("how to fix exploding gradients", {"cjk_known": None, "latin_known": None, "has_cjk": 0.0}),
+])
+def test_lexical_features(query, expected):
+    vocab = Vocabulary.of(["梯度爆炸会引发什么问题", "gradient clipping 梯度截断"])
+    assert lexical_features(query, vocab) == expected
