@@ -20,7 +20,7 @@ from .retrieve import Hit
 
 # Models writing Chinese often cite as 【1】 or ［1］: those count too, and are shown as [1].
 _CITATION = re.compile(r"[\[【［](\d{1,3})[\]】］]")
-_OPEN_TAIL = re.compile(r"[\[【［]\d{0,3}$")
+_OPEN_TAIL = re.compile(r"(?:[\[【［]\d{0,3})+$")  # a run of opened markers: removing an inner one may close an outer one
 
 
 @dataclass

@@ -18,7 +18,7 @@ from langchain_core.runnables.utils import AddableDict
 
 from .answer import CitationFilter, extractive_stream, filter_stream, format_sources
 from .prompts import LANGUAGE_NAMES, Prompts, language_of
-from .retrieve import condense_offline
+from .condense import condense_offline
 
 
 def user_turns(history: list[dict]) -> list[str]:

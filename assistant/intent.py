@@ -17,11 +17,13 @@ from functools import lru_cache
 CUES = {
     "define": r"什么是|是什么|什么叫|指的是|是指|含义|定义|意义|怎么回事|\bwhat\s+(?:is|are)\b|\bwhat's\b|\bdefin|\bmeaning\b",
     "why": r"为什么|为啥|为何|原因|\bwhy\b|\breasons?\b",
-    "effect": r"引发|导致|造成|引起|后果|影响|危害|什么问题|会怎样|会怎么样|\bconsequences?\b|\beffects?\b|\bhappens?\b"
-              r"|\bproblems?\b|\bimpact\b|\bharm",
+    # "problems" only in the plural: "the exploding gradient problem" names the topic, it asks nothing.
+    "effect": r"引发|导致|造成|引起|带来|后果|影响|危害|什么问题|会(?:怎样|怎么样|咋样)|\bconsequences?\b|\beffects?\b"
+              r"|\bhappens?\b|\bproblems\b|\bimpact\b|\bharm|\blead\s+to\b|\bresult\s+in\b",
     "detect": r"确定|判断|检测(?:是否|出|到)|(?:怎么|如何)(?:检测|发现|知道|看出)|诊断|看出|迹象|征兆|症状|是否出现|\bdetect"
               r"|\bsigns?\b|\bsymptoms?\b|\bdiagnos|\btell\s+(?:if|whether|that)\b|\bidentify\b|\bknow\s+(?:if|whether)\b",
-    "fix": r"修复|解决|缓解|避免|防止|应对|处理|对付|怎么办|有啥招|办法|方法|\bfix|\bsolve|\bsolution|\bprevent|\bavoid"
+    # not bare 方法/办法/处理: "用什么方法生成候选区域" asks how something works, not for a remedy
+    "fix": r"修复|解决|缓解|避免|防止|应对|对付|怎么办|有啥招|\bfix|\bsolve|\bsolution|\bprevent|\bavoid"
            r"|\bmitigat|\bremed|\bdeal\s+with|\bhandle|\bcure|\bcounter",
     "compare": r"区别|不同|差异|对比|比较|改动|改进|\bdiffer|\bcompar|\bvs\.?\b|\bversus\b|\bchanges?\b",
     "list": r"哪些|哪几|几种|几个|常用的|常见的|\blist\b|\bwhich\b|\btypes\s+of\b|\bkinds\s+of\b",
@@ -45,8 +47,8 @@ def intents(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def agreement(query: frozenset[str], title: frozenset[str]) -> float:
-    """+1 when the query and a section title ask the same kind of thing, -1 when both ask different things, else 0."""
+def agreement(query: frozenset[str], title: frozenset[str], clash: float = 1.0) -> float:
+    """+1 when the query and a section title ask the same kind of thing, -clash when both ask different things, else 0."""
     if query & title:
         return 1.0
-    return -1.0 if query and title else 0.0
+    return -clash if query and title else 0.0

@@ -24,11 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.coverage import CALIBRATION_FILE  # noqa: E402
 from assistant.evaluate import load_jsonl  # noqa: E402
 from assistant.index import client, ingest  # noqa: E402
-from assistant.retrieve import Retriever, condense_offline  # noqa: E402
+from assistant.retrieve import Retriever  # noqa: E402
 
 MIN_ANSWERED = 0.95
 TUNING = ["coverage_calibration.jsonl", "dev.jsonl"]  # never the test set, eval/retrieval.jsonl

@@ -1,7 +1,7 @@
 """Tune the retrieval weights on the tuning queries; report the chosen setting once on the test set.
 
 Builds the index once, then for every combination of USE weight, BM25 weight (0 = the
-default e5+use recipe) and intent weight it prints hit@1 / hit@3 / MRR on the tuning
+e5+use recipe), question-type bonus and clash malus it prints hit@1 / hit@3 / MRR on the tuning
 sets (eval/coverage_calibration.jsonl and eval/dev.jsonl, never the test set). The
 setting with the best tuning MRR (ties: hit@1, then the simpler setting) is then scored
 on eval/retrieval.jsonl, next to the RRF baseline figures recorded in eval/README.md.
@@ -28,7 +28,7 @@ from assistant.index import client, ingest  # noqa: E402
 from assistant.retrieve import Retriever, Weights  # noqa: E402
 
 TUNING = ["coverage_calibration.jsonl", "dev.jsonl"]
-GRID = {"use": (0.4, 0.6, 0.8, 1.0), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.1, 0.2, 0.3, 0.4)}
+GRID = {"use": (0.6, 0.8), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.1, 0.2, 0.3, 0.4), "clash": (0.0, 0.5, 1.0)}
 
 
 def memoise_query_embeddings() -> None:
@@ -58,16 +58,19 @@ def main() -> None:
     ingest(base, progress=False)
     chroma = client(base)
     results = []
-    print(f"{'use':>4} {'bm25':>4} {'intent':>6}   tuning: {'hit@1':>6} {'hit@3':>6} {'mrr':>6}")
-    for use, bm25, intent in itertools.product(*GRID.values()):
+    print(f"{'use':>4} {'bm25':>4} {'intent':>6} {'clash':>5}   tuning: {'hit@1':>6} {'hit@3':>6} {'mrr':>6}")
+    for use, bm25, intent, clash in itertools.product(*GRID.values()):
+        if clash and not intent:
+            continue
         settings = base.replace(recipe="e5+use+bm25" if bm25 else "e5+use")
-        retriever = Retriever(settings, chroma, Weights(use=use, bm25=bm25, intent=intent))
+        retriever = Retriever(settings, chroma, Weights(use=use, bm25=bm25, intent=intent, clash=clash))
         m = retrieval_metrics(run_retrieval(retriever, tuning))
-        results.append(((m["mrr"], m["hit@1"], -bm25, -intent), (use, bm25, intent), retriever))
-        print(f"{use:>4} {bm25:>4} {intent:>6}   tuning: {m['hit@1']:>6.3f} {m['hit@3']:>6.3f} {m['mrr']:>6.3f}", flush=True)
+        results.append(((m["mrr"], m["hit@1"], -bm25, -intent, -clash), (use, bm25, intent, clash), retriever))
+        print(f"{use:>4} {bm25:>4} {intent:>6} {clash:>5}   tuning: {m['hit@1']:>6.3f} {m['hit@3']:>6.3f} {m['mrr']:>6.3f}",
+              flush=True)
     _, chosen, retriever = max(results, key=lambda r: r[0])
     m = retrieval_metrics(run_retrieval(retriever, test))
-    print(f"chosen use={chosen[0]} bm25={chosen[1]} intent={chosen[2]} (n tuning={sum(1 for i in tuning if i['gold'])})")
+    print("chosen " + " ".join(f"{k}={v}" for k, v in zip(GRID, chosen)) + f" (n tuning={sum(1 for i in tuning if i['gold'])})")
     print(f"test set: hit@1 {m['hit@1']:.3f}  hit@3 {m['hit@3']:.3f}  mrr {m['mrr']:.3f}")
 
 

@@ -12,7 +12,7 @@ from assistant.config import ConfigError, Settings
 def test_defaults_and_env():
     s = Settings.from_env({"ASSISTANT_HOME": "/tmp/x", "ASSISTANT_K": "6", "CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": "9000"})
     assert s.home == Path("/tmp/x") and s.k == 6 and s.chroma_host == "127.0.0.1" and s.chroma_port == 9000
-    assert s.answer_mode == "extractive" and s.recipe_parts == ["e5", "use"] and s.dense_models == ["e5", "use"]
+    assert s.answer_mode == "extractive" and s.recipe_parts == ["e5", "use", "bm25"] and s.dense_models == ["e5", "use"]
 
 
 def test_flags_override_env():

@@ -1,26 +1,9 @@
-"""Hybrid retrieval on the shipped notes: fusion, ranking, follow-up condensing, coverage decisions."""
+"""Hybrid retrieval on the shipped notes: fusion, ranking, follow-ups end to end, coverage decisions."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from assistant.retrieve import condense_offline, needs_history, topic_of
-
-
-@pytest.mark.parametrize("question, anaphoric", [
-    ("那怎么解决它？", True), ("What did it change compared with the LSTM?", True), ("为什么？", True),
-    ("如何修复梯度爆炸问题？", False), ("What is a recurrent neural network?", False),
-])
-def test_needs_history(question, anaphoric):
-    assert needs_history(question) is anaphoric
-
-
-def test_condense_keeps_the_topic_of_the_last_standalone_question():
-    assert topic_of("什么是梯度爆炸？") == "梯度爆炸"
-    assert condense_offline("那怎么解决它？", ["什么是梯度爆炸？"]) == "梯度爆炸 那怎么解决它？"
-    assert condense_offline("那真遇到了该怎么办？", ["什么是梯度爆炸？", "它会引发什么问题？"]).startswith("梯度爆炸")
-    assert condense_offline("GRU是什么？", ["什么是梯度爆炸？"]) == "GRU是什么？"  # a new topic stands alone
 
 
 @pytest.mark.parametrize("query, expected", [
