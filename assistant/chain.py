@@ -59,6 +59,7 @@ def build_retrieval(retriever, condenser: Runnable) -> Runnable:
         RunnablePassthrough.assign(standalone=condenser)
         | RunnablePassthrough.assign(hits=RunnableLambda(lambda x: retriever.search(x["standalone"], x.get("k"))))
         | RunnablePassthrough.assign(covered=RunnableLambda(lambda x: retriever.covered(x["hits"])))
+        | RunnablePassthrough.assign(near=RunnableLambda(lambda x: retriever.near_misses(x["hits"])))
     )
 
 
@@ -92,7 +93,11 @@ def build_chain(llm, retriever, prompts: Prompts, context_tokens: int = 3000, en
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
                           covered=inputs["covered"], mode=mode)
         if not inputs["covered"]:
-            yield AddableDict(answer=prompts.render("not_covered", lang), citations=[], invalid_citations=[])
+            text = prompts.render("not_covered", lang)
+            if inputs.get("near"):  # pointers, not sources: nothing is quoted or cited from them
+                text += "\n\n" + prompts.render("not_covered_nearest", lang,
+                                                 sections="\n".join(f"- {h.label}" for h in inputs["near"]))
+            yield AddableDict(answer=text, citations=[], invalid_citations=[])
             return
         checker = CitationFilter(len(hits))
         notice = ""

@@ -90,3 +90,20 @@ def test_footnote_markers_of_the_notes_never_look_like_citations(offline_assista
     for line in result.answer.splitlines():
         if line.startswith("- "):
             assert len(re.findall(r"\[\d+\]", line)) == 1  # only the assistant's own marker
+
+
+def _hit(n: int, score: float, body: str):
+    from assistant.retrieve import ChunkHit, Hit
+
+    chunk = ChunkHit(f"c{n}", body, body, "", score, 0.9)
+    return Hit("notes.md", "notes-1", str(n), n, f"题{n}", "", "", "text", score, 0.9, [chunk], body)
+
+
+def test_a_clearly_weaker_second_section_is_not_quoted():
+    from assistant.answer import SECOND_SOURCE_GAP, select_quotes
+
+    first = _hit(28, 6.0, "梯度截断可以缓解梯度爆炸问题。")
+    close = _hit(27, 6.0 - SECOND_SOURCE_GAP + 0.1, "训练中梯度爆炸问题会伴随一些信号。")
+    far = _hit(27, 6.0 - SECOND_SOURCE_GAP - 0.1, "训练中梯度爆炸问题会伴随一些信号。")
+    assert {q.n for q in select_quotes("如何修复梯度爆炸问题？", [first, close])} == {1, 2}
+    assert {q.n for q in select_quotes("如何修复梯度爆炸问题？", [first, far])} == {1}

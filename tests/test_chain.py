@@ -98,3 +98,11 @@ def test_a_fake_chat_model_plugs_into_the_same_seam(offline_settings):
     result = assistant.ask("如何修复梯度爆炸问题？")
     assert result.answer == "用 ReLU [1]，或者梯度截断 [1]。" and result.citations == [1]
     assert assistant.ask("如何修复梯度爆炸问题？", mode="extractive").mode == "extractive"
+
+
+def test_a_near_miss_points_to_the_closest_sections_without_citing_them(offline_assistant):
+    near = offline_assistant.ask("How can I prevent overfitting?")  # short English: just under the coverage line
+    assert not near.covered and near.citations == [] and near.hits == []
+    assert "do not cover" in near.answer and "closest sections" in near.answer and "第38题" in near.answer
+    far = offline_assistant.ask("今天天气怎么样？")
+    assert not far.covered and "最接近" not in far.answer
