@@ -155,22 +155,47 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
                 _stamp(col)
             except Exception as exc:
                 raise index_error(settings, exc) from None
+        if paths is None:  # the configured notes are now indexed as they are on disk
+            _stamp_file(settings).write_text(notes_stamp(settings), encoding="utf-8")
     return report
 
 
+def notes_stamp(settings: Settings) -> str:
+    """Paths, sizes and modification times of the configured notes files; changes when one is edited, added or removed."""
+    try:
+        files = find_notes(settings.corpus_paths)
+    except CorpusError:
+        return ""
+    digest = hashlib.sha1(f"chunk_chars={settings.chunk_chars}\n".encode())
+    for f in files:
+        st = f.stat()
+        digest.update(f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp_file(settings: Settings) -> Path:
+    return settings.home / f"notes-stamp-{settings.collection}-{'+'.join(settings.dense_models)}.txt"
+
+
 def ensure_index(settings: Settings, chroma=None, progress: bool = True):
-    """Build the index from the configured corpus on first use; returns (client, report or None)."""
+    """Build the index from the configured corpus on first use, and re-sync it when those notes changed.
+
+    Returns (client, report or None). A change is seen from the files' paths, sizes and
+    modification times (a few stat calls), and the re-sync is the incremental ingest: only
+    edited sections are re-embedded.
+    """
     chroma = chroma or client(settings)
     with ingest_lock(settings):
         pass  # an ingest running in another process finishes first: its half-written index cannot be read
-    missing = False
+    stamp = _stamp_file(settings)
+    stale = not stamp.exists() or stamp.read_text(encoding="utf-8") != notes_stamp(settings)
     for model in settings.dense_models:
         try:
             if get_collection(chroma, settings, model, create=False).count() == 0:
-                missing = True
+                stale = True
         except Exception:
-            missing = True
-    report = ingest(settings, progress=progress, chroma=chroma) if missing else None
+            stale = True
+    report = ingest(settings, progress=progress, chroma=chroma) if stale else None
     if report is not None and report.errors and report.questions == 0:
         # Otherwise every question would be "not in the notes" with no hint why.
         raise IndexError_(f"nothing could be indexed from the configured notes: {report.errors[0]}")

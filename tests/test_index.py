@@ -127,3 +127,21 @@ def test_unreachable_chroma_server_is_a_clear_error(home):
     s = Settings.from_env({}, home=home, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(IndexError_, match="cannot reach the Chroma server"):
         client(s)
+
+
+def test_edited_notes_are_resynced_on_next_start(tmp_path):
+    """The configured notes are re-ingested incrementally when a file changed since the last ingest."""
+    from assistant.index import ensure_index
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("## 1. 什么是批归一化？\n\n批归一化对每层输入做标准化。\n", encoding="utf-8")
+    s = Settings.from_env({}, home=tmp_path / "home", recipe="e5", corpus=(notes,))
+    _, first = ensure_index(s, progress=False)
+    assert first is not None and first.questions == 1
+    _, again = ensure_index(s, progress=False)
+    assert again is None  # nothing changed: no ingest at all
+    (notes / "a.md").write_text("## 1. 什么是批归一化？\n\n批归一化对每层输入做标准化。\n\n## 2. 什么是层归一化？\n\n层归一化对每个样本做标准化。\n", encoding="utf-8")
+    chroma, report = ensure_index(s, progress=False)
+    assert report is not None and report.questions == 2 and report.added == 1 and report.unchanged == 1
+    assert Retriever(s, chroma).search("层归一化", 1)[0].title == "什么是层归一化？"
