@@ -142,6 +142,11 @@ def test_not_covered_question_is_friendly(page, app_url, shots):
     assert "笔记中没有涉及" in page.locator("#chatbot .bot").last.inner_text()
     assert page.locator("#sources .src-item").count() == 0
     shots(page, "2-chat-not-covered")
+    _ask(page, "dropout 的比例一般设多少？", "do not cover")  # just under the coverage line
+    bot = page.locator("#chatbot .bot").last.inner_text()
+    assert "最接近的章节" in bot and "第38题" in bot
+    assert page.locator("#sources .src-item").count() == 0  # pointers, not sources
+    shots(page, "2b-chat-near-miss")
 
 
 def test_notes_show_figure_placeholders_and_links(page, app_url, shots):
