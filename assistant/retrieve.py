@@ -40,11 +40,12 @@ class Weights:
         """The weight of one retriever's z-scores."""
         return getattr(self, retriever, self.other)
 
+
 CANDIDATES = 40  # chunks per retriever that may be returned
 POOL = 200  # chunks per dense retriever whose cosines define the z-scores (and the coverage signals)
 # How far under the coverage threshold (in logit units) a declined query still gets pointers to the
-# closest sections: ~3 % of in-scope queries are declined, nearly all within this band, while most
-# off-domain ones (median -6.8 against a threshold of -0.36) are far below it.
+# closest sections: all 9 in-scope queries the eval sets decline fall within this band, while 54 of
+# 64 off-domain and test out-of-scope queries are further below and get none.
 NEAR_MISS_MARGIN = 2.5
 @dataclass
 class ChunkHit:

@@ -4,7 +4,7 @@ Builds the index once, then for every combination of USE weight, BM25 weight (0 
 e5+use recipe), question-type bonus and clash malus it prints hit@1 / hit@3 / MRR on the tuning
 sets (eval/coverage_calibration.jsonl and eval/dev.jsonl, never the test set). The
 setting with the best tuning MRR (ties: hit@1, then the simpler setting) is then scored
-on eval/retrieval.jsonl, next to the RRF baseline figures recorded in eval/README.md.
+on eval/retrieval.jsonl (the README lists the tuning figures of each step, from the former RRF on).
 Query embeddings are memoised, so the grid costs Chroma lookups only.
 Usage: python bench/tune_retrieval.py [--chunk-chars 150]
 """
