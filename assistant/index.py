@@ -148,16 +148,40 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
     chroma = chroma or client(settings)
     with ingest_lock(settings):
         for model in settings.dense_models:
-            try:
+            first = model == settings.dense_models[0]
+
+            def sync_one() -> IngestReport:
+                part = IngestReport()  # a retried attempt must not count what a failed one counted
                 col = get_collection(chroma, settings, model)
-                first = model == settings.dense_models[0]
-                _sync(col, embedder(model, settings), chunks, parsed, roots, settings, report if first else IngestReport(), progress and first)
+                _sync(col, embedder(model, settings), chunks, parsed, roots, settings, part, progress and first)
                 _stamp(col)
+                return part
+
+            try:
+                part = while_locked(sync_one)
             except Exception as exc:
                 raise index_error(settings, exc) from None
+            if first:
+                report.added, report.unchanged, report.removed = part.added, part.unchanged, part.removed
+                report.chunks_embedded = part.chunks_embedded
         if paths is None:  # the configured notes are now indexed as they are on disk
             _stamp_file(settings).write_text(notes_stamp(settings), encoding="utf-8")
     return report
+
+
+def while_locked(call):
+    """Run a Chroma write, retrying for up to 30 s while SQLite reports another process's write lock.
+
+    Our ingest lock serialises ingests, but the embedded Chroma (Rust bindings, no busy
+    timeout) may still be flushing in a process that has just released it; a retry is
+    safe because `_sync` is idempotent (content hashes). Seen as 1 failure in ~20 runs of
+    two concurrent `assistant ingest` processes.
+    """
+    from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
+
+    retrying = Retrying(retry=retry_if_exception(lambda exc: "database is locked" in str(exc)),
+                        stop=stop_after_delay(30), wait=wait_exponential(multiplier=0.05, max=1.0), reraise=True)
+    return retrying(call)
 
 
 def notes_stamp(settings: Settings) -> str:

@@ -145,3 +145,19 @@ def test_edited_notes_are_resynced_on_next_start(tmp_path):
     chroma, report = ensure_index(s, progress=False)
     assert report is not None and report.questions == 2 and report.added == 1 and report.unchanged == 1
     assert Retriever(s, chroma).search("层归一化", 1)[0].title == "什么是层归一化？"
+
+
+def test_a_locked_database_is_retried_then_reported():
+    from assistant.index import while_locked
+
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise RuntimeError("Query error: Database error: (code: 5) database is locked")
+        return "done"
+
+    assert while_locked(flaky) == "done" and len(calls) == 3
+    with pytest.raises(ValueError, match="bad input"):  # anything else is not retried
+        while_locked(lambda: (_ for _ in ()).throw(ValueError("bad input")))
