@@ -23,7 +23,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     """Exceptions whose message is meant for the user as is (shown as one line, exit 1)."""
     from .config import ConfigError
     from .corpus import CorpusError
-    from .index import IndexError_
+    from .vectorstore import IndexError_
     from .prompts import PromptError
 
     return (ConfigError, CorpusError, IndexError_, PromptError, OSError)

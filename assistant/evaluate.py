@@ -24,6 +24,16 @@ def load_jsonl(path: Path) -> list[dict]:
     return rows
 
 
+# Queries every tuned weight and threshold is fitted on; eval/retrieval.jsonl stays the held-out test set.
+TUNING_SETS = ("coverage_calibration.jsonl", "dev.jsonl")
+TEST_SET = "retrieval.jsonl"
+
+
+def load_sets(folder: Path, names) -> list[dict]:
+    """The items of several eval files of a folder, in order."""
+    return [item for name in names for item in load_jsonl(Path(folder) / name)]
+
+
 @dataclass
 class RetrievalRow:
     """One scored query: gold question numbers (empty = out of scope), ranked results, coverage."""

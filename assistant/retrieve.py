@@ -103,7 +103,7 @@ class Retriever:
 
     def __init__(self, settings: Settings, chroma, weights: Weights | None = None) -> None:
         from .embeddings import embedder
-        from .index import get_collection
+        from .vectorstore import get_collection
 
         self.settings = settings
         self.chroma = chroma
@@ -132,7 +132,7 @@ class Retriever:
         A collection that was deleted and re-created (another process ingested after the data
         was wiped) has a new id, so the handles opened at start-up must be looked up again.
         """
-        from .index import get_collection, index_error, is_missing
+        from .vectorstore import get_collection, index_error, is_missing
 
         try:
             return call()
@@ -243,7 +243,7 @@ class Retriever:
         return ranked
 
     def _refresh(self) -> None:
-        from .index import fingerprint
+        from .vectorstore import fingerprint
 
         primary = self.collections[self.models[0]]
         key = fingerprint(primary)

@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 from assistant.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.coverage import CALIBRATION_FILE  # noqa: E402
-from assistant.evaluate import load_jsonl  # noqa: E402
-from assistant.index import client, ingest  # noqa: E402
+from assistant.evaluate import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
+from assistant.index import ingest  # noqa: E402
+from assistant.vectorstore import client  # noqa: E402
 from assistant.retrieve import Retriever  # noqa: E402
 
 MIN_ANSWERED = 0.95
-TUNING = ["coverage_calibration.jsonl", "dev.jsonl"]  # never the test set, eval/retrieval.jsonl
 ANSWER_TARGETS = (0.95, 0.955, 0.96, 0.965, 0.97)  # share of tuning in-scope queries the threshold answers
 LEXICAL = ["cjk_known", "latin_known", "has_cjk"]
 TOP = ["top_score", "top_gap", "top_cjk_known", "top_latin_known"]
@@ -140,8 +140,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help=f"write {CALIBRATION_FILE.name}")
     args = parser.parse_args()
-    cal = [item for name in TUNING if (ROOT / "eval" / name).exists() for item in load_jsonl(ROOT / "eval" / name)]
-    test = load_jsonl(ROOT / "eval" / "retrieval.jsonl")
+    cal = load_sets(ROOT / "eval", TUNING_SETS)
+    test = load_sets(ROOT / "eval", [TEST_SET])
     base = Settings.from_env({}, home=Path(tempfile.mkdtemp(prefix="tune-coverage-")), recipe="e5+use+bm25")
     ingest(base, progress=False)
     retriever = Retriever(base, client(base))

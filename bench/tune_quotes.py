@@ -19,11 +19,12 @@ sys.path.insert(0, str(ROOT))
 import assistant.answer as answer  # noqa: E402
 from assistant.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluate import load_jsonl  # noqa: E402
-from assistant.index import client, ingest  # noqa: E402
+from assistant.evaluate import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
+from assistant.index import ingest  # noqa: E402
+from assistant.vectorstore import client  # noqa: E402
 from assistant.retrieve import Retriever  # noqa: E402
 
-SETS = {"tuning": ["coverage_calibration.jsonl", "dev.jsonl"], "test": ["retrieval.jsonl"]}
+SETS = {"tuning": TUNING_SETS, "test": [TEST_SET]}
 GAPS = (float("inf"), 4.0, 3.0, 2.5, 2.0, 1.5, 1.0, 0.0)
 
 
@@ -33,7 +34,7 @@ def main() -> None:
     retriever = Retriever(settings, client(settings))
     searched = {}
     for name, files in SETS.items():
-        items = [i for f in files for i in load_jsonl(ROOT / "eval" / f) if i["gold"]]
+        items = [i for i in load_sets(ROOT / "eval", files) if i["gold"]]
         searched[name] = []
         for item in items:
             query = condense_offline(item["query"], item.get("history", []))

@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 import assistant.embeddings as embeddings  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluate import load_jsonl, retrieval_metrics, run_retrieval  # noqa: E402
-from assistant.index import client, ingest  # noqa: E402
+from assistant.evaluate import TEST_SET, TUNING_SETS, load_sets, retrieval_metrics, run_retrieval  # noqa: E402
+from assistant.index import ingest  # noqa: E402
+from assistant.vectorstore import client  # noqa: E402
 from assistant.retrieve import Retriever, Weights  # noqa: E402
 
-TUNING = ["coverage_calibration.jsonl", "dev.jsonl"]
 GRID = {"use": (0.6, 0.8), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.1, 0.2, 0.3, 0.4), "clash": (0.0, 0.5, 1.0)}
 
 
@@ -50,8 +50,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunk-chars", type=int, default=150)
     args = parser.parse_args()
-    tuning = [item for name in TUNING if (ROOT / "eval" / name).exists() for item in load_jsonl(ROOT / "eval" / name)]
-    test = load_jsonl(ROOT / "eval" / "retrieval.jsonl")
+    tuning = load_sets(ROOT / "eval", TUNING_SETS)
+    test = load_sets(ROOT / "eval", [TEST_SET])
     memoise_query_embeddings()
     base = Settings.from_env({}, home=Path(tempfile.mkdtemp(prefix="tune-")), recipe="e5+use+bm25",
                              chunk_chars=args.chunk_chars)

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.index import IndexError_, ingest
+from assistant.index import ingest
+from assistant.vectorstore import IndexError_
 from assistant.interview.store import MIGRATIONS, Store, StoreError
 from assistant.service import Assistant
 from tests.support.servers import chroma_server, free_port

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.corpus import CorpusError
-from assistant.index import client, collection_name, get_collection, ingest
+from assistant.index import ingest
+from assistant.vectorstore import client, collection_name, get_collection
 from assistant.retrieve import Retriever
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -121,7 +122,7 @@ def test_chroma_server_mode(chroma_server, notes, tmp_path):
 
 
 def test_unreachable_chroma_server_is_a_clear_error(home):
-    from assistant.index import IndexError_
+    from assistant.vectorstore import IndexError_
     from tests.support.servers import free_port
 
     s = Settings.from_env({}, home=home, chroma_host="127.0.0.1", chroma_port=free_port())
@@ -145,19 +146,3 @@ def test_edited_notes_are_resynced_on_next_start(tmp_path):
     chroma, report = ensure_index(s, progress=False)
     assert report is not None and report.questions == 2 and report.added == 1 and report.unchanged == 1
     assert Retriever(s, chroma).search("层归一化", 1)[0].title == "什么是层归一化？"
-
-
-def test_a_locked_database_is_retried_then_reported():
-    from assistant.index import while_locked
-
-    calls = []
-
-    def flaky():
-        calls.append(1)
-        if len(calls) < 3:
-            raise RuntimeError("Query error: Database error: (code: 5) database is locked")
-        return "done"
-
-    assert while_locked(flaky) == "done" and len(calls) == 3
-    with pytest.raises(ValueError, match="bad input"):  # anything else is not retried
-        while_locked(lambda: (_ for _ in ()).throw(ValueError("bad input")))

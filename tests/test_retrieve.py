@@ -44,7 +44,8 @@ def test_out_of_scope_is_not_covered(offline_assistant, query):
 def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
     """Coverage follows the index: a topic the shipped notes lack is covered once the user adds a note on it."""
     from assistant.config import Settings
-    from assistant.index import client, ingest
+    from assistant.index import ingest
+    from assistant.vectorstore import client
     from assistant.retrieve import Retriever
 
     settings = Settings.from_env({}, home=built_copy)

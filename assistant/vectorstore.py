@@ -1,0 +1,116 @@
+"""The Chroma store: clients, collections, and Chroma failures turned into messages a user can act on.
+
+Embedded `PersistentClient` under the data directory by default, `HttpClient` when
+CHROMA_HOST is set (a shared index). chromadb is imported lazily (it costs about a
+second), so the CLI's `--help` never pays for it. Ingest (index.py) and search
+(retrieve.py) both go through here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .config import Settings
+
+LOW_DISK = 1 << 20  # bytes free below which a Chroma failure is reported as a full disk
+
+
+class IndexError_(RuntimeError):
+    """The index cannot be reached or used; the message is shown to the user as is."""
+
+
+def client(settings: Settings):
+    """A Chroma client: HttpClient when CHROMA_HOST is set, else a PersistentClient under home."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants here
+            raise IndexError_(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({_short(exc)}); "
+                "is `chroma run` up?"
+            ) from None
+    try:
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:
+        raise IndexError_(f"cannot open the index at {settings.chroma_path} ({_short(exc)})") from None
+
+
+def is_missing(exc: BaseException) -> bool:
+    """True when Chroma says a collection does not exist (its data was wiped, or another process rebuilt it)."""
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError)
+
+
+def index_error(settings: Settings, exc: BaseException) -> BaseException:
+    """A Chroma failure as an IndexError_ saying what to do; exceptions we do not recognise come back as they are."""
+    import httpx
+
+    where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+             else f"the index at {settings.chroma_path}")
+    if is_missing(exc):
+        return IndexError_(f"the notes collections are missing from {where} (was its data deleted?); "
+                           "run `assistant ingest` to rebuild the index")
+    if isinstance(exc, httpx.TransportError):
+        return IndexError_(f"lost the connection to {where} ({_short(exc)}); is `chroma run` up?")
+    free = _free_bytes(settings.home)
+    if not settings.chroma_host and free is not None and free < LOW_DISK:
+        # Chroma reports a full disk as an opaque compaction error; what is indexed stays readable once space is freed.
+        return IndexError_(f"the disk holding {settings.home} is full ({free // 1024} KB free; {_short(exc)}); "
+                           "free some space and run the command again")
+    return exc
+
+
+def collection_name(settings: Settings, model: str) -> str:
+    """Chroma collection name for one dense embedder."""
+    return f"{settings.collection}-{model}"
+
+
+def get_collection(chroma, settings: Settings, model: str, create: bool = True):
+    """Open (or create) the collection of one dense embedder, with its registered embedding function."""
+    from .embeddings import embedder
+
+    ef = embedder(model, settings)
+    name = collection_name(settings, model)
+    if create:
+        return chroma.get_or_create_collection(name, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}})
+    return chroma.get_collection(name, embedding_function=ef)
+
+
+def while_locked(call):
+    """Run a Chroma write, retrying for up to 30 s while SQLite reports another process's write lock.
+
+    Our ingest lock serialises ingests, but the embedded Chroma (Rust bindings, no busy
+    timeout) may still be flushing in a process that has just released it; a retry is
+    safe because the ingest sync is idempotent (content hashes). Seen as 1 failure in ~20 runs of
+    two concurrent `assistant ingest` processes.
+    """
+    from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
+
+    retrying = Retrying(retry=retry_if_exception(lambda exc: "database is locked" in str(exc)),
+                        stop=stop_after_delay(30), wait=wait_exponential(multiplier=0.05, max=1.0), reraise=True)
+    return retrying(call)
+
+
+def fingerprint(col) -> str:
+    """A value that changes whenever an ingest changed the collection (cache key for BM25)."""
+    return (col.metadata or {}).get("fingerprint", "") + f":{col.count()}"
+
+
+def _free_bytes(path: Path) -> int | None:
+    for p in (path, *path.parents):
+        try:
+            return shutil.disk_usage(p).free
+        except OSError:
+            continue
+    return None
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
