@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from assistant.errors import UserError
+
 APP_NAME = "dl-interview-assistant"
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """A setting has a value we cannot use; the message is shown to the user as is."""
 
 

@@ -12,15 +12,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .config import Settings
-from .prompts import Prompts
-
+from assistant.answering.prompts import Prompts
+from assistant.config import Settings
+from assistant.errors import UserError
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-class QuestionError(ValueError):
+class QuestionError(UserError, ValueError):
     """The question cannot be asked as given (empty, too long); shown as a usage error."""
 
 
@@ -105,21 +105,21 @@ class Assistant:
     """Opens the index and builds the chain once; answers many questions."""
 
     def __init__(self, settings: Settings, llm=None, progress: bool = True) -> None:
-        from .chain import build_chain
-        from .index import ensure_index
-        from .retrieve import Retriever
+        from assistant.answering.chain import build_chain
+        from assistant.retrieval.ingest import ensure_index
+        from assistant.retrieval.retriever import Retriever
 
         self.settings = settings
         self.prompts = Prompts(settings.prompts_path)
         self.chroma, self.first_ingest = ensure_index(settings, progress=progress)
         self.retriever = Retriever(settings, self.chroma)
         if llm is None and settings.answer_mode == "llm":
-            from .llm import build_llm
+            from assistant.answering.llm import build_llm
 
             llm = build_llm(settings)
         encoding = None
         if llm is not None:
-            from .tokens import get_encoding
+            from assistant.answering.tokens import get_encoding
 
             encoding = get_encoding(settings.tiktoken_dir)
         self.llm = llm

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluate import load_jsonl, retrieval_metrics, run_retrieval  # noqa: E402
+from assistant.evals.retrieval import load_jsonl, retrieval_metrics, run_retrieval  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -40,7 +40,7 @@ def main() -> None:
     settings = Settings.from_env({}, home=home)
     print(f"recipe={settings.recipe} chunk_chars={settings.chunk_chars} home={home}")
 
-    from assistant.index import ingest
+    from assistant.retrieval.ingest import ingest
 
     t = time.perf_counter()
     report = ingest(settings, progress=False)

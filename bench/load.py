@@ -155,7 +155,7 @@ def interview_load(settings, assistant, sessions: int = 20, questions: int = 3, 
                 store.close()
                 break
             text = f"#{i}# " + notebook.body_of(turn.note.file_key, turn.note.uid)[:80]
-            timed(lambda: current.answer(text))
+            timed(lambda current=current, text=text: current.answer(text))
             started[i][1].append(text)
             store.close()
         check = Store(db_path)

@@ -1,7 +1,7 @@
 """Fit the coverage decision (assistant/coverage.json) on the tuning queries (calibration and dev sets).
 
 For each recipe it searches every calibration query and collects the features of
-assistant.coverage.features() (dense cosines and the lexical "do the notes use these
+assistant.retrieval.coverage.features() (dense cosines and the lexical "do the notes use these
 words" shares). For several feature sets, L2 strengths and thresholds it fits a logistic model and
 estimates, by repeated 5-fold cross-validation on the tuning queries alone, how many
 out-of-scope queries a held-out fold declines while at least 95 % of in-scope ones are
@@ -24,13 +24,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.condense import condense_offline  # noqa: E402
+from assistant.answering.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.coverage import CALIBRATION_FILE  # noqa: E402
-from assistant.evaluate import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
-from assistant.index import ingest  # noqa: E402
-from assistant.vectorstore import client  # noqa: E402
-from assistant.retrieve import Retriever  # noqa: E402
+from assistant.evals.retrieval import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
+from assistant.retrieval.coverage import CALIBRATION_FILE  # noqa: E402
+from assistant.retrieval.ingest import ingest  # noqa: E402
+from assistant.retrieval.retriever import Retriever  # noqa: E402
+from assistant.retrieval.store import client  # noqa: E402
 
 MIN_ANSWERED = 0.95
 ANSWER_TARGETS = (0.95, 0.955, 0.96, 0.965, 0.97)  # share of tuning in-scope queries the threshold answers

@@ -16,13 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import assistant.answer as answer  # noqa: E402
-from assistant.condense import condense_offline  # noqa: E402
+import assistant.answering.extractive as answer  # noqa: E402
+from assistant.answering.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluate import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
-from assistant.index import ingest  # noqa: E402
-from assistant.vectorstore import client  # noqa: E402
-from assistant.retrieve import Retriever  # noqa: E402
+from assistant.evals.retrieval import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
+from assistant.retrieval.ingest import ingest  # noqa: E402
+from assistant.retrieval.retriever import Retriever  # noqa: E402
+from assistant.retrieval.store import client  # noqa: E402
 
 SETS = {"tuning": TUNING_SETS, "test": [TEST_SET]}
 GAPS = (float("inf"), 4.0, 3.0, 2.5, 2.0, 1.5, 1.0, 0.0)

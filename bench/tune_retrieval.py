@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import assistant.embeddings as embeddings  # noqa: E402
+import assistant.retrieval.embeddings as embeddings  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluate import TEST_SET, TUNING_SETS, load_sets, retrieval_metrics, run_retrieval  # noqa: E402
-from assistant.index import ingest  # noqa: E402
-from assistant.vectorstore import client  # noqa: E402
-from assistant.retrieve import Retriever, Weights  # noqa: E402
+from assistant.evals.retrieval import TEST_SET, TUNING_SETS, load_sets, retrieval_metrics, run_retrieval  # noqa: E402
+from assistant.retrieval.ingest import ingest  # noqa: E402
+from assistant.retrieval.retriever import Retriever, Weights  # noqa: E402
+from assistant.retrieval.store import client  # noqa: E402
 
 GRID = {"use": (0.6, 0.8), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.1, 0.2, 0.3, 0.4), "clash": (0.0, 0.5, 1.0)}
 

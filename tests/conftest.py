@@ -43,7 +43,7 @@ def home(tmp_path, monkeypatch) -> Path:
 def built_home(tmp_path_factory) -> Path:
     """A data directory whose index holds the shipped corpus (built once per session)."""
     from assistant.config import Settings
-    from assistant.index import ingest
+    from assistant.retrieval.ingest import ingest
 
     path = tmp_path_factory.mktemp("built-home")
     report = ingest(Settings.from_env({}, home=path), progress=False)

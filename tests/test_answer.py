@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import CitationFilter, candidate_sentences, check_citations, filter_stream
-from assistant.markdown import strip_footnotes
+from assistant.answering.citations import CitationFilter, check_citations, filter_stream
+from assistant.notes.text import candidate_sentences, strip_footnotes
 
 QUOTE = re.compile(r"^- (.+) \[(\d+)\]$")
 
@@ -93,14 +93,14 @@ def test_footnote_markers_of_the_notes_never_look_like_citations(offline_assista
 
 
 def _hit(n: int, score: float, body: str):
-    from assistant.retrieve import ChunkHit, Hit
+    from assistant.retrieval.retriever import ChunkHit, Hit
 
     chunk = ChunkHit(f"c{n}", body, body, "", score, 0.9)
     return Hit("notes.md", "notes-1", str(n), n, f"题{n}", "", "", "text", score, 0.9, [chunk], body)
 
 
 def test_a_clearly_weaker_second_section_is_not_quoted():
-    from assistant.answer import SECOND_SOURCE_GAP, select_quotes
+    from assistant.answering.extractive import SECOND_SOURCE_GAP, select_quotes
 
     first = _hit(28, 6.0, "梯度截断可以缓解梯度爆炸问题。")
     close = _hit(27, 6.0 - SECOND_SOURCE_GAP + 0.1, "训练中梯度爆炸问题会伴随一些信号。")

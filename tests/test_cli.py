@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def run(args, home, stdin=None, env=None, timeout=180):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_"))}
     full_env.update({"ASSISTANT_HOME": str(home), **(env or {})})
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True,
                           text=True, env=full_env, timeout=timeout)
 
 

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from assistant.cli_eval import eval_command, judge_command
+from assistant.cli.eval import eval_command, judge_command
 
 
 @pytest.fixture

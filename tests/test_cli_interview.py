@@ -12,10 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
-from assistant.cli_interview import register
 from tests.conftest import ROOT
-
-register(cli)  # cli.py adds these with cli.add_command(...) once the lead wires them in
 
 
 def run(*args, input=None):
@@ -39,7 +36,7 @@ def test_grade_json_shape(built_copy):
     (["interview", "--topic", "transformers"], "valid topics: gradient-explosion"),
 ])
 def test_usage_errors_exit_2_with_one_line(built_copy, args, needle):
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli_interview", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
                           cwd=ROOT, env=_env(built_copy), timeout=300)
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
@@ -62,7 +59,7 @@ def _read_until(proc, marker: str, timeout: float = 240) -> str:
 
 def test_killed_session_resumes_with_stored_answers(built_copy):
     """Answer one question through stdin, kill the process, then --resume and finish the session."""
-    cmd = [sys.executable, "-m", "assistant.cli_interview", "interview", "--topic", "gradient-explosion", "--n", "2"]
+    cmd = [sys.executable, "-m", "assistant", "interview", "--topic", "gradient-explosion", "--n", "2"]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             cwd=ROOT, env=_env(built_copy))
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.condense import condense_offline, needs_history, topic_of
+from assistant.answering.condense import condense_offline, needs_history, topic_of
 
 
 @pytest.mark.parametrize("question, anaphoric", [

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.corpus import CorpusError, chunk_question, file_key, find_notes, parse_notes, read_notes
-from assistant.markdown import plain_text, split_sentences
+from assistant.notes.parse import CorpusError, chunk_question, file_key, find_notes, parse_notes, read_notes
+from assistant.notes.text import plain_text, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "corpus" / "dl-interview-21-40.md"

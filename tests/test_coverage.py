@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.coverage import Calibration, features, load_calibration, top_features
+from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 
 
 def test_features_of_dense_signals_and_lexical_shares():

@@ -77,8 +77,8 @@ def test_rerun_is_served_from_the_cache(stub, tmp_path):
 
 
 def test_offline_proxy_flags_invented_number_and_off_topic():
-    from assistant.corpus import read_notes
     from assistant.evals.judges import OfflineJudge
+    from assistant.notes.parse import read_notes
     from tests.conftest import CORPUS
 
     section = next(q.body for q in read_notes(CORPUS / "dl-interview-21-40.md") if q.number == 25)

@@ -17,7 +17,7 @@ EXTRACTIVE = """（摘录模式：未配置语言模型，以下句子逐字引�
 
 
 def test_retrieval_names_still_exported():
-    from assistant.evaluate import RetrievalRow, load_jsonl, retrieval_metrics, run_retrieval  # noqa: F401
+    from assistant.evals.retrieval import RetrievalRow, load_jsonl, retrieval_metrics, run_retrieval  # noqa: F401
 
     rows = [RetrievalRow("a", [1], [2, 1], True), RetrievalRow("b", [], [3], False)]
     m = retrieval_metrics(rows)

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import CitationFilter, check_citations, filter_stream
+from assistant.answering.citations import CitationFilter, check_citations, filter_stream
 from assistant.config import Settings
-from assistant.index import ingest
-from assistant.corpus import chunk_question, parse_notes
-from assistant.markdown import strip_footnotes
+from assistant.notes.parse import chunk_question, parse_notes
+from assistant.notes.text import strip_footnotes
+from assistant.retrieval.ingest import ingest
 from assistant.service import MAX_QUESTION_CHARS, Assistant, QuestionError, clean_question
 from tests.test_answer import QUOTE
 from tests.test_corpus import assert_partition

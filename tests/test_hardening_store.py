@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.index import ingest
-from assistant.vectorstore import IndexError_
-from assistant.interview.store import MIGRATIONS, Store, StoreError
+from assistant.interview.store import MIGRATIONS, DatabaseError, Store
+from assistant.retrieval.ingest import ingest
+from assistant.retrieval.store import IndexStoreError
 from assistant.service import Assistant
 from tests.support.servers import chroma_server, free_port
 from tests.test_cli import assert_one_line_error, run
@@ -65,13 +65,13 @@ def test_chroma_server_restart_and_wipe(tmp_path):
     with chroma_server(data, port=port):
         assistant = Assistant(settings, progress=False)
         assert assistant.search(CLIPPING)[0][0].question == 2
-    with pytest.raises(IndexError_, match="lost the connection to the Chroma server.*is `chroma run` up"):
+    with pytest.raises(IndexStoreError, match="lost the connection to the Chroma server.*is `chroma run` up"):
         assistant.search(CLIPPING)
     with chroma_server(data, port=port):
         assert assistant.search(CLIPPING)[0][0].question == 2, "reconnects after a restart"
     shutil.rmtree(data)
     with chroma_server(data, port=port):
-        with pytest.raises(IndexError_, match="run `assistant ingest` to rebuild"):
+        with pytest.raises(IndexStoreError, match="run `assistant ingest` to rebuild"):
             assistant.search(CLIPPING)
         proc = run(["ingest"], tmp_path / "h", env=env)
         assert proc.returncode == 0 and "4 new or changed" in proc.stdout, proc.stderr
@@ -105,11 +105,11 @@ def test_read_only_data_dir(built_home, tmp_path):
     store.create_session([{"key": "k:1", "prompt": "q"}], None, "offline")
     store.close()
     with mounted(tmp_path / "ro", f"--bind {source}", "-o remount,bind,ro"):
-        with pytest.raises(IndexError_, match="cannot open the index at .*readonly"):
+        with pytest.raises(IndexStoreError, match="cannot open the index at .*readonly"):
             Assistant(Settings.from_env({}, home=tmp_path / "ro"), progress=False)
         assert [s["id"] for s in Store(tmp_path / "ro" / "assistant.db").sessions_summary()] == [1]
     with mounted(tmp_path / "ro-empty", "-t tmpfs -o size=1m,ro tmpfs"):
-        with pytest.raises(StoreError, match="cannot use the interview database"):
+        with pytest.raises(DatabaseError, match="cannot use the interview database"):
             Store(tmp_path / "ro-empty" / "assistant.db")
     assert not list(source.glob("assistant.db.corrupt-*"))
 
@@ -139,7 +139,7 @@ def test_full_disk_keeps_what_was_indexed(tmp_path):
 def _ingest_proc(home: Path, folder: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_"))}
     env.update({"ASSISTANT_HOME": str(home), "ASSISTANT_RECIPE": "e5"})
-    return subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(folder)], env=env,
+    return subprocess.Popen([sys.executable, "-m", "assistant", "ingest", str(folder)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

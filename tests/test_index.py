@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.corpus import CorpusError
-from assistant.index import ingest
-from assistant.vectorstore import client, collection_name, get_collection
-from assistant.retrieve import Retriever
+from assistant.notes.parse import CorpusError
+from assistant.retrieval.ingest import ingest
+from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.store import client, collection_name, get_collection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -122,17 +122,17 @@ def test_chroma_server_mode(chroma_server, notes, tmp_path):
 
 
 def test_unreachable_chroma_server_is_a_clear_error(home):
-    from assistant.vectorstore import IndexError_
+    from assistant.retrieval.store import IndexStoreError
     from tests.support.servers import free_port
 
     s = Settings.from_env({}, home=home, chroma_host="127.0.0.1", chroma_port=free_port())
-    with pytest.raises(IndexError_, match="cannot reach the Chroma server"):
+    with pytest.raises(IndexStoreError, match="cannot reach the Chroma server"):
         client(s)
 
 
 def test_edited_notes_are_resynced_on_next_start(tmp_path):
     """The configured notes are re-ingested incrementally when a file changed since the last ingest."""
-    from assistant.index import ensure_index
+    from assistant.retrieval.ingest import ensure_index
 
     notes = tmp_path / "notes"
     notes.mkdir()

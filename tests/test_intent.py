@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.intent import agreement, intents
+from assistant.retrieval.intent import agreement, intents
 
 
 @pytest.mark.parametrize("text, expected", [

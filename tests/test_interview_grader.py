@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from assistant.evaluate import load_jsonl
+from assistant.answering.prompts import Prompts
+from assistant.evals.retrieval import load_jsonl
 from assistant.interview.calibrate import grading_report
 from assistant.interview.grader import Grade, LLMGrader, OfflineGrader, Reference, parse_json_object
-from assistant.interview.keypoints import extract_keypoints
 from assistant.interview.notebook import Notebook
 from assistant.interview.topics import TopicError, classify, resolve
-from assistant.prompts import Prompts
+from assistant.notes.keypoints import extract_keypoints
 from tests.conftest import CORPUS, ROOT
 
 GRADING = load_jsonl(ROOT / "eval" / "grading.jsonl")
@@ -96,8 +96,8 @@ def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path
 
 
 def test_llm_grader_uses_the_models_json(prompts, notebook):
+    from assistant.answering.llm import build_llm
     from assistant.config import Settings
-    from assistant.llm import build_llm
     from tests.support.openai_stub import ScriptedOpenAI
 
     with ScriptedOpenAI(model="stub") as stub:
@@ -150,7 +150,7 @@ def test_grading_report_counts_ordered_pairs_and_spread(notebook):
             return Grade(ref.number, {"c": 9.0, "p": 5.0, "w": 5.0}[answer], [], [], "", [])
 
     items = [{"id": f"x{i}", "question": q, "label": label, "answer": label[0]}
-             for i, (q, label) in enumerate((q, l) for q in (21, 22) for l in ("complete", "partial", "wrong"))]
+             for i, (q, label) in enumerate((q, lab) for q in (21, 22) for lab in ("complete", "partial", "wrong"))]
     report = grading_report(items, ByLabel(), notebook)
     assert report["ordering_accuracy"] == round(4 / 6, 4) and report["ties"] == 2
     assert report["ordering_accuracy_even"] == report["ordering_accuracy_odd"] == round(2 / 3, 4)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answering.prompts import Prompts
 from assistant.interview.grader import Grade
 from assistant.interview.notebook import Notebook
 from assistant.interview.session import Interview, InterviewError, ask_variants
 from assistant.interview.store import Store
-from assistant.prompts import Prompts
 from tests.conftest import CORPUS, ROOT
 
 

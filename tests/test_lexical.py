@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lexical import Vocabulary, content_terms, lexical_features, tokenize
+from assistant.notes.terms import content_terms, tokenize
+from assistant.retrieval.lexical import Vocabulary, lexical_features
 
 
 def test_tokenize_mixes_latin_words_and_cjk_bigrams():

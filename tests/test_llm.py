@@ -25,7 +25,7 @@ def test_streams_from_a_real_llama_cpp_server(offline_settings, llama_server):
 
 
 def test_build_llm_uses_the_configured_endpoint(offline_settings):
-    from assistant.llm import build_llm
+    from assistant.answering.llm import build_llm
 
     llm = build_llm(offline_settings.replace(openai_base_url="http://127.0.0.1:9/v1", model="m", llm_retries=3))
     assert llm.model_name == "m" and llm.max_retries == 3 and str(llm.openai_api_base).startswith("http://127.0.0.1:9")

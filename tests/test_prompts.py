@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answering.prompts import PromptError, Prompts
 from assistant.config import package_data_dir
-from assistant.prompts import PromptError, Prompts, language_of
+from assistant.notes.terms import language_of
 
 
 def test_shipped_prompts_render():

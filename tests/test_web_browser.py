@@ -67,7 +67,7 @@ def _serve(settings, assistant):
 def app_url(built_home, tmp_path_factory):
     """The app over a copy of the session index plus the XSS fixture notes file."""
     from assistant.config import Settings
-    from assistant.index import ingest
+    from assistant.retrieval.ingest import ingest
     from assistant.service import Assistant
     from tests.conftest import CORPUS
 

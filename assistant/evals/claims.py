@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..markdown import BULLET_RE, split_sentences
+from assistant.notes.text import BULLET_RE, split_sentences
 
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 _QUOTE_LINE = re.compile(r"^\s*-\s+(?P<text>.+?)(?P<marks>(?:\s*\[\d{1,3}\])+)\s*$")

@@ -18,10 +18,9 @@ import re
 
 import numpy as np
 
-from ..prompts import language_of
-from ..retrieve import tokenize
-from .claims import Claim, normalise, sentences, strip_markers
-from .metrics import ClaimVerdict
+from assistant.evals.claims import Claim, normalise, sentences, strip_markers
+from assistant.evals.metrics import ClaimVerdict
+from assistant.notes.terms import language_of, tokenize
 
 # Tuned on eval/answers.jsonl for sentence-level F1 at flagging the labelled bad sentence, then
 # moved towards the faithful side's lowest value for a margin: see the run report.
@@ -65,7 +64,7 @@ def windows(section: str) -> list[str]:
     Adding pairs of adjacent sentences (for paraphrases that merge two) doubled the e5 cost
     (~40 ms a text) without changing a single verdict on eval/answers.jsonl, so it was dropped.
     """
-    from ..markdown import plain_text
+    from assistant.notes.text import plain_text
 
     # List numbering ("5. 使用权重正则化") is layout, not content: it must not vouch for a number.
     return [s for s in sentences(plain_text(_LIST_NUMBER.sub("", strip_markers(section)))) if len(s) >= 4]

@@ -16,14 +16,16 @@ import re
 import sqlite3
 from pathlib import Path
 
-from ..prompts import Prompts, language_of
-from .claims import Claim
-from .metrics import ClaimVerdict
+from assistant.answering.prompts import Prompts
+from assistant.errors import UserError, first_line
+from assistant.evals.claims import Claim
+from assistant.evals.metrics import ClaimVerdict
+from assistant.notes.terms import language_of
 
 _FENCE = re.compile(r"```(?:json)?", re.I)
 
 
-class JudgeError(RuntimeError):
+class JudgeError(UserError, RuntimeError):
     """The judge model could not be reached; the message is shown as one line."""
 
 
@@ -172,5 +174,5 @@ class LLMJudge:
         try:
             response = self.client.chat.completions.create(model=self.settings.model, messages=messages, temperature=0)
         except openai.OpenAIError as exc:
-            raise JudgeError(f"judge model request failed: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}") from None
+            raise JudgeError(f"judge model request failed: {type(exc).__name__}: {first_line(exc, limit=160)}") from None
         return response.choices[0].message.content or ""

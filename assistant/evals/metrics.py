@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .claims import Claim, normalise
+from assistant.evals.claims import Claim, normalise
 
 
 @dataclass
@@ -47,7 +47,7 @@ def answer_scores(verdicts: list[ClaimVerdict]) -> dict:
     return {
         "claims": len(verdicts),
         "unparseable": len(verdicts) - len(judged),
-        "faithfulness": ratio(sum(v.supported for v in judged), len(judged)),
+        "faithfulness": ratio(sum(bool(v.supported) for v in judged), len(judged)),
         "citation_precision": ratio(sum(pairs), len(pairs)),
         "citation_recall": ratio(sum(any(v.cited_support.values()) for v in judged), len(judged)),
     }

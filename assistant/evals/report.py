@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .runs import flat_metrics
+from assistant.evals.runs import flat_metrics
 
 SUMMARY_KEYS = ("retrieval.hit@1", "retrieval.hit@3", "retrieval.mrr", "retrieval.in_scope_answered",
                 "retrieval.oos_declined", "answers.faithfulness", "answers.citation_precision",
@@ -97,7 +97,7 @@ def markdown(results: dict, rows, regressions: list[str] | None, charts: list[st
                           f"{_fmt(c['precision'])} | {_fmt(c['recall'])} | {_fmt(c['item_precision'])} | {_fmt(c['item_recall'])} |")
             stats = ", ".join(f"{k} {v}" for k, v in data["stats"].items())
             md += ["", f"{judge} judge: {stats}.", ""]
-            from .metrics import is_bad
+            from assistant.evals.metrics import is_bad
 
             for r in data["items"]:
                 if r["bad_sentence"] and not any(is_bad(s, r["bad_sentence"]) for s in r["flagged"]):

@@ -126,7 +126,7 @@ def _grading_change(row: dict, old: dict) -> str | None:
 
 
 def _calibration_change(row: dict, old: dict) -> str | None:
-    from .metrics import is_bad
+    from assistant.evals.metrics import is_bad
 
     def caught(r):
         return any(is_bad(s, r["bad_sentence"]) for s in r["flagged"])

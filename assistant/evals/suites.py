@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-from ..evaluate import retrieval_metrics, run_retrieval
-from .claims import split_claims
-from .metrics import answer_scores, calibration, flagged_sentences, mean
+from assistant.evals.claims import split_claims
+from assistant.evals.metrics import answer_scores, calibration, flagged_sentences, mean
+from assistant.evals.retrieval import retrieval_metrics, run_retrieval
 
 
 class SuiteUnavailable(RuntimeError):
@@ -91,11 +91,11 @@ def calibration_suite(items: list[dict], judges: list, sections: dict[int, str],
 def grading_suite(items: list[dict], settings) -> dict:
     """The offline mock-interview grader's ordering accuracy on eval/grading.jsonl."""
     try:
-        from ..interview.calibrate import grading_report
-        from ..interview.grader import OfflineGrader
+        from assistant.interview.calibrate import grading_report
+        from assistant.interview.grader import OfflineGrader
     except ImportError:
         raise SuiteUnavailable("grading set needs assistant.interview") from None
-    from ..prompts import Prompts
+    from assistant.answering.prompts import Prompts
 
     report = grading_report(items, OfflineGrader(Prompts(settings.prompts_path)))
     per_question = report.pop("per_question")

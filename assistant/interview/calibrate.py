@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from .grader import Reference
-from .notebook import Notebook
+from assistant.interview.grader import Reference
+from assistant.interview.notebook import Notebook
 
 LABEL_ORDER = ("complete", "partial", "wrong")
 
@@ -59,6 +59,6 @@ def _ordering(groups) -> float:
 
 
 def _shipped_notebook() -> Notebook:
-    from ..config import package_data_dir
+    from assistant.config import package_data_dir
 
     return Notebook.from_files([package_data_dir("corpus")])

@@ -19,10 +19,11 @@ from typing import Callable
 
 import numpy as np
 
-from ..corpus import question_label
-from ..markdown import split_sentences
-from ..prompts import Prompts, language_of
-from .keypoints import KeyPoint, extract_keypoints, key_terms
+from assistant.answering.prompts import Prompts
+from assistant.notes.keypoints import KeyPoint, extract_keypoints, key_terms
+from assistant.notes.parse import question_label
+from assistant.notes.terms import language_of
+from assistant.notes.text import split_sentences
 
 MAX_SCORE = 10
 
@@ -247,7 +248,7 @@ def build_grader(settings, prompts: Prompts, llm=None):
     """The grader for these settings: LLM-backed when an endpoint is configured, else offline."""
     offline = OfflineGrader(prompts, cache_dir=settings.home / "cache" / "keypoints")
     if llm is None and settings.answer_mode == "llm":
-        from ..llm import build_llm
+        from assistant.answering.llm import build_llm
 
         llm = build_llm(settings)
     return LLMGrader(llm, prompts, offline, settings.model) if llm is not None else offline

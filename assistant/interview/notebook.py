@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..corpus import question_label
-from .topics import Topic, classify, load_topics
+from assistant.interview.topics import Topic, classify, load_topics
+from assistant.notes.parse import question_label
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Notebook:
     @classmethod
     def from_files(cls, paths, topics: tuple[Topic, ...] | None = None) -> "Notebook":
         """Notes parsed straight from Markdown files or folders (no index needed)."""
-        from ..corpus import find_notes, read_notes
+        from assistant.notes.parse import find_notes, read_notes
 
         questions = [q for p in find_notes(paths) for q in read_notes(p)]
         bodies = {(q.file_key, q.uid): q.body for q in questions}

@@ -12,17 +12,19 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..corpus import question_label
-from ..prompts import Prompt, Prompts, language_of
-from .grader import MAX_SCORE, Grade, Reference
-from .notebook import Note, Notebook
-from .schedule import pick, review_after
-from .store import Store
+from assistant.answering.prompts import Prompt, Prompts
+from assistant.errors import UserError
+from assistant.interview.grader import MAX_SCORE, Grade, Reference
+from assistant.interview.notebook import Note, Notebook
+from assistant.interview.schedule import pick, review_after
+from assistant.interview.store import Store
+from assistant.notes.parse import question_label
+from assistant.notes.terms import language_of
 
 WEAK_BELOW = 6.0
 
 
-class InterviewError(ValueError):
+class InterviewError(UserError, ValueError):
     """The interview cannot go on as asked (nothing to ask, empty answer, already finished)."""
 
 
@@ -67,8 +69,8 @@ class Interview:
         self.topic = row["topic"]
         self.finished = row["finished_at"] is not None
         # Questions whose notes were removed since planning are dropped rather than failing the resume.
-        self.plan = [(notebook.get(p["key"]), p["prompt"]) for p in row["plan"]]
-        self.plan = [(n, p) for n, p in self.plan if n is not None]
+        planned = [(notebook.get(p["key"]), p["prompt"]) for p in row["plan"]]
+        self.plan = [(n, p) for n, p in planned if n is not None]
         self.answered = {a["position"] for a in store.answers(session_id)}
 
     @classmethod

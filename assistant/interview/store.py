@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from assistant.errors import UserError
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = []
 
 
@@ -70,7 +72,7 @@ def now_iso() -> str:
 _DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
-class StoreError(OSError):
+class DatabaseError(UserError, OSError):
     """The interview database exists but cannot be used right now; the message is shown as is."""
 
 
@@ -86,7 +88,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
                 # Locked, read-only, unopenable or full: the file may be healthy, so never move it aside.
-                raise StoreError(f"cannot use the interview database {self.path} ({exc})") from None
+                raise DatabaseError(f"cannot use the interview database {self.path} ({exc})") from None
             self.db = self._recover(exc, upto)
 
     def _open(self, upto: str | None) -> sqlite3.Connection:
@@ -123,7 +125,8 @@ class Store:
         with self.db:
             cur = self.db.execute("INSERT INTO sessions (started_at, topic, plan, grader) VALUES (?, ?, ?, ?)",
                                   (now_iso(), topic, json.dumps(plan, ensure_ascii=False), grader))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT always sets it
+        return cur.lastrowid
 
     def session(self, session_id: int) -> dict | None:
         """One session row (plan decoded), or None."""

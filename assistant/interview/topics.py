@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.errors import UserError
+
 TOPICS_FILE = Path(__file__).with_name("topics.json")
 
 
-class TopicError(ValueError):
+class TopicError(UserError, ValueError):
     """A --topic value names no topic (or several); the message lists the valid ones."""
 
 

@@ -1,23 +1,18 @@
-"""The Gradio app: one tab per Page from a registry, a shared read-only Assistant, local-only serving.
+"""The Gradio app: one tab per Page, a shared read-only Assistant, local-only serving.
 
-Pages are listed as "module:Class" strings and imported lazily, so a page whose module
-does not exist yet (the Interview tab is written separately) is skipped instead of
-breaking the app; any other import error is a bug and is raised.
+Gradio itself is imported only inside `build_app`, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import importlib
+from assistant.config import Settings
+from assistant.web.base import Page, WebContext
+from assistant.web.chat import ChatPage
+from assistant.web.interview import InterviewPage
+from assistant.web.notes import NotesPage
+from assistant.web.settings import SettingsPage
 
-from ..config import Settings
-from .base import Page, WebContext
-
-PAGES = [
-    "assistant.web.chat:ChatPage",
-    "assistant.web.notes:NotesPage",
-    "assistant.web.interview:InterviewPage",
-    "assistant.web.settings_page:SettingsPage",
-]
+PAGES: tuple[type[Page], ...] = (ChatPage, NotesPage, InterviewPage, SettingsPage)
 # Retrieval is CPU-bound on a 2-core box and LLM streaming is I/O-bound; 4 workers keep both
 # cores busy while a slow model stream does not block other sessions. Everything else queues.
 CONCURRENCY = 4
@@ -60,21 +55,6 @@ CSS = """
 """
 
 
-def load_pages(specs: list[str] = PAGES) -> list[type[Page]]:
-    """Import each 'module:Class'; a page whose own module is missing is skipped."""
-    pages = []
-    for spec in specs:
-        module_name, _, class_name = spec.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise  # a missing dependency inside an existing page is a real error
-            continue
-        pages.append(getattr(module, class_name))
-    return pages
-
-
 def build_app(settings: Settings, assistant=None):
     """Build the gr.Blocks app; `assistant` may be a ready Assistant (tests share one)."""
     import gradio as gr
@@ -85,12 +65,11 @@ def build_app(settings: Settings, assistant=None):
     ctx.assistant.notes()  # open the index and warm the retriever before the first visitor
     with gr.Blocks(title="DL Interview Assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Deep-learning interview assistant\nAnswers come from your notes, with cited sources.")
-        pages = [cls(ctx) for cls in load_pages()]
+        pages = [cls(ctx) for cls in PAGES]
         with gr.Tabs():
             for page in pages:
                 with gr.Tab(page.title, id=page.title.lower()):
                     page.render()
-                ctx.pages[page.title] = page
         for page in pages:
             page.wire()
     demo.queue(default_concurrency_limit=CONCURRENCY)

@@ -1,29 +1,39 @@
 """The page contract of the web app, after kotaemon's BasePage: layout apart from event wiring.
 
 Each tab is a `Page`: `render()` builds its components inside the current Blocks/Tab
-context and `wire()` attaches event handlers once every page is rendered (so a page can
-react to another page's components through `ctx.pages`). Pages share one `WebContext`.
+context and `wire()` attaches event handlers once every page is rendered, so a page can use
+components another page rendered through the shared `ctx.options` (the Settings tab's answer
+options, read by the Chat tab). Pages share one `WebContext`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-from ..config import Settings
+from assistant.config import Settings
+
+
+@dataclass
+class AnswerOptions:
+    """The components holding a browser session's answer options (rendered by the Settings tab)."""
+
+    k: Any
+    mode: Any
 
 
 @dataclass
 class WebContext:
-    """What every page may use: the settings, one shared Assistant, and the other pages."""
+    """What every page may use: the settings, one shared Assistant, and the per-session answer options."""
 
     settings: Settings
-    pages: dict = field(default_factory=dict)
+    options: AnswerOptions | None = None
 
     @cached_property
     def assistant(self):
         """The Assistant (index, retriever, chains), created on first use and shared by all sessions."""
-        from ..service import Assistant
+        from assistant.service import Assistant
 
         return Assistant(self.settings, progress=False)
 

@@ -8,8 +8,8 @@ escaped HTML (html.sources_panel), rebuilt from the same merged chunks as the CL
 
 # No `from __future__ import annotations` here: Gradio reads the `gr.SelectData` hint of the
 # example handler at run time, so annotations must be real objects.
-from .base import Page
-from .html import chat_markdown, sources_panel
+from assistant.web.base import Page
+from assistant.web.html import chat_markdown, sources_panel
 
 EXAMPLES = [
     "什么是梯度爆炸？",
@@ -57,9 +57,9 @@ class ChatPage(Page):
         """Send / Enter / example click stream an answer; New chat resets the session; `/ask` is the API."""
         import gradio as gr
 
-        settings = self.ctx.pages.get("Settings")
-        k = settings.k if settings else gr.State(self.ctx.settings.k)
-        mode = settings.mode if settings else gr.State(None)
+        options = self.ctx.options
+        k = options.k if options else gr.State(self.ctx.settings.k)
+        mode = options.mode if options else gr.State(None)
         outputs = [self.question, self.chatbot, self.panel, self.history]
 
         def respond_example(history: list, k, mode, evt: gr.SelectData):
@@ -80,7 +80,7 @@ class ChatPage(Page):
         """Stream one answer: yields (textbox, chatbot, sources panel, history) updates."""
         import gradio as gr
 
-        from ..service import AnswerResult, merge_chunks
+        from assistant.service import AnswerResult, merge_chunks
 
         question = (question or "").strip()
         if not question:

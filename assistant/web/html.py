@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote
 
-from ..markdown import IMG_RE, LINK_RE
+from assistant.notes.text import IMG_RE, LINK_RE
 
 _WEB_URL = re.compile(r"^(?:https?://|mailto:)", re.I)
 _CODE = re.compile(r"(```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]*`)")
@@ -128,7 +128,7 @@ def _excerpts(result) -> dict[int, str]:
     """Per cited source, the excerpt to show: the quoted sentences (extractive), else the best chunk."""
     out: dict[int, str] = {}
     if result.mode.startswith("extractive"):
-        from ..answer import select_quotes
+        from assistant.answering.extractive import select_quotes
 
         # The chain quotes select_quotes(standalone, hits); recomputing it is deterministic and cheap.
         for q in select_quotes(result.standalone or result.question, result.hits):

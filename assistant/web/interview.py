@@ -11,7 +11,7 @@ from functools import cached_property
 
 import gradio as gr
 
-from .base import Page
+from assistant.web.base import Page
 
 ALL_TOPICS = "all topics"
 
@@ -24,21 +24,21 @@ class InterviewPage(Page):
     @cached_property
     def parts(self) -> dict:
         """Notebook, prompts and grader, built on first use from the shared Assistant."""
-        from ..interview.grader import build_grader
-        from ..interview.notebook import Notebook
+        from assistant.interview.grader import build_grader
+        from assistant.interview.notebook import Notebook
 
         assistant = self.ctx.assistant
         return {"notebook": Notebook.from_assistant(assistant), "prompts": assistant.prompts,
                 "grader": build_grader(self.ctx.settings, assistant.prompts, assistant.llm)}
 
     def _store(self):
-        from ..interview.store import Store
+        from assistant.interview.store import Store
 
         return Store(self.ctx.settings.db_path)
 
     def render(self) -> None:
         """Controls, the question/answer area, the report, and the history table and chart."""
-        from ..interview.topics import load_topics
+        from assistant.interview.topics import load_topics
 
         self.session_id = gr.State(None)
         with gr.Row():
@@ -71,8 +71,8 @@ class InterviewPage(Page):
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
     def on_start(self, topic_display: str, n: float):
         """Plan a new session and show its first question."""
-        from ..interview.session import Interview, InterviewError
-        from ..interview.topics import load_topics
+        from assistant.interview.session import Interview, InterviewError
+        from assistant.interview.topics import load_topics
 
         topic = next((t.id for t in load_topics() if t.display == topic_display), None)
         p = self.parts
@@ -84,7 +84,7 @@ class InterviewPage(Page):
 
     def on_resume(self):
         """Continue the latest unfinished session."""
-        from ..interview.session import Interview
+        from assistant.interview.session import Interview
 
         session = Interview.resume(self._store(), self.parts["notebook"], self.parts["grader"])
         if session is None:
@@ -106,7 +106,7 @@ class InterviewPage(Page):
         """Rows for the sessions table and the per-topic bar chart."""
         import pandas as pd
 
-        from ..interview.topics import load_topics
+        from assistant.interview.topics import load_topics
 
         store = self._store()
         names = {t.id: t.name for t in load_topics()}
@@ -118,14 +118,14 @@ class InterviewPage(Page):
         return rows, chart
 
     def _load(self, session_id):
-        from ..interview.session import Interview
+        from assistant.interview.session import Interview
 
         if session_id is None:
             return None
         return Interview(self._store(), self.parts["notebook"], self.parts["grader"], int(session_id))
 
     def _grade(self, session_id, act):
-        from ..interview.session import InterviewError
+        from assistant.interview.session import InterviewError
 
         session = self._load(session_id)
         if session is None or session.done:
@@ -141,7 +141,7 @@ class InterviewPage(Page):
 
     def _show(self, session, feedback: str):
         turn = session.current
-        from .html import chat_markdown
+        from assistant.web.html import chat_markdown
 
         # Notes text reaches the page here too: same treatment as chat (no raw tags, figure placeholders).
         question = f"**[{turn.position + 1}/{turn.total}]** {chat_markdown(turn.prompt)}" if turn else "**Interview finished.**"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Page
-from .html import note_html
+from assistant.web.base import Page
+from assistant.web.html import note_html
 
 KIND_MARKS = {"link-only": " · links only", "image-only": " · figure only"}  # text: emoji fonts may be missing
 

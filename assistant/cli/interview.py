@@ -1,8 +1,7 @@
 """The `interview`, `grade` and `history` commands: mock interviews in the terminal.
 
-Registered on the main group by cli.py (`cli.add_command(...)`); `python -m
-assistant.cli_interview` runs the whole CLI with them added. Like cli.py, only click and
-the settings are imported at start-up. Usage errors (unknown topic or question, empty
+Registered on the main group by `assistant/cli/__init__.py`. Like every command module, only
+click and the settings are imported at start-up. Usage errors (unknown topic or question, empty
 answer) exit 2 with one line; runtime errors exit 1.
 """
 
@@ -12,12 +11,12 @@ import json
 
 import click
 
-from .config import Settings
+from assistant.config import Settings
 
 
 def _usage_error(message: str):
     """A one-line usage error (exit 2), shown like every other error of the CLI."""
-    from .cli_common import Failure
+    from assistant.cli.common import Failure
 
     class BadUsage(Failure):
         exit_code = 2
@@ -26,7 +25,7 @@ def _usage_error(message: str):
 
 
 def _topic_id(topic: str | None) -> str | None:
-    from .interview.topics import TopicError, resolve
+    from assistant.interview.topics import TopicError, resolve
 
     if topic is None:
         return None
@@ -40,9 +39,9 @@ class _Parts:
     """What the commands share: the Assistant's notes, prompts, grader and (lazily) the store."""
 
     def __init__(self, settings: Settings) -> None:
-        from .cli_common import open_assistant
-        from .interview.grader import build_grader
-        from .interview.notebook import Notebook
+        from assistant.cli.common import open_assistant
+        from assistant.interview.grader import build_grader
+        from assistant.interview.notebook import Notebook
 
         self.settings = settings
         assistant = open_assistant(settings, progress=True)
@@ -52,7 +51,7 @@ class _Parts:
 
 
 def _store(settings: Settings):
-    from .interview.store import Store
+    from assistant.interview.store import Store
 
     store = Store(settings.db_path)
     if store.notice:
@@ -72,8 +71,8 @@ def interview(ctx: click.Context, topic, n, resume, seed) -> None:
     Type an answer and press Enter. /skip shows the notes' answer and moves on; /quit (or
     Ctrl-D) pauses the session, which `assistant interview --resume` continues.
     """
-    from .cli_common import settings_from
-    from .interview.session import Interview, InterviewError
+    from assistant.cli.common import settings_from
+    from assistant.interview.session import Interview, InterviewError
 
     topic_id = _topic_id(topic)
     settings = settings_from(ctx)
@@ -92,6 +91,8 @@ def interview(ctx: click.Context, topic, n, resume, seed) -> None:
                 " · /skip · /quit pauses", fg="cyan")
     while not session.done:
         turn = session.current
+        if turn is None:
+            break
         topic_name = parts.notebook.topic(turn.note.topic).display
         click.secho(f"\n[{turn.position + 1}/{turn.total}] {topic_name}", bold=True)
         click.echo(turn.prompt)
@@ -148,8 +149,8 @@ def _print_report(report) -> None:
 @click.pass_context
 def grade(ctx: click.Context, number, answer, as_json) -> None:
     """Grade one answer to question N against the notes (nothing is stored)."""
-    from .cli_common import settings_from
-    from .interview.grader import Reference
+    from assistant.cli.common import settings_from
+    from assistant.interview.grader import Reference
 
     if answer == "-":
         answer = click.get_text_stream("stdin").read()
@@ -178,8 +179,8 @@ def history(ctx: click.Context, limit) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .cli_common import settings_from
-    from .interview.topics import load_topics
+    from assistant.cli.common import settings_from
+    from assistant.interview.topics import load_topics
 
     store = _store(settings_from(ctx))
     names = {t.id: t.display for t in load_topics()}
@@ -204,15 +205,3 @@ def history(ctx: click.Context, limit) -> None:
 
 COMMANDS = (interview, grade, history)
 
-
-def register(group: click.Group) -> None:
-    """Add the interview commands to a click group."""
-    for command in COMMANDS:
-        group.add_command(command)
-
-
-if __name__ == "__main__":
-    from .cli import cli, main
-
-    register(cli)
-    main()

@@ -1,13 +1,13 @@
 """The Settings tab: per-session answer options (k, mode) and a read-only view of the configuration.
 
 The slider and radio are ordinary components, so each browser session has its own values;
-the Chat page reads them as event inputs through `ctx.pages["Settings"]`.
+the Chat page reads them as event inputs through the shared `ctx.options`.
 """
 
 from __future__ import annotations
 
-from .base import Page
-from .html import escape
+from assistant.web.base import AnswerOptions, Page
+from assistant.web.html import escape
 
 MAX_K = 8
 MODE_LABELS = {"extractive": "Extractive — quote the notes verbatim (offline)", "llm": "LLM — generated, cited answer"}
@@ -32,6 +32,7 @@ class SettingsPage(Page):
                                  info=None if "llm" in modes else "Set OPENAI_BASE_URL to enable LLM answers.",
                                  elem_id="settings-mode")
             gr.HTML(self.summary(), elem_id="settings-summary", js_on_load=None)
+        self.ctx.options = AnswerOptions(k=self.k, mode=self.mode)
 
     def summary(self) -> str:
         """Model, endpoint, data directory and corpus, as an escaped definition list."""

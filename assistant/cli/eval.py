@@ -1,6 +1,6 @@
 """`assistant eval` and `assistant judge`: the eval harness and one-off faithfulness checks from the shell.
 
-Registered by assistant/cli.py with `cli.add_command(...)`. Exit codes follow the CLI:
+Registered on the main group by `assistant/cli/__init__.py`. Exit codes follow the CLI:
 0 success, 2 usage errors, 1 runtime errors and metrics below their CI floor (one line each).
 Only click and the settings are imported here; the index, models and matplotlib load
 inside the commands.
@@ -13,8 +13,8 @@ import time
 
 import click
 
-from .cli_common import Failure, open_assistant, question_text, settings_from
-from .config import Settings
+from assistant.cli.common import Failure, open_assistant, question_text, settings_from
+from assistant.config import Settings
 
 SETS = ("retrieval", "answers", "grading")
 
@@ -31,7 +31,7 @@ def _parse_sets(value: str) -> list[str]:
 
 
 def _eval_dir():
-    from .config import ConfigError, package_data_dir
+    from assistant.config import ConfigError, package_data_dir
 
     try:
         return package_data_dir("eval")
@@ -41,12 +41,12 @@ def _eval_dir():
 
 def _judge(kind: str, settings: Settings, embeddings=None):
     if kind == "offline":
-        from .evals.judges import OfflineJudge
+        from assistant.evals.judges import OfflineJudge
 
         return OfflineJudge(embeddings)
     if not settings.llm_configured:
         raise Failure("--judge llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
-    from .evals.llm_judge import LLMJudge
+    from assistant.evals.llm_judge import LLMJudge
 
     return LLMJudge(settings)
 
@@ -64,8 +64,8 @@ def _judge(kind: str, settings: Settings, embeddings=None):
 @click.pass_context
 def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_floors, floors_file, as_json) -> None:
     """Run the eval sets; write results.json, report.md and charts to a run folder; print a summary."""
-    from .evaluate import load_jsonl
-    from .evals import report, runs, suites
+    from assistant.evals import report, runs, suites
+    from assistant.evals.retrieval import load_jsonl
 
     sets = _parse_sets(set_)
     settings = settings_from(ctx)
@@ -98,7 +98,7 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
         if name == "retrieval":
             results["sets"]["retrieval"] = suites.retrieval_suite(assistant, load_jsonl(data / "retrieval.jsonl"), k)
         elif name == "answers":
-            from .evals.judges import Embeddings, OfflineJudge
+            from assistant.evals.judges import Embeddings, OfflineJudge
 
             embeddings = Embeddings()
             offline = OfflineJudge(embeddings)
@@ -145,7 +145,7 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
 
 
 def _guarded(fn, *args):
-    from .evals.llm_judge import JudgeError
+    from assistant.evals.llm_judge import JudgeError
 
     try:
         return fn(*args)
@@ -162,9 +162,9 @@ def _guarded(fn, *args):
 @click.pass_context
 def judge_command(ctx: click.Context, question, answer, judge_kind, k, as_json) -> None:
     """Score one answer's faithfulness against what retrieval finds for the question."""
-    from .evals.judges import Embeddings
-    from .evals.suites import judge_answer
-    from .service import Assistant
+    from assistant.evals.judges import Embeddings
+    from assistant.evals.suites import judge_answer
+    from assistant.service import Assistant
 
     question, answer = question_text(question), question_text(answer)
     settings = settings_from(ctx)

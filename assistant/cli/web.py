@@ -1,13 +1,12 @@
 """`assistant web`: serve the Gradio app on this machine only.
 
-Kept apart from cli.py so the lead can register it with `cli.add_command(web)`; only click
-and the settings are imported at module level, Gradio and the index load when it runs.
+Registered on the main group by `assistant/cli/__init__.py`; only click and the settings are
+imported at module level, Gradio and the index load when it runs.
 """
 
 from __future__ import annotations
 
 import click
-
 
 
 @click.command()
@@ -17,8 +16,8 @@ import click
 @click.pass_context
 def web(ctx: click.Context, host: str, port: int, k: int | None) -> None:
     """Open the chat, notes browser and settings in a local web app (Ctrl-C stops it)."""
-    from .cli_common import settings_from
-    from .web.app import launch
+    from assistant.cli.common import settings_from
+    from assistant.web.app import launch
 
     settings = settings_from(ctx, k=k)
     click.echo(f"loading the index from {settings.home} …", err=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .config import Settings
+from assistant.config import Settings
+from assistant.errors import UserError
 
 
 class Failure(click.ClickException):
@@ -19,35 +20,25 @@ class Failure(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def user_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions whose message is meant for the user as is (shown as one line, exit 1)."""
-    from .config import ConfigError
-    from .corpus import CorpusError
-    from .vectorstore import IndexError_
-    from .prompts import PromptError
-
-    return (ConfigError, CorpusError, IndexError_, PromptError, OSError)
-
-
 def settings_from(ctx: click.Context, **overrides) -> Settings:
     """Settings from the environment, the group's flags (ctx.obj) and a command's own overrides."""
     base: dict = ctx.obj or {}
     try:
         return Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}})
-    except user_errors() as exc:
+    except UserError as exc:
         raise Failure(str(exc)) from None
 
 
 def open_assistant(settings: Settings, progress: bool = True):
     """The Assistant (index built on first use), imported only when a command needs it."""
-    from .service import Assistant
+    from assistant.service import Assistant
 
     return Assistant(settings, progress=progress)
 
 
 def question_text(text: str) -> str:
     """A cleaned question or answer text; empty or too long is a usage error (exit 2)."""
-    from .service import QuestionError, clean_question
+    from assistant.service import QuestionError, clean_question
 
     try:
         return clean_question(text)

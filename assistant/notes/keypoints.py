@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..answer import candidate_sentences
-from ..markdown import Fences, plain_text
-from ..retrieve import tokenize
+from assistant.notes.terms import tokenize
+from assistant.notes.text import Fences, candidate_sentences, plain_text
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)")
 _NO_CLAIM = re.compile(r"^(?:\W*$|[—–-]{1,2})")  # empty or an attribution line ("——《深度学习》，2016.")

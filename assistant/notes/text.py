@@ -16,6 +16,7 @@ LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
 SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")  # "1. item" is not a sentence end
 SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|(?<=[^\d\s]\.)(?=\s)")
+SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
 BULLET_RE = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、](?!\d)\s*|[a-z][)）]\s*)")  # not the "1." of "1.0"
 
 
@@ -45,7 +46,7 @@ def split_sentences(text: str, semicolons: bool = True) -> list[str]:
     With `semicolons=False` a '；' or ';' does not end a sentence (answers cite per full sentence).
     """
     splitter = SENTENCE_END_RE if semicolons else SENTENCE_END_NO_SEMICOLON_RE
-    out = []
+    out: list[str] = []
     for line in text.split("\n"):
         pieces: list[str] = []
         for piece in splitter.split(line):
@@ -71,3 +72,18 @@ def plain_text(markdown: str) -> str:
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"[*_`>#]+", " ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def candidate_sentences(body: str) -> list[str]:
+    """Quotable sentences of a chunk body: prose only, list bullets and the notes' footnote markers
+    stripped, verbatim otherwise (a quote is a substring of `strip_footnotes(section)`)."""
+    out: list[str] = []
+    fences = Fences()
+    for line in body.split("\n"):
+        if fences.step(line) or fences.inside or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
+            continue
+        line = BULLET_RE.sub("", strip_footnotes(line).strip())
+        for sentence in split_sentences(line):
+            if len(plain_text(sentence)) >= 6:
+                out.append(sentence)
+    return out

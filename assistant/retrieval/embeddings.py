@@ -13,7 +13,7 @@ import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
@@ -62,7 +62,7 @@ class _OfflineEmbedding(EmbeddingFunction[Documents]):
     def __init__(self) -> None:
         pass
 
-    def default_space(self) -> str:
+    def default_space(self) -> Literal["cosine"]:
         return "cosine"
 
     def get_config(self) -> dict[str, Any]:
@@ -126,7 +126,7 @@ class OpenAIEndpointEmbedding(EmbeddingFunction[Documents]):
     def name() -> str:
         return "dl-assistant-openai"
 
-    def default_space(self) -> str:
+    def default_space(self) -> Literal["cosine"]:
         return "cosine"
 
     def get_config(self) -> dict[str, Any]:

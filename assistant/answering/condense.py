@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import CJK_RE, LATIN_RE
+from assistant.notes.terms import CJK_RE, LATIN_RE
 
 _QUESTION_WORDS = re.compile(
     r"(什么是|是什么|什么叫|指的是|有什么|有哪些|哪些|怎么样|怎么|怎样|如何|为什么|为啥|吗|呢|[？?。!！,，]"

@@ -7,17 +7,18 @@ exponential backoff and honours Retry-After; `llm_retries` bounds them.
 
 from __future__ import annotations
 
-from .config import Settings
+from assistant.config import Settings
 
 
 def build_llm(settings: Settings):
     """A streaming ChatOpenAI for the configured endpoint and model."""
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     return ChatOpenAI(
         model=settings.model,
         base_url=settings.openai_base_url,
-        api_key=settings.openai_api_key or "not-needed",  # local servers accept any key
+        api_key=SecretStr(settings.openai_api_key or "not-needed"),  # local servers accept any key
         temperature=settings.temperature,
         timeout=settings.llm_timeout,
         max_retries=settings.llm_retries,

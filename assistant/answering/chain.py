@@ -16,9 +16,12 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
 from langchain_core.runnables.utils import AddableDict
 
-from .answer import CitationFilter, extractive_stream, filter_stream, format_sources
-from .prompts import LANGUAGE_NAMES, Prompts, language_of
-from .condense import condense_offline
+from assistant.answering.citations import CitationFilter, filter_stream, format_sources
+from assistant.answering.condense import condense_offline
+from assistant.answering.extractive import extractive_stream
+from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
+from assistant.errors import first_line
+from assistant.notes.terms import language_of
 
 
 def user_turns(history: list[dict]) -> list[str]:
@@ -132,6 +135,6 @@ def _merge(chunks: Iterator[dict]) -> dict:
 
 def _reason(exc: Exception) -> str:
     status = getattr(exc, "status_code", None)
-    text = str(exc).strip().splitlines()[0][:160].rstrip("。. ") if str(exc).strip() else ""  # the prompt adds its own stop
+    text = first_line(exc, limit=160).rstrip("。. ") if str(exc).strip() else ""  # the prompt adds its own stop
     name = type(exc).__name__
     return f"{name} {status}: {text}" if status else f"{name}: {text}" if text else name

@@ -11,8 +11,10 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import UserError
 
-class PromptError(LookupError):
+
+class PromptError(UserError, LookupError):
     """A prompt file is missing or was formatted with the wrong variables."""
 
 
@@ -57,11 +59,6 @@ class Prompts:
     def render(self, name: str, lang: str | None = None, /, **values) -> str:
         """Load and fill a prompt in one call."""
         return self.get(name, lang).format(**values)
-
-
-def language_of(text: str) -> str:
-    """'zh' when the text contains Chinese characters, else 'en'."""
-    return "zh" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
 
 
 LANGUAGE_NAMES = {"zh": "Chinese (简体中文)", "en": "English"}

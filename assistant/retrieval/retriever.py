@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .config import Settings
-from .coverage import features, top_features
-from .intent import agreement, intents
-from .lexical import Vocabulary, lexical_features, tokenize
+from assistant.config import Settings
+from assistant.notes.terms import tokenize
+from assistant.retrieval.coverage import features, top_features
+from assistant.retrieval.intent import agreement, intents
+from assistant.retrieval.lexical import Vocabulary, lexical_features
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Hit:
     @property
     def label(self) -> str:
         """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
-        from .corpus import question_label
+        from assistant.notes.parse import question_label
 
         return question_label(self.question, self.title)
 
@@ -102,8 +103,8 @@ class Retriever:
     """Searches the notes; one instance per process, reused across questions."""
 
     def __init__(self, settings: Settings, chroma, weights: Weights | None = None) -> None:
-        from .embeddings import embedder
-        from .vectorstore import get_collection
+        from assistant.retrieval.embeddings import embedder
+        from assistant.retrieval.store import get_collection
 
         self.settings = settings
         self.chroma = chroma
@@ -127,12 +128,12 @@ class Retriever:
         return self._guard(lambda: self._search(query, k))
 
     def _guard(self, call):
-        """Run Chroma calls; reopen the collections once if they were rebuilt elsewhere; else raise IndexError_.
+        """Run Chroma calls; reopen the collections once if they were rebuilt elsewhere; else raise IndexStoreError.
 
         A collection that was deleted and re-created (another process ingested after the data
         was wiped) has a new id, so the handles opened at start-up must be looked up again.
         """
-        from .vectorstore import get_collection, index_error, is_missing
+        from assistant.retrieval.store import get_collection, index_error, is_missing
 
         try:
             return call()
@@ -148,7 +149,7 @@ class Retriever:
             raise index_error(self.settings, exc) from None
 
     def _search(self, query: str, k: int | None) -> tuple[list[Hit], dict[str, float | None]]:
-        from .embeddings import embed_query
+        from assistant.retrieval.embeddings import embed_query
 
         k = k or self.settings.k
         self._refresh()
@@ -185,7 +186,7 @@ class Retriever:
     @property
     def coverage(self):
         """The calibrated coverage model for this recipe (see coverage.py)."""
-        from .coverage import load_calibration
+        from assistant.retrieval.coverage import load_calibration
 
         return load_calibration(self.settings.recipe_parts, self.settings.min_score)
 
@@ -211,7 +212,7 @@ class Retriever:
     def questions(self) -> list[dict]:
         """Every indexed question (file, number, title, kind), for listing and the interview."""
         seen: dict[tuple[str, str], dict] = {}
-        for text, meta in self._refreshed_rows():
+        for _, meta in self._refreshed_rows():
             key = (meta["file_key"], str(meta.get("uid", meta["question"])))
             seen.setdefault(key, {k: meta[k] for k in ("file", "file_key", "uid", "question", "title", "kind", "source")})
         return sorted(seen.values(), key=lambda m: (m["file"], m["question"], m["uid"]))
@@ -243,7 +244,7 @@ class Retriever:
         return ranked
 
     def _refresh(self) -> None:
-        from .vectorstore import fingerprint
+        from assistant.retrieval.store import fingerprint
 
         primary = self.collections[self.models[0]]
         key = fingerprint(primary)

@@ -1,16 +1,15 @@
-"""Terms of a text, for the lexical signals: BM25, quote picking, and "do the notes even use these words?".
+"""Terms of a text: Chinese character bigrams and Latin words, and which language a text is in.
 
 Chinese has no spaces, and jieba's dictionary takes 0.5–1.5 s to load (too slow for a
 cold `assistant ask`), so Chinese text is cut into character bigrams; Latin text into
 lower-cased words and numbers. The same terms serve BM25, the extractive answerer's
-overlap score and the vocabulary check of the coverage decision (see coverage.py).
+overlap score, the grader's term match and the coverage vocabulary check, so every layer
+agrees on what a "word" of the notes is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 LATIN_RE = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
 CJK_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -54,35 +53,6 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
     return latin, cjk
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """Every term the indexed notes use (Latin words and Chinese bigrams)."""
-
-    terms: frozenset[str]
-
-    @classmethod
-    def of(cls, texts: Iterable[str]) -> "Vocabulary":
-        """The vocabulary of some texts (the indexed chunks)."""
-        return cls(frozenset(t for text in texts for t in tokenize(text)))
-
-    def known(self, terms: list[str]) -> float | None:
-        """Share of the terms that the notes use; None when there are no terms to judge."""
-        return sum(t in self.terms for t in terms) / len(terms) if terms else None
-
-
-def lexical_features(query: str, vocabulary: Vocabulary) -> dict[str, float | None]:
-    """How much of the query's own wording the notes use; None marks a feature with nothing to measure.
-
-    - `cjk_known`: share of the query's Chinese content bigrams found in the notes.
-    - `latin_known`: share of its Latin terms found in the notes, only for Chinese queries —
-      there a Latin word is a technical term (Transformer, GCN, INT8), while in an English
-      query it is ordinary English that Chinese notes never contain.
-    - `has_cjk`: 1 for a Chinese query, 0 otherwise.
-    """
-    latin, cjk = content_terms(query)
-    chinese = has_cjk(query)
-    return {
-        "cjk_known": vocabulary.known(cjk),
-        "latin_known": vocabulary.known(latin) if chinese else None,
-        "has_cjk": 1.0 if chinese else 0.0,
-    }
+def language_of(text: str) -> str:
+    """'zh' when the text contains Chinese characters, else 'en'."""
+    return "zh" if has_cjk(text) else "en"

@@ -50,7 +50,7 @@ def top_features(query: str, hits: list) -> dict[str, float | None]:
     question, since every word occurs somewhere in the notes; whether the best section
     itself uses the query's words is sharper evidence.
     """
-    from .lexical import Vocabulary, lexical_features
+    from assistant.retrieval.lexical import Vocabulary, lexical_features
 
     if not hits:
         return {}
@@ -80,10 +80,12 @@ class Calibration:
         if any(n not in f for n in self.names):
             return float("-inf")
         # A lexical feature with nothing to measure (None) stays neutral: it sits at its mean.
-        return self.bias + float(sum(
-            w * ((f[n] - m) / s if f[n] is not None else 0.0)
-            for n, m, s, w in zip(self.names, self.mean, self.std, self.weights)
-        ))
+        total = self.bias
+        for n, m, s, w in zip(self.names, self.mean, self.std, self.weights):
+            value = f[n]
+            if value is not None:
+                total += w * (value - m) / s
+        return float(total)
 
 
 @lru_cache(maxsize=1)

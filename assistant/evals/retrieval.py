@@ -75,7 +75,7 @@ def retrieval_metrics(rows: list[RetrievalRow]) -> dict:
 
 def run_retrieval(retriever, items: list[dict], k: int = 5) -> list[RetrievalRow]:
     """Search every eval item (follow-ups condensed with their history) and collect scored rows."""
-    from .condense import condense_offline
+    from assistant.answering.condense import condense_offline
 
     rows = []
     for item in items:

@@ -14,7 +14,7 @@ def mode_badge(mode: str) -> str:
 
 def stream_answer(assistant, question: str, history: list[dict], k: int | None = None):
     """Print an answer as it streams, then its sources; returns the AnswerResult."""
-    from .service import AnswerResult, merge_chunks
+    from assistant.service import AnswerResult, merge_chunks
 
     chunks = []
     for chunk in assistant.stream(question, history, k):

@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Settings
-from .corpus import Chunk, CorpusError, chunk_question, find_notes, read_notes
-from .markdown import plain_text
-from .vectorstore import IndexError_, client, get_collection, index_error, while_locked
+from assistant.config import Settings
+from assistant.notes.parse import Chunk, CorpusError, chunk_question, find_notes, read_notes
+from assistant.notes.text import plain_text
+from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, while_locked
 
 CHUNKER_VERSION = "1"
 BATCH = 16
@@ -54,7 +54,7 @@ def ingest_lock(settings: Settings, timeout: float = 300.0):
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
-        raise IndexError_(f"another ingest holds {settings.home / 'ingest.lock'}; try again when it finishes") from None
+        raise IndexStoreError(f"another ingest holds {settings.home / 'ingest.lock'}; try again when it finishes") from None
     try:
         yield
     finally:
@@ -75,14 +75,15 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
     report.files = len(parsed)
     chunks = [c for qs in parsed.values() for q in qs for c in chunk_question(q, settings.chunk_chars)]
     report.questions = sum(len(qs) for qs in parsed.values())
-    from .embeddings import embedder
+    from assistant.retrieval.embeddings import embedder
 
     chroma = chroma or client(settings)
     with ingest_lock(settings):
         for model in settings.dense_models:
             first = model == settings.dense_models[0]
 
-            def sync_one() -> IngestReport:
+            # Bind this iteration's model: the closure is retried later, after the loop variable moved on.
+            def sync_one(model: str = model, first: bool = first) -> IngestReport:
                 part = IngestReport()  # a retried attempt must not count what a failed one counted
                 col = get_collection(chroma, settings, model)
                 _sync(col, embedder(model, settings), chunks, parsed, roots, settings, part, progress and first)
@@ -139,7 +140,7 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
     report = ingest(settings, progress=progress, chroma=chroma) if stale else None
     if report is not None and report.errors and report.questions == 0:
         # Otherwise every question would be "not in the notes" with no hint why.
-        raise IndexError_(f"nothing could be indexed from the configured notes: {report.errors[0]}")
+        raise IndexStoreError(f"nothing could be indexed from the configured notes: {report.errors[0]}")
     return chroma, report
 
 

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .markdown import FENCE_RE, IMG_RE, SOURCE_RE, Fences, plain_text
+from assistant.errors import UserError
+from assistant.notes.text import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text
 
 QUESTION_RE = re.compile(r"^##\s+(\d+)\.\s*(.+?)\s*#*\s*$")
 H2_RE = re.compile(r"^##\s")
-SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
 
 
 def question_label(number, title: str) -> str:
@@ -26,7 +26,7 @@ def question_label(number, title: str) -> str:
     return f"第{number}题 {title}"
 
 
-class CorpusError(ValueError):
+class CorpusError(UserError, ValueError):
     """A notes file cannot be used; the message names the file."""
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .config import Settings
+from assistant.config import Settings
+from assistant.errors import UserError, first_line
 
 LOW_DISK = 1 << 20  # bytes free below which a Chroma failure is reported as a full disk
 
 
-class IndexError_(RuntimeError):
+class IndexStoreError(UserError, RuntimeError):
     """The index cannot be reached or used; the message is shown to the user as is."""
 
 
@@ -30,15 +31,15 @@ def client(settings: Settings):
         try:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants here
-            raise IndexError_(
-                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({_short(exc)}); "
+            raise IndexStoreError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({first_line(exc)}); "
                 "is `chroma run` up?"
             ) from None
     try:
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:
-        raise IndexError_(f"cannot open the index at {settings.chroma_path} ({_short(exc)})") from None
+        raise IndexStoreError(f"cannot open the index at {settings.chroma_path} ({first_line(exc)})") from None
 
 
 def is_missing(exc: BaseException) -> bool:
@@ -49,20 +50,20 @@ def is_missing(exc: BaseException) -> bool:
 
 
 def index_error(settings: Settings, exc: BaseException) -> BaseException:
-    """A Chroma failure as an IndexError_ saying what to do; exceptions we do not recognise come back as they are."""
+    """A Chroma failure as an IndexStoreError saying what to do; exceptions we do not recognise come back as they are."""
     import httpx
 
     where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
              else f"the index at {settings.chroma_path}")
     if is_missing(exc):
-        return IndexError_(f"the notes collections are missing from {where} (was its data deleted?); "
+        return IndexStoreError(f"the notes collections are missing from {where} (was its data deleted?); "
                            "run `assistant ingest` to rebuild the index")
     if isinstance(exc, httpx.TransportError):
-        return IndexError_(f"lost the connection to {where} ({_short(exc)}); is `chroma run` up?")
+        return IndexStoreError(f"lost the connection to {where} ({first_line(exc)}); is `chroma run` up?")
     free = _free_bytes(settings.home)
     if not settings.chroma_host and free is not None and free < LOW_DISK:
         # Chroma reports a full disk as an opaque compaction error; what is indexed stays readable once space is freed.
-        return IndexError_(f"the disk holding {settings.home} is full ({free // 1024} KB free; {_short(exc)}); "
+        return IndexStoreError(f"the disk holding {settings.home} is full ({free // 1024} KB free; {first_line(exc)}); "
                            "free some space and run the command again")
     return exc
 
@@ -74,7 +75,7 @@ def collection_name(settings: Settings, model: str) -> str:
 
 def get_collection(chroma, settings: Settings, model: str, create: bool = True):
     """Open (or create) the collection of one dense embedder, with its registered embedding function."""
-    from .embeddings import embedder
+    from assistant.retrieval.embeddings import embedder
 
     ef = embedder(model, settings)
     name = collection_name(settings, model)
@@ -110,7 +111,3 @@ def _free_bytes(path: Path) -> int | None:
         except OSError:
             continue
     return None
-
-
-def _short(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__

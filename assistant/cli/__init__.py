@@ -1,0 +1,68 @@
+"""The `assistant` command: a thin layer that parses input, calls the core, and renders.
+
+Exit codes: 0 success, 2 usage errors (click's own, and empty questions), 1 runtime errors.
+Every error is one line on stderr, never a traceback (set ASSISTANT_DEBUG=1 to see one).
+Only click and the settings are imported at start-up; the index, models and LangChain are
+imported when a command needs them, so `assistant --help` is instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from assistant.cli import ask, interview, web
+from assistant.cli import eval as eval_commands
+from assistant.errors import UserError, first_line
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--home", type=click.Path(file_okay=False), help="Data directory (env ASSISTANT_HOME).")
+@click.option("--mode", type=click.Choice(["auto", "extractive", "llm"]), help="Answer mode (env ASSISTANT_MODE).")
+@click.option("--model", help="Chat model at the OpenAI-compatible endpoint (env ASSISTANT_MODEL).")
+@click.option("--recipe", help="Retrievers to fuse, e.g. e5+use+bm25 (env ASSISTANT_RECIPE).")
+@click.version_option(package_name="dl-interview-assistant")
+@click.pass_context
+def cli(ctx: click.Context, home, mode, model, recipe) -> None:
+    """Deep-learning interview assistant: answers from your notes, with citations.
+
+    Works offline by default (extractive quotes). Set OPENAI_BASE_URL / OPENAI_API_KEY
+    to generate answers with any OpenAI-compatible model.
+    """
+    ctx.obj = {k: v for k, v in {"home": home, "mode": mode, "model": model, "recipe": recipe}.items() if v}
+
+
+for _command in (*ask.COMMANDS, *interview.COMMANDS, web.web, eval_commands.eval_command, eval_commands.judge_command):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console entry point: runs the CLI and turns known errors into one-line messages."""
+    try:
+        rc = cli.main(prog_name="assistant", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:  # one line, not click's three-line usage block
+        command = exc.ctx.command_path if exc.ctx else "assistant"
+        click.echo(f"error: {exc.format_message()} (see '{command} --help')", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # last resort: one line, no traceback, unless debugging
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        message = first_line(exc, limit=1000)
+        click.echo(f"error: {message}" if isinstance(exc, UserError) else f"error: {type(exc).__name__}: {message}", err=True)
+        sys.exit(1)
+
