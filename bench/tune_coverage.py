@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.answering.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evals.retrieval import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
-from assistant.retrieval.coverage import CALIBRATION_FILE  # noqa: E402
+from assistant.evals.retrieval import TUNING_SETS, load_sets  # noqa: E402
 from assistant.retrieval.ingest import ingest  # noqa: E402
 from assistant.retrieval.retriever import Retriever  # noqa: E402
 from assistant.retrieval.store import client  # noqa: E402
+from assistant.tuned import write_user_entry  # noqa: E402
 
 MIN_ANSWERED = 0.95
 ANSWER_TARGETS = (0.95, 0.955, 0.96, 0.965, 0.97)  # share of tuning in-scope queries the threshold answers
@@ -51,8 +51,7 @@ def table(retriever, items) -> tuple[list[dict], np.ndarray]:
     """Coverage features and in-scope labels of eval items (follow-ups condensed first)."""
     rows, labels = [], []
     for item in items:
-        _, feats = retriever.search_with_signals(condense_offline(item["query"], item.get("history", [])))
-        rows.append(feats)
+        rows.append(retriever.search(condense_offline(item["query"], item.get("history", []))).signals)
         labels.append(bool(item["gold"]))
     return rows, np.array(labels)
 
@@ -105,7 +104,7 @@ def cross_validate(X: np.ndarray, y: np.ndarray, l2: float, repeats: int = 5) ->
     return {t: (float(np.mean(answered[t])), float(np.mean(declined[t]))) for t in ANSWER_TARGETS}
 
 
-def calibrate(recipe: str, cal_rows, y_cal, test_rows, y_test) -> dict:
+def calibrate(recipe: str, cal_rows, y_cal) -> dict:
     """The model declining most held-out out-of-scope queries while answering ≥ 95 %, refitted on all tuning queries."""
     tried = []
     for base in FEATURE_SETS[recipe]:
@@ -118,9 +117,9 @@ def calibrate(recipe: str, cal_rows, y_cal, test_rows, y_test) -> dict:
                     print(f"  {recipe:<11} {'+'.join(names):<60} l2={l2:<4} target={target:<5} "
                           f"CV answered {answered:.3f} declined {declined:.3f}", file=sys.stderr)
     _, cv_declined, cv_answered, names, l2, target = max(tried, key=lambda r: r[:3])
-    X, T = matrix(cal_rows, names), matrix(test_rows, names)
+    X = matrix(cal_rows, names)
     model = Model(X, y_cal, l2)
-    s, st = model.score(X), model.score(T)
+    s = model.score(X)
     t = threshold(s, y_cal, target)
 
     def rates(scores, y):
@@ -132,27 +131,29 @@ def calibrate(recipe: str, cal_rows, y_cal, test_rows, y_test) -> dict:
         "weights": model.w.round(6).tolist(), "bias": round(model.b, 6), "threshold": round(t, 6),
         "l2": l2, "answer_target": target,
         "cross_validated": {"oos_declined": round(cv_declined, 3), "in_scope_answered": round(cv_answered, 3)},
-        "tuning": rates(s, y_cal), "test": rates(st, y_test),
+        "tuning": rates(s, y_cal),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write", action="store_true", help=f"write {CALIBRATION_FILE.name}")
+    parser.add_argument("--write", action="store_true",
+                        help="store the refitted model in $ASSISTANT_HOME/tuned.json (overrides the shipped one)")
     args = parser.parse_args()
     cal = load_sets(ROOT / "eval", TUNING_SETS)
-    test = load_sets(ROOT / "eval", [TEST_SET])
     base = Settings.from_env({}, home=Path(tempfile.mkdtemp(prefix="tune-coverage-")), recipe="e5+use+bm25")
     ingest(base, progress=False)
     retriever = Retriever(base, client(base))
     cal_rows, y_cal = table(retriever, cal)
-    test_rows, y_test = table(retriever, test)
-    recipes = {key: calibrate(key, cal_rows, y_cal, test_rows, y_test) for key in FEATURE_SETS}
+    recipes = {key: calibrate(key, cal_rows, y_cal) for key in FEATURE_SETS}
     out = {"about": "Coverage calibration written by bench/tune_coverage.py; see assistant/coverage.py.",
            "min_in_scope_answered": MIN_ANSWERED, "recipes": recipes}
     print(json.dumps(out, indent=2, ensure_ascii=False))
     if args.write:
-        CALIBRATION_FILE.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        home = Settings.from_env().home
+        path = write_user_entry(home, "coverage", {"min_in_scope_answered": MIN_ANSWERED, "recipes": recipes},
+                                "bench/tune_coverage.py on " + " + ".join(TUNING_SETS))
+        print(f"wrote {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,12 @@ sys.path.insert(0, str(ROOT))
 import assistant.answering.extractive as answer  # noqa: E402
 from assistant.answering.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evals.retrieval import TEST_SET, TUNING_SETS, load_sets  # noqa: E402
+from assistant.evals.retrieval import TUNING_SETS, load_sets  # noqa: E402
 from assistant.retrieval.ingest import ingest  # noqa: E402
 from assistant.retrieval.retriever import Retriever  # noqa: E402
 from assistant.retrieval.store import client  # noqa: E402
 
-SETS = {"tuning": TUNING_SETS, "test": [TEST_SET]}
+SETS = {"tuning": TUNING_SETS}
 GAPS = (float("inf"), 4.0, 3.0, 2.5, 2.0, 1.5, 1.0, 0.0)
 
 
@@ -38,7 +38,7 @@ def main() -> None:
         searched[name] = []
         for item in items:
             query = condense_offline(item["query"], item.get("history", []))
-            searched[name].append((query, retriever.search(query), set(item["gold"])))
+            searched[name].append((query, retriever.search(query).hits, set(item["gold"])))
     print(f"{'gap':>5}  " + "  ".join(f"{name}: precision  any-gold" for name in SETS))
     for gap in GAPS:
         answer.SECOND_SOURCE_GAP = gap

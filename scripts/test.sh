@@ -14,6 +14,9 @@ PYTHON="${PYTHON:-python3}"
 bash scripts/browser-deps.sh
 
 export PYTHONDONTWRITEBYTECODE=1
+# Lint and types first: they take seconds and name the line.
+.venv/bin/ruff check assistant tests bench
+.venv/bin/mypy
 # Eval floors first (offline, extractive); pytest last so its summary line closes the output.
 # A throw-away data directory, so a stale index from an earlier run can never be what is measured.
 eval_home="$(mktemp -d)"

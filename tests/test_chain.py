@@ -21,15 +21,12 @@ def chat_requests(stub):
 
 def test_streams_a_generated_answer_with_checked_citations(llm_assistant, openai_stub):
     openai_stub.script(Reply(chunks=["梯度截断", "可以缓解梯度爆炸", "[1]。ReLU 也有帮助[", "2]。"]))
-    chunks = list(llm_assistant.stream("如何修复梯度爆炸问题？"))
-    pieces = [c["answer"] for c in chunks if "answer" in c]
+    stream = llm_assistant.stream("如何修复梯度爆炸问题？")
+    pieces = list(stream)
     assert len(pieces) >= 3  # streamed, not one blob
-    merged = {}
-    for c in chunks:
-        for k, v in c.items():
-            merged[k] = merged.get(k, "") + v if k == "answer" else v
-    assert merged["answer"] == "梯度截断可以缓解梯度爆炸[1]。ReLU 也有帮助[2]。"
-    assert merged["mode"] == "llm:stub-model" and merged["citations"] == [1, 2]
+    result = stream.result()
+    assert result.answer == "梯度截断可以缓解梯度爆炸[1]。ReLU 也有帮助[2]。"
+    assert result.mode == "llm:stub-model" and result.citations == [1, 2]
     body = chat_requests(openai_stub)[0].body
     assert body["stream"] is True and body["model"] == "stub-model"
     system, user = body["messages"][0]["content"], body["messages"][1]["content"]

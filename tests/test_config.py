@@ -41,3 +41,16 @@ def test_invalid_values_are_rejected(env, message):
 def test_describe_masks_the_key():
     rows = dict((env, value) for env, value, _ in Settings.from_env({"OPENAI_API_KEY": "sk-abcdef"}).describe())
     assert rows["OPENAI_API_KEY"] == "sk-…"
+
+
+def test_readme_settings_table_is_generated_from_settings():
+    """The README lists every setting exactly as `assistant config --markdown` prints it."""
+    from assistant.config import Settings
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- settings:start -->\n", "\n<!-- settings:end -->"
+    assert start in readme and end in readme, "README lacks the settings markers"
+    table = readme.split(start, 1)[1].split(end, 1)[0]
+    assert table == Settings.markdown_table()
+    assert table.count("\n| `") == len(Settings.__dataclass_fields__)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
+from assistant.tuned import load_tuned
+
+RECIPES = load_tuned(Path("/nonexistent"))["coverage"]["recipes"]
 
 
 def test_features_of_dense_signals_and_lexical_shares():
@@ -35,10 +40,10 @@ def test_score_is_the_calibrated_linear_rule_with_missing_lexical_features_neutr
 
 
 def test_shipped_calibration_uses_lexical_evidence_and_fallbacks():
-    cal = load_calibration(["e5", "use", "bm25"])
+    cal = load_calibration(RECIPES, ["e5", "use", "bm25"])
     assert {"cjk_known", "use_max", "top_cjk_known"} <= set(cal.names) and len(cal.weights) == len(cal.names)
     assert cal.weights[cal.names.index("cjk_known")] > 0  # notes using the query's words → more likely covered
-    assert load_calibration(["e5", "use"]).names == load_calibration(["e5"]).names  # primary model's fallback
-    assert "top_score" not in load_calibration(["e5"]).names  # top-section features depend on the fusion
-    assert load_calibration(["openai"]).names == ("openai_z",)
-    assert load_calibration(["e5", "use", "bm25"], override=1.5).threshold == 1.5
+    assert load_calibration(RECIPES, ["e5", "use"]).names == load_calibration(RECIPES, ["e5"]).names  # primary model's fallback
+    assert "top_score" not in load_calibration(RECIPES, ["e5"]).names  # top-section features depend on the fusion
+    assert load_calibration(RECIPES, ["openai"]).names == ("openai_z",)
+    assert load_calibration(RECIPES, ["e5", "use", "bm25"], override=1.5).threshold == 1.5

@@ -64,18 +64,18 @@ def test_chroma_server_restart_and_wipe(tmp_path):
     settings = Settings.from_env(env, home=tmp_path / "h")
     with chroma_server(data, port=port):
         assistant = Assistant(settings, progress=False)
-        assert assistant.search(CLIPPING)[0][0].question == 2
+        assert assistant.search(CLIPPING).hits[0].question == 2
     with pytest.raises(IndexStoreError, match="lost the connection to the Chroma server.*is `chroma run` up"):
         assistant.search(CLIPPING)
     with chroma_server(data, port=port):
-        assert assistant.search(CLIPPING)[0][0].question == 2, "reconnects after a restart"
+        assert assistant.search(CLIPPING).hits[0].question == 2, "reconnects after a restart"
     shutil.rmtree(data)
     with chroma_server(data, port=port):
         with pytest.raises(IndexStoreError, match="run `assistant ingest` to rebuild"):
             assistant.search(CLIPPING)
         proc = run(["ingest"], tmp_path / "h", env=env)
         assert proc.returncode == 0 and "4 new or changed" in proc.stdout, proc.stderr
-        assert assistant.search(CLIPPING)[0][0].question == 2, "the same Assistant sees the rebuilt index"
+        assert assistant.search(CLIPPING).hits[0].question == 2, "the same Assistant sees the rebuilt index"
 
 
 # -- the embedded store's data directory -------------------------------------------------------

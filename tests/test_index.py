@@ -116,7 +116,7 @@ def test_chroma_server_mode(chroma_server, notes, tmp_path):
     report = ingest(s, [notes], progress=False)
     assert report.added == 4
     assert not (tmp_path / "h" / "chroma").exists()  # nothing stored locally in server mode
-    hits = Retriever(s, client(s)).search("What is gradient clipping?", 2)
+    hits = Retriever(s, client(s)).search("What is gradient clipping?", 2).hits
     assert hits[0].question == 2
     assert ingest(s, [notes], progress=False).unchanged == 4
 
@@ -145,4 +145,4 @@ def test_edited_notes_are_resynced_on_next_start(tmp_path):
     (notes / "a.md").write_text("## 1. 什么是批归一化？\n\n批归一化对每层输入做标准化。\n\n## 2. 什么是层归一化？\n\n层归一化对每个样本做标准化。\n", encoding="utf-8")
     chroma, report = ensure_index(s, progress=False)
     assert report is not None and report.questions == 2 and report.added == 1 and report.unchanged == 1
-    assert Retriever(s, chroma).search("层归一化", 1)[0].title == "什么是层归一化？"
+    assert Retriever(s, chroma).search("层归一化", 1).hits[0].title == "什么是层归一化？"

@@ -14,7 +14,7 @@ from assistant.retrieval.intent import agreement, intents
     ("如何修复梯度爆炸问题？", {"fix"}),
     ("rcnn、fast-rcnn 和 faster-rcnn 三者的区别是什么", {"compare"}),
     ("GRU是什么？GRU对LSTM做了哪些改动？", {"define", "compare", "list"}),
-    ("What happens to a network when its gradients explode?", {"effect"}),
+    ("How do exploding gradients harm training?", {"effect"}),
     ("What signs tell you that training suffers from exploding gradients?", {"detect"}),
     ("基于深度学习的目标检测技术演进", set()),  # 目标检测 is a topic, not a diagnosis
     ("LSTM神经网络输入输出究竟是怎样的？", set()),

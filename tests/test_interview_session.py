@@ -105,7 +105,9 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
 
     ctx = WebContext(Settings.from_env({}, home=tmp_path))
     page = InterviewPage(ctx)
-    page.__dict__["parts"] = {"notebook": notebook, "prompts": Prompts(ROOT / "prompts"), "grader": ScriptedGrader()}
+    from assistant.interview.kit import InterviewKit
+
+    page.__dict__["kit"] = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader())  # the seam the page uses
     with gr.Blocks():
         with gr.Tab(page.title):
             page.render()

@@ -16,12 +16,12 @@ def test_streams_from_a_real_llama_cpp_server(offline_settings, llama_server):
     settings = offline_settings.replace(openai_base_url=llama_server, openai_api_key="local", model="smollm2",
                                         context_tokens=400, llm_timeout=120)
     assistant = Assistant(settings, progress=False)
-    chunks = list(assistant.stream("What is gradient clipping?"))
-    pieces = [c["answer"] for c in chunks if c.get("answer")]
-    final = [c for c in chunks if "invalid_citations" in c]
-    assert chunks[0]["mode"] == "llm:smollm2"
-    assert len(pieces) >= 2 and final
-    assert all(0 < n <= len(chunks[0]["hits"]) for n in final[0]["citations"])
+    stream = assistant.stream("What is gradient clipping?")
+    pieces = list(stream)
+    result = stream.result()
+    assert result.mode == "llm:smollm2"
+    assert len(pieces) >= 2
+    assert all(0 < n <= len(result.hits) for n in result.citations)
 
 
 def test_build_llm_uses_the_configured_endpoint(offline_settings):

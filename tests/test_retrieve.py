@@ -16,13 +16,14 @@ import pytest
     ("sigmoid 函数有什么缺点", 32),
 ])
 def test_top_hit(offline_assistant, query, expected):
-    hits, covered = offline_assistant.search(query, 3)
+    result = offline_assistant.search(query, 3)
+    hits, covered = result.hits, result.covered
     assert hits[0].question == expected
     assert covered
 
 
 def test_hits_are_whole_question_sections(offline_assistant):
-    hits, _ = offline_assistant.search("RNN 的 N vs M 结构", 4)
+    hits = offline_assistant.search("RNN 的 N vs M 结构", 4).hits
     assert len({h.question for h in hits}) == len(hits) == 4
     top = hits[0]
     assert top.question == 31 and "Encoder-Decoder" in top.section
@@ -37,7 +38,7 @@ def test_follow_up_retrieves_the_fix_section(offline_assistant):
 
 @pytest.mark.parametrize("query", ["今天天气怎么样", "Transformer 的自注意力怎么算", "帮我写一首关于春天的诗"])
 def test_out_of_scope_is_not_covered(offline_assistant, query):
-    _, covered = offline_assistant.search(query)
+    covered = offline_assistant.search(query).covered
     assert not covered
 
 
@@ -51,7 +52,7 @@ def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
     settings = Settings.from_env({}, home=built_copy)
     retriever = Retriever(settings, client(settings))
     query = "Transformer 的自注意力是怎么计算的？"
-    assert not retriever.covered(retriever.search(query))
+    assert not retriever.search(query).covered
     note = tmp_path / "attention.md"
     note.write_text(
         "## 1. Transformer 的自注意力是怎么计算的？\n\n"
@@ -60,9 +61,9 @@ def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
         encoding="utf-8",
     )
     ingest(settings, [note], progress=False)
-    hits = retriever.search(query)
-    assert hits[0].file.endswith("attention.md")
-    assert retriever.covered(hits)
+    result = retriever.search(query)
+    assert result.hits[0].file.endswith("attention.md")
+    assert result.covered
 
 
 def test_fusion_standardises_each_retriever_and_floors_missing_chunks():

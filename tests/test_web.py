@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from assistant.service import AnswerResult
+from assistant.answering.response import AnswerResult
 from assistant.web import html
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
@@ -121,9 +121,14 @@ class _FailingAssistant:
     modes = ["extractive"]
 
     def stream(self, question, history, k, mode):
-        yield {"question": question, "standalone": question, "hits": [], "covered": True, "mode": "extractive"}
-        yield {"answer": "partial "}
-        raise RuntimeError("index went away")
+        from assistant.answering.response import AnswerStream
+
+        def chunks():
+            yield {"question": question, "standalone": question, "hits": [], "covered": True, "mode": "extractive"}
+            yield {"answer": "partial "}
+            raise RuntimeError("index went away")
+
+        return AnswerStream(chunks())
 
 
 def test_respond_ends_visibly_when_the_core_fails(offline_settings):

@@ -4,13 +4,14 @@
 sequence of dict chunks that add up to the whole result: first the retrieval result
 (`standalone`, `hits`, `covered`, `mode`), then `answer` pieces, then the citation report.
 The CLI, the web app and the eval all consume this same output, so they show the same
-sources. With `llm=None` the extractive answerer quotes the notes; with a chat model the
-answer is generated, and a model failure falls back to the extractive answer with a notice.
+sources (`answering/response.py` adds the chunks up into one `AnswerStream`). With `llm=None`
+the extractive answerer quotes the notes; with a chat model the answer is generated, and a
+model failure falls back to the extractive answer with a notice.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
@@ -22,6 +23,10 @@ from assistant.answering.extractive import extractive_stream
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
 from assistant.notes.terms import language_of
+from assistant.retrieval.retriever import Retriever, SearchResult
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def user_turns(history: list[dict]) -> list[str]:
@@ -56,13 +61,11 @@ def build_condenser(llm, prompts: Prompts) -> Runnable:
     return RunnableLambda(condense)
 
 
-def build_retrieval(retriever, condenser: Runnable) -> Runnable:
-    """Add `standalone`, `hits` and `covered` to the chain input."""
+def build_retrieval(retriever: Retriever, condenser: Runnable) -> Runnable:
+    """Add `standalone` and `search` (a SearchResult: hits, coverage, near misses) to the chain input."""
     return (
         RunnablePassthrough.assign(standalone=condenser)
-        | RunnablePassthrough.assign(hits=RunnableLambda(lambda x: retriever.search(x["standalone"], x.get("k"))))
-        | RunnablePassthrough.assign(covered=RunnableLambda(lambda x: retriever.covered(x["hits"])))
-        | RunnablePassthrough.assign(near=RunnableLambda(lambda x: retriever.near_misses(x["hits"])))
+        | RunnablePassthrough.assign(search=RunnableLambda(lambda x: retriever.search(x["standalone"], x.get("k"))))
     )
 
 
@@ -82,7 +85,7 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -
     return RunnableLambda(messages) | llm | StrOutputParser()
 
 
-def build_chain(llm, retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None, model_name: str = "") -> Runnable:
+def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None, model_name: str = "") -> Runnable:
     """The whole assistant chain; `llm=None` answers extractively."""
     retrieval = build_retrieval(retriever, build_condenser(llm, prompts))
     generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
@@ -91,15 +94,16 @@ def build_chain(llm, retriever, prompts: Prompts, context_tokens: int = 3000, en
     def answer(chunks: Iterator[dict]) -> Iterator[AddableDict]:
         inputs = _merge(chunks)
         lang = language_of(inputs["question"])
-        hits = inputs["hits"] if inputs["covered"] else []
+        search: SearchResult = inputs["search"]
+        hits = search.hits if search.covered else []
         mode = llm_mode if generator is not None else "extractive"
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
-                          covered=inputs["covered"], mode=mode)
-        if not inputs["covered"]:
+                          covered=search.covered, mode=mode)
+        if not search.covered:
             text = prompts.render("not_covered", lang)
-            if inputs.get("near"):  # pointers, not sources: nothing is quoted or cited from them
+            if search.near_misses:  # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang,
-                                                 sections="\n".join(f"- {h.label}" for h in inputs["near"]))
+                                                 sections="\n".join(f"- {h.label}" for h in search.near_misses))
             yield AddableDict(answer=text, citations=[], invalid_citations=[])
             return
         checker = CitationFilter(len(hits))

@@ -49,7 +49,7 @@ def search(ctx: click.Context, query, k, as_json) -> None:
         if not q:
             continue
         try:
-            hits, covered = assistant.search(q, k)
+            result = assistant.search(q, k)
         except QuestionError as exc:  # one bad line in a batch must not stop the others
             failed += 1
             if as_json:
@@ -58,9 +58,9 @@ def search(ctx: click.Context, query, k, as_json) -> None:
                 click.echo(f"error: {exc}", err=True)
             continue
         if as_json:
-            click.echo(json.dumps({"query": q, "covered": covered, "results": [h.to_json() for h in hits]}, ensure_ascii=False))
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:
-            print_search(q, hits, covered)
+            print_search(result)
     if failed:
         ctx.exit(1)
 
@@ -115,9 +115,15 @@ def ingest(ctx: click.Context, paths) -> None:
 
 
 @click.command("config")
+@click.option("--markdown", is_flag=True, help="Print the settings table of the README instead of the current values.")
 @click.pass_context
-def show_config(ctx: click.Context) -> None:
+def show_config(ctx: click.Context, markdown: bool) -> None:
     """Show every setting, its environment variable and current value."""
+    if markdown:
+        from assistant.config import Settings
+
+        click.echo(Settings.markdown_table())
+        return
     for env, value, help_ in settings_from(ctx).describe():
         click.echo(f"{env:24} {value or '-':40} {help_}")
 

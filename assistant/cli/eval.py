@@ -16,16 +16,17 @@ import click
 from assistant.cli.common import Failure, open_assistant, question_text, settings_from
 from assistant.config import Settings
 
-SETS = ("retrieval", "answers", "grading")
+SETS = ("retrieval", "answers", "grading", "test")
+EVERYDAY = SETS[:3]  # `all`: the regression sets; the frozen test set runs only when named
 
 
 def _parse_sets(value: str) -> list[str]:
     names = [s.strip() for s in value.split(",") if s.strip()]
     if "all" in names:
-        return list(SETS)
+        return list(EVERYDAY) + (["test"] if "test" in names else [])
     unknown = [s for s in names if s not in SETS]
     if unknown or not names:
-        raise click.BadParameter(f"unknown set {', '.join(unknown) or value!r}; use retrieval, answers, grading or all",
+        raise click.BadParameter(f"unknown set {', '.join(unknown) or value!r}; use retrieval, answers, grading, test or all",
                                  param_hint="--set")
     return [s for s in SETS if s in names]
 
@@ -109,6 +110,8 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
             judges = [offline] if judge is offline else [offline, judge]
             results["sets"]["calibration"] = _guarded(suites.calibration_suite, load_jsonl(data / "answers.jsonl"),
                                                       judges, suites.section_texts(assistant))
+        elif name == "test":
+            results["sets"]["test"] = _test_suite(settings, k, progress=not as_json)
         else:
             try:
                 results["sets"]["grading"] = suites.grading_suite(load_jsonl(data / "grading.jsonl"), settings)
@@ -130,9 +133,11 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
                                       encoding="utf-8")
     if as_json:
         click.echo(json.dumps({"run": str(folder), "metrics": runs.flat_metrics(results), "regressions": regressions,
-                               "floor_failures": failures}, ensure_ascii=False, indent=2))
+                               "floor_failures": failures, "test": report.rates(results)}, ensure_ascii=False, indent=2))
     else:
         click.echo(report.table(rows, base is not None))
+        if "test" in results["sets"]:
+            click.echo("\nfrozen test set (95 % Wilson intervals)\n" + report.rates_table(results))
         if regressions is not None:
             click.echo(f"\n{len(regressions)} regression(s) against the baseline" + (":" if regressions else ""))
             for line in regressions:
@@ -142,6 +147,21 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
         click.echo(line, err=True)
     if failures:
         ctx.exit(1)
+
+
+def _test_suite(settings: Settings, k: int, progress: bool) -> dict:
+    """The frozen blind test set, verified, on its own index (shipped notes + the test's notes)."""
+    from assistant.evals import frozen
+
+    folder = frozen.test_folder()
+    frozen.verify(folder)
+    test_assistant = open_assistant(frozen.test_settings(settings.replace(mode="extractive"), folder), progress=progress)
+    retriever = test_assistant.retriever
+    out = {"retrieval": frozen.retrieval_report(retriever, frozen.load(folder, "retrieval.jsonl"), k),
+           "conversations": frozen.conversations_report(retriever, frozen.load(folder, "conversations.jsonl"))}
+    out["rates"] = {f"{part}.{name}": value for part in ("retrieval", "conversations")
+                    for name, value in out[part]["rates"].items()}
+    return out
 
 
 def _guarded(fn, *args):
@@ -169,7 +189,7 @@ def judge_command(ctx: click.Context, question, answer, judge_kind, k, as_json) 
     question, answer = question_text(question), question_text(answer)
     settings = settings_from(ctx)
     judge = _judge(judge_kind, settings, Embeddings())
-    hits, _ = Assistant(settings.replace(mode="extractive"), progress=not as_json).search(question, k)
+    hits = Assistant(settings.replace(mode="extractive"), progress=not as_json).search(question, k).hits
     contexts = {n: h.section for n, h in enumerate(hits, start=1)}
     result = _guarded(judge_answer, judge, question, answer, contexts)
     if as_json:

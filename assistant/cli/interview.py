@@ -8,6 +8,7 @@ answer) exit 2 with one line; runtime errors exit 1.
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -35,19 +36,12 @@ def _topic_id(topic: str | None) -> str | None:
         raise _usage_error(str(exc)) from None
 
 
-class _Parts:
-    """What the commands share: the Assistant's notes, prompts, grader and (lazily) the store."""
+def _kit(settings: Settings):
+    """The interview kit (notebook, prompts, grader) over the Assistant's index."""
+    from assistant.cli.common import open_assistant
+    from assistant.interview.kit import InterviewKit
 
-    def __init__(self, settings: Settings) -> None:
-        from assistant.cli.common import open_assistant
-        from assistant.interview.grader import build_grader
-        from assistant.interview.notebook import Notebook
-
-        self.settings = settings
-        assistant = open_assistant(settings, progress=True)
-        self.prompts = assistant.prompts
-        self.notebook = Notebook.from_assistant(assistant)
-        self.grader = build_grader(settings, self.prompts, assistant.llm)
+    return InterviewKit.build(settings, open_assistant(settings, progress=True))
 
 
 def _store(settings: Settings):
@@ -72,22 +66,22 @@ def interview(ctx: click.Context, topic, n, resume, seed) -> None:
     Ctrl-D) pauses the session, which `assistant interview --resume` continues.
     """
     from assistant.cli.common import settings_from
-    from assistant.interview.session import Interview, InterviewError
+    from assistant.interview.session import InterviewError
 
     topic_id = _topic_id(topic)
     settings = settings_from(ctx)
-    parts = _Parts(settings)
+    parts = _kit(settings)
     store = _store(settings)
     try:
         if resume:
-            session = Interview.resume(store, parts.notebook, parts.grader)
+            session = parts.resume(store)
             if session is None:
                 raise _usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
         else:
-            session = Interview.start(store, parts.notebook, parts.grader, parts.prompts, topic_id, n, seed)
+            session = parts.start(store, topic_id, n, seed)
     except InterviewError as exc:
         raise _usage_error(str(exc)) from None
-    click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {getattr(parts.grader, 'name', 'offline')}"
+    click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {parts.grader_name}"
                 " · /skip · /quit pauses", fg="cyan")
     while not session.done:
         turn = session.current
@@ -153,10 +147,10 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
     from assistant.interview.grader import Reference
 
     if answer == "-":
-        answer = click.get_text_stream("stdin").read()
+        answer = sys.stdin.read()
     if not answer.strip():
         raise _usage_error("the answer is empty")
-    parts = _Parts(settings_from(ctx))
+    parts = _kit(settings_from(ctx))
     note = parts.notebook.by_number(number)
     if note is None:
         numbers = sorted({n.number for n in parts.notebook.notes})

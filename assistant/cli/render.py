@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from assistant.answering.response import AnswerResult
+    from assistant.retrieval.retriever import SearchResult
+    from assistant.service import Assistant
 
 
 def mode_badge(mode: str) -> str:
@@ -12,24 +19,22 @@ def mode_badge(mode: str) -> str:
     return f"[{mode}: generated, grounded in the notes]"
 
 
-def stream_answer(assistant, question: str, history: list[dict], k: int | None = None):
+def stream_answer(assistant: Assistant, question: str, history: list[dict], k: int | None = None) -> AnswerResult:
     """Print an answer as it streams, then its sources; returns the AnswerResult."""
-    from assistant.service import AnswerResult, merge_chunks
-
-    chunks = []
-    for chunk in assistant.stream(question, history, k):
-        if "mode" in chunk:
-            click.secho(mode_badge(chunk["mode"]), fg="cyan", err=False)
-        if "answer" in chunk:
-            click.echo(chunk["answer"], nl=False)
-        chunks.append(chunk)
-    result = AnswerResult.from_chunks(merge_chunks(chunks))
+    stream = assistant.stream(question, history, k)
+    badge = False
+    for delta in stream:
+        if not badge:  # the mode is known with the sources, before the first text
+            click.secho(mode_badge(stream.snapshot().mode), fg="cyan", err=False)
+            badge = True
+        click.echo(delta, nl=False)
+    result = stream.result()
     click.echo()
     print_sources(result)
     return result
 
 
-def print_sources(result) -> None:
+def print_sources(result: AnswerResult) -> None:
     """The cited sections, then a note about any removed citation numbers."""
     cited = result.cited_hits()
     if cited:
@@ -45,10 +50,10 @@ def print_sources(result) -> None:
         click.secho(f"(removed citation(s) {nums}: no such source)", fg="yellow")
 
 
-def print_search(query: str, hits, covered: bool) -> None:
+def print_search(result: SearchResult) -> None:
     """Ranked sections with fused score and cosine."""
-    click.secho(f"{query}", bold=True)
-    if not covered:
+    click.secho(f"{result.query}", bold=True)
+    if not result.covered:
         click.secho("  (the notes probably do not cover this; best matches below)", fg="yellow")
-    for i, h in enumerate(hits, start=1):
+    for i, h in enumerate(result.hits, start=1):
         click.echo(f"  {i}. {h.label}  score={h.score:.4f} cos={h.cosine:.3f}")

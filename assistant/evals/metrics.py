@@ -103,3 +103,13 @@ def best_threshold(scored: list[tuple[float, bool]]) -> tuple[float, float]:
         if f1 > best[1]:
             best = (round(t, 4), round(f1, 4))
     return best
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
+    """The 95 % Wilson score interval of a rate (None, None when n is 0)."""
+    if n == 0:
+        return None, None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)

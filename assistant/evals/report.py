@@ -170,3 +170,20 @@ def _save(fig, path: Path) -> Path:
 
     plt.close(fig)
     return path
+
+
+def rates(results: dict) -> dict:
+    """The frozen test set's rates: name → {value, n, lo, hi}."""
+    return results.get("sets", {}).get("test", {}).get("rates", {})
+
+
+def rates_table(results: dict) -> str:
+    """Rates with n and interval, one per line: 'name  0.950  [0.91, 0.97]  n=160'."""
+    lines = []
+    items = rates(results)
+    width = max((len(k) for k in items), default=10)
+    for name, r in items.items():
+        value = "-" if r["value"] is None else f"{r['value']:.3f}"
+        interval = "" if r["lo"] is None else f"[{r['lo']:.3f}, {r['hi']:.3f}]"
+        lines.append(f"{name:{width}}  {value:>6}  {interval:16}  n={r['n']}")
+    return "\n".join(lines)

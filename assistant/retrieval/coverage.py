@@ -14,21 +14,16 @@ out-of-scope queries). Two kinds of evidence separate them better:
 
 The score is a logistic model over z-normalised features; a feature with nothing to
 measure (no Chinese words, say) sits at its mean. Features, normalisation, weights, bias
-and threshold are data in `coverage.json`, fitted by `bench/tune_coverage.py` on the tuning
+and threshold are data (the "coverage" entry of `tuned.json`), fitted by `bench/tune_coverage.py` on the tuning
 queries (`eval/coverage_calibration.jsonl` and `eval/dev.jsonl`, never on the test set
 `eval/retrieval.jsonl`). Re-run it when the notes or models change a lot.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-
-CALIBRATION_FILE = Path(__file__).with_name("coverage.json")
 
 
 def features(signals: dict[str, np.ndarray], lexical: dict[str, float | None] | None = None) -> dict[str, float | None]:
@@ -88,14 +83,10 @@ class Calibration:
         return float(total)
 
 
-@lru_cache(maxsize=1)
-def _recipes() -> dict:
-    return json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))["recipes"]
+def load_calibration(recipes: dict, recipe: list[str], override: float | None = None) -> Calibration:
+    """The calibration fitted for this recipe, else for its primary model alone, else an uncalibrated z-score rule.
 
-
-def load_calibration(recipe: list[str], override: float | None = None) -> Calibration:
-    """The calibration fitted for this recipe, else for its primary model alone, else an uncalibrated z-score rule."""
-    recipes = _recipes()
+    `recipes` is the tuned "coverage" entry's "recipes" (see tuned.py)."""
     entry = recipes.get("+".join(recipe)) or recipes.get(recipe[0])
     if entry is None:  # e.g. an OpenAI embedder: no calibration shipped; a 2-sigma outlier counts as covered
         entry = {"features": [f"{recipe[0]}_z"], "mean": [0.0], "std": [1.0], "weights": [1.0], "threshold": 2.0}

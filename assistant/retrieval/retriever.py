@@ -9,26 +9,27 @@ and a section whose title asks the same kind of thing as the query gets a small 
 (intent.py). z-scores replaced reciprocal-rank fusion because they keep how far ahead a
 match is, not just its place. Weights were chosen on the tuning queries by
 bench/tune_retrieval.py (hit@1 / MRR there: RRF 0.844 / 0.909 → 0.901 / 0.945).
-Coverage ("do the notes answer this at all?") is the calibrated decision of coverage.py.
+Coverage ("do the notes answer this at all?") is the calibrated decision of coverage.py, returned
+with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25) is the `Catalogue`'s.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.config import Settings
 from assistant.notes.terms import tokenize
+from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import features, top_features
 from assistant.retrieval.intent import agreement, intents
-from assistant.retrieval.lexical import Vocabulary, lexical_features
+from assistant.retrieval.lexical import lexical_features
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How the signals add up; defaults chosen on the tuning queries by bench/tune_retrieval.py."""
+    """How the signals add up; the shipped values are the "retrieval.weights" entry of tuned.json."""
 
     e5: float = 1.0
     use: float = 0.8
@@ -44,10 +45,6 @@ class Weights:
 
 CANDIDATES = 40  # chunks per retriever that may be returned
 POOL = 200  # chunks per dense retriever whose cosines define the z-scores (and the coverage signals)
-# How far under the coverage threshold (in logit units) a declined query still gets pointers to the
-# closest sections: all 9 in-scope queries the eval sets decline fall within this band, while 54 of
-# 64 off-domain and test out-of-scope queries are further below and get none.
-NEAR_MISS_MARGIN = 2.5
 @dataclass
 class ChunkHit:
     """One retrieved chunk with its fused score and the primary model's cosine."""
@@ -76,7 +73,6 @@ class Hit:
     cosine: float
     chunks: list[ChunkHit] = field(default_factory=list)
     section: str = ""
-    coverage: float = 0.0  # query-level: how well the notes cover the query (same for all hits of a search)
 
     @property
     def label(self) -> str:
@@ -99,6 +95,22 @@ class Hit:
         }
 
 
+@dataclass
+class SearchResult:
+    """One search: the ranked sections, and whether (and how well) the notes cover the query."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    coverage: float = float("-inf")  # the calibrated coverage score (a logit; see coverage.py)
+    covered: bool = False
+    near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
+    signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
+
+    def to_json(self) -> dict:
+        """The `assistant search --json` shape."""
+        return {"query": self.query, "covered": self.covered, "results": [h.to_json() for h in self.hits]}
+
+
 class Retriever:
     """Searches the notes; one instance per process, reused across questions."""
 
@@ -108,23 +120,16 @@ class Retriever:
 
         self.settings = settings
         self.chroma = chroma
-        self.weights = weights or Weights()
+        self.weights = weights or Weights(**settings.tuned["retrieval.weights"])
+        # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
+        self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
-        self._cache_key: str | None = None
-        self._bm25 = None
-        self._vocabulary = Vocabulary(frozenset())
-        self._rows: dict[str, tuple[str, dict]] = {}
-        self._ids: list[str] = []
-        self._lock = threading.Lock()  # web sessions share one Retriever
+        self.catalogue = Catalogue(lambda: self.collections[self.models[0]], bm25="bm25" in settings.recipe_parts)
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]:
-        """The top-k question sections for a query, best first; empty if the index is empty."""
-        return self.search_with_signals(query, k)[0]
-
-    def search_with_signals(self, query: str, k: int | None = None) -> tuple[list[Hit], dict[str, float | None]]:
-        """Like search(), also returning the coverage features of the query (for calibration and inspection)."""
+    def search(self, query: str, k: int | None = None) -> SearchResult:
+        """The top-k question sections for a query, best first, with the coverage decision."""
         return self._guard(lambda: self._search(query, k))
 
     def _guard(self, call):
@@ -141,21 +146,21 @@ class Retriever:
             if not is_missing(exc):
                 raise index_error(self.settings, exc) from None
         try:
-            with self._lock:
-                self.collections = {m: get_collection(self.chroma, self.settings, m, create=False) for m in self.models}
-                self._cache_key = None
+            self.collections = {m: get_collection(self.chroma, self.settings, m, create=False) for m in self.models}
+            self.catalogue.invalidate()
             return call()
         except Exception as exc:
             raise index_error(self.settings, exc) from None
 
-    def _search(self, query: str, k: int | None) -> tuple[list[Hit], dict[str, float | None]]:
+    def _search(self, query: str, k: int | None) -> SearchResult:
         from assistant.retrieval.embeddings import embed_query
 
         k = k or self.settings.k
-        self._refresh()
-        if not self._ids:
-            return [], {}
-        pool = min(POOL, len(self._ids))
+        catalogue = self.catalogue
+        catalogue.refresh()
+        if not catalogue.ids:
+            return SearchResult(query)
+        pool = min(POOL, len(catalogue.ids))
         standardised: list[tuple[dict[str, float], float, float]] = []  # (z-score by chunk, floor, weight)
         candidates: set[str] = set()
         cosines: dict[str, float] = {}
@@ -170,101 +175,60 @@ class Retriever:
             candidates.update(ids[:CANDIDATES])
             if n == 0:
                 cosines = dict(zip(ids, cos.tolist()))
-        if self._bm25 is not None and (terms := tokenize(query)):
-            scores = np.asarray(self._bm25.get_scores(terms), dtype=np.float64)
-            standardised.append((*_zscores(self._ids, scores), self.weights.bm25))
-            candidates.update(self._ids[i] for i in np.argsort(-scores)[:CANDIDATES] if scores[i] > 0)
+        if catalogue.bm25 is not None and (terms := tokenize(query)):
+            scores = np.asarray(catalogue.bm25.get_scores(terms), dtype=np.float64)
+            standardised.append((*_zscores(catalogue.ids, scores), self.weights.bm25))
+            candidates.update(catalogue.ids[i] for i in np.argsort(-scores)[:CANDIDATES] if scores[i] > 0)
         # A chunk outside one retriever's pool counts as that retriever's worst pooled score.
         fused = {cid: sum(w * z.get(cid, floor) for z, floor, w in standardised) for cid in candidates}
         hits = self._collapse(fused, cosines, k, intents(query))
-        signals = features(dense, lexical_features(query, self._vocabulary)) | top_features(query, hits)
-        score = self.coverage.score(signals)
-        for h in hits:
-            h.coverage = score
-        return hits, signals
+        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, hits)
+        calibration = self.coverage
+        score = calibration.score(signals)
+        covered = bool(hits) and score >= calibration.threshold
+        near = hits[:2] if hits and not covered and score >= calibration.threshold - self.near_miss_margin else []
+        return SearchResult(query, hits, score, covered, near, signals)
 
     @property
     def coverage(self):
         """The calibrated coverage model for this recipe (see coverage.py)."""
         from assistant.retrieval.coverage import load_calibration
 
-        return load_calibration(self.settings.recipe_parts, self.settings.min_score)
-
-    def covered(self, hits: list[Hit]) -> bool:
-        """True when the notes plausibly answer the query."""
-        return bool(hits) and hits[0].coverage >= self.coverage.threshold
-
-    def near_misses(self, hits: list[Hit], n: int = 2) -> list[Hit]:
-        """For a query judged not covered but close to the line, the sections worth pointing to; else none."""
-        if not hits or self.covered(hits) or hits[0].coverage < self.coverage.threshold - NEAR_MISS_MARGIN:
-            return []
-        return hits[:n]
+        recipes = self.settings.tuned["coverage"]["recipes"]
+        return load_calibration(recipes, self.settings.recipe_parts, self.settings.min_score)
 
     def section_text(self, file_key: str, uid: str) -> str:
         """The whole body of a question section, reassembled from its chunks in order."""
-        parts = [
-            (meta["chunk"], _body(text, meta))
-            for text, meta in self._rows.values()
-            if meta["file_key"] == file_key and str(meta.get("uid", meta["question"])) == uid
-        ]
-        return "\n\n".join(body for _, body in sorted(parts))
+        self._guard(self.catalogue.refresh)
+        return self.catalogue.section_text(file_key, uid)
 
     def questions(self) -> list[dict]:
         """Every indexed question (file, number, title, kind), for listing and the interview."""
-        seen: dict[tuple[str, str], dict] = {}
-        for _, meta in self._refreshed_rows():
-            key = (meta["file_key"], str(meta.get("uid", meta["question"])))
-            seen.setdefault(key, {k: meta[k] for k in ("file", "file_key", "uid", "question", "title", "kind", "source")})
-        return sorted(seen.values(), key=lambda m: (m["file"], m["question"], m["uid"]))
-
-    def _refreshed_rows(self):
-        self._guard(self._refresh)
-        return self._rows.values()
+        self._guard(self.catalogue.refresh)
+        return self.catalogue.questions()
 
     def _collapse(self, fused: dict[str, float], cosines: dict[str, float], k: int, asks: frozenset[str]) -> list[Hit]:
+        rows = self.catalogue.rows
         hits: dict[tuple[str, str], Hit] = {}
         for cid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
-            if cid not in self._rows:
+            if cid not in rows:
                 continue
-            text, meta = self._rows[cid]
-            key = (meta["file_key"], str(meta.get("uid", meta["question"])))
+            text, meta = rows[cid]
+            key = (meta["file_key"], section_uid(meta))
             hit = hits.get(key)
             if hit is None:
                 hit = hits[key] = Hit(
                     meta["file"], meta["file_key"], key[1], int(meta["question"]), meta["title"],
                     meta.get("source", ""), meta.get("source_title", ""), meta.get("kind", "text"), 0.0, 0.0,
                 )
-            hit.chunks.append(ChunkHit(cid, text, _body(text, meta), meta.get("subsection", ""), score, cosines.get(cid, 0.0)))
+            hit.chunks.append(ChunkHit(cid, text, chunk_body(text, meta), meta.get("subsection", ""), score, cosines.get(cid, 0.0)))
             # A section scores by its best chunk only: summing chunks favoured long sections (measured).
             hit.score = hit.chunks[0].fused + self.weights.intent * agreement(asks, intents(hit.title), self.weights.clash)
             hit.cosine = max(hit.cosine, cosines.get(cid, 0.0))
         ranked = sorted(hits.values(), key=lambda h: -h.score)[:k]
         for h in ranked:
-            h.section = self.section_text(h.file_key, h.uid)
+            h.section = self.catalogue.section_text(h.file_key, h.uid)
         return ranked
-
-    def _refresh(self) -> None:
-        from assistant.retrieval.store import fingerprint
-
-        primary = self.collections[self.models[0]]
-        key = fingerprint(primary)
-        if key == self._cache_key:
-            return
-        with self._lock:
-            if key == self._cache_key:
-                return
-            data = primary.get(include=["documents", "metadatas"])
-            rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
-            bm25 = None
-            if "bm25" in self.settings.recipe_parts and rows:
-                import bm25s
-
-                bm25 = bm25s.BM25()
-                bm25.index([tokenize(doc) or ["∅"] for doc, _ in rows.values()], show_progress=False)
-            # Swap everything at once so a concurrent search never sees half-built state.
-            vocabulary = Vocabulary.of(doc for doc, _ in rows.values())
-            self._rows, self._ids, self._bm25, self._vocabulary = rows, list(rows), bm25, vocabulary
-            self._cache_key = key
 
 
 def _zscores(ids: list[str], scores: np.ndarray) -> tuple[dict[str, float], float]:
@@ -272,7 +236,3 @@ def _zscores(ids: list[str], scores: np.ndarray) -> tuple[dict[str, float], floa
     spread = float(scores.std()) if len(scores) else 0.0
     z = (scores - scores.mean()) / spread if spread > 1e-9 else np.zeros_like(scores)
     return dict(zip(ids, z.tolist())), float(z.min()) if len(z) else 0.0
-
-
-def _body(text: str, meta: dict) -> str:
-    return text.split("\n", int(meta.get("head", 1)))[-1]

@@ -71,16 +71,16 @@ class ChatPage(Page):
             self.send.click(self.respond, [self.question, self.history, k, mode], outputs, show_progress="hidden"),
             self.chatbot.example_select(respond_example, [self.history, k, mode], outputs, show_progress="hidden"),
         ]
-        self.clear.click(lambda: ("", [], sources_panel(), []), None, outputs, cancels=events, queue=False)
+        # Gradio documents `cancels` as taking event listeners but annotates it as dicts.
+        self.clear.click(lambda: ("", [], sources_panel(), []), None, outputs, cancels=events, queue=False)  # type: ignore[arg-type]
         # The chatbot's own trash button clears only the display: forget the session history too.
-        self.chatbot.clear(lambda: (sources_panel(), []), None, [self.panel, self.history], cancels=events, queue=False)
+        self.chatbot.clear(lambda: (sources_panel(), []), None, [self.panel, self.history], cancels=events,  # type: ignore[arg-type]
+                           queue=False)
         gr.api(self.ask, api_name="ask")
 
     def respond(self, question: str, history: list[dict], k=None, mode=None):
         """Stream one answer: yields (textbox, chatbot, sources panel, history) updates."""
         import gradio as gr
-
-        from assistant.service import AnswerResult, merge_chunks
 
         question = (question or "").strip()
         if not question:
@@ -89,21 +89,20 @@ class ChatPage(Page):
         history = list(history or [])
         asked = history + [{"role": "user", "content": question}]
         yield "", display(asked) + [{"role": "assistant", "content": "…"}], sources_panel(None), history
-        chunks, text = [], ""
+        stream, sources_shown = None, False
         try:
-            for chunk in self.ctx.assistant.stream(question, history, self._k(k), self._mode(mode)):
-                chunks.append(chunk)
-                if "answer" in chunk:
-                    text += chunk["answer"]
-                    shown = display(asked + [{"role": "assistant", "content": text}])
-                    yield gr.skip(), shown, gr.skip(), gr.skip()
-                elif "hits" in chunk:
-                    yield gr.skip(), gr.skip(), sources_panel(AnswerResult.from_chunks(merge_chunks(chunks)), pending=True), gr.skip()
+            stream = self.ctx.assistant.stream(question, history, self._k(k), self._mode(mode))
+            for _ in stream:
+                if not sources_shown:  # retrieval is done before the first text arrives
+                    yield gr.skip(), gr.skip(), sources_panel(stream.snapshot(), pending=True), gr.skip()
+                    sources_shown = True
+                yield gr.skip(), display(asked + [{"role": "assistant", "content": stream.text}]), gr.skip(), gr.skip()
         except Exception as exc:  # an index/model error must end the turn visibly, never a stuck spinner
+            text = stream.text if stream is not None else ""
             failed = f"{text}\n\n⚠ Could not answer: {type(exc).__name__}: {exc}".strip()
             yield gr.skip(), display(asked + [{"role": "assistant", "content": failed}]), gr.skip(), history
             return
-        result = AnswerResult.from_chunks(merge_chunks(chunks))
+        result = stream.result()
         history = asked + [{"role": "assistant", "content": result.answer}]
         yield gr.skip(), display(history), sources_panel(result), history
 

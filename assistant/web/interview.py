@@ -22,14 +22,11 @@ class InterviewPage(Page):
     title = "Interview"
 
     @cached_property
-    def parts(self) -> dict:
-        """Notebook, prompts and grader, built on first use from the shared Assistant."""
-        from assistant.interview.grader import build_grader
-        from assistant.interview.notebook import Notebook
+    def kit(self):
+        """Notebook, prompts and grader, built on first use from the shared Assistant (as the CLI does)."""
+        from assistant.interview.kit import InterviewKit
 
-        assistant = self.ctx.assistant
-        return {"notebook": Notebook.from_assistant(assistant), "prompts": assistant.prompts,
-                "grader": build_grader(self.ctx.settings, assistant.prompts, assistant.llm)}
+        return InterviewKit.build(self.ctx.settings, self.ctx.assistant)
 
     def _store(self):
         from assistant.interview.store import Store
@@ -71,22 +68,19 @@ class InterviewPage(Page):
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
     def on_start(self, topic_display: str, n: float):
         """Plan a new session and show its first question."""
-        from assistant.interview.session import Interview, InterviewError
+        from assistant.interview.session import InterviewError
         from assistant.interview.topics import load_topics
 
         topic = next((t.id for t in load_topics() if t.display == topic_display), None)
-        p = self.parts
         try:
-            session = Interview.start(self._store(), p["notebook"], p["grader"], p["prompts"], topic, int(n))
+            session = self.kit.start(self._store(), topic, int(n))
         except InterviewError as exc:
             return None, f"**{exc}**", "", "", ""
         return self._show(session, "")
 
     def on_resume(self):
         """Continue the latest unfinished session."""
-        from assistant.interview.session import Interview
-
-        session = Interview.resume(self._store(), self.parts["notebook"], self.parts["grader"])
+        session = self.kit.resume(self._store())
         if session is None:
             return None, "No unfinished interview: start a new one.", "", "", ""
         return self._show(session, "")
@@ -118,11 +112,9 @@ class InterviewPage(Page):
         return rows, chart
 
     def _load(self, session_id):
-        from assistant.interview.session import Interview
-
         if session_id is None:
             return None
-        return Interview(self._store(), self.parts["notebook"], self.parts["grader"], int(session_id))
+        return self.kit.open(self._store(), int(session_id))
 
     def _grade(self, session_id, act):
         from assistant.interview.session import InterviewError

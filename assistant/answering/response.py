@@ -1,0 +1,100 @@
+"""The streamed answer as one object, in the spirit of simonw/llm's `Response`.
+
+The chain streams dict chunks (retrieval first, then text pieces, then the citation report).
+Every front end used to add those up by hand; `AnswerStream` does it once: iterate it for
+the text deltas, read `.search` / `.snapshot()` as soon as retrieval is done, and call
+`.result()` for the finished `AnswerResult` (it drains whatever is left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from assistant.retrieval.retriever import Hit
+
+
+@dataclass
+class AnswerResult:
+    """A finished (or, from `snapshot()`, partial) answer with its sources, as every front end shows it."""
+
+    question: str
+    answer: str = ""
+    mode: str = "extractive"
+    covered: bool = False
+    standalone: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    citations: list[int] = field(default_factory=list)
+    invalid_citations: list[int] = field(default_factory=list)
+    notice: str = ""
+
+    def cited_hits(self) -> list[tuple[int, Hit]]:
+        """(n, hit) for every source the answer cites, in citation order."""
+        return [(n, self.hits[n - 1]) for n in self.citations if 0 < n <= len(self.hits)]
+
+    def to_json(self) -> dict:
+        """The `assistant ask --json` shape."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "mode": self.mode,
+            "covered": self.covered,
+            "standalone_question": self.standalone,
+            "citations": [
+                {
+                    "n": n, "question": h.question, "section": h.chunks[0].subsection if h.chunks else "",
+                    "title": h.title, "label": h.label, "source": h.source, "file": h.file, "score": round(h.score, 4),
+                }
+                for n, h in self.cited_hits()
+            ],
+            "invalid_citations": self.invalid_citations,
+            "notice": self.notice,
+            "contexts": [h.section for h in self.hits],
+        }
+
+
+class AnswerStream:
+    """One answer being streamed: iterate for text deltas; `result()` for the whole answer."""
+
+    def __init__(self, chunks: Iterable[dict[str, Any]]) -> None:
+        self._chunks = iter(chunks)
+        self._fields: dict[str, Any] = {}
+        self._text: list[str] = []
+        self._done = False
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            self._fields.update((k, v) for k, v in chunk.items() if k != "answer")
+            if chunk.get("answer"):
+                self._text.append(chunk["answer"])
+                yield chunk["answer"]
+        self._done = True
+
+    @property
+    def retrieved(self) -> bool:
+        """True once the sources are known (the chain's first chunk)."""
+        return "hits" in self._fields
+
+    @property
+    def text(self) -> str:
+        """The answer text streamed so far."""
+        return "".join(self._text)
+
+    def snapshot(self) -> AnswerResult:
+        """What is known so far, as a (possibly partial) result."""
+        f = self._fields
+        mode = f.get("mode", "extractive")
+        if f.get("fallback"):
+            mode = f"extractive (fallback from {mode})"
+        return AnswerResult(
+            question=f.get("question", ""), answer=self.text.strip(), mode=mode, covered=bool(f.get("covered")),
+            standalone=f.get("standalone", ""), hits=list(f.get("hits", [])), citations=list(f.get("citations", [])),
+            invalid_citations=list(f.get("invalid_citations", [])), notice=f.get("notice", ""),
+        )
+
+    def result(self) -> AnswerResult:
+        """The finished answer; drains the rest of the stream first."""
+        if not self._done:
+            for _ in self:
+                pass
+        return self.snapshot()

@@ -1,0 +1,104 @@
+"""The frozen blind test set: checked against its checksums, scored on its own index, reported with intervals.
+
+`eval/test/` was written by a writer who never saw the code, the tuning sets or any
+output of the system, then frozen with `SHA256SUMS`. It is for measuring only: no tuning
+script reads it and no unit test copies its items (a test enforces both). It covers the
+shipped notes plus a second notes file written for it (`eval/test/notes/`), so it is
+scored on a separate index that holds both, never on the user's own index.
+Every rate is reported with its n and a 95 % Wilson interval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from assistant.config import Settings, package_data_dir
+from assistant.errors import UserError
+from assistant.evals.metrics import wilson
+from assistant.evals.retrieval import load_jsonl, retrieval_metrics, run_retrieval
+
+TEST_FOLDER = "test"
+
+
+def test_folder() -> Path:
+    """Where the frozen test set is (source checkout or installed package)."""
+    return package_data_dir("eval") / TEST_FOLDER
+
+
+def verify(folder: Path) -> None:
+    """Raise UserError unless every file listed in SHA256SUMS is present and unchanged."""
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        raise UserError(f"the frozen test set has no checksum file ({sums})")
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.strip().partition("  ")
+        path = folder / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise UserError(f"the frozen test set was changed: {name} does not match SHA256SUMS; "
+                            "write a new blind set instead of editing this one")
+
+
+def test_settings(settings: Settings, folder: Path) -> Settings:
+    """Settings for the test index: the shipped notes plus the test's own notes, in a separate data directory."""
+    return settings.replace(home=settings.home / "test-index", corpus=(package_data_dir("corpus"), folder / "notes"))
+
+
+def rate(successes: int, n: int) -> dict:
+    """A rate with its n and 95 % Wilson interval."""
+    lo, hi = wilson(successes, n)
+    return {"value": round(successes / n, 4) if n else None, "n": n, "lo": lo, "hi": hi}
+
+
+def retrieval_report(retriever, items: list[dict], k: int = 5) -> dict:
+    """hit@1, hit@3, MRR, answered and declined on the test queries, overall and per kind and language."""
+    rows = run_retrieval(retriever, items, k)
+    scoped = [r for r in rows if r.gold]
+    oos = [r for r in rows if not r.gold]
+    langs = {i["id"]: i.get("lang", "") for i in items}
+
+    def hit1(subset):
+        return rate(sum(r.rank == 1 for r in subset), len(subset))
+
+    rates = {
+        "hit@1": rate(sum(r.rank == 1 for r in scoped), len(scoped)),
+        "hit@3": rate(sum(bool(r.rank and r.rank <= 3) for r in scoped), len(scoped)),
+        "in_scope_answered": rate(sum(r.covered for r in scoped), len(scoped)),
+        "oos_declined": rate(sum(not r.covered for r in oos), len(oos)),
+        "answered_and_top1": rate(sum(r.rank == 1 and r.covered for r in scoped), len(scoped)),
+    }
+    for lang in sorted({langs[r.id] for r in scoped}):
+        rates[f"hit@1.{lang}"] = rate(sum(r.rank == 1 for r in scoped if langs[r.id] == lang),
+                                      sum(langs[r.id] == lang for r in scoped))
+    for kind in sorted({r.kind for r in rows}):
+        subset = [r for r in rows if r.kind == kind]
+        # in-scope kinds: hit@1; out-of-scope kinds: declined
+        rates[f"kind.{kind}"] = hit1(subset) if subset[0].gold else rate(sum(not r.covered for r in subset), len(subset))
+    return {"metrics": {"mrr": retrieval_metrics(rows)["mrr"]}, "rates": rates,
+            "items": [{"id": r.id, "kind": r.kind, "gold": r.gold, "ranked": r.ranked, "covered": r.covered} for r in rows]}
+
+
+def conversations_report(retriever, conversations: list[dict]) -> dict:
+    """Follow-up resolution: each turn after the first is resolved when its gold section ranks first
+    (or, for an out-of-scope turn, when it is declined), with the earlier turns as history."""
+    from assistant.answering.condense import condense_offline
+
+    later: list[bool] = []
+    first: list[bool] = []
+    items: list[dict] = []
+    for conv in conversations:
+        asked: list[str] = []
+        for i, turn in enumerate(conv["turns"]):
+            result = retriever.search(condense_offline(turn["q"], asked))
+            top = result.hits[0].question if result.hits else None
+            ok = (not result.covered) if not turn["gold"] else (result.covered and top in turn["gold"])
+            (later if i else first).append(ok)
+            items.append({"id": f"{conv['id']}.{i + 1}", "gold": turn["gold"], "top": top, "covered": result.covered, "ok": ok})
+            asked.append(turn["q"])
+    return {"rates": {"followups_resolved": rate(sum(later), len(later)), "first_turns_resolved": rate(sum(first), len(first))},
+            "items": items}
+
+
+def load(folder: Path, name: str) -> list[dict]:
+    """One file of the frozen set (after `verify`)."""
+    return load_jsonl(folder / name)

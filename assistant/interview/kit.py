@@ -1,0 +1,52 @@
+"""The one interview factory: what a mock interview needs, built once from the shared Assistant.
+
+CLI and web both build an `InterviewKit` (notebook of askable questions, prompts, grader)
+and open sessions through it, so the two front ends cannot drift apart in how they grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.answering.prompts import Prompts
+from assistant.config import Settings
+from assistant.interview.notebook import Notebook
+from assistant.interview.session import Interview
+from assistant.interview.store import Store
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+
+@dataclass(frozen=True)
+class InterviewKit:
+    """Notebook, prompts and grader for interviews; sessions are opened against a Store."""
+
+    notebook: Notebook
+    prompts: Prompts
+    grader: Any  # OfflineGrader or LLMGrader: both have .grade(ref, answer) and .name
+
+    @classmethod
+    def build(cls, settings: Settings, assistant: Assistant) -> InterviewKit:
+        """The kit for this Assistant's notes and model (the LLM grader when a model is configured)."""
+        from assistant.interview.grader import build_grader
+
+        return cls(Notebook.from_assistant(assistant), assistant.prompts, build_grader(settings, assistant.prompts, assistant.llm))
+
+    @property
+    def grader_name(self) -> str:
+        """'offline' or the model that grades."""
+        return getattr(self.grader, "name", "offline")
+
+    def start(self, store: Store, topic: str | None = None, n: int = 5, seed: int | None = None) -> Interview:
+        """Plan a new session (weak and due questions first)."""
+        return Interview.start(store, self.notebook, self.grader, self.prompts, topic, n, seed)
+
+    def resume(self, store: Store) -> Interview | None:
+        """The latest unfinished session, if any."""
+        return Interview.resume(store, self.notebook, self.grader)
+
+    def open(self, store: Store, session_id: int) -> Interview:
+        """An existing session by id."""
+        return Interview(store, self.notebook, self.grader, session_id)

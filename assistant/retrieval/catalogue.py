@@ -1,0 +1,85 @@
+"""The catalogue of indexed sections: every chunk row, section texts, the question list, BM25 and the vocabulary.
+
+The retriever ranks; the catalogue knows what is indexed. It reads the chunk rows of the
+primary collection once and rebuilds BM25 and the vocabulary only when the collection's
+fingerprint changes (another process ingested), swapping everything at once so a
+concurrent search never sees half-built state.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from assistant.notes.terms import tokenize
+from assistant.retrieval.lexical import Vocabulary
+
+Row = tuple[str, dict]  # (chunk document, chunk metadata)
+
+
+class Catalogue:
+    """What the primary collection holds, cached by its fingerprint."""
+
+    def __init__(self, collection: Callable[[], Any], bm25: bool) -> None:
+        self._collection = collection  # a getter: the handle changes when the collection is reopened
+        self._with_bm25 = bm25
+        self._key: str | None = None
+        self.rows: dict[str, Row] = {}
+        self.ids: list[str] = []
+        self.bm25: Any = None
+        self.vocabulary = Vocabulary(frozenset())
+        self._lock = threading.Lock()  # web sessions share one catalogue
+
+    def invalidate(self) -> None:
+        """Forget the cached rows (the collection was reopened)."""
+        self._key = None
+
+    def refresh(self) -> None:
+        """Re-read the rows when the primary collection changed since the last read."""
+        from assistant.retrieval.store import fingerprint
+
+        primary = self._collection()
+        key = fingerprint(primary)
+        if key == self._key:
+            return
+        with self._lock:
+            if key == self._key:
+                return
+            data = primary.get(include=["documents", "metadatas"])
+            rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
+            bm25 = None
+            if self._with_bm25 and rows:
+                import bm25s
+
+                bm25 = bm25s.BM25()
+                bm25.index([tokenize(doc) or ["∅"] for doc, _ in rows.values()], show_progress=False)
+            vocabulary = Vocabulary.of(doc for doc, _ in rows.values())
+            self.rows, self.ids, self.bm25, self.vocabulary = rows, list(rows), bm25, vocabulary
+            self._key = key
+
+    def section_text(self, file_key: str, uid: str) -> str:
+        """The whole body of a question section, reassembled from its chunks in order."""
+        parts = [
+            (meta["chunk"], chunk_body(text, meta))
+            for text, meta in self.rows.values()
+            if meta["file_key"] == file_key and section_uid(meta) == uid
+        ]
+        return "\n\n".join(body for _, body in sorted(parts))
+
+    def questions(self) -> list[dict]:
+        """Every indexed question (file, number, title, kind), for listing and the interview."""
+        seen: dict[tuple[str, str], dict] = {}
+        for _, meta in self.rows.values():
+            key = (meta["file_key"], section_uid(meta))
+            seen.setdefault(key, {k: meta[k] for k in ("file", "file_key", "uid", "question", "title", "kind", "source")})
+        return sorted(seen.values(), key=lambda m: (m["file"], m["question"], m["uid"]))
+
+
+def section_uid(meta: dict) -> str:
+    """The section id a chunk belongs to (older indexes stored only the question number)."""
+    return str(meta.get("uid", meta["question"]))
+
+
+def chunk_body(text: str, meta: dict) -> str:
+    """A chunk's text without the title lines prefixed for embedding."""
+    return text.split("\n", int(meta.get("head", 1)))[-1]

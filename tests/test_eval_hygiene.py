@@ -1,0 +1,42 @@
+"""Evaluation hygiene: the frozen blind test set is unchanged, and nothing but `assistant eval` reads it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+
+from assistant.errors import UserError
+from assistant.evals import frozen
+from tests.conftest import ROOT
+
+# Ways code could reach the frozen set: its folder, the module that loads it, or its file names under eval/test.
+_READS_TEST = re.compile(r"eval/test\b|eval\"\s*/\s*\"test|evals\.frozen|evals import frozen|test_folder\(|TEST_FOLDER")
+
+
+def test_frozen_test_set_matches_its_checksums():
+    frozen.verify(ROOT / "eval" / "test")  # raises if any listed file was edited or removed
+
+
+def test_verify_rejects_an_edited_file(tmp_path):
+    (tmp_path / "items.jsonl").write_text('{"id": "x1"}\n', encoding="utf-8")
+    digest = hashlib.sha256((tmp_path / "items.jsonl").read_bytes()).hexdigest()
+    (tmp_path / "SHA256SUMS").write_text(f"{digest}  items.jsonl\n", encoding="utf-8")
+    frozen.verify(tmp_path)
+    (tmp_path / "items.jsonl").write_text('{"id": "x2"}\n', encoding="utf-8")
+    with pytest.raises(UserError, match="items.jsonl does not match"):
+        frozen.verify(tmp_path)
+
+
+def test_no_benchmark_or_test_reads_the_frozen_set():
+    me = ROOT / "tests" / "test_eval_hygiene.py"
+    offenders = [str(p.relative_to(ROOT)) for folder in ("bench", "tests") for p in (ROOT / folder).rglob("*.py")
+                 if p != me and _READS_TEST.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_pattern_catches_a_reader():
+    assert _READS_TEST.search('load_jsonl(ROOT / "eval" / "test" / "retrieval.jsonl")')
+    assert _READS_TEST.search("from assistant.evals import frozen")
+    assert not _READS_TEST.search('load_jsonl(ROOT / "eval" / "dev.jsonl")')
