@@ -1,22 +1,23 @@
-"""Fit the coverage decision (assistant/coverage.json) on the tuning queries (calibration and dev sets).
+"""Fit the coverage decision (the "coverage" entry of assistant/tuned.json) on the tuning queries.
 
-For each recipe it searches every calibration query and collects the features of
+The searches come from bench/tuning_data.py (every tuning query, on the shipped notes and on
+the shipped notes plus eval/dev/notes). For each recipe it collects the features of
 assistant.retrieval.coverage.features() (dense cosines and the lexical "do the notes use these
 words" shares). For several feature sets, L2 strengths and thresholds it fits a logistic model and
 estimates, by repeated 5-fold cross-validation on the tuning queries alone, how many
 out-of-scope queries a held-out fold declines while at least 95 % of in-scope ones are
 answered, for thresholds that answer 95–97 % of the training folds' in-scope queries
 (a threshold fitted at exactly 95 % answers fewer held-out queries). The best model is
-refitted on all tuning queries and reported once on the held-out test set
-eval/retrieval.jsonl. Usage: python bench/tune_coverage.py [--write]
+refitted on all tuning queries; the frozen test set is scored only by `assistant eval --set test`.
+Usage: python bench/tune_coverage.py [--cache CACHE.pkl] [--write | --ship]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -24,18 +25,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.condense import condense_offline  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evals.retrieval import TUNING_SETS, load_sets  # noqa: E402
-from assistant.retrieval.ingest import ingest  # noqa: E402
-from assistant.retrieval.retriever import Retriever  # noqa: E402
-from assistant.retrieval.store import client  # noqa: E402
-from assistant.tuned import write_user_entry  # noqa: E402
+from assistant.evals.retrieval import TUNING_SETS  # noqa: E402
+from assistant.tuned import SHIPPED, write_user_entry  # noqa: E402
 
 MIN_ANSWERED = 0.95
 ANSWER_TARGETS = (0.95, 0.955, 0.96, 0.965, 0.97)  # share of tuning in-scope queries the threshold answers
 LEXICAL = ["cjk_known", "latin_known", "has_cjk"]
 TOP = ["top_score", "top_gap", "top_cjk_known", "top_latin_known"]
+SECTION = ["top_idf_known"]
 # Top-section features depend on the fusion, so only the default recipe's calibration uses them;
 # the single-model entries serve other recipes (e.g. ASSISTANT_RECIPE=e5) through the fallback.
 FEATURE_SETS = {
@@ -43,17 +41,8 @@ FEATURE_SETS = {
     "e5": [["e5_max", "e5_z"]],
     "use": [["use_max", "use_z"]],
 }
-EXTRAS = {"e5+use+bm25": ([], LEXICAL, LEXICAL + TOP), "e5": ([], LEXICAL), "use": ([], LEXICAL)}
+EXTRAS = {"e5+use+bm25": ([], LEXICAL, LEXICAL + TOP, LEXICAL + TOP + SECTION), "e5": ([], LEXICAL), "use": ([], LEXICAL)}
 L2 = (0.1, 1.0)
-
-
-def table(retriever, items) -> tuple[list[dict], np.ndarray]:
-    """Coverage features and in-scope labels of eval items (follow-ups condensed first)."""
-    rows, labels = [], []
-    for item in items:
-        rows.append(retriever.search(condense_offline(item["query"], item.get("history", []))).signals)
-        labels.append(bool(item["gold"]))
-    return rows, np.array(labels)
 
 
 def matrix(rows: list[dict], names: list[str]) -> np.ndarray:
@@ -137,23 +126,33 @@ def calibrate(recipe: str, cal_rows, y_cal) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--cache", help="tuning searches from bench/tuning_data.py (default: run it now)")
     parser.add_argument("--write", action="store_true",
                         help="store the refitted model in $ASSISTANT_HOME/tuned.json (overrides the shipped one)")
+    parser.add_argument("--ship", action="store_true", help="store it in the package's tuned.json (maintainers)")
     args = parser.parse_args()
-    cal = load_sets(ROOT / "eval", TUNING_SETS)
-    base = Settings.from_env({}, home=Path(tempfile.mkdtemp(prefix="tune-coverage-")), recipe="e5+use+bm25")
-    ingest(base, progress=False)
-    retriever = Retriever(base, client(base))
-    cal_rows, y_cal = table(retriever, cal)
+    if args.cache:
+        cache = pickle.loads(Path(args.cache).read_bytes())
+    else:
+        import tuning_data
+
+        cache = tuning_data.build()
+    items = [item for index in cache.values() for item in index]
+    cal_rows = [item["result"].signals for item in items]
+    y_cal = np.array([bool(item["gold"]) for item in items])
     recipes = {key: calibrate(key, cal_rows, y_cal) for key in FEATURE_SETS}
-    out = {"about": "Coverage calibration written by bench/tune_coverage.py; see assistant/coverage.py.",
-           "min_in_scope_answered": MIN_ANSWERED, "recipes": recipes}
-    print(json.dumps(out, indent=2, ensure_ascii=False))
+    entry = {"min_in_scope_answered": MIN_ANSWERED, "recipes": recipes}
+    print(json.dumps(entry, indent=2, ensure_ascii=False))
+    source = (f"bench/tune_coverage.py: logistic model chosen by repeated 5-fold cross-validation on {len(items)} tuning "
+              "queries (" + " + ".join(TUNING_SETS) + " on the shipped notes; eval/dev/retrieval2 + conversations with "
+              "eval/dev/notes)")
     if args.write:
-        home = Settings.from_env().home
-        path = write_user_entry(home, "coverage", {"min_in_scope_answered": MIN_ANSWERED, "recipes": recipes},
-                                "bench/tune_coverage.py on " + " + ".join(TUNING_SETS))
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {write_user_entry(Settings.from_env().home, 'coverage', entry, source)}", file=sys.stderr)
+    if args.ship:
+        shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+        shipped["coverage"] = {"value": entry, "source": source}
+        SHIPPED.write_text(json.dumps(shipped, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {SHIPPED}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -20,3 +20,19 @@ def test_condense_keeps_the_topic_of_the_last_standalone_question():
     assert condense_offline("那怎么解决它？", ["什么是梯度爆炸？"]) == "梯度爆炸 那怎么解决它？"
     assert condense_offline("那要是碰上了该如何处理？", ["什么是梯度爆炸？", "它对训练有什么危害？"]).startswith("梯度爆炸")
     assert condense_offline("GRU是什么？", ["什么是梯度爆炸？"]) == "GRU是什么？"  # a new topic stands alone
+
+
+def test_the_follow_up_keeps_the_topic_but_asks_its_own_question():
+    # The earlier question's type (解决 = fix) must not travel with its topic.
+    standalone = condense_offline("那该怎么发现它？", ["梯度消失怎么解决？"])
+    assert standalone.startswith("梯度消失") and "解决" not in standalone
+
+
+@pytest.mark.parametrize("question", ["批量很小的时候呢？", "怎么缓解？", "And what about dropout?", "Why is the former slower?"])
+def test_elliptical_and_topicless_follow_ups_need_history(question):
+    assert needs_history(question)
+
+
+def test_a_new_topic_with_its_own_question_stands_alone():
+    assert not needs_history("卷积层的参数量怎么计算？")
+    assert condense_offline("What is batch normalization?", ["什么是梯度爆炸？"]) == "What is batch normalization?"

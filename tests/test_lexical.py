@@ -33,3 +33,24 @@ def test_vocabulary_share_of_known_terms():
 def test_lexical_features(query, expected):
     vocab = Vocabulary.of(["梯度爆炸会引发什么问题", "gradient clipping 梯度截断"])
     assert lexical_features(query, vocab) == expected
+
+
+def test_traditional_chinese_is_folded_to_simplified():
+    from assistant.notes.terms import to_simplified
+
+    assert to_simplified("如何確定是否出現梯度爆炸？") == "如何确定是否出现梯度爆炸？"
+    assert to_simplified("梯度爆炸会引发什么问题") == "梯度爆炸会引发什么问题"  # Simplified stays as it is
+    assert to_simplified("What is ReLU?") == "What is ReLU?"
+
+
+def test_section_answers_weighs_rare_terms():
+    from assistant.retrieval.lexical import Vocabulary, section_answers
+
+    sections = ["防止过拟合：Dropout、正则化、数据增强", "Dropout 的原理：随机丢弃神经元", "梯度爆炸的修复：梯度截断"]
+    vocabulary = Vocabulary.of_sections(sections)
+    # Both queries name Dropout, which two sections use; only the second one's rarer words are in section 1.
+    asks_inference = section_answers("Dropout 推理阶段缩放", sections[0], vocabulary)
+    asks_overfitting = section_answers("Dropout 防止过拟合", sections[0], vocabulary)
+    assert asks_inference is not None and asks_overfitting is not None
+    assert asks_overfitting > 0.9 > asks_inference
+    assert section_answers("？", sections[0], vocabulary) is None  # no content terms: nothing to measure

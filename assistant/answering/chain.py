@@ -22,7 +22,7 @@ from assistant.answering.condense import condense_offline
 from assistant.answering.extractive import extractive_stream
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
-from assistant.notes.terms import language_of
+from assistant.notes.terms import language_of, to_simplified
 from assistant.retrieval.retriever import Retriever, SearchResult
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def build_condenser(llm, prompts: Prompts) -> Runnable:
 def build_retrieval(retriever: Retriever, condenser: Runnable) -> Runnable:
     """Add `standalone` and `search` (a SearchResult: hits, coverage, near misses) to the chain input."""
     return (
-        RunnablePassthrough.assign(standalone=condenser)
+        # Traditional Chinese is folded to Simplified once here, so retrieval and quoting see the notes' script.
+        RunnablePassthrough.assign(standalone=condenser | RunnableLambda(to_simplified))
         | RunnablePassthrough.assign(search=RunnableLambda(lambda x: retriever.search(x["standalone"], x.get("k"))))
     )
 

@@ -10,6 +10,7 @@ agrees on what a "word" of the notes is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LATIN_RE = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
 CJK_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -56,3 +57,23 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
 def language_of(text: str) -> str:
     """'zh' when the text contains Chinese characters, else 'en'."""
     return "zh" if has_cjk(text) else "en"
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese folded to Simplified (the shipped notes are Simplified), other text unchanged.
+
+    A query in Traditional characters shares almost no bigrams with Simplified notes and
+    embeds further from them; folding it first makes 確定是否出現梯度爆炸 the same search as
+    确定是否出现梯度爆炸. OpenCC's t2s tables (opencc-purepy, pure Python, tables in the wheel)
+    leave Simplified text as it is.
+    """
+    if not has_cjk(text):
+        return text
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc_purepy import OpenCC  # ~70 ms to load: only when a Chinese query arrives
+
+    return OpenCC("t2s")

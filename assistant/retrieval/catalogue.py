@@ -53,7 +53,7 @@ class Catalogue:
 
                 bm25 = bm25s.BM25()
                 bm25.index([tokenize(doc) or ["∅"] for doc, _ in rows.values()], show_progress=False)
-            vocabulary = Vocabulary.of(doc for doc, _ in rows.values())
+            vocabulary = Vocabulary.of_sections(_section_texts(rows))
             self.rows, self.ids, self.bm25, self.vocabulary = rows, list(rows), bm25, vocabulary
             self._key = key
 
@@ -83,3 +83,11 @@ def section_uid(meta: dict) -> str:
 def chunk_body(text: str, meta: dict) -> str:
     """A chunk's text without the title lines prefixed for embedding."""
     return text.split("\n", int(meta.get("head", 1)))[-1]
+
+
+def _section_texts(rows: dict[str, Row]) -> list[str]:
+    """Each section's chunks joined (chunks carry the title line), for section-level term counts."""
+    by_section: dict[tuple[str, str], list[str]] = {}
+    for doc, meta in rows.values():
+        by_section.setdefault((meta["file_key"], section_uid(meta)), []).append(doc)
+    return ["\n".join(docs) for docs in by_section.values()]

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.retrieval.lexical import Vocabulary
+
 
 def features(signals: dict[str, np.ndarray], lexical: dict[str, float | None] | None = None) -> dict[str, float | None]:
     """Named features: each model's best cosine and its z-score over the candidate pool, plus lexical ones."""
@@ -38,25 +40,28 @@ def features(signals: dict[str, np.ndarray], lexical: dict[str, float | None] | 
     return out
 
 
-def top_features(query: str, hits: list) -> dict[str, float | None]:
+def top_features(query: str, hits: list, vocabulary: Vocabulary | None = None) -> dict[str, float | None]:
     """Features of the best-ranked section: its fused score, its lead over the next, and its use of the query's words.
 
     Whole-corpus vocabulary cannot tell "how do I choose the dropout rate?" from a covered
     question, since every word occurs somewhere in the notes; whether the best section
     itself uses the query's words is sharper evidence.
     """
-    from assistant.retrieval.lexical import Vocabulary, lexical_features
+    from assistant.retrieval.lexical import lexical_features, section_answers
 
     if not hits:
         return {}
     top = hits[0]
     words = lexical_features(query, Vocabulary.of([top.title, top.section]))
-    return {
+    out = {
         "top_score": float(top.score),
         "top_gap": float(top.score - hits[1].score) if len(hits) > 1 else None,
         "top_cjk_known": words["cjk_known"],
         "top_latin_known": words["latin_known"],
     }
+    if vocabulary is not None:
+        out["top_idf_known"] = section_answers(query, f"{top.title}\n{top.section}", vocabulary)
+    return out
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,38 @@ The terms themselves (Chinese bigrams, Latin words) are defined once in `notes/t
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.notes.terms import content_terms, has_cjk, tokenize
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every term the indexed notes use (Latin words and Chinese bigrams)."""
+    """Every term the indexed notes use (Latin words and Chinese bigrams), and in how many sections."""
 
     terms: frozenset[str]
+    section_counts: dict[str, int] = field(default_factory=dict)  # content term → sections that use it
+    sections: int = 0
+
+    @classmethod
+    def of_sections(cls, sections: Iterable[str]) -> "Vocabulary":
+        """The vocabulary of whole sections, with how many sections use each content term."""
+        terms: set[str] = set()
+        counts: Counter[str] = Counter()
+        n = 0
+        for text in sections:
+            n += 1
+            terms.update(tokenize(text))
+            latin, cjk = content_terms(text)
+            counts.update(set(latin) | set(cjk))
+        return cls(frozenset(terms), dict(counts), n)
+
+    def idf(self, term: str) -> float:
+        """How rare a content term is across sections (a term no section uses is the rarest)."""
+        return math.log((self.sections + 1) / (self.section_counts.get(term, 0) + 0.5))
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> "Vocabulary":
@@ -43,3 +64,21 @@ def lexical_features(query: str, vocabulary: Vocabulary) -> dict[str, float | No
         "latin_known": vocabulary.known(latin) if chinese else None,
         "has_cjk": 1.0 if chinese else 0.0,
     }
+
+
+def section_answers(query: str, section: str, vocabulary: Vocabulary) -> float | None:
+    """Rarity-weighted share of the query's content terms that a section uses; None with no terms.
+
+    "Dropout 在推理阶段为什么要缩放？" shares the common terms (Dropout) with the overfitting
+    section, but not the rare ones (推理, 缩放) that say what is asked: weighting terms by
+    how few sections use them (absent terms weigh most) separates "the section answers this"
+    from "the section mentions the topic". Added on the tuning data (bench/tune_coverage.py).
+    """
+    latin, cjk = content_terms(query)
+    terms = set(latin) | set(cjk)
+    if not terms:
+        return None
+    s_latin, s_cjk = content_terms(section)
+    used = set(s_latin) | set(s_cjk)
+    total = sum(vocabulary.idf(t) for t in terms)
+    return sum(vocabulary.idf(t) for t in terms if t in used) / total if total > 0 else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.config import Settings
-from assistant.notes.terms import tokenize
+from assistant.notes.terms import to_simplified, tokenize
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import features, top_features
 from assistant.retrieval.intent import agreement, intents
@@ -156,6 +156,7 @@ class Retriever:
         from assistant.retrieval.embeddings import embed_query
 
         k = k or self.settings.k
+        query = to_simplified(query)
         catalogue = self.catalogue
         catalogue.refresh()
         if not catalogue.ids:
@@ -182,7 +183,7 @@ class Retriever:
         # A chunk outside one retriever's pool counts as that retriever's worst pooled score.
         fused = {cid: sum(w * z.get(cid, floor) for z, floor, w in standardised) for cid in candidates}
         hits = self._collapse(fused, cosines, k, intents(query))
-        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, hits)
+        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, hits, catalogue.vocabulary)
         calibration = self.coverage
         score = calibration.score(signals)
         covered = bool(hits) and score >= calibration.threshold

@@ -1,0 +1,72 @@
+"""Search every tuning query once and keep what tuning scripts need, so experiments run in seconds.
+
+Two indexes: the shipped notes alone (for the older tuning sets, whose out-of-scope labels
+refer to them) and the shipped notes plus `eval/dev/notes/` (for `eval/dev/retrieval2.jsonl`
+and `eval/dev/conversations.jsonl`, which also cover sections 201–214, notes nobody tuned
+on before). Never reads the frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.answering.condense import condense_offline  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.evals.retrieval import TUNING_SETS, load_jsonl, load_sets  # noqa: E402
+from assistant.retrieval.ingest import ingest  # noqa: E402
+from assistant.retrieval.retriever import Retriever  # noqa: E402
+from assistant.retrieval.store import client  # noqa: E402
+
+DEV = ROOT / "eval" / "dev"
+
+
+def retriever_for(corpus: tuple[Path, ...], k: int = 8) -> Retriever:
+    settings = Settings.from_env({}, home=Path(tempfile.mkdtemp(prefix="tuning-")), corpus=corpus, k=k)
+    ingest(settings, progress=False)
+    return Retriever(settings, client(settings))
+
+
+def items() -> dict[str, list[dict]]:
+    """Tuning items by index: 'shipped' (older sets) and 'with_dev_notes' (new dev sets, flattened conversations)."""
+    convs = []
+    for conv in load_jsonl(DEV / "conversations.jsonl"):
+        asked: list[str] = []
+        for i, turn in enumerate(conv["turns"]):
+            convs.append({"id": f"{conv['id']}.{i + 1}", "query": turn["q"], "gold": turn["gold"], "history": list(asked),
+                          "kind": "conversation" if i else "conversation_first", "lang": conv.get("lang", "")})
+            asked.append(turn["q"])
+    return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
+            "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + convs}
+
+
+def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
+    out = []
+    for item in rows:
+        query = condense_offline(item["query"], item.get("history", []))
+        result = retriever.search(query)
+        out.append({**item, "standalone": query, "result": result})
+    return out
+
+
+def build() -> dict[str, list[dict]]:
+    """Every tuning item with its standalone query and SearchResult, by index."""
+    data = items()
+    return {"shipped": collect(retriever_for((ROOT / "corpus",)), data["shipped"]),
+            "with_dev_notes": collect(retriever_for((ROOT / "corpus", DEV / "notes")), data["with_dev_notes"])}
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    cache = build()
+    out.write_bytes(pickle.dumps(cache))
+    print(f"wrote {out}: {len(cache['shipped'])} + {len(cache['with_dev_notes'])} items")
+
+
+if __name__ == "__main__":
+    main()
