@@ -10,7 +10,8 @@ import pytest
 from assistant.answering.prompts import Prompts
 from assistant.evals.retrieval import load_jsonl
 from assistant.interview.calibrate import grading_report
-from assistant.interview.grader import Grade, LLMGrader, OfflineGrader, Reference, parse_json_object
+from assistant.interview.grader import Grade, OfflineGrader, Reference
+from assistant.interview.llm_grader import LLMGrader, parse_json_object
 from assistant.interview.notebook import Notebook
 from assistant.interview.topics import TopicError, classify, resolve
 from assistant.notes.keypoints import extract_keypoints
