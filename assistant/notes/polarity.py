@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
-_ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感)|没有?|无法|无需|并非|未(?!来)")
+_ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
 _EN_NEG = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|shouldn't|"
                      r"didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
 _DEGREE = "越更过较变偏太很最"
@@ -46,7 +46,8 @@ _NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
 _LIST_NUMBER = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLASSIFIERS = "个种层路倍门类步次项点条维份折"
-_CN_COUNT = re.compile(rf"([零一二两三四五六七八九十百]+|\d+)\s*(?=[{_CLASSIFIERS}])([{_CLASSIFIERS}])")
+# 两个门 counts 门 (个 + the noun), 三层 counts 层.
+_CN_COUNT = re.compile(rf"([零一二两三四五六七八九十百]+|\d+)\s*(?:个([\u4e00-\u9fff])|([{_CLASSIFIERS}]))")
 _EN_COUNT = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _EN_WORD = re.compile(r"\b(" + "|".join(list(_EN_COUNT)[2:]) + r")\b", re.I)
 _EN_COUNTED = re.compile(r"\b(" + "|".join(_EN_COUNT) + r"|\d+)\s+([a-z]+?)s?\b", re.I)
@@ -113,7 +114,7 @@ def antonym_swap(statement: str, note: str) -> str:
 def numbers(text: str) -> set[float]:
     """Numbers a text states: Arabic digits, Chinese counts (四个, 两种) and English two..twelve."""
     found = {float(n) for n in _NUMBER.findall(text)}
-    found |= {float(v) for v in (_value(m) for m, _ in _CN_COUNT.findall(text)) if v is not None}
+    found |= {float(v) for v in (_value(m) for m, _, _ in _CN_COUNT.findall(text)) if v is not None}
     found |= {float(_EN_COUNT[w.lower()]) for w in _EN_WORD.findall(text)}
     return found
 
@@ -121,7 +122,8 @@ def numbers(text: str) -> set[float]:
 def counts(text: str) -> dict[str, set[float]]:
     """Counted things: classifier or English noun → the counts stated (两个门 → {'门': {2}})."""
     out: dict[str, set[float]] = {}
-    for value, unit in _CN_COUNT.findall(text):
+    for value, noun, classifier in _CN_COUNT.findall(text):
+        unit = noun or classifier
         v = _value(value)
         if v is not None:
             out.setdefault(unit, set()).add(float(v))
