@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.notes.terms import tokenize
-from assistant.notes.text import (BULLET_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text, split_sentences,
-                                  strip_footnotes)
+from assistant.notes.text import BULLET_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text, split_sentences, strip_footnotes
 
 _NUMBERED = re.compile(r"^ ?\d{1,2}[.)、](?!\d)\s*\S")
 _BULLETED = re.compile(r"^ ?[-*+•]\s+\S")
