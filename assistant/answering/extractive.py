@@ -32,7 +32,8 @@ _DEFINITION_CUES = re.compile(r"什么是|是什么|是啥|含义|定义|\bwhat 
 
 @dataclass(frozen=True)
 class AnswerParams:
-    """Extractive answer constants; defaults chosen on eval/dev/keypoints.jsonl with bench/tune_points.py."""
+    """Extractive answer constants; max_chars..second_quotes set by hand and checked on eval/dev/keypoints.jsonl
+    with bench/tune_points.py (no search yet)."""
 
     # Quoting a clearly weaker second section mostly added off-target sentences: on the tuning queries
     # this cut (fused-score units) raised the share of quotes from a gold section from 0.79 to 0.87

@@ -80,7 +80,9 @@ class Grade:
 @dataclass(frozen=True)
 class GraderParams:
     """Offline grader constants. lo..raw_full were tuned on the even questions of eval/grading.jsonl
-    (calibrate.py); the point-level ones on the fit half of eval/dev/grading.jsonl (bench/tune_points.py)."""
+    (calibrate.py). The point-level ones (align_min and below) were set by hand while writing the rules,
+    looking at per-answer output on ALL of eval/dev/grading.jsonl (not only its fit half), and checked
+    with bench/tune_points.py; no script has searched them yet, and the held-out half is not pristine."""
 
     lo: float = 0.85  # e5 passage cosine at which a point starts to count as covered
     hi: float = 0.95  # ...and at which it counts fully
@@ -90,9 +92,9 @@ class GraderParams:
     covered_at: float = 0.5  # coverage at which a point is listed as covered
     raw_floor: float = 0.15  # raw score mapped to 0 ...
     raw_full: float = 0.75  # ... and to MAX_SCORE
-    align_min: float = 0.86  # cosine at which an answer segment is taken to be about a note sentence (fit half)
+    align_min: float = 0.86  # cosine at which an answer segment is taken to be about a note sentence
     align_top: int = 3  # ... and how many of the closest note sentences must all disagree with it
-    contradiction_weight: float = 0.6  # raw score lost when every point the answer touches is contradicted (fit half)
+    contradiction_weight: float = 0.6  # raw score lost when every point the answer touches is contradicted
     keyword_cap: float = 0.5  # most a point can be covered by a bare keyword list ("partial, not full")
     keyword_max_chars: int = 14  # list items this short (median) with no sentence among them make a keyword list
 

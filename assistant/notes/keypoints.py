@@ -38,7 +38,7 @@ _STOP = frozenset(
 
 @dataclass(frozen=True)
 class OutlineParams:
-    """Outline constants; chosen on eval/dev/keypoints.jsonl with bench/tune_points.py."""
+    """Outline constants; set by hand reading the outlines of corpus/ and eval/dev/notes/ (no search yet)."""
 
     central_points: int = 4  # points of an unstructured section (most central sentences)
     long_intro: int = 4  # a list preceded by this many sentences of prose also gets central points from them
