@@ -99,11 +99,14 @@ def _hit(n: int, score: float, body: str):
     return Hit("notes.md", "notes-1", str(n), n, f"题{n}", "", "", "text", score, 0.9, [chunk], body)
 
 
-def test_a_clearly_weaker_second_section_is_not_quoted():
-    from assistant.answering.extractive import SECOND_SOURCE_GAP, select_quotes
+def test_a_second_section_is_quoted_only_when_close_and_answering_another_part():
+    from assistant.answering.extractive import AnswerParams, select_quotes
 
+    gap = AnswerParams().second_source_gap
     first = _hit(28, 6.0, "梯度截断可以缓解梯度爆炸问题。")
-    close = _hit(27, 6.0 - SECOND_SOURCE_GAP + 0.1, "训练中梯度爆炸问题会伴随一些信号。")
-    far = _hit(27, 6.0 - SECOND_SOURCE_GAP - 0.1, "训练中梯度爆炸问题会伴随一些信号。")
-    assert {q.n for q in select_quotes("如何修复梯度爆炸问题？", [first, close])} == {1, 2}
-    assert {q.n for q in select_quotes("如何修复梯度爆炸问题？", [first, far])} == {1}
+    close = _hit(27, 6.0 - gap + 0.1, "训练中梯度爆炸问题会伴随一些信号。")
+    far = _hit(27, 6.0 - gap - 0.1, "训练中梯度爆炸问题会伴随一些信号。")
+    two_parts = "如何修复梯度爆炸问题？训练中有什么信号？"
+    assert {q.n for q in select_quotes(two_parts, [first, close])} == {1, 2}
+    assert {q.n for q in select_quotes(two_parts, [first, far])} == {1}
+    assert {q.n for q in select_quotes("如何修复梯度爆炸问题？", [first, close])} == {1}, "nothing new in [2]"

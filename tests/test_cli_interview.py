@@ -23,7 +23,9 @@ def test_grade_json_shape(built_copy):
     result = run("grade", "--question", "38", "--answer", "可以用 Dropout，还有就是加 L2 正则化。", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations"}
+    assert set(data) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations", "points"}
+    assert [p["point"] for p in data["points"]] == ["Dropout", "加L1/L2正则化", "BatchNormalization", "网络bagging"]
+    assert {p["status"] for p in data["points"]} <= {"covered", "missed", "contradicted"}
     assert data["question"] == 38 and data["max_score"] == 10 and 0 < data["score"] < 10
     assert data["citations"] == ["[1] 第38题 在神经网络中，有哪些办法防止过拟合？"]
     assert any("bagging" in m for m in data["missed"])

@@ -128,7 +128,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
 
 
 def _extractive(question: str, hits, prompts: Prompts, lang: str) -> Iterator[str]:
-    return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang))
+    return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang),
+                             more=lambda n: prompts.render("extractive_more", lang, n=n))
 
 
 def _merge(chunks: Iterator[dict]) -> dict:

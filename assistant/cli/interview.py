@@ -116,7 +116,8 @@ def _read_answer() -> str | None:
 
 def _print_grade(grade) -> None:
     click.echo(grade.feedback)
-    for c in grade.contradictions:
+    in_checklist = any(p.get("status") == "contradicted" for p in grade.points)
+    for c in [] if in_checklist else grade.contradictions:  # the checklist already quotes them
         click.secho(f"  contradicts the notes: {c}", fg="red")
     if grade.follow_up:
         click.secho(f"  follow-up to think about: {grade.follow_up}", fg="cyan")

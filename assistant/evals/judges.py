@@ -8,8 +8,11 @@ character bigrams / Latin words found in the section (an English claim about a C
 section shares no bigrams, so it is judged on the cosine alone); and numbers: a number in
 the claim that the section's sentences do not contain is unsupported whatever the
 similarity. Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers`
-reports them with the judge's precision/recall); the proxy cannot see negations or
-swapped roles, so contradictions that reuse the section's words pass.
+reports them with the judge's precision/recall). A supported-looking claim is then checked
+against its closest note sentence with the grader's rules (`notes/polarity.py`): an added
+negation, an antonym swap or a wrong count makes it unsupported. A claim that cites nothing
+is checked against every retrieved section: faithfulness counts it, citation recall reports
+it missing. Swapped roles ("A is faster than B" for "B is faster than A") still pass.
 """
 
 from __future__ import annotations
@@ -20,36 +23,16 @@ import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
+from assistant.notes.polarity import conflict, negations, numbers
 from assistant.notes.terms import language_of, tokenize
+
+__all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"]
 
 # Tuned on eval/answers.jsonl for sentence-level F1 at flagging the labelled bad sentence, then
 # moved towards the faithful side's lowest value for a margin: see the run report.
 SEMANTIC_MIN = 0.83
 LEXICAL_MIN = 0.28
 _LIST_NUMBER = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)
-# Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq.
-_NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_COUNT = re.compile(r"([零一二两三四五六七八九十百]+)(?=[个种层路倍门类步次项点条维])")
-_EN_COUNT = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_EN_WORD = re.compile(r"\b(" + "|".join(list(_EN_COUNT)[2:]) + r")\b", re.I)
-
-
-def numbers(text: str) -> set[float]:
-    """Numbers a text states: Arabic digits, Chinese counts (四个, 两种) and English two..twelve."""
-    found = {float(n) for n in _NUMBER.findall(text)}
-    found |= {float(v) for v in (_cn_value(m) for m in _CN_COUNT.findall(text)) if v is not None}
-    found |= {float(_EN_COUNT[w.lower()]) for w in _EN_WORD.findall(text)}
-    return found
-
-
-def _cn_value(text: str) -> int | None:
-    if "百" in text:
-        return None  # rare in the notes; not worth a full parser
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text) if len(text) == 1 else None
 
 
 def lexical_support(claim: str, context: str) -> float:
@@ -116,7 +99,9 @@ class OfflineJudge:
         out = []
         for claim in claims:
             self.stats["claims"] += 1
-            support = {n: self.support(claim, contexts[n]) for n in cited}
+            # An uncited claim is checked against every retrieved section, not marked unsupported unseen.
+            against = cited if claim.citations else sorted(contexts)
+            support = {n: self.support(claim, contexts[n]) for n in against}
             own = {n: support[n][0] for n in claim.citations if n in support}
             best = max(support.values(), key=lambda s: (s[0], s[1]), default=(False, 0.0, ""))
             out.append(ClaimVerdict(claim, best[0], own, best[2], best[1]))
@@ -130,12 +115,28 @@ class OfflineJudge:
         f = self.features(claim.text, section)
         lexical_ok = f["lexical"] >= self.lexical_min or language_of(claim.text) != "zh"
         ok = not f["new_numbers"] and f["semantic"] >= self.semantic_min and lexical_ok
+        if ok and self.contradiction(claim.text, f, section):
+            ok = False
         return ok, f["semantic"], f["evidence"]
+
+    def contradiction(self, claim: str, f: dict, section: str) -> bool:
+        """True when the polarity rules find the claim contradicting its closest note sentence; an added
+        negation must also contradict the runner-up sentence when that one is close too (paraphrases negate)."""
+        found = conflict(claim, f["evidence"], section)
+        if found is None:
+            return False
+        if found.rule == "negation" and f["second"] and f["second_semantic"] >= self.semantic_min:
+            return negations(claim) > negations(f["second"])
+        return True
 
     def features(self, claim: str, section: str) -> dict:
         """The proxy's raw signals for one claim and one section (also used for tuning)."""
         wins = windows(section) or [section]
         sims = self.embeddings.vectors(wins) @ self.embeddings.vectors([claim])[0]
-        best = int(np.argmax(sims))
+        order = np.argsort(-sims)
+        best = int(order[0])
+        second = int(order[1]) if len(order) > 1 else None
         return {"semantic": round(float(sims[best]), 4), "lexical": round(lexical_support(claim, section), 4),
-                "new_numbers": sorted(numbers(claim) - numbers(" ".join(wins))), "evidence": wins[best]}
+                "new_numbers": sorted(numbers(claim) - numbers(" ".join(wins))), "evidence": wins[best],
+                "second": wins[second] if second is not None else "",
+                "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0}

@@ -126,7 +126,8 @@ class InterviewPage(Page):
             grade = act(session)
         except InterviewError as exc:
             return self._show(session, f"*{exc}*")
-        extra = [f"- contradicts the notes: {c}" for c in grade.contradictions]
+        in_checklist = any(p.get("status") == "contradicted" for p in grade.points)  # already quoted there
+        extra = [] if in_checklist else [f"- contradicts the notes: {c}" for c in grade.contradictions]
         extra += [f"- follow-up: {grade.follow_up}"] if grade.follow_up else []
         extra += [f"*{grade.notice}*"] if grade.notice else []
         return self._show(session, "\n".join([grade.feedback, *extra]))

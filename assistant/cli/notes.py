@@ -1,0 +1,65 @@
+"""The `notes` command: list the indexed notes, or show one section and its key-point outline.
+
+`assistant notes` lists every indexed question; `assistant notes 28` prints the section;
+`assistant notes 28 --points` prints its outline (the points answers, grading and judging use).
+Registered on the main group by `assistant/cli/__init__.py`; only click loads at import.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from assistant.cli.common import open_assistant, settings_from
+
+
+@click.command()
+@click.argument("number", type=int, required=False)
+@click.option("--points", is_flag=True, help="Show the section's key-point outline instead of its text.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def notes(ctx: click.Context, number, points, as_json) -> None:
+    """List the indexed notes, or show question NUMBER (with --points: its outline)."""
+    from assistant.cli.common import Failure
+    from assistant.notes.keypoints import outline
+    from assistant.notes.parse import question_label
+
+    assistant = open_assistant(settings_from(ctx), progress=not as_json)
+    rows = sorted(assistant.notes(), key=lambda r: int(r["question"]))
+    if number is None:
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for r in rows:
+            click.echo(f"{r['question']:>4}  {r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))
+        return
+    row = next((r for r in rows if int(r["question"]) == number), None)
+    if row is None:
+        raise Failure(f"no question {number} in the notes (see 'assistant notes')")
+    body = assistant.section(row["file_key"], row["uid"])
+    label = question_label(number, row["title"])
+    if not points:
+        click.echo(json.dumps({"question": number, "title": row["title"], "body": body}, ensure_ascii=False)
+                   if as_json else f"{label}\n\n{body}")
+        return
+    o = outline(body)
+    if as_json:
+        data = [{"point": p.label, "lead": p.lead, "support": list(p.support), "kind": p.kind, "group": p.group}
+                for p in o.points]
+        click.echo(json.dumps({"question": number, "title": row["title"], "points": data}, ensure_ascii=False, indent=2))
+        return
+    click.secho(label, bold=True)
+    group = ""
+    for i, p in enumerate(o.points, start=1):
+        if p.group and p.group != group:
+            group = p.group
+            click.secho(f"  {group}", fg="cyan")
+        click.echo(f"{i:>3}. {p.label}")
+        for s in p.support[:2]:
+            click.echo(f"       · {s}")
+        if len(p.support) > 2:
+            click.echo(f"       · … (+{len(p.support) - 2})")
+
+
+COMMANDS = (notes,)

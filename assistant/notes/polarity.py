@@ -1,0 +1,180 @@
+"""Contradiction rules shared by the grader and the judge: negation, antonym swaps and numbers.
+
+Embeddings and term overlap see "不能用梯度截断" and "使用梯度截断" as the same statement. These
+rules compare a statement with the one note sentence it is about (the caller aligns them) and
+name the contradiction:
+- negation: the statement carries more negation cues than the note sentence
+  (不/不能/不要/不会/并不/没有/无法/未/never/not/don't/cannot/without …). Only an added negation
+  counts: a paraphrase that drops one ("学不到" for "无法学习") is too common to call wrong;
+- antonym: the statement uses one side of a pair (增大↔减小, 提高↔降低, 更深↔更浅, 大于↔小于,
+  越大↔越小, 串行↔并行, 方差↔偏差, larger↔smaller, increase↔decrease …) where the note sentence
+  uses the other side and not this one;
+- number: a count with the same classifier differs (两个门 vs 三个门, two gates vs three), or the
+  statement states a number the section never does while its note sentence states one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
+_ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
+_EN_NEG = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|shouldn't|"
+                     r"didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
+_DEGREE = "越更过较变偏太很最"
+_DIMENSIONS = (("大", "小"), ("多", "少"), ("高", "低"), ("深", "浅"), ("长", "短"), ("快", "慢"), ("强", "弱"),
+               ("敏感", "鲁棒"))
+_ZH_PAIRS = (("增大", "减小"), ("增加", "减少"), ("提高", "降低"), ("升高", "降低"), ("上升", "下降"), ("放大", "缩小"),
+             ("扩大", "缩小"), ("加快", "减慢"), ("加速", "减速"), ("增长", "衰减"), ("增长", "减小"), ("大于", "小于"),
+             ("多于", "少于"), ("高于", "低于"), ("串行", "并行"), ("方差", "偏差"), ("过拟合", "欠拟合"), ("稀疏", "稠密"),
+             ("上采样", "下采样"), ("最大", "最小"), ("正区间", "负区间"), ("正半轴", "负半轴"), ("消失", "爆炸"),
+             ("可导", "不可导"), ("稳定", "不稳定"), ("可微", "不可微"), ("敏感", "鲁棒"), ("准确", "不准确"),
+             ("敏感", "不敏感"), ("简单", "复杂"), ("正比", "反比"), ("抵消", "叠加"), ("抑制", "放大"), ("收敛", "发散"),
+             ("减弱", "增强"), ("减半", "加倍"), ("有界", "无界"), ("以0为中心", "不以0为中心"))
+_EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decrease"), ("increases", "decreases"),
+             ("increasing", "decreasing"), ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("faster", "slower"),
+             ("deeper", "shallower"), ("greater", "less"), ("above", "below"), ("longer", "shorter"),
+             ("parallel", "sequential"), ("parallel", "serial"), ("variance", "bias"), ("overfitting", "underfitting"),
+             ("sparse", "dense"), ("robust", "sensitive"), ("positive", "negative"), ("maximum", "minimum"),
+             ("vanishing", "exploding"), ("upsample", "downsample"), ("upsamples", "downsamples"), ("grows", "shrinks"),
+             ("doubles", "halves"), ("simple", "complex"), ("cheap", "expensive"), ("quickly", "slowly"),
+             ("noisier", "smoother"), ("upsample", "downsample"), ("stable", "unstable"), ("accurate", "inaccurate"), ("efficient", "inefficient"))
+
+# Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq.
+_NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
+_LIST_NUMBER = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CLASSIFIERS = "个种层路倍门类步次项点条维份折"
+# 两个门 counts 门 (个 + the noun), 三层 counts 层.
+_CN_COUNT = re.compile(rf"([零一二两三四五六七八九十百]+|\d+)\s*(?:个([\u4e00-\u9fff])|([{_CLASSIFIERS}]))")
+_EN_COUNT = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_EN_WORD = re.compile(r"\b(" + "|".join(list(_EN_COUNT)[2:]) + r")\b", re.I)
+_EN_COUNTED = re.compile(r"\b(" + "|".join(_EN_COUNT) + r"|\d+)\s+([a-z]+?)s?\b", re.I)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A statement that contradicts a note sentence: which rule fired and on what."""
+
+    rule: str  # 'negation' | 'antonym' | 'number'
+    statement: str
+    note: str
+    detail: str
+
+
+def negations(text: str) -> int:
+    """How many negation cues a text carries (Chinese and English)."""
+    return len(_ZH_NEG.findall(text)) + len(_EN_NEG.findall(text))
+
+
+def _sides(text: str) -> set[str]:
+    """The antonym-pair sides a text uses: 'zh:大', 'zh:增大', 'en:larger' …"""
+    low = text.lower()
+    found = set()
+    for a, b in _DIMENSIONS:
+        for word in (a, b):
+            if re.search(f"[{_DEGREE}]{word}", text):
+                found.add(f"dim:{word}")
+    rest = text
+    for word in sorted({w for pair in _ZH_PAIRS for w in pair}, key=len, reverse=True):
+        if word in rest:  # longest first: the 可导 inside 不可导 is not the other side
+            found.add(f"zh:{word}")
+            rest = rest.replace(word, " ")
+    words = set(re.findall(r"[a-z]+", low))
+    for a, b in _EN_PAIRS:
+        for word in (a, b):
+            if word in words:
+                found.add(f"en:{word}")
+    return found
+
+
+def _antonyms() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for prefix, pairs in (("dim", _DIMENSIONS), ("zh", _ZH_PAIRS), ("en", _EN_PAIRS)):
+        for a, b in pairs:
+            out.setdefault(f"{prefix}:{a}", set()).add(f"{prefix}:{b}")
+            out.setdefault(f"{prefix}:{b}", set()).add(f"{prefix}:{a}")
+    return out
+
+
+_ANTONYMS = _antonyms()
+
+
+def antonym_swap(statement: str, note: str) -> str:
+    """'增大↔减小' when the statement uses one side of a pair where the note uses the other and not it, else ''."""
+    said, noted = _sides(statement), _sides(note)
+    for side in sorted(said - noted):
+        other = sorted((_ANTONYMS.get(side, set()) & noted) - said)
+        if other:
+            return f"{side.split(':', 1)[1]}↔{other[0].split(':', 1)[1]}"
+    return ""
+
+
+def numbers(text: str) -> set[float]:
+    """Numbers a text states: Arabic digits, Chinese counts (四个, 两种) and English two..twelve."""
+    found = {float(n) for n in _NUMBER.findall(text)}
+    found |= {float(v) for v in (_value(m) for m, _, _ in _CN_COUNT.findall(text)) if v is not None}
+    found |= {float(_EN_COUNT[w.lower()]) for w in _EN_WORD.findall(text)}
+    return found
+
+
+def counts(text: str) -> dict[str, set[float]]:
+    """Counted things: classifier or English noun → the counts stated (两个门 → {'门': {2}})."""
+    out: dict[str, set[float]] = {}
+    for value, noun, classifier in _CN_COUNT.findall(text):
+        unit = noun or classifier
+        v = _value(value)
+        if v is not None:
+            out.setdefault(unit, set()).add(float(v))
+    for value, noun in _EN_COUNTED.findall(text):
+        v = _EN_COUNT.get(value.lower()) if not value.isdigit() else int(value)
+        if v is not None and len(noun) > 2:
+            out.setdefault(noun.lower(), set()).add(float(v))
+    return out
+
+
+def _value(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        return None  # rare in the notes; not worth a full parser
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def section_numbers(section: str) -> set[float]:
+    """Numbers a section states, list numbering ("5. 使用权重正则化") excluded: layout, not content."""
+    return numbers(_LIST_NUMBER.sub("", section))
+
+
+def number_mismatch(statement: str, note: str, section: str | None = None) -> str:
+    """'2门≠3门' for a count that differs, or '100' for a number the section never states while the
+    note sentence states one; else ''."""
+    said, noted = counts(statement), counts(note)
+    for unit, values in said.items():
+        if unit in noted and not values & noted[unit]:
+            return f"{_fmt(min(values))}{unit}≠{_fmt(min(noted[unit]))}{unit}"
+    new = numbers(statement) - section_numbers(section if section is not None else note)
+    if new and numbers(note):
+        return _fmt(min(new))
+    return ""
+
+
+def conflict(statement: str, note: str, section: str | None = None) -> Conflict | None:
+    """The first rule by which the statement contradicts the note sentence it is about, or None."""
+    if negations(statement) > negations(note):
+        return Conflict("negation", statement, note, "negation")
+    swap = antonym_swap(statement, note)
+    if swap:
+        return Conflict("antonym", statement, note, swap)
+    mismatch = number_mismatch(statement, note, section)
+    if mismatch:
+        return Conflict("number", statement, note, mismatch)
+    return None
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"

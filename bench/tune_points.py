@@ -1,0 +1,162 @@
+"""The point-by-point measures of issue 11 on the DEV (tuning) files only, each rate with n and a 95 % Wilson interval.
+
+1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl, with their
+   faithfulness and citation precision (offline judge) and median length in characters.
+2. The offline grader on eval/dev/grading.jsonl: negated ≤ 3/10, correct beats its negated
+   twin by ≥ 3, partial > wrong; plus ordering accuracy on the old tuning set eval/grading.jsonl.
+3. The offline judge on eval/dev/answers.jsonl (and the old tuning set eval/answers.jsonl):
+   recall per error type, faithfulness of uncited faithful and of fabricated answers.
+Grader and judge figures are given for the held-out half (questions split with a fixed seed,
+`points.split_by_question`) and for all items. Reading is restricted to DEV_FILES: the script
+cannot open the test sets under eval/ or anything outside the repository.
+Usage: python bench/tune_points.py [keypoints|grading|judge ...]   (builds a throw-away index)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.evals.metrics import calibration, is_bad  # noqa: E402
+from assistant.evals.points import Rate, grading_rates, judge_means, keypoint_summary, split_by_question  # noqa: E402
+
+DEV = ROOT / "eval" / "dev"
+DEV_NOTES = DEV / "notes"
+# The only files this script reads: the dev sets and the two old sets that became tuning data.
+DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
+             "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl"}
+SEED = 11
+
+
+def load(name: str) -> list[dict]:
+    """The items of one dev file, by name; nothing else can be opened."""
+    path = DEV_FILES[name].resolve()
+    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve()) and path.name != "retrieval.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def notebook():
+    from assistant.interview.notebook import Notebook
+
+    return Notebook.from_files([ROOT / "corpus", DEV_NOTES])
+
+
+def sections(nb) -> dict[int, str]:
+    return {n.number: nb.body_of(n.file_key, n.uid) for n in nb.notes}
+
+
+def keypoints() -> None:
+    from assistant.config import Settings
+    from assistant.evals.judges import OfflineJudge
+    from assistant.evals.suites import judge_answer
+    from assistant.service import Assistant
+
+    home = Path(tempfile.mkdtemp(prefix="tune-points-"))
+    settings = Settings.from_env({}, home=home, corpus=(ROOT / "corpus", DEV_NOTES), mode="extractive")
+    assistant = Assistant(settings, progress=False)
+    judge = OfflineJudge()
+    rows, faith, precision = [], [], []
+    for item in load("keypoints"):
+        result = assistant.ask(item["query"], mode="extractive")
+        rows.append({"id": item["id"], "qtype": item["qtype"], "lang": item["lang"], "answer": result.answer,
+                     "key_points": item["key_points"]})
+        if result.covered:
+            contexts = {n: h.section for n, h in enumerate(result.hits, start=1)}
+            j = judge_answer(judge, result.standalone or item["query"], result.answer, contexts, extractive=True)
+            faith.append(j["faithfulness"])
+            precision.append(j["citation_precision"])
+    print("== key-point recall of extractive answers (eval/dev/keypoints.jsonl)")
+    for name, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
+                         ("other", [r for r in rows if r["qtype"] != "list"]),
+                         ("zh", [r for r in rows if r["lang"] == "zh"]), ("en", [r for r in rows if r["lang"] == "en"])]:
+        s = keypoint_summary(subset)
+        print(f"  {name:6} n={s['n']:3}  mean recall {s['mean_recall']:.3f}  points {s['points']}  "
+              f"median chars {s['median_chars']}")
+    judged = [f for f in faith if f is not None]
+    print(f"  faithfulness {Rate(sum(f == 1.0 for f in judged), len(judged))} answers fully faithful; "
+          f"citation precision mean {sum(p for p in precision if p is not None) / max(1, len(judged)):.3f}")
+    if "-v" in sys.argv:
+        for r in rows:
+            print(f"--- {r['id']} {r['answer']}")
+
+
+def grading() -> None:
+    from assistant.answering.prompts import Prompts
+    from assistant.interview.calibrate import grading_report
+    from assistant.interview.grader import OfflineGrader, Reference
+
+    nb = notebook()
+    grader = OfflineGrader(Prompts(ROOT / "prompts"))
+    items = load("grading")
+    for item in items:
+        note = nb.by_number(int(item["question"]))
+        assert note is not None
+        item["score"] = grader.grade(Reference(note.number, note.title, nb.body_of(note.file_key, note.uid)),
+                                     item["answer"]).score
+    fit, held = split_by_question(items, lambda i: int(i["question"]), SEED)
+    print("== offline grader (eval/dev/grading.jsonl)")
+    for name, subset in (("held-out", held), ("fit", fit), ("all", items)):
+        print(f"  [{name}] {len(subset)} answers")
+        for key, value in grading_rates(subset).items():
+            print(f"    {key:22} {value}")
+    old = grading_report(load("old_grading"), grader, nb)
+    print(f"  old tuning set eval/grading.jsonl: ordering accuracy {old['ordering_accuracy']} "
+          f"(n={old['n_questions']} questions)")
+    if "-v" in sys.argv:
+        for i in items:
+            print(f"    {i['id']} q{i['question']} {i['kind']:12} {i['score']:5}  {i['answer'][:60]}")
+
+
+def judge() -> None:
+    from assistant.evals.judges import OfflineJudge
+    from assistant.evals.suites import judge_answer
+
+    texts = sections(notebook())
+    offline = OfflineJudge()
+
+    def run(items: list[dict]) -> list[dict]:
+        rows = []
+        for item in items:
+            contexts = {n: texts.get(q, "") for n, q in enumerate(item["sources"], start=1)}
+            j = judge_answer(offline, item["query"], item["answer"], contexts)
+            bad = item["bad_sentence"]
+            caught = any(is_bad(s, bad) for s in j["flagged"]) if bad else bool(j["flagged"])
+            rows.append({"id": item["id"], "label": item["label"], "error_type": item["error_type"],
+                         "cited": item.get("cited", True), "faithfulness": j["faithfulness"], "caught": caught,
+                         "bad_sentence": bad, "flagged": j["flagged"]})
+        return rows
+
+    items = load("answers")
+    fit, held = split_by_question(items, lambda i: int(i["sources"][0]), SEED)
+    print("== offline judge (eval/dev/answers.jsonl)")
+    for name, subset in (("held-out", held), ("fit", fit), ("all", items)):
+        rows = run(subset)
+        print(f"  [{name}] {len(rows)} answers")
+        for key, value in judge_means(rows).items():
+            shown = value if isinstance(value, Rate) else (f"{value[0]:.3f} (n={value[1]})" if value[0] is not None else "n/a")
+            print(f"    {key:26} {shown}")
+        cal = calibration(rows)
+        print(f"    sentence precision/recall overall {cal['overall']['precision']}/{cal['overall']['recall']}")
+        if "-v" in sys.argv and name == "all":
+            for r in rows:
+                print(f"    {r['id']} {r['error_type']} f={r['faithfulness']} caught={r['caught']} {r['flagged']}")
+    old = run(load("old_answers"))
+    print("  old tuning set eval/answers.jsonl (all cited):")
+    for key, value in judge_means(old).items():
+        if isinstance(value, Rate):
+            print(f"    {key:26} {value}")
+
+
+def main() -> None:
+    parts = [a for a in sys.argv[1:] if not a.startswith("-")] or ["keypoints", "grading", "judge"]
+    for part in parts:
+        {"keypoints": keypoints, "grading": grading, "judge": judge}[part]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Issue 11: the key-point outline, outline-built extractive answers, the polarity rules, point grading, uncited judging."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering.extractive import AnswerParams, extractive_stream, question_kind
+from assistant.answering.prompts import Prompts
+from assistant.evals.claims import split_claims
+from assistant.evals.metrics import answer_scores
+from assistant.evals.points import Rate, grading_rates, keypoint_recall, split_by_question, wilson
+from assistant.interview.grader import OfflineGrader, Reference
+from assistant.interview.notebook import Notebook
+from assistant.notes.keypoints import outline
+from assistant.notes.polarity import antonym_swap, conflict, counts, negations
+from assistant.notes.text import strip_footnotes
+from assistant.retrieval.retriever import Hit
+from tests.conftest import CORPUS, ROOT
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return Notebook.from_files([CORPUS])
+
+
+def body(notebook, number: int) -> str:
+    note = notebook.by_number(number)
+    return notebook.body_of(note.file_key, note.uid)
+
+
+def hit(notebook, number: int, score: float = 10.0) -> Hit:
+    note = notebook.by_number(number)
+    return Hit("f.md", note.file_key, note.uid, number, note.title, "", "", note.kind, score, 0.9,
+               section=body(notebook, number))
+
+
+def test_outline_of_q28_is_the_five_methods_and_of_q21_the_nine_properties(notebook):
+    methods = [p.label for p in outline(body(notebook, 28)).points]
+    assert methods == ["重新设计网络模型", "使用 ReLU 激活函数", "使用长短期记忆网络", "使用梯度截断（Gradient Clipping）",
+                       "使用权重正则化（Weight Regularization）"]
+    properties = [p.label for p in outline(body(notebook, 21)).points]
+    assert len(properties) == 9 and properties[0] == "非线性" and properties[-1] == "归一化（normalization）"
+    assert all(p.support for p in outline(body(notebook, 21)).points), "every property keeps its explanation"
+
+
+def test_outline_drops_lead_in_filler_and_is_verbatim_for_every_section(notebook):
+    assert not any("本节列举" in s for s in outline(body(notebook, 28)).sentences())
+    for note in notebook.notes:
+        text = strip_footnotes(body(notebook, note.number))
+        for sentence in outline(body(notebook, note.number)).sentences():
+            assert sentence in text, (note.number, sentence)
+
+
+def test_unstructured_prose_gets_central_sentences_as_points(notebook):
+    o = outline(body(notebook, 25))
+    assert not o.structured and 2 <= len(o.points) <= 4
+    assert any("NaN" in p.lead for p in o.points)
+
+
+def test_list_question_answer_has_every_point_as_a_cited_bullet_and_no_filler(notebook):
+    text = "".join(extractive_stream("梯度爆炸有哪些解决办法？", [hit(notebook, 28)], "H", "L"))
+    for lead in ("重新设计网络模型", "使用 ReLU 激活函数", "使用长短期记忆网络", "使用梯度截断", "使用权重正则化"):
+        assert re.search(rf"^- {re.escape(lead)}.*\[1\]$", text, re.M), lead
+    assert "本节列举" not in text
+    assert question_kind("What are the ways to fix exploding gradients?") == "list"
+    assert question_kind("什么是梯度爆炸？") == "central"
+
+
+@pytest.mark.parametrize("question", ["梯度爆炸有哪些解决办法？", "一个好的激活函数要满足哪些性质", "什么是梯度爆炸？",
+                                      "padding 有哪些作用？", "Why is gradient descent widely used?"])
+def test_every_quoted_line_is_verbatim_and_the_judge_agrees(notebook, question):
+    hits = [hit(notebook, n, s) for n, s in ((28, 10.0), (21, 9.5), (25, 9.0))]
+    answer = "".join(extractive_stream(question, hits, "H", "L", more=lambda n: f"More in [{n}]."))
+    claims = split_claims(answer, extractive=True)
+    assert claims
+    for claim in claims:
+        assert claim.text in strip_footnotes(hits[claim.citations[0] - 1].section), claim.text
+
+
+def test_long_answers_are_bounded_with_a_pointer_to_the_rest(notebook):
+    answer = "".join(extractive_stream("激活函数需要哪些性质？", [hit(notebook, 21)], "H", "L",
+                                       more=lambda n: f"More in [{n}].", params=AnswerParams(max_chars=300)))
+    quoted = sum(len(c.text) for c in split_claims(answer, extractive=True))
+    assert quoted <= 300 and answer.rstrip().endswith("More in [1].")
+
+
+def test_polarity_rules_negation_antonyms_and_counts():
+    assert negations("修复梯度爆炸不能用梯度截断") == 1 and negations("网络变得不稳定，各不相同") == 0
+    assert conflict("不要使用梯度截断", "使用梯度截断可以缓解梯度爆炸").rule == "negation"
+    assert conflict("使用梯度截断可以缓解梯度爆炸", "使用梯度截断可以缓解梯度爆炸") is None
+    assert conflict("Gradient clipping does not help", "Gradient clipping helps").rule == "negation"
+    assert antonym_swap("学习率增大时更容易发生", "学习率减小时更容易发生") == "增大↔减小"
+    assert antonym_swap("网络越深越明显", "网络越浅越明显") == "深↔浅"
+    assert antonym_swap("A larger batch needs more memory", "A smaller batch needs more memory") == "larger↔smaller"
+    assert antonym_swap("MAE 在 0 点可导", "MAE 在 0 点不可导") == "可导↔不可导"
+    assert counts("GRU 有两个门") == {"门": {2.0}}
+    assert conflict("GRU 有三个门", "GRU 只有两个门（update 和 reset）").rule == "number"
+    assert conflict("LSTM has three gates", "LSTM has four gates").rule == "number"
+    assert conflict("梯度值持续超过 100", "误差梯度值持续超过 1.0").rule == "number"
+
+
+@pytest.fixture(scope="module")
+def grader(tmp_path_factory):
+    return OfflineGrader(Prompts(ROOT / "prompts"), cache_dir=tmp_path_factory.mktemp("pts"))
+
+
+def test_grader_orders_hand_written_answers_and_flags_contradictions(notebook, grader):
+    ref = Reference(28, notebook.by_number(28).title, body(notebook, 28))
+    good = ("可以重新设计网络，用更少的层和更小的批尺寸；隐藏层使用 ReLU 激活函数；循环网络里使用 LSTM 单元；"
+            "梯度超过阈值时做梯度截断，比如 Keras 的 clipnorm；还可以对权重做 L1 或 L2 正则化。")
+    keywords = "ReLU、LSTM、梯度截断、正则化"
+    negated = "不能用梯度截断，也不要使用 ReLU 激活函数，LSTM 单元也不能减少梯度爆炸，更不应该做权重正则化。"
+    g, k, n = (grader.grade(ref, a) for a in (good, keywords, negated))
+    assert g.score > k.score > n.score and g.score - n.score >= 3 and n.score <= 3
+    assert k.score < 10, "a keyword list earns partial credit"
+    assert any(p["status"] == "contradicted" for p in n.points)
+    assert "!" in n.feedback and "笔记" in n.feedback and "✓" in g.feedback or g.feedback.startswith("得分")
+    assert set(g.to_json()) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations", "points"}
+
+
+def test_judge_checks_uncited_claims_against_all_retrieved_sections(notebook):
+    from assistant.evals.judges import OfflineJudge
+
+    contexts = {1: body(notebook, 25), 2: body(notebook, 28)}
+    faithful = "在深层网络或循环神经网络中，误差梯度可在更新中累积，变成非常大的梯度。极端情况下权重会溢出，导致 NaN 值。"
+    verdicts = OfflineJudge().judge("什么是梯度爆炸？", split_claims(faithful), contexts)
+    scores = answer_scores(verdicts)
+    assert scores["faithfulness"] == 1.0 and scores["citation_recall"] == 0.0
+    wrong = "在深层网络或循环神经网络中，误差梯度不会在更新中累积，不会变成非常大的梯度。"
+    assert answer_scores(OfflineJudge().judge("什么是梯度爆炸？", split_claims(wrong), contexts))["faithfulness"] == 0.0
+
+
+def test_point_metrics_are_plain_arithmetic():
+    assert keypoint_recall("ReLU 和 LSTM", [{"match": ["relu"]}, {"match": ["lstm"]}, {"match": ["clip"]}]) == 2 / 3
+    lo, hi = wilson(9, 10)
+    assert 0.55 < lo < 0.6 and 0.98 < hi <= 1.0 and str(Rate(0, 0)).startswith("n/a")
+    rows = [{"id": "a", "question": 1, "kind": "correct", "label": "complete", "twin_of": None, "score": 9},
+            {"id": "b", "question": 1, "kind": "negated", "label": "wrong", "twin_of": "a", "score": 2},
+            {"id": "c", "question": 1, "kind": "partial", "label": "partial", "twin_of": None, "score": 5}]
+    rates = grading_rates(rows)
+    assert (rates["negated_low"].k, rates["twin_margin"].k, rates["partial_over_wrong"].k) == (1, 1, 1)
+    fit, held = split_by_question([{"q": i} for i in range(10)], lambda r: r["q"])
+    assert len(fit) == 5 and not {r["q"] for r in fit} & {r["q"] for r in held}
