@@ -44,6 +44,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, llm=None, progress: bool = True) -> None:
         from assistant.answering.chain import build_chain
+        from assistant.answering.extractive import AnswerParams
         from assistant.retrieval.ingest import ensure_index
         from assistant.retrieval.retriever import Retriever
 
@@ -61,9 +62,11 @@ class Assistant:
 
             encoding = get_encoding(settings.tiktoken_dir)
         self.llm = llm
-        self.chains = {"extractive": build_chain(None, self.retriever, self.prompts)}
+        params = settings.tuned.params("answers.extractive", AnswerParams)
+        self.chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
         if llm is not None:
-            self.chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model)
+            self.chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model,
+                                             answer_params=params)
 
     @property
     def mode(self) -> str:

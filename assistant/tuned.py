@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.errors import UserError
 
+P = TypeVar("P")
 SHIPPED = Path(__file__).with_name("tuned.json")
 USER_FILE = "tuned.json"
 
@@ -32,6 +33,13 @@ class Tuned:
             return self.entries[name]["value"]
         except KeyError:
             raise UserError(f"no tuned value {name!r} in {SHIPPED.name}") from None
+
+    def params(self, name: str, cls: type[P]) -> P:
+        """A parameters dataclass filled from one entry (an unknown or missing field is an error)."""
+        try:
+            return cls(**self[name])
+        except TypeError as exc:
+            raise UserError(f"tuned value {name!r} does not fit {cls.__name__}: {exc}") from None
 
     def source(self, name: str) -> str:
         """Where a value came from (script and data set), for `assistant config` and reports."""

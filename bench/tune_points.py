@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.evals.metrics import calibration, is_bad  # noqa: E402
+from assistant.evals.metrics import calibration  # noqa: E402
 from assistant.evals.points import Rate, grading_rates, judge_means, keypoint_summary, split_by_question  # noqa: E402
 
 DEV = ROOT / "eval" / "dev"
@@ -53,23 +53,15 @@ def sections(nb) -> dict[int, str]:
 def keypoints() -> None:
     from assistant.config import Settings
     from assistant.evals.judges import OfflineJudge
-    from assistant.evals.suites import judge_answer
+    from assistant.evals.point_runs import keypoint_rows
     from assistant.service import Assistant
 
     home = Path(tempfile.mkdtemp(prefix="tune-points-"))
     settings = Settings.from_env({}, home=home, corpus=(ROOT / "corpus", DEV_NOTES), mode="extractive")
     assistant = Assistant(settings, progress=False)
-    judge = OfflineJudge()
-    rows, faith, precision = [], [], []
-    for item in load("keypoints"):
-        result = assistant.ask(item["query"], mode="extractive")
-        rows.append({"id": item["id"], "qtype": item["qtype"], "lang": item["lang"], "answer": result.answer,
-                     "key_points": item["key_points"]})
-        if result.covered:
-            contexts = {n: h.section for n, h in enumerate(result.hits, start=1)}
-            j = judge_answer(judge, result.standalone or item["query"], result.answer, contexts, extractive=True)
-            faith.append(j["faithfulness"])
-            precision.append(j["citation_precision"])
+    rows = keypoint_rows(assistant, load("keypoints"), OfflineJudge())
+    faith = [r["faithfulness"] for r in rows if r["covered"]]
+    precision = [r["citation_precision"] for r in rows if r["covered"]]
     print("== key-point recall of extractive answers (eval/dev/keypoints.jsonl)")
     for name, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
                          ("other", [r for r in rows if r["qtype"] != "list"]),
@@ -87,17 +79,13 @@ def keypoints() -> None:
 
 def grading() -> None:
     from assistant.answering.prompts import Prompts
+    from assistant.evals.point_runs import grading_rows
     from assistant.interview.calibrate import grading_report
-    from assistant.interview.grader import OfflineGrader, Reference
+    from assistant.interview.grader import OfflineGrader
 
     nb = notebook()
     grader = OfflineGrader(Prompts(ROOT / "prompts"))
-    items = load("grading")
-    for item in items:
-        note = nb.by_number(int(item["question"]))
-        assert note is not None
-        item["score"] = grader.grade(Reference(note.number, note.title, nb.body_of(note.file_key, note.uid)),
-                                     item["answer"]).score
+    items = grading_rows(grader, nb, load("grading"))
     fit, held = split_by_question(items, lambda i: int(i["question"]), SEED)
     print("== offline grader (eval/dev/grading.jsonl)")
     for name, subset in (("held-out", held), ("fit", fit), ("all", items)):
@@ -114,22 +102,13 @@ def grading() -> None:
 
 def judge() -> None:
     from assistant.evals.judges import OfflineJudge
-    from assistant.evals.suites import judge_answer
+    from assistant.evals.point_runs import judge_rows
 
     texts = sections(notebook())
     offline = OfflineJudge()
 
     def run(items: list[dict]) -> list[dict]:
-        rows = []
-        for item in items:
-            contexts = {n: texts.get(q, "") for n, q in enumerate(item["sources"], start=1)}
-            j = judge_answer(offline, item["query"], item["answer"], contexts)
-            bad = item["bad_sentence"]
-            caught = any(is_bad(s, bad) for s in j["flagged"]) if bad else bool(j["flagged"])
-            rows.append({"id": item["id"], "label": item["label"], "error_type": item["error_type"],
-                         "cited": item.get("cited", True), "faithfulness": j["faithfulness"], "caught": caught,
-                         "bad_sentence": bad, "flagged": j["flagged"]})
-        return rows
+        return judge_rows(offline, texts, items)
 
     items = load("answers")
     fit, held = split_by_question(items, lambda i: int(i["sources"][0]), SEED)

@@ -1,8 +1,8 @@
-"""Choose how far below the best section a second section may still be quoted (answer.SECOND_SOURCE_GAP).
+"""Choose how far below the best section a second section may still be quoted (AnswerParams.second_source_gap).
 
 For each gap it runs the extractive quote picker on the tuning queries (calibration and dev
 sets) and reports the share of quotes taken from a gold section (precision) and the share
-of answers with at least one gold quote; then the same for the test set. The gold labels
+of answers with at least one gold quote (the frozen test set is never read here). The gold labels
 say which sections answer a query, so a quote from another section is off-target.
 Usage: python bench/tune_quotes.py   (builds a throw-away index)
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import assistant.answering.extractive as answer  # noqa: E402
 from assistant.answering.condense import condense_offline  # noqa: E402
+from assistant.answering.extractive import AnswerParams, select_quotes  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evals.retrieval import TUNING_SETS, load_sets  # noqa: E402
 from assistant.retrieval.ingest import ingest  # noqa: E402
@@ -41,12 +41,12 @@ def main() -> None:
             searched[name].append((query, retriever.search(query).hits, set(item["gold"])))
     print(f"{'gap':>5}  " + "  ".join(f"{name}: precision  any-gold" for name in SETS))
     for gap in GAPS:
-        answer.SECOND_SOURCE_GAP = gap
+        params = AnswerParams(second_source_gap=gap)  # passed in, never patched into the module
         cells = []
         for name in SETS:
             good = total = any_gold = 0
             for query, hits, gold in searched[name]:
-                quotes = answer.select_quotes(query, hits)
+                quotes = select_quotes(query, hits, params)
                 hits_gold = sum(hits[q.n - 1].question in gold for q in quotes)
                 good, total, any_gold = good + hits_gold, total + len(quotes), any_gold + (hits_gold > 0)
             cells.append(f"{name}: {good / total:9.3f}  {any_gold / len(searched[name]):8.3f}")

@@ -9,8 +9,8 @@ import pytest
 from assistant.answering.extractive import AnswerParams, extractive_stream, question_kind
 from assistant.answering.prompts import Prompts
 from assistant.evals.claims import split_claims
-from assistant.evals.metrics import answer_scores
-from assistant.evals.points import Rate, grading_rates, keypoint_recall, split_by_question, wilson
+from assistant.evals.metrics import answer_scores, wilson
+from assistant.evals.points import Rate, grading_rates, keypoint_recall, split_by_question
 from assistant.interview.grader import OfflineGrader, Reference
 from assistant.interview.notebook import Notebook
 from assistant.notes.keypoints import outline

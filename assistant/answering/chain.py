@@ -19,7 +19,7 @@ from langchain_core.runnables.utils import AddableDict
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
 from assistant.answering.condense import condense_offline
-from assistant.answering.extractive import extractive_stream
+from assistant.answering.extractive import AnswerParams, extractive_stream
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
 from assistant.notes.terms import language_of, to_simplified
@@ -86,8 +86,9 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -
     return RunnableLambda(messages) | llm | StrOutputParser()
 
 
-def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None, model_name: str = "") -> Runnable:
-    """The whole assistant chain; `llm=None` answers extractively."""
+def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None,
+                model_name: str = "", answer_params: AnswerParams | None = None) -> Runnable:
+    """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's)."""
     retrieval = build_retrieval(retriever, build_condenser(llm, prompts))
     generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
     llm_mode = f"llm:{model_name}" if model_name else "llm"
@@ -117,19 +118,19 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 notice = prompts.render("llm_fallback", lang, reason=_reason(exc))
                 yield AddableDict(answer=f"\n\n{notice}\n\n", fallback=True)
                 checker = CitationFilter(len(hits))
-                for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang), checker):
+                for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params), checker):
                     yield AddableDict(answer=piece)
         else:
-            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang), checker):
+            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params), checker):
                 yield AddableDict(answer=piece)
         yield AddableDict(citations=list(checker.used), invalid_citations=list(checker.invalid), notice=notice)
 
     return retrieval | RunnableGenerator(answer)
 
 
-def _extractive(question: str, hits, prompts: Prompts, lang: str) -> Iterator[str]:
+def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None) -> Iterator[str]:
     return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang),
-                             more=lambda n: prompts.render("extractive_more", lang, n=n))
+                             more=lambda n: prompts.render("extractive_more", lang, n=n), params=params)
 
 
 def _merge(chunks: Iterator[dict]) -> dict:

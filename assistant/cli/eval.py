@@ -44,7 +44,7 @@ def _judge(kind: str, settings: Settings, embeddings=None):
     if kind == "offline":
         from assistant.evals.judges import OfflineJudge
 
-        return OfflineJudge(embeddings)
+        return OfflineJudge(embeddings, **settings.tuned["evals.judge"])
     if not settings.llm_configured:
         raise Failure("--judge llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
     from assistant.evals.llm_judge import LLMJudge
@@ -102,7 +102,7 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
             from assistant.evals.judges import Embeddings, OfflineJudge
 
             embeddings = Embeddings()
-            offline = OfflineJudge(embeddings)
+            offline = OfflineJudge(embeddings, **settings.tuned["evals.judge"])
             thresholds = {"semantic": offline.semantic_min, "lexical": offline.lexical_min}
             judge = offline if judge_kind == "offline" else _judge("llm", settings)
             results["sets"]["answers"] = _guarded(suites.answers_suite, assistant, load_jsonl(data / "retrieval.jsonl"),
@@ -155,13 +155,8 @@ def _test_suite(settings: Settings, k: int, progress: bool) -> dict:
 
     folder = frozen.test_folder()
     frozen.verify(folder)
-    test_assistant = open_assistant(frozen.test_settings(settings.replace(mode="extractive"), folder), progress=progress)
-    retriever = test_assistant.retriever
-    out = {"retrieval": frozen.retrieval_report(retriever, frozen.load(folder, "retrieval.jsonl"), k),
-           "conversations": frozen.conversations_report(retriever, frozen.load(folder, "conversations.jsonl"))}
-    out["rates"] = {f"{part}.{name}": value for part in ("retrieval", "conversations")
-                    for name, value in out[part]["rates"].items()}
-    return out
+    test_settings = frozen.test_settings(settings.replace(mode="extractive"), folder)
+    return frozen.run(open_assistant(test_settings, progress=progress), test_settings, folder, k)
 
 
 def _guarded(fn, *args):

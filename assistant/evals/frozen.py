@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings, package_data_dir
 from assistant.errors import UserError
 from assistant.evals.metrics import wilson
+from assistant.evals.points import Rate
 from assistant.evals.retrieval import load_jsonl, retrieval_metrics, run_retrieval
 
 TEST_FOLDER = "test"
@@ -48,6 +50,11 @@ def rate(successes: int, n: int) -> dict:
     """A rate with its n and 95 % Wilson interval."""
     lo, hi = wilson(successes, n)
     return {"value": round(successes / n, 4) if n else None, "n": n, "lo": lo, "hi": hi}
+
+
+def rate_of(r: Rate) -> dict:
+    """A points.Rate in the report's shape."""
+    return rate(r.k, r.n)
 
 
 def retrieval_report(retriever, items: list[dict], k: int = 5) -> dict:
@@ -102,3 +109,51 @@ def conversations_report(retriever, conversations: list[dict]) -> dict:
 def load(folder: Path, name: str) -> list[dict]:
     """One file of the frozen set (after `verify`)."""
     return load_jsonl(folder / name)
+
+
+def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
+    """Every part of the frozen set on `assistant` (opened on the test index): rates with n and intervals."""
+    from assistant.evals.judges import Embeddings, OfflineJudge
+    from assistant.evals.point_runs import grading_rows, judge_rows, keypoint_rows
+    from assistant.evals.points import grading_rates, judge_means, keypoint_summary
+    from assistant.interview.kit import InterviewKit
+
+    out: dict[str, Any] = {
+        "retrieval": retrieval_report(assistant.retriever, load(folder, "retrieval.jsonl"), k),
+        "conversations": conversations_report(assistant.retriever, load(folder, "conversations.jsonl")),
+    }
+    judge = OfflineJudge(Embeddings(), **settings.tuned["evals.judge"])
+    rows = keypoint_rows(assistant, load(folder, "keypoints.jsonl"), judge)
+    summary = keypoint_summary(rows)
+    judged = [r for r in rows if r["faithfulness"] is not None]
+    out["keypoints"] = {
+        "rates": {"point_recall": rate_of(summary["points"]),
+                  "answers_fully_faithful": rate(sum(r["faithfulness"] == 1.0 for r in judged), len(judged)),
+                  "answered": rate(len(judged), len(rows))},
+        "metrics": {"mean_recall": summary["mean_recall"], "median_chars": summary["median_chars"],
+                    "citation_precision": _mean([r["citation_precision"] for r in judged])},
+        "items": [{k: r[k] for k in ("id", "qtype", "lang", "answer", "covered")} for r in rows],
+    }
+    kit = InterviewKit.build(settings, assistant)
+    graded = grading_rows(kit.grader, kit.notebook, load(folder, "grading.jsonl"))
+    g = grading_rates(graded)
+    out["grading"] = {"rates": {key: rate_of(v) for key, v in g.items() if isinstance(v, Rate)},
+                      "metrics": {key: v for key, v in g.items() if not isinstance(v, Rate)},
+                      "items": [{"id": r["id"], "kind": r["kind"], "score": r["score"]} for r in graded]}
+    texts = {n.number: kit.notebook.body_of(n.file_key, n.uid) for n in kit.notebook.notes}
+    judged_rows = judge_rows(judge, texts, load(folder, "answers.jsonl"))
+    means = judge_means(judged_rows)
+    out["judge"] = {"rates": {key: rate_of(v) for key, v in means.items() if isinstance(v, Rate)},
+                    "metrics": {key: {"mean": v[0], "n": v[1]} for key, v in means.items() if not isinstance(v, Rate)},
+                    "items": [{"id": r["id"], "error_type": r["error_type"], "faithfulness": r["faithfulness"],
+                               "caught": r["caught"]} for r in judged_rows]}
+    out["rates"] = {f"{part}.{name}": value for part in ("retrieval", "conversations", "keypoints", "grading", "judge")
+                    for name, value in out[part]["rates"].items()}
+    out["metrics"] = {f"{part}.{name}": value for part in ("retrieval", "keypoints", "grading", "judge")
+                      for name, value in out[part].get("metrics", {}).items()}
+    return out
+
+
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(sum(values) / len(values), 4) if values else None

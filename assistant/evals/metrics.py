@@ -105,10 +105,10 @@ def best_threshold(scored: list[tuple[float, bool]]) -> tuple[float, float]:
     return best
 
 
-def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
-    """The 95 % Wilson score interval of a rate (None, None when n is 0)."""
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a rate; (0, 1) when n is 0 (nothing is known)."""
     if n == 0:
-        return None, None
+        return 0.0, 1.0
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)

@@ -13,11 +13,12 @@ No models and no I/O: `bench/tune_points.py` feeds them.
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from statistics import median
 from typing import Callable, Iterable
+
+from assistant.evals.metrics import wilson
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,6 @@ class Rate:
             return "n/a (n=0)"
         lo, hi = self.interval
         return f"{self.value:.3f} ({self.k}/{self.n}, 95% CI {lo:.2f}-{hi:.2f})"
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion; (0, 1) for n = 0."""
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def mentioned(answer: str, point: dict) -> bool:

@@ -68,6 +68,11 @@ def markdown(results: dict, rows, regressions: list[str] | None, charts: list[st
     if regressions is not None:
         md += ["", "## Regressions against the baseline", ""]
         md += [f"- {line}" for line in regressions] or ["None."]
+    if "test" in sets:
+        md += ["", "## Frozen blind test set (eval/test/)", "",
+               "Rates with n and 95 % Wilson intervals. Only aggregates are shown: the item-level rows are kept in "
+               "results.json for the record, and reading them to change the system would spend the set.", "",
+               "```", rates_table(results), "```"]
     if "retrieval" in sets:
         md += ["", "## Retrieval by query kind", "", "| kind | n | hit@1 | hit@3 | MRR | answered/declined |", "|---|---|---|---|---|---|"]
         for kind, m in sets["retrieval"]["by_kind"].items():

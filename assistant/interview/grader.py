@@ -262,7 +262,8 @@ def build_grader(settings, prompts: Prompts, llm=None):
     """The grader for these settings: LLM-backed when an endpoint is configured, else offline."""
     from assistant.interview.llm_grader import LLMGrader
 
-    offline = OfflineGrader(prompts, cache_dir=settings.home / "cache" / "keypoints")
+    offline = OfflineGrader(prompts, params=settings.tuned.params("interview.grader", GraderParams),
+                            cache_dir=settings.home / "cache" / "keypoints")
     if llm is None and settings.answer_mode == "llm":
         from assistant.answering.llm import build_llm
 
