@@ -9,7 +9,7 @@ notes order, then the rest (soonest due first) so a session is always filled.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from assistant.interview.srs import is_due, point_card, question_card, retrievability
 
@@ -18,12 +18,12 @@ from assistant.interview.srs import is_due, point_card, question_card, retrievab
 class Slot:
     """One planned turn: the note, and the point ids it targets (empty: the whole question)."""
 
-    note: object
+    note: Any
     targets: tuple[str, ...] = ()
 
 
 def plan(candidates: list, cards: dict[str, dict], n: int, now: float,
-         point_ids: Callable[[object], list[str]]) -> list[Slot]:
+         point_ids: Callable[[Any], list[str]]) -> list[Slot]:
     """Choose n turns from notes (objects with `.key`) given every card's state."""
     due, new, later = [], [], []
     for order, note in enumerate(candidates):

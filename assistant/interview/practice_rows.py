@@ -25,9 +25,10 @@ class PracticeRows:
         self.save_cards(cards, commit=False)
         if probe:
             self.db.execute(
-                "INSERT OR REPLACE INTO probes (session_id, position, note_key, point, label, prompt, asked_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session_id, position, probe["note_key"], probe["point"], probe["label"], probe["prompt"], now_iso()))
+                "INSERT OR REPLACE INTO probes (session_id, position, note_key, point, label, prompt, kind, was_missed,"
+                " asked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, position, probe["note_key"], probe["point"], probe["label"], probe["prompt"],
+                 probe.get("kind", ""), int(probe.get("was_missed", True)), now_iso()))
 
     def save_cards(self, cards: dict[str, dict], commit: bool = True) -> None:
         """Insert or update card states (card_key → {note_key, point, label, state, ...})."""

@@ -97,6 +97,7 @@ def m005_probes_and_timing(db: sqlite3.Connection) -> None:
         CREATE TABLE probes (
             id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id), position INTEGER NOT NULL,
             note_key TEXT NOT NULL, point TEXT NOT NULL, label TEXT NOT NULL, prompt TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '', was_missed INTEGER NOT NULL DEFAULT 1,
             answer TEXT, status TEXT, feedback TEXT NOT NULL DEFAULT '', asked_at TEXT NOT NULL, answered_at TEXT,
             UNIQUE(session_id, position));
         ALTER TABLE sessions ADD COLUMN time_limit REAL;
