@@ -47,6 +47,10 @@ class PracticeRows:
         """Every card's state: card_key → row."""
         return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards")}
 
+    def answered_topics(self) -> dict[str, str]:
+        """note_key → topic of every question answered at least once."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT note_key, MAX(topic) FROM answers GROUP BY note_key")}
+
     def probes(self, session_id: int) -> dict[int, dict]:
         """A session's probes by the position of the answer that raised them."""
         rows = self.db.execute("SELECT * FROM probes WHERE session_id = ? ORDER BY position", (session_id,))

@@ -230,24 +230,34 @@ class Interview:
 
     def report(self) -> Report:
         """Scores so far, overall mean, weak topics and the sections to reread, with citations."""
-        probes = self.store.probes(self.id)
-        rows = [{"position": a["position"], "question": a["question"], "label": question_label(a["question"], a["title"]),
-                 "topic": a["topic"], "score": a["score"], "max_score": a["max_score"], "prompt": a["prompt"],
-                 "answer": a["answer"], "points": a.get("points", []), "targets": a.get("targets", []),
-                 "elapsed": a.get("elapsed"), "over_time": self.over_time(a.get("elapsed")),
-                 "probe": probes.get(a["position"])}
-                for a in self.store.answers(self.id)]
-        report = Report(self.id, rows, finished=self.finished, time_limit=self.time_limit)
-        if not rows:
-            return report
-        report.overall = round(sum(r["score"] for r in rows) / len(rows), 1)
-        by_topic: dict[str, list[float]] = {}
-        for r in rows:
-            by_topic.setdefault(r["topic"], []).append(r["score"])
-        report.weak_topics = [self.notebook.topic(t).display for t, s in by_topic.items() if sum(s) / len(s) < WEAK_BELOW]
-        weak = sorted((r for r in rows if r["score"] < WEAK_BELOW), key=lambda r: r["score"])
-        report.reread = [f"[{i}] {r['label']}" for i, r in enumerate(weak, start=1)]
+        return session_report(self.store, self.id, self.notebook.topics)
+
+
+def session_report(store: Store, session_id: int, topics=None) -> Report:
+    """The report of a stored session (also for sessions whose notes are not loaded, e.g. exports)."""
+    from assistant.interview.topics import load_topics
+
+    row = store.session(session_id) or {}
+    limit = row.get("time_limit")
+    probes = store.probes(session_id)
+    rows = [{"position": a["position"], "question": a["question"], "label": question_label(a["question"], a["title"]),
+             "topic": a["topic"], "score": a["score"], "max_score": a["max_score"], "prompt": a["prompt"],
+             "answer": a["answer"], "points": a.get("points", []), "targets": a.get("targets", []),
+             "elapsed": a.get("elapsed"), "over_time": bool(limit and (a.get("elapsed") or 0) > limit),
+             "probe": probes.get(a["position"])}
+            for a in store.answers(session_id)]
+    report = Report(session_id, rows, finished=row.get("finished_at") is not None, time_limit=limit)
+    if not rows:
         return report
+    names = {t.id: t.display for t in (topics or load_topics())}
+    report.overall = round(sum(r["score"] for r in rows) / len(rows), 1)
+    by_topic: dict[str, list[float]] = {}
+    for r in rows:
+        by_topic.setdefault(r["topic"], []).append(r["score"])
+    report.weak_topics = [names.get(t, t) for t, s in by_topic.items() if sum(s) / len(s) < WEAK_BELOW]
+    weak = sorted((r for r in rows if r["score"] < WEAK_BELOW), key=lambda r: r["score"])
+    report.reread = [f"[{i}] {r['label']}" for i, r in enumerate(weak, start=1)]
+    return report
 
 
 def _ref(notebook: Notebook, note: Note) -> Reference:
