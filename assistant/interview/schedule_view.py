@@ -23,7 +23,7 @@ def schedule_rows(cards: dict[str, dict], topics: dict[str, str], now: float | N
             continue
         due_points = [c for c in points if is_due(c, now)]
         due_at = min([q["due_at"]] + [c["due_at"] for c in due_points])
-        weakest = min(points, key=lambda c: retrievability(c, now), default=None)
+        weakest = min(points, key=lambda c: (retrievability(c, now), c["stability"] or 0.0), default=None)  # same-day ties: least stable
         rows.append({"note_key": note_key, "label": q["label"] or note_key, "topic": topics.get(note_key, "other"),
                      "due_at": due_at, "due": describe_due(due_at, now), "recall": retrievability(q, now),
                      "stability": q["stability"] or 0.0, "points": len(points), "points_due": len(due_points),
