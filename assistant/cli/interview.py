@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -57,9 +58,11 @@ def _store(settings: Settings):
 @click.option("--topic", help="Practise one topic: a topic id or part of its name (e.g. rnn, 梯度爆炸).")
 @click.option("--n", "n", type=click.IntRange(1, 50), default=5, show_default=True, help="Questions per session.")
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished session.")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Per-question time limit; slower answers are flagged in the report and rated at most Hard.")
 @click.option("--seed", type=int, hidden=True, help="Seed for the question wording (tests).")
 @click.pass_context
-def interview(ctx: click.Context, topic, n, resume, seed) -> None:
+def interview(ctx: click.Context, topic, n, resume, time_limit, seed) -> None:
     """Mock interview from the notes: answer, get graded, and weak questions come back later.
 
     Type an answer and press Enter. /skip shows the notes' answer and moves on; /quit (or
@@ -78,7 +81,7 @@ def interview(ctx: click.Context, topic, n, resume, seed) -> None:
             if session is None:
                 raise _usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
         else:
-            session = parts.start(store, topic_id, n, seed)
+            session = parts.start(store, topic_id, n, seed, time_limit=time_limit)
     except InterviewError as exc:
         raise _usage_error(str(exc)) from None
     click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {parts.grader_name}"
@@ -88,14 +91,22 @@ def interview(ctx: click.Context, topic, n, resume, seed) -> None:
         if turn is None:
             break
         topic_name = parts.notebook.topic(turn.note.topic).display
-        click.secho(f"\n[{turn.position + 1}/{turn.total}] {topic_name}", bold=True)
+        if turn.kind == "probe":
+            click.secho("follow-up:", fg="cyan", bold=True)
+        else:
+            limit = f" · ⏱ {session.time_limit:g} s" if session.time_limit else ""
+            click.secho(f"\n[{turn.position + 1}/{turn.total}] {topic_name}{limit}", bold=True)
         click.echo(turn.prompt)
+        started = time.monotonic()
         text = _read_answer()
         if text is None or text == "/quit":
             click.echo(f"\npaused; continue with `assistant interview --resume` (session #{session.id})")
             return
-        grade = session.skip() if text == "/skip" else session.answer(text)
+        elapsed = round(time.monotonic() - started, 1)
+        grade = session.skip(elapsed=elapsed) if text == "/skip" else session.answer(text, elapsed=elapsed)
         _print_grade(grade)
+        if session.over_time(elapsed) and turn.kind != "probe":
+            click.secho(f"  (took {elapsed:g} s, over the {session.time_limit:g} s limit)", fg="yellow")
     _print_report(session.report())
 
 
@@ -128,7 +139,13 @@ def _print_grade(grade) -> None:
 def _print_report(report) -> None:
     click.secho("\nReport", bold=True)
     for r in report.rows:
-        click.echo(f"  {r['score']:>4g}/{r['max_score']}  {r['label']}")
+        timing = ""
+        if r.get("elapsed") is not None and report.time_limit:
+            timing = f"  [{r['elapsed']:g} s{' · over time' if r['over_time'] else ''}]"
+        click.echo(f"  {r['score']:>4g}/{r['max_score']}  {r['label']}{timing}")
+        probe = r.get("probe")
+        if probe and probe.get("status"):
+            click.echo(f"          follow-up: {probe['prompt']} → {probe['status']}")
     click.echo(f"overall: {report.overall:g}/{report.max_score}")
     click.echo("weak topics: " + (", ".join(report.weak_topics) or "none"))
     if report.reread:
@@ -196,6 +213,22 @@ def history(ctx: click.Context, limit) -> None:
     console = Console(soft_wrap=True)
     console.print(sessions)
     console.print(topics)
+    console.print(_schedule_table(store, names))
+
+
+def _schedule_table(store, names: dict):
+    """What is due when, with the predicted recall of each question and its weakest point (FSRS)."""
+    from rich.table import Table
+
+    from assistant.interview.schedule_view import schedule_rows
+
+    table = Table(title="Review schedule (FSRS, soonest first)")
+    for col in ("question", "topic", "due", "recall now", "points due", "weakest point"):
+        table.add_column(col)
+    for r in schedule_rows(store.cards(), store.answered_topics()):
+        table.add_row(r["label"], names.get(r["topic"], r["topic"]), r["due"], f"{r['recall']:.0%}",
+                      f"{r['points_due']}/{r['points']}", r["weakest"])
+    return table
 
 
 COMMANDS = (interview, grade, history)

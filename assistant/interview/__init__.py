@@ -2,7 +2,10 @@
 
 Modules: `keypoints` (reference answers as key points), `grader` (offline e5 + term grader and
 an optional LLM grader), `topics` (keyword rules in `topics.json`), `notebook` (the indexed
-questions an interview can ask), `store` (SQLite with named migrations), `schedule` (Leitner
-boxes), `session` (the interview state machine shared by CLI and web) and `calibrate` (the
-grading-set report). Nothing here imports Gradio, and models load only when first used.
+questions an interview can ask), `store` (SQLite with named migrations; `practice_rows` for cards,
+probes, timing), `srs` (FSRS cards per question and per key point; `schedule` keeps the old Leitner
+boxes as the benchmark baseline), `plan` (due cards first, targeted turns for missed points),
+`practice`, `probe` and `variants` (what happens around a grade), `session` (the interview state
+machine shared by CLI and web), `schedule_view`, `report_md` and `anki` (progress and exports) and
+`calibrate` (the grading-set report). Nothing here imports Gradio, and models load only when first used.
 """

@@ -26,22 +26,33 @@ class InterviewKit:
     notebook: Notebook
     prompts: Prompts
     grader: Any  # OfflineGrader or LLMGrader: both have .grade(ref, answer) and .name
+    assistant: Any = None  # checks that a model's paraphrase of a question still finds its section
 
     @classmethod
     def build(cls, settings: Settings, assistant: Assistant) -> InterviewKit:
         """The kit for this Assistant's notes and model (the LLM grader when a model is configured)."""
         from assistant.interview.grader import build_grader
 
-        return cls(Notebook.from_assistant(assistant), assistant.prompts, build_grader(settings, assistant.prompts, assistant.llm))
+        return cls(Notebook.from_assistant(assistant), assistant.prompts, build_grader(settings, assistant.prompts, assistant.llm),
+                   assistant)
 
     @property
     def grader_name(self) -> str:
         """'offline' or the model that grades."""
         return getattr(self.grader, "name", "offline")
 
-    def start(self, store: Store, topic: str | None = None, n: int = 5, seed: int | None = None) -> Interview:
-        """Plan a new session (weak and due questions first)."""
-        return Interview.start(store, self.notebook, self.grader, self.prompts, topic, n, seed)
+    def same_section(self, note_key: str, text: str) -> bool:
+        """True when retrieval finds the note's section first for `text` (a model's paraphrase must)."""
+        if self.assistant is None:
+            return False
+        hits = self.assistant.search(text, 1).hits
+        return bool(hits) and f"{hits[0].file_key}:{hits[0].uid}" == note_key
+
+    def start(self, store: Store, topic: str | None = None, n: int = 5, seed: int | None = None,
+              time_limit: float | None = None) -> Interview:
+        """Plan a new session (weak and due questions first), optionally with a per-question time limit."""
+        return Interview.start(store, self.notebook, self.grader, self.prompts, topic, n, seed,
+                               time_limit=time_limit, same_section=self.same_section)
 
     def resume(self, store: Store) -> Interview | None:
         """The latest unfinished session, if any."""

@@ -1,22 +1,29 @@
-"""The interview state machine shared by the terminal and the web tab: ask → answer → grade → next → report.
+"""The interview state machine shared by the terminal and the web tab: ask → answer → grade → (probe) → next → report.
 
-All state lives in the database: an `Interview` is rebuilt from its session row and stored
-answers, so `--resume` after a kill, a page reload and a second browser tab all see the
-same progress. The wording of each question is picked when the session is planned (from
-the templates in `prompts/interview_ask.*.md`) and stored, so a resumed session asks it
-the same way. No Gradio and no click here.
+All state lives in the database: an `Interview` is rebuilt from its session row, stored answers
+and probes, so `--resume` after a kill, a page reload and a second browser tab all see the same
+progress. The wording of each question is picked when the session is planned (the title for a
+new question, a variant once seen; `practice.wording`) and stored, so a resumed session asks it
+the same way. Due key points come back as targeted turns; a graded answer may raise one probe,
+asked next. What the cards, probes and wordings are is decided in `practice.py`; no Gradio and
+no click here.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
+from assistant.interview import practice, probe
 from assistant.interview.grader import MAX_SCORE, Grade, Reference
 from assistant.interview.notebook import Note, Notebook
-from assistant.interview.schedule import pick, review_after
+from assistant.interview.plan import plan as plan_turns
+from assistant.interview.schedule import review_after
+from assistant.interview.srs import point_id, question_card
 from assistant.interview.store import Store
 from assistant.notes.parse import question_label
 from assistant.notes.terms import language_of
@@ -36,6 +43,8 @@ class Turn:
     total: int
     note: Note
     prompt: str
+    kind: str = "question"  # 'question' | 'recall' (only the due key points) | 'probe' (the follow-up)
+    targets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,6 +58,7 @@ class Report:
     weak_topics: list[str] = field(default_factory=list)
     reread: list[str] = field(default_factory=list)
     finished: bool = False
+    time_limit: float | None = None
 
 
 def ask_variants(prompts: Prompts, lang: str) -> list[Prompt]:
@@ -68,23 +78,49 @@ class Interview:
         self.store, self.notebook, self.grader, self.id = store, notebook, grader, session_id
         self.topic = row["topic"]
         self.finished = row["finished_at"] is not None
+        self.time_limit = row.get("time_limit")
         # Questions whose notes were removed since planning are dropped rather than failing the resume.
-        planned = [(notebook.get(p["key"]), p["prompt"]) for p in row["plan"]]
-        self.plan = [(n, p) for n, p in planned if n is not None]
+        kept: list[tuple[Note, str, tuple[str, ...]]] = []
+        for p in row["plan"]:
+            found = notebook.get(p["key"])
+            if found is not None:
+                kept.append((found, p["prompt"], tuple(p.get("targets", ()))))
+        self.plan = [(n, p) for n, p, _ in kept]
+        self.targets = [t for _, _, t in kept]
         self.answered = {a["position"] for a in store.answers(session_id)}
+        self.probes = store.probes(session_id)
+        self.prompts = getattr(grader, "prompts", None)  # probes and targeted feedback need the prompt files
+        self.llm = getattr(grader, "llm", None)  # a model-backed grader also words the probes
 
     @classmethod
     def start(cls, store: Store, notebook: Notebook, grader, prompts: Prompts, topic: str | None = None,
-              n: int = 5, seed: int | None = None, now: float | None = None) -> "Interview":
-        """Plan a new session: n questions of the topic, weak and due ones first (spaced repetition)."""
+              n: int = 5, seed: int | None = None, now: float | None = None, time_limit: float | None = None,
+              same_section: Callable[[str, str], bool] | None = None) -> "Interview":
+        """Plan a new session: n turns of the topic, due cards first (FSRS), then new questions.
+        `same_section(note_key, text)` checks a model's paraphrase still retrieves the note."""
         candidates = notebook.askable(topic)
         if not candidates:
             raise InterviewError(f"no questions with text to grade{f' in topic {topic!r}' if topic else ''}")
         rng = random.Random(seed)
-        chosen = pick(candidates, store.reviews(), n, now)
-        plan = [{"key": note.key, "prompt": rng.choice(ask_variants(prompts, language_of(note.title))).format(title=note.title)}
-                for note in chosen]
-        return cls(store, notebook, grader, store.create_session(plan, topic, getattr(grader, "name", "offline")))
+        now = time.time() if now is None else now
+        cards = store.cards()
+
+        def ids(note: Note) -> list[str]:
+            return [point_id(p.lead) for p in practice.points_of(_ref(notebook, note))]
+
+        llm = getattr(grader, "llm", None)
+        plan = []
+        for slot in plan_turns(candidates, cards, n, now, ids):
+            note, lang = slot.note, language_of(slot.note.title)
+            if slot.targets:
+                text = practice.recall_prompt(prompts, note, practice.points_of(_ref(notebook, note)), slot.targets, lang)
+            else:
+                check = (lambda t, k=note.key: same_section(k, t)) if same_section else None
+                text = practice.wording(prompts, note, question_card(note.key) in cards, rng, lang,
+                                        ask_variants(prompts, lang), llm, check)
+            plan.append({"key": note.key, "prompt": text, "targets": list(slot.targets)})
+        grader_name = getattr(grader, "name", "offline")
+        return cls(store, notebook, grader, store.create_session(plan, topic, grader_name, time_limit))
 
     @classmethod
     def resume(cls, store: Store, notebook: Notebook, grader) -> "Interview | None":
@@ -104,37 +140,85 @@ class Interview:
 
     @property
     def current(self) -> Turn | None:
-        """The next unanswered question, or None at the end."""
+        """The next turn: a pending probe of the last answer, else the next unanswered question; None at the end."""
         if self.finished:
             return None
         for i, (note, prompt) in enumerate(self.plan):
+            pending = self.probes.get(i)
+            if i in self.answered and pending and pending["status"] is None:
+                return Turn(i, self.total, note, pending["prompt"], "probe", tuple(pending["point"].split(",")))
             if i not in self.answered:
-                return Turn(i, self.total, note, prompt)
+                return Turn(i, self.total, note, prompt, "recall" if self.targets[i] else "question", self.targets[i])
         return None
 
     def reference(self, note: Note) -> Reference:
         """The notes section a question is graded against."""
-        return Reference(note.number, note.title, self.notebook.body_of(note.file_key, note.uid))
+        return _ref(self.notebook, note)
 
-    def answer(self, text: str, now: float | None = None) -> Grade:
-        """Grade the answer to the current question, store it (committed at once) and move on."""
+    def answer(self, text: str, now: float | None = None, elapsed: float | None = None) -> Grade:
+        """Grade the answer to the current turn, store it (committed at once) and move on.
+        `elapsed` is the seconds the user took; over the session's time limit the rating is capped."""
         if not text.strip():
             raise InterviewError("the answer is empty")
-        return self._record(text.strip(), now)
+        return self._record(text.strip(), now, elapsed)
 
-    def skip(self, now: float | None = None) -> Grade:
-        """Give up on the current question: it scores 0, and the feedback quotes what the notes say."""
-        return self._record("", now)
+    def skip(self, now: float | None = None, elapsed: float | None = None) -> Grade:
+        """Give up on the current turn: it scores 0, and the feedback quotes what the notes say."""
+        return self._record("", now, elapsed)
 
-    def _record(self, text: str, now: float | None) -> Grade:
+    def over_time(self, elapsed: float | None) -> bool:
+        """True when an answer took longer than the session's per-question time limit."""
+        return bool(self.time_limit) and elapsed is not None and elapsed > self.time_limit  # type: ignore[operator]
+
+    def _record(self, text: str, now: float | None, elapsed: float | None) -> Grade:
         turn = self.current
         if turn is None:
             raise InterviewError("the interview is finished")
-        grade = self.grader.grade(self.reference(turn.note), text)
+        now = time.time() if now is None else now
+        ref = self.reference(turn.note)
+        points = practice.points_of(ref)
+        grade = self.grader.grade(ref, text)
+        cards = self.store.cards()
+        if turn.kind == "probe":
+            return self._record_probe(turn, ref, points, text, grade, cards, now)
+        only = [i for i, p in enumerate(points) if point_id(p.lead) in turn.targets] if turn.targets else None
+        if only is not None:
+            grade = practice.restrict(grade, self.prompts, ref, text, only)
+        updates = practice.card_updates(turn.note, points, grade, cards, now, self.over_time(elapsed), only)
+        follow = None
+        if text and self.prompts is not None and only is None:
+            follow = probe.choose(points, grade.points, turn.note.title, text, language_of(text), self.prompts)
+            if follow is not None:
+                worded = probe.llm_wording(self.llm, self.prompts, follow, points, turn.note.title, text)
+                follow = replace(follow, prompt=worded, kind="llm") if worded else follow
+                grade.follow_up = ""  # one follow-up at most: the probe, asked next
         box = self.store.reviews().get(turn.note.key, {}).get("box")
         self.store.record_answer(self.id, turn.position, turn.note, turn.prompt, text, grade,
-                                 review_after(box, grade.score, now))
+                                 review_after(box, grade.score, now), cards=updates, elapsed=elapsed,
+                                 targets=list(turn.targets),
+                                 probe={**follow.to_row(turn.note.key), "kind": follow.kind,
+                                        "was_missed": follow.was_missed} if follow else None)
         self.answered.add(turn.position)
+        self.probes = self.store.probes(self.id)
+        if self.current is None:
+            self.finish()
+        return grade
+
+    def _record_probe(self, turn: Turn, ref: Reference, points, text: str, grade: Grade, cards: dict,
+                      now: float) -> Grade:
+        row = self.probes[turn.position]
+        ids = [point_id(p.lead) for p in points]
+        idx = [ids.index(t) for t in turn.targets if t in ids]
+        statuses = [grade.points[i]["status"] if i < len(grade.points) and text else "missed" for i in idx]
+        was_missed = row.get("was_missed", 1) != 0
+        grade = practice.restrict(grade, self.prompts, ref, text, idx)
+        if "covered" in statuses:
+            status = "covered"
+        else:
+            status = "contradicted" if "contradicted" in statuses else "missed" if text else "skipped"
+        updates = practice.probe_updates(turn.note, points, idx, statuses, was_missed, cards, now)
+        self.store.answer_probe(self.id, turn.position, text, status, grade.feedback, updates)
+        self.probes = self.store.probes(self.id)
         if self.current is None:
             self.finish()
         return grade
@@ -146,17 +230,35 @@ class Interview:
 
     def report(self) -> Report:
         """Scores so far, overall mean, weak topics and the sections to reread, with citations."""
-        rows = [{"position": a["position"], "question": a["question"], "label": question_label(a["question"], a["title"]),
-                 "topic": a["topic"], "score": a["score"], "max_score": a["max_score"]}
-                for a in self.store.answers(self.id)]
-        report = Report(self.id, rows, finished=self.finished)
-        if not rows:
-            return report
-        report.overall = round(sum(r["score"] for r in rows) / len(rows), 1)
-        by_topic: dict[str, list[float]] = {}
-        for r in rows:
-            by_topic.setdefault(r["topic"], []).append(r["score"])
-        report.weak_topics = [self.notebook.topic(t).display for t, s in by_topic.items() if sum(s) / len(s) < WEAK_BELOW]
-        weak = sorted((r for r in rows if r["score"] < WEAK_BELOW), key=lambda r: r["score"])
-        report.reread = [f"[{i}] {r['label']}" for i, r in enumerate(weak, start=1)]
+        return session_report(self.store, self.id, self.notebook.topics)
+
+
+def session_report(store: Store, session_id: int, topics=None) -> Report:
+    """The report of a stored session (also for sessions whose notes are not loaded, e.g. exports)."""
+    from assistant.interview.topics import load_topics
+
+    row = store.session(session_id) or {}
+    limit = row.get("time_limit")
+    probes = store.probes(session_id)
+    rows = [{"position": a["position"], "question": a["question"], "label": question_label(a["question"], a["title"]),
+             "topic": a["topic"], "score": a["score"], "max_score": a["max_score"], "prompt": a["prompt"],
+             "answer": a["answer"], "points": a.get("points", []), "targets": a.get("targets", []),
+             "elapsed": a.get("elapsed"), "over_time": bool(limit and (a.get("elapsed") or 0) > limit),
+             "probe": probes.get(a["position"])}
+            for a in store.answers(session_id)]
+    report = Report(session_id, rows, finished=row.get("finished_at") is not None, time_limit=limit)
+    if not rows:
         return report
+    names = {t.id: t.display for t in (topics or load_topics())}
+    report.overall = round(sum(r["score"] for r in rows) / len(rows), 1)
+    by_topic: dict[str, list[float]] = {}
+    for r in rows:
+        by_topic.setdefault(r["topic"], []).append(r["score"])
+    report.weak_topics = [names.get(t, t) for t, s in by_topic.items() if sum(s) / len(s) < WEAK_BELOW]
+    weak = sorted((r for r in rows if r["score"] < WEAK_BELOW), key=lambda r: r["score"])
+    report.reread = [f"[{i}] {r['label']}" for i, r in enumerate(weak, start=1)]
+    return report
+
+
+def _ref(notebook: Notebook, note: Note) -> Reference:
+    return Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.errors import UserError
+from assistant.interview.practice_rows import PracticeRows
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = []
 
@@ -64,6 +65,48 @@ def m003_llm_grade_details(db: sqlite3.Connection) -> None:
     """)
 
 
+@migration
+def m004_fsrs_cards(db: sqlite3.Connection) -> None:
+    # FSRS card state per question (`q:<key>`) and per key point (`p:<key>#<point id>`), times as epoch seconds.
+    # Existing Leitner rows become question cards: box 1 (answered poorly) a learning card with FSRS's
+    # first-Again stability/difficulty (0.212 d, 6.41); a higher box a review card whose stability is the box's
+    # interval (the Leitner interval is when recall was expected to fade) and mid difficulty, last reviewed one
+    # interval before its due time. The `reviews` table is kept for older readers.
+    _script(db, """
+        CREATE TABLE cards (
+            card_key TEXT PRIMARY KEY, note_key TEXT NOT NULL, point TEXT, label TEXT NOT NULL DEFAULT '',
+            state INTEGER NOT NULL, step INTEGER, stability REAL, difficulty REAL, due_at REAL NOT NULL,
+            last_review REAL, reps INTEGER NOT NULL DEFAULT 0, lapses INTEGER NOT NULL DEFAULT 0, last_rating INTEGER);
+        CREATE INDEX cards_note ON cards(note_key);
+        INSERT INTO cards (card_key, note_key, point, state, step, stability, difficulty, due_at, last_review, reps)
+            SELECT 'q:' || note_key, note_key, NULL,
+                   CASE WHEN box <= 1 THEN 1 ELSE 2 END, CASE WHEN box <= 1 THEN 0 ELSE NULL END,
+                   CASE box WHEN 1 THEN 0.212 WHEN 2 THEN 1.0 WHEN 3 THEN 3.0 WHEN 4 THEN 7.0 ELSE 21.0 END,
+                   CASE WHEN box <= 1 THEN 6.4133 ELSE 5.0 END, due_at,
+                   MAX(0, due_at - 86400 * CASE box WHEN 1 THEN 0 WHEN 2 THEN 1 WHEN 3 THEN 3 WHEN 4 THEN 7 ELSE 21 END),
+                   seen
+            FROM reviews
+    """)
+
+
+@migration
+def m005_probes_and_timing(db: sqlite3.Connection) -> None:
+    # One probing follow-up at most per answer; per-question time limit and time taken; per-point verdicts and
+    # the points a targeted turn asked for (JSON lists), for reports.
+    _script(db, """
+        CREATE TABLE probes (
+            id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id), position INTEGER NOT NULL,
+            note_key TEXT NOT NULL, point TEXT NOT NULL, label TEXT NOT NULL, prompt TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '', was_missed INTEGER NOT NULL DEFAULT 1,
+            answer TEXT, status TEXT, feedback TEXT NOT NULL DEFAULT '', asked_at TEXT NOT NULL, answered_at TEXT,
+            UNIQUE(session_id, position));
+        ALTER TABLE sessions ADD COLUMN time_limit REAL;
+        ALTER TABLE answers ADD COLUMN elapsed REAL;
+        ALTER TABLE answers ADD COLUMN points TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE answers ADD COLUMN targets TEXT NOT NULL DEFAULT '[]'
+    """)
+
+
 def now_iso() -> str:
     """UTC timestamp for rows."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -76,7 +119,7 @@ class DatabaseError(UserError, OSError):
     """The interview database exists but cannot be used right now; the message is shown as is."""
 
 
-class Store:
+class Store(PracticeRows):
     """The interview database: open (migrating or recovering), write rows, read history."""
 
     def __init__(self, path: Path, upto: str | None = None) -> None:
@@ -120,11 +163,13 @@ class Store:
         self.db.close()
 
     # -- sessions -------------------------------------------------------------------------
-    def create_session(self, plan: list[dict], topic: str | None, grader: str) -> int:
-        """A new session with its planned questions ([{key, prompt}]); returns its id."""
+    def create_session(self, plan: list[dict], topic: str | None, grader: str, time_limit: float | None = None) -> int:
+        """A new session with its planned questions ([{key, prompt}]) and optional per-question time limit (s)."""
         with self.db:
             cur = self.db.execute("INSERT INTO sessions (started_at, topic, plan, grader) VALUES (?, ?, ?, ?)",
                                   (now_iso(), topic, json.dumps(plan, ensure_ascii=False), grader))
+            if time_limit:
+                self.db.execute("UPDATE sessions SET time_limit = ? WHERE id = ?", (time_limit, cur.lastrowid))
         assert cur.lastrowid is not None  # an INSERT always sets it
         return cur.lastrowid
 
@@ -146,8 +191,10 @@ class Store:
 
     # -- answers --------------------------------------------------------------------------
     def record_answer(self, session_id: int, position: int, note, prompt: str, answer: str, grade,
-                      review: tuple[int, float]) -> None:
-        """Store a graded answer and the question's new review box/due time, committed at once."""
+                      review: tuple[int, float], cards: dict[str, dict] | None = None, elapsed: float | None = None,
+                      targets: list[str] | None = None, probe: dict | None = None) -> None:
+        """Store a graded answer, the question's new review box/due time, its FSRS cards, time taken and
+        pending probe, all committed at once."""
         box, due_at = review
         with self.db:
             self.db.execute(
@@ -162,11 +209,13 @@ class Store:
                 " ON CONFLICT(note_key) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
                 " last_score = excluded.last_score, seen = seen + 1",
                 (note.key, box, due_at, grade.score))
+            self._save_practice(session_id, position, grade, cards or {}, elapsed, targets or [], probe)
 
     def answers(self, session_id: int) -> list[dict]:
         """A session's graded answers in order (JSON columns decoded)."""
         rows = self.db.execute("SELECT * FROM answers WHERE session_id = ? ORDER BY position", (session_id,))
-        return [{**dict(r), **{k: json.loads(r[k]) for k in ("covered", "missed", "contradictions")}} for r in rows]
+        keys = ("covered", "missed", "contradictions", "points", "targets")
+        return [{**dict(r), **{k: json.loads(r[k]) for k in keys if k in r.keys()}} for r in rows]
 
     def reviews(self) -> dict[str, dict]:
         """The review state of every question seen: note_key → {box, due_at, last_score, seen}."""

@@ -35,7 +35,7 @@ class Weights:
     use: float = 0.8
     bm25: float = 0.1  # small: exact terms (clipnorm, VOC2007) break ties, spurious shared bigrams do not win
     other: float = 1.0  # any other embedder (openai)
-    intent: float = 0.3  # bonus of a section whose title asks the same kind of thing as the query
+    intent: float = 1.0  # bonus of a section whose title asks the same kind of thing as the query
     clash: float = 0.5  # share of that bonus taken off when the title asks something else
 
     def of(self, retriever: str) -> float:

@@ -7,6 +7,7 @@ each event reopens the session from the database, so a reload or a second tab co
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 
 import gradio as gr
@@ -20,6 +21,7 @@ class InterviewPage(Page):
     """Mock interview: pick a topic, answer, get graded; history and per-topic progress below."""
 
     title = "Interview"
+    _shown: dict[int, float] = {}  # session id → when its current turn was shown (monotonic), for timed mode
 
     @cached_property
     def kit(self):
@@ -41,6 +43,7 @@ class InterviewPage(Page):
         with gr.Row():
             self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic")
             self.n = gr.Slider(1, 20, value=5, step=1, label="Questions")
+            self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", minimum=0, precision=0)
             self.start = gr.Button("Start interview", variant="primary")
             self.resume = gr.Button("Resume last")
         self.question = gr.Markdown("Press *Start interview* to get the first question.")
@@ -54,26 +57,35 @@ class InterviewPage(Page):
             self.refresh = gr.Button("Refresh")
             self.sessions = gr.Dataframe(headers=["#", "started", "answered", "mean score", "status"], interactive=False)
             self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10])
+            self.schedule = gr.Dataframe(headers=["question", "due", "recall now", "points due", "weakest point"],
+                                         interactive=False, label="Review schedule (FSRS)")
+        with gr.Accordion("Export", open=False):
+            with gr.Row():
+                self.export_anki = gr.Button("Anki deck of the key points (.apkg)")
+                self.export_md = gr.Button("This session's report (.md)")
+            self.download = gr.File(label="Download", interactive=False)
 
     def wire(self) -> None:
         """Start/resume/submit/skip update the question, feedback and report; refresh fills history."""
         outputs = [self.session_id, self.question, self.answer, self.feedback, self.report]
-        self.start.click(self.on_start, [self.topic, self.n], outputs)
+        self.start.click(self.on_start, [self.topic, self.n, self.time_limit], outputs)
         self.resume.click(self.on_resume, None, outputs)
         self.submit.click(self.on_answer, [self.session_id, self.answer], outputs)
         self.answer.submit(self.on_answer, [self.session_id, self.answer], outputs)
         self.skip.click(self.on_skip, [self.session_id], outputs)
         self.refresh.click(self.on_history, None, [self.sessions, self.chart])
+        self.refresh.click(self.on_schedule, None, [self.schedule])
+        self.export_anki.click(self.on_export_anki, [self.topic], [self.download])
+        self.export_md.click(self.on_export_markdown, [self.session_id], [self.download])
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
-    def on_start(self, topic_display: str, n: float):
-        """Plan a new session and show its first question."""
+    def on_start(self, topic_display: str, n: float, time_limit: float | None = 0):
+        """Plan a new session (optionally timed) and show its first question."""
         from assistant.interview.session import InterviewError
-        from assistant.interview.topics import load_topics
 
-        topic = next((t.id for t in load_topics() if t.display == topic_display), None)
+        topic = _topic_id(topic_display)
         try:
-            session = self.kit.start(self._store(), topic, int(n))
+            session = self.kit.start(self._store(), topic, int(n), time_limit=float(time_limit) if time_limit else None)
         except InterviewError as exc:
             return None, f"**{exc}**", "", "", ""
         return self._show(session, "")
@@ -90,11 +102,11 @@ class InterviewPage(Page):
         if not (text or "").strip():
             session = self._load(session_id)
             return self._show(session, "*Type an answer first (or skip).*") if session else self.on_resume()
-        return self._grade(session_id, lambda s: s.answer(text))
+        return self._grade(session_id, lambda s, t: s.answer(text, elapsed=t))
 
     def on_skip(self, session_id):
         """Skip the current question; the feedback quotes the notes."""
-        return self._grade(session_id, lambda s: s.skip())
+        return self._grade(session_id, lambda s, t: s.skip(elapsed=t))
 
     def on_history(self):
         """Rows for the sessions table and the per-topic bar chart."""
@@ -111,6 +123,41 @@ class InterviewPage(Page):
                               for t in store.topic_progress()], columns=["topic", "mean score"])
         return rows, chart
 
+    def on_schedule(self):
+        """Rows of the review schedule: what is due when, and the predicted recall."""
+        from assistant.interview.schedule_view import schedule_rows
+
+        store = self._store()
+        return [[r["label"], r["due"], f"{r['recall']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
+                for r in schedule_rows(store.cards(), store.answered_topics())]
+
+    def on_export_anki(self, topic_display: str):
+        """Write the Anki deck (all topics or the selected one) and offer it for download."""
+        from assistant.interview.anki import write_apkg
+        from assistant.interview.topics import load_topics
+
+        path = self._exports() / "dl-interview.apkg"
+        write_apkg(self.kit.notebook, path, _topic_id(topic_display), {t.id: t.display for t in load_topics()})
+        return str(path)
+
+    def on_export_markdown(self, session_id):
+        """Write the current (or latest) session's report as Markdown and offer it for download."""
+        from assistant.interview.report_md import render
+        from assistant.interview.session import session_report
+
+        store = self._store()
+        sid = session_id or next((s["id"] for s in store.sessions_summary(1)), None)
+        if sid is None:
+            return None
+        path = self._exports() / f"interview-{int(sid)}.md"
+        path.write_text(render(session_report(store, int(sid)), details=True) + "\n", encoding="utf-8")
+        return str(path)
+
+    def _exports(self):
+        folder = self.ctx.settings.home / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def _load(self, session_id):
         if session_id is None:
             return None
@@ -122,12 +169,16 @@ class InterviewPage(Page):
         session = self._load(session_id)
         if session is None or session.done:
             return session_id, "Start an interview first.", "", "", ""
+        asked = self._shown.pop(session.id, None)
+        elapsed = round(time.monotonic() - asked, 1) if asked is not None else None
         try:
-            grade = act(session)
+            grade = act(session, elapsed)
         except InterviewError as exc:
             return self._show(session, f"*{exc}*")
         in_checklist = any(p.get("status") == "contradicted" for p in grade.points)  # already quoted there
         extra = [] if in_checklist else [f"- contradicts the notes: {c}" for c in grade.contradictions]
+        if session.over_time(elapsed):
+            extra.append(f"- ⏱ {elapsed:g} s, over the {session.time_limit:g} s limit")
         extra += [f"- follow-up: {grade.follow_up}"] if grade.follow_up else []
         extra += [f"*{grade.notice}*"] if grade.notice else []
         return self._show(session, "\n".join([grade.feedback, *extra]))
@@ -137,17 +188,25 @@ class InterviewPage(Page):
         from assistant.web.html import chat_markdown
 
         # Notes text reaches the page here too: same treatment as chat (no raw tags, figure placeholders).
-        question = f"**[{turn.position + 1}/{turn.total}]** {chat_markdown(turn.prompt)}" if turn else "**Interview finished.**"
+        if turn:
+            self._shown[session.id] = time.monotonic()  # the answer's time is measured from here
+            head = "**Follow-up:**" if turn.kind == "probe" else f"**[{turn.position + 1}/{turn.total}]**"
+            limit = f" *(⏱ {session.time_limit:g} s)*" if session.time_limit and turn.kind != "probe" else ""
+            question = f"{head}{limit} {chat_markdown(turn.prompt)}"
+        else:
+            question = "**Interview finished.**"
         report = chat_markdown(render_report(session.report())) if session.done else ""
         return session.id, question, "", chat_markdown(feedback), report
 
 
 def render_report(report) -> str:
-    """The end-of-session report as Markdown."""
-    lines = ["### Report", "", "| score | question |", "|---|---|"]
-    lines += [f"| {r['score']:g}/{r['max_score']} | {r['label']} |" for r in report.rows]
-    lines += ["", f"**Overall:** {report.overall:g}/{report.max_score}",
-              f"**Weak topics:** {', '.join(report.weak_topics) or 'none'}"]
-    if report.reread:
-        lines += ["", "**Reread:**", *[f"- {c}" for c in report.reread]]
-    return "\n".join(lines)
+    """The end-of-session report as Markdown (the same text `assistant export markdown` starts with)."""
+    from assistant.interview.report_md import render
+
+    return render(report)
+
+
+def _topic_id(topic_display: str | None) -> str | None:
+    from assistant.interview.topics import load_topics
+
+    return next((t.id for t in load_topics() if t.display == topic_display), None)

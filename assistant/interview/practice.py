@@ -1,0 +1,102 @@
+"""What happens around a grade: FSRS card updates, the targeted recall turn, the probe, and question wording.
+
+The session (`session.py`) asks and stores; this module decides. A full question updates its
+question card (grade → rating, at most Hard when over the time limit) and one card per key point
+(covered → Good, missed or contradicted → Again). A targeted turn asks only for the points that
+are due and scores only them. A probe's verdict counts toward its own points: recalled after the
+nudge → Hard (Good for a point the answer had already covered), not recalled → Again.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Callable
+
+from assistant.answering.prompts import Prompts
+from assistant.interview.grader import MAX_SCORE, Grade, Reference, render_feedback
+from assistant.interview.srs import AGAIN, GOOD, HARD, POINT_RATING, point_card, point_id, question_card, rating_for, review
+from assistant.interview.variants import llm_variants, offline_variants
+from assistant.notes.keypoints import Point, outline
+from assistant.retrieval.intent import intents
+
+_ZH_COUNTS = "零一两三四五六七八九十"
+_RECALL_NOUNS = {"zh": {"fix": "种方法", "detect": "个信号", "effect": "个影响", "compare": "处区别", "list": "个要点"},
+                 "en": {"fix": "methods", "detect": "signs", "effect": "effects", "compare": "differences", "list": "points"}}
+
+
+def points_of(ref: Reference) -> list[Point]:
+    """The outline points a grade's per-point rows follow."""
+    return list(outline(ref.body).points)
+
+
+def restrict(grade: Grade, prompts: Prompts | None, ref: Reference, answer: str, keep: list[int]) -> Grade:
+    """A grade scored on some points only (a targeted turn, a probe): score = share of them covered."""
+    rows = [grade.points[i] for i in keep if i < len(grade.points)]
+    if not rows:
+        return grade
+    score = round(MAX_SCORE * sum(r["status"] == "covered" for r in rows) / len(rows), 1)
+    feedback = render_feedback(prompts, ref, answer, score, rows) if prompts else grade.feedback
+    return replace(grade, score=score, feedback=feedback, points=rows, follow_up="",
+                   covered=[r["point"] for r in rows if r["status"] == "covered"],
+                   missed=[r["point"] for r in rows if r["status"] != "covered"])
+
+
+def card_updates(note, points: list[Point], grade: Grade, cards: dict[str, dict], now: float,
+                 over_time: bool = False, only: list[int] | None = None) -> dict[str, dict]:
+    """New states of the question card (full turns only) and of each graded point's card."""
+    out: dict[str, dict] = {}
+    if only is None:
+        key = question_card(note.key)
+        out[key] = {**review(cards.get(key), rating_for(grade.score, grade.max_score, over_time), now),
+                    "note_key": note.key, "point": None, "label": note.label}
+    rows = grade.points  # a restricted grade (targeted turn) holds the rows of `only`, in order
+    indexes = list(range(len(points))) if only is None else only
+    if len(rows) != len(indexes):  # a grader without per-point verdicts: only the question card
+        return out
+    for i, row in zip(indexes, rows):
+        pid = point_id(points[i].lead)
+        key = point_card(note.key, pid)
+        out[key] = {**review(cards.get(key), POINT_RATING[row["status"]], now), "note_key": note.key, "point": pid,
+                    "label": points[i].label}
+    return out
+
+
+def probe_updates(note, points: list[Point], idx: list[int], statuses: list[str], was_missed: bool,
+                  cards: dict[str, dict], now: float) -> dict[str, dict]:
+    """Card states after a probe: each target point rated by whether the probe answer covered it."""
+    out = {}
+    for i, status in zip(idx, statuses):
+        pid = point_id(points[i].lead)
+        key = point_card(note.key, pid)
+        rating = (HARD if was_missed else GOOD) if status == "covered" else AGAIN
+        out[key] = {**review(cards.get(key), rating, now), "note_key": note.key, "point": pid, "label": points[i].label}
+    return out
+
+
+def recall_prompt(prompts: Prompts, note, points: list[Point], targets: tuple[str, ...], lang: str) -> str:
+    """The targeted question for due points: "你上次没提到的两种方法是什么？（第 2、4 点，共 5 点）"."""
+    ids = [point_id(p.lead) for p in points]
+    nums = [ids.index(t) + 1 for t in targets if t in ids]
+    kind = next((k for k in ("fix", "detect", "effect", "compare", "list") if k in intents(note.title)), "list")
+    count = len(nums)
+    if lang == "zh":
+        cues = f"第 {'、'.join(map(str, nums))} 点，共 {len(points)} 点"
+        count_text = _ZH_COUNTS[count] if count <= 10 else str(count)
+    else:
+        cues = f"point{'s' if count > 1 else ''} {', '.join(map(str, nums))} of {len(points)}"
+        count_text = str(count)
+    return prompts.render("interview_recall", lang, title=note.title, count=count_text,
+                          noun=_RECALL_NOUNS[lang][kind], cues=cues)
+
+
+def wording(prompts: Prompts, note, seen: bool, rng: random.Random, lang: str, ask_templates: list,
+            llm=None, same_section: Callable[[str], bool] | None = None) -> str:
+    """How a question is asked: its title the first time; a paraphrase (model, checked by retrieval) or a
+    template variant of its question type once it has been seen, so the title alone is no cue."""
+    if seen:
+        options = llm_variants(llm, prompts, note.title, lang, same_section) if llm and same_section else []
+        options = options or offline_variants(prompts, note.title, lang)
+        if options:
+            return rng.choice(options)
+    return rng.choice(ask_templates).format(title=note.title)

@@ -1,0 +1,75 @@
+"""The practice rows of the interview database: FSRS card states, probing follow-ups, time taken.
+
+A mixin of `store.Store` (kept apart so the store's connection and migration code stays small);
+the tables come from the `m004_fsrs_cards` and `m005_probes_and_timing` migrations. Methods that
+take `commit=False` run inside the caller's transaction, so an answer and its cards land together.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+
+class PracticeRows:
+    """Card, probe and timing reads and writes on `self.db`."""
+
+    db: sqlite3.Connection
+
+    def _save_practice(self, session_id: int, position: int, grade, cards: dict[str, dict], elapsed: float | None,
+                       targets: list[str], probe: dict | None) -> None:
+        """Inside record_answer's transaction: the answer's extras, new card states and the probe it raises."""
+        self.db.execute("UPDATE answers SET points = ?, elapsed = ?, targets = ? WHERE session_id = ? AND position = ?",
+                        (_j(getattr(grade, "points", [])), elapsed, _j(targets), session_id, position))
+        self.save_cards(cards, commit=False)
+        if probe:
+            self.db.execute(
+                "INSERT OR REPLACE INTO probes (session_id, position, note_key, point, label, prompt, kind, was_missed,"
+                " asked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, position, probe["note_key"], probe["point"], probe["label"], probe["prompt"],
+                 probe.get("kind", ""), int(probe.get("was_missed", True)), now_iso()))
+
+    def save_cards(self, cards: dict[str, dict], commit: bool = True) -> None:
+        """Insert or update card states (card_key → {note_key, point, label, state, ...})."""
+        cols = ("note_key", "point", "label", "state", "step", "stability", "difficulty", "due_at", "last_review",
+                "reps", "lapses", "last_rating")
+        sql = (f"INSERT OR REPLACE INTO cards (card_key, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})")
+        rows = [(key, *(c.get(k, "" if k == "label" else 0 if k in ("reps", "lapses") else None) for k in cols))
+                for key, c in cards.items()]
+        if commit:
+            with self.db:
+                self.db.executemany(sql, rows)
+        else:
+            self.db.executemany(sql, rows)
+
+    def cards(self) -> dict[str, dict]:
+        """Every card's state: card_key → row."""
+        return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards")}
+
+    def answered_topics(self) -> dict[str, str]:
+        """note_key → topic of every question answered at least once."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT note_key, MAX(topic) FROM answers GROUP BY note_key")}
+
+    def probes(self, session_id: int) -> dict[int, dict]:
+        """A session's probes by the position of the answer that raised them."""
+        rows = self.db.execute("SELECT * FROM probes WHERE session_id = ? ORDER BY position", (session_id,))
+        return {r["position"]: dict(r) for r in rows}
+
+    def answer_probe(self, session_id: int, position: int, answer: str, status: str, feedback: str,
+                     cards: dict[str, dict]) -> None:
+        """Store a probe's answer and verdict with the point card it updates, committed at once."""
+        with self.db:
+            self.db.execute("UPDATE probes SET answer = ?, status = ?, feedback = ?, answered_at = ?"
+                            " WHERE session_id = ? AND position = ?",
+                            (answer, status, feedback, now_iso(), session_id, position))
+            self.save_cards(cards, commit=False)
+
+
+def now_iso() -> str:
+    """UTC timestamp for rows."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _j(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

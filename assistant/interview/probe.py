@@ -1,0 +1,129 @@
+"""The interviewer's one follow-up after a graded answer, aimed at a point the answer missed or got wrong.
+
+Offline the follow-up comes from the notes' own outline, so it is always answerable from them:
+- a contradicted point: ask the user to reconsider it (`interview_probe_check`);
+- a missed item of a list-like question (fixes, signs, effects, lists) when others were named:
+  "还有别的办法吗？" (`interview_probe_more`), aimed at every missed item;
+- a missed point whose notes give a reason: "为什么使用 ReLU 激活函数能缓解梯度爆炸问题？" (`interview_probe_why`);
+- any other missed point: ask about it by a cue (a bold phrase or term of the point, `interview_probe_explain`);
+- nothing missed, but a covered point has a reason the answer did not give: the why question again.
+With a model configured the wording is generated (`interview_probe_*.md` system/user prompts) for the
+same target point, and kept only if it is one short question sharing a term with the point or title.
+The probe's answer is graded by the same grader; only its target points' verdicts count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answering.prompts import Prompts
+from assistant.interview.srs import point_id
+from assistant.interview.variants import subject_of
+from assistant.notes.keypoints import Point, key_terms
+from assistant.notes.text import plain_text
+from assistant.retrieval.intent import intents
+
+_CAUSAL = re.compile(r"因为|由于|所以|因此|原因|从而|导致|使得|\bbecause\b|\bsince\b|\btherefore\b|\bso that\b", re.I)
+_BOLD = re.compile(r"\*\*([^*]{2,24})\*\*")
+_MORE_NOUNS = {"zh": {"fix": "办法", "detect": "信号", "effect": "影响", "list": "要点"},
+               "en": {"fix": "ways", "detect": "signs", "effect": "effects", "list": "points"}}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A follow-up question and the point ids whose verdicts it decides; `was_missed` for the rating."""
+
+    prompt: str
+    points: tuple[str, ...]
+    labels: tuple[str, ...]
+    kind: str  # 'check' | 'more' | 'why' | 'explain' | 'llm'
+    was_missed: bool = True
+
+    def to_row(self, note_key: str) -> dict:
+        """The `probes` row fields."""
+        return {"note_key": note_key, "point": ",".join(self.points), "label": "、".join(self.labels),
+                "prompt": self.prompt}
+
+
+def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang: str,
+           prompts: Prompts) -> Probe | None:
+    """The offline follow-up for a graded answer (None when the grade has no per-point verdicts)."""
+    if not points or len(points) != len(rows):
+        return None
+    status = [r["status"] for r in rows]
+    kinds = intents(title)
+    wrong = [i for i, s in enumerate(status) if s == "contradicted"]
+    missed = [i for i, s in enumerate(status) if s == "missed"]
+    if wrong:
+        i = wrong[0]
+        return _probe(prompts.render("interview_probe_check", lang, cue=cue(points[i], title)), points, [i], "check")
+    listy = [k for k in ("fix", "detect", "effect", "list") if k in kinds]
+    items = [i for i in missed if points[i].kind != "central"]
+    if listy and items and "covered" in status:
+        noun = _MORE_NOUNS[lang][listy[0]]
+        return _probe(prompts.render("interview_probe_more", lang, noun=noun), points, items, "more")
+    for i in missed:
+        if _reason(points[i]) and points[i].names:
+            return _probe(_why(prompts, points[i], title, lang), points, [i], "why")
+    if missed:
+        i = missed[0]
+        return _probe(prompts.render("interview_probe_explain", lang, cue=cue(points[i], title)), points, [i], "explain")
+    for i, point in enumerate(points):
+        if _reason(point) and point.names and not _CAUSAL.search(answer):
+            return _probe(_why(prompts, point, title, lang), points, [i], "why", was_missed=False)
+    return None
+
+
+def target(probe: Probe, points: list[Point]) -> list[int]:
+    """Indexes of the probe's points in the current outline (points removed since are dropped)."""
+    ids = [point_id(p.lead) for p in points]
+    return [ids.index(pid) for pid in probe.points if pid in ids]
+
+
+def llm_wording(llm, prompts: Prompts, probe: Probe, points: list[Point], title: str, answer: str) -> str | None:
+    """A model-written follow-up for the same target points, or None (then the offline wording stays)."""
+    idx = target(probe, points)
+    if llm is None or not idx:
+        return None
+    focus = "\n".join(f"- {plain_text(' '.join(points[i].sentences))}" for i in idx)
+    outline_text = "\n".join(f"{n}. {p.label}" for n, p in enumerate(points, start=1))
+    try:
+        reply = llm.invoke([("system", prompts.render("interview_probe_system")),
+                            ("human", prompts.render("interview_probe_user", title=title, outline=outline_text,
+                                                     focus=focus, answer=answer or "-"))])
+        text = str(getattr(reply, "content", reply)).strip().splitlines()[0].strip().strip('"“”')
+    except Exception:  # a dead endpoint keeps the offline follow-up
+        return None
+    anchor = key_terms(focus + " " + title)
+    if 4 <= len(text) <= 120 and text[-1] in "？?" and key_terms(text) & anchor:
+        return text
+    return None
+
+
+def cue(point: Point, title: str) -> str:
+    """A hint that points at a point without stating it: a bold phrase, else a term not in the title."""
+    for sentence in point.sentences:
+        bold = _BOLD.search(sentence)
+        if bold and plain_text(bold.group(1)) not in title:
+            return plain_text(bold.group(1)).strip(" ：:")
+    title_terms = key_terms(title)
+    latin = [t for t in re.findall(r"[A-Za-z][A-Za-z0-9\-]{1,}", plain_text(point.text)) if t.lower() not in title_terms]
+    if latin:
+        return max(latin, key=len)
+    return plain_text(point.lead)[:6] + "…"
+
+
+def _reason(point: Point) -> bool:
+    return any(_CAUSAL.search(s) for s in point.support)
+
+
+def _why(prompts: Prompts, point: Point, title: str, lang: str) -> str:
+    if "fix" in intents(title):
+        return prompts.render("interview_probe_why_fix", lang, label=point.label, subject=subject_of(title, "fix"))
+    return prompts.render("interview_probe_why", lang, label=point.label)
+
+
+def _probe(prompt: str, points: list[Point], idx: list[int], kind: str, was_missed: bool = True) -> Probe:
+    return Probe(prompt, tuple(point_id(points[i].lead) for i in idx), tuple(points[i].label for i in idx), kind,
+                 was_missed)

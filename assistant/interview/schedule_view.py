@@ -1,0 +1,31 @@
+"""The review schedule as rows for `assistant history` and the web progress view: what is due when, and
+the predicted recall (FSRS retrievability) of each question and of its weakest key point."""
+
+from __future__ import annotations
+
+import time
+
+from assistant.interview.srs import describe_due, is_due, retrievability
+
+
+def schedule_rows(cards: dict[str, dict], topics: dict[str, str], now: float | None = None) -> list[dict]:
+    """One row per question with a card, soonest due first (a due point makes the question due)."""
+    now = time.time() if now is None else now
+    by_note: dict[str, dict] = {}
+    for key, card in cards.items():
+        entry = by_note.setdefault(card["note_key"], {"question": None, "points": []})
+        entry["question" if key.startswith("q:") else "points"] = (
+            card if key.startswith("q:") else entry["points"] + [card])
+    rows = []
+    for note_key, entry in by_note.items():
+        q, points = entry["question"], entry["points"]
+        if q is None:
+            continue
+        due_points = [c for c in points if is_due(c, now)]
+        due_at = min([q["due_at"]] + [c["due_at"] for c in due_points])
+        weakest = min(points, key=lambda c: (retrievability(c, now), c["stability"] or 0.0), default=None)  # same-day ties: least stable
+        rows.append({"note_key": note_key, "label": q["label"] or note_key, "topic": topics.get(note_key, "other"),
+                     "due_at": due_at, "due": describe_due(due_at, now), "recall": retrievability(q, now),
+                     "stability": q["stability"] or 0.0, "points": len(points), "points_due": len(due_points),
+                     "weakest": f"{weakest['label'][:30]} ({retrievability(weakest, now):.0%})" if weakest else "-"})
+    return sorted(rows, key=lambda r: (r["due_at"], r["recall"]))

@@ -1,0 +1,100 @@
+"""Practice in the state machine: probes asked next and counted toward their point, targeted recall turns for
+missed points, time limits, variants for seen questions, and the Markdown report."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.prompts import Prompts
+from assistant.interview.grader import Grade, point_rows, render_feedback
+from assistant.interview.notebook import Notebook
+from assistant.interview.report_md import render
+from assistant.interview.session import Interview, session_report
+from assistant.interview.srs import point_card, point_id
+from assistant.interview.store import Store
+from assistant.notes.keypoints import outline
+from tests.conftest import CORPUS, ROOT
+
+T0 = 1_700_000_000.0
+PROMPTS = Prompts(ROOT / "prompts")
+
+
+class LabelGrader:
+    """Per-point verdicts without models: a point is covered when its label's first four characters are in the answer."""
+
+    name = "label"
+    prompts = PROMPTS
+
+    def grade(self, ref, answer):
+        points = outline(ref.body).points
+        statuses = ["covered" if answer and p.label[:4] in answer else "missed" for p in points]
+        rows = point_rows(list(points), statuses)
+        score = min(10.0, round(12.5 * statuses.count("covered") / len(points), 1))  # lenient, like the real one
+        return Grade(ref.number, score, [r["point"] for r in rows if r["status"] == "covered"],
+                     [r["point"] for r in rows if r["status"] != "covered"],
+                     render_feedback(PROMPTS, ref, answer, score, rows), [ref.citation], points=rows)
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return Notebook.from_files([CORPUS])
+
+
+def test_probe_is_asked_next_and_counts_toward_its_points(tmp_path, notebook):
+    store = Store(tmp_path / "i.db")
+    session = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)
+    assert [n.number for n, _ in session.plan] == [25, 26, 27, 28]
+    while session.current.note.number != 28:
+        session.skip(now=T0)
+    grade = session.answer("重新设计网络模型，使用梯度截断（Gradient Clipping）", now=T0)
+    assert grade.score == 5.0 and grade.follow_up == ""
+    turn = session.current
+    assert turn.kind == "probe" and turn.prompt == "还有别的办法吗？" and len(turn.targets) == 3
+    points = outline(session.reference(turn.note).body).points
+    relu = point_card(turn.note.key, point_id(points[1].lead))
+    assert store.cards()[relu]["last_rating"] == 1, "a missed point is rated Again at once"
+    probe_grade = session.answer("使用 ReLU 激活函数", now=T0 + 60)
+    assert probe_grade.score == pytest.approx(3.3) and session.done
+    cards = store.cards()
+    assert cards[relu]["last_rating"] == 2 and cards[relu]["reps"] == 2, "recalled after the nudge: Hard"
+    lstm = point_card(turn.note.key, point_id(points[2].lead))
+    assert cards[lstm]["last_rating"] == 1 and cards[lstm]["reps"] == 2
+    report = session_report(store, session.id)
+    assert report.rows[-1]["probe"]["status"] == "covered"
+    text = render(report, details=True)
+    assert "还有别的办法吗？ → covered" in text and "✗ 使用长短期记忆网络" in text
+
+
+def test_missed_points_come_back_as_a_targeted_turn(tmp_path, notebook):
+    store = Store(tmp_path / "i.db")
+    first = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)
+    while first.current.note.number != 28:
+        first.answer(first.current.note.title, now=T0)  # every point of 25–27 missed
+        if first.current.kind == "probe":
+            first.skip(now=T0)
+    first.answer("重新设计网络模型，使用 ReLU 激活函数，使用长短期记忆网络", now=T0)
+    first.skip(now=T0)  # the probe about the other two ways
+    later = T0 + 86400  # question 28's card (Good) is not due yet, its two missed points are
+    second = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=later)
+    by_number = {n.number: i for i, (n, _) in enumerate(second.plan)}
+    recall = second.plan[by_number[28]][1]
+    assert "你上次没提到的两种方法是什么？" in recall and "第 4、5 点，共 5 点" in recall
+    assert second.targets[by_number[28]] and len(second.targets[by_number[28]]) == 2
+    while second.current.note.number != 28:
+        second.skip(now=later)
+    assert second.current.kind == "recall"
+    grade = second.answer("使用梯度截断", now=later, elapsed=3)
+    assert grade.score == 5.0 and [r["status"] for r in grade.points] == ["covered", "missed"]
+
+
+def test_seen_questions_are_reworded_and_time_limit_is_reported(tmp_path, notebook):
+    store = Store(tmp_path / "i.db")
+    first = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="overfitting", n=1, now=T0, time_limit=20)
+    assert "在神经网络中，有哪些办法防止过拟合？" in first.current.prompt, "a new question is asked by its title"
+    first.answer("Dropout", now=T0, elapsed=25.0)
+    first.skip(now=T0)
+    assert store.cards()[f"q:{first.plan[0][0].key}"]["last_rating"] == 1
+    report = session_report(store, first.id)
+    assert report.time_limit == 20 and report.rows[0]["over_time"] and "25 s ⚠ over" in render(report)
+    second = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="overfitting", n=1, now=T0 + 86400, seed=3)
+    assert "在神经网络中，有哪些办法防止过拟合" not in second.current.prompt and "过拟合" in second.current.prompt

@@ -1,0 +1,64 @@
+"""FSRS scheduling: grade → rating, a month of reviews on a fixed clock, Leitner rows converted by the migration, the schedule view."""
+
+from __future__ import annotations
+
+from assistant.interview.schedule_view import schedule_rows
+from assistant.interview.srs import AGAIN, EASY, GOOD, HARD, rating_for, retrievability, review
+from assistant.interview.store import MIGRATIONS, Store
+
+DAY = 86400.0
+T0 = 1_700_000_000.0
+
+
+def test_grade_maps_to_rating_and_time_limit_caps_it():
+    assert [rating_for(s) for s in (0, 4.9, 5, 6.9, 7, 8.9, 9, 10)] == [AGAIN, AGAIN, HARD, HARD, GOOD, GOOD, EASY, EASY]
+    assert rating_for(9.5, over_time=True) == HARD and rating_for(2, over_time=True) == AGAIN
+
+
+def test_a_month_of_reviews_on_a_fixed_clock():
+    """Review whenever due for 30 days: Good stretches the interval, a lapse shortens it, recall at due ≈ 90 %."""
+    now, state, log = T0, None, []
+    ratings = iter([GOOD, GOOD, AGAIN, GOOD, GOOD, GOOD, GOOD, GOOD, GOOD, GOOD])
+    while now < T0 + 30 * DAY:
+        rating = next(ratings)
+        if state is not None:
+            log.append((rating, round(retrievability(state, now), 3)))
+        new = review(state, rating, now)
+        interval = new["due_at"] - now
+        if state is not None and state["state"] == 2 and rating == GOOD:
+            assert interval > state["due_at"] - state["last_review"], "a successful review spaces the next one further"
+        if rating == AGAIN:
+            assert interval == 600 and new["lapses"] == 1, "a lapse comes back in ten minutes"
+        state, now = new, new["due_at"]
+    review_recalls = [r for rating, r in log if rating == GOOD and r < 0.99]
+    assert review_recalls and all(0.88 <= r <= 0.92 for r in review_recalls), log
+    assert state["reps"] >= 5 and state["lapses"] == 1 and state["stability"] > 5
+    assert retrievability(state, state["last_review"]) == 1.0
+    assert retrievability(None, now) == 0.0
+
+
+def test_migration_converts_leitner_rows_to_cards(tmp_path):
+    path = tmp_path / "old.db"
+    old = Store(path, upto="m003_llm_grade_details")
+    old.db.executemany("INSERT INTO reviews (note_key, box, due_at, last_score, seen) VALUES (?, ?, ?, ?, ?)",
+                       [("f:25", 1, T0, 2.0, 1), ("f:26", 3, T0 + 3 * DAY, 8.0, 3)])
+    old.db.commit()
+    old.close()
+    new = Store(path)
+    assert new.applied() == [name for name, _ in MIGRATIONS] and new.applied()[-2:] == ["m004_fsrs_cards", "m005_probes_and_timing"]
+    cards = new.cards()
+    weak, strong = cards["q:f:25"], cards["q:f:26"]
+    assert weak["state"] == 1 and weak["due_at"] == T0 and weak["point"] is None
+    assert strong["state"] == 2 and strong["stability"] == 3.0 and strong["last_review"] == T0 and strong["reps"] == 3
+    assert abs(retrievability(strong, T0 + 3 * DAY) - 0.9) < 0.01, "a Leitner interval is when recall fades to 90 %"
+    assert review(strong, GOOD, T0 + 3 * DAY)["stability"] > 3.0, "converted cards keep being scheduled by FSRS"
+
+
+def test_schedule_rows_show_due_and_predicted_recall():
+    q = {**review(None, GOOD, T0), "note_key": "f:28", "label": "第28题 如何修复梯度爆炸问题？", "point": None}
+    p1 = {**review(None, AGAIN, T0), "note_key": "f:28", "label": "使用 ReLU 激活函数", "point": "a"}
+    p2 = {**review(None, GOOD, T0), "note_key": "f:28", "label": "梯度截断", "point": "b"}
+    rows = schedule_rows({"q:f:28": q, "p:f:28#a": p1, "p:f:28#b": p2}, {"f:28": "gradient-explosion"}, now=T0 + 3600)
+    (row,) = rows
+    assert row["due"] == "due now" and row["points_due"] == 1 and row["points"] == 2
+    assert 0.9 < row["recall"] <= 1 and row["weakest"].startswith("使用 ReLU 激活函数")
