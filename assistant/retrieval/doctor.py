@@ -115,8 +115,9 @@ def database_problem(path: Path) -> Problem | None:
         return Problem("database", str(path), f"interview database {path}: {exc}", False)
     if rows == ["ok"]:
         return None
+    first = " ".join(rows[0].replace("*** in database main ***", "").split())  # SQLite's report spans lines
     more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
-    return Problem("database", str(path), f"interview database {path}: integrity check failed: {rows[0]}{more}", False)
+    return Problem("database", str(path), f"interview database {path}: integrity check failed: {first}{more}", False)
 
 
 def repair(settings: Settings, paths=None, chroma=None):

@@ -58,3 +58,18 @@ def write_notes(folder: Path, files: int = 3, per_file: int = 6, seed: int = 7) 
                 lines.append("")
         (folder / f"notes-{f + 1:03d}.md").write_text("\n".join(lines), encoding="utf-8")
     return folder
+
+
+def edit_notes(folder: Path) -> Path:
+    """The next version of a `write_notes` folder: two sections of the first file reworded and one
+    grown, the last section of the second file dropped, the last file deleted."""
+    files = sorted(folder.glob("notes-*.md"))
+    first = files[0].read_text(encoding="utf-8").split("\n## ")
+    first[1] = first[1].replace("需要结合实例说明", "最好结合一个真实的训练故障来说明")
+    first[2] += "\n补充：这一点在大模型训练中尤其重要，面试时常被追问具体的数值和现象。\n\n再补充一段，让这一节多出一个分块，" \
+                "内容涉及监控梯度范数、调整学习率和检查数据管道中的异常样本。\n"
+    files[0].write_text("\n## ".join(first), encoding="utf-8")
+    second = files[1].read_text(encoding="utf-8")
+    files[1].write_text(second[: second.rindex("\n## ")] + "\n", encoding="utf-8")
+    files[-1].unlink()
+    return folder
