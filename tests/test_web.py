@@ -222,3 +222,21 @@ def test_twenty_simultaneous_users_get_their_own_sources(live_url, offline_assis
     for q, sources, _ in results:
         assert sources["question"] == q
         assert [c["question"] for c in sources["citations"]] == expected[q], q
+
+
+def test_settings_page_shows_the_doctor_status(built_copy):
+    """Healthy on a fresh index; after a chunk is lost from one collection, the same line `assistant doctor` prints."""
+    from assistant.config import Settings
+    from assistant.retrieval.store import client, get_collection
+    from assistant.web.base import WebContext
+    from assistant.web.settings import SettingsPage
+
+    settings = Settings.from_env({}, home=built_copy)
+    page = SettingsPage(WebContext(settings))
+    assert page.health().startswith('<div class="settings-health ok"><p>Index health: healthy: 20 section(s)')
+    use = get_collection(client(settings), settings, "use")
+    lost = sorted(use.get(include=[])["ids"])[0]
+    use.delete(ids=[lost])
+    shown = page.health()
+    assert 'class="settings-health bad"' in shown and "1 problem(s)" in shown and "assistant doctor --repair" in shown
+    assert "notes-use: missing section" in shown or "notes-use: half-written section" in shown

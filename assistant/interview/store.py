@@ -2,14 +2,15 @@
 
 Schema changes are named, ordered migrations recorded in a `migrations` table (the
 simonw/llm pattern): a database is upgraded by applying the ones it has not seen, so an
-old file keeps its history. Each answer is committed the moment it is graded, so a killed
-session loses nothing. A file that is not a database (or is damaged) is moved aside to
+old file keeps its history. The file is in WAL mode with FULL sync, and each answer is
+committed the moment it is graded, before the grade is shown: a killed session loses nothing. A file that is not a database (or is damaged) is moved aside to
 `<name>.corrupt-<timestamp>` and recreated; `Store.notice` says so in one line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from datetime import datetime, timezone
@@ -129,16 +130,24 @@ class Store(PracticeRows):
         try:
             self.db = self._open(upto)
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+            code = getattr(exc, "sqlite_errorcode", None)
+            if code == sqlite3.SQLITE_CANTOPEN and self.path.exists() and not os.access(self.path.parent, os.W_OK):
+                # A WAL database in a read-only folder cannot create its -shm file: read it as an immutable file.
+                self.db = self._open(upto, read_only=True)
+                return
+            if code not in _DAMAGED:
                 # Locked, read-only, unopenable or full: the file may be healthy, so never move it aside.
                 raise DatabaseError(f"cannot use the interview database {self.path} ({exc})") from None
             self.db = self._recover(exc, upto)
 
-    def _open(self, upto: str | None) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+    def _open(self, upto: str | None, read_only: bool = False) -> sqlite3.Connection:
+        target = f"{self.path.resolve().as_uri()}?immutable=1" if read_only else str(self.path)
+        db = sqlite3.connect(target, timeout=10, check_same_thread=False, uri=read_only)
         db.row_factory = sqlite3.Row
         try:
             db.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                _durable(db)
             db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
             migrate(db, upto)
         except sqlite3.DatabaseError:
@@ -261,6 +270,20 @@ def migrate(db: sqlite3.Connection, upto: str | None = None) -> list[str]:
         if name == upto:
             break
     return applied
+
+
+def _durable(db: sqlite3.Connection) -> None:
+    """WAL journal with FULL sync: a committed answer is in the log on disk before the grade is shown.
+
+    The journal mode is a property of the file, not of the schema, so it is set on open
+    rather than in a migration. A read-only file or folder keeps its mode (and is still read).
+    """
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc) and "read-only" not in str(exc):
+            raise
+    db.execute("PRAGMA synchronous = FULL")
 
 
 def _script(db: sqlite3.Connection, sql: str) -> None:

@@ -3,8 +3,10 @@
 One collection per dense embedder of the recipe (`notes-e5`, `notes-use`, ...), each
 holding the same chunks. Every chunk carries the content hash of its question, so a
 re-ingest skips unchanged questions, re-embeds changed ones and deletes removed ones.
-Files that fail to parse are reported and left as they were in the index: nothing
-already indexed is lost. Opening Chroma and translating its errors is vectorstore.py.
+What counts as "unchanged" is decided per collection from the stored chunks themselves
+(sync.py), so an ingest killed at any moment is finished by the next one. Files that fail
+to parse are reported and left as they were in the index: nothing already indexed is
+lost. Opening Chroma and translating its errors is store.py.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from assistant.config import Settings
 from assistant.notes.parse import Chunk, CorpusError, chunk_question, find_notes, read_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, while_locked
+from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, plan
+from assistant.testhooks import pause_point
 
-CHUNKER_VERSION = "1"
+__all__ = ["CHUNKER_VERSION", "IngestReport", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
 BATCH = 16
 
 
@@ -62,7 +66,13 @@ def ingest_lock(settings: Settings, timeout: float = 300.0):
 
 
 def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -> IngestReport:
-    """Sync the given notes files/folders (default: the configured corpus) into every collection of the recipe."""
+    """Sync the given notes files/folders (default: the configured corpus) into every collection of the recipe.
+
+    Crash-consistent: each collection is compared with the notes on its own (sync.py), so a
+    section interrupted anywhere (mid-batch, between collections, mid-delete) is written
+    again by the next ingest, and the notes stamp that lets `ensure_index` skip the sync
+    is removed before the first write and written last.
+    """
     roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
     files = find_notes(roots)
     report = IngestReport()
@@ -75,31 +85,55 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
     report.files = len(parsed)
     chunks = [c for qs in parsed.values() for q in qs for c in chunk_question(q, settings.chunk_chars)]
     report.questions = sum(len(qs) for qs in parsed.values())
+    wanted = Wanted.of(chunks, parsed, roots, settings.chunk_chars)
     from assistant.retrieval.embeddings import embedder
 
     chroma = chroma or client(settings)
     with ingest_lock(settings):
+        pause_point("locked")
+        try:
+            plans = while_locked(lambda: {m: plan(_rows(get_collection(chroma, settings, m)), wanted)
+                                          for m in settings.dense_models})
+        except Exception as exc:
+            raise index_error(settings, exc) from None
+        _count(report, wanted, list(plans.values()))
+        stamp = _stamp_file(settings)
+        if any(not p.empty for p in plans.values()):
+            stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
         for model in settings.dense_models:
-            first = model == settings.dense_models[0]
+            show = progress and model == settings.dense_models[0]
 
             # Bind this iteration's model: the closure is retried later, after the loop variable moved on.
-            def sync_one(model: str = model, first: bool = first) -> IngestReport:
-                part = IngestReport()  # a retried attempt must not count what a failed one counted
+            def sync_one(model: str = model, show: bool = show) -> None:
                 col = get_collection(chroma, settings, model)
-                _sync(col, embedder(model, settings), chunks, parsed, roots, settings, part, progress and first)
+                todo = plan(_rows(col), wanted)  # planned again: a retried attempt sees what the failed one wrote
+                if todo.delete:
+                    col.delete(ids=todo.delete)
+                    pause_point("deleted")
+                _add(col, embedder(model, settings), todo.upsert, wanted.tag_suffix, show)
                 _stamp(col)
-                return part
 
             try:
-                part = while_locked(sync_one)
+                while_locked(sync_one)
             except Exception as exc:
                 raise index_error(settings, exc) from None
-            if first:
-                report.added, report.unchanged, report.removed = part.added, part.unchanged, part.removed
-                report.chunks_embedded = part.chunks_embedded
+            pause_point("collection")
         if paths is None:  # the configured notes are now indexed as they are on disk
-            _stamp_file(settings).write_text(notes_stamp(settings), encoding="utf-8")
+            stamp.write_text(notes_stamp(settings), encoding="utf-8")
     return report
+
+
+def _rows(col) -> dict:
+    return col.get(include=["metadatas"])
+
+
+def _count(report: IngestReport, wanted: Wanted, plans: list[Plan]) -> None:
+    """A section is unchanged only when no collection needs it; chunks count once however many embedders redo them."""
+    redo = {i.key for p in plans for i in p.issues if i.state != "orphan"}
+    report.added = len(redo)
+    report.unchanged = len(wanted.sections) - len(redo)
+    report.removed = len({i.key for p in plans for i in p.issues if i.state == "orphan"})
+    report.chunks_embedded = len({c.id for p in plans for c in p.upsert})
 
 
 def notes_stamp(settings: Settings) -> str:
@@ -144,46 +178,6 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
     return chroma, report
 
 
-def _sync(col, ef, chunks: list[Chunk], parsed, roots, settings: Settings, report: IngestReport, show: bool) -> None:
-    existing = col.get(include=["metadatas"])
-    by_question: dict[tuple[str, str], tuple[str, list[str]]] = {}
-    files_seen: dict[str, str] = {}
-    for cid, meta in zip(existing["ids"], existing["metadatas"]):
-        key = (meta["file_key"], str(meta.get("uid", meta["question"])))
-        tag, ids = by_question.get(key, (meta.get("qhash", ""), []))
-        ids.append(cid)
-        by_question[key] = (tag, ids)
-        files_seen[meta["file_key"]] = meta["file"]
-    tag_suffix = f"-{CHUNKER_VERSION}-{settings.chunk_chars}"
-    wanted: dict[tuple[str, str], list[Chunk]] = {}
-    for c in chunks:
-        wanted.setdefault((c.question.file_key, c.question.uid), []).append(c)
-    to_delete: list[str] = []
-    to_add: list[Chunk] = []
-    for key, cs in wanted.items():
-        old = by_question.get(key)
-        if old and old[0] == cs[0].question.content_hash + tag_suffix:
-            report.unchanged += 1
-            continue
-        if old:
-            to_delete.extend(old[1])
-        to_add.extend(cs)
-        report.added += 1
-    parsed_keys = {qs[0].file_key for qs in parsed.values() if qs}
-    for key, (_, ids) in by_question.items():
-        if key in wanted:
-            continue
-        file_key, file_path = key[0], files_seen.get(key[0], "")
-        # Sections removed from a re-ingested file, or files deleted from an ingested folder.
-        if file_key in parsed_keys or (_under(file_path, roots) and not Path(file_path).exists()):
-            to_delete.extend(ids)
-            report.removed += 1
-    if to_delete:
-        col.delete(ids=to_delete)
-    _add(col, ef, to_add, tag_suffix, show)
-    report.chunks_embedded += len(to_add)
-
-
 def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
     if not chunks:
         return
@@ -196,7 +190,10 @@ def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
                 meta["qhash"] += tag_suffix
                 metas.append(meta)
             vectors = ef([plain_text(c.text) for c in batch])
-            col.add(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas, embeddings=vectors)
+            pause_point("embedded")
+            # upsert: a chunk left by an interrupted ingest is overwritten, not a duplicate-id error
+            col.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas, embeddings=vectors)
+            pause_point("written")
             advance(len(batch))
 
 
@@ -217,11 +214,3 @@ def _progress(show: bool, total: int):
     with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("embed", total=total)
         yield lambda n: bar.advance(task, n)
-
-
-def _under(path: str, roots) -> bool:
-    try:
-        p = Path(path).resolve()
-    except OSError:
-        return False
-    return any(r.is_dir() and p.is_relative_to(r.resolve()) for r in roots)

@@ -1,7 +1,8 @@
 """The Settings tab: per-session answer options (k, mode) and a read-only view of the configuration.
 
 The slider and radio are ordinary components, so each browser session has its own values;
-the Chat page reads them as event inputs through the shared `ctx.options`.
+the Chat page reads them as event inputs through the shared `ctx.options`. The index
+health block shows what `assistant doctor` reports (assistant/retrieval/doctor.py), read-only.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class SettingsPage(Page):
                                  info=None if "llm" in modes else "Set OPENAI_BASE_URL to enable LLM answers.",
                                  elem_id="settings-mode")
             gr.HTML(self.summary(), elem_id="settings-summary", js_on_load=None)
+            gr.HTML(self.health(), elem_id="settings-health", js_on_load=None)
         self.ctx.options = AnswerOptions(k=self.k, mode=self.mode)
 
     def summary(self) -> str:
@@ -48,3 +50,20 @@ class SettingsPage(Page):
         ]
         items = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
         return f'<dl class="settings-summary">{items}</dl>'
+
+    def health(self, shown: int = 8) -> str:
+        """The doctor's summary line and its first problems, escaped; a failing check is shown, not raised."""
+        from assistant.errors import first_line
+        from assistant.retrieval.doctor import check
+
+        try:
+            report = check(self.ctx.settings, chroma=self.ctx.assistant.chroma)
+        except Exception as exc:  # the page must render even when the index cannot be read
+            return f'<div class="settings-health bad">Index health: could not check ({escape(first_line(exc))})</div>'
+        state = "ok" if report.ok else "bad"
+        lines = "".join(f"<li>{escape(p.message)}</li>" for p in report.problems[:shown])
+        more = f"<li>… and {len(report.problems) - shown} more (run <code>assistant doctor</code>)</li>" \
+            if len(report.problems) > shown else ""
+        hint = "" if report.ok else "<p>Run <code>assistant doctor --repair</code> to fix what an ingest can fix.</p>"
+        return (f'<div class="settings-health {state}"><p>Index health: {escape(report.summary())}</p>'
+                f"<ul>{lines}{more}</ul>{hint}</div>")

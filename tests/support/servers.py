@@ -136,6 +136,14 @@ def chroma_http_client(host: str, port: int):
 def chroma_server(path: os.PathLike | str, *, port: int | None = None,
                   timeout: float = 60.0) -> Iterator[tuple[str, int]]:
     """Run ``chroma run`` on 127.0.0.1 persisting to ``path``; yield ``(host, port)``."""
+    with chroma_server_process(path, port=port, timeout=timeout) as (host, port, _):
+        yield host, port
+
+
+@contextlib.contextmanager
+def chroma_server_process(path: os.PathLike | str, *, port: int | None = None,
+                          timeout: float = 60.0) -> Iterator[tuple[str, int, subprocess.Popen]]:
+    """Like chroma_server, also yielding the server's Popen (its own process group) for tests that kill it."""
     host, port = "127.0.0.1", port or free_port()
     pathlib.Path(path).mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False", CHROMA_ANONYMIZED_TELEMETRY="False",
@@ -153,7 +161,7 @@ def chroma_server(path: os.PathLike | str, *, port: int | None = None,
             return bool(chroma_http_client(host, port).heartbeat())
 
         proc.wait_ready(ready, timeout, "heartbeat")
-        yield host, port
+        yield host, port, proc.proc
     finally:
         proc.stop()
         proc.cleanup_logs()

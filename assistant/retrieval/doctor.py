@@ -1,0 +1,131 @@
+"""Is the index what the notes say, and is the interview database sound? The checks behind `assistant doctor`.
+
+Every section of the notes must be stored at its current hash, with all its chunks, in
+every embedder's collection; no collection may hold sections the notes dropped, or an id
+twice; the interview database must pass SQLite's integrity check. The index checks use
+the same per-collection plan as ingest (sync.py), so what `check` reports is exactly what
+`repair` (the normal incremental ingest) fixes. The CLI and the web Settings page only
+render a `Health`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.notes.parse import CorpusError, chunk_question, find_notes, read_notes
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, as one line; `repairable` when an ingest fixes it."""
+
+    kind: str  # missing, outdated, half-written, duplicated, orphan, no-collection, notes, database
+    where: str  # a collection name, notes file or database path
+    message: str
+    repairable: bool
+
+
+@dataclass
+class Health:
+    """The outcome of a check: the problems, and what was looked at."""
+
+    problems: list[Problem] = field(default_factory=list)
+    sections: int = 0
+    chunks: dict[str, int] = field(default_factory=dict)  # collection → chunks stored
+    database: str = "absent"  # "ok", "absent" or what is wrong
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    @property
+    def repairable(self) -> bool:
+        """True when an ingest would fix at least one problem."""
+        return any(p.repairable for p in self.problems)
+
+    def summary(self) -> str:
+        """One line: healthy, or how many problems; what was checked."""
+        stored = ", ".join(f"{name} {n} chunks" for name, n in self.chunks.items()) or "no collections"
+        head = "healthy" if self.ok else f"{len(self.problems)} problem(s)"
+        return f"{head}: {self.sections} section(s) in the notes; {stored}; interview database {self.database}"
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict for `assistant doctor --json`."""
+        return {"ok": self.ok, "summary": self.summary(), "sections": self.sections, "chunks": self.chunks,
+                "database": self.database, "problems": [asdict(p) for p in self.problems]}
+
+
+def check(settings: Settings, paths=None, chroma=None) -> Health:
+    """Check every collection of the recipe against the notes (default: the configured corpus) and the database."""
+    from assistant.retrieval.ingest import ingest_lock
+    from assistant.retrieval.store import client, collection_name, get_collection, index_error, is_missing
+    from assistant.retrieval.sync import Wanted, plan
+
+    health = Health()
+    roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
+    parsed: dict[str, list] = {}
+    for f in find_notes(roots):
+        try:
+            parsed[str(f)] = read_notes(f)
+        except CorpusError as exc:
+            health.problems.append(Problem("notes", str(f), f"notes file not indexable: {exc}", False))
+    chunks = [c for qs in parsed.values() for q in qs for c in chunk_question(q, settings.chunk_chars)]
+    wanted = Wanted.of(chunks, parsed, roots, settings.chunk_chars)
+    health.sections = len(wanted.sections)
+    chroma = chroma or client(settings)
+    with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
+        for model in settings.dense_models:
+            name = collection_name(settings, model)
+            try:
+                rows = get_collection(chroma, settings, model, create=False).get(include=["metadatas"])
+            except Exception as exc:
+                if not is_missing(exc):
+                    raise index_error(settings, exc) from None
+                health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
+                continue
+            health.chunks[name] = len(rows["ids"])
+            todo = plan(rows, wanted)
+            health.problems += [Problem(i.state, name, i.line(name), True) for i in todo.issues]
+            listed = {f"{i.key[0]}:{i.key[1]}" for i in todo.issues}
+            for cid in todo.duplicates:
+                if cid.rsplit(":", 1)[0] not in listed:  # outside the checked notes: reported, left alone
+                    health.problems.append(Problem("duplicated", name, f"{name}: chunk id {cid} stored twice", False))
+    problem = database_problem(settings.db_path)
+    health.database = "absent" if not settings.db_path.exists() else "ok" if problem is None else "damaged"
+    if problem is not None:
+        health.problems.append(problem)
+    return health
+
+
+def database_problem(path: Path) -> Problem | None:
+    """SQLite's integrity check of the interview database, read-only; None when it passes or there is none."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = [str(r[0]) for r in db.execute("PRAGMA integrity_check")]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return Problem("database", str(path), f"interview database {path}: {exc}", False)
+    if rows == ["ok"]:
+        return None
+    first = " ".join(rows[0].replace("*** in database main ***", "").split())  # SQLite's report spans lines
+    more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
+    return Problem("database", str(path), f"interview database {path}: integrity check failed: {first}{more}", False)
+
+
+def repair(settings: Settings, paths=None, chroma=None):
+    """Run the normal incremental ingest when a check finds repairable problems; returns (report or None, health after)."""
+    from assistant.retrieval.ingest import ingest
+
+    before = check(settings, paths, chroma)
+    if not before.repairable:
+        return None, before
+    report = ingest(settings, paths, progress=False, chroma=chroma)
+    return report, check(settings, paths, chroma)

@@ -1,0 +1,117 @@
+"""`assistant doctor`: every kind of index damage is reported in one line per problem, and --repair fixes it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.config import Settings
+from assistant.retrieval.doctor import check
+from assistant.retrieval.ingest import ingest
+from assistant.retrieval.store import client, get_collection
+from tests.test_cli import assert_one_line_error, run
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def doctor(*args):
+    return CliRunner().invoke(cli, ["doctor", *map(str, args)])
+
+
+def damage(s: Settings) -> dict[str, str]:
+    """Half-write, outdate, orphan and drop sections the way a killed ingest or a stale index would."""
+    chroma = client(s)
+    e5, use = (get_collection(chroma, s, m) for m in ("e5", "use"))
+    rows = e5.get(include=["metadatas", "documents", "embeddings"])
+    by_q = {}
+    for cid, meta in zip(rows["ids"], rows["metadatas"]):
+        if meta["file"].endswith("small-notes.md"):
+            by_q.setdefault(meta["question"], []).append(cid)
+    use.delete(ids=[by_q[2][-1]])  # one chunk of question 2 never reached the USE collection
+    use.delete(ids=by_q[4])  # question 4 not in USE at all
+    first = rows["ids"].index(by_q[1][0])
+    e5.update(ids=[by_q[1][0]], metadatas=[{**rows["metadatas"][first], "qhash": "0" * 16 + "-1-150"}])
+    orphan = by_q[1][0].rsplit(":", 2)[0] + ":99:0"  # a section the file no longer has
+    e5.add(ids=[orphan], documents=["old"], embeddings=[rows["embeddings"][first]],
+           metadatas=[{**rows["metadatas"][first], "uid": "99", "question": 99}])
+    return {"half": by_q[2][-1], "orphan": orphan}
+
+
+def test_doctor_reports_damage_and_repair_fixes_it(home, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("small-notes.md", "other-notes.md"):
+        shutil.copy(FIXTURES / name, notes / name)
+    s = Settings.from_env({}, home=home)
+    ingest(s, [notes], progress=False)
+    assert check(s, [notes]).ok
+    damage(s)
+
+    health = check(s, [notes])
+    kinds = sorted((p.where, p.kind) for p in health.problems)
+    assert kinds == [("notes-e5", "orphan"), ("notes-e5", "outdated"),
+                     ("notes-use", "half-written"), ("notes-use", "missing")], health.problems
+    found = doctor(notes)
+    assert found.exit_code == 1
+    lines = found.output.strip().splitlines()
+    assert len(lines) == 5 and lines[-1].startswith("4 problem(s)")
+    assert any("notes-use: half-written section" in ln and "第2题" in ln and "chunk(s) stored at its current hash" in ln for ln in lines), lines
+    assert any("notes-e5: orphan section" in ln and "第99题" in ln for ln in lines)
+
+    repaired = doctor(notes, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "repaired by ingest:" in repaired.output and "3 new or changed" in repaired.output
+    assert repaired.output.strip().splitlines()[-1].startswith("healthy:")
+    after = json.loads(doctor(notes, "--json").output)
+    assert after["ok"] and after["problems"] == [] and after["chunks"]["notes-e5"] == after["chunks"]["notes-use"]
+    again = ingest(s, [notes], progress=False)
+    assert again.chunks_embedded == 0 and again.added == 0
+
+
+def test_outdated_section_after_an_edit(home, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(FIXTURES / "small-notes.md", notes / "small-notes.md")
+    s = Settings.from_env({}, home=home, recipe="e5")
+    ingest(s, [notes], progress=False)
+    f = notes / "small-notes.md"
+    f.write_text(f.read_text().replace("这就是过拟合。", "这就是过拟合（overfitting）。"))
+    [problem] = check(s, [notes]).problems
+    assert problem.kind == "outdated" and "第1题" in problem.message and problem.repairable
+
+
+def test_missing_collections_and_json(home, tmp_path):
+    notes = tmp_path / "n.md"
+    shutil.copy(FIXTURES / "small-notes.md", notes)
+    result = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", str(notes), "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["ok"] is False and [p["kind"] for p in data["problems"]] == ["no-collection"]
+    fixed = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", str(notes), "--repair", "--json"])
+    data = json.loads(fixed.output)
+    assert fixed.exit_code == 0 and data["ok"] and data["repair"]["found"][0]["kind"] == "no-collection"
+    assert "4 new or changed" in data["repair"]["ingest"]
+
+
+def test_damaged_interview_database_is_reported_not_repaired(built_copy):
+    db = built_copy / "assistant.db"
+    from assistant.interview.store import Store
+
+    Store(db).close()
+    raw = bytearray(db.read_bytes())
+    page = 3 * 4096  # the sessions table's b-tree page: a bad cell count, the file still opens
+    raw[page: page + 8] = b"\x0d\x00\x00\x00\x09\xff\xff\x00"
+    db.write_bytes(bytes(raw))
+    result = doctor("--repair")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert any(ln.startswith(f"interview database {db}: integrity check failed: ") for ln in lines), result.output
+    assert "repaired by ingest" not in result.output and "interview database damaged" in lines[-1]
+
+
+def test_doctor_on_a_missing_path_is_one_line(tmp_path):
+    assert_one_line_error(run(["doctor", str(tmp_path / "none")], tmp_path / "h"), 1, "no such file or folder")
