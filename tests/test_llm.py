@@ -19,7 +19,7 @@ def test_streams_from_a_real_llama_cpp_server(offline_settings, llama_server):
     stream = assistant.stream("What is gradient clipping?")
     pieces = list(stream)
     result = stream.result()
-    assert result.mode == "llm:smollm2"
+    assert result.mode == "llm:smollm2", result.notice
     assert len(pieces) >= 2
     assert all(0 < n <= len(result.hits) for n in result.citations)
 
