@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from assistant.answering.relevance import Relevance, shared
 from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import content_terms, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
@@ -32,8 +33,8 @@ _DEFINITION_CUES = re.compile(r"什么是|是什么|是啥|含义|定义|\bwhat 
 
 @dataclass(frozen=True)
 class AnswerParams:
-    """Extractive answer constants; max_chars..second_quotes set by hand and checked on eval/dev/keypoints.jsonl
-    with bench/tune_points.py (no search yet)."""
+    """Extractive answer constants. e5_weight, central_quotes, list_supports and max_chars: grid on
+    eval/dev/keypoints.jsonl (all 65 items; no held-out half: report says so); the rest set by hand."""
 
     # Quoting a clearly weaker second section mostly added off-target sentences: on the tuning queries
     # this cut (fused-score units) raised the share of quotes from a gold section from 0.79 to 0.87
@@ -42,8 +43,12 @@ class AnswerParams:
     second_source_terms: int = 2  # question terms the first section lacks and the second has
     max_chars: int = 1100  # quoted characters before the rest is left to the "more in [n]" pointer
     max_points: int = 10  # bullets of a list-type answer
-    central_quotes: int = 4  # quotes of a definition/why answer
+    central_quotes: int = 5  # quotes of a definition/why answer
     second_quotes: int = 2  # quotes from a second section
+    e5_weight: float = 0.6  # weight of a sentence's e5 z-score (question vs sentences of the section) in its rank
+    prose_quotes: int = 6  # quotes of a list-type answer from a section without list markup
+    list_supports: int = 2  # supporting sentences under each point of a list-type answer
+    focus_margin: float = 0.03  # e5 lead of one `### N.M` group over the next that makes a question about it
 
 
 @dataclass
@@ -69,14 +74,16 @@ def _overlap(q_terms: set[str], text: str) -> float:
     return len(q_terms & set(tokenize(text))) / (len(q_terms) ** 0.5 + 1) if q_terms else 0.0
 
 
-def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = None) -> list[Quote]:
+def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = None,
+                  relevance: Relevance | None = None) -> list[Quote]:
     """The quotes of the answer, in the order they are shown: best section first, then at most one more."""
     p = params or AnswerParams()
+    rel = relevance or shared()
     text_hits = [(n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section]
     if not text_hits:
         return []
     n, best = text_hits[0]
-    quotes = _from_section(question, n, outline(best.section), p)
+    quotes = _from_section(question, n, outline(best.section), p, rel, best.title)
     covered = _terms(best.section)
     missing = _terms(question) - covered
     for n2, hit in text_hits[1:2]:
@@ -84,50 +91,94 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
             break
         gain = missing & _terms(hit.section)
         if len(gain) >= p.second_source_terms:
-            quotes += _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section), p.second_quotes)
+            quotes += _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section), p.second_quotes, p, rel)
     return quotes
 
 
-def _from_section(question: str, n: int, o: Outline, p: AnswerParams) -> list[Quote]:
-    if question_kind(question) == "list" and len(o.points) >= 2:
-        quotes: list[Quote] = []
-        if _DEFINITION_CUES.search(question) and o.intro:
-            quotes.append(Quote(n, o.intro[0]))
-        q_terms = set(tokenize(question))
-        focus = focused(question, o)
-        for point in focus or o.points[: p.max_points]:
-            quotes.append(Quote(n, point.lead))
-            supports = point.support if focus else [_best_support(point, q_terms)]
-            quotes.extend(Quote(n, s, 1) for s in supports if s)
-        return quotes
-    return _central_quotes(question, n, o, p.central_quotes)
+def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
+    if question_kind(question) != "list" or len(o.points) < 2:
+        return _central_quotes(question, n, o, p.central_quotes, p, rel)
+    if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
+        return _central_quotes(question, n, o, p.prose_quotes, p, rel)
+    quotes: list[Quote] = []
+    if _DEFINITION_CUES.search(question) and o.intro:
+        quotes.append(Quote(n, o.intro[0]))
+    q_terms = set(tokenize(question))
+    focus = focused(question, o, title) or _group_focus(question, o, p, rel)
+    for point in focus or o.points[: p.max_points]:
+        quotes.append(Quote(n, point.lead))
+        supports = point.support if focus else _best_supports(question, point, q_terms, p, rel)
+        quotes.extend(Quote(n, s, 1) for s in supports if s)
+    return quotes
 
 
-def focused(question: str, o: Outline) -> list[Point]:
+def focused(question: str, o: Outline, title: str = "") -> list[Point]:
     """The points a question names ("padding 有哪些作用" → the padding point), when they are at most half
-    of the outline; a subsection named by the question brings all its points. Empty: no focus."""
-    q = question.lower()
-    named = [pt for pt in o.points if any(name in q for name in pt.names) or (pt.group and pt.group.lower() in q)]
+    of the outline; a subsection named by the question brings all its points. A question that names
+    every point the section's title names asks the title's question, not about a part of it
+    ("梯度消失和梯度爆炸…" asked of that section). Empty: no focus."""
+    def named_in(text: str) -> list[Point]:
+        return [pt for pt in o.points if any(name in text for name in pt.names) or (pt.group and pt.group.lower() in text)]
+
+    named, in_title = named_in(question.lower()), named_in(title.lower())
+    if in_title and named == in_title:
+        return []
     return named if 0 < len(named) <= len(o.points) / 2 else []
 
 
-def _best_support(point: Point, q_terms: set[str]) -> str:
-    """The supporting sentence that best matches the question; the first one on a tie."""
-    if not point.support:
-        return ""
-    return max(point.support, key=lambda s: (_overlap(q_terms, s) + 0.2 * ("**" in s), -point.support.index(s)))
+def _group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> list[Point]:
+    """The points of the one `### N.M` group the question is about, by e5: its best sentence beats every
+    other group's best by focus_margin. Empty when the section has fewer than two groups or none stands out."""
+    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
+    if len(groups) < 2 or any(not pt.group for pt in o.points):
+        return []
+    best = []
+    for g in groups:
+        texts = [plain_text(s) for pt in o.points if pt.group == g for s in (g, *pt.sentences)]
+        best.append(float(rel.cosines(question, texts).max()))
+    order = sorted(range(len(groups)), key=lambda i: -best[i])
+    if best[order[0]] - best[order[1]] < p.focus_margin:
+        return []
+    return [pt for pt in o.points if pt.group == groups[order[0]]]
 
 
-def _central_quotes(question: str, n: int, o: Outline, k: int) -> list[Quote]:
-    """The k sentences of the outline that best match the question, leads weighing more, in reading order."""
+def _z(values: list[float]) -> list[float]:
+    if len(values) < 2:
+        return [0.0] * len(values)
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return [(v - mean) / sd if sd > 1e-6 else 0.0 for v in values]
+
+
+def _semantic(question: str, sentences: list[str], rel: Relevance) -> list[float]:
+    """e5 z-scores of the sentences against the question (all 0 without a model)."""
+    return _z([float(c) for c in rel.cosines(question, [plain_text(s) for s in sentences])])
+
+
+def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerParams, rel: Relevance) -> list[str]:
+    """The list_supports supporting sentences that best answer the question (term overlap + e5), in reading
+    order; the earlier one on a tie."""
+    support = list(point.support)
+    if not support:
+        return []
+    sem = _semantic(question, [point.lead, *support], rel)[1:]  # z against the point's own sentences
+    scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z, -i) for i, (s, z) in enumerate(zip(support, sem))]
+    top = sorted(range(len(support)), key=lambda i: scored[i], reverse=True)[: p.list_supports]
+    return [support[i] for i in sorted(top)]
+
+
+def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, rel: Relevance) -> list[Quote]:
+    """The k sentences of the outline that best answer the question (term overlap, e5, leads weighing more),
+    in reading order."""
     q_terms = set(tokenize(question))
     leads = {pt.lead for pt in o.points}
     definition = bool(_DEFINITION_CUES.search(question))
     sentences = o.sentences()
+    sem = _semantic(question, sentences, rel)
     scored = []
     for order, s in enumerate(sentences):
         score = _overlap(q_terms, s) + 0.3 * ("**" in s) + 0.4 * (s in leads) + 0.3 * (definition and order == 0)
-        scored.append((score - 0.01 * order, order, s))
+        scored.append((score + p.e5_weight * sem[order] - 0.01 * order, order, s))
     chosen = sorted(sorted(scored, reverse=True)[:k], key=lambda t: t[1])
     return [Quote(n, s) for _, _, s in chosen]
 
@@ -154,14 +205,15 @@ def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]
 
 
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
-                      more: Callable[[int], str] | None = None, params: AnswerParams | None = None) -> Iterator[str]:
+                      more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
+                      relevance: Relevance | None = None) -> Iterator[str]:
     """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
 
     When the best section is link-only or image-only it has nothing to quote: its references are
     listed first, then quotes from the next sections, so the answer is never just a header.
     """
     p = params or AnswerParams()
-    quotes, left_out = bounded(select_quotes(question, hits, p), p.max_chars)
+    quotes, left_out = bounded(select_quotes(question, hits, p, relevance), p.max_chars)
     yield header + "\n\n"
     if hits and hits[0].kind != "text":
         yield links_note + "\n"

@@ -82,7 +82,8 @@ class GraderParams:
     """Offline grader constants. lo..raw_full were tuned on the even questions of eval/grading.jsonl
     (calibrate.py). The point-level ones (align_min and below) were set by hand while writing the rules,
     looking at per-answer output on ALL of eval/dev/grading.jsonl (not only its fit half), and checked
-    with bench/tune_points.py; no script has searched them yet, and the held-out half is not pristine."""
+    with bench/tune_points.py; no script has searched them yet, and the held-out half is not pristine.
+    support_weight: small grid on the fit half of eval/dev/grading.jsonl and on eval/grading.jsonl (round 2)."""
 
     lo: float = 0.85  # e5 passage cosine at which a point starts to count as covered
     hi: float = 0.95  # ...and at which it counts fully
@@ -97,6 +98,7 @@ class GraderParams:
     contradiction_weight: float = 0.6  # raw score lost when every point the answer touches is contradicted
     keyword_cap: float = 0.5  # most a point can be covered by a bare keyword list ("partial, not full")
     keyword_max_chars: int = 14  # list items this short (median) with no sentence among them make a keyword list
+    support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
 
 
 def _default_embed(texts: list[str]) -> np.ndarray:
@@ -112,6 +114,7 @@ class _Units:
     texts: list[str]
     owner: list[int]
     vectors: np.ndarray
+    lead: np.ndarray  # True for the units of a point's lead
 
 
 class OfflineGrader:
@@ -135,13 +138,14 @@ class OfflineGrader:
         """Sentences and clauses of every point, embedded (memory, then disk cache, then one batch call)."""
         digest = "pts1-" + hashlib.sha1(ref.body.encode()).hexdigest()[:20]
         if digest not in self._units:
-            texts, owner = [], []
+            texts, owner, lead = [], [], []
             for i, point in enumerate(self.key_points(ref)):
-                for sentence in point.sentences:
+                for k, sentence in enumerate(point.sentences):
                     plain = plain_text(sentence)
                     for unit in dict.fromkeys([plain, *_clauses(plain)]):
                         texts.append(unit)
                         owner.append(i)
+                        lead.append(k == 0)
             path = self.cache_dir / f"{digest}.npy" if self.cache_dir else None
             if path is not None and path.is_file():
                 vectors = np.load(path)
@@ -150,7 +154,7 @@ class OfflineGrader:
                 if path is not None:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     np.save(path, vectors)
-            self._units[digest] = _Units(texts, owner, vectors)
+            self._units[digest] = _Units(texts, owner, vectors, np.array(lead, dtype=bool))
         return self._units[digest]
 
     def grade(self, ref: Reference, answer: str) -> Grade:
@@ -165,7 +169,10 @@ class OfflineGrader:
         shift = p.cross_lingual_shift if language_of(answer) != language_of(ref.body) else 0.0
         lo, hi = p.lo - shift, p.hi - shift
         owner = np.array(units.owner)
-        best = np.array([sims[owner == i].max() for i in range(len(points))])
+        # What the point is (its lead) counts fully; a supporting sentence mentions many things, so a match
+        # with it counts support_weight (else an answer about one point covers them all through their support).
+        weighted = np.where(units.lead[:, None], sims, lo + (sims - lo) * p.support_weight)
+        best = np.array([weighted[owner == i].max() for i in range(len(points))])
         semantic = np.clip((best - lo) / (hi - lo), 0, 1)
         terms = key_terms(answer)
         lexical = np.array([max(len(key_terms(s) & terms) / max(1, len(key_terms(s))) for s in pt.sentences)

@@ -8,7 +8,8 @@ Structure first, in the author's own markup:
 - `### N.M` subsections; inside each one (or the whole section when there are none) the most
   frequent item marker with at least two items: numbered lines (`1. 重新设计网络模型`), bold lead
   phrases (`**1. 非线性：** …`) or bullets (`- **Bagging：** …`). Each item is a point; the lines
-  up to the next item support it. A subsection without items is one point, its heading the lead.
+  up to the next item support it; a list of another marker right after a sentence ending in a colon
+  is nested: its items support the point above. A subsection without items is one point, its heading the lead.
 - Prose without such markup: the most central sentences (term overlap with the other sentences,
   bold and first-sentence bonuses) are the points, each supported by the sentence after it.
 Lead-in filler ("本节列举了一些…", "as follows") is never a point.
@@ -187,8 +188,13 @@ def _items(lines: list[str], kind: str) -> tuple[list[str], list[tuple[str, str,
     (a section may hold two lists, e.g. the steps and then the caveats); other lines support the point above."""
     pre: list[str] = []
     items: list[tuple[str, str, list[str]]] = []
+    nested = ""
     for line in lines:
         line_kind = _line_kind(line)
+        if line_kind and line_kind != kind and items and (line_kind == nested or _introduces(items[-1])):
+            nested, line_kind = line_kind, ""  # a nested list ("作用主要有两个：" then 1. 2.): it supports the point above
+        elif line_kind:
+            nested = ""
         if line_kind and (items or line_kind == kind):
             sentences = _sentences([line], min_chars=2)
             if sentences:
@@ -196,6 +202,12 @@ def _items(lines: list[str], kind: str) -> tuple[list[str], list[tuple[str, str,
                 continue
         (items[-1][2] if items else pre).extend(_sentences([line]))
     return pre, items
+
+
+def _introduces(item: tuple[str, str, list[str]]) -> bool:
+    """True when a point's last sentence ends with a colon: it announces the list that follows."""
+    last = (item[2] or [item[1]])[-1]
+    return plain_text(last).rstrip().endswith(("：", ":"))
 
 
 def _sentences(lines: list[str], min_chars: int = 6) -> list[str]:

@@ -3,7 +3,10 @@
 Embeddings and term overlap see "不能用梯度截断" and "使用梯度截断" as the same statement. These
 rules compare a statement with the one note sentence it is about (the caller aligns them) and
 name the contradiction:
-- negation: the statement carries more negation cues than the note sentence
+- negation: between Chinese texts, one negates words the other affirms (`negated_claim`, both ways:
+  "不要用 ReLU" against "使用 ReLU", "应该打乱" against "不能打乱"), or the statement carries more
+  negation cues than the note and the note does not negate the same words ("不要饱和" / "不会饱和");
+  across languages, the statement carries more negation cues than the note sentence
   (不/不能/不要/不会/并不/没有/无法/未/never/not/don't/cannot/without …). Only an added negation
   counts: a paraphrase that drops one ("学不到" for "无法学习") is too common to call wrong;
 - antonym: the statement uses one side of a pair (增大↔减小, 提高↔降低, 更深↔更浅, 大于↔小于,
@@ -163,9 +166,49 @@ def number_mismatch(statement: str, note: str, section: str | None = None) -> st
     return ""
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CUE_OBJECT = re.compile(r"(?:" + _ZH_NEG.pattern + r")([^，,。；;：:！？!?]{1,12})")
+_NEG_BEFORE = re.compile(r"(?:" + _ZH_NEG.pattern + r"|[无非])[^，,。；;：:]{0,4}$")
+_FILLER_VERBS = re.compile(r"^(?:要|能|会|应该?|需要?|用|使用|是|在|再|可以|必须|一定|太|很)+")
+
+
+def _negated_words(statement: str) -> list[str]:
+    """The first words after each negation cue of a Chinese text ("不要使用ReLU" → "ReLU")."""
+    out = []
+    for match in _CUE_OBJECT.finditer(statement):
+        obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip())
+        out.extend(re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", obj)[:2])
+    return out
+
+
+def _negated_in(word: str, note: str) -> bool | None:
+    """None when the note does not use the word; True when some use of it is negated (不/没/无/非… just before)."""
+    spots = [m.start() for m in re.finditer(re.escape(word), note)]
+    return any(_NEG_BEFORE.search(note[:at]) for at in spots) if spots else None
+
+
+def negated_claim(statement: str, note: str) -> bool:
+    """True when a Chinese statement negates something the note affirms: the words after one of its
+    negation cues ("不要使用ReLU" → "ReLU") occur in the note, never with a negation (不/没/无/非…) just
+    before them. A negation the note shares ("不会饱和" / "非饱和") is no contradiction."""
+    return any(_negated_in(word, note) is False for word in _negated_words(statement))
+
+
+def _shares_negation(statement: str, note: str) -> bool:
+    return any(_negated_in(word, note) for word in _negated_words(statement))
+
+
 def conflict(statement: str, note: str, section: str | None = None) -> Conflict | None:
-    """The first rule by which the statement contradicts the note sentence it is about, or None."""
-    if negations(statement) > negations(note):
+    """The first rule by which the statement contradicts the note sentence it is about, or None.
+
+    Negation: between two Chinese texts the negated words must be affirmed by the note
+    (`negated_claim`); otherwise (another language) a statement with more negation cues than the note."""
+    both_zh = bool(_CJK.search(statement)) and bool(_CJK.search(note)) and not _EN_NEG.search(statement)
+    # Between Chinese texts the rule runs both ways: the note's "时间序列不能随机打乱" against a plain
+    # "应该随机打乱" is as much a contradiction as an added negation.
+    added = negations(statement) > negations(note)
+    if both_zh and (negated_claim(statement, note) or negated_claim(note, statement)
+                    or added and not _shares_negation(statement, note)) or not both_zh and added:
         return Conflict("negation", statement, note, "negation")
     swap = antonym_swap(statement, note)
     if swap:

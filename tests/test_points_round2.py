@@ -1,0 +1,58 @@
+"""Round 2 of the point-by-point model: e5-ranked quotes, nested lists, title-aware focus, negated objects."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answering.extractive import AnswerParams, focused, select_quotes
+from assistant.answering.relevance import Relevance
+from assistant.notes.keypoints import outline
+from assistant.notes.polarity import conflict, negated_claim
+
+SECTION = """**池化（pooling）** 是对局部区域做汇总的操作。它的好处有两个：
+
+1. 降低特征图尺寸，减少后续计算；
+2. 带来一定的平移不变性。
+
+**归一化（normalization）** 让每层输入的分布更稳定。训练时用批内统计量，推理时用滑动平均。
+"""
+
+
+def test_a_list_announced_by_a_colon_supports_the_point_above():
+    o = outline(SECTION)
+    assert [p.label for p in o.points] == ["池化（pooling）", "归一化（normalization）"]
+    assert any("平移不变性" in s for s in o.points[0].support)
+
+
+def test_focus_ignores_names_the_title_shares_but_keeps_a_part_of_it():
+    o = outline(SECTION)
+    title = "池化和归一化是什么？"
+    assert focused("池化和归一化是什么？有哪些区别", o, title) == []
+    assert [p.label for p in focused("池化有哪些好处？", o, title)] == ["池化（pooling）"]
+
+
+class _Hit:
+    def __init__(self, section: str) -> None:
+        self.kind, self.section, self.score, self.title = "text", section, 5.0, "池化和归一化是什么？"
+
+
+def test_english_questions_pick_supporting_sentences_by_e5():
+    # A fake embedder: the question and the sentence about inference share a direction.
+    def query(texts):
+        return np.array([[1.0, 0.0] if "inference" in t else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    def passage(texts):
+        return np.array([[1.0, 0.0] if "推理" in t else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    rel = Relevance(query, passage)
+    quotes = select_quotes("What is used at inference time for normalization?", [_Hit(SECTION)],  # type: ignore[list-item]
+                           AnswerParams(list_supports=1, central_quotes=1), rel)
+    assert [q.text for q in quotes] == ["训练时用批内统计量，推理时用滑动平均。"]
+
+
+def test_negated_claims_need_the_negated_words_in_the_note():
+    assert negated_claim("训练时不要使用 Adam", "训练时使用 Adam 优化器")
+    assert not negated_claim("最好不要饱和", "输入再大也不会饱和")  # both sides negate it
+    assert not negated_claim("这样做没有坏处", "训练时使用 Adam 优化器")  # about something else
+    assert conflict("数据应该先随机打乱", "数据不能随机打乱") is not None  # a dropped negation, both Chinese
+    assert conflict("Never use Adam for this.", "训练时使用 Adam 优化器") is not None  # across languages: cue count
