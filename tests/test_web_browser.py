@@ -219,3 +219,91 @@ def test_interview_tab_asks_grades_and_reports(page, app_url, shots):
     assert page.locator("img[src=\"x\"]").count() == 0  # the XSS <img> from the notes is shown as text
     shots(page, "8-interview")
     assert page.errors == []
+
+
+# -- issue 13: interpreted-as, linked citations, input limits, accessibility ----------------------------------
+
+CONTRAST_JS = """(sel) => {
+  const el = document.querySelector(sel); if (!el) return null;
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  let bg = null;
+  for (let n = el; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { bg = c; break; } }
+  const fg = rgb(getComputedStyle(el).color), a = lum(fg), b = lum(bg || [255, 255, 255]);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_citations_link_to_per_message_sources_and_open_in_notes(page, app_url, shots):
+    _open(page, app_url)
+    _ask(page, "梯度爆炸怎么解决？", "第28题")
+    first = page.locator("#chatbot .bot").last
+    assert "Interpreted as" not in first.inner_text()  # nothing was rewritten
+    card = page.locator("#sources .src-item").first
+    assert card.get_attribute("id") == "src-0-1" and "relevance 0." in card.inner_text()
+    _ask(page, "那怎么检测它？", "第2")
+    bot = page.locator("#chatbot .bot").last.inner_text()
+    assert "Interpreted as:" in bot and "梯度爆炸" in bot.split("Interpreted as:")[1]
+    assert page.locator("#sources .src-panel").get_attribute("data-msg") == "1"
+    shots(page, "9-chat-interpreted-as")
+    # [1] of the FIRST answer shows the first answer's sources and highlights its card.
+    page.locator("#chatbot .bot").first.locator('a[href="#src-0-1"]').first.click()
+    page.wait_for_selector("#sources .src-panel[data-msg='0'] #src-0-1.src-target", timeout=15_000)
+    assert "第28题" in page.locator("#src-0-1").inner_text()
+    assert "answer 1 of 2" in page.locator("#sources").inner_text()
+    shots(page, "10-chat-old-citation")
+    # Open in Notes: the Notes tab with that section selected.
+    page.locator("#src-0-1 .src-open").click()
+    page.wait_for_function("() => (document.querySelector('#note-view')?.innerText || '').includes('如何修复梯度爆炸')", timeout=15_000)
+    assert page.get_by_role("tab", name="Notes").get_attribute("aria-selected") == "true"
+    assert "28." in page.locator("#notes-list label:has(input:checked)").inner_text()
+    assert page.errors == []
+
+
+def test_question_limit_is_enforced_before_sending(page, app_url, shots):
+    _open(page, app_url)
+    box = page.locator("#question textarea")
+    box.fill("梯度" * 1200)
+    page.wait_for_function("() => document.querySelector('#q-count-text').innerText.includes('2,400 / 2,000')")
+    assert "too long" in page.locator("#q-count-text").inner_text()
+    box.press("Enter")
+    assert page.locator("#send").get_attribute("aria-disabled") == "true"
+    page.click("#send", force=True)
+    page.wait_for_timeout(1500)
+    assert page.locator("#chatbot .user").count() == 0  # nothing was sent
+    assert len(box.input_value()) == 2400  # the text is kept
+    shots(page, "11-chat-too-long")
+    box.fill("什么是梯度爆炸？")
+    page.wait_for_function("() => document.querySelector('#q-count-text').innerText.startsWith('8 / 2,000')")
+    _ask(page, "什么是梯度爆炸？", "第25题")
+    assert page.errors == []
+
+
+def test_accessibility_contrast_labels_lang_live_region(page, app_url):
+    _open(page, app_url)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.get_by_label("Your question").count() == 1
+    sources = page.locator("#sources")
+    assert sources.get_attribute("aria-live") == "polite" and sources.get_attribute("role") == "region"
+    _ask(page, "什么是梯度爆炸？", "第25题")
+    for sel in ["#send", "#sources .src-n", '#chatbot a[href^="#src-"]', "#sources .src-sub", "#q-count-text"]:
+        ratio = page.evaluate(CONTRAST_JS, sel)
+        assert ratio is not None and ratio >= 4.5, (sel, ratio)
+
+
+def test_page_load_and_time_to_first_token(page, app_url):
+    """Figures from the browser: page ready, and Enter → first answer text (extractive, warm index)."""
+    import time
+
+    start = time.perf_counter()
+    _open(page, app_url)
+    load = time.perf_counter() - start
+    page.fill("#question textarea", "如何修复梯度爆炸问题？")
+    t0 = time.perf_counter()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => { const b = document.querySelector('#chatbot .bot'); return b && b.innerText.trim().length > 1; }")
+    ttft = time.perf_counter() - t0
+    print(f"browser figures: page ready {load:.2f} s, time to first token {ttft:.2f} s")
+    assert load < 15 and ttft < 15

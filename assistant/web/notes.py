@@ -44,6 +44,13 @@ class NotesPage(Page):
                 self.view = gr.HTML('<div class="src-empty">Pick a question to read its section.</div>',
                                     elem_id="note-view", js_on_load=None)
 
+    def render_hidden(self) -> None:
+        """Outside the tabs, so it exists whichever tab is shown: set by a source card's "Open in Notes"
+        ("<file_key>::<uid>|<nonce>") to switch here with that section selected."""
+        import gradio as gr
+
+        self.opener = gr.Textbox(label="Section to open", visible="hidden", elem_id="open-note")
+
     def wire(self) -> None:
         """Filtering narrows the list; choosing a question shows its section."""
         import gradio as gr
@@ -51,6 +58,16 @@ class NotesPage(Page):
         self.filter.change(lambda text: gr.update(choices=self.choices(self.ctx.assistant.notes(), text)),
                            self.filter, self.list, queue=False)
         self.list.change(self.show, self.list, self.view)
+        outputs = [self.filter, self.list, self.view] + ([self.ctx.tabs] if self.ctx.tabs is not None else [])
+        self.opener.change(self.open, self.opener, outputs, show_progress="hidden")
+
+    def open(self, value: str):
+        """Switch to the Notes tab with one section selected and shown (from a source card)."""
+        import gradio as gr
+
+        key = (value or "").rpartition("|")[0] or value
+        updates = ["", gr.update(choices=self.choices(self.ctx.assistant.notes()), value=key), self.show(key)]
+        return tuple(updates + ([gr.Tabs(selected=self.title.lower())] if self.ctx.tabs is not None else []))
 
     def choices(self, notes: list[dict], text: str = "") -> list[tuple[str, str]]:
         """(label, key) pairs of the questions whose label contains `text` (case-insensitive)."""
