@@ -307,3 +307,53 @@ def test_page_load_and_time_to_first_token(page, app_url):
     ttft = time.perf_counter() - t0
     print(f"browser figures: page ready {load:.2f} s, time to first token {ttft:.2f} s")
     assert load < 15 and ttft < 15
+
+
+def test_settings_connect_an_llm_without_restart(browser, built_home, tmp_path, shots):
+    """Presets, a failing and a working connection test, Save: key file 0600, never echoed, answers switch to the LLM."""
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from tests.support.openai_stub import Reply, ScriptedOpenAI
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    settings = Settings.from_env({}, home=home)
+    demo, url = _serve(settings, Assistant(settings, progress=False))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        with ScriptedOpenAI() as stub:
+            stub.default(Reply(content="ok"))
+            _open(tab, url)
+            tab.get_by_role("tab", name="Settings").click()
+            assert tab.locator("#settings-k").is_hidden()  # extractive: k cannot matter, and the page says why
+            assert "only applies to LLM answers" in tab.locator("#settings-k-note").inner_text()
+            assert tab.evaluate(CONTRAST_JS, "#settings-k-note .settings-note") >= 4.5
+            tab.click("#preset-ollama")
+            tab.wait_for_function("() => document.querySelector('#llm-base-url input, #llm-base-url textarea').value.includes('11434')")
+            tab.get_by_label("Base URL").fill(f"http://127.0.0.1:{free_port()}/v1")  # nothing listens there
+            tab.click("#llm-test")
+            tab.wait_for_selector("#llm-status .settings-test.bad", timeout=30_000)
+            failed = tab.locator("#llm-status").inner_text()
+            assert "Could not reach" in failed and "\n" not in failed.strip() and "Error" not in failed.split(":")[0]
+            tab.get_by_label("Base URL").fill(stub.base_url)
+            tab.get_by_label("API key").fill("sk-secret-123")
+            tab.get_by_label("Model").fill("stub-model")
+            tab.click("#llm-test")
+            tab.wait_for_selector("#llm-status .settings-test.ok", timeout=30_000)
+            assert "stub-model replied: ok" in tab.locator("#llm-status").inner_text()
+            tab.click("#llm-save")
+            tab.wait_for_function("() => document.querySelector('#llm-status').innerText.includes('Saved')", timeout=30_000)
+            assert tab.get_by_label("API key").input_value() == ""  # never echoed back
+            assert "sk-secret-123" not in tab.content()
+            assert (home / "llm.key").stat().st_mode & 0o777 == 0o600
+            assert "stub-model" in (home / "llm.json").read_text() and "sk-secret" not in (home / "llm.json").read_text()
+            assert tab.locator("#settings-k").is_visible()
+            shots(tab, "12-settings-llm")
+            stub.default(Reply(content="梯度截断可以防止梯度爆炸 [1]。"))
+            tab.get_by_role("tab", name="Chat").click()
+            _ask(tab, "如何修复梯度爆炸问题？", "第28题")
+            assert "llm:stub-model" in tab.locator("#sources .mode-badge").first.inner_text()
+    finally:
+        context.close()
+        demo.close()

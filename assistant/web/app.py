@@ -39,6 +39,7 @@ CSS = """
 .settings-test { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
 .settings-test.ok { color: #166534; } .settings-test.bad { color: #991b1b; }
 .settings-note { font-size: 0.9em; color: #374151; }
+#tabs button[role="tab"][aria-selected="true"] { color: #c2410c; }
 .src-head { font-weight: 700; margin: 6px 0 4px; }
 .src-list { list-style: none; padding: 0; margin: 0; }
 .src-item { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px;
@@ -156,7 +157,9 @@ def build_app(settings: Settings, assistant=None):
     """Build the gr.Blocks app; `assistant` may be a ready Assistant (tests share one)."""
     import gradio as gr
 
-    ctx = WebContext(settings)
+    from assistant import llmsetup
+
+    ctx = WebContext(llmsetup.apply(settings))  # a model saved from the Settings tab
     if assistant is not None:
         ctx.assistant = assistant  # seeds the cached_property
     ctx.assistant.notes()  # open the index and warm the retriever before the first visitor
