@@ -357,3 +357,45 @@ def test_settings_connect_an_llm_without_restart(browser, built_home, tmp_path, 
     finally:
         context.close()
         demo.close()
+
+
+def test_notes_full_text_search_links_and_phone_layout(browser, app_url, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        _open(tab, app_url)
+        tab.get_by_role("tab", name="Notes").click()
+        search = tab.get_by_label("Search the notes")
+        assert search.count() == 1
+        search.fill("clipnorm")  # only in the body of question 28
+        tab.wait_for_function("() => document.querySelectorAll('#notes-list label').length === 1", timeout=15_000)
+        assert "28." in tab.locator("#notes-list label").first.inner_text()
+        search.fill("ReLU")
+        tab.wait_for_function("() => document.querySelectorAll('#notes-list label').length >= 2", timeout=15_000)
+        search.fill("")
+        tab.wait_for_function("() => document.querySelectorAll('#notes-list label').length >= 20", timeout=15_000)
+        shots(tab, "13-notes-phone-list")
+        tab.locator("#notes-list label", has_text="28. 如何修复梯度爆炸问题").click()
+        tab.wait_for_function("() => (document.querySelector('#note-view')?.innerText || '').includes('clipnorm')", timeout=15_000)
+        tab.wait_for_timeout(800)
+        box = tab.locator("#note-view").bounding_box()
+        assert box is not None and box["y"] < 844 and box["y"] + box["height"] > 0, box  # the section is on screen
+        assert tab.locator("#note-view a[href='https://keras.io/optimizers/']").count() == 1  # a bare URL became a link
+        tab.screenshot(path=str(SHOTS / "14-notes-phone-selected.png"))
+        assert tab.errors == [] if hasattr(tab, "errors") else True
+    finally:
+        context.close()
+
+
+def test_phone_chat_screenshot(browser, app_url, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        _open(tab, app_url)
+        _ask(tab, "什么是梯度爆炸？", "第25题")
+        shots(tab, "15-chat-phone")
+        tab.get_by_role("tab", name="Settings").click()
+        tab.wait_for_selector("#llm-base-url")
+        shots(tab, "16-settings-phone")
+    finally:
+        context.close()

@@ -84,6 +84,8 @@ HEAD = """<script>
       src.setAttribute("role", "region"); src.setAttribute("aria-label", "Sources");
       src.setAttribute("aria-live", "polite"); src.setAttribute("aria-atomic", "false");
     }
+    const box = question();
+    if (box && box.value.length !== window.__qlen) { window.__qlen = box.value.length; count(box); }  // cleared by a send
     showSrc();
   }
   function count(box) {

@@ -83,15 +83,24 @@ def _local_links(text: str) -> str:
     return LINK_RE.sub(repl, text)
 
 
+_BARE_URL = re.compile(r"(?<![(\[<\"'=])\bhttps?://[^\s<>()\[\]\"'`，。；）]+[^\s<>()\[\]\"'`，。；）.,;:!?]")
+
+
+def _autolink(text: str) -> str:
+    """Bare http(s) URLs outside code become Markdown autolinks, so the notes' plain URLs are clickable."""
+    pieces = _CODE.split(text)
+    return "".join(_BARE_URL.sub(lambda m: f"<{m.group(0)}>", p) if i % 2 == 0 else p for i, p in enumerate(pieces))
+
+
 def markdown_html(text: str) -> str:
-    """Notes Markdown → safe HTML: raw HTML shown as text, images as placeholders, web links only."""
+    """Notes Markdown → safe HTML: raw HTML shown as text, images as placeholders, web links (bare URLs too)."""
     figures: list[str] = []
 
     def hold(m: re.Match) -> str:
         figures.append(m.group(1) or m.group(2) or "")
         return _FIG_TOKEN.format(len(figures) - 1)
 
-    source = _local_links(IMG_RE.sub(hold, text or ""))
+    source = _autolink(_local_links(IMG_RE.sub(hold, text or "")))
     rendered = _markdown().render(source)
     return _FIG_TOKEN_RE.sub(lambda m: figure_placeholder(figures[int(m.group(1))]), rendered)
 
