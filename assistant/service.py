@@ -43,8 +43,6 @@ class Assistant:
     """Opens the index and builds the chain once; answers many questions."""
 
     def __init__(self, settings: Settings, llm=None, progress: bool = True) -> None:
-        from assistant.answering.chain import build_chain
-        from assistant.answering.extractive import AnswerParams
         from assistant.retrieval.ingest import ensure_index
         from assistant.retrieval.retriever import Retriever
 
@@ -61,12 +59,31 @@ class Assistant:
             from assistant.answering.tokens import get_encoding
 
             encoding = get_encoding(settings.tiktoken_dir)
-        self.llm = llm
+        self._build_chains(llm, encoding)
+
+    def _build_chains(self, llm, encoding) -> None:
+        from assistant.answering.chain import build_chain
+        from assistant.answering.extractive import AnswerParams
+
+        settings = self.settings
         params = settings.tuned.params("answers.extractive", AnswerParams)
-        self.chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
+        chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
         if llm is not None:
-            self.chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model,
-                                             answer_params=params)
+            chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model,
+                                        answer_params=params)
+        self.llm, self.chains = llm, chains  # swapped whole: a running stream keeps its own chain
+
+    def use_settings(self, settings: Settings) -> None:
+        """Apply a new model connection without a restart: the chains are rebuilt, the index stays open."""
+        from assistant.answering.tokens import get_encoding
+
+        llm = None
+        self.settings = settings
+        if settings.answer_mode == "llm":
+            from assistant.answering.llm import build_llm
+
+            llm = build_llm(settings)
+        self._build_chains(llm, get_encoding(settings.tiktoken_dir) if llm is not None else None)
 
     @property
     def mode(self) -> str:

@@ -141,6 +141,8 @@ def test_respond_ends_visibly_when_the_core_fails(offline_settings):
     chat = updates[-1][1]
     assert chat[-1]["role"] == "assistant" and "Could not answer" in chat[-1]["content"] and "partial" in chat[-1]["content"]
     assert updates[-1][3] == []  # the failed turn is not added to the session history
+    assert updates[-1][0] == "什么是梯度爆炸？"  # the typed question is back in the box
+    assert "index went away" not in updates[-1][5] and "RuntimeError" not in chat[-1]["content"]
 
 
 def test_respond_shows_llm_failure_notice_and_fallback(offline_settings):
@@ -155,7 +157,8 @@ def test_respond_shows_llm_failure_notice_and_fallback(offline_settings):
         ctx = WebContext(settings)
         ctx.assistant = Assistant(settings, progress=False)
         updates = list(ChatPage(ctx).respond("如何修复梯度爆炸问题？", [], 4, "llm"))
-    _, chat, panel, history = updates[-1]
+    _, chat, panel, history, turns, _ = updates[-1]
+    assert turns[-1]["panel"] == panel
     assert "mode-fallback" in panel and "src-notice" in panel and "src-item" in panel
     assert "语言模型调用失败" in chat[-1]["content"] and history[-1]["role"] == "assistant"
 

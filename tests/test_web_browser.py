@@ -219,3 +219,183 @@ def test_interview_tab_asks_grades_and_reports(page, app_url, shots):
     assert page.locator("img[src=\"x\"]").count() == 0  # the XSS <img> from the notes is shown as text
     shots(page, "8-interview")
     assert page.errors == []
+
+
+# -- issue 13: interpreted-as, linked citations, input limits, accessibility ----------------------------------
+
+CONTRAST_JS = """(sel) => {
+  const el = document.querySelector(sel); if (!el) return null;
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  let bg = null;
+  for (let n = el; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { bg = c; break; } }
+  const fg = rgb(getComputedStyle(el).color), a = lum(fg), b = lum(bg || [255, 255, 255]);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_citations_link_to_per_message_sources_and_open_in_notes(page, app_url, shots):
+    _open(page, app_url)
+    _ask(page, "梯度爆炸怎么解决？", "第28题")
+    first = page.locator("#chatbot .bot").last
+    assert "Interpreted as" not in first.inner_text()  # nothing was rewritten
+    card = page.locator("#sources .src-item").first
+    assert card.get_attribute("id") == "src-0-1" and "relevance 0." in card.inner_text()
+    _ask(page, "那怎么检测它？", "第2")
+    bot = page.locator("#chatbot .bot").last.inner_text()
+    assert "Interpreted as:" in bot and "梯度爆炸" in bot.split("Interpreted as:")[1]
+    assert page.locator("#sources .src-panel").get_attribute("data-msg") == "1"
+    shots(page, "9-chat-interpreted-as")
+    # [1] of the FIRST answer shows the first answer's sources and highlights its card.
+    page.locator("#chatbot .bot").first.locator('a[href="#src-0-1"]').first.click()
+    page.wait_for_selector("#sources .src-panel[data-msg='0'] #src-0-1.src-target", timeout=15_000)
+    assert "第28题" in page.locator("#src-0-1").inner_text()
+    assert "answer 1 of 2" in page.locator("#sources").inner_text()
+    shots(page, "10-chat-old-citation")
+    # Open in Notes: the Notes tab with that section selected.
+    page.locator("#src-0-1 .src-open").click()
+    page.wait_for_function("() => (document.querySelector('#note-view')?.innerText || '').includes('如何修复梯度爆炸')", timeout=15_000)
+    assert page.get_by_role("tab", name="Notes").get_attribute("aria-selected") == "true"
+    assert "28." in page.locator("#notes-list label:has(input:checked)").inner_text()
+    assert page.errors == []
+
+
+def test_question_limit_is_enforced_before_sending(page, app_url, shots):
+    _open(page, app_url)
+    box = page.locator("#question textarea")
+    box.fill("梯度" * 1200)
+    page.wait_for_function("() => document.querySelector('#q-count-text').innerText.includes('2,400 / 2,000')")
+    assert "too long" in page.locator("#q-count-text").inner_text()
+    box.press("Enter")
+    assert page.locator("#send").get_attribute("aria-disabled") == "true"
+    page.click("#send", force=True)
+    page.wait_for_timeout(1500)
+    assert page.locator("#chatbot .user").count() == 0  # nothing was sent
+    assert len(box.input_value()) == 2400  # the text is kept
+    shots(page, "11-chat-too-long")
+    box.fill("什么是梯度爆炸？")
+    page.wait_for_function("() => document.querySelector('#q-count-text').innerText.startsWith('8 / 2,000')")
+    _ask(page, "什么是梯度爆炸？", "第25题")
+    assert page.errors == []
+
+
+def test_accessibility_contrast_labels_lang_live_region(page, app_url):
+    _open(page, app_url)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.get_by_label("Your question").count() == 1
+    sources = page.locator("#sources")
+    assert sources.get_attribute("aria-live") == "polite" and sources.get_attribute("role") == "region"
+    _ask(page, "什么是梯度爆炸？", "第25题")
+    for sel in ["#send", "#sources .src-n", '#chatbot a[href^="#src-"]', "#sources .src-sub", "#q-count-text"]:
+        ratio = page.evaluate(CONTRAST_JS, sel)
+        assert ratio is not None and ratio >= 4.5, (sel, ratio)
+
+
+def test_page_load_and_time_to_first_token(page, app_url):
+    """Figures from the browser: page ready, and Enter → first answer text (extractive, warm index)."""
+    import time
+
+    start = time.perf_counter()
+    _open(page, app_url)
+    load = time.perf_counter() - start
+    page.fill("#question textarea", "如何修复梯度爆炸问题？")
+    t0 = time.perf_counter()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => { const b = document.querySelector('#chatbot .bot'); return b && b.innerText.trim().length > 1; }")
+    ttft = time.perf_counter() - t0
+    print(f"browser figures: page ready {load:.2f} s, time to first token {ttft:.2f} s")
+    assert load < 15 and ttft < 15
+
+
+def test_settings_connect_an_llm_without_restart(browser, built_home, tmp_path, shots):
+    """Presets, a failing and a working connection test, Save: key file 0600, never echoed, answers switch to the LLM."""
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from tests.support.openai_stub import Reply, ScriptedOpenAI
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    settings = Settings.from_env({}, home=home)
+    demo, url = _serve(settings, Assistant(settings, progress=False))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        with ScriptedOpenAI() as stub:
+            stub.default(Reply(content="ok"))
+            _open(tab, url)
+            tab.get_by_role("tab", name="Settings").click()
+            assert tab.locator("#settings-k").is_hidden()  # extractive: k cannot matter, and the page says why
+            assert "only applies to LLM answers" in tab.locator("#settings-k-note").inner_text()
+            assert tab.evaluate(CONTRAST_JS, "#settings-k-note .settings-note") >= 4.5
+            tab.click("#preset-ollama")
+            tab.wait_for_function("() => document.querySelector('#llm-base-url input, #llm-base-url textarea').value.includes('11434')")
+            tab.get_by_label("Base URL").fill(f"http://127.0.0.1:{free_port()}/v1")  # nothing listens there
+            tab.click("#llm-test")
+            tab.wait_for_selector("#llm-status .settings-test.bad", timeout=30_000)
+            failed = tab.locator("#llm-status").inner_text()
+            assert "Could not reach" in failed and "\n" not in failed.strip() and "Error" not in failed.split(":")[0]
+            tab.get_by_label("Base URL").fill(stub.base_url)
+            tab.get_by_label("API key").fill("sk-secret-123")
+            tab.get_by_label("Model").fill("stub-model")
+            tab.click("#llm-test")
+            tab.wait_for_selector("#llm-status .settings-test.ok", timeout=30_000)
+            assert "stub-model replied: ok" in tab.locator("#llm-status").inner_text()
+            tab.click("#llm-save")
+            tab.wait_for_function("() => document.querySelector('#llm-status').innerText.includes('Saved')", timeout=30_000)
+            assert tab.get_by_label("API key").input_value() == ""  # never echoed back
+            assert "sk-secret-123" not in tab.content()
+            assert (home / "llm.key").stat().st_mode & 0o777 == 0o600
+            assert "stub-model" in (home / "llm.json").read_text() and "sk-secret" not in (home / "llm.json").read_text()
+            assert tab.locator("#settings-k").is_visible()
+            shots(tab, "12-settings-llm")
+            stub.default(Reply(content="梯度截断可以防止梯度爆炸 [1]。"))
+            tab.get_by_role("tab", name="Chat").click()
+            _ask(tab, "如何修复梯度爆炸问题？", "第28题")
+            assert "llm:stub-model" in tab.locator("#sources .mode-badge").first.inner_text()
+    finally:
+        context.close()
+        demo.close()
+
+
+def test_notes_full_text_search_links_and_phone_layout(browser, app_url, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        _open(tab, app_url)
+        tab.get_by_role("tab", name="Notes").click()
+        search = tab.get_by_label("Search the notes")
+        assert search.count() == 1
+        search.fill("clipnorm")  # only in the body of question 28
+        tab.wait_for_function("() => document.querySelectorAll('#notes-list label').length === 1", timeout=15_000)
+        assert "28." in tab.locator("#notes-list label").first.inner_text()
+        search.fill("ReLU")
+        tab.wait_for_function("() => document.querySelectorAll('#notes-list label').length >= 2", timeout=15_000)
+        search.fill("")
+        tab.wait_for_function("() => document.querySelectorAll('#notes-list label').length >= 20", timeout=15_000)
+        shots(tab, "13-notes-phone-list")
+        tab.locator("#notes-list label", has_text="28. 如何修复梯度爆炸问题").click()
+        tab.wait_for_function("() => (document.querySelector('#note-view')?.innerText || '').includes('clipnorm')", timeout=15_000)
+        tab.wait_for_timeout(800)
+        box = tab.locator("#note-view").bounding_box()
+        assert box is not None and box["y"] < 844 and box["y"] + box["height"] > 0, box  # the section is on screen
+        assert tab.locator("#note-view a[href='https://keras.io/optimizers/']").count() == 1  # a bare URL became a link
+        tab.screenshot(path=str(SHOTS / "14-notes-phone-selected.png"))
+        assert tab.errors == [] if hasattr(tab, "errors") else True
+    finally:
+        context.close()
+
+
+def test_phone_chat_screenshot(browser, app_url, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        _open(tab, app_url)
+        _ask(tab, "什么是梯度爆炸？", "第25题")
+        shots(tab, "15-chat-phone")
+        tab.get_by_role("tab", name="Settings").click()
+        tab.wait_for_selector("#llm-base-url")
+        shots(tab, "16-settings-phone")
+    finally:
+        context.close()

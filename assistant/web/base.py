@@ -29,6 +29,7 @@ class WebContext:
 
     settings: Settings
     options: AnswerOptions | None = None
+    tabs: Any = None  # the gr.Tabs, so a page can switch tabs (ids are the lower-case page titles)
 
     @cached_property
     def assistant(self):
@@ -49,6 +50,9 @@ class Page:
     def render(self) -> None:
         """Create this page's components (called inside a gr.Tab)."""
         raise NotImplementedError
+
+    def render_hidden(self) -> None:
+        """Create hidden helper components outside the tabs (set from the page script); most pages have none."""
 
     def wire(self) -> None:
         """Attach event handlers (called after every page has rendered)."""

@@ -8,8 +8,9 @@ escaped HTML (html.sources_panel), rebuilt from the same merged chunks as the CL
 
 # No `from __future__ import annotations` here: Gradio reads the `gr.SelectData` hint of the
 # example handler at run time, so annotations must be real objects.
+from assistant.service import MAX_QUESTION_CHARS
 from assistant.web.base import Page
-from assistant.web.html import chat_markdown, sources_panel
+from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, which_answer
 
 EXAMPLES = [
     "什么是梯度爆炸？",
@@ -19,9 +20,46 @@ EXAMPLES = [
 ]
 
 
-def display(history: list[dict]) -> list[dict]:
-    """The chatbot value for a history: same turns, content made safe for Markdown rendering."""
-    return [{"role": m["role"], "content": chat_markdown(m["content"])} for m in history]
+def display(history: list[dict], turns: list[dict] | None = None) -> list[dict]:
+    """The chatbot value for a history: same turns, content made safe for Markdown rendering.
+
+    The j-th answer's `[n]` link to its source cards (`#src-<j>-<n>`), and `turns[j]` (the
+    per-answer record: sources panel, typed and standalone question) adds "interpreted as …".
+    """
+    out, j = [], 0
+    for m in history:
+        content = chat_markdown(m["content"])
+        if m["role"] == "assistant":
+            content = link_citations(content, j)
+            if turns and j < len(turns):
+                content += interpreted_as(turns[j].get("asked", ""), turns[j].get("standalone", ""))
+            j += 1
+        out.append({"role": m["role"], "content": content})
+    return out
+
+
+def counter_html(n: int = 0) -> str:
+    """The character counter under the question box (the browser updates it while typing)."""
+    over = n > MAX_QUESTION_CHARS
+    text = f"{n:,} / {MAX_QUESTION_CHARS:,} characters"
+    if over:
+        text += f" — too long: shorten it by {n - MAX_QUESTION_CHARS:,} to send"
+    return f'<div id="q-count-text" class="q-count{" over" if over else ""}" aria-live="polite">{escape(text)}</div>'
+
+
+def problem_html(message: str = "") -> str:
+    """A plain-words problem under the question box ('' hides it)."""
+    return f'<div class="q-problem" role="alert">⚠ {escape(message)}</div>' if message else ""
+
+
+def plain_error(exc: BaseException) -> str:
+    """What went wrong, in plain words, without exception class names."""
+    from assistant.errors import UserError, first_line
+
+    if isinstance(exc, UserError) and str(exc).strip():
+        text = first_line(exc, 300)
+        return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return "Something went wrong while answering; your question is still in the box, so you can send it again."
 
 
 class ChatPage(Page):
@@ -34,6 +72,7 @@ class ChatPage(Page):
         import gradio as gr
 
         self.history = gr.State([])
+        self.turns = gr.State([])  # per answer: {"panel", "asked", "standalone"}
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
                 self.chatbot = gr.Chatbot(
@@ -45,11 +84,15 @@ class ChatPage(Page):
                 )
                 with gr.Row():
                     self.question = gr.Textbox(
-                        show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？ (Enter to send)",
+                        label="Your question", show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？ (Enter to send)",
                         scale=5, lines=1, max_lines=4, elem_id="question", autofocus=True,
                     )
                     self.send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="send")
                     self.clear = gr.Button("New chat", scale=1, min_width=80, elem_id="new-chat")
+                self.counter = gr.HTML(counter_html(), elem_id="q-count", js_on_load=None, padding=False)
+                self.problem = gr.HTML("", elem_id="q-problem", js_on_load=None, padding=False)
+                # Set by a citation link in an older answer ("<answer index>|<nonce>"): show that answer's sources.
+                self.picker = gr.Textbox(label="Answer whose sources to show", visible="hidden", elem_id="pick-answer")
             with gr.Column(scale=2, min_width=300):
                 self.panel = gr.HTML(sources_panel(), elem_id="sources", js_on_load=None, max_height=620)
 
@@ -60,51 +103,75 @@ class ChatPage(Page):
         options = self.ctx.options
         k = options.k if options else gr.State(self.ctx.settings.k)
         mode = options.mode if options else gr.State(None)
-        outputs = [self.question, self.chatbot, self.panel, self.history]
+        outputs = [self.question, self.chatbot, self.panel, self.history, self.turns, self.problem]
+        inputs = [self.question, self.history, k, mode, self.turns]
 
-        def respond_example(history: list, k, mode, evt: gr.SelectData):
+        def respond_example(history: list, k, mode, turns: list, evt: gr.SelectData):
             value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value or "")}
-            yield from self.respond(value.get("text", ""), history, k, mode)
+            yield from self.respond(value.get("text", ""), history, k, mode, turns)
+
+        def pick(turns: list, evt: gr.SelectData):
+            """Selecting (clicking) a message shows the sources of that answer (or of the answer to that question)."""
+            index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+            j = int(index or 0) // 2
+            return which_answer(turns[j]["panel"], j, len(turns)) if 0 <= j < len(turns) else gr.skip()
 
         events = [
-            self.question.submit(self.respond, [self.question, self.history, k, mode], outputs, show_progress="hidden"),
-            self.send.click(self.respond, [self.question, self.history, k, mode], outputs, show_progress="hidden"),
-            self.chatbot.example_select(respond_example, [self.history, k, mode], outputs, show_progress="hidden"),
+            self.question.submit(self.respond, inputs, outputs, show_progress="hidden"),
+            self.send.click(self.respond, inputs, outputs, show_progress="hidden"),
+            self.chatbot.example_select(respond_example, [self.history, k, mode, self.turns], outputs, show_progress="hidden"),
         ]
+        def pick_answer(value: str, turns: list):
+            j = value.partition("|")[0]
+            return which_answer(turns[int(j)]["panel"], int(j), len(turns)) if j.isdigit() and int(j) < len(turns) else gr.skip()
+
+        self.chatbot.select(pick, [self.turns], [self.panel], queue=False, show_progress="hidden")
+        self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, show_progress="hidden")
         # Gradio documents `cancels` as taking event listeners but annotates it as dicts.
-        self.clear.click(lambda: ("", [], sources_panel(), []), None, outputs, cancels=events, queue=False)  # type: ignore[arg-type]
+        self.clear.click(lambda: ("", [], sources_panel(), [], [], ""), None, outputs, cancels=events, queue=False)  # type: ignore[arg-type]
         # The chatbot's own trash button clears only the display: forget the session history too.
-        self.chatbot.clear(lambda: (sources_panel(), []), None, [self.panel, self.history], cancels=events,  # type: ignore[arg-type]
-                           queue=False)
+        self.chatbot.clear(lambda: (sources_panel(), [], []), None, [self.panel, self.history, self.turns],
+                           cancels=events, queue=False)  # type: ignore[arg-type]
         gr.api(self.ask, api_name="ask")
 
-    def respond(self, question: str, history: list[dict], k=None, mode=None):
-        """Stream one answer: yields (textbox, chatbot, sources panel, history) updates."""
+    def respond(self, question: str, history: list[dict], k=None, mode=None, turns: list[dict] | None = None):
+        """Stream one answer: yields (textbox, chatbot, sources panel, history, turns, problem) updates."""
         import gradio as gr
 
+        skip = gr.skip
         question = (question or "").strip()
         if not question:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield skip(), skip(), skip(), skip(), skip(), ""
             return
-        history = list(history or [])
+        if len(question) > MAX_QUESTION_CHARS:  # the browser blocks this too; the text stays in the box
+            yield (skip(), skip(), skip(), skip(), skip(),
+                   problem_html(f"Your question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+                                "Shorten it and send again."))
+            return
+        history, turns = list(history or []), list(turns or [])
+        msg = len(turns)
         asked = history + [{"role": "user", "content": question}]
-        yield "", display(asked) + [{"role": "assistant", "content": "…"}], sources_panel(None), history
+        yield "", display(asked, turns) + [{"role": "assistant", "content": "…"}], sources_panel(None), history, turns, ""
         stream, sources_shown = None, False
         try:
             stream = self.ctx.assistant.stream(question, history, self._k(k), self._mode(mode))
             for _ in stream:
                 if not sources_shown:  # retrieval is done before the first text arrives
-                    yield gr.skip(), gr.skip(), sources_panel(stream.snapshot(), pending=True), gr.skip()
+                    yield skip(), skip(), sources_panel(stream.snapshot(), pending=True, msg=msg), skip(), skip(), skip()
                     sources_shown = True
-                yield gr.skip(), display(asked + [{"role": "assistant", "content": stream.text}]), gr.skip(), gr.skip()
+                yield skip(), display(asked + [{"role": "assistant", "content": stream.text}], turns), skip(), skip(), skip(), skip()
         except Exception as exc:  # an index/model error must end the turn visibly, never a stuck spinner
-            text = stream.text if stream is not None else ""
-            failed = f"{text}\n\n⚠ Could not answer: {type(exc).__name__}: {exc}".strip()
-            yield gr.skip(), display(asked + [{"role": "assistant", "content": failed}]), gr.skip(), history
+            # The typed question goes back into the box; the failed turn is not kept in the history.
+            partial = stream.text if stream is not None else ""
+            failed = f"{partial}\n\n⚠ Could not answer: {plain_error(exc)}".strip()
+            yield (question, display(asked + [{"role": "assistant", "content": failed}], turns), skip(), history, turns,
+                   problem_html(plain_error(exc)))
             return
         result = stream.result()
         history = asked + [{"role": "assistant", "content": result.answer}]
-        yield gr.skip(), display(history), sources_panel(result), history
+        panel = sources_panel(result, msg=msg)
+        turns = turns + [{"panel": panel, "asked": question, "standalone": result.standalone}]
+        yield skip(), display(history, turns), which_answer(panel, msg, len(turns)), history, turns, skip()
 
     def ask(self, question: str, history: list[dict] | None = None) -> tuple[str, dict]:
         """Answer a question (with an optional [{"role","content"}] history); returns (answer, sources JSON)."""

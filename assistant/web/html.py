@@ -83,15 +83,24 @@ def _local_links(text: str) -> str:
     return LINK_RE.sub(repl, text)
 
 
+_BARE_URL = re.compile(r"(?<![(\[<\"'=])\bhttps?://[^\s<>()\[\]\"'`，。；）]+[^\s<>()\[\]\"'`，。；）.,;:!?]")
+
+
+def _autolink(text: str) -> str:
+    """Bare http(s) URLs outside code become Markdown autolinks, so the notes' plain URLs are clickable."""
+    pieces = _CODE.split(text)
+    return "".join(_BARE_URL.sub(lambda m: f"<{m.group(0)}>", p) if i % 2 == 0 else p for i, p in enumerate(pieces))
+
+
 def markdown_html(text: str) -> str:
-    """Notes Markdown → safe HTML: raw HTML shown as text, images as placeholders, web links only."""
+    """Notes Markdown → safe HTML: raw HTML shown as text, images as placeholders, web links (bare URLs too)."""
     figures: list[str] = []
 
     def hold(m: re.Match) -> str:
         figures.append(m.group(1) or m.group(2) or "")
         return _FIG_TOKEN.format(len(figures) - 1)
 
-    source = _local_links(IMG_RE.sub(hold, text or ""))
+    source = _autolink(_local_links(IMG_RE.sub(hold, text or "")))
     rendered = _markdown().render(source)
     return _FIG_TOKEN_RE.sub(lambda m: figure_placeholder(figures[int(m.group(1))]), rendered)
 
@@ -107,6 +116,25 @@ def chat_markdown(text: str) -> str:
     pieces = _CODE.split(text or "")
     # re.split with one group alternates text and code: even indexes are outside code.
     return "".join(outside_code(p) if i % 2 == 0 else p for i, p in enumerate(pieces))
+
+
+_CITE = re.compile(r"\[(\d{1,3})\](?!\()")
+
+
+def link_citations(text: str, msg: int) -> str:
+    """Chat Markdown with each `[n]` outside code turned into a link to source card `#src-<msg>-<n>`."""
+    pieces = _CODE.split(text or "")
+    linked = (_CITE.sub(lambda m: f"[\\[{m.group(1)}\\]](#src-{msg}-{m.group(1)})", p) if i % 2 == 0 else p
+              for i, p in enumerate(pieces))
+    return "".join(linked)
+
+
+def interpreted_as(question: str, standalone: str) -> str:
+    """The "interpreted as …" line under an answer, or '' when the rewritten question is the typed one."""
+    typed, rewritten = " ".join((question or "").split()), " ".join((standalone or "").split())
+    if not rewritten or rewritten == typed:
+        return ""
+    return f"\n\n*↳ Interpreted as: {chat_markdown(rewritten).replace('*', '＊')}*"
 
 
 def mode_badge(mode: str, covered: bool = True) -> str:
@@ -139,25 +167,37 @@ def _excerpts(result) -> dict[int, str]:
     return out
 
 
-def source_item(n: int, hit, excerpt: str) -> str:
-    """One cited section: number, label, subsection, excerpt and original link."""
+def source_item(n: int, hit, excerpt: str, msg: int = 0) -> str:
+    """One cited section: number, label, relevance, matched subsection, excerpt, original link, open in Notes."""
     sub = hit.chunks[0].subsection if hit.chunks else ""
     link = ""
     if safe_url(hit.source):
         link = f'<div class="src-link">↗ {external_link(hit.source, hit.source_title or hit.source)}</div>'
+    relevance = f'<span class="src-rel" title="cosine similarity of the best matching passage">relevance {hit.cosine:.2f}</span>'
+    key = escape(f"{hit.file_key}::{hit.uid}")
     return (
-        f'<li class="src-item" data-n="{n}"><div class="src-top"><span class="src-n">[{n}]</span> '
+        f'<li class="src-item" id="src-{msg}-{n}" data-n="{n}" tabindex="-1"><div class="src-top"><span class="src-n">[{n}]</span> '
         f'<span class="src-title">{escape(hit.label)}</span></div>'
-        + (f'<div class="src-sub">{escape(sub)}</div>' if sub else "")
-        + f'<div class="src-excerpt">{markdown_html(excerpt)}</div>{link}</li>'
+        f'<div class="src-sub">{relevance}'
+        + (f' · matched: <span class="src-section">{escape(sub)}</span>' if sub else "")
+        + f'</div><div class="src-excerpt">{markdown_html(excerpt)}</div>{link}'
+        f'<button type="button" class="src-open" data-note="{key}">Open in Notes</button></li>'
     )
 
 
-def sources_panel(result=None, pending: bool = False) -> str:
-    """The panel beside the chat: mode badge, notice, and every cited section (or an empty/waiting state)."""
+def which_answer(panel: str, msg: int, of: int) -> str:
+    """A kept sources panel with 'Sources of answer m of n' on top when the chat has several answers."""
+    if of <= 1:
+        return panel
+    head = f'data-msg="{msg}">'
+    return panel.replace(head, f'{head}<div class="src-which">Sources of answer {msg + 1} of {of}</div>', 1)
+
+
+def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
+    """The panel beside the chat for answer `msg` (0-based): mode badge, notice, and every cited section."""
     if result is None:
         return '<div class="src-panel"><div class="src-empty">Ask a question: the sections its answer cites appear here.</div></div>'
-    parts = [f'<div class="src-panel"><div class="src-badges">{mode_badge(result.mode, result.covered or pending)}</div>']
+    parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">{mode_badge(result.mode, result.covered or pending)}</div>']
     if result.notice:
         parts.append(f'<div class="src-notice">⚠ {escape(result.notice)}</div>')
     if pending:
@@ -169,7 +209,7 @@ def sources_panel(result=None, pending: bool = False) -> str:
         parts.append('<div class="src-empty">The answer cites no section of the notes.</div>')
     else:
         excerpts = _excerpts(result)
-        items = "".join(source_item(n, hit, excerpts.get(n, "")) for n, hit in result.cited_hits())
+        items = "".join(source_item(n, hit, excerpts.get(n, ""), msg) for n, hit in result.cited_hits())
         parts.append(f'<div class="src-head">Sources</div><ol class="src-list">{items}</ol>')
     if result.invalid_citations and not pending:
         nums = ", ".join(f"[{n}]" for n in result.invalid_citations)

@@ -1,4 +1,8 @@
-"""The Notes tab: browse the indexed questions and read one section, rendered safely.
+"""The Notes tab: search the indexed questions (titles and bodies) and read one section, rendered safely.
+
+Search is a case-insensitive match over each section's title and body, read from the
+retriever's section catalogue (`Assistant.section()`); when nothing contains the words, the
+retriever's own ranking (`Assistant.search()`, dense + BM25) lists the sections that cover them.
 
 The list comes from `Assistant.notes()` and each body from `Assistant.section()`; the
 Markdown goes through html.note_html, so raw HTML in a notes file stays text and the
@@ -38,11 +42,19 @@ class NotesPage(Page):
         notes = self.ctx.assistant.notes()
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=280):
-                self.filter = gr.Textbox(show_label=False, placeholder="Filter questions…", elem_id="notes-filter")
+                self.filter = gr.Textbox(label="Search the notes", show_label=False, elem_id="notes-filter",
+                                         placeholder="Search titles and text, e.g. clipnorm, ReLU…")
                 self.list = gr.Radio(self.choices(notes), label=f"{len(notes)} questions", elem_id="notes-list")
             with gr.Column(scale=3, min_width=360):
                 self.view = gr.HTML('<div class="src-empty">Pick a question to read its section.</div>',
                                     elem_id="note-view", js_on_load=None)
+
+    def render_hidden(self) -> None:
+        """Outside the tabs, so it exists whichever tab is shown: set by a source card's "Open in Notes"
+        ("<file_key>::<uid>|<nonce>") to switch here with that section selected."""
+        import gradio as gr
+
+        self.opener = gr.Textbox(label="Section to open", visible="hidden", elem_id="open-note")
 
     def wire(self) -> None:
         """Filtering narrows the list; choosing a question shows its section."""
@@ -50,13 +62,55 @@ class NotesPage(Page):
 
         self.filter.change(lambda text: gr.update(choices=self.choices(self.ctx.assistant.notes(), text)),
                            self.filter, self.list, queue=False)
-        self.list.change(self.show, self.list, self.view)
+        # On a phone the section renders below the list: bring it into view once shown.
+        self.list.change(self.show, self.list, self.view).then(
+            None, None, None, js="() => { if (window.innerWidth < 720) "
+                                 "document.getElementById('note-view')?.scrollIntoView({block: 'start'}); }")
+        outputs = [self.filter, self.list, self.view] + ([self.ctx.tabs] if self.ctx.tabs is not None else [])
+        self.opener.change(self.open, self.opener, outputs, show_progress="hidden")
+
+    def open(self, value: str):
+        """Switch to the Notes tab with one section selected and shown (from a source card)."""
+        import gradio as gr
+
+        key = (value or "").rpartition("|")[0] or value
+        updates = ["", gr.update(choices=self.choices(self.ctx.assistant.notes()), value=key), self.show(key)]
+        return tuple(updates + ([gr.Tabs(selected=self.title.lower())] if self.ctx.tabs is not None else []))
 
     def choices(self, notes: list[dict], text: str = "") -> list[tuple[str, str]]:
-        """(label, key) pairs of the questions whose label contains `text` (case-insensitive)."""
+        """(label, key) pairs of the questions whose title or body contains every word of `text` (case-insensitive);
+        when none does, the sections the retriever finds for it."""
         many = len({n["file_key"] for n in notes}) > 1
-        labelled = [(note_label(n, many), note_key(n)) for n in notes]
-        return [c for c in labelled if text.strip().lower() in c[0].lower()]
+        labelled = [(note_label(n, many), note_key(n), n) for n in notes]
+        words = text.lower().split()
+        if not words:
+            return [(label, key) for label, key, _ in labelled]
+        found = [(label, key) for label, key, n in labelled
+                 if all(w in f"{label}\n{self.body(n)}".lower() for w in words)]
+        return found or self.ranked(labelled, text)
+
+    def body(self, note: dict) -> str:
+        """A section's Markdown, cached per (file_key, uid) for this page."""
+        cache = self.__dict__.setdefault("_bodies", {})
+        key = note_key(note)
+        if key not in cache:
+            try:
+                cache[key] = self.ctx.assistant.section(note["file_key"], str(note["uid"]))
+            except Exception:  # a section that cannot be read is searched by its title only
+                cache[key] = ""
+        return cache[key]
+
+    def ranked(self, labelled: list, text: str) -> list[tuple[str, str]]:
+        """The retriever's covered sections for `text` (no exact match anywhere), best first."""
+        try:
+            result = self.ctx.assistant.search(text)
+        except Exception:  # e.g. a query over the length limit: no fallback list
+            return []
+        if not result.covered:
+            return []
+        by_key = {key: label for label, key, _ in labelled}
+        keys = [f"{h.file_key}::{h.uid}" for h in result.hits]
+        return [(by_key[k], k) for k in keys if k in by_key]
 
     def show(self, key: str | None) -> str:
         """The rendered section for a radio value."""

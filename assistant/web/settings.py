@@ -1,4 +1,8 @@
-"""The Settings tab: per-session answer options (k, mode) and a read-only view of the configuration.
+"""The Settings tab: per-session answer options (k, mode), the language-model connection, and the configuration.
+
+The model connection (base URL, key, model; OpenAI and Ollama presets; a connection test) is
+a thin form over assistant/llmsetup.py: saved in the data directory (the key in a 0600 file,
+never shown back) and applied to the shared Assistant at once by rebuilding its chains.
 
 The slider and radio are ordinary components, so each browser session has its own values;
 the Chat page reads them as event inputs through the shared `ctx.options`. The index
@@ -11,6 +15,8 @@ from assistant.web.base import AnswerOptions, Page
 from assistant.web.html import escape
 
 MAX_K = 8
+K_NOTE_EXTRACTIVE = ("Extractive answers quote the best-matching sections of the notes, so the number of sources "
+                     "only applies to LLM answers.")
 MODE_LABELS = {"extractive": "Extractive — quote the notes verbatim (offline)", "llm": "LLM — generated, cited answer"}
 
 
@@ -20,21 +26,103 @@ class SettingsPage(Page):
     title = "Settings"
 
     def render(self) -> None:
-        """The k slider, the mode choice (LLM only when configured) and the configuration summary."""
+        """Answer options, the model connection form and the configuration summary."""
         import gradio as gr
+
+        from assistant import llmsetup
 
         settings, assistant = self.ctx.settings, self.ctx.assistant
         modes = assistant.modes
         default_mode = "llm" if "llm" in modes else "extractive"
+        saved = llmsetup.saved(settings.home)
         with gr.Column(elem_id="settings-page"):
-            self.k = gr.Slider(1, MAX_K, value=min(settings.k, MAX_K), step=1, label="Number of sources (k)",
-                               info="How many question sections the answer may draw on.", elem_id="settings-k")
             self.mode = gr.Radio([(MODE_LABELS[m], m) for m in modes], value=default_mode, label="Answer mode",
-                                 info=None if "llm" in modes else "Set OPENAI_BASE_URL to enable LLM answers.",
+                                 info=None if "llm" in modes else "Connect a language model below to enable LLM answers.",
                                  elem_id="settings-mode")
-            gr.HTML(self.summary(), elem_id="settings-summary", js_on_load=None)
+            self.k = gr.Slider(1, MAX_K, value=min(settings.k, MAX_K), step=1, label="Number of sources (k)",
+                               info="How many question sections an LLM answer may draw on.", elem_id="settings-k",
+                               visible=default_mode == "llm")
+            self.k_note = gr.HTML(self.k_note_html(default_mode), elem_id="settings-k-note", js_on_load=None, padding=False)
+            with gr.Group(elem_id="settings-llm"):
+                gr.Markdown("### Language model\nAny OpenAI-compatible endpoint. Saved in the data directory "
+                            "and used at once; the key is stored in a private file and never shown again.")
+                with gr.Row():
+                    self.presets = [gr.Button(f"{name} preset", size="sm", elem_id=f"preset-{name.lower()}")
+                                    for name in llmsetup.PRESETS]
+                self.base_url = gr.Textbox(label="Base URL", value=saved.get("base_url") or settings.openai_base_url or "",
+                                           placeholder="https://api.openai.com/v1 or http://127.0.0.1:11434/v1",
+                                           elem_id="llm-base-url")
+                self.key = gr.Textbox(label="API key", type="password", value="", elem_id="llm-key",
+                                      placeholder=self.key_placeholder(saved))
+                self.model = gr.Textbox(label="Model", value=saved.get("model") or settings.model, elem_id="llm-model")
+                with gr.Row():
+                    self.test = gr.Button("Test connection", elem_id="llm-test")
+                    self.save = gr.Button("Save and use", variant="primary", elem_id="llm-save")
+                self.status = gr.HTML("", elem_id="llm-status", js_on_load=None, padding=False)
+            self.summary_html = gr.HTML(self.summary(), elem_id="settings-summary", js_on_load=None)
             gr.HTML(self.health(), elem_id="settings-health", js_on_load=None)
         self.ctx.options = AnswerOptions(k=self.k, mode=self.mode)
+
+    def wire(self) -> None:
+        """Presets fill the form; Test reports in one line; Save stores, applies and refreshes the options."""
+        import gradio as gr
+
+        from assistant import llmsetup
+
+        for button, (base_url, model) in zip(self.presets, llmsetup.PRESETS.values(), strict=True):
+            button.click(lambda b=base_url, m=model: (b, m), None, [self.base_url, self.model], queue=False)
+        self.mode.change(lambda mode: (gr.update(visible=mode == "llm"), self.k_note_html(mode)), self.mode,
+                         [self.k, self.k_note], queue=False)
+        self.test.click(self.on_test, [self.base_url, self.model, self.key], self.status)
+        self.save.click(self.on_save, [self.base_url, self.model, self.key],
+                        [self.status, self.key, self.mode, self.k, self.k_note, self.summary_html])
+
+    @staticmethod
+    def k_note_html(mode: str) -> str:
+        """Why the k slider is hidden in extractive mode ('' in LLM mode)."""
+        return "" if mode == "llm" else f'<p class="settings-note">{escape(K_NOTE_EXTRACTIVE)}</p>'
+
+    @staticmethod
+    def key_placeholder(saved: dict) -> str:
+        return "saved — leave empty to keep it" if saved.get("has_key") else "not needed for Ollama or other local servers"
+
+    @staticmethod
+    def status_html(ok: bool, line: str) -> str:
+        return f'<div class="settings-test {"ok" if ok else "bad"}" role="status">{"✓" if ok else "✗"} {escape(line)}</div>'
+
+    def on_test(self, base_url: str, model: str, key: str) -> str:
+        """Ask the model for a one-word reply with the form's values (nothing saved)."""
+        from assistant import llmsetup
+        from assistant.errors import first_line
+
+        try:
+            settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
+        except Exception as exc:  # a malformed setting is reported like a failed connection
+            return self.status_html(False, first_line(exc))
+        return self.status_html(*llmsetup.check(settings))
+
+    def on_save(self, base_url: str, model: str, key: str):
+        """Save the connection, rebuild the Assistant's chains, and switch this session to LLM answers."""
+        import gradio as gr
+
+        from assistant import llmsetup
+        from assistant.errors import first_line
+
+        try:
+            settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
+            llmsetup.save(settings.home, base_url or "", model or "", key)
+            self.ctx.assistant.use_settings(settings)
+        except Exception as exc:  # shown in one line; the previous connection stays in use
+            return self.status_html(False, f"Not saved: {first_line(exc)}"), "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        self.ctx.settings = settings
+        modes = self.ctx.assistant.modes
+        mode = "llm" if "llm" in modes else "extractive"
+        line = f"Saved; answers now use {settings.model} at {settings.openai_base_url}." if mode == "llm" else \
+            "Saved; no endpoint set, so answers quote the notes (extractive)."
+        placeholder = self.key_placeholder(llmsetup.saved(settings.home))
+        return (self.status_html(True, line), gr.update(value="", placeholder=placeholder),
+                gr.update(choices=[(MODE_LABELS[m], m) for m in modes], value=mode, info=""),
+                gr.update(visible=mode == "llm"), self.k_note_html(mode), self.summary())
 
     def summary(self) -> str:
         """Model, endpoint, data directory and corpus, as an escaped definition list."""
@@ -43,6 +131,7 @@ class SettingsPage(Page):
         rows = [
             ("Model", model),
             ("Endpoint", settings.openai_base_url or "—"),
+            ("API key", "set (hidden)" if settings.openai_api_key else "none"),
             ("Data directory", str(settings.home)),
             ("Corpus", ", ".join(str(p) for p in settings.corpus_paths)),
             ("Indexed questions", str(len(assistant.notes()))),
