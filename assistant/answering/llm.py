@@ -7,6 +7,10 @@ exponential backoff and honours Retry-After; `llm_retries` bounds them.
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any, Callable
+
 from assistant.config import Settings
 
 
@@ -24,3 +28,29 @@ def build_llm(settings: Settings):
         max_retries=settings.llm_retries,
         streaming=True,
     )
+
+
+def openai_client(settings: Settings):
+    """A plain `openai` client for the configured endpoint (the judge's direct calls), with the chain's timeout and retries."""
+    import openai
+
+    return openai.OpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key or "not-needed",
+                         timeout=settings.llm_timeout, max_retries=settings.llm_retries)
+
+
+_FENCE = re.compile(r"```(?:json)?", re.I)
+
+
+def first_json(text: str, accept: Callable[[Any], bool] | None = None) -> Any:
+    """The first JSON object or array in a model reply that `accept` takes (fences and chatter ignored), or None."""
+    text = _FENCE.sub("", text or "")
+    decoder = json.JSONDecoder()
+    for i, ch in enumerate(text):
+        if ch in "{[":
+            try:
+                value = decoder.raw_decode(text[i:])[0]
+            except ValueError:
+                continue
+            if accept is None or accept(value):
+                return value
+    return None

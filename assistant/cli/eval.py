@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import click
 
@@ -83,7 +84,7 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
     if check_floors or floors_file:
         path = floors_file or data / "floors.json"
         try:
-            floors = json.loads(open(path, encoding="utf-8").read())
+            floors = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise Failure(f"cannot read floors file {path}: {exc}") from None
 

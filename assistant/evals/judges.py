@@ -17,14 +17,13 @@ it missing. Swapped roles ("A is faster than B" for "B is faster than A") still 
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
 from assistant.notes.polarity import conflict, negations, numbers
 from assistant.notes.terms import language_of, tokenize
+from assistant.notes.text import LIST_NUMBER_RE
 
 __all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"]
 
@@ -32,7 +31,6 @@ __all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"
 # moved towards the faithful side's lowest value for a margin: see the run report.
 SEMANTIC_MIN = 0.83
 LEXICAL_MIN = 0.28
-_LIST_NUMBER = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)
 
 
 def lexical_support(claim: str, context: str) -> float:
@@ -50,7 +48,7 @@ def windows(section: str) -> list[str]:
     from assistant.notes.text import plain_text
 
     # List numbering ("5. 使用权重正则化") is layout, not content: it must not vouch for a number.
-    return [s for s in sentences(plain_text(_LIST_NUMBER.sub("", strip_markers(section)))) if len(s) >= 4]
+    return [s for s in sentences(plain_text(LIST_NUMBER_RE.sub("", strip_markers(section)))) if len(s) >= 4]
 
 
 class Embeddings:

@@ -16,13 +16,12 @@ import re
 import sqlite3
 from pathlib import Path
 
+from assistant.answering.llm import first_json, openai_client
 from assistant.answering.prompts import Prompts
 from assistant.errors import UserError, first_line
 from assistant.evals.claims import Claim
 from assistant.evals.metrics import ClaimVerdict
 from assistant.notes.terms import language_of
-
-_FENCE = re.compile(r"```(?:json)?", re.I)
 
 
 class JudgeError(UserError, RuntimeError):
@@ -57,19 +56,6 @@ def cache_key(model: str, messages: list[dict]) -> str:
     """sha256 of the model and the full rendered messages (prompt text and inputs)."""
     blob = json.dumps({"model": model, "messages": messages}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def first_json(text: str):
-    """The first JSON object or array in a reply (fences and chatter around it ignored), or None."""
-    text = _FENCE.sub("", text or "")
-    decoder = json.JSONDecoder()
-    for i, ch in enumerate(text):
-        if ch in "{[":
-            try:
-                return decoder.raw_decode(text[i:])[0]
-            except ValueError:
-                continue
-    return None
 
 
 def parse_verdicts(text: str, n_claims: int) -> dict[int, dict] | None:
@@ -167,9 +153,7 @@ class LLMJudge:
         import openai
 
         if self.client is None:
-            s = self.settings
-            self.client = openai.OpenAI(base_url=s.openai_base_url, api_key=s.openai_api_key or "not-needed",
-                                        timeout=s.llm_timeout, max_retries=s.llm_retries)
+            self.client = openai_client(self.settings)
         self.stats["requests"] += 1
         try:
             response = self.client.chat.completions.create(model=self.settings.model, messages=messages, temperature=0)

@@ -7,8 +7,7 @@ The reply is parsed defensively; any failure falls back to the offline grade wit
 
 from __future__ import annotations
 
-import json
-
+from assistant.answering.llm import first_json
 from assistant.answering.prompts import Prompts
 from assistant.interview.grader import MAX_SCORE, Grade, OfflineGrader, Reference, point_rows, render_feedback
 from assistant.notes.keypoints import Point
@@ -55,18 +54,11 @@ class LLMGrader:
 
 
 def parse_json_object(text: str) -> dict:
-    """The first JSON object in a model reply (code fences and chatter around it are ignored)."""
-    start = text.find("{")
-    while start != -1:
-        try:
-            obj, _ = json.JSONDecoder().raw_decode(text[start:])
-        except json.JSONDecodeError:
-            start = text.find("{", start + 1)
-            continue
-        if isinstance(obj, dict) and "score" in obj:
-            return obj
-        start = text.find("{", start + 1)
-    raise ValueError("no JSON object with a score in the reply")
+    """The first JSON object with a score in a model reply (code fences and chatter around it are ignored)."""
+    obj = first_json(text, lambda value: isinstance(value, dict) and "score" in value)
+    if obj is None:
+        raise ValueError("no JSON object with a score in the reply")
+    return obj
 
 
 def _indices(values, n: int) -> list[int]:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.notes.terms import tokenize
+from assistant.notes.terms import STOP_WORDS, tokenize
 from assistant.notes.text import BULLET_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text, split_sentences, strip_footnotes
 
 _NUMBERED = re.compile(r"^ ?\d{1,2}[.)、](?!\d)\s*\S")
@@ -31,10 +31,6 @@ _BULLETED = re.compile(r"^ ?[-*+•]\s+\S")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,40}?)\*\*")
 _FILLER = re.compile(r"本节|列举|如下|以下几|下面(?:几|介绍|列)|有很多方法|as follows|listed below|the following", re.I)
 _NO_CLAIM = re.compile(r"^(?:\W*$|[—–-]{1,2})")  # empty or an attribution line ("——《深度学习》，2016.")
-_STOP = frozenset(
-    "a an the of to in on and or is are be as by for with that this it its can will not at from into than "
-    "then so we you they their which what when how why also only more most very such".split()
-)
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ class Outline:
 
 def key_terms(text: str) -> frozenset[str]:
     """Matching terms of a text: Latin words and numbers (no stop words) and Chinese bigrams."""
-    return frozenset(t for t in tokenize(plain_text(text)) if t not in _STOP and (len(t) > 1 or not t.isascii()))
+    return frozenset(t for t in tokenize(plain_text(text)) if t not in STOP_WORDS and (len(t) > 1 or not t.isascii()))
 
 
 def outline(section: str, params: OutlineParams | None = None) -> Outline:

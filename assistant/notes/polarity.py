@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.notes.text import LIST_NUMBER_RE
+
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
 _ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
 _EN_NEG = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|shouldn't|"
@@ -46,7 +48,6 @@ _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decreas
 
 # Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq.
 _NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
-_LIST_NUMBER = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLASSIFIERS = "个种层路倍门类步次项点条维份折"
 # 两个门 counts 门 (个 + the noun), 三层 counts 层.
@@ -150,7 +151,7 @@ def _value(text: str) -> int | None:
 
 def section_numbers(section: str) -> set[float]:
     """Numbers a section states, list numbering ("5. 使用权重正则化") excluded: layout, not content."""
-    return numbers(_LIST_NUMBER.sub("", section))
+    return numbers(LIST_NUMBER_RE.sub("", section))
 
 
 def number_mismatch(statement: str, note: str, section: str | None = None) -> str:

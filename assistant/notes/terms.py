@@ -17,11 +17,11 @@ CJK_RE = re.compile(r"[\u3400-\u9fff]+")
 # Function characters and English stop words carry no topic: a query's "的/吗/what/the"
 # always appear in the notes and would make any question look covered.
 _FUNCTION_CHARS = frozenset("的了吗呢吧啊么是在和与或及就都也还要会能可以有没个这那些什怎哪为啥如何样呀嘛")
-_STOP_WORDS = frozenset(
+STOP_WORDS = frozenset(
     "the a an of in on to and or is are was were be been do does did what how why which when where who whom "
     "whose that this these those it its for with as by from at can could would should will you your i my me we "
     "our they their there here about into than then so if not no yes more most very just also like such use "
-    "used using get make between vs one two".split()
+    "used using get make between vs one two only".split()
 )
 
 
@@ -44,7 +44,7 @@ def has_cjk(text: str) -> bool:
 def content_terms(text: str) -> tuple[list[str], list[str]]:
     """Topic-bearing terms of a text: (Latin words of 2+ letters, Chinese bigrams without function characters)."""
     text = text.lower()
-    latin = [w for w in LATIN_RE.findall(text) if len(w) > 1 and w not in _STOP_WORDS and not w[0].isdigit()]
+    latin = [w for w in LATIN_RE.findall(text) if len(w) > 1 and w not in STOP_WORDS and not w[0].isdigit()]
     cjk = [
         run[i : i + 2]
         for run in CJK_RE.findall(text)

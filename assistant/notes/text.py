@@ -17,6 +17,7 @@ FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
 SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")  # "1. item" is not a sentence end
 SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|(?<=[^\d\s]\.)(?=\s)")
 SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
+LIST_NUMBER_RE = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)  # "1. ", "**2、" at a line start
 BULLET_RE = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、](?!\d)\s*|[a-z][)）]\s*)")  # not the "1." of "1.0"
 
 
