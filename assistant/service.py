@@ -8,6 +8,7 @@ and answers come back as an `AnswerStream` (answering/response.py).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 from assistant.answering.prompts import Prompts
@@ -43,8 +44,6 @@ class Assistant:
     """Opens the index and builds the chain once; answers many questions."""
 
     def __init__(self, settings: Settings, llm=None, progress: bool = True) -> None:
-        from assistant.answering.chain import build_chain
-        from assistant.answering.extractive import AnswerParams
         from assistant.retrieval.ingest import ensure_index
         from assistant.retrieval.retriever import Retriever
 
@@ -56,17 +55,32 @@ class Assistant:
             from assistant.answering.llm import build_llm
 
             llm = build_llm(settings)
-        encoding = None
+        self.llm = llm
+        self._chains: dict | None = None
+        self._chains_lock = threading.Lock()
+
+    @property
+    def chains(self) -> dict:
+        """The LCEL chains by mode, built on first answer: `search`, `notes` and grading never import LangChain."""
+        if self._chains is None:
+            with self._chains_lock:
+                if self._chains is None:
+                    self._chains = self._build_chains()
+        return self._chains
+
+    def _build_chains(self) -> dict:
+        from assistant.answering.chain import build_chain
+        from assistant.answering.extractive import AnswerParams
+
+        settings, llm = self.settings, self.llm
+        params = settings.tuned.params("answers.extractive", AnswerParams)
+        chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
         if llm is not None:
             from assistant.answering.tokens import get_encoding
 
-            encoding = get_encoding(settings.tiktoken_dir)
-        self.llm = llm
-        params = settings.tuned.params("answers.extractive", AnswerParams)
-        self.chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
-        if llm is not None:
-            self.chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model,
-                                             answer_params=params)
+            chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens,
+                                        get_encoding(settings.tiktoken_dir), settings.model, answer_params=params)
+        return chains
 
     @property
     def mode(self) -> str:
@@ -76,7 +90,7 @@ class Assistant:
     @property
     def modes(self) -> list[str]:
         """The answer modes available: 'extractive', plus 'llm' when a model is configured."""
-        return list(self.chains)
+        return ["extractive", "llm"] if self.llm is not None else ["extractive"]
 
     def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
                mode: str | None = None) -> AnswerStream:
