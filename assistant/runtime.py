@@ -17,6 +17,7 @@ overridden. USE limits its BLAS pool per call (threadpoolctl), so it asks `nativ
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 
 SERVING = "serving"
 INGEST = "ingest"
@@ -38,9 +39,10 @@ def profile_for(argv: list[str]) -> str:
     return SERVING
 
 
-def configure(profile: str = SERVING, env: dict | None = None) -> dict[str, str]:
+def configure(profile: str = SERVING, env: MutableMapping[str, str] | None = None) -> dict[str, str]:
     """Set the thread-pool variables for a profile unless already set; returns what it set."""
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     threads = str(os.cpu_count() or 1) if profile == INGEST else "1"
     wanted = {"OMP_WAIT_POLICY": "PASSIVE", **{name: threads for name in POOLS}}
     applied = {k: v for k, v in wanted.items() if not env.get(k)}
