@@ -8,6 +8,7 @@ and answers come back as an `AnswerStream` (answering/response.py).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 from assistant.answering.prompts import Prompts
@@ -54,36 +55,42 @@ class Assistant:
             from assistant.answering.llm import build_llm
 
             llm = build_llm(settings)
-        encoding = None
-        if llm is not None:
-            from assistant.answering.tokens import get_encoding
+        self.llm = llm
+        self._chains: dict | None = None
+        self._chains_lock = threading.Lock()
 
-            encoding = get_encoding(settings.tiktoken_dir)
-        self._build_chains(llm, encoding)
+    @property
+    def chains(self) -> dict:
+        """The LCEL chains by mode, built on first answer: `search`, `notes` and grading never import LangChain."""
+        if self._chains is None:
+            with self._chains_lock:
+                if self._chains is None:
+                    self._chains = self._build_chains()
+        return self._chains
 
-    def _build_chains(self, llm, encoding) -> None:
+    def _build_chains(self) -> dict:
         from assistant.answering.chain import build_chain
         from assistant.answering.extractive import AnswerParams
 
-        settings = self.settings
+        settings, llm = self.settings, self.llm
         params = settings.tuned.params("answers.extractive", AnswerParams)
         chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
         if llm is not None:
-            chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens, encoding, settings.model,
-                                        answer_params=params)
-        self.llm, self.chains = llm, chains  # swapped whole: a running stream keeps its own chain
+            from assistant.answering.tokens import get_encoding
+
+            chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens,
+                                        get_encoding(settings.tiktoken_dir), settings.model, answer_params=params)
+        return chains
 
     def use_settings(self, settings: Settings) -> None:
-        """Apply a new model connection without a restart: the chains are rebuilt, the index stays open."""
-        from assistant.answering.tokens import get_encoding
-
+        """Apply a new model connection without a restart: the chains are rebuilt on the next answer, the index stays open."""
         llm = None
-        self.settings = settings
         if settings.answer_mode == "llm":
             from assistant.answering.llm import build_llm
 
             llm = build_llm(settings)
-        self._build_chains(llm, get_encoding(settings.tiktoken_dir) if llm is not None else None)
+        with self._chains_lock:  # swapped whole: a running stream keeps the chain it started with
+            self.settings, self.llm, self._chains = settings, llm, None
 
     @property
     def mode(self) -> str:
@@ -93,7 +100,7 @@ class Assistant:
     @property
     def modes(self) -> list[str]:
         """The answer modes available: 'extractive', plus 'llm' when a model is configured."""
-        return list(self.chains)
+        return ["extractive", "llm"] if self.llm is not None else ["extractive"]
 
     def stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
                mode: str | None = None) -> AnswerStream:

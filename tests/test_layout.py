@@ -9,7 +9,8 @@ import sys
 from tests.conftest import ROOT
 
 # What each package may import from the assistant (besides itself and the shared top-level modules).
-SHARED = {"assistant.config", "assistant.errors", "assistant.tuned", "assistant.testhooks", "assistant.llmsetup"}
+SHARED = {"assistant.config", "assistant.errors", "assistant.tuned", "assistant.runtime", "assistant.testhooks",
+          "assistant.llmsetup"}
 ALLOWED = {
     "notes": set(),
     "retrieval": {"notes"},

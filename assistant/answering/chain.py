@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
 from langchain_core.runnables.utils import AddableDict
 
@@ -46,6 +45,8 @@ def build_condenser(llm, prompts: Prompts) -> Runnable:
     def render(inputs: dict) -> str:
         lines = [f"{m['role']}: {m['content']}" for m in inputs["history"][-6:]]
         return prompts.render("condense", history="\n".join(lines), question=inputs["question"])
+
+    from langchain_core.output_parsers import StrOutputParser  # LLM mode only: it pulls in the message schemas
 
     rewrite = RunnableLambda(render) | llm | StrOutputParser()
 
@@ -82,6 +83,8 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -
         )
         user = prompts.render("answer_user", sources=sources, question=inputs["question"], language=LANGUAGE_NAMES[lang])
         return [("system", system), ("human", user)]
+
+    from langchain_core.output_parsers import StrOutputParser  # LLM mode only: it pulls in the message schemas
 
     return RunnableLambda(messages) | llm | StrOutputParser()
 

@@ -45,6 +45,22 @@ def _kit(settings: Settings):
     return InterviewKit.build(settings, open_assistant(settings, progress=True))
 
 
+def _grading(settings: Settings):
+    """Notebook and grader for `grade`, read straight from the configured notes: no index, Chroma or LangChain."""
+    from assistant.answering.prompts import Prompts
+    from assistant.cli.common import Failure
+    from assistant.interview.grader import build_grader
+    from assistant.interview.notebook import Notebook
+    from assistant.notes.parse import CorpusError
+
+    try:
+        notebook = Notebook.from_files(settings.corpus_paths)
+    except CorpusError as exc:
+        raise Failure(str(exc)) from None
+    prompts = Prompts(settings.prompts_path)
+    return notebook, build_grader(settings, prompts)
+
+
 def _store(settings: Settings):
     from assistant.interview.store import Store
 
@@ -168,15 +184,15 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
         answer = sys.stdin.read()
     if not answer.strip():
         raise _usage_error("the answer is empty")
-    parts = _kit(settings_from(ctx))
-    note = parts.notebook.by_number(number)
+    settings = settings_from(ctx)
+    notebook, grader = _grading(settings)
+    note = notebook.by_number(number)
     if note is None:
-        numbers = sorted({n.number for n in parts.notebook.notes})
+        numbers = sorted({n.number for n in notebook.notes})
         raise _usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
     if note.kind != "text":
         raise _usage_error(f"question {number} is {note.kind} in the notes: there is no text to grade against")
-    result = parts.grader.grade(Reference(note.number, note.title, parts.notebook.body_of(note.file_key, note.uid)),
-                                answer.strip())
+    result = grader.grade(Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid)), answer.strip())
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

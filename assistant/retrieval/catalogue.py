@@ -3,12 +3,15 @@
 The retriever ranks; the catalogue knows what is indexed. It reads the chunk rows of the
 primary collection once and rebuilds BM25 and the vocabulary only when the collection's
 fingerprint changes (another process ingested), swapping everything at once so a
-concurrent search never sees half-built state.
+concurrent search never sees half-built state. What it builds is saved as a snapshot
+keyed on that fingerprint (snapshot.py), so the next process start loads it instead of
+reading every chunk from Chroma; section texts are indexed by section.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any, Callable
 
 from assistant.notes.terms import tokenize
@@ -20,9 +23,11 @@ Row = tuple[str, dict]  # (chunk document, chunk metadata)
 class Catalogue:
     """What the primary collection holds, cached by its fingerprint."""
 
-    def __init__(self, collection: Callable[[], Any], bm25: bool) -> None:
+    def __init__(self, collection: Callable[[], Any], bm25: bool, snapshot: Path | None = None) -> None:
         self._collection = collection  # a getter: the handle changes when the collection is reopened
         self._with_bm25 = bm25
+        self._snapshot = snapshot  # where the built state is saved, keyed on the fingerprint (None: never)
+        self.sections: dict[tuple[str, str], list[str]] = {}  # (file_key, uid) → chunk ids in chunk order
         self._key: str | None = None
         self.rows: dict[str, Row] = {}
         self.ids: list[str] = []
@@ -45,26 +50,41 @@ class Catalogue:
         with self._lock:
             if key == self._key:
                 return
-            data = primary.get(include=["documents", "metadatas"])
-            rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
-            bm25 = None
-            if self._with_bm25 and rows:
-                import bm25s
-
-                bm25 = bm25s.BM25()
-                bm25.index([tokenize(doc) or ["∅"] for doc, _ in rows.values()], show_progress=False)
-            vocabulary = Vocabulary.of_sections(_section_texts(rows))
-            self.rows, self.ids, self.bm25, self.vocabulary = rows, list(rows), bm25, vocabulary
+            state = self._load(key) or self._build(primary, key)
+            self.rows, self.bm25, self.vocabulary = state["rows"], state["bm25"], state["vocabulary"]
+            self.ids = list(self.rows)
+            self.sections = _sections(self.rows)
             self._key = key
+
+    def _load(self, key: str) -> dict | None:
+        from assistant.retrieval import snapshot
+
+        if self._snapshot is None:
+            return None
+        state = snapshot.load(self._snapshot, key)
+        return state if isinstance(state, dict) and state.get("bm25_built") == self._with_bm25 else None
+
+    def _build(self, primary, key: str) -> dict:
+        from assistant.retrieval import snapshot
+
+        data = primary.get(include=["documents", "metadatas"])
+        rows = {cid: (doc, meta) for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"])}
+        bm25 = None
+        if self._with_bm25 and rows:
+            import bm25s
+
+            bm25 = bm25s.BM25()
+            bm25.index([tokenize(doc) or ["∅"] for doc, _ in rows.values()], show_progress=False)
+        state = {"rows": rows, "bm25": bm25, "vocabulary": Vocabulary.of_sections(_section_texts(rows)),
+                 "bm25_built": self._with_bm25}
+        if self._snapshot is not None and snapshot.trusted(key):
+            snapshot.save(self._snapshot, key, state)
+        return state
 
     def section_text(self, file_key: str, uid: str) -> str:
         """The whole body of a question section, reassembled from its chunks in order."""
-        parts = [
-            (meta["chunk"], chunk_body(text, meta))
-            for text, meta in self.rows.values()
-            if meta["file_key"] == file_key and section_uid(meta) == uid
-        ]
-        return "\n\n".join(body for _, body in sorted(parts))
+        rows = self.rows
+        return "\n\n".join(chunk_body(*rows[cid]) for cid in self.sections.get((file_key, uid), ()) if cid in rows)
 
     def questions(self) -> list[dict]:
         """Every indexed question (file, number, title, kind), for listing and the interview."""
@@ -83,6 +103,14 @@ def section_uid(meta: dict) -> str:
 def chunk_body(text: str, meta: dict) -> str:
     """A chunk's text without the title lines prefixed for embedding."""
     return text.split("\n", int(meta.get("head", 1)))[-1]
+
+
+def _sections(rows: dict[str, Row]) -> dict[tuple[str, str], list[str]]:
+    """Chunk ids by section, in chunk order."""
+    by_section: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for cid, (_, meta) in rows.items():
+        by_section.setdefault((meta["file_key"], section_uid(meta)), []).append((int(meta["chunk"]), cid))
+    return {key: [cid for _, cid in sorted(parts)] for key, parts in by_section.items()}
 
 
 def _section_texts(rows: dict[str, Row]) -> list[str]:

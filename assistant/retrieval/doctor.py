@@ -2,7 +2,8 @@
 
 Every section of the notes must be stored at its current hash, with all its chunks, in
 every embedder's collection; no collection may hold sections the notes dropped, or an id
-twice; the interview database must pass SQLite's integrity check. The index checks use
+twice; a snapshot saved at a collection's current fingerprint (snapshot.py) must list exactly
+its chunks (repair drops it); the interview database must pass SQLite's integrity check. The index checks use
 the same per-collection plan as ingest (sync.py), so what `check` reports is exactly what
 `repair` (the normal incremental ingest) fixes. The CLI and the web Settings page only
 render a `Health`.
@@ -62,7 +63,7 @@ class Health:
 def check(settings: Settings, paths=None, chroma=None) -> Health:
     """Check every collection of the recipe against the notes (default: the configured corpus) and the database."""
     from assistant.retrieval.ingest import ingest_lock
-    from assistant.retrieval.store import client, collection_name, get_collection, index_error, is_missing
+    from assistant.retrieval.store import client, collection_name, fingerprint, get_collection, index_error, is_missing
     from assistant.retrieval.sync import Wanted, plan
 
     health = Health()
@@ -81,13 +82,15 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
         for model in settings.dense_models:
             name = collection_name(settings, model)
             try:
-                rows = get_collection(chroma, settings, model, create=False).get(include=["metadatas"])
+                col = get_collection(chroma, settings, model, create=False)
+                rows = col.get(include=["metadatas"])
             except Exception as exc:
                 if not is_missing(exc):
                     raise index_error(settings, exc) from None
                 health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
                 continue
             health.chunks[name] = len(rows["ids"])
+            health.problems += snapshot_problems(settings, name, fingerprint(col), rows)
             todo = plan(rows, wanted)
             health.problems += [Problem(i.state, name, i.line(name), True) for i in todo.issues]
             listed = {f"{i.key[0]}:{i.key[1]}" for i in todo.issues}
@@ -99,6 +102,21 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
     if problem is not None:
         health.problems.append(problem)
     return health
+
+
+def snapshot_problems(settings: Settings, name: str, key: str, rows: dict) -> list[Problem]:
+    """A snapshot taken at the collection's current fingerprint must hold exactly its chunks (snapshot.py)."""
+    from assistant.retrieval import snapshot
+
+    problems = []
+    stored = dict(zip(rows["ids"], (m.get("qhash") for m in rows["metadatas"])))
+    saved = snapshot.load(snapshot.path(settings.home, name, "rows"), key)
+    if saved is not None and dict(zip(saved["ids"], (m.get("qhash") for m in saved["metadatas"]))) != stored:
+        problems.append(Problem("snapshot", name, f"{name}: the saved chunk list disagrees with the collection", True))
+    lexical = snapshot.load(snapshot.path(settings.home, name, "lexical"), key)
+    if lexical is not None and set(lexical["rows"]) != set(stored):
+        problems.append(Problem("snapshot", name, f"{name}: the saved BM25/vocabulary disagree with the collection", True))
+    return problems
 
 
 def database_problem(path: Path) -> Problem | None:
@@ -122,10 +140,13 @@ def database_problem(path: Path) -> Problem | None:
 
 def repair(settings: Settings, paths=None, chroma=None):
     """Run the normal incremental ingest when a check finds repairable problems; returns (report or None, health after)."""
+    from assistant.retrieval import snapshot
     from assistant.retrieval.ingest import ingest
 
     before = check(settings, paths, chroma)
     if not before.repairable:
         return None, before
+    for name in {p.where for p in before.problems if p.kind == "snapshot"}:
+        snapshot.drop(settings.home, name)  # rebuilt from Chroma by the ingest below
     report = ingest(settings, paths, progress=False, chroma=chroma)
     return report, check(settings, paths, chroma)

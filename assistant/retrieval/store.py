@@ -80,7 +80,12 @@ def get_collection(chroma, settings: Settings, model: str, create: bool = True):
     ef = embedder(model, settings)
     name = collection_name(settings, model)
     if create:
-        return chroma.get_or_create_collection(name, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}})
+        try:
+            return chroma.get_or_create_collection(name, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}})
+        except Exception as exc:
+            # Another process created it after this client last looked (two first ingests at once): open that one.
+            if "already exists" not in str(exc):
+                raise
     return chroma.get_collection(name, embedding_function=ef)
 
 
