@@ -99,3 +99,14 @@ def test_corrupt_database_does_not_crash_history(home):
     assert result.exit_code == 0
     assert "moved it to assistant.db.corrupt-" in result.output
     assert list(home.glob("assistant.db.corrupt-*"))
+
+
+def test_grade_finds_a_question_from_notes_ingested_elsewhere(built_copy, tmp_path):
+    note = tmp_path / "extra.md"
+    note.write_text("## 77. 什么是早停？\n\n早停是在验证集误差不再下降时提前停止训练，用来防止过拟合。\n", encoding="utf-8")
+    assert run("ingest", str(note)).exit_code == 0
+    result = run("grade", "--question", "77", "--answer", "验证集误差不再下降的时候就提前停止训练，可以防止过拟合。", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["question"] == 77
+    missing = run("grade", "--question", "78", "--answer", "x")
+    assert missing.exit_code == 2 and "question 78 is not in the notes" in missing.output

@@ -187,6 +187,10 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
     settings = settings_from(ctx)
     notebook, grader = _grading(settings)
     note = notebook.by_number(number)
+    if note is None and (settings.chroma_host or settings.chroma_path.exists()):
+        # Not in the configured notes files: it may be in notes ingested from elsewhere (slower: opens the index).
+        kit = _kit(settings)
+        notebook, grader, note = kit.notebook, kit.grader, kit.notebook.by_number(number)
     if note is None:
         numbers = sorted({n.number for n in notebook.notes})
         raise _usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
