@@ -1,7 +1,7 @@
 """Mock interview mode: ask questions from the notes, grade answers against them, remember weak spots.
 
-Modules: `keypoints` (reference answers as key points), `grader` (offline e5 + term grader and
-an optional LLM grader), `topics` (keyword rules in `topics.json`), `notebook` (the indexed
+Modules: `kit` (the one factory CLI and web build), `grader` (point-by-point offline grader over
+the section outline of notes/keypoints.py) and `llm_grader`, `topics` (keyword rules in `topics.json`), `notebook` (the indexed
 questions an interview can ask), `store` (SQLite with named migrations; `practice_rows` for cards,
 probes, timing), `srs` (FSRS cards per question and per key point; `schedule` keeps the old Leitner
 boxes as the benchmark baseline), `plan` (due cards first, targeted turns for missed points),

@@ -35,9 +35,12 @@ def client(settings: Settings):
                 f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({first_line(exc)}); "
                 "is `chroma run` up?"
             ) from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
     try:
-        settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+        # A second process opening a brand-new store while the first creates it sees "already exists" (the default
+        # tenant) or "database is locked": both pass once the first is done, so wait as for a write.
+        return while_locked(lambda: chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings),
+                            also=("already exists",))
     except Exception as exc:
         raise IndexStoreError(f"cannot open the index at {settings.chroma_path} ({first_line(exc)})") from None
 
@@ -89,17 +92,18 @@ def get_collection(chroma, settings: Settings, model: str, create: bool = True):
     return chroma.get_collection(name, embedding_function=ef)
 
 
-def while_locked(call):
+def while_locked(call, also: tuple[str, ...] = ()):
     """Run a Chroma write, retrying for up to 30 s while SQLite reports another process's write lock.
 
     Our ingest lock serialises ingests, but the embedded Chroma (Rust bindings, no busy
     timeout) may still be flushing in a process that has just released it; a retry is
     safe because the ingest sync is idempotent (content hashes). Seen as 1 failure in ~20 runs of
-    two concurrent `assistant ingest` processes.
+    two concurrent `assistant ingest` processes. `also`: further messages that mean "try again".
     """
     from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
 
-    retrying = Retrying(retry=retry_if_exception(lambda exc: "database is locked" in str(exc)),
+    transient = ("database is locked", *also)
+    retrying = Retrying(retry=retry_if_exception(lambda exc: any(s in str(exc) for s in transient)),
                         stop=stop_after_delay(30), wait=wait_exponential(multiplier=0.05, max=1.0), reraise=True)
     return retrying(call)
 
