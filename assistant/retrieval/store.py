@@ -35,8 +35,8 @@ def client(settings: Settings):
                 f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({first_line(exc)}); "
                 "is `chroma run` up?"
             ) from None
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
     try:
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
         # A second process opening a brand-new store while the first creates it sees "already exists" (the default
         # tenant) or "database is locked": both pass once the first is done, so wait as for a write.
         return while_locked(lambda: chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings),
