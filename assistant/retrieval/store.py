@@ -39,10 +39,21 @@ def client(settings: Settings):
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         # A second process opening a brand-new store while the first creates it sees "already exists" (the default
         # tenant) or "database is locked": both pass once the first is done, so wait as for a write.
-        return while_locked(lambda: chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings),
+        return while_locked(lambda: _persistent(chromadb, str(settings.chroma_path), chroma_settings),
                             also=("already exists",))
     except Exception as exc:
         raise IndexStoreError(f"cannot open the index at {settings.chroma_path} ({first_line(exc)})") from None
+
+
+def _persistent(chromadb, path: str, chroma_settings):
+    """A PersistentClient; a failed open is dropped from chromadb's per-path cache so a retry starts clean."""
+    from chromadb.api.client import SharedSystemClient
+
+    try:
+        return chromadb.PersistentClient(path=path, settings=chroma_settings)
+    except Exception:
+        SharedSystemClient.clear_system_cache()  # else the half-started system is reused ("no attribute 'bindings'")
+        raise
 
 
 def is_missing(exc: BaseException) -> bool:
