@@ -56,3 +56,12 @@ def test_negated_claims_need_the_negated_words_in_the_note():
     assert not negated_claim("这样做没有坏处", "训练时使用 Adam 优化器")  # about something else
     assert conflict("数据应该先随机打乱", "数据不能随机打乱") is not None  # a dropped negation, both Chinese
     assert conflict("Never use Adam for this.", "训练时使用 Adam 优化器") is not None  # across languages: cue count
+
+
+def test_a_blockquote_marker_is_not_quoted():
+    from assistant.notes.keypoints import outline
+
+    body = "有两个原因：\n\n1. **第一个原因**\n\n  > 训练会变得很不稳定。——某本书\n\n2. **第二个原因**\n\n  学习率过大也会出问题。\n"
+    supports = [s for p in outline(body).points for s in p.sentences]
+    assert any(s.startswith("训练会变得很不稳定") for s in supports)
+    assert not any(s.lstrip().startswith(">") for s in supports)

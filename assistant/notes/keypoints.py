@@ -24,7 +24,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.notes.terms import STOP_WORDS, tokenize
-from assistant.notes.text import BULLET_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text, split_sentences, strip_footnotes
+from assistant.notes.text import (
+    BULLET_RE,
+    IMG_RE,
+    QUOTE_MARK_RE,
+    SOURCE_RE,
+    SUBSECTION_RE,
+    Fences,
+    plain_text,
+    split_sentences,
+    strip_footnotes,
+)
 
 _NUMBERED = re.compile(r"^ ?\d{1,2}[.)、](?!\d)\s*\S")
 _BULLETED = re.compile(r"^ ?[-*+•]\s+\S")
@@ -209,7 +219,7 @@ def _introduces(item: tuple[str, str, list[str]]) -> bool:
 def _sentences(lines: list[str], min_chars: int = 6) -> list[str]:
     out = []
     for line in lines:
-        text = BULLET_RE.sub("", line.strip())
+        text = BULLET_RE.sub("", QUOTE_MARK_RE.sub("", line.strip()))
         for s in split_sentences(text):
             plain = plain_text(s).strip(" -•|：:")
             if len(plain) >= min_chars and not _NO_CLAIM.match(plain):

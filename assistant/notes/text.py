@@ -18,6 +18,7 @@ SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")  # 
 SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|(?<=[^\d\s]\.)(?=\s)")
 SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
 LIST_NUMBER_RE = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)  # "1. ", "**2、" at a line start
+QUOTE_MARK_RE = re.compile(r"^\s*(?:>\s*)+")  # a Markdown blockquote marker: not part of what is quoted
 BULLET_RE = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、](?!\d)\s*|[a-z][)）]\s*)")  # not the "1." of "1.0"
 
 
@@ -83,7 +84,7 @@ def candidate_sentences(body: str) -> list[str]:
     for line in body.split("\n"):
         if fences.step(line) or fences.inside or SOURCE_RE.match(line) or SUBSECTION_RE.match(line) or IMG_RE.search(line):
             continue
-        line = BULLET_RE.sub("", strip_footnotes(line).strip())
+        line = BULLET_RE.sub("", QUOTE_MARK_RE.sub("", strip_footnotes(line).strip()))
         for sentence in split_sentences(line):
             if len(plain_text(sentence)) >= 6:
                 out.append(sentence)
