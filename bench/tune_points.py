@@ -107,7 +107,7 @@ def judge() -> None:
     texts = sections(notebook())
     offline = OfflineJudge()
 
-    def run(items: list[dict]) -> list[dict]:
+    def run(items: list[dict]) -> list[dict]:  # one judge and one notes text for every subset
         return judge_rows(offline, texts, items)
 
     items = load("answers")

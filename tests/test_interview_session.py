@@ -107,7 +107,7 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     page = InterviewPage(ctx)
     from assistant.interview.kit import InterviewKit
 
-    page.__dict__["kit"] = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader())  # the seam the page uses
+    page._kit, page._kit_version = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader()), ctx.model_version
     with gr.Blocks():
         with gr.Tab(page.title):
             page.render()
@@ -120,3 +120,17 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     assert "第38题" in report and "**Overall:** 9/10" in report
     rows, chart = page.on_history()
     assert rows[0][2] == "1/1" and list(chart["mean score"]) == [9.0]
+
+
+def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_settings, offline_assistant):
+    pytest.importorskip("gradio")
+    from assistant.web.base import WebContext
+    from assistant.web.interview import InterviewPage
+
+    ctx = WebContext(offline_settings)
+    ctx.assistant = offline_assistant
+    page = InterviewPage(ctx)
+    first = page.kit
+    assert page.kit is first  # built once while the model stays
+    ctx.model_version += 1  # what the Settings tab does after `use_settings`
+    assert page.kit is not first and page.kit.grader_name == first.grader_name

@@ -44,3 +44,36 @@ def question_text(text: str) -> str:
         return clean_question(text)
     except QuestionError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+class BadUsage(Failure):
+    """A one-line usage error (exit 2), shown like every other error of the CLI."""
+
+    exit_code = 2
+
+
+def usage_error(message: str) -> BadUsage:
+    """The usage error to raise for a bad argument value."""
+    return BadUsage(message)
+
+
+def topic_id_of(topic: str | None) -> str | None:
+    """The id of a topic named by id or by part of its name; an unknown topic is a usage error."""
+    from assistant.interview.topics import TopicError, resolve
+
+    if topic is None:
+        return None
+    try:
+        return resolve(topic).id
+    except TopicError as exc:
+        raise usage_error(str(exc)) from None
+
+
+def open_store(settings: Settings):
+    """The interview database, with its one-line warning (e.g. a corrupt file set aside) shown once."""
+    from assistant.interview.store import Store
+
+    store = Store(settings.db_path)
+    if store.notice:
+        click.secho(f"warning: {store.notice}", fg="yellow", err=True)
+    return store

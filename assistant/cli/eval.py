@@ -45,7 +45,7 @@ def _judge(kind: str, settings: Settings, embeddings=None):
     if kind == "offline":
         from assistant.evals.judges import OfflineJudge
 
-        return OfflineJudge(embeddings, **settings.tuned["evals.judge"])
+        return OfflineJudge.from_settings(settings, embeddings)
     if not settings.llm_configured:
         raise Failure("--judge llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
     from assistant.evals.llm_judge import LLMJudge
@@ -100,10 +100,10 @@ def eval_command(ctx: click.Context, set_, judge_kind, baseline, out, k, check_f
         if name == "retrieval":
             results["sets"]["retrieval"] = suites.retrieval_suite(assistant, load_jsonl(data / "retrieval.jsonl"), k)
         elif name == "answers":
-            from assistant.evals.judges import Embeddings, OfflineJudge
+            from assistant.evals.judges import Embeddings
 
             embeddings = Embeddings()
-            offline = OfflineJudge(embeddings, **settings.tuned["evals.judge"])
+            offline = _judge("offline", settings, embeddings)
             thresholds = {"semantic": offline.semantic_min, "lexical": offline.lexical_min}
             judge = offline if judge_kind == "offline" else _judge("llm", settings)
             results["sets"]["answers"] = _guarded(suites.answers_suite, assistant, load_jsonl(data / "retrieval.jsonl"),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from assistant.cli.common import open_store, topic_id_of, usage_error
+
 
 @click.group("export")
 def export() -> None:
@@ -28,19 +30,17 @@ def anki(ctx: click.Context, topic, output: Path) -> None:
     Note ids are stable, so importing a new export updates the cards instead of duplicating them.
     """
     from assistant.cli.common import open_assistant, settings_from
-    from assistant.cli.interview import _topic_id, _usage_error
     from assistant.interview.anki import write_apkg
     from assistant.interview.notebook import Notebook
-    from assistant.interview.topics import load_topics
 
-    topic_id = _topic_id(topic)
+    topic_id = topic_id_of(topic)
     if output.suffix.lower() != ".apkg":
-        raise _usage_error(f"{output} must end in .apkg")
+        raise usage_error(f"{output} must end in .apkg")
     notebook = Notebook.from_assistant(open_assistant(settings_from(ctx), progress=True))
     try:
-        count = write_apkg(notebook, output, topic_id, {t.id: t.display for t in load_topics()})
+        count = write_apkg(notebook, output, topic_id)
     except OSError as exc:
-        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {count} notes to {output}")
 
 
@@ -52,15 +52,12 @@ def anki(ctx: click.Context, topic, output: Path) -> None:
 def markdown(ctx: click.Context, session_id, output: Path | None) -> None:
     """A session's report as Markdown: scores, time taken, each answer's checklist and follow-up."""
     from assistant.cli.common import settings_from
-    from assistant.cli.interview import _usage_error
     from assistant.interview.report_md import render
     from assistant.interview.session import session_report
-    from assistant.interview.store import Store
-
-    store = Store(settings_from(ctx).db_path)
+    store = open_store(settings_from(ctx))
     sid = session_id or next((s["id"] for s in store.sessions_summary(1)), None)
     if sid is None or store.session(sid) is None:
-        raise _usage_error(f"no interview session {sid}" if sid else "there are no interview sessions yet")
+        raise usage_error(f"no interview session {sid}" if sid else "there are no interview sessions yet")
     text = render(session_report(store, sid), details=True)
     if output is None:
         click.echo(text)
@@ -68,7 +65,7 @@ def markdown(ctx: click.Context, session_id, output: Path | None) -> None:
     try:
         output.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise usage_error(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote the report of session #{sid} to {output}")
 
 

@@ -13,28 +13,8 @@ import time
 
 import click
 
+from assistant.cli.common import open_store, topic_id_of, usage_error
 from assistant.config import Settings
-
-
-def _usage_error(message: str):
-    """A one-line usage error (exit 2), shown like every other error of the CLI."""
-    from assistant.cli.common import Failure
-
-    class BadUsage(Failure):
-        exit_code = 2
-
-    return BadUsage(message)
-
-
-def _topic_id(topic: str | None) -> str | None:
-    from assistant.interview.topics import TopicError, resolve
-
-    if topic is None:
-        return None
-    try:
-        return resolve(topic).id
-    except TopicError as exc:
-        raise _usage_error(str(exc)) from None
 
 
 def _kit(settings: Settings):
@@ -61,15 +41,6 @@ def _grading(settings: Settings):
     return notebook, build_grader(settings, prompts)
 
 
-def _store(settings: Settings):
-    from assistant.interview.store import Store
-
-    store = Store(settings.db_path)
-    if store.notice:
-        click.secho(f"warning: {store.notice}", fg="yellow", err=True)
-    return store
-
-
 @click.command()
 @click.option("--topic", help="Practise one topic: a topic id or part of its name (e.g. rnn, 梯度爆炸).")
 @click.option("--n", "n", type=click.IntRange(1, 50), default=5, show_default=True, help="Questions per session.")
@@ -87,19 +58,19 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, seed) -> None:
     from assistant.cli.common import settings_from
     from assistant.interview.session import InterviewError
 
-    topic_id = _topic_id(topic)
+    topic_id = topic_id_of(topic)
     settings = settings_from(ctx)
     parts = _kit(settings)
-    store = _store(settings)
+    store = open_store(settings)
     try:
         if resume:
             session = parts.resume(store)
             if session is None:
-                raise _usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
+                raise usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
         else:
             session = parts.start(store, topic_id, n, seed, time_limit=time_limit)
     except InterviewError as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {parts.grader_name}"
                 " · /skip · /quit pauses", fg="cyan")
     while not session.done:
@@ -183,7 +154,7 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
     if answer == "-":
         answer = sys.stdin.read()
     if not answer.strip():
-        raise _usage_error("the answer is empty")
+        raise usage_error("the answer is empty")
     settings = settings_from(ctx)
     notebook, grader = _grading(settings)
     note = notebook.by_number(number)
@@ -193,9 +164,9 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
         notebook, grader, note = kit.notebook, kit.grader, kit.notebook.by_number(number)
     if note is None:
         numbers = sorted({n.number for n in notebook.notes})
-        raise _usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
+        raise usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
     if note.kind != "text":
-        raise _usage_error(f"question {number} is {note.kind} in the notes: there is no text to grade against")
+        raise usage_error(f"question {number} is {note.kind} in the notes: there is no text to grade against")
     result = grader.grade(Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid)), answer.strip())
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -214,7 +185,7 @@ def history(ctx: click.Context, limit) -> None:
     from assistant.cli.common import settings_from
     from assistant.interview.topics import load_topics
 
-    store = _store(settings_from(ctx))
+    store = open_store(settings_from(ctx))
     names = {t.id: t.display for t in load_topics()}
     sessions = Table(title="Interview sessions")
     for col in ("#", "started", "topic", "answered", "mean score", "status"):

@@ -122,7 +122,7 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
         "retrieval": retrieval_report(assistant.retriever, load(folder, "retrieval.jsonl"), k),
         "conversations": conversations_report(assistant.retriever, load(folder, "conversations.jsonl")),
     }
-    judge = OfflineJudge(Embeddings(), **settings.tuned["evals.judge"])
+    judge = OfflineJudge.from_settings(settings, Embeddings())
     rows = keypoint_rows(assistant, load(folder, "keypoints.jsonl"), judge)
     summary = keypoint_summary(rows)
     judged = [r for r in rows if r["faithfulness"] is not None]

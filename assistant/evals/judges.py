@@ -91,6 +91,11 @@ class OfflineJudge:
         self.lexical_min = lexical_min
         self.stats = {"claims": 0}
 
+    @classmethod
+    def from_settings(cls, settings, embeddings: Embeddings | None = None) -> "OfflineJudge":
+        """The judge with the thresholds of tuned.json ("evals.judge"), as the eval command and the test set use it."""
+        return cls(embeddings, **settings.tuned["evals.judge"])
+
     def judge(self, question: str, claims: list[Claim], contexts: dict[int, str]) -> list[ClaimVerdict]:
         """One verdict per claim against the sections it (and the answer) cites."""
         cited = sorted({n for c in claims for n in c.citations if n in contexts})

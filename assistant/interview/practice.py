@@ -15,19 +15,25 @@ from typing import Callable
 
 from assistant.answering.prompts import Prompts
 from assistant.interview.grader import MAX_SCORE, Grade, Reference, render_feedback
-from assistant.interview.srs import AGAIN, GOOD, HARD, POINT_RATING, point_card, point_id, question_card, rating_for, review
+from assistant.interview.srs import (
+    AGAIN,
+    GOOD,
+    HARD,
+    POINT_RATING,
+    indexes_of,
+    point_card,
+    point_id,
+    question_card,
+    rating_for,
+    review,
+)
 from assistant.interview.variants import llm_variants, offline_variants
-from assistant.notes.keypoints import Point, outline
+from assistant.notes.keypoints import Point
 from assistant.retrieval.intent import intents
 
 _ZH_COUNTS = "零一两三四五六七八九十"
 _RECALL_NOUNS = {"zh": {"fix": "种方法", "detect": "个信号", "effect": "个影响", "compare": "处区别", "list": "个要点"},
                  "en": {"fix": "methods", "detect": "signs", "effect": "effects", "compare": "differences", "list": "points"}}
-
-
-def points_of(ref: Reference) -> list[Point]:
-    """The outline points a grade's per-point rows follow."""
-    return list(outline(ref.body).points)
 
 
 def restrict(grade: Grade, prompts: Prompts | None, ref: Reference, answer: str, keep: list[int]) -> Grade:
@@ -76,8 +82,7 @@ def probe_updates(note, points: list[Point], idx: list[int], statuses: list[str]
 
 def recall_prompt(prompts: Prompts, note, points: list[Point], targets: tuple[str, ...], lang: str) -> str:
     """The targeted question for due points: "你上次没提到的两种方法是什么？（第 2、4 点，共 5 点）"."""
-    ids = [point_id(p.lead) for p in points]
-    nums = [ids.index(t) + 1 for t in targets if t in ids]
+    nums = [i + 1 for i in indexes_of(points, targets)]
     kind = next((k for k in ("fix", "detect", "effect", "compare", "list") if k in intents(note.title)), "list")
     count = len(nums)
     if lang == "zh":

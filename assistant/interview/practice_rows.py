@@ -21,7 +21,7 @@ class PracticeRows:
                        targets: list[str], probe: dict | None) -> None:
         """Inside record_answer's transaction: the answer's extras, new card states and the probe it raises."""
         self.db.execute("UPDATE answers SET points = ?, elapsed = ?, targets = ? WHERE session_id = ? AND position = ?",
-                        (_j(getattr(grade, "points", [])), elapsed, _j(targets), session_id, position))
+                        (as_json(getattr(grade, "points", [])), elapsed, as_json(targets), session_id, position))
         self.save_cards(cards, commit=False)
         if probe:
             self.db.execute(
@@ -43,9 +43,12 @@ class PracticeRows:
         else:
             self.db.executemany(sql, rows)
 
-    def cards(self) -> dict[str, dict]:
-        """Every card's state: card_key → row."""
-        return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards")}
+    def cards(self, note_key: str | None = None) -> dict[str, dict]:
+        """Card states (card_key → row): every card, or one question's cards (an answer touches only those)."""
+        if note_key is None:
+            return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards")}
+        rows = self.db.execute("SELECT * FROM cards WHERE note_key = ?", (note_key,))  # index cards_note (m004)
+        return {r["card_key"]: dict(r) for r in rows}
 
     def answered_topics(self) -> dict[str, str]:
         """note_key → topic of every question answered at least once."""
@@ -71,5 +74,5 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _j(value) -> str:
+def as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False)

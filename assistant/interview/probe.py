@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.prompts import Prompts
-from assistant.interview.srs import point_id
+from assistant.interview.srs import indexes_of, point_id
 from assistant.interview.variants import subject_of
 from assistant.notes.keypoints import Point, key_terms
 from assistant.notes.text import plain_text
@@ -43,7 +43,7 @@ class Probe:
     def to_row(self, note_key: str) -> dict:
         """The `probes` row fields."""
         return {"note_key": note_key, "point": ",".join(self.points), "label": "、".join(self.labels),
-                "prompt": self.prompt}
+                "prompt": self.prompt, "kind": self.kind, "was_missed": self.was_missed}
 
 
 def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang: str,
@@ -77,8 +77,7 @@ def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang:
 
 def target(probe: Probe, points: list[Point]) -> list[int]:
     """Indexes of the probe's points in the current outline (points removed since are dropped)."""
-    ids = [point_id(p.lead) for p in points]
-    return [ids.index(pid) for pid in probe.points if pid in ids]
+    return indexes_of(points, probe.points)
 
 
 def llm_wording(llm, prompts: Prompts, probe: Probe, points: list[Point], title: str, answer: str) -> str | None:

@@ -19,11 +19,11 @@ from typing import Callable
 from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
 from assistant.interview import practice, probe
-from assistant.interview.grader import MAX_SCORE, Grade, Reference
+from assistant.interview.grader import MAX_SCORE, Grade, Reference, points_of
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.schedule import review_after
-from assistant.interview.srs import point_id, question_card
+from assistant.interview.srs import indexes_of, point_id, question_card
 from assistant.interview.store import Store
 from assistant.notes.parse import question_label
 from assistant.notes.terms import language_of
@@ -106,14 +106,14 @@ class Interview:
         cards = store.cards()
 
         def ids(note: Note) -> list[str]:
-            return [point_id(p.lead) for p in practice.points_of(_ref(notebook, note))]
+            return [point_id(p.lead) for p in points_of(_ref(notebook, note))]
 
         llm = getattr(grader, "llm", None)
         plan = []
         for slot in plan_turns(candidates, cards, n, now, ids):
             note, lang = slot.note, language_of(slot.note.title)
             if slot.targets:
-                text = practice.recall_prompt(prompts, note, practice.points_of(_ref(notebook, note)), slot.targets, lang)
+                text = practice.recall_prompt(prompts, note, points_of(_ref(notebook, note)), slot.targets, lang)
             else:
                 check = (lambda t, k=note.key: same_section(k, t)) if same_section else None
                 text = practice.wording(prompts, note, question_card(note.key) in cards, rng, lang,
@@ -176,12 +176,12 @@ class Interview:
             raise InterviewError("the interview is finished")
         now = time.time() if now is None else now
         ref = self.reference(turn.note)
-        points = practice.points_of(ref)
+        points = points_of(ref)
         grade = self.grader.grade(ref, text)
-        cards = self.store.cards()
+        cards = self.store.cards(turn.note.key)
         if turn.kind == "probe":
             return self._record_probe(turn, ref, points, text, grade, cards, now)
-        only = [i for i, p in enumerate(points) if point_id(p.lead) in turn.targets] if turn.targets else None
+        only = sorted(indexes_of(points, turn.targets)) if turn.targets else None  # in outline order, as the rows
         if only is not None:
             grade = practice.restrict(grade, self.prompts, ref, text, only)
         updates = practice.card_updates(turn.note, points, grade, cards, now, self.over_time(elapsed), only)
@@ -196,8 +196,7 @@ class Interview:
         self.store.record_answer(self.id, turn.position, turn.note, turn.prompt, text, grade,
                                  review_after(box, grade.score, now), cards=updates, elapsed=elapsed,
                                  targets=list(turn.targets),
-                                 probe={**follow.to_row(turn.note.key), "kind": follow.kind,
-                                        "was_missed": follow.was_missed} if follow else None)
+                                 probe=follow.to_row(turn.note.key) if follow else None)
         self.answered.add(turn.position)
         self.probes = self.store.probes(self.id)
         if self.current is None:
@@ -207,8 +206,7 @@ class Interview:
     def _record_probe(self, turn: Turn, ref: Reference, points, text: str, grade: Grade, cards: dict,
                       now: float) -> Grade:
         row = self.probes[turn.position]
-        ids = [point_id(p.lead) for p in points]
-        idx = [ids.index(t) for t in turn.targets if t in ids]
+        idx = indexes_of(points, turn.targets)
         statuses = [grade.points[i]["status"] if i < len(grade.points) and text else "missed" for i in idx]
         was_missed = row.get("was_missed", 1) != 0
         grade = practice.restrict(grade, self.prompts, ref, text, idx)

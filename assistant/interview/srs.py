@@ -37,6 +37,12 @@ def point_id(lead: str) -> str:
     return hashlib.sha1(lead.encode()).hexdigest()[:10]
 
 
+def indexes_of(points, ids) -> list[int]:
+    """Positions in the current outline of the points with these ids, in the ids' order (removed points dropped)."""
+    where = {point_id(p.lead): i for i, p in enumerate(points)}
+    return [where[pid] for pid in ids if pid in where]
+
+
 def question_card(note_key: str) -> str:
     """The card key of a whole question."""
     return f"q:{note_key}"

@@ -13,12 +13,11 @@ import json
 import os
 import sqlite3
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from assistant.errors import UserError
-from assistant.interview.practice_rows import PracticeRows
+from assistant.interview.practice_rows import PracticeRows, as_json, now_iso
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = []
 
@@ -106,11 +105,6 @@ def m005_probes_and_timing(db: sqlite3.Connection) -> None:
         ALTER TABLE answers ADD COLUMN points TEXT NOT NULL DEFAULT '[]';
         ALTER TABLE answers ADD COLUMN targets TEXT NOT NULL DEFAULT '[]'
     """)
-
-
-def now_iso() -> str:
-    """UTC timestamp for rows."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 _DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -211,8 +205,8 @@ class Store(PracticeRows):
                 " score, max_score, covered, missed, feedback, answered_at, contradictions, follow_up, grader)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (session_id, position, note.key, note.number, note.title, note.topic, prompt, answer, grade.score,
-                 grade.max_score, _j(grade.covered), _j(grade.missed), grade.feedback, now_iso(),
-                 _j(grade.contradictions), grade.follow_up, grade.grader))
+                 grade.max_score, as_json(grade.covered), as_json(grade.missed), grade.feedback, now_iso(),
+                 as_json(grade.contradictions), grade.follow_up, grade.grader))
             self.db.execute(
                 "INSERT INTO reviews (note_key, box, due_at, last_score, seen) VALUES (?, ?, ?, ?, 1)"
                 " ON CONFLICT(note_key) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"
@@ -291,7 +285,3 @@ def _script(db: sqlite3.Connection, sql: str) -> None:
     for statement in sql.split(";"):
         if statement.strip():
             db.execute(statement)
-
-
-def _j(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

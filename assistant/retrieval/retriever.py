@@ -16,13 +16,14 @@ with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from assistant.config import Settings
 from assistant.notes.terms import to_simplified, tokenize
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
-from assistant.retrieval.coverage import features, top_features
+from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
 
@@ -192,11 +193,9 @@ class Retriever:
         near = hits[:2] if hits and not covered and score >= calibration.threshold - self.near_miss_margin else []
         return SearchResult(query, hits, score, covered, near, signals)
 
-    @property
-    def coverage(self):
-        """The calibrated coverage model for this recipe (see coverage.py)."""
-        from assistant.retrieval.coverage import load_calibration
-
+    @cached_property
+    def coverage(self) -> Calibration:
+        """The calibrated coverage model for this recipe (see coverage.py), built once per retriever."""
         recipes = self.settings.tuned["coverage"]["recipes"]
         return load_calibration(recipes, self.settings.recipe_parts, self.settings.min_score)
 

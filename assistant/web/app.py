@@ -1,6 +1,6 @@
 """The Gradio app: one tab per Page, a shared read-only Assistant, local-only serving.
 
-Gradio itself is imported only inside `build_app`, so importing this module stays cheap.
+Importing this module imports Gradio (the pages do); the CLI imports it only inside `assistant web`.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ class WebContext:
     settings: Settings
     options: AnswerOptions | None = None
     tabs: Any = None  # the gr.Tabs, so a page can switch tabs (ids are the lower-case page titles)
+    model_version: int = 0  # bumped when the Settings tab connects another model; pages rebuild what used the old one
 
     @cached_property
     def assistant(self):

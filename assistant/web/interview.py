@@ -8,11 +8,14 @@ each event reopens the session from the database, so a reload or a second tab co
 from __future__ import annotations
 
 import time
-from functools import cached_property
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
 from assistant.web.base import Page
+
+if TYPE_CHECKING:
+    from assistant.interview.kit import InterviewKit
 
 ALL_TOPICS = "all topics"
 
@@ -23,12 +26,18 @@ class InterviewPage(Page):
     title = "Interview"
     _shown: dict[int, float] = {}  # session id → when its current turn was shown (monotonic), for timed mode
 
-    @cached_property
-    def kit(self):
-        """Notebook, prompts and grader, built on first use from the shared Assistant (as the CLI does)."""
+    _kit: InterviewKit | None = None
+    _kit_version = -1  # the ctx.model_version the kit was built for
+
+    @property
+    def kit(self) -> InterviewKit:
+        """Notebook, prompts and grader from the shared Assistant (as the CLI builds them); rebuilt when the
+        Settings tab connects another model, so grading and probes use the model the chat uses."""
         from assistant.interview.kit import InterviewKit
 
-        return InterviewKit.build(self.ctx.settings, self.ctx.assistant)
+        if self._kit is None or self._kit_version != self.ctx.model_version:
+            self._kit, self._kit_version = InterviewKit.build(self.ctx.settings, self.ctx.assistant), self.ctx.model_version
+        return self._kit
 
     def _store(self):
         from assistant.interview.store import Store
@@ -134,10 +143,9 @@ class InterviewPage(Page):
     def on_export_anki(self, topic_display: str):
         """Write the Anki deck (all topics or the selected one) and offer it for download."""
         from assistant.interview.anki import write_apkg
-        from assistant.interview.topics import load_topics
 
         path = self._exports() / "dl-interview.apkg"
-        write_apkg(self.kit.notebook, path, _topic_id(topic_display), {t.id: t.display for t in load_topics()})
+        write_apkg(self.kit.notebook, path, _topic_id(topic_display))
         return str(path)
 
     def on_export_markdown(self, session_id):

@@ -112,6 +112,7 @@ class SettingsPage(Page):
             settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
             llmsetup.save(settings.home, base_url or "", model or "", key)
             self.ctx.assistant.use_settings(settings)
+            self.ctx.model_version += 1
         except Exception as exc:  # shown in one line; the previous connection stays in use
             return self.status_html(False, f"Not saved: {first_line(exc)}"), "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
         self.ctx.settings = settings
