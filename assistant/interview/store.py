@@ -272,11 +272,18 @@ def _durable(db: sqlite3.Connection) -> None:
     The journal mode is a property of the file, not of the schema, so it is set on open
     rather than in a migration. A read-only file or folder keeps its mode (and is still read).
     """
-    try:
-        db.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.OperationalError as exc:
-        if "readonly" not in str(exc) and "read-only" not in str(exc):
-            raise
+    deadline = time.monotonic() + 10.0
+    while db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                break
+            # Switching a new file to WAL needs it to itself, and SQLite does not wait (no busy handler there):
+            # when several sessions open a new database at once, retry until the first one has switched it.
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
     db.execute("PRAGMA synchronous = FULL")
 
 
