@@ -36,3 +36,17 @@ def test_elliptical_and_topicless_follow_ups_need_history(question):
 def test_a_new_topic_with_its_own_question_stands_alone():
     assert not needs_history("卷积层的参数量怎么计算？")
     assert condense_offline("What is batch normalization?", ["什么是梯度爆炸？"]) == "What is batch normalization?"
+
+
+def test_a_choice_among_earlier_options_refers_back():
+    assert needs_history("样本很少时选哪个？")
+    assert needs_history("Which one trains faster?")
+    assert condense_offline("样本很少时选哪个？", ["分类任务常用什么评价指标？"]).startswith("分类任务")
+
+
+def test_a_continuation_with_its_own_topic_gets_the_topic_but_anchors_later_turns():
+    history = ["卷积层有什么作用？"]
+    assert condense_offline("那池化层一般放在哪里？", history).startswith("卷积层")
+    assert not needs_history("那池化层一般放在哪里？")  # its own topic: the next follow-up is about pooling
+    later = condense_offline("它有可学习的参数吗？", [*history, "那池化层一般放在哪里？"])
+    assert later.startswith("池化层")

@@ -156,3 +156,21 @@ def test_grading_report_counts_ordered_pairs_and_spread(notebook):
     assert report["spread"]["complete"] == {"n": 2, "mean": 9.0, "min": 9.0, "max": 9.0}
     with pytest.raises(ValueError, match="33"):
         grading_report([{"id": "y", "question": 33, "label": "complete", "answer": "a"}], ByLabel(), notebook)
+
+
+GRU_RIGHT = "GRU 可以看成 LSTM 的简化：它只有更新门和重置门两个门，不像 LSTM 那样有三个门；它也没有单独的记忆单元，而是直接把隐藏状态传给下一个单元。"
+GRU_DENIED = "GRU 并不是 LSTM 的简化：它没有更新门和重置门，门比 LSTM 还多；它也不会直接把隐藏状态传给下一个单元，而是必须用单独的记忆单元把隐藏状态包起来。"
+
+
+def test_true_statements_phrased_negatively_are_not_contradictions(offline, notebook):
+    # "没有单独的记忆单元" and "不像 LSTM 那样" agree with the notes; counting negation cues called them wrong.
+    grade = offline.grade(ref(notebook, 40), GRU_RIGHT)
+    assert grade.contradictions == []
+    assert grade.score >= 6
+
+
+def test_an_answer_that_denies_the_notes_is_contradicted_and_fails(offline, notebook):
+    grade = offline.grade(ref(notebook, 40), GRU_DENIED)
+    assert grade.contradictions
+    assert grade.score <= 3
+    assert offline.grade(ref(notebook, 40), GRU_RIGHT).score - grade.score >= 3

@@ -143,3 +143,12 @@ def test_point_metrics_are_plain_arithmetic():
     assert (rates["negated_low"].k, rates["twin_margin"].k, rates["partial_over_wrong"].k) == (1, 1, 1)
     fit, held = split_by_question([{"q": i} for i in range(10)], lambda r: r["q"])
     assert len(fit) == 5 and not {r["q"] for r in fit} & {r["q"] for r in held}
+
+
+def test_without_negation_takes_the_cues_out():
+    from assistant.notes.polarity import negations, without_negation
+
+    assert without_negation("GRU 没有单独的记忆单元") == "GRU 有单独的记忆单元"
+    assert without_negation("L1 isn't differentiable at zero") == "L1 is differentiable at zero"
+    assert without_negation("it cannot learn") == "it can learn"
+    assert negations("不像 LSTM 那样，不然会饱和") == 0  # "unlike", "otherwise": lexicalised, they deny nothing

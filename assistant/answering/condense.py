@@ -2,15 +2,18 @@
 
 With an LLM configured the chain condenses with a prompt; offline (and for the eval), a
 follow-up that cannot stand alone gets the *topic* of the latest standalone question
-prepended. A follow-up cannot stand alone when it points back (它, 那, "it", "the latter"),
+prepended. A follow-up cannot stand alone when it refers back (它, 前者, "which one", "it"),
 is elliptical ("数据很少的时候呢？", "What about YOLO?") or names no topic of its own once
-its question words, question-type words and fillers are removed ("怎么缓解？").
+its question words, question-type words and fillers are removed ("怎么缓解？"). A follow-up
+that names its own topic but continues the conversation ("那…", "其中…", "so … then") also
+gets the earlier topic, yet still counts as standalone for the turns after it.
 
 The earlier question contributes only its topic: its question-type words (解决, 区别, 原因 …,
 the cues of retrieval/intent.py) are removed, so "梯度爆炸怎么解决？" → "那怎么检测它？"
 searches "梯度爆炸 那怎么检测它？" and the follow-up's own question type (detect) decides
 between sibling sections. Rules chosen on the tuning conversations (eval/dev/conversations.jsonl
-and the follow-ups of the older tuning sets), never on the frozen test set.
+and the follow-ups of the older tuning sets), never on the frozen test set: follow-ups
+resolved 0.760 → 0.827 (n=75) and 0.875 → 0.917 (n=24) with the reference/continuation split.
 """
 
 from __future__ import annotations
@@ -23,43 +26,57 @@ from assistant.retrieval.intent import CUES
 _QUESTION_WORDS = re.compile(
     r"(什么是|是什么|什么叫|指的是|什么意思|意思|有什么|有哪些|哪些|哪个|哪种|怎么样|怎么|怎样|如何|为什么|为啥|多少|几个|吗|呢|吧|[？?。!！,，、：:]"
     r"|\b(?:what|what's|how|why|which|who|when|where|is|are|was|were|does|do|did|can|could|should|would|will|an?|the"
-    r"|explain|describe|tell|me|about|i|you|we|use|used|usually|typically|also|then|so|there|here|really|exactly)\b)",
+    r"|explain|describe|tell|me|about|i|you|we|use|used|usually|typically|also|then|so|there|here|really|exactly"
+    r"|between|compare)\b)",
     re.I,
 )
 # Words that carry no topic of their own in a follow-up: fillers and vague scope words.
 # Single characters only where they cannot sit inside a technical term (下 would cut 梯度下降).
 _FILLERS = re.compile(r"一般|通常|具体|大概|到底|还有|还|也|又|再|那么|就|的|时候|情况|场景|这里|那里|里面|呀|啊|办法|"
                       r"\b(?:one|ones|thing|things|part|case|cases|more|other|else|too|again)\b", re.I)
-_ANAPHORA = re.compile(
-    r"(它|其|这个|那个|这种|那种|这些|那些|上面|刚才|前面|前者|后者|^那|^那么|^和|^跟|^与"
-    r"|\bit\b|\bits\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthose\b|\bthese\b|\blatter\b|\bformer\b|\bsuch\b)",
+# Words that point back at something said earlier: pronouns, "the former/latter", and a choice among
+# earlier options ("选哪个", "which one"). Such a follow-up never stands alone.
+_REFERENCE = re.compile(
+    r"(它|其|这个|那个|这种|那种|这些|那些|这样|这么|这时|此时|那时|这点|这一点|上面|刚才|前面|前者|后者|哪个|哪一个|哪种|哪一种"
+    r"|最后一个|第[一二三]个"
+    r"|\bit\b|\bits\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthose\b|\bthese\b|\blatter\b|\bformer\b|\bsuch\b"
+    r"|\bones?\b|\bthe\s+(?:first|second|last)\b)",
     re.I,
 )
+# Discourse markers that continue the conversation ("那…", "so…", "其中…", "in there"): the earlier topic
+# is added, but a question with its own topic and only such a marker still anchors later follow-ups.
+_CONTINUES = re.compile(r"^\s*(?:那么?|所以|然后|和|跟|与)|里面|其中|^\s*(?:and|so|then)\b|\bthen\b|\bthere\b|\bin it\b",
+                        re.I)
 # Elliptical follow-ups: "X 呢？", "what about X?", "and X?"
 _ELLIPSIS = re.compile(r"呢\s*[？?]?\s*$|^\s*(?:and|what about|how about)\b", re.I)
-_INTENT_WORDS = re.compile("|".join(f"(?:{cue})" for cue in CUES.values()), re.I)
+# A Latin cue is a word stem (\\bdiffer): the rest of its word goes with it ("difference", not "ence").
+_INTENT_WORDS = re.compile("|".join(f"(?:{cue})[A-Za-z]*" for cue in CUES.values()), re.I)
 
 
 def needs_history(question: str) -> bool:
-    """True when a follow-up cannot stand alone: it points back, is elliptical, or names no topic."""
-    if _ANAPHORA.search(question) or _ELLIPSIS.search(question):
-        return True
-    topic = topic_of(question)
-    cjk = sum(len(run) for run in CJK_RE.findall(topic))
-    latin = [w for w in LATIN_RE.findall(topic.lower()) if len(w) > 1]
-    return cjk < 2 and not latin
+    """True when a question cannot stand alone: it refers back, is elliptical, or names no topic of its own."""
+    return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not _has_own_topic(question)
 
 
 def condense_offline(question: str, history: list[str]) -> str:
     """Standalone query without an LLM: prepend the earlier topic to a follow-up that needs it.
 
     The topic is the latest earlier question that stands on its own, so a chain of follow-ups
-    ("what is X?" → "what problems does it cause?" → "how do I fix it?") stays on X.
+    ("what is X?" → "what problems does it cause?" → "how do I fix it?") stays on X. A question
+    with its own topic that only continues the conversation ("那卷积之后输出尺寸怎么算？") gets
+    the topic too; one without any marker ("GRU是什么？") is a new topic and stands alone.
     """
-    if not history or not needs_history(question):
+    if not history or not (needs_history(question) or _CONTINUES.search(question)):
         return question
     anchor = next((h for h in reversed(history) if not needs_history(h)), history[-1])
     return f"{topic_of(anchor) or anchor} {question}"
+
+
+def _has_own_topic(question: str) -> bool:
+    """Does anything name a topic once question words, question-type words, fillers and references are gone?"""
+    topic = _REFERENCE.sub(" ", topic_of(question))
+    cjk = sum(len(run) for run in CJK_RE.findall(topic))
+    return cjk >= 2 or any(len(w) > 1 for w in LATIN_RE.findall(topic.lower()))
 
 
 def topic_of(question: str) -> str:
@@ -68,7 +85,7 @@ def topic_of(question: str) -> str:
     "梯度爆炸怎么解决？" → "梯度爆炸": the follow-up then supplies the question type, instead
     of the earlier question's type ("how to fix") outweighing it.
     """
-    text = _INTENT_WORDS.sub(" ", question)
+    text = _INTENT_WORDS.sub(" ", _CONTINUES.sub(" ", question))
     text = _QUESTION_WORDS.sub(" ", text)
     text = _FILLERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
