@@ -45,7 +45,10 @@ def open_database(path: Path, migrations: Migrations, what: str = "database",
     a damaged file was moved aside. A WAL file in a read-only folder is opened read-only.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # e.g. the data directory is under a regular file: one line, like every other failure
+        raise DatabaseError(f"cannot use the {what} {path} ({exc.strerror or exc})") from None
     try:
         return _open(path, migrations, upto), ""
     except sqlite3.DatabaseError as exc:
