@@ -155,7 +155,7 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        """SQLite database of interview sessions."""
+        """The app's SQLite database: interview sessions and schedule, saved chats and feedback."""
         return self.home / "assistant.db"
 
     @classmethod

@@ -12,14 +12,16 @@ from tests.conftest import ROOT
 SHARED = {"assistant.config", "assistant.errors", "assistant.tuned", "assistant.runtime", "assistant.testhooks",
           "assistant.llmsetup"}
 ALLOWED = {
+    "db": set(),  # the app's SQLite file (open, migrate, recover): below every store that lives in it
     "notes": set(),
     "retrieval": {"notes"},
     "answering": {"notes", "retrieval"},
-    "interview": {"notes", "retrieval", "answering"},
+    "interview": {"notes", "retrieval", "answering", "db"},
+    "chats": {"notes", "retrieval", "answering", "db"},  # saved conversations, beside the interview
     "evals": {"notes", "retrieval", "answering", "interview"},
     "service": {"notes", "retrieval", "answering"},
     "cli": {"notes", "retrieval", "answering", "interview", "evals", "service", "web"},  # `assistant web` serves the app
-    "web": {"notes", "retrieval", "answering", "interview", "evals", "service"},
+    "web": {"notes", "retrieval", "answering", "interview", "chats", "evals", "service"},
 }
 
 

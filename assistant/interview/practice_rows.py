@@ -1,8 +1,9 @@
 """The practice rows of the interview database: FSRS card states, probing follow-ups, time taken.
 
 A mixin of `store.Store` (kept apart so the store's connection and migration code stays small);
-the tables come from the `m004_fsrs_cards` and `m005_probes_and_timing` migrations. Methods that
-take `commit=False` run inside the caller's transaction, so an answer and its cards land together.
+the tables come from the `m004_fsrs_cards` and `m005_probes_and_timing` migrations, cards keyed by user
+since `m006_interview_user`. Methods that take `commit=False` run inside the caller's transaction, so an
+answer and its cards land together.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class PracticeRows:
     """Card, probe and timing reads and writes on `self.db`."""
 
     db: sqlite3.Connection
+    user: str  # whose cards these are ('' = the local single user)
 
     def _save_practice(self, session_id: int, position: int, grade, cards: dict[str, dict], elapsed: float | None,
                        targets: list[str], probe: dict | None) -> None:
@@ -34,8 +36,9 @@ class PracticeRows:
         """Insert or update card states (card_key → {note_key, point, label, state, ...})."""
         cols = ("note_key", "point", "label", "state", "step", "stability", "difficulty", "due_at", "last_review",
                 "reps", "lapses", "last_rating")
-        sql = (f"INSERT OR REPLACE INTO cards (card_key, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})")
-        rows = [(key, *(c.get(k, "" if k == "label" else 0 if k in ("reps", "lapses") else None) for k in cols))
+        sql = (f"INSERT OR REPLACE INTO cards (user, card_key, {', '.join(cols)})"
+               f" VALUES ({', '.join('?' * (len(cols) + 2))})")
+        rows = [(self.user, key, *(c.get(k, "" if k == "label" else 0 if k in ("reps", "lapses") else None) for k in cols))
                 for key, c in cards.items()]
         if commit:
             with self.db:
@@ -44,15 +47,18 @@ class PracticeRows:
             self.db.executemany(sql, rows)
 
     def cards(self, note_key: str | None = None) -> dict[str, dict]:
-        """Card states (card_key → row): every card, or one question's cards (an answer touches only those)."""
+        """This user's card states (card_key → row): every card, or one question's cards (an answer touches only those)."""
         if note_key is None:
-            return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards")}
-        rows = self.db.execute("SELECT * FROM cards WHERE note_key = ?", (note_key,))  # index cards_note (m004)
+            return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards WHERE user = ?", (self.user,))}
+        rows = self.db.execute("SELECT * FROM cards WHERE user = ? AND note_key = ?",  # index cards_note (m006)
+                               (self.user, note_key))
         return {r["card_key"]: dict(r) for r in rows}
 
     def answered_topics(self) -> dict[str, str]:
-        """note_key → topic of every question answered at least once."""
-        return {r[0]: r[1] for r in self.db.execute("SELECT note_key, MAX(topic) FROM answers GROUP BY note_key")}
+        """note_key → topic of every question this user answered at least once."""
+        rows = self.db.execute("SELECT a.note_key, MAX(a.topic) FROM answers a JOIN sessions s ON s.id = a.session_id"
+                               " WHERE s.user = ? GROUP BY a.note_key", (self.user,))
+        return {r[0]: r[1] for r in rows}
 
     def probes(self, session_id: int) -> dict[int, dict]:
         """A session's probes by the position of the answer that raised them."""

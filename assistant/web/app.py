@@ -1,4 +1,4 @@
-"""The Gradio app: one tab per Page, a shared read-only Assistant, local-only serving.
+"""The Gradio app: one tab per Page, a shared read-only Assistant, served locally unless a login is configured.
 
 Importing this module imports Gradio (the pages do); the CLI imports it only inside `assistant web`.
 """
@@ -65,6 +65,15 @@ CSS = """
 #notes-list { max-height: 620px; overflow-y: auto; }
 @media (max-width: 720px) { #notes-list { max-height: 38vh; } #note-view { scroll-margin-top: 8px; } }
 #notes-list label { width: 100%; }
+#chat-list label { width: 100%; }
+#chat-list-empty { font-size: 0.9em; color: #4b5563; }
+.chat-status { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
+.chat-status.ok { color: #166534; } .chat-status.bad { color: #991b1b; }
+#chat-status:not(:has(.chat-status)), #feedback-note:not(:has(.chat-status)), #chat-user:not(:has(.chat-user)) { display: none; }
+.chat-user { font-size: 0.9em; color: #374151; overflow-wrap: anywhere; }
+.chat-user a { color: #1d4ed8; }
+/* The chat sidebar lives in the Chat tab: on another tab it is hidden, so give its room back to the page. */
+.sidebar-parent:has(.tabitem[style*="display: none"] #chat-sidebar.open) { padding-left: 0 !important; }
 .settings-summary dt { font-weight: 600; margin-top: 6px; }
 .settings-summary dd { margin: 0 0 0 0; overflow-wrap: anywhere; }
 """
@@ -166,6 +175,7 @@ def build_app(settings: Settings, assistant=None):
         ctx.assistant = assistant  # seeds the cached_property
     ctx.assistant.notes()  # open the index and warm the retriever before the first visitor
     with gr.Blocks(title="DL Interview Assistant", analytics_enabled=False) as demo:
+        ctx.demo = demo
         gr.Markdown("## Deep-learning interview assistant\nAnswers come from your notes, with cited sources.")
         pages = [cls(ctx) for cls in PAGES]
         with gr.Tabs(elem_id="tabs") as tabs:
@@ -195,11 +205,15 @@ def theme():
     )
 
 
-def launch(settings: Settings, host: str = "127.0.0.1", port: int | None = 7860, block: bool = True, assistant=None):
-    """Serve the app locally (never share=True); returns (demo, url). `block=False` returns at once."""
+def launch(settings: Settings, host: str = "127.0.0.1", port: int | None = 7860, block: bool = True, assistant=None,
+           auth: list[tuple[str, str]] | None = None):
+    """Serve the app (never share=True); returns (demo, url). `block=False` returns at once.
+
+    `auth` is a list of (user, password): Gradio's login page, and per-user chats and interviews."""
     demo = build_app(settings, assistant)
     lang = notes_lang(demo.ctx.assistant.notes())
     _, url, _ = demo.launch(
+        auth=auth or None, auth_message="Sign in to your interview assistant." if auth else None,
         head=head(lang),
         server_name=host, server_port=port, share=False, prevent_thread_lock=not block, inbrowser=False,
         show_error=True, quiet=not block, ssr_mode=False, theme=theme(), css=CSS, footer_links=["api"],

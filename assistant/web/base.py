@@ -31,6 +31,7 @@ class WebContext:
     options: AnswerOptions | None = None
     tabs: Any = None  # the gr.Tabs, so a page can switch tabs (ids are the lower-case page titles)
     model_version: int = 0  # bumped when the Settings tab connects another model; pages rebuild what used the old one
+    demo: Any = None  # the gr.Blocks being built, so a page can run something when a browser loads the app
 
     @cached_property
     def assistant(self):
@@ -57,3 +58,8 @@ class Page:
 
     def wire(self) -> None:
         """Attach event handlers (called after every page has rendered)."""
+
+
+def username(request: Any) -> str:
+    """The signed-in user of a Gradio request under `assistant web --auth`, else '' (the local single user)."""
+    return str(getattr(request, "username", None) or "")

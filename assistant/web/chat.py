@@ -3,11 +3,16 @@
 Thin UI over `Assistant.stream()`: the conversation lives in a per-session gr.State as the
 plain [{"role", "content"}] history the core expects (never in module globals), and the
 chatbot shows a safe rendering of it (html.chat_markdown). The sources panel is our own
-escaped HTML (html.sources_panel), rebuilt from the same merged chunks as the CLI.
+escaped HTML (html.sources_panel) of the answer's saved record (chats.record). Saved
+conversations (sidebar, rename, delete, export, feedback, regenerate) are `conversations.py`;
+this module lays the tab out and wires the events.
 """
 
 # No `from __future__ import annotations` here: Gradio reads the `gr.SelectData` hint of the
 # example handler at run time, so annotations must be real objects.
+from typing import Any
+
+from assistant.chats.record import answer_record
 from assistant.service import MAX_QUESTION_CHARS
 from assistant.web.base import Page
 from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, which_answer
@@ -18,6 +23,14 @@ EXAMPLES = [
     "GRU对LSTM做了哪些改动？",
     "神经网络中有哪些办法防止过拟合？",
 ]
+
+# The page's own events are not an API (they carry browser state): hidden from the API page and client libraries.
+# The API is `/ask` (gr.api below).
+UI = "private"
+# On a phone (Gradio's sidebar covers the whole screen up to 768 px wide) the sidebar gets out of the chat's way.
+CLOSE_SIDEBAR_ON_PHONE = """() => { if (window.innerWidth > 768) return;
+  const sb = document.getElementById("chat-sidebar");
+  if (sb && sb.classList.contains("open")) sb.querySelector(".toggle-button")?.click(); }"""
 
 
 def display(history: list[dict], turns: list[dict] | None = None) -> list[dict]:
@@ -63,32 +76,39 @@ def plain_error(exc: BaseException) -> str:
 
 
 class ChatPage(Page):
-    """Chat with the notes: question box, streamed answer, cited sources beside it."""
+    """Chat with the notes: saved conversations in a sidebar, question box, streamed answer, cited sources beside it."""
 
     title = "Chat"
 
     def render(self) -> None:
-        """Chat column (history, input, buttons) beside the sources panel."""
+        """Sidebar of saved conversations; chat column (history, input, buttons, feedback) beside the sources panel."""
         import gradio as gr
 
+        from assistant.web.conversations import Conversations
+
+        self.saved = Conversations(self)
+        self.saved.render_state()
         self.history = gr.State([])
-        self.turns = gr.State([])  # per answer: {"panel", "asked", "standalone"}
+        self.turns = gr.State([])  # per answer: {"panel", "asked", "standalone", "record", "id", "rating"}
+        with gr.Sidebar(label="Conversations", elem_id="chat-sidebar", width=280):
+            self.saved.render_sidebar()
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
                 self.chatbot = gr.Chatbot(
                     label="Conversation", show_label=False, height=520, layout="bubble", sanitize_html=True, allow_tags=False,
-                    render_markdown=True, feedback_options=None, buttons=["copy"], elem_id="chatbot",
+                    render_markdown=True, feedback_options=("Like", "Dislike"), buttons=["copy"], elem_id="chatbot",
                     examples=[{"text": q} for q in EXAMPLES],
                     placeholder="**Ask about your deep-learning notes.** Answers cite the notes as [n]; "
-                                "follow-up questions use the conversation.",
+                                "follow-up questions use the conversation, which is saved as you go.",
                 )
+                self.saved.render_feedback()
                 with gr.Row():
                     self.question = gr.Textbox(
                         label="Your question", show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？ (Enter to send)",
                         scale=5, lines=1, max_lines=4, elem_id="question", autofocus=True,
                     )
                     self.send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="send")
-                    self.clear = gr.Button("New chat", scale=1, min_width=80, elem_id="new-chat")
+                    self.clear = gr.Button("New chat", scale=1, min_width=130, elem_id="new-chat")
                 self.counter = gr.HTML(counter_html(), elem_id="q-count", js_on_load=None, padding=False)
                 self.problem = gr.HTML("", elem_id="q-problem", js_on_load=None, padding=False)
                 # Set by a citation link in an older answer ("<answer index>|<nonce>"): show that answer's sources.
@@ -97,18 +117,31 @@ class ChatPage(Page):
                 self.panel = gr.HTML(sources_panel(), elem_id="sources", js_on_load=None, max_height=620)
 
     def wire(self) -> None:
-        """Send / Enter / example click stream an answer; New chat resets the session; `/ask` is the API."""
+        """Send / Enter / example click stream (and save) an answer; the saved conversations' events; `/ask` is the API."""
         import gradio as gr
 
+        from assistant.web.base import username
+
+        saved = self.saved
         options = self.ctx.options
         k = options.k if options else gr.State(self.ctx.settings.k)
         mode = options.mode if options else gr.State(None)
-        outputs = [self.question, self.chatbot, self.panel, self.history, self.turns, self.problem]
-        inputs = [self.question, self.history, k, mode, self.turns]
+        outputs = [self.question, self.chatbot, self.panel, self.history, self.turns, self.problem, saved.conv, saved.browser]
+        inputs = [self.question, self.history, k, mode, self.turns, saved.conv, saved.browser]
+        sidebar = saved.sidebar_outputs
 
-        def respond_example(history: list, k, mode, turns: list, evt: gr.SelectData):
+        def send(question, history, k, mode, turns, conv, browser, request: gr.Request):
+            yield from saved.exchange(question, history, k, mode, turns, conv, browser, username(request))
+
+        def send_example(history, k, mode, turns, conv, browser, evt: gr.SelectData, request: gr.Request):
             value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value or "")}
-            yield from self.respond(value.get("text", ""), history, k, mode, turns)
+            yield from saved.exchange(value.get("text", ""), history, k, mode, turns, conv, browser, username(request))
+
+        def regenerate(history, turns, conv, k, mode, browser, request: gr.Request):
+            yield from saved.regenerate(history, turns, conv, k, mode, browser, username(request))
+
+        def refresh(conv, browser, request: gr.Request):
+            return saved.sidebar(conv, browser, username(request))
 
         def pick(turns: list, evt: gr.SelectData):
             """Selecting (clicking) a message shows the sources of that answer (or of the answer to that question)."""
@@ -116,23 +149,81 @@ class ChatPage(Page):
             j = int(index or 0) // 2
             return which_answer(turns[j]["panel"], j, len(turns)) if 0 <= j < len(turns) else gr.skip()
 
-        events = [
-            self.question.submit(self.respond, inputs, outputs, show_progress="hidden"),
-            self.send.click(self.respond, inputs, outputs, show_progress="hidden"),
-            self.chatbot.example_select(respond_example, [self.history, k, mode, self.turns], outputs, show_progress="hidden"),
-        ]
         def pick_answer(value: str, turns: list):
             j = value.partition("|")[0]
             return which_answer(turns[int(j)]["panel"], int(j), len(turns)) if j.isdigit() and int(j) < len(turns) else gr.skip()
 
-        self.chatbot.select(pick, [self.turns], [self.panel], queue=False, show_progress="hidden")
-        self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, show_progress="hidden")
-        # Gradio documents `cancels` as taking event listeners but annotates it as dicts.
-        self.clear.click(lambda: ("", [], sources_panel(), [], [], ""), None, outputs, cancels=events, queue=False)  # type: ignore[arg-type]
-        # The chatbot's own trash button clears only the display: forget the session history too.
-        self.chatbot.clear(lambda: (sources_panel(), [], []), None, [self.panel, self.history, self.turns],
-                           cancels=events, queue=False)  # type: ignore[arg-type]
+        quiet: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}
+        events = [
+            self.question.submit(send, inputs, outputs, **quiet),
+            self.send.click(send, inputs, outputs, **quiet),
+            self.chatbot.example_select(send_example, inputs[1:], outputs, **quiet),
+            self.chatbot.retry(regenerate, [self.history, self.turns, saved.conv, k, mode, saved.browser], outputs, **quiet),
+        ]
+        for event in events:  # the sidebar follows each saved exchange (a new conversation, a new order)
+            event.then(refresh, [saved.conv, saved.browser], sidebar, **quiet)
+        self.chatbot.select(pick, [self.turns], [self.panel], queue=False, **quiet)
+        self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, **quiet)
+        self._wire_conversations(events)
         gr.api(self.ask, api_name="ask")
+
+    def _wire_conversations(self, events: list) -> None:
+        """Load, open, new chat, rename, delete and feedback: each a thin closure over `Conversations`."""
+        import gradio as gr
+
+        from assistant.web.base import username
+
+        saved = self.saved
+        view, sidebar = saved.view_outputs, saved.sidebar_outputs
+        hide = [saved.confirm_box, saved.reason_row]
+
+        def load(browser, request: gr.Request):
+            user = username(request)
+            return saved.on_load(browser, user) + (gr.update(visible=False),) * 2 + (saved.signed_in(user),)
+
+        def open_chat(value, browser, request: gr.Request):
+            return saved.open(value, browser, username(request)) + (gr.update(visible=False),) * 2
+
+        def new_chat(browser, request: gr.Request):
+            return ("",) + saved.open(None, browser, username(request)) + (gr.update(visible=False),) * 2
+
+        def rename(conv, title, browser, request: gr.Request):
+            return saved.rename_to(conv, title, browser, username(request))
+
+        def ask_delete(conv, browser, request: gr.Request):
+            return saved.ask_delete(conv, browser, username(request))
+
+        def delete(conv, browser, request: gr.Request):
+            return saved.delete_open(conv, browser, username(request)) + (gr.update(visible=False),) * 2
+
+        def like(history, turns, browser, evt: gr.LikeData, request: gr.Request):
+            return saved.like(history, turns, evt.index, evt.liked, browser, username(request))
+
+        def explain(target, reason, browser, request: gr.Request):
+            return saved.explain(target, reason, browser, username(request))
+
+        quiet: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}
+        opened = view + sidebar + hide
+        if self.ctx.demo is not None:
+            # The sidebar starts open; on a phone it covers the chat, so it is closed once the app has loaded.
+            self.ctx.demo.load(load, [saved.browser], opened + [saved.who], **quiet).then(
+                None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
+        saved.chat_list.input(open_chat, [saved.chat_list, saved.browser], opened, cancels=events, **quiet).then(
+            None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
+        self.clear.click(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **quiet)
+        # The chatbot's own trash button starts a new chat too (the saved conversation stays in the list).
+        self.chatbot.clear(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **quiet)
+        for renamed in (saved.rename.click, saved.title.submit):
+            renamed(rename, [saved.conv, saved.title, saved.browser], sidebar, **quiet)
+        saved.delete.click(ask_delete, [saved.conv, saved.browser], [saved.confirm_box, saved.confirm_text], queue=False,
+                           **quiet)
+        saved.cancel.click(lambda: gr.update(visible=False), None, [saved.confirm_box], queue=False, **quiet)
+        saved.confirm.click(delete, [saved.conv, saved.browser], opened, cancels=events, **quiet)
+        self.chatbot.like(like, [self.history, self.turns, saved.browser],
+                          [self.turns, saved.reason_row, saved.reason, saved.feedback_target, saved.feedback_note], **quiet)
+        for explained in (saved.reason_save.click, saved.reason.submit):
+            explained(explain, [saved.feedback_target, saved.reason, saved.browser],
+                      [saved.reason_row, saved.reason, saved.feedback_note], **quiet)
 
     def respond(self, question: str, history: list[dict], k=None, mode=None, turns: list[dict] | None = None):
         """Stream one answer: yields (textbox, chatbot, sources panel, history, turns, problem) updates."""
@@ -169,8 +260,9 @@ class ChatPage(Page):
             return
         result = stream.result()
         history = asked + [{"role": "assistant", "content": result.answer}]
-        panel = sources_panel(result, msg=msg)
-        turns = turns + [{"panel": panel, "asked": question, "standalone": result.standalone}]
+        record = answer_record(result)  # what the panel shows now and what is saved, so a reopened chat looks the same
+        panel = sources_panel(record, msg=msg)
+        turns = turns + [{"panel": panel, "asked": question, "standalone": result.standalone, "record": record}]
         yield skip(), display(history, turns), which_answer(panel, msg, len(turns)), history, turns, skip()
 
     def ask(self, question: str, history: list[dict] | None = None) -> tuple[str, dict]:

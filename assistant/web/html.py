@@ -152,35 +152,22 @@ def mode_badge(mode: str, covered: bool = True) -> str:
     return f'<span class="mode-badge mode-{kind}" data-mode="{escape(mode)}">{escape(text)}</span>'
 
 
-def _excerpts(result) -> dict[int, str]:
-    """Per cited source, the excerpt to show: the quoted sentences (extractive), else the best chunk."""
-    out: dict[int, str] = {}
-    if result.mode.startswith("extractive"):
-        from assistant.answering.extractive import select_quotes
-
-        # The chain quotes select_quotes(standalone, hits); recomputing it is deterministic and cheap.
-        for q in select_quotes(result.standalone or result.question, result.hits):
-            out[q.n] = out.get(q.n, "") + f"- {q.text}\n"
-    for n, hit in result.cited_hits():
-        if n not in out:
-            out[n] = hit.chunks[0].body if hit.chunks else ""
-    return out
-
-
-def source_item(n: int, hit, excerpt: str, msg: int = 0) -> str:
-    """One cited section: number, label, relevance, matched subsection, excerpt, original link, open in Notes."""
-    sub = hit.chunks[0].subsection if hit.chunks else ""
+def source_item(n: int, source: dict, msg: int = 0) -> str:
+    """One cited section (a source of `chats.record.answer_record`): number, label, relevance, matched
+    subsection, excerpt, original link, open in Notes."""
+    sub, url = source.get("section", ""), source.get("url", "")
     link = ""
-    if safe_url(hit.source):
-        link = f'<div class="src-link">↗ {external_link(hit.source, hit.source_title or hit.source)}</div>'
-    relevance = f'<span class="src-rel" title="cosine similarity of the best matching passage">relevance {hit.cosine:.2f}</span>'
-    key = escape(f"{hit.file_key}::{hit.uid}")
+    if safe_url(url):
+        link = f'<div class="src-link">↗ {external_link(url, source.get("url_title") or url)}</div>'
+    relevance = (f'<span class="src-rel" title="cosine similarity of the best matching passage">'
+                 f'relevance {float(source.get("relevance") or 0):.2f}</span>')
+    key = escape(source.get("note", ""))
     return (
         f'<li class="src-item" id="src-{msg}-{n}" data-n="{n}" tabindex="-1"><div class="src-top"><span class="src-n">[{n}]</span> '
-        f'<span class="src-title">{escape(hit.label)}</span></div>'
+        f'<span class="src-title">{escape(source.get("label", ""))}</span></div>'
         f'<div class="src-sub">{relevance}'
         + (f' · matched: <span class="src-section">{escape(sub)}</span>' if sub else "")
-        + f'</div><div class="src-excerpt">{markdown_html(excerpt)}</div>{link}'
+        + f'</div><div class="src-excerpt">{markdown_html(source.get("excerpt", ""))}</div>{link}'
         f'<button type="button" class="src-open" data-note="{key}">Open in Notes</button></li>'
     )
 
@@ -194,25 +181,35 @@ def which_answer(panel: str, msg: int, of: int) -> str:
 
 
 def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
-    """The panel beside the chat for answer `msg` (0-based): mode badge, notice, and every cited section."""
+    """The panel beside the chat for answer `msg` (0-based): mode badge, notice, and every cited section.
+
+    `result` is an AnswerResult (a live answer) or its saved record (`chats.record.answer_record`);
+    both render through the record, so a reopened conversation shows exactly what was shown live.
+    """
     if result is None:
         return '<div class="src-panel"><div class="src-empty">Ask a question: the sections its answer cites appear here.</div></div>'
-    parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">{mode_badge(result.mode, result.covered or pending)}</div>']
-    if result.notice:
-        parts.append(f'<div class="src-notice">⚠ {escape(result.notice)}</div>')
+    if not isinstance(result, dict):
+        from assistant.chats.record import answer_record
+
+        result = answer_record(result, pending=pending)
+    r = result
+    parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">'
+             f'{mode_badge(r.get("mode", ""), bool(r.get("covered")) or pending)}</div>']
+    if r.get("notice"):
+        parts.append(f'<div class="src-notice">⚠ {escape(r["notice"])}</div>')
+    sources = r.get("sources") or []
     if pending:
-        parts.append(f'<div class="src-empty">Answering from {len(result.hits)} retrieved section(s)…</div>')
-    elif not result.covered:
+        parts.append(f'<div class="src-empty">Answering from {int(r.get("retrieved", 0))} retrieved section(s)…</div>')
+    elif not r.get("covered"):
         parts.append('<div class="src-empty">The notes do not cover this question, so there are no sources. '
                      'Try other words, or browse the <b>Notes</b> tab.</div>')
-    elif not result.cited_hits():
+    elif not sources:
         parts.append('<div class="src-empty">The answer cites no section of the notes.</div>')
     else:
-        excerpts = _excerpts(result)
-        items = "".join(source_item(n, hit, excerpts.get(n, ""), msg) for n, hit in result.cited_hits())
+        items = "".join(source_item(int(s.get("n", i + 1)), s, msg) for i, s in enumerate(sources))
         parts.append(f'<div class="src-head">Sources</div><ol class="src-list">{items}</ol>')
-    if result.invalid_citations and not pending:
-        nums = ", ".join(f"[{n}]" for n in result.invalid_citations)
+    if r.get("invalid_citations") and not pending:
+        nums = ", ".join(f"[{int(n)}]" for n in r["invalid_citations"])
         parts.append(f'<div class="src-removed">Removed citation(s) {escape(nums)}: no such source.</div>')
     parts.append("</div>")
     return "".join(parts)

@@ -39,10 +39,12 @@ class InterviewPage(Page):
             self._kit, self._kit_version = InterviewKit.build(self.ctx.settings, self.ctx.assistant), self.ctx.model_version
         return self._kit
 
-    def _store(self):
+    def _store(self, request: gr.Request | None = None):
         from assistant.interview.store import Store
+        from assistant.web.base import username
 
-        return Store(self.ctx.settings.db_path)
+        # Under `assistant web --auth` each signed-in user has their own sessions and schedule; else the local user ''.
+        return Store(self.ctx.settings.db_path, user=username(request))
 
     def render(self) -> None:
         """Controls, the question/answer area, the report, and the history table and chart."""
@@ -88,42 +90,42 @@ class InterviewPage(Page):
         self.export_md.click(self.on_export_markdown, [self.session_id], [self.download])
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
-    def on_start(self, topic_display: str, n: float, time_limit: float | None = 0):
+    def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, request: gr.Request | None = None):
         """Plan a new session (optionally timed) and show its first question."""
         from assistant.interview.session import InterviewError
 
         topic = _topic_id(topic_display)
         try:
-            session = self.kit.start(self._store(), topic, int(n), time_limit=float(time_limit) if time_limit else None)
+            session = self.kit.start(self._store(request), topic, int(n), time_limit=float(time_limit) if time_limit else None)
         except InterviewError as exc:
             return None, f"**{exc}**", "", "", ""
         return self._show(session, "")
 
-    def on_resume(self):
+    def on_resume(self, request: gr.Request | None = None):
         """Continue the latest unfinished session."""
-        session = self.kit.resume(self._store())
+        session = self.kit.resume(self._store(request))
         if session is None:
             return None, "No unfinished interview: start a new one.", "", "", ""
         return self._show(session, "")
 
-    def on_answer(self, session_id, text: str):
+    def on_answer(self, session_id, text: str, request: gr.Request | None = None):
         """Grade the answer, then show the feedback and the next question (or the report)."""
         if not (text or "").strip():
-            session = self._load(session_id)
-            return self._show(session, "*Type an answer first (or skip).*") if session else self.on_resume()
-        return self._grade(session_id, lambda s, t: s.answer(text, elapsed=t))
+            session = self._load(session_id, request)
+            return self._show(session, "*Type an answer first (or skip).*") if session else self.on_resume(request)
+        return self._grade(session_id, lambda s, t: s.answer(text, elapsed=t), request)
 
-    def on_skip(self, session_id):
+    def on_skip(self, session_id, request: gr.Request | None = None):
         """Skip the current question; the feedback quotes the notes."""
-        return self._grade(session_id, lambda s, t: s.skip(elapsed=t))
+        return self._grade(session_id, lambda s, t: s.skip(elapsed=t), request)
 
-    def on_history(self):
+    def on_history(self, request: gr.Request | None = None):
         """Rows for the sessions table and the per-topic bar chart."""
         import pandas as pd
 
         from assistant.interview.topics import load_topics
 
-        store = self._store()
+        store = self._store(request)
         names = {t.id: t.name for t in load_topics()}
         rows = [[s["id"], s["started_at"][:16].replace("T", " "), f"{s['answered']}/{s['planned']}",
                  "-" if s["mean"] is None else round(s["mean"], 1), "finished" if s["finished_at"] else "unfinished"]
@@ -132,11 +134,11 @@ class InterviewPage(Page):
                               for t in store.topic_progress()], columns=["topic", "mean score"])
         return rows, chart
 
-    def on_schedule(self):
+    def on_schedule(self, request: gr.Request | None = None):
         """Rows of the review schedule: what is due when, and the predicted recall."""
         from assistant.interview.schedule_view import schedule_rows
 
-        store = self._store()
+        store = self._store(request)
         return [[r["label"], r["due"], f"{r['recall']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
                 for r in schedule_rows(store.cards(), store.answered_topics())]
 
@@ -148,12 +150,12 @@ class InterviewPage(Page):
         write_apkg(self.kit.notebook, path, _topic_id(topic_display))
         return str(path)
 
-    def on_export_markdown(self, session_id):
+    def on_export_markdown(self, session_id, request: gr.Request | None = None):
         """Write the current (or latest) session's report as Markdown and offer it for download."""
         from assistant.interview.report_md import render
         from assistant.interview.session import session_report
 
-        store = self._store()
+        store = self._store(request)
         sid = session_id or next((s["id"] for s in store.sessions_summary(1)), None)
         if sid is None:
             return None
@@ -166,15 +168,15 @@ class InterviewPage(Page):
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def _load(self, session_id):
+    def _load(self, session_id, request: gr.Request | None = None):
         if session_id is None:
             return None
-        return self.kit.open(self._store(), int(session_id))
+        return self.kit.open(self._store(request), int(session_id))
 
-    def _grade(self, session_id, act):
+    def _grade(self, session_id, act, request: gr.Request | None = None):
         from assistant.interview.session import InterviewError
 
-        session = self._load(session_id)
+        session = self._load(session_id, request)
         if session is None or session.done:
             return session_id, "Start an interview first.", "", "", ""
         asked = self._shown.pop(session.id, None)

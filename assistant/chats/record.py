@@ -1,0 +1,48 @@
+"""What is kept of an answer: its sources as plain JSON, enough to show them again without the index.
+
+An answer's sources panel used to be built from live retrieval hits; a saved conversation must
+show the same panel after a restart, a re-ingest, or with the notes gone. So the panel, the
+Markdown export and the database all read one record made here from the `AnswerResult`: mode,
+coverage, notice, removed citations, and per cited section its label, matched subsection,
+relevance, the excerpt shown (the quoted sentences for an extractive answer) and the original link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def answer_record(result, pending: bool = False) -> dict[str, Any]:
+    """The JSON record of an answer's sources; `pending` (retrieval done, text still streaming) skips excerpts."""
+    record: dict[str, Any] = {
+        "mode": result.mode or "extractive", "covered": bool(result.covered), "notice": result.notice or "",
+        "invalid_citations": list(result.invalid_citations or []), "retrieved": len(result.hits),
+        "standalone": result.standalone or "", "sources": [],
+    }
+    if pending:
+        return record
+    excerpts = _excerpts(result)
+    for n, hit in result.cited_hits():
+        record["sources"].append({
+            "n": n, "question": hit.question, "title": hit.title, "label": hit.label,
+            "section": hit.chunks[0].subsection if hit.chunks else "", "excerpt": excerpts.get(n, ""),
+            "relevance": round(float(hit.cosine), 4), "score": round(float(hit.score), 4),
+            "url": hit.source or "", "url_title": hit.source_title or "", "file": hit.file,
+            "note": f"{hit.file_key}::{hit.uid}",
+        })
+    return record
+
+
+def _excerpts(result) -> dict[int, str]:
+    """Per cited source, the excerpt to show: the quoted sentences (extractive), else the best chunk."""
+    out: dict[int, str] = {}
+    if (result.mode or "").startswith("extractive"):
+        from assistant.answering.extractive import select_quotes
+
+        # The chain quotes select_quotes(standalone, hits); recomputing it is deterministic and cheap.
+        for q in select_quotes(result.standalone or result.question, result.hits):
+            out[q.n] = out.get(q.n, "") + f"- {q.text}\n"
+    for n, hit in result.cited_hits():
+        if n not in out:
+            out[n] = hit.chunks[0].body if hit.chunks else ""
+    return out

@@ -1,0 +1,229 @@
+"""Saved conversations and per-user interview memory in the app database: migrations, scoping, feedback, export.
+
+The store tests use fresh files; the page-level tests run the Chat tab's save path (no browser)
+over the session index with their own database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.chats.export import file_name, markdown
+from assistant.chats.store import ChatError, ChatStore, new_browser_id, owner_of
+from assistant.db.schema import MIGRATIONS
+from assistant.interview.grader import Grade
+from assistant.interview.store import Store
+
+NOTE = SimpleNamespace(key="f:25", number=25, title="什么是梯度爆炸？", topic="gradient-explosion")
+RECORD = {"mode": "extractive", "covered": True, "notice": "", "invalid_citations": [], "retrieved": 2, "standalone": "",
+          "sources": [{"n": 1, "question": 28, "title": "如何修复梯度爆炸问题？", "label": "第28题 如何修复梯度爆炸问题？",
+                       "section": "使用梯度截断", "excerpt": "- 如果梯度超过阈值，就截断它们。\n", "relevance": 0.91,
+                       "score": 1.2, "url": "https://example.org/28", "url_title": "原文", "file": "notes.md",
+                       "note": "notes::28"}]}
+
+
+def _old_m005_database(path):
+    """A database as the app left it before conversations: one user-less session, answer, card, review, probe."""
+    old = Store(path, upto="m005_probes_and_timing")
+    assert old.applied()[-1] == "m005_probes_and_timing"
+    db = old.db
+    sid = db.execute("INSERT INTO sessions (started_at, topic, plan, grader) VALUES ('2025-01-01T00:00:00', 'gradient-explosion',"
+                     " '[{\"key\": \"f:25\", \"prompt\": \"q\"}, {\"key\": \"f:26\", \"prompt\": \"q2\"}]', 'offline')").lastrowid
+    db.execute("INSERT INTO answers (session_id, position, note_key, question, title, topic, prompt, answer, score, max_score,"
+               " covered, missed, feedback, answered_at) VALUES (?, 0, 'f:25', 25, 't', 'gradient-explosion', 'q', '我的回答',"
+               " 6.0, 10, '[]', '[]', 'f', '2025-01-01T00:01:00')", (sid,))
+    db.execute("INSERT INTO reviews (note_key, box, due_at, last_score, seen) VALUES ('f:25', 2, 100.0, 6.0, 1)")
+    db.execute("INSERT INTO cards (card_key, note_key, point, state, due_at, reps) VALUES ('q:f:25', 'f:25', NULL, 2, 100.0, 1)")
+    db.execute("INSERT INTO probes (session_id, position, note_key, point, label, prompt, asked_at)"
+               " VALUES (?, 0, 'f:25', 'p1', 'clip', 'probe?', '2025-01-01T00:01:00')", (sid,))
+    db.commit()
+    old.close()
+    return sid
+
+
+def test_an_m005_database_upgrades_and_keeps_its_data(tmp_path):
+    path = tmp_path / "assistant.db"
+    sid = _old_m005_database(path)
+    with ChatStore(path, "alice") as chats:  # the chat page may be the first to open the old file
+        assert chats.conversations() == [] and chats.notice == ""
+    store = Store(path)  # the local user ('') owns everything that was there
+    assert store.applied() == [name for name, _ in MIGRATIONS]
+    assert store.applied()[5:] == ["m006_interview_user", "m007_conversations", "m008_feedback"]
+    assert store.latest_unfinished() == sid and [s["answered"] for s in store.sessions_summary()] == [1]
+    assert [a["answer"] for a in store.answers(sid)] == ["我的回答"]
+    assert store.reviews()["f:25"]["box"] == 2 and store.cards()["q:f:25"]["reps"] == 1
+    assert store.probes(sid)[0]["prompt"] == "probe?" and store.topic_progress()[0]["answers"] == 1
+    other = Store(path, user="bob")
+    assert other.sessions_summary() == [] and other.latest_unfinished() is None and other.session(sid) is None
+    assert other.cards() == {} and other.reviews() == {} and other.topic_progress() == []
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_interview_memory_is_per_user(tmp_path):
+    path = tmp_path / "a.db"
+    alice, bob = Store(path, user="alice"), Store(path, user="bob")
+    sid = alice.create_session([{"key": "f:25", "prompt": "q"}], None, "offline")
+    grade = Grade(25, 8.0, ["a"], [], "feedback", ["[1] 第25题"])
+    alice.record_answer(sid, 0, NOTE, "q", "answer", grade, (2, 50.0), cards={"q:f:25": {"note_key": "f:25", "state": 2, "due_at": 50.0}})
+    bob_sid = bob.create_session([{"key": "f:25", "prompt": "q"}], None, "offline")
+    bob.record_answer(bob_sid, 0, NOTE, "q", "wrong", Grade(25, 1.0, [], ["a"], "f", []), (1, 0.0),
+                      cards={"q:f:25": {"note_key": "f:25", "state": 1, "due_at": 0.0}})
+    assert [s["id"] for s in alice.sessions_summary()] == [sid] and alice.latest_unfinished() == sid
+    assert alice.reviews()["f:25"]["box"] == 2 and bob.reviews()["f:25"]["box"] == 1  # one note, two schedules
+    assert alice.cards()["q:f:25"]["state"] == 2 and bob.cards("f:25")["q:f:25"]["state"] == 1
+    assert alice.answered_topics() == {"f:25": "gradient-explosion"}
+    assert [t["mean"] for t in alice.topic_progress()] == [8.0] and [t["mean"] for t in bob.topic_progress()] == [1.0]
+    assert bob.session(sid) is None and Store(path).sessions_summary() == []  # the CLI's local user sees neither
+
+
+def test_conversations_are_saved_per_user_newest_first(tmp_path):
+    path = tmp_path / "a.db"
+    with ChatStore(path, "alice") as alice, ChatStore(path, "browser:" + "0" * 32) as other:
+        first, m1 = alice.add_exchange(None, "  什么是梯度爆炸？\n", "梯度爆炸是…… [1]", RECORD, "什么是梯度爆炸？")
+        second, _ = alice.add_exchange(None, "什么是RNN？" * 20, "RNN 是…… [1]", RECORD)
+        assert [c["title"] for c in alice.conversations()][1] == "什么是梯度爆炸？"
+        assert alice.conversations()[0]["id"] == second and len(alice.conversations()[0]["title"]) == 80
+        again, m2 = alice.add_exchange(first, "那怎么解决它？", "用梯度截断 [1]", RECORD, "梯度爆炸 那怎么解决它？")
+        assert again == first and alice.conversations()[0]["id"] == first  # the one updated last comes first
+        msgs = alice.messages(first)
+        assert [m["role"] for m in msgs] == ["user", "assistant", "user", "assistant"]
+        assert msgs[3]["sources"]["sources"][0]["label"] == "第28题 如何修复梯度爆炸问题？"
+        assert msgs[3]["standalone"] == "梯度爆炸 那怎么解决它？" and msgs[3]["mode"] == "extractive"
+        assert other.conversations() == [] and other.messages(first) == [] and other.conversation(first) is None
+        with pytest.raises(ChatError):
+            other.rename(first, "mine now")
+        with pytest.raises(ChatError):
+            other.rate(m1, "down")
+        assert other.delete(first) is False and alice.conversation(first) is not None
+        assert other.add_exchange(first, "q", "a", {})[0] != first  # someone else's id starts a new conversation
+        assert alice.rename(first, "  梯度爆炸\n复习 ") == "梯度爆炸 复习"
+        for bad in ("   ", "x" * 81):
+            with pytest.raises(ChatError):
+                alice.rename(first, bad)
+        assert alice.conversation(first)["title"] == "梯度爆炸 复习"
+        assert m2 > m1
+
+
+def test_feedback_regenerate_and_delete(tmp_path):
+    path = tmp_path / "a.db"
+    with ChatStore(path, "alice") as chats:
+        conv, answer = chats.add_exchange(None, "什么是梯度爆炸？", "旧回答 [1]", RECORD)
+        chats.rate(answer, "up")
+        chats.rate(answer, "down")
+        chats.explain(answer, "引用的题号不对")
+        with pytest.raises(ChatError):
+            chats.explain(answer, "太长" * 600)  # refused in one line; the saved reason stays
+        new = chats.replace_answer(answer, "新回答 [1]", RECORD)
+        assert [m["content"] for m in chats.messages(conv)] == ["什么是梯度爆炸？", "新回答 [1]"]
+        assert chats.messages(conv)[1]["rating"] == "none"
+        chats.rate(new, "up")
+        chats.rate(new, "none")  # the thumb taken back
+        rows = chats.feedback()
+        assert [(r["message_id"], r["rating"], r["reason"]) for r in rows] == [
+            (answer, "up", ""), (answer, "down", "引用的题号不对"), (new, "up", ""), (new, "none", "")]
+        assert rows[1]["question"] == "什么是梯度爆炸？" and rows[1]["answer"] == "旧回答 [1]" and rows[1]["superseded_by"] == new
+        with pytest.raises(ChatError):
+            chats.replace_answer(answer, "again", RECORD)  # an answer already replaced
+        raw = sqlite3.connect(path)  # another process sees exactly this
+        assert raw.execute("SELECT rating, reason FROM feedback WHERE message_id = ? ORDER BY id", (answer,)).fetchall() == [
+            ("up", ""), ("down", "引用的题号不对")]
+        assert chats.delete(conv) is True
+        assert raw.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 0
+        assert raw.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0
+        raw.close()
+
+
+def test_owner_of_prefers_the_login_and_checks_the_browser_id():
+    bid = new_browser_id()
+    assert owner_of("alice", bid) == "alice" and owner_of(None, bid) == f"browser:{bid}"
+    assert owner_of("", "../../etc") is None and owner_of(None, "") is None and owner_of(None, bid.upper()) is None
+
+
+def test_markdown_export_lists_each_answers_citations(tmp_path):
+    with ChatStore(tmp_path / "a.db", "alice") as chats:
+        llm = {**RECORD, "mode": "llm:gpt-4o-mini"}
+        conv, answer = chats.add_exchange(None, "梯度爆炸怎么办？", "用梯度截断 [1]。", llm, "如何修复梯度爆炸问题？")
+        chats.rate(answer, "down")
+        chats.explain(answer, "太短")
+        text = markdown(chats.conversation(conv), chats.messages(conv))
+        name = file_name(chats.conversation(conv))
+    assert text.startswith("# 梯度爆炸怎么办？\n") and "## 1. 梯度爆炸怎么办？" in text and "用梯度截断 [1]。" in text
+    assert "*Interpreted as: 如何修复梯度爆炸问题？*" in text and "*Answer mode: llm:gpt-4o-mini*" in text
+    assert "- [1] 第28题 如何修复梯度爆炸问题？ (matched: 使用梯度截断, relevance 0.91)" in text
+    assert "  - original: <https://example.org/28>" in text and "  > 如果梯度超过阈值，就截断它们。" in text
+    assert "*Your feedback: 👎 not helpful: 太短*" in text
+    assert name == f"chat-{conv}-梯度爆炸怎么办.md"
+
+
+# -- the Chat tab's save path, without a browser ---------------------------------------------------
+
+
+def _page(offline_settings, offline_assistant, tmp_path):
+    from assistant.web.base import WebContext
+    from assistant.web.chat import ChatPage
+    from assistant.web.conversations import Conversations
+
+    ctx = WebContext(offline_settings.replace(home=tmp_path / "home"))
+    ctx.assistant = offline_assistant
+    page = ChatPage(ctx)
+    return page, Conversations(page), ctx.settings.db_path
+
+
+def _last(updates: list, i: int):
+    """The last real value an event's updates gave output `i` (gr.skip() leaves it as it was)."""
+    return [u[i] for u in updates if not isinstance(u[i], dict) or u[i].get("__type__") != "update" or "value" in u[i]][-1]
+
+
+def test_each_exchange_is_saved_when_its_answer_completes(offline_settings, offline_assistant, tmp_path):
+    page, saved, db_path = _page(offline_settings, offline_assistant, tmp_path)
+    browser = {"id": new_browser_id(), "open": None}
+    updates = list(saved.exchange("什么是梯度爆炸？", [], 4, "extractive", [], None, browser))
+    conv, browser, turns, history = _last(updates, 6), _last(updates, 7), _last(updates, 4), _last(updates, 3)
+    assert isinstance(conv, int) and browser["open"] == conv and turns[-1]["id"] is not None and len(history) == 2
+    with ChatStore(db_path, f"browser:{browser['id']}") as chats:
+        msgs = chats.messages(conv)
+    assert msgs[1]["sources"]["sources"][0]["question"] == 25 and msgs[1]["sources"] == turns[-1]["record"]
+    follow = list(saved.exchange("那怎么解决它？", history, 4, "extractive", turns, conv, browser))
+    assert _last(follow, 6) == conv
+    # reopening rebuilds the same turns: same sources panel HTML, same standalone question
+    view = saved.open(conv, browser)
+    assert [t["panel"] for t in view[2]] == [t["panel"] for t in _last(follow, 4)]
+    assert view[2][1]["standalone"] == _last(follow, 4)[1]["standalone"] != "" and len(view[1]) == 4
+    # a refused turn is not saved; a regenerated answer replaces the last one (the old one is kept, superseded)
+    list(saved.exchange("   ", view[1], 4, "extractive", view[2], conv, browser))
+    again = list(saved.regenerate(view[1], view[2], conv, 4, "extractive", browser))
+    assert len(_last(again, 3)) == 4 and _last(again, 4)[-1]["id"] != view[2][-1]["id"]
+    with ChatStore(db_path, f"browser:{browser['id']}") as chats:
+        assert len(chats.messages(conv)) == 4 and chats.messages(conv)[3]["id"] == _last(again, 4)[-1]["id"]
+        superseded = chats.db.execute("SELECT superseded_by FROM messages WHERE id = ?", (view[2][-1]["id"],)).fetchone()[0]
+        assert superseded == _last(again, 4)[-1]["id"]
+
+
+def test_interview_tab_opens_the_signed_in_users_store(offline_settings, tmp_path):
+    """The Interview tab passes the login through to the store (the CLI and an app without auth use '')."""
+    from assistant.web.base import WebContext
+    from assistant.web.interview import InterviewPage
+
+    page = InterviewPage(WebContext(offline_settings.replace(home=tmp_path / "home")))
+    assert page._store(SimpleNamespace(username="alice")).user == "alice"
+    assert page._store(SimpleNamespace(username=None)).user == "" and page._store(None).user == ""
+
+
+def test_an_unusable_database_is_one_line_and_the_answer_still_shows(offline_settings, offline_assistant, tmp_path):
+    from assistant.web.base import WebContext
+    from assistant.web.chat import ChatPage
+    from assistant.web.conversations import Conversations
+
+    (tmp_path / "file").write_text("x")
+    ctx = WebContext(offline_settings.replace(home=tmp_path / "file" / "home"))  # no database can live there
+    ctx.assistant = offline_assistant
+    saved = Conversations(ChatPage(ctx))
+    updates = list(saved.exchange("什么是梯度爆炸？", [], 4, "extractive", [], None, {}))
+    problem = _last(updates, 5)
+    assert "This answer could not be saved: cannot use the chat database" in problem and "Not a directory" in problem
+    assert len(_last(updates, 3)) == 2 and "[1]" in _last(updates, 3)[1]["content"]  # the answer is there
+    status = saved.open(None, {})[-1]
+    assert "cannot use the chat database" in status and "\n" not in status
