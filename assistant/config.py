@@ -154,6 +154,11 @@ class Settings:
         return self.home / "tiktoken"
 
     @property
+    def notes_dir(self) -> Path:
+        """Notes files added from the web app (uploaded Markdown), indexed like `assistant ingest` files."""
+        return self.home / "notes"
+
+    @property
     def db_path(self) -> Path:
         """SQLite database of interview sessions."""
         return self.home / "assistant.db"
