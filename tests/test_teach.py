@@ -94,6 +94,19 @@ def test_trend_falls_back_to_a_finer_grouping_for_a_line():
         progress.trend(one_session, "week")
 
 
+def test_progress_chart_is_escaped_svg_with_a_point_per_group_and_series():
+    from assistant.web.progress_chart import chart_html
+
+    history = [_answer(1, "rnn", 4.0, "2026-12-01T09:00:00+00:00"), _answer(2, "<b>x</b>", 6.0, "2026-12-02T09:00:00+00:00"),
+               _answer(3, "rnn", 8.0, "2026-12-03T09:00:00+00:00")]
+    used, rows = progress.trend(history, "session")
+    out = chart_html(rows, used)
+    assert out.count("<circle") == 3 + 2 + 1 and out.count("<polyline") == 2  # all topics, rnn: lines; <b>x</b>: a point
+    assert "<b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out and "8/10 (1 answer)" in out
+    assert 'role="img"' in out and '<table class="sr-only">' in out
+    assert "appear here" in chart_html([], "session")
+
+
 # -- weak-question sessions and answer cards ------------------------------------------------------------------
 
 

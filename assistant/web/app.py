@@ -172,11 +172,15 @@ def theme():
     """Gradio's default theme with system fonts (no font downloads: the app must work offline)."""
     import gradio as gr
 
-    # WCAG AA: the default orange primary button (2.8:1) and grey help text (1.9:1) are darkened.
+    # WCAG AA: the default orange primary button (2.8:1) and grey help text (1.9:1) are darkened; in dark mode the
+    # button keeps the same dark orange under white text (the default dark one was 3.6:1) and help text is lightened.
     return gr.themes.Default(font=["system-ui", "Segoe UI", "Noto Sans CJK SC", "sans-serif"],
                              font_mono=["ui-monospace", "DejaVu Sans Mono", "monospace"]).set(
         button_primary_background_fill="#c2410c", button_primary_background_fill_hover="#9a3412",
         button_primary_text_color="#ffffff", button_primary_border_color="#c2410c",
+        button_primary_background_fill_dark="#c2410c", button_primary_background_fill_hover_dark="#9a3412",
+        button_primary_text_color_dark="#ffffff", button_primary_border_color_dark="#c2410c",
+        body_text_color_subdued_dark="#d1d5db", block_info_text_color_dark="#d1d5db", input_placeholder_color_dark="#9ca3af",
         body_text_color_subdued="#4b5563", block_info_text_color="#4b5563", input_placeholder_color="#6b7280",
     )
 

@@ -58,8 +58,9 @@ class InterviewPage(Page):
 
         self.session_id = gr.State(None)
         with gr.Row():
-            self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic")
-            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions")
+            self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic",
+                                     elem_id="iv-topic")
+            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions", elem_id="iv-n")
             self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", minimum=0, precision=0)
         with gr.Row():
             self.start = gr.Button("Start interview", variant="primary", elem_id="iv-start")

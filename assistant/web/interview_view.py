@@ -89,7 +89,7 @@ def topic_mastery_html(rows: list, names: dict[str, str]) -> str:
     items = []
     for t in rows:
         pct = round(100 * t.mastery)
-        last = "" if t.mean_last is None else f" · last scores {t.mean_last:.1f}/10"
+        last = "" if t.mean_last is None else f" · mean last score {t.mean_last:.1f}/10"
         name = names.get(t.topic, t.topic)
         items.append(
             f'<li class="m-row"><span class="m-topic">{escape(name)}</span>'
@@ -99,8 +99,23 @@ def topic_mastery_html(rows: list, names: dict[str, str]) -> str:
     return f'<ul class="m-list" aria-label="Mastery per topic">{"".join(items)}</ul>'
 
 
-def question_rows(rows: list, names: dict[str, str]) -> list[list]:
-    """Rows of the per-question mastery table, weakest first."""
-    return [[m.label, names.get(m.topic, m.topic), f"{round(100 * m.mastery)}%", m.level,
-             f"{m.points_known}/{m.points}" if m.points else "-",
-             "-" if m.last_score is None else f"{m.last_score:g}/10", m.attempts, m.due] for m in rows]
+def question_mastery_html(rows: list, names: dict[str, str]) -> str:
+    """Per-question mastery, weakest first: label, bar, and a line of details (wraps on a phone)."""
+    if not rows:
+        return ""
+    items = []
+    for m in rows:
+        pct = round(100 * m.mastery)
+        details = [f"{pct}% · {m.level}", names.get(m.topic, m.topic)]
+        if m.points:
+            details.append(f"{m.points_known}/{m.points} key points known")
+        if m.last_score is not None:
+            details.append(f"last score {m.last_score:g}/10")
+        details += [f"{m.attempts} answer{'s' if m.attempts != 1 else ''}", f"review {m.due}"]
+        items.append(
+            f'<li class="mq-row"><span class="mq-label">{escape(m.label)}</span>'
+            f'<span class="m-bar" role="meter" aria-valuenow="{pct}" aria-valuemin="0" aria-valuemax="100" '
+            f'aria-label="mastery"><span class="m-fill m-{m.level}" style="width: {pct}%"></span></span>'
+            f'<span class="mq-meta">{escape(" · ".join(details))}</span></li>')
+    return (f'<div class="mq"><div class="qa-h">Mastery per question (weakest first)</div>'
+            f'<ul class="mq-list">{"".join(items)}</ul></div>')

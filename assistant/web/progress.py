@@ -1,18 +1,17 @@
 """The Interview tab's progress section: mastery per topic and per question, and scores over time.
 
 A part of the Interview page (not a tab of its own): `render()` lays out the mastery bars, the
-native line chart (gr.LinePlot over a DataFrame: overall and per-topic scores per session,
-day or answer, on a category axis kept in time order) and the per-question table; `values()` computes all three from the store, and
-the page refreshes them after every graded answer. The numbers are interview/mastery.py's and
+line chart of overall and per-topic scores per session, day or answer (web/progress_chart.py)
+and the per-question list; `values()` computes all three from the store, and the page
+refreshes them after every graded answer. The numbers are interview/mastery.py's and
 interview/progress.py's; the history tables (sessions, FSRS schedule) are here too.
 """
 
 from __future__ import annotations
 
+from assistant.web.progress_chart import chart_html
+
 GROUPS = {"per session": "session", "per day": "day", "per answer": "answer"}
-QUESTION_HEADERS = ["question", "topic", "mastery", "level", "points known", "last score", "answers", "due"]
-CHART_COLUMNS = ["when", "series", "score", "answers"]
-QUESTION_WIDTHS: list[str | int] = ["34%", "18%", "8%", "8%", "8%", "8%", "7%", "9%"]
 
 
 class ProgressView:
@@ -28,12 +27,8 @@ class ProgressView:
                 self.topics = gr.HTML(self.empty_topics(), elem_id="topic-mastery", js_on_load=None, padding=False)
             with gr.Column(scale=3, min_width=300):
                 self.group = gr.Radio(list(GROUPS), value="per session", label="Scores over time", elem_id="progress-group")
-                self.chart = gr.LinePlot(x="when", y="score", color="series", title="Score out of 10", x_title="when",
-                                         y_title="score", color_title="", y_lim=[0, 10], y_aggregate="mean",
-                                         tooltip=["answers"], height=280, elem_id="progress-chart")
-        self.questions = gr.Dataframe(headers=QUESTION_HEADERS, interactive=False, elem_id="question-mastery",
-                                      label="Mastery per question (weakest first)", wrap=True,
-                                      column_widths=QUESTION_WIDTHS)
+                self.chart = gr.HTML(chart_html([], "session"), elem_id="progress-chart", js_on_load=None, padding=False)
+        self.questions = gr.HTML("", elem_id="question-mastery", js_on_load=None, padding=False)
 
     @property
     def outputs(self) -> list:
@@ -48,12 +43,9 @@ class ProgressView:
 
     @staticmethod
     def values(store, notebook, group: str = "per session", now: float | None = None):
-        """(topic bars HTML, chart update, question rows) for the current database and notes."""
-        import gradio as gr
-        import pandas as pd
-
+        """(topic bars, chart, per-question list), all HTML, for the current database and notes."""
         from assistant.interview import mastery, progress
-        from assistant.web.interview_view import question_rows, topic_mastery_html
+        from assistant.web.interview_view import question_mastery_html, topic_mastery_html
 
         names = {t.id: t.display for t in notebook.topics}
         history = store.answer_history()
@@ -63,11 +55,7 @@ class ProgressView:
             askable.setdefault(note.topic, []).append(note.key)
         topics = mastery.topics(practised, askable)
         used, rows = progress.trend(history, GROUPS.get(group, "session"), names)
-        frame = pd.DataFrame(rows, columns=CHART_COLUMNS)
-        order = list(dict.fromkeys(frame["when"]))  # time order, kept on the category axis
-        title = f"Score out of 10, {used} by {used}" if used != "answer" else "Score out of 10, answer by answer"
-        chart = gr.LinePlot(value=frame, title=title, sort=order or None, x_title=used)
-        return topic_mastery_html(topics, names), chart, question_rows(practised, names)
+        return topic_mastery_html(topics, names), chart_html(rows, used), question_mastery_html(practised, names)
 
     @staticmethod
     def history(store, notebook):

@@ -6,7 +6,7 @@ localStorage by the page script); every rule with a fixed colour has a `.dark` r
 Browser tests measure the contrast of the badges, source cards, counter and feedback cards in both modes.
 """
 
-CSS = """
+LIGHT = """
 .gradio-container { max-width: 1280px !important; }
 .mode-badge { display: inline-block; padding: 2px 10px; margin: 0 6px 6px 0; border-radius: 999px;
   font-size: 0.85em; font-weight: 600; line-height: 1.6; border: 1px solid transparent; }
@@ -56,15 +56,18 @@ CSS = """
 #notes-list label { width: 100%; }
 .settings-summary dt { font-weight: 600; margin-top: 6px; }
 .settings-summary dd { margin: 0 0 0 0; overflow-wrap: anywhere; }
-#app-header { align-items: center; flex-wrap: nowrap; }
+#app-header { align-items: center; }
 #app-header > :first-child { flex: 1 1 auto; }
 #theme-toggle-box { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; margin-left: auto; }
+@media (min-width: 721px) { #app-header { flex-wrap: nowrap; } }
+@media (max-width: 720px) { #app-header > :first-child { flex-basis: 100%; } #theme-toggle-box { margin-left: 0; } }
 #app-header .prose h2 { margin: 0; }
 #theme-toggle { font: inherit; font-size: 0.9em; padding: 4px 12px; border-radius: 8px; cursor: pointer; white-space: nowrap;
   border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill);
   color: var(--body-text-color); }
 #theme-toggle:hover, #theme-toggle:focus-visible { background: var(--button-secondary-background-fill-hover); }
 #theme-toggle:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 1px; }
+#theme-toggle[aria-pressed="true"]::after { content: ": on"; } #theme-toggle[aria-pressed="false"]::after { content: ": off"; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; border: 0; }
 .qa-cards { display: flex; flex-direction: column; gap: 12px; margin: 8px 0; }
@@ -105,33 +108,79 @@ CSS = """
 @media (max-width: 720px) { .m-row { grid-template-columns: minmax(0, 1fr); } }
 .upload-status { padding: 6px 8px; border-radius: 6px; margin: 4px 0; overflow-wrap: anywhere; }
 .upload-status.ok { background: #dcfce7; color: #14532d; } .upload-status.bad { background: #fde8e8; color: #7f1d1d; }
+.pc { margin: 0; color: var(--body-text-color); }
+.pc-title { font-weight: 600; margin-bottom: 4px; }
+.pc-svg { display: block; width: 100%; height: auto; overflow: visible; }
+.pc-grid { stroke: var(--border-color-primary); stroke-width: 1; }
+.pc-tick { fill: currentColor; font-size: 12px; }
+@media (max-width: 720px) { .pc-tick { font-size: 17px; } }
+.pc-line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-dasharray: 6 3; }
+.pc-legend { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.85em; }
+.pc-key { display: inline-block; width: 14px; height: 4px; border-radius: 2px; margin-right: 6px; vertical-align: middle; }
+.mq-list { list-style: none; padding: 0; margin: 0; }
+.mq-row { border-bottom: 1px solid var(--border-color-primary); padding: 6px 0; display: grid;
+  grid-template-columns: minmax(0, 1fr) minmax(80px, 160px); gap: 2px 12px; align-items: center; }
+.mq-label { font-weight: 600; overflow-wrap: anywhere; }
+.mq-meta { grid-column: 1 / -1; font-size: 0.85em; color: #374151; }
+@media (max-width: 720px) { .mq-row { grid-template-columns: minmax(0, 1fr); } }
 
-/* Dark mode (Gradio puts `dark` on <body>): every colour above has a readable (WCAG AA) counterpart. */
-.dark .mode-extractive { background: #1e3a8a; color: #dbeafe; border-color: #3b82f6; }
-.dark .mode-llm { background: #14532d; color: #dcfce7; border-color: #22c55e; }
-.dark .mode-fallback { background: #78350f; color: #fef3c7; border-color: #f59e0b; }
-.dark .mode-uncovered { background: #374151; color: #e5e7eb; border-color: #6b7280; }
-.dark .src-which, .dark .src-sub, .dark .src-empty, .dark .src-removed, .dark .q-count, .dark .note-meta,
-.dark .settings-note, .dark .qa-h, .dark .qa-time, .dark .qa-cite, .dark .qa-verdict, .dark .qa-why, .dark .m-pct,
-.dark .m-empty { color: #d1d5db; }
-.dark .q-count.over { color: #fca5a5; }
-.dark .q-problem { background: #450a0a; color: #fecaca; }
-.dark .src-n, .dark #chatbot a[href^="#src-"] { color: #93c5fd; }
-.dark .src-open { border-color: #93c5fd; color: #93c5fd; }
-.dark .src-open:hover, .dark .src-open:focus-visible { background: #93c5fd; color: #0b0f19; }
-.dark .src-item.src-target { outline-color: #60a5fa; }
-.dark .src-notice { background: #422006; color: #fde68a; }
-.dark .fig-missing { background: #1f2937; color: #d1d5db; border-color: #6b7280; }
-.dark .note-hint { background: #1e293b; color: #e2e8f0; }
-.dark .settings-test.ok { color: #86efac; } .dark .settings-test.bad { color: #fca5a5; }
-.dark #tabs button[role="tab"][aria-selected="true"] { color: #fb923c; }
-.dark #theme-toggle:focus-visible { outline-color: #60a5fa; }
-.dark .qa-good { background: #14532d; color: #dcfce7; } .dark .qa-fair { background: #78350f; color: #fef3c7; }
-.dark .qa-poor { background: #7f1d1d; color: #fee2e2; }
-.dark .qa-covered .qa-mark { color: #86efac; } .dark .qa-missed .qa-mark { color: #fca5a5; }
-.dark .qa-contradicted .qa-mark { color: #fdba74; } .dark .qa-contra { color: #fecaca; }
-.dark .qa-answer { border-left-color: #9ca3af; }
-.dark .m-bar { background: #374151; border-color: #6b7280; }
-.dark .m-strong { background: #22c55e; } .dark .m-fair { background: #f59e0b; } .dark .m-weak { background: #f87171; }
-.dark .upload-status.ok { background: #14532d; color: #dcfce7; } .dark .upload-status.bad { background: #450a0a; color: #fecaca; }
 """
+
+# Dark mode (Gradio puts `dark` on <body>): every fixed colour above has a readable (WCAG AA) counterpart.
+# Written one selector per rule: Gradio scopes custom CSS by rewriting selectors, and it rewrites only the first
+# selector of a `.dark a, .dark b` list correctly (the others never match).
+DARK_RULES: list[tuple[str, str]] = [
+    ('.mode-extractive', 'background: #1e3a8a; color: #dbeafe; border-color: #3b82f6;'),
+    ('.mode-llm', 'background: #14532d; color: #dcfce7; border-color: #22c55e;'),
+    ('.mode-fallback', 'background: #78350f; color: #fef3c7; border-color: #f59e0b;'),
+    ('.mode-uncovered', 'background: #374151; color: #e5e7eb; border-color: #6b7280;'),
+    ('.src-which, .src-sub, .src-empty, .src-removed, .q-count, .note-meta, .settings-note', 'color: #d1d5db;'),
+    ('.qa-h, .qa-time, .qa-cite, .qa-verdict, .qa-why, .m-pct, .m-empty, .mq-meta', 'color: #d1d5db;'),
+    ('.q-count.over', 'color: #fca5a5;'),
+    ('.q-problem', 'background: #450a0a; color: #fecaca;'),
+    ('.src-n, #chatbot a[href^="#src-"]', 'color: #93c5fd;'),
+    ('.src-open', 'border-color: #93c5fd; color: #93c5fd;'),
+    ('.src-open:hover, .src-open:focus-visible', 'background: #93c5fd; color: #0b0f19;'),
+    ('.src-item.src-target', 'outline-color: #60a5fa;'),
+    ('.src-notice', 'background: #422006; color: #fde68a;'),
+    ('.fig-missing', 'background: #1f2937; color: #d1d5db; border-color: #6b7280;'),
+    ('.note-hint', 'background: #1e293b; color: #e2e8f0;'),
+    ('.settings-test.ok', 'color: #86efac;'),
+    ('.settings-test.bad', 'color: #fca5a5;'),
+    ('#tabs button[role="tab"][aria-selected="true"]', 'color: #fb923c;'),
+    ('#theme-toggle:focus-visible', 'outline-color: #60a5fa;'),
+    ('.qa-good', 'background: #14532d; color: #dcfce7;'),
+    ('.qa-fair', 'background: #78350f; color: #fef3c7;'),
+    ('.qa-poor', 'background: #7f1d1d; color: #fee2e2;'),
+    ('.qa-covered .qa-mark', 'color: #86efac;'),
+    ('.qa-missed .qa-mark', 'color: #fca5a5;'),
+    ('.qa-contradicted .qa-mark', 'color: #fdba74;'),
+    ('.qa-contra', 'color: #fecaca;'),
+    ('.qa-answer', 'border-left-color: #9ca3af;'),
+    ('.m-bar', 'background: #374151; border-color: #6b7280;'),
+    ('.m-strong', 'background: #22c55e;'),
+    ('.m-fair', 'background: #f59e0b;'),
+    ('.m-weak', 'background: #f87171;'),
+    ('.upload-status.ok', 'background: #14532d; color: #dcfce7;'),
+    ('.upload-status.bad', 'background: #450a0a; color: #fecaca;'),
+]
+
+
+def dark_css(rules: list[tuple[str, str]]) -> str:
+    """`.dark <selector> { ... }` for each selector of each rule, one selector per rule."""
+    return "\n".join(f".dark {sel.strip()} {{ {decl} }}" for sels, decl in rules for sel in sels.split(","))
+
+
+# Chart series colours (light, dark): lines, points and legend keys; each at least 3:1 against its background.
+SERIES = [("#1d4ed8", "#93c5fd"), ("#c2410c", "#fdba74"), ("#15803d", "#86efac"), ("#7e22ce", "#d8b4fe"),
+          ("#be123c", "#fda4af"), ("#0f766e", "#5eead4")]
+
+
+def series_css(dark: bool) -> str:
+    """Stroke, fill and legend colour of each chart series, in light or dark mode."""
+    prefix = ".dark " if dark else ""
+    return "\n".join(f"{prefix}.pc-line.pc-s{k} {{ stroke: {c[dark]}; }}\n{prefix}.pc-dot.pc-s{k} {{ fill: {c[dark]}; }}\n"
+                     f"{prefix}.pc-key.pc-s{k} {{ background: {c[dark]}; }}" for k, c in enumerate(SERIES))
+
+
+CSS = LIGHT + series_css(False) + "\n.pc-line.pc-s0 { stroke-width: 3; stroke-dasharray: none; }\n" + dark_css(DARK_RULES) + "\n" + series_css(True)
