@@ -50,7 +50,7 @@ def chart_html(rows: list[dict], grouping: str) -> str:
         if i % every == 0 or i == len(cats) - 1:
             parts.append(f'<text class="pc-tick" x="{x(i):.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{escape(c)}</text>')
     parts.append(f'<text class="pc-tick" x="{LEFT + plot_w / 2:.1f}" y="{H - 6}" text-anchor="middle">{escape(grouping)}</text>')
-    legend = []
+    legend: list[str] = []
     # Topics first, "all topics" last: drawn on top, so where they coincide the overall line shows.
     for k, (name, points) in reversed(list(enumerate(series.items()))):
         cls = f"pc-s{k}"
