@@ -71,7 +71,11 @@ def _wait_question(page, text: str = "[1/"):
 def _submit(page, answer: str, cards_before: int):
     """Answer the current turn; wait until the question changes and there are more cards (or a probe is shown)."""
     before = page.inner_text("#iv-question")
+    # The last update clears the box; let it land before typing, or it may clear the new answer.
+    page.wait_for_function("() => document.querySelector('#iv-answer textarea').value === ''")
+    page.wait_for_timeout(200)
     page.fill("#iv-answer textarea", answer)
+    page.wait_for_function("(a) => document.querySelector('#iv-answer textarea').value === a", arg=answer)
     page.click("#iv-submit")
     page.wait_for_function(
         "([q, n]) => document.querySelector('#iv-question').innerText !== q"
@@ -153,7 +157,7 @@ def test_practise_weak_starts_with_the_weakest_question(desktop, teach_app, shot
 
     url, home = teach_app
     page = desktop
-    _interview(page, url, n=2)  # answered questions exist from the tests above; two more here, one good one poor
+    _interview(page, url, topic="", n=2)  # all topics; answered questions exist from the tests above, two more here
     _wait_question(page)
     _submit(page, GOOD_28, 1)
     _skip_probe(page)
