@@ -112,7 +112,7 @@ LIGHT = """
 .pc-title { font-weight: 600; margin-bottom: 4px; }
 .pc-svg { display: block; width: 100%; height: auto; overflow: visible; }
 .pc-grid { stroke: var(--border-color-primary); stroke-width: 1; }
-.pc-tick { fill: currentColor; font-size: 12px; }
+.pc-tick { fill: currentColor; font-size: 10px; }
 @media (max-width: 720px) { .pc-tick { font-size: 17px; } }
 .pc-line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-dasharray: 6 3; }
 .pc-legend { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.85em; }
