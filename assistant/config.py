@@ -154,6 +154,11 @@ class Settings:
         return self.home / "tiktoken"
 
     @property
+    def notes_dir(self) -> Path:
+        """Notes files added from the web app (uploaded Markdown), indexed like `assistant ingest` files."""
+        return self.home / "notes"
+
+    @property
     def db_path(self) -> Path:
         """The app's SQLite database: interview sessions and schedule, saved chats and feedback."""
         return self.home / "assistant.db"

@@ -92,6 +92,15 @@ class Assistant:
         with self._chains_lock:  # swapped whole: a running stream keeps the chain it started with
             self.settings, self.llm, self._chains = settings, llm, None
 
+    def add_notes(self, name: str, data: bytes, on_progress=None):
+        """Add an uploaded notes file (retrieval/uploads.py) and answer from it at once: (path, report, questions)."""
+        from assistant.retrieval.uploads import add
+
+        try:
+            return add(self.settings, name, data, chroma=self.chroma, on_progress=on_progress)
+        finally:
+            self.retriever.reopen()  # the next question sees the new fingerprint (a failed ingest may have written too)
+
     @property
     def mode(self) -> str:
         """Which answerer is active by default: 'extractive' or 'llm:<model>'."""

@@ -36,6 +36,7 @@ def test_grade_json_shape(built_copy):
     (["grade", "--question", "33", "--answer", "x"], "question 33 is link-only"),
     (["grade", "--question", "25", "--answer", "  "], "the answer is empty"),
     (["interview", "--topic", "transformers"], "valid topics: gradient-explosion"),
+    (["interview", "--weak"], "no answered questions to practise yet"),
 ])
 def test_usage_errors_exit_2_with_one_line(built_copy, args, needle):
     proc = subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,

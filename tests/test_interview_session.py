@@ -107,19 +107,26 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     page = InterviewPage(ctx)
     from assistant.interview.kit import InterviewKit
 
-    page._kit, page._kit_version = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader()), ctx.model_version
+    page._kit = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader())
+    page._kit_version = (ctx.model_version, ctx.notes_version)
     with gr.Blocks():
         with gr.Tab(page.title):
             page.render()
         page.wire()
     assert page.title == "Interview"
-    sid, question, _, _, _ = page.on_start("Overfitting and regularisation (过拟合与正则化)", 1)
-    assert sid and "防止过拟合" in question
-    _, question, _, feedback, report = page.on_answer(sid, "good answer")
-    assert "feedback 9.0" in feedback and "Interview finished" in question
+    sid, cards, question, *_ = page.on_start("Overfitting and regularisation (过拟合与正则化)", 1)
+    assert sid and "防止过拟合" in question and cards == ""
+    sid, cards, question, answer, flash, report, topics, chart, rows = page.on_answer(sid, "good answer")
+    assert "qa-card" in cards and "good answer" in cards and "feedback 9.0" in cards  # the card keeps the answer
+    assert "Interview finished" in question and answer == "" and flash == ""
     assert "第38题" in report and "**Overall:** 9/10" in report
+    assert "Overfitting" in topics and "第38题" in rows and "mq-row" in rows and "<svg" in chart
     rows, chart = page.on_history()
     assert rows[0][2] == "1/1" and list(chart["mean score"]) == [9.0]
+    *_, flash, _, _, _, _ = page.on_weak("Overfitting and regularisation (过拟合与正则化)", 1)
+    assert "Start" not in flash  # the answered question is asked again
+    _, _, _, kept, flash, *_ = page.on_answer(sid, "   ")
+    assert "Start an interview first" in flash or "Type an answer" in flash
 
 
 def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_settings, offline_assistant):
@@ -133,4 +140,7 @@ def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_
     first = page.kit
     assert page.kit is first  # built once while the model stays
     ctx.model_version += 1  # what the Settings tab does after `use_settings`
-    assert page.kit is not first and page.kit.grader_name == first.grader_name
+    second = page.kit
+    assert second is not first and second.grader_name == first.grader_name
+    ctx.notes_version += 1  # what the Notes tab does after an upload
+    assert page.kit is not second

@@ -47,9 +47,10 @@ def _grading(settings: Settings):
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished session.")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), metavar="SECONDS",
               help="Per-question time limit; slower answers are flagged in the report and rated at most Hard.")
+@click.option("--weak", is_flag=True, help="Only questions already answered, lowest mastery first (practise my weak questions).")
 @click.option("--seed", type=int, hidden=True, help="Seed for the question wording (tests).")
 @click.pass_context
-def interview(ctx: click.Context, topic, n, resume, time_limit, seed) -> None:
+def interview(ctx: click.Context, topic, n, resume, time_limit, weak, seed) -> None:
     """Mock interview from the notes: answer, get graded, and weak questions come back later.
 
     Type an answer and press Enter. /skip shows the notes' answer and moves on; /quit (or
@@ -68,7 +69,7 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, seed) -> None:
             if session is None:
                 raise usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
         else:
-            session = parts.start(store, topic_id, n, seed, time_limit=time_limit)
+            session = parts.start(store, topic_id, n, seed, time_limit=time_limit, weak=weak)
     except InterviewError as exc:
         raise usage_error(str(exc)) from None
     click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {parts.grader_name}"

@@ -6,6 +6,8 @@ questions an interview can ask), `store` (SQLite with named migrations; `practic
 probes, timing), `srs` (FSRS cards per question and per key point; `schedule` keeps the old Leitner
 boxes as the benchmark baseline), `plan` (due cards first, targeted turns for missed points),
 `practice`, `probe` and `variants` (what happens around a grade), `session` (the interview state
-machine shared by CLI and web), `schedule_view`, `report_md` and `anki` (progress and exports) and
+machine shared by CLI and web), `schedule_view`, `report_md` and `anki` (progress and exports),
+`mastery` (how well each question and topic is known now, from the cards; `plan.weakest` uses it),
+`progress` (scores over time for the chart), `cards` (what the web tab shows per answered question) and
 `calibrate` (the grading-set report). Nothing here imports Gradio, and models load only when first used.
 """

@@ -3,7 +3,8 @@
 A question whose question card is due is asked in full. A question whose card is not due but
 some of whose key-point cards are (points missed last time) comes back as a targeted turn that
 asks only for those points ("你刚才没提到的两种方法是什么？"). Never-seen questions follow in
-notes order, then the rest (soonest due first) so a session is always filled.
+notes order, then the rest (soonest due first) so a session is always filled. A "weak questions"
+session (`weakest`) asks only practised questions, lowest mastery first (mastery.py).
 """
 
 from __future__ import annotations
@@ -43,3 +44,18 @@ def plan(candidates: list, cards: dict[str, dict], n: int, now: float,
             later.append(((q["due_at"], order), Slot(note)))
     ranked = [s for _, s in sorted(due, key=lambda t: t[0])] + new + [s for _, s in sorted(later, key=lambda t: t[0])]
     return ranked[:n]
+
+
+def weakest(candidates: list, cards: dict[str, dict], n: int, now: float) -> list[Slot]:
+    """The n practised questions (notes with cards) of lowest mastery now, whole questions, weakest first;
+    ties go to the one due soonest. Never-answered questions are not weak, only new: they are left out."""
+    from assistant.interview.mastery import by_note, note_mastery
+
+    grouped = by_note(cards)
+    ranked = []
+    for order, note in enumerate(candidates):
+        group = grouped.get(note.key, [])
+        mastery = note_mastery(group, now)
+        if mastery is not None:
+            ranked.append(((mastery, min(c["due_at"] for c in group), order), Slot(note)))
+    return [s for _, s in sorted(ranked, key=lambda t: t[0])][:n]

@@ -60,6 +60,13 @@ class PracticeRows:
                                " WHERE s.user = ? GROUP BY a.note_key", (self.user,))
         return {r[0]: r[1] for r in rows}
 
+    def answer_history(self) -> list[dict]:
+        """Every graded answer (skips too, scored 0), oldest first: session, question, topic, score and when.
+        Read-only; the progress chart and the mastery view are built from it."""
+        rows = self.db.execute("SELECT session_id, position, note_key, question, title, topic, score, max_score,"
+                               " answered_at FROM answers ORDER BY answered_at, id")
+        return [dict(r) for r in rows]
+
     def probes(self, session_id: int) -> dict[int, dict]:
         """A session's probes by the position of the answer that raised them."""
         rows = self.db.execute("SELECT * FROM probes WHERE session_id = ? ORDER BY position", (session_id,))

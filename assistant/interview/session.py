@@ -22,6 +22,7 @@ from assistant.interview import practice, probe
 from assistant.interview.grader import MAX_SCORE, Grade, Reference, points_of
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
+from assistant.interview.plan import weakest
 from assistant.interview.schedule import review_after
 from assistant.interview.srs import indexes_of, point_id, question_card
 from assistant.interview.store import Store
@@ -95,12 +96,14 @@ class Interview:
     @classmethod
     def start(cls, store: Store, notebook: Notebook, grader, prompts: Prompts, topic: str | None = None,
               n: int = 5, seed: int | None = None, now: float | None = None, time_limit: float | None = None,
-              same_section: Callable[[str, str], bool] | None = None) -> "Interview":
-        """Plan a new session: n turns of the topic, due cards first (FSRS), then new questions.
-        `same_section(note_key, text)` checks a model's paraphrase still retrieves the note."""
+              same_section: Callable[[str, str], bool] | None = None, weak: bool = False) -> "Interview":
+        """Plan a new session: n turns of the topic, due cards first (FSRS), then new questions; with `weak`,
+        only questions already answered, lowest mastery first. `same_section(note_key, text)` checks a
+        model's paraphrase still retrieves the note."""
         candidates = notebook.askable(topic)
+        where = f" in topic {topic!r}" if topic else ""
         if not candidates:
-            raise InterviewError(f"no questions with text to grade{f' in topic {topic!r}' if topic else ''}")
+            raise InterviewError(f"no questions with text to grade{where}")
         rng = random.Random(seed)
         now = time.time() if now is None else now
         cards = store.cards()
@@ -109,8 +112,11 @@ class Interview:
             return [point_id(p.lead) for p in points_of(_ref(notebook, note))]
 
         llm = getattr(grader, "llm", None)
+        slots = weakest(candidates, cards, n, now) if weak else plan_turns(candidates, cards, n, now, ids)
+        if not slots:
+            raise InterviewError(f"no answered questions{where} to practise yet: start an interview first")
         plan = []
-        for slot in plan_turns(candidates, cards, n, now, ids):
+        for slot in slots:
             note, lang = slot.note, language_of(slot.note.title)
             if slot.targets:
                 text = practice.recall_prompt(prompts, note, points_of(_ref(notebook, note)), slot.targets, lang)

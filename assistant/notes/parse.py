@@ -159,14 +159,21 @@ def read_notes(path: Path) -> list[Question]:
     """Parse one notes file; raises CorpusError for undecodable files or files with no `## N.` heading."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8 and ingest again") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return parse_notes_bytes(data, path, str(path))
+
+
+def parse_notes_bytes(data: bytes, path: Path, name: str) -> list[Question]:
+    """Parse a notes file's bytes (stored as `path`); errors name the file as `name` (an upload's own name)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{name}: not valid UTF-8 (byte {exc.start}); save it as UTF-8 and ingest again") from None
     questions = parse_notes(text, file=str(path), key=file_key(path))
     if not questions:
-        raise CorpusError(f"{path}: no '## N. question' headings found; is this a notes file?")
+        raise CorpusError(f"{name}: no '## N. question' headings found; is this a notes file?")
     return questions
 
 

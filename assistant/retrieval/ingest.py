@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from assistant.config import Settings
 from assistant.notes.parse import Chunk, CorpusError, chunk_question, find_notes, read_notes
@@ -66,8 +67,10 @@ def ingest_lock(settings: Settings, timeout: float = 300.0):
         lock.release()
 
 
-def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -> IngestReport:
+def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
+           on_progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Sync the given notes files/folders (default: the configured corpus) into every collection of the recipe.
+    `on_progress(done, total)` is called as chunks are embedded and written (all collections counted; the web app's bar).
 
     Crash-consistent: each collection is compared with the notes on its own (sync.py), so a
     section interrupted anywhere (mid-batch, between collections, mid-delete) is written
@@ -98,6 +101,12 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
         except Exception as exc:
             raise index_error(settings, exc) from None
         _count(report, wanted, list(plans.values()))
+        total, done = sum(len(p.upsert) for p in plans.values()), [0]
+
+        def step(n: int) -> None:
+            done[0] = min(total, done[0] + n)
+            if on_progress is not None:
+                on_progress(done[0], total)
         stamp = _stamp_file(settings)
         if any(not p.empty for p in plans.values()):
             stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
@@ -117,7 +126,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None) -
                 if todo.delete:
                     col.delete(ids=todo.delete)
                     pause_point("deleted")
-                _add(col, embedder(model, settings), todo.upsert, wanted.tag_suffix, show)
+                _add(col, embedder(model, settings), todo.upsert, wanted.tag_suffix, show, step)
                 _stamp(settings, col, model)
 
             try:
@@ -209,7 +218,7 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
     return chroma, report
 
 
-def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
+def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool, step: Callable[[int], None] = lambda n: None) -> None:
     if not chunks:
         return
     cache: dict[str, object] = {}  # chunk text → vector: a text met again (copied sections, other files) is not re-embedded
@@ -227,6 +236,7 @@ def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool) -> None:
             col.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas, embeddings=vectors)
             pause_point("written")
             advance(len(batch))
+            step(len(batch))
 
 
 def embed_unique(ef, texts: list[str], cache: dict) -> list:

@@ -135,13 +135,21 @@ class Retriever:
         """The top-k question sections for a query, best first, with the coverage decision."""
         return self._guard(lambda: self._search(query, k))
 
+    def reopen(self) -> None:
+        """Look the collections up again and forget the catalogue, after this process ingested through other handles
+        (a handle keeps the metadata it was opened with, so the new fingerprint is only seen on a fresh one)."""
+        from assistant.retrieval.store import get_collection
+
+        self.collections = {m: get_collection(self.chroma, self.settings, m, create=False) for m in self.models}
+        self.catalogue.invalidate()
+
     def _guard(self, call):
         """Run Chroma calls; reopen the collections once if they were rebuilt elsewhere; else raise IndexStoreError.
 
         A collection that was deleted and re-created (another process ingested after the data
         was wiped) has a new id, so the handles opened at start-up must be looked up again.
         """
-        from assistant.retrieval.store import get_collection, index_error, is_missing
+        from assistant.retrieval.store import index_error, is_missing
 
         try:
             return call()
@@ -149,8 +157,7 @@ class Retriever:
             if not is_missing(exc):
                 raise index_error(self.settings, exc) from None
         try:
-            self.collections = {m: get_collection(self.chroma, self.settings, m, create=False) for m in self.models}
-            self.catalogue.invalidate()
+            self.reopen()
             return call()
         except Exception as exc:
             raise index_error(self.settings, exc) from None

@@ -11,79 +11,45 @@ from assistant.web.chat import ChatPage
 from assistant.web.interview import InterviewPage
 from assistant.web.notes import NotesPage
 from assistant.web.settings import SettingsPage
+from assistant.web.styles import CSS
 
 PAGES: tuple[type[Page], ...] = (ChatPage, NotesPage, InterviewPage, SettingsPage)
 # Retrieval is CPU-bound on a 2-core box and LLM streaming is I/O-bound; 4 workers keep both
 # cores busy while a slow model stream does not block other sessions. Everything else queues.
 CONCURRENCY = 4
 
-CSS = """
-.gradio-container { max-width: 1280px !important; }
-.mode-badge { display: inline-block; padding: 2px 10px; margin: 0 6px 6px 0; border-radius: 999px;
-  font-size: 0.85em; font-weight: 600; line-height: 1.6; border: 1px solid transparent; }
-.mode-extractive { background: #e0ecff; color: #1a3f8f; border-color: #b5cdfa; }
-.mode-llm { background: #dcf5e3; color: #17613a; border-color: #a9e2bd; }
-.mode-fallback { background: #fff1d6; color: #7a4b00; border-color: #f2cf86; }
-.mode-uncovered { background: #eceff3; color: #3d4652; border-color: #cfd5dd; }
-.src-panel { padding: 4px 2px; }
-.src-which { font-size: 0.85em; color: #374151; margin-bottom: 4px; }
-.src-item.src-target { outline: 3px solid #1d4ed8; outline-offset: 1px; }
-.src-rel { font-variant-numeric: tabular-nums; }
-.src-open { margin-top: 6px; font-size: 0.85em; padding: 2px 10px; border-radius: 6px; cursor: pointer;
-  border: 1px solid #1d4ed8; color: #1d4ed8; background: transparent; }
-.src-open:hover, .src-open:focus-visible { background: #1d4ed8; color: #fff; }
-.q-count { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
-.q-count.over { color: #b91c1c; font-weight: 600; }
-.q-problem { background: #fde8e8; color: #7f1d1d; border-radius: 6px; padding: 6px 8px; margin: 4px 0; }
-#chatbot a[href^="#src-"] { color: #1d4ed8; font-weight: 600; text-decoration: none; }
-.settings-test { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
-.settings-test.ok { color: #166534; } .settings-test.bad { color: #991b1b; }
-.settings-note { font-size: 0.9em; color: #374151; }
-#tabs button[role="tab"][aria-selected="true"] { color: #c2410c; }
-.src-head { font-weight: 700; margin: 6px 0 4px; }
-.src-list { list-style: none; padding: 0; margin: 0; }
-.src-item { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px;
-  background: var(--background-fill-secondary); overflow-wrap: anywhere; }
-.src-top { font-weight: 600; }
-.src-n { color: #1d4ed8; margin-right: 4px; }
-.src-sub { font-size: 0.85em; color: #4b5563; margin-top: 2px; }
-.src-excerpt { font-size: 0.9em; margin-top: 6px; max-height: 220px; overflow-y: auto; }
-.src-excerpt ul { margin: 0; padding-left: 1.2em; }
-.src-excerpt p { margin: 0 0 4px; }
-.src-link { font-size: 0.85em; margin-top: 4px; overflow-wrap: anywhere; }
-.src-empty { color: #4b5563; padding: 8px 2px; }
-.src-notice { background: #fff1d6; color: #7a4b00; border-radius: 6px; padding: 6px 8px; margin: 4px 0 8px; font-size: 0.9em; }
-.src-removed { font-size: 0.85em; color: #4b5563; margin-top: 4px; }
-.fig-missing::before { content: "▨ "; }
-.fig-missing { display: inline-block; padding: 8px 12px; margin: 4px 0; border: 1px dashed #9aa4b2; border-radius: 6px;
-  background: #f4f6f8; color: #4a5563; font-size: 0.9em; }
-.note { overflow-wrap: anywhere; }
-.note-title { margin: 0 0 4px; font-size: 1.25em; }
-.note-meta { font-size: 0.85em; color: #4b5563; margin-bottom: 8px; }
-.note-hint { background: #eef3fb; border-radius: 6px; padding: 6px 8px; margin-bottom: 8px; font-size: 0.9em; }
-.note-body pre { overflow-x: auto; }
-#notes-list { max-height: 620px; overflow-y: auto; }
-@media (max-width: 720px) { #notes-list { max-height: 38vh; } #note-view { scroll-margin-top: 8px; } }
-#notes-list label { width: 100%; }
-#chat-list label { width: 100%; }
-#chat-list-empty { font-size: 0.9em; color: #4b5563; }
-.chat-status { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
-.chat-status.ok { color: #166534; } .chat-status.bad { color: #991b1b; }
-#chat-status:not(:has(.chat-status)), #feedback-note:not(:has(.chat-status)), #chat-user:not(:has(.chat-user)) { display: none; }
-.chat-user { font-size: 0.9em; color: #374151; overflow-wrap: anywhere; }
-.chat-user a { color: #1d4ed8; }
-/* The chat sidebar lives in the Chat tab: on another tab it is hidden, so give its room back to the page. */
-.sidebar-parent:has(.tabitem[style*="display: none"] #chat-sidebar.open) { padding-left: 0 !important; }
-.settings-summary dt { font-weight: 600; margin-top: 6px; }
-.settings-summary dd { margin: 0 0 0 0; overflow-wrap: anywhere; }
-"""
+
 
 # Page-level behaviour that has no Gradio event: the question counter and the length block before
 # sending, citation links that jump to (and highlight) their source card, "Open in Notes" buttons,
-# the document language and the sources live region. Delegated listeners survive re-renders.
+# the document language, the sources live region and the dark-mode toggle (the choice is kept in
+# localStorage and put back on <body> whenever Gradio or the system setting changes it).
+# Delegated listeners survive re-renders.
 HEAD = """<script>
 (() => {
-  const LANG = %(lang)s, MAX = %(max)d;
+  const LANG = %(lang)s, MAX = %(max)d, THEME = "assistant-theme";
+  function wanted() {
+    if (window.__theme !== undefined) return window.__theme;
+    const asked = new URL(location.href).searchParams.get("__theme");
+    let t = null;
+    try { if (asked === "dark" || asked === "light") localStorage.setItem(THEME, asked); t = localStorage.getItem(THEME); }
+    catch (e) { t = asked; }
+    return (window.__theme = (t === "dark" || t === "light") ? t : null);
+  }
+  function applyTheme() {
+    const body = document.body; if (!body) return;
+    const want = wanted();
+    if (want && body.classList.contains("dark") !== (want === "dark")) body.classList.toggle("dark", want === "dark");
+    const button = document.getElementById("theme-toggle"), dark = String(body.classList.contains("dark"));
+    if (button && button.getAttribute("aria-pressed") !== dark) button.setAttribute("aria-pressed", dark);
+  }
+  function toggleTheme() {
+    window.__theme = document.body.classList.contains("dark") ? "light" : "dark";
+    try { localStorage.setItem(THEME, window.__theme); } catch (e) {}
+    const url = new URL(location.href);
+    if (url.searchParams.has("__theme")) { url.searchParams.delete("__theme"); history.replaceState(null, "", url); }
+    applyTheme();
+  }
   const fmt = (n) => n.toLocaleString("en-US");
   const len = (s) => Array.from(s || "").length;
   function fixups() {
@@ -96,6 +62,7 @@ HEAD = """<script>
     const box = question();
     if (box && box.value.length !== window.__qlen) { window.__qlen = box.value.length; count(box); }  // cleared by a send
     showSrc();
+    applyTheme();
   }
   function count(box) {
     const n = len(box.value), over = n > MAX, el = document.getElementById("q-count-text");
@@ -138,13 +105,21 @@ HEAD = """<script>
       if (!panel || panel.dataset.msg !== msg) poke("pick-answer", msg);
       showSrc(); return;
     }
+    if (t.closest("#theme-toggle")) { e.preventDefault(); toggleTheme(); return; }
     const open = t.closest(".src-open");
     if (open) { e.preventDefault(); poke("open-note", open.dataset.note); }
   }, true);
   new MutationObserver(fixups).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["lang"]});
-  document.addEventListener("DOMContentLoaded", fixups);
+  document.addEventListener("DOMContentLoaded", () => {
+    fixups();
+    new MutationObserver(applyTheme).observe(document.body, {attributes: true, attributeFilter: ["class"]});
+  });
 })();
 </script>"""
+
+
+THEME_TOGGLE = ('<button type="button" id="theme-toggle" aria-pressed="false" title="Switch between light and dark mode">'
+                '<span aria-hidden="true">◐ </span>Dark mode</button>')
 
 
 def notes_lang(notes: list[dict]) -> str:
@@ -176,7 +151,9 @@ def build_app(settings: Settings, assistant=None):
     ctx.assistant.notes()  # open the index and warm the retriever before the first visitor
     with gr.Blocks(title="DL Interview Assistant", analytics_enabled=False) as demo:
         ctx.demo = demo
-        gr.Markdown("## Deep-learning interview assistant\nAnswers come from your notes, with cited sources.")
+        with gr.Row(elem_id="app-header", equal_height=False):
+            gr.Markdown("## Deep-learning interview assistant\nAnswers come from your notes, with cited sources.")
+            gr.HTML(THEME_TOGGLE, elem_id="theme-toggle-box", js_on_load=None, padding=False, min_width=120, scale=0)
         pages = [cls(ctx) for cls in PAGES]
         with gr.Tabs(elem_id="tabs") as tabs:
             ctx.tabs = tabs
@@ -196,11 +173,15 @@ def theme():
     """Gradio's default theme with system fonts (no font downloads: the app must work offline)."""
     import gradio as gr
 
-    # WCAG AA: the default orange primary button (2.8:1) and grey help text (1.9:1) are darkened.
+    # WCAG AA: the default orange primary button (2.8:1) and grey help text (1.9:1) are darkened; in dark mode the
+    # button keeps the same dark orange under white text (the default dark one was 3.6:1) and help text is lightened.
     return gr.themes.Default(font=["system-ui", "Segoe UI", "Noto Sans CJK SC", "sans-serif"],
                              font_mono=["ui-monospace", "DejaVu Sans Mono", "monospace"]).set(
         button_primary_background_fill="#c2410c", button_primary_background_fill_hover="#9a3412",
         button_primary_text_color="#ffffff", button_primary_border_color="#c2410c",
+        button_primary_background_fill_dark="#c2410c", button_primary_background_fill_hover_dark="#9a3412",
+        button_primary_text_color_dark="#ffffff", button_primary_border_color_dark="#c2410c",
+        body_text_color_subdued_dark="#d1d5db", block_info_text_color_dark="#d1d5db", input_placeholder_color_dark="#9ca3af",
         body_text_color_subdued="#4b5563", block_info_text_color="#4b5563", input_placeholder_color="#6b7280",
     )
 

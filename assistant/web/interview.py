@@ -1,8 +1,13 @@
 """The Interview tab: the same mock interview as `assistant interview`, in the browser.
 
 All interview logic is `interview.session.Interview`; this page only lays out components
-and turns clicks into calls. The session id is the only per-browser state (a gr.State):
-each event reopens the session from the database, so a reload or a second tab continues it.
+and turns clicks into calls. Each answered question becomes a card (interview/cards.py,
+rendered by web/interview_view.py) with the answer beside its point-by-point grade, the next
+question below it; the progress section (web/progress.py) shows mastery per topic and
+question and the scores over time, refreshed after every answer. "Practise my weak questions"
+starts a session of the lowest-mastery questions (`plan.weakest`, as `assistant interview
+--weak`). The session id is the only per-browser state (a gr.State): each event reopens the
+session from the database, so a reload or a second tab continues it.
 """
 
 from __future__ import annotations
@@ -21,22 +26,24 @@ ALL_TOPICS = "all topics"
 
 
 class InterviewPage(Page):
-    """Mock interview: pick a topic, answer, get graded; history and per-topic progress below."""
+    """Mock interview that teaches: each answer gets a card with its graded points; mastery and progress below."""
 
     title = "Interview"
     _shown: dict[int, float] = {}  # session id → when its current turn was shown (monotonic), for timed mode
 
     _kit: InterviewKit | None = None
-    _kit_version = -1  # the ctx.model_version the kit was built for
+    _kit_version: tuple[int, int] | None = None  # the ctx (model_version, notes_version) the kit was built for
 
     @property
     def kit(self) -> InterviewKit:
         """Notebook, prompts and grader from the shared Assistant (as the CLI builds them); rebuilt when the
-        Settings tab connects another model, so grading and probes use the model the chat uses."""
+        Settings tab connects another model, so grading and probes use the model the chat uses, and when
+        notes are uploaded, so their questions can be asked."""
         from assistant.interview.kit import InterviewKit
 
-        if self._kit is None or self._kit_version != self.ctx.model_version:
-            self._kit, self._kit_version = InterviewKit.build(self.ctx.settings, self.ctx.assistant), self.ctx.model_version
+        version = (self.ctx.model_version, self.ctx.notes_version)
+        if self._kit is None or self._kit_version != version:
+            self._kit, self._kit_version = InterviewKit.build(self.ctx.settings, self.ctx.assistant), version
         return self._kit
 
     def _store(self, request: gr.Request | None = None):
@@ -47,24 +54,32 @@ class InterviewPage(Page):
         return Store(self.ctx.settings.db_path, user=username(request))
 
     def render(self) -> None:
-        """Controls, the question/answer area, the report, and the history table and chart."""
+        """Controls, the answer cards, the question and answer box, the report, progress, history and export."""
         from assistant.interview.topics import load_topics
+        from assistant.web.progress import ProgressView
 
         self.session_id = gr.State(None)
         with gr.Row():
-            self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic")
-            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions")
+            self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic",
+                                     elem_id="iv-topic")
+            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions", elem_id="iv-n")
             self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", minimum=0, precision=0)
-            self.start = gr.Button("Start interview", variant="primary")
-            self.resume = gr.Button("Resume last")
-        self.question = gr.Markdown("Press *Start interview* to get the first question.")
-        self.answer = gr.Textbox(label="Your answer", lines=4, placeholder="Answer as you would in an interview")
         with gr.Row():
-            self.submit = gr.Button("Submit answer", variant="primary")
-            self.skip = gr.Button("Skip (show the notes)")
-        self.feedback = gr.Markdown()
-        self.report = gr.Markdown()
-        with gr.Accordion("History and progress", open=False):
+            self.start = gr.Button("Start interview", variant="primary", elem_id="iv-start")
+            self.weak = gr.Button("Practise my weak questions", elem_id="iv-weak")
+            self.resume = gr.Button("Resume last", elem_id="iv-resume")
+        self.flash = gr.Markdown(elem_id="iv-flash")
+        self.cards = gr.HTML("", elem_id="answer-cards", js_on_load=None, padding=False)
+        self.question = gr.Markdown("Press *Start interview* to get the first question.", elem_id="iv-question")
+        self.answer = gr.Textbox(label="Your answer", lines=4, placeholder="Answer as you would in an interview",
+                                 elem_id="iv-answer")
+        with gr.Row():
+            self.submit = gr.Button("Submit answer", variant="primary", elem_id="iv-submit")
+            self.skip = gr.Button("Skip (show the notes)", elem_id="iv-skip")
+        self.report = gr.Markdown(elem_id="iv-report")
+        self.progress = ProgressView()
+        self.progress.render()
+        with gr.Accordion("History and review schedule", open=False):
             self.refresh = gr.Button("Refresh")
             self.sessions = gr.Dataframe(headers=["#", "started", "answered", "mean score", "status"], interactive=False)
             self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10])
@@ -77,70 +92,74 @@ class InterviewPage(Page):
             self.download = gr.File(label="Download", interactive=False)
 
     def wire(self) -> None:
-        """Start/resume/submit/skip update the question, feedback and report; refresh fills history."""
-        outputs = [self.session_id, self.question, self.answer, self.feedback, self.report]
-        self.start.click(self.on_start, [self.topic, self.n, self.time_limit], outputs)
-        self.resume.click(self.on_resume, None, outputs)
-        self.submit.click(self.on_answer, [self.session_id, self.answer], outputs)
-        self.answer.submit(self.on_answer, [self.session_id, self.answer], outputs)
-        self.skip.click(self.on_skip, [self.session_id], outputs)
+        """Start/weak/resume/submit/skip update the cards, question, report and progress; refresh fills history."""
+        outputs = [self.session_id, self.cards, self.question, self.answer, self.flash, self.report,
+                   *self.progress.outputs]
+        # The newest card (what was just graded) is brought into view; the next question is right below it.
+        reveal = ("() => { const c = document.querySelectorAll('#answer-cards .qa-card');"
+                  " if (c.length) c[c.length - 1].scrollIntoView({block: 'start', behavior: 'smooth'}); }")
+        self.start.click(self.on_start, [self.topic, self.n, self.time_limit, self.progress.group], outputs)
+        self.weak.click(self.on_weak, [self.topic, self.n, self.time_limit, self.progress.group], outputs)
+        self.resume.click(self.on_resume, [self.progress.group], outputs)
+        for event in (self.submit.click, self.answer.submit):
+            event(self.on_answer, [self.session_id, self.answer, self.progress.group], outputs).then(None, js=reveal)
+        self.skip.click(self.on_skip, [self.session_id, self.progress.group], outputs).then(None, js=reveal)
+        self.progress.group.change(self.on_progress, [self.progress.group], self.progress.outputs)
         self.refresh.click(self.on_history, None, [self.sessions, self.chart])
         self.refresh.click(self.on_schedule, None, [self.schedule])
         self.export_anki.click(self.on_export_anki, [self.topic], [self.download])
         self.export_md.click(self.on_export_markdown, [self.session_id], [self.download])
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
-    def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, request: gr.Request | None = None):
-        """Plan a new session (optionally timed) and show its first question."""
+    def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
+                 weak: bool = False, request: gr.Request | None = None):
+        """Plan a new session (optionally timed; with `weak`, the weakest answered questions) and show its first question."""
         from assistant.interview.session import InterviewError
 
         topic = _topic_id(topic_display)
         try:
-            session = self.kit.start(self._store(request), topic, int(n), time_limit=float(time_limit) if time_limit else None)
+            session = self.kit.start(self._store(request), topic, int(n), time_limit=float(time_limit) if time_limit else None,
+                                     weak=weak)
         except InterviewError as exc:
-            return None, f"**{exc}**", "", "", ""
-        return self._show(session, "")
+            return self._message(f"{exc}", group)
+        return self._show(session, "", group)
 
-    def on_resume(self, request: gr.Request | None = None):
+    def on_weak(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
+                request: gr.Request | None = None):
+        """A session of the weakest questions answered so far (lowest mastery first)."""
+        return self.on_start(topic_display, n, time_limit, group, weak=True, request=request)
+
+    def on_resume(self, group: str = "per session", request: gr.Request | None = None):
         """Continue the latest unfinished session."""
         session = self.kit.resume(self._store(request))
         if session is None:
-            return None, "No unfinished interview: start a new one.", "", "", ""
-        return self._show(session, "")
+            return self._message("No unfinished interview: start a new one.", group)
+        return self._show(session, "", group)
 
-    def on_answer(self, session_id, text: str, request: gr.Request | None = None):
-        """Grade the answer, then show the feedback and the next question (or the report)."""
+    def on_answer(self, session_id, text: str, group: str = "per session", request: gr.Request | None = None):
+        """Grade the answer: its card appears with the point-by-point feedback, the next question below it."""
         if not (text or "").strip():
             session = self._load(session_id, request)
-            return self._show(session, "*Type an answer first (or skip).*") if session else self.on_resume(request)
-        return self._grade(session_id, lambda s, t: s.answer(text, elapsed=t), request)
+            if session is None:
+                return self.on_resume(group, request)
+            return self._show(session, "Type an answer first (or skip).", group, keep=text)
+        return self._grade(session_id, lambda s, t: s.answer(text, elapsed=t), group, text, request)
 
-    def on_skip(self, session_id, request: gr.Request | None = None):
-        """Skip the current question; the feedback quotes the notes."""
-        return self._grade(session_id, lambda s, t: s.skip(elapsed=t), request)
+    def on_skip(self, session_id, group: str = "per session", request: gr.Request | None = None):
+        """Skip the current question; its card quotes what the notes say."""
+        return self._grade(session_id, lambda s, t: s.skip(elapsed=t), group, "", request)
+
+    def on_progress(self, group: str = "per session", request: gr.Request | None = None):
+        """Mastery bars, chart and table (the chart grouped per session, day or answer)."""
+        return self.progress.values(self._store(request), self.kit.notebook, group)
 
     def on_history(self, request: gr.Request | None = None):
         """Rows for the sessions table and the per-topic bar chart."""
-        import pandas as pd
-
-        from assistant.interview.topics import load_topics
-
-        store = self._store(request)
-        names = {t.id: t.name for t in load_topics()}
-        rows = [[s["id"], s["started_at"][:16].replace("T", " "), f"{s['answered']}/{s['planned']}",
-                 "-" if s["mean"] is None else round(s["mean"], 1), "finished" if s["finished_at"] else "unfinished"]
-                for s in store.sessions_summary()]
-        chart = pd.DataFrame([{"topic": names.get(t["topic"], t["topic"]), "mean score": round(t["mean"], 1)}
-                              for t in store.topic_progress()], columns=["topic", "mean score"])
-        return rows, chart
+        return self.progress.history(self._store(request), self.kit.notebook)
 
     def on_schedule(self, request: gr.Request | None = None):
         """Rows of the review schedule: what is due when, and the predicted recall."""
-        from assistant.interview.schedule_view import schedule_rows
-
-        store = self._store(request)
-        return [[r["label"], r["due"], f"{r['recall']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
-                for r in schedule_rows(store.cards(), store.answered_topics())]
+        return self.progress.schedule(self._store(request))
 
     def on_export_anki(self, topic_display: str):
         """Write the Anki deck (all topics or the selected one) and offer it for download."""
@@ -173,30 +192,32 @@ class InterviewPage(Page):
             return None
         return self.kit.open(self._store(request), int(session_id))
 
-    def _grade(self, session_id, act, request: gr.Request | None = None):
+    def _message(self, text: str, group: str):
+        """No session to show: a one-line message, the progress as it is."""
+        return (None, "", "Press *Start interview* to get the first question.", "", f"**{text}**", "",
+                *self.on_progress(group))
+
+    def _grade(self, session_id, act, group: str, text: str, request: gr.Request | None = None):
         from assistant.interview.session import InterviewError
 
         session = self._load(session_id, request)
         if session is None or session.done:
-            return session_id, "Start an interview first.", "", "", ""
+            return self._message("Start an interview first.", group)
         asked = self._shown.pop(session.id, None)
         elapsed = round(time.monotonic() - asked, 1) if asked is not None else None
         try:
             grade = act(session, elapsed)
         except InterviewError as exc:
-            return self._show(session, f"*{exc}*")
-        in_checklist = any(p.get("status") == "contradicted" for p in grade.points)  # already quoted there
-        extra = [] if in_checklist else [f"- contradicts the notes: {c}" for c in grade.contradictions]
-        if session.over_time(elapsed):
-            extra.append(f"- ⏱ {elapsed:g} s, over the {session.time_limit:g} s limit")
-        extra += [f"- follow-up: {grade.follow_up}"] if grade.follow_up else []
-        extra += [f"*{grade.notice}*"] if grade.notice else []
-        return self._show(session, "\n".join([grade.feedback, *extra]))
+            return self._show(session, str(exc), group, keep=text)
+        return self._show(session, grade.notice, group)
 
-    def _show(self, session, feedback: str):
-        turn = session.current
+    def _show(self, session, flash: str, group: str, keep: str = ""):
+        """Outputs for a session: its answer cards, the next question (or the end), the report and the progress."""
+        from assistant.interview.cards import answer_cards
         from assistant.web.html import chat_markdown
+        from assistant.web.interview_view import cards_html
 
+        turn = session.current
         # Notes text reaches the page here too: same treatment as chat (no raw tags, figure placeholders).
         if turn:
             self._shown[session.id] = time.monotonic()  # the answer's time is measured from here
@@ -206,7 +227,9 @@ class InterviewPage(Page):
         else:
             question = "**Interview finished.**"
         report = chat_markdown(render_report(session.report())) if session.done else ""
-        return session.id, question, "", chat_markdown(feedback), report
+        flash_md = f"*{chat_markdown(flash)}*" if flash else ""
+        return (session.id, cards_html(answer_cards(session)), question, keep, flash_md, report,
+                *self.on_progress(group))
 
 
 def render_report(report) -> str:

@@ -7,15 +7,23 @@ retriever's own ranking (`Assistant.search()`, dense + BM25) lists the sections 
 The list comes from `Assistant.notes()` and each body from `Assistant.section()`; the
 Markdown goes through html.note_html, so raw HTML in a notes file stays text and the
 figures that are not shipped show a placeholder.
+
+"Add notes" uploads a Markdown file: `Assistant.add_notes` checks it (one-line errors, as
+`assistant ingest` words them), saves it in the data directory's notes folder and runs the
+incremental ingest with a progress bar; the chat, this list and the interview use it at once.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from assistant.web.base import Page
-from assistant.web.html import note_html
+import gradio as gr
 
+from assistant.web.base import Page
+from assistant.web.html import escape, note_html
+
+PROGRESS = gr.Progress()  # Gradio recognises the default and tracks each call's progress on its own
 KIND_MARKS = {"link-only": " · links only", "image-only": " · figure only"}  # text: emoji fonts may be missing
 
 
@@ -30,21 +38,31 @@ def note_label(note: dict, many_files: bool) -> str:
     return f"{prefix}{note['question']}. {note['title']}{KIND_MARKS.get(note.get('kind', 'text'), '')}"
 
 
+def upload_status(ok: bool, line: str) -> str:
+    """The one-line outcome of an upload."""
+    return (f'<div class="upload-status {"ok" if ok else "bad"}" role="{"status" if ok else "alert"}">'
+            f'{"✓" if ok else "✗"} {escape(line)}</div>')
+
+
 class NotesPage(Page):
     """A filterable question list beside the selected section."""
 
     title = "Notes"
 
     def render(self) -> None:
-        """Filter box and question list on the left, the section on the right."""
-        import gradio as gr
-
+        """Filter box, question list and "Add notes" on the left, the section on the right."""
         notes = self.ctx.assistant.notes()
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=280):
                 self.filter = gr.Textbox(label="Search the notes", show_label=False, elem_id="notes-filter",
                                          placeholder="Search titles and text, e.g. clipnorm, ReLU…")
                 self.list = gr.Radio(self.choices(notes), label=f"{len(notes)} questions", elem_id="notes-list")
+                with gr.Accordion("Add notes", open=False, elem_id="notes-add"):
+                    gr.Markdown("A Markdown file with one `## N. question` section per question (UTF-8, at most 2 MB). "
+                                "It is saved in your data directory and indexed; the same name again replaces it.")
+                    self.upload = gr.File(label="Notes file (.md)", file_count="single", type="filepath",
+                                          elem_id="notes-upload")
+                    self.upload_status = gr.HTML("", elem_id="notes-upload-status", js_on_load=None, padding=False)
             with gr.Column(scale=3, min_width=360):
                 self.view = gr.HTML('<div class="src-empty">Pick a question to read its section.</div>',
                                     elem_id="note-view", js_on_load=None)
@@ -52,14 +70,10 @@ class NotesPage(Page):
     def render_hidden(self) -> None:
         """Outside the tabs, so it exists whichever tab is shown: set by a source card's "Open in Notes"
         ("<file_key>::<uid>|<nonce>") to switch here with that section selected."""
-        import gradio as gr
-
         self.opener = gr.Textbox(label="Section to open", visible="hidden", elem_id="open-note")
 
     def wire(self) -> None:
-        """Filtering narrows the list; choosing a question shows its section."""
-        import gradio as gr
-
+        """Filtering narrows the list; choosing a question shows its section; an upload adds notes."""
         self.filter.change(lambda text: gr.update(choices=self.choices(self.ctx.assistant.notes(), text)),
                            self.filter, self.list, queue=False)
         # On a phone the section renders below the list: bring it into view once shown.
@@ -68,11 +82,38 @@ class NotesPage(Page):
                                  "document.getElementById('note-view')?.scrollIntoView({block: 'start'}); }")
         outputs = [self.filter, self.list, self.view] + ([self.ctx.tabs] if self.ctx.tabs is not None else [])
         self.opener.change(self.open, self.opener, outputs, show_progress="hidden")
+        self.upload.upload(self.on_upload, self.upload, [self.upload_status, self.upload, self.filter, self.list, self.view])
+
+    def on_upload(self, path: str | None, progress=PROGRESS):
+        """Check, save and ingest an uploaded notes file; a one-line message either way, the new notes listed."""
+        from assistant.errors import UserError, first_line
+        from assistant.retrieval.uploads import check_file, shown_name
+
+        if not path:
+            return "", None, gr.skip(), gr.skip(), gr.skip()
+        name = shown_name(path)
+        try:
+            check_file(name, os.path.getsize(path))
+            data = Path(path).read_bytes()
+            progress(0, desc=f"Indexing {name}")
+            saved, report, questions = self.ctx.assistant.add_notes(
+                name, data, on_progress=lambda done, total: progress(done / max(total, 1), desc=f"Embedding {done}/{total} chunks"))
+        except UserError as exc:
+            return upload_status(False, first_line(exc, 300)), None, gr.skip(), gr.skip(), gr.skip()
+        except Exception as exc:  # the index failed underneath: one line, the notes as they were
+            return upload_status(False, f"{name}: could not be indexed ({first_line(exc, 200)})"), None, gr.skip(), \
+                gr.skip(), gr.skip()
+        self.ctx.notes_version += 1
+        self.__dict__.pop("_bodies", None)  # a replaced file's sections have the same keys
+        notes = self.ctx.assistant.notes()
+        first = f"{questions[0].file_key}::{questions[0].uid}"
+        line = (f"Added {saved.name}: {len(questions)} question(s), {report.added} new or changed, "
+                f"{report.unchanged} unchanged. Saved in {saved.parent}; ask about them in Chat.")
+        return (upload_status(True, line), None, "",
+                gr.update(choices=self.choices(notes), value=first, label=f"{len(notes)} questions"), self.show(first))
 
     def open(self, value: str):
         """Switch to the Notes tab with one section selected and shown (from a source card)."""
-        import gradio as gr
-
         key = (value or "").rpartition("|")[0] or value
         updates = ["", gr.update(choices=self.choices(self.ctx.assistant.notes()), value=key), self.show(key)]
         return tuple(updates + ([gr.Tabs(selected=self.title.lower())] if self.ctx.tabs is not None else []))

@@ -1,0 +1,97 @@
+"""What the web Interview tab shows for each answered question: one card that teaches.
+
+A card holds the question as asked, the user's answer, the score, and the grade point by point:
+✓ covered, ✗ missed, ! contradicted, each with the note's own words (the point's verbatim
+lead and, for a point not covered, the sentence after it that explains it) and the citation of
+the section. A probe's answer and verdict are part of the card of the question that raised it.
+Built from the stored rows (`session_report`) and the notes' outline, so a reload shows the
+same cards. Data only: rendering is the web layer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.interview.grader import points_of
+from assistant.interview.report_md import MARKS
+from assistant.notes.text import plain_text
+
+SUPPORT_CHARS = 160  # the explaining sentence of a missed point is cut here
+
+
+@dataclass(frozen=True)
+class PointLine:
+    """One point of the grade: status, the note's verbatim point, what explains it, and a contradiction's two sides."""
+
+    status: str  # covered | missed | contradicted
+    point: str
+    support: str = ""
+    said: str = ""  # a contradiction: what the answer said ...
+    note: str = ""  # ... and the note's sentence it contradicts
+
+    @property
+    def mark(self) -> str:
+        """✓, ✗ or !."""
+        return MARKS.get(self.status, "?")
+
+
+@dataclass
+class AnswerCard:
+    """One answered question (position in the session) with everything the card shows."""
+
+    position: int
+    total: int
+    kind: str  # question | recall
+    prompt: str
+    answer: str
+    score: float
+    max_score: int
+    label: str
+    citation: str
+    note_key: str  # 'file_key::uid', to open the section in the Notes tab ('' when the note is gone)
+    points: list[PointLine] = field(default_factory=list)
+    feedback: str = ""  # the grader's text, shown when it gave no per-point verdicts
+    elapsed: float | None = None
+    over_time: bool = False
+    follow_up: str = ""
+    contradictions: list[str] = field(default_factory=list)  # the grader's, when no point row carries them
+    probe: dict | None = None  # {prompt, answer, status, feedback} of the follow-up probe
+
+    @property
+    def skipped(self) -> bool:
+        """True when the question was skipped (no answer)."""
+        return not self.answer
+
+
+def _support(point) -> str:
+    text = plain_text(point.support[0]) if point.support else ""
+    return text if len(text) <= SUPPORT_CHARS else text[: SUPPORT_CHARS - 1] + "…"
+
+
+def answer_cards(session) -> list[AnswerCard]:
+    """The cards of a session's answered questions, in the order they were asked."""
+    from assistant.interview.session import session_report
+
+    report = session_report(session.store, session.id, session.notebook.topics)
+    stored = {a["position"]: a for a in session.store.answers(session.id)}
+    cards = []
+    for row in report.rows:
+        pos = row["position"]
+        extra = stored.get(pos, {})
+        note = session.notebook.get(extra.get("note_key", ""))  # None when the note was removed since
+        outline = {p.label: p for p in points_of(session.reference(note))} if note is not None else {}
+        lines = []
+        for r in row.get("points") or []:
+            point = outline.get(r["point"])
+            lines.append(PointLine(r["status"], point.label if point else r["point"],
+                                   _support(point) if point and r["status"] != "covered" else "",
+                                   r.get("statement", ""), r.get("note", "")))
+        kind = "recall" if row.get("targets") else "question"
+        cards.append(AnswerCard(
+            pos, session.total, kind, row["prompt"], row["answer"], row["score"], row["max_score"],
+            row["label"], f"[1] {row['label']}", f"{note.file_key}::{note.uid}" if note is not None else "",
+            lines, extra.get("feedback", "") if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
+            extra.get("follow_up", ""),
+            [] if any(p.status == "contradicted" for p in lines) else list(extra.get("contradictions") or []),
+            row.get("probe")))
+    return cards
