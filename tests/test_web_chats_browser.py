@@ -55,7 +55,7 @@ def _serve(built_home, tmp_path_factory, auth=None, settings_changes=None):
     from assistant.web.app import launch
 
     home = tmp_path_factory.mktemp("chats-home") / "home"
-    shutil.copytree(built_home, home)
+    shutil.copytree(built_home, home, ignore=shutil.ignore_patterns("assistant.db*"))  # a fresh database: other tests chat over built_home
     settings = Settings.from_env({}, home=home).replace(**(settings_changes or {}))
     demo, url = launch(settings, port=free_port(), block=False, assistant=Assistant(settings, progress=False), auth=auth)
     return demo, url, home / "assistant.db"

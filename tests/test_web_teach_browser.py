@@ -27,7 +27,7 @@ def _app(built_home, root):
     from assistant.service import Assistant
 
     home = root / "home"
-    shutil.copytree(built_home, home)
+    shutil.copytree(built_home, home, ignore=shutil.ignore_patterns("assistant.db*"))  # a fresh database: other tests chat over built_home
     settings = Settings.from_env({}, home=home)
     demo, url = _serve(settings, Assistant(settings, progress=False))
     return demo, url, home

@@ -63,8 +63,9 @@ class PracticeRows:
     def answer_history(self) -> list[dict]:
         """Every graded answer (skips too, scored 0), oldest first: session, question, topic, score and when.
         Read-only; the progress chart and the mastery view are built from it."""
-        rows = self.db.execute("SELECT session_id, position, note_key, question, title, topic, score, max_score,"
-                               " answered_at FROM answers ORDER BY answered_at, id")
+        rows = self.db.execute("SELECT a.session_id, a.position, a.note_key, a.question, a.title, a.topic, a.score,"
+                               " a.max_score, a.answered_at FROM answers a JOIN sessions s ON s.id = a.session_id"
+                               " WHERE s.user = ? ORDER BY a.answered_at, a.id", (self.user,))
         return [dict(r) for r in rows]
 
     def probes(self, session_id: int) -> dict[int, dict]:
