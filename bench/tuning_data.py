@@ -3,7 +3,8 @@
 Two indexes: the shipped notes alone (for the older tuning sets, whose out-of-scope labels
 refer to them) and the shipped notes plus `eval/dev/notes/` (for `eval/dev/retrieval2.jsonl`
 and `eval/dev/conversations.jsonl`, which also cover sections 201–214, notes nobody tuned
-on before). Never reads the frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
+on before; `coverage2.jsonl` and `conversations2.jsonl`, written blind later, add near-domain
+out-of-scope questions and follow-ups). Never reads the frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ def retriever_for(corpus: tuple[Path, ...], k: int = 8) -> Retriever:
 def items() -> dict[str, list[dict]]:
     """Tuning items by index: 'shipped' (older sets) and 'with_dev_notes' (new dev sets, flattened conversations)."""
     convs = []
-    for conv in load_jsonl(DEV / "conversations.jsonl"):
+    for conv in load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl"):
         asked: list[str] = []
         for i, turn in enumerate(conv["turns"]):
             convs.append({"id": f"{conv['id']}.{i + 1}", "query": turn["q"], "gold": turn["gold"], "history": list(asked),
                           "kind": "conversation" if i else "conversation_first", "lang": conv.get("lang", "")})
             asked.append(turn["q"])
     return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
-            "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + convs}
+            "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl") + convs}
 
 
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
