@@ -73,3 +73,19 @@ def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
     assert z["a"] == pytest.approx(1.2247, abs=1e-4) and z["b"] == pytest.approx(0.0)
     assert floor == pytest.approx(z["c"])
     assert _zscores(["a", "b"], np.array([0.5, 0.5])) == ({"a": 0.0, "b": 0.0}, 0.0)  # no spread, no signal
+
+
+def test_english_queries_are_not_drawn_to_english_quotes_inside_chinese_notes():
+    import numpy as np
+
+    from assistant.notes.terms import mostly_latin
+    from assistant.retrieval.retriever import Retriever, Weights
+
+    assert mostly_latin("Training stops at a point that has a small gradient.")
+    assert not mostly_latin("使用 ReLU 激活函数可以减少梯度爆炸，LSTM 也有帮助。")
+    r = Retriever.__new__(Retriever)  # only the cosine levelling is exercised
+    r.weights = Weights(cross_lingual=0.02)
+    r.catalogue = type("C", (), {"latin": frozenset({"quote"})})()
+    cos = np.array([0.80, 0.80])
+    assert r._level("Why does training stop?", ["quote", "zh"], cos).tolist() == pytest.approx([0.80, 0.82])
+    assert r._level("为什么训练会停下来？", ["quote", "zh"], cos).tolist() == [0.80, 0.80]  # Chinese queries: as they were

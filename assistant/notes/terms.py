@@ -59,6 +59,19 @@ def language_of(text: str) -> str:
     return "zh" if has_cjk(text) else "en"
 
 
+def mostly_latin(text: str) -> bool:
+    """True for prose written mostly in a Latin script (an English quote inside Chinese notes, an English
+    query): more Latin letters than twice its Chinese characters, and English function words in it. A
+    Chinese sentence with English terms is not, nor a list of terms ("Dropout、BatchNormalization")."""
+    latin = sum(len(w) for w in LATIN_RE.findall(text))
+    cjk = sum(len(run) for run in CJK_RE.findall(text))
+    return latin > 2 * cjk and len(_FUNCTION_WORDS.findall(text)) >= 2
+
+
+_FUNCTION_WORDS = re.compile(r"\b(?:the|a|an|is|are|was|of|to|in|on|and|or|that|it|for|with|can|do|does|how|what|why|which)\b",
+                             re.I)
+
+
 def to_simplified(text: str) -> str:
     """Traditional Chinese folded to Simplified (the shipped notes are Simplified), other text unchanged.
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant.notes.terms import tokenize
+from assistant.notes.terms import mostly_latin, tokenize
 from assistant.retrieval.lexical import Vocabulary
 
 Row = tuple[str, dict]  # (chunk document, chunk metadata)
@@ -31,6 +31,7 @@ class Catalogue:
         self._key: str | None = None
         self.rows: dict[str, Row] = {}
         self.ids: list[str] = []
+        self.latin: frozenset[str] = frozenset()  # ids of chunks written mostly in a Latin script
         self.bm25: Any = None
         self.vocabulary = Vocabulary(frozenset())
         self._lock = threading.Lock()  # web sessions share one catalogue
@@ -53,6 +54,7 @@ class Catalogue:
             state = self._load(key) or self._build(primary, key)
             self.rows, self.bm25, self.vocabulary = state["rows"], state["bm25"], state["vocabulary"]
             self.ids = list(self.rows)
+            self.latin = frozenset(cid for cid, (doc, meta) in self.rows.items() if mostly_latin(chunk_body(doc, meta)))
             self.sections = _sections(self.rows)
             self._key = key
 
