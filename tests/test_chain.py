@@ -98,7 +98,9 @@ def test_a_fake_chat_model_plugs_into_the_same_seam(offline_settings):
 
 
 def test_a_near_miss_points_to_the_closest_sections_without_citing_them(offline_assistant):
-    near = offline_assistant.ask("How can I prevent overfitting?")  # short English: just under the coverage line
+    # Short English, just under the coverage line ("How can I prevent overfitting?" was, until the cross-lingual
+    # shift lifted it over the line, answered from 第38题).
+    near = offline_assistant.ask("Ways to reduce overfitting?")
     assert not near.covered and near.citations == [] and near.hits == []
     assert "do not cover" in near.answer and "closest sections" in near.answer and "第38题" in near.answer
     far = offline_assistant.ask("今天天气怎么样？")
