@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.notes.parse import Chunk, CorpusError, chunk_question, find_notes, read_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.pipeline import EmbeddingPool
-from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, while_locked
+from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, keep_synced, while_locked
 from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, plan
 from assistant.testhooks import pause_point
 
@@ -126,6 +126,7 @@ def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], po
             todo = plan(col.get(include=["metadatas"]), wanted)  # again: a retry sees what the failed attempt wrote
             if todo.empty:
                 return
+            keep_synced(col)
             # Before the first write: no snapshot (keyed on the old fingerprint) may vouch for what follows.
             col.modify(metadata={"fingerprint": f"dirty-{time.time_ns()}"})
             if todo.delete:
