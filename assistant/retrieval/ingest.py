@@ -6,7 +6,8 @@ re-ingest skips unchanged questions, re-embeds changed ones and deletes removed 
 What counts as "unchanged" is decided per collection from the stored chunks themselves
 (sync.py), so an ingest killed at any moment is finished by the next one. Files that fail
 to parse are reported and left as they were in the index: nothing already indexed is
-lost. Opening Chroma and translating its errors is store.py.
+lost. Opening Chroma and translating its errors is store.py; the batches are embedded on every
+core ahead of the writes by pipeline.py.
 """
 
 from __future__ import annotations
