@@ -93,6 +93,25 @@ def load(cache: Path, model: str) -> dict[bytes, np.ndarray]:
     return table
 
 
+def _cached_call(table: dict, live, st: dict, rng: random.Random):
+    """An embedding function's `__call__` answered from `table`; Chroma insists on the (self, input) signature."""
+
+    def __call__(self, input):
+        texts = list(input)
+        miss = [t for t in texts if key(t) not in table]
+        if miss:
+            table.update(zip(map(key, miss), np.asarray(live(self, miss), dtype=np.float32)))
+            st["live"] += len(miss)
+        st["cached"] += len(texts) - len(miss)
+        if rng.random() < 0.05:  # ≈ 1 call in 20: the cache must hold what the embedder returns now
+            t = rng.choice(texts)
+            st["checked"] += 1
+            st["check_max_abs_diff"] = max(st["check_max_abs_diff"], float(np.abs(np.asarray(live(self, [t])[0]) - table[key(t)]).max()))
+        return [table[key(t)] for t in texts]
+
+    return __call__
+
+
 def cached_ingest(cache: Path, argv: list[str]) -> None:
     """`assistant ingest` with the offline embedders' outputs read from the cache (see the module docstring)."""
     from assistant.runtime import configure
@@ -103,23 +122,7 @@ def cached_ingest(cache: Path, argv: list[str]) -> None:
     rng = random.Random(0)
     stats = {m: {"cached": 0, "live": 0, "checked": 0, "check_max_abs_diff": 0.0} for m in MODELS}
     for model, cls in (("e5", embeddings.E5Embedding), ("use", embeddings.USEEmbedding)):
-        table, live = load(cache, model), cls.__call__
-
-        def call(self, input, table=table, live=live, st=stats[model]):
-            texts = list(input)
-            miss = [t for t in texts if key(t) not in table]
-            if miss:
-                table.update(zip(map(key, miss), np.asarray(live(self, miss), dtype=np.float32)))
-                st["live"] += len(miss)
-            st["cached"] += len(texts) - len(miss)
-            if rng.random() < 0.05:  # ≈ 1 call in 20: the cache must hold what the embedder returns now
-                t = rng.choice(texts)
-                diff = float(np.abs(np.asarray(live(self, [t])[0]) - table[key(t)]).max())
-                st["checked"] += 1
-                st["check_max_abs_diff"] = max(st["check_max_abs_diff"], diff)
-            return [table[key(t)] for t in texts]
-
-        cls.__call__ = call  # type: ignore[method-assign]
+        cls.__call__ = _cached_call(load(cache, model), cls.__call__, stats[model], rng)  # type: ignore[method-assign]
     from assistant.cli import main
 
     sys.argv = ["assistant", "ingest", *argv]
