@@ -94,8 +94,8 @@ def precompute(notes: Path, cache: Path) -> None:
 def load(cache: Path, model: str) -> dict[bytes, np.ndarray]:
     table: dict[bytes, np.ndarray] = {}
     for shard in sorted((cache / model).glob("[0-9]*.npz")):
-        with np.load(shard) as z:
-            table.update(zip(z["keys"].tolist(), z["vecs"]))
+        with np.load(shard) as z:  # numpy drops an S20 value's trailing NUL bytes (1 digest in 256): pad them back
+            table.update(zip((k.ljust(20, b"\0") for k in z["keys"].tolist()), z["vecs"]))
     return table
 
 
