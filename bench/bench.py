@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.runtime import POOLS, SERVING, configure  # noqa: E402
+from assistant.runtime import POOLS, configure  # noqa: E402
 
-configure(SERVING)  # this process serves asks, as `assistant web` does; the index is built by `assistant ingest`
+configure()  # this process serves asks, as `assistant web` does; the index is built by `assistant ingest`
 
 from assistant.config import Settings  # noqa: E402
 from assistant.evals.retrieval import load_jsonl, retrieval_metrics, run_retrieval  # noqa: E402

@@ -1,82 +1,104 @@
-"""Embedding throughput of ingest (92 % of its time) on a generated corpus: unbatched with library threads vs as ingest runs now.
+"""Fresh-ingest throughput: an older commit vs this tree, back to back on one generated corpus, with the vectors compared.
 
-Each configuration runs in its own process (thread pools are fixed when the libraries
-load), in the same run. "before": one chunk per call, the libraries' default thread
-pools; "after": `runtime.configure(INGEST)` and ingest's batches with its text cache
-(`ingest.embed_unique`). Prints chunks/s per embedder and the max abs difference of the vectors.
-Usage: python bench/ingest_speed.py [--sections 40]
+Each round runs `python -m assistant ingest` of the same notes into a fresh data directory,
+first with the old code (`git archive <ref>` into a temp dir, first on PYTHONPATH), then
+with this tree, so both see the same load; rounds alternate. Per run it prints wall
+seconds, chunks/s, CPU seconds per chunk (the child's user+sys: the part the machine's
+load does not change) and the load average. At the end: the max abs difference between
+the vectors of the two indexes, chunk by chunk (both embedders), and whether ids,
+documents and metadata are identical.
+Usage: python bench/ingest_speed.py [--sections 1000] [--before HEAD] [--rounds 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
+import time
+from io import BytesIO
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
-POOLS = ("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-CHILD = """
-import json, sys, time
-import numpy as np
-from assistant.config import Settings
-from assistant.notes.parse import chunk_question, find_notes, read_notes
-from assistant.notes.text import plain_text
-from assistant.retrieval.embeddings import embedder
-from assistant.retrieval.ingest import BATCH, embed_unique
-notes, out, batched = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-settings = Settings.from_env({}, home=out + ".home")
-texts = [plain_text(c.text) for f in find_notes([notes]) for q in read_notes(f) for c in chunk_question(q, settings.chunk_chars)]
-result = {"chunks": len(texts)}
-for model in ("e5", "use"):
-    ef = embedder(model, settings)
-    ef(["warm-up"])
-    t = time.perf_counter()
-    if batched:
-        cache = {}
-        vecs = [v for i in range(0, len(texts), BATCH) for v in embed_unique(ef, texts[i:i + BATCH], cache)]
-    else:
-        vecs = [ef([t])[0] for t in texts]
-    result[model] = len(texts) / (time.perf_counter() - t)
-    np.save(f"{out}.{model}.npy", np.asarray(vecs, dtype=np.float32))
-print(json.dumps(result))
-"""
 
 
-def run(notes: Path, out: Path, after: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in POOLS and not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_"))}
-    env["PYTHONPATH"] = str(ROOT)
-    if after:
-        sys.path.insert(0, str(ROOT))
-        from assistant.runtime import INGEST, configure
+def run(code: Path, notes: Path, home: Path) -> dict:
+    """One fresh `assistant ingest` with `code` first on the path: wall, CPU, load."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_", "OMP_", "OPENBLAS_", "MKL_"))}
+    env |= {"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS": str(notes), "PYTHONPATH": str(code)}
+    load, t = os.getloadavg()[0], time.perf_counter()
+    pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "assistant", "ingest"], env,
+                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status, usage = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"ingest with {code} failed")
+    return {"wall": time.perf_counter() - t, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "load": f"{load:.1f}-{os.getloadavg()[0]:.1f}"}
 
-        configure(INGEST, env)
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(notes), str(out), "1" if after else "0"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+def rows(home: Path) -> dict:
+    from assistant.config import Settings
+    from assistant.retrieval.store import client, get_collection
+
+    settings = Settings.from_env({}, home=home)
+    chroma = client(settings)
+    out = {}
+    for model in settings.dense_models:
+        got = get_collection(chroma, settings, model, create=False).get(include=["embeddings", "documents", "metadatas"])
+        out[model] = {i: (e, d, m) for i, e, d, m in zip(got["ids"], got["embeddings"], got["documents"], got["metadatas"])}
+    return out
+
+
+def compare(a: Path, b: Path) -> None:
+    import numpy as np
+
+    old, new = rows(a), rows(b)
+    for model in old:
+        same_rows = old[model].keys() == new[model].keys() and all(old[model][i][1:] == new[model][i][1:] for i in old[model])
+        diff = max((float(np.abs(np.asarray(old[model][i][0]) - np.asarray(new[model][i][0])).max())
+                    for i in old[model] if i in new[model]), default=float("nan"))
+        print(f"{model}: {len(old[model])} vs {len(new[model])} chunks; ids, documents, metadata identical: {same_rows}; "
+              f"max abs vector difference {diff:.3g}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", type=int, default=40)
+    parser.add_argument("--sections", type=int, default=1000)
+    parser.add_argument("--before", default="HEAD", help="git ref of the old code")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--work", type=Path)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
+    sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
+    from bench.embed_cache import chunk_texts
     from tests.support.gen_notes import write_notes
 
-    work = Path(tempfile.mkdtemp(prefix="ingest-speed-"))
-    notes = write_notes(work / "notes", files=max(1, args.sections // 10), per_file=min(10, args.sections))
-    before, after = run(notes, work / "before", False), run(notes, work / "after", True)
-    print(f"{before['chunks']} chunks from {args.sections} generated sections")
-    for model in ("e5", "use"):
-        diff = float(np.abs(np.load(work / f"before.{model}.npy") - np.load(work / f"after.{model}.npy")).max())
-        print(f"{model}: before {before[model]:6.2f} chunks/s   after {after[model]:6.2f} chunks/s   "
-              f"max |vector diff| {diff:.2e}")
+    work = args.work or Path(tempfile.mkdtemp(prefix="ingest-speed-"))
+    notes = work / f"notes-{args.sections}"
+    if not notes.exists():  # the corpus bench/scale.py uses for this size
+        write_notes(notes, files=max(1, args.sections // 20), per_file=min(20, args.sections), seed=args.sections)
+    chunks = len(chunk_texts(notes, distinct=False))
+    old = work / "old-code"
+    if not old.exists():
+        archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True).stdout
+        tarfile.open(fileobj=BytesIO(archive)).extractall(old, filter="data")
+    print(f"{chunks} chunks from {args.sections} generated sections; old code: {args.before}")
+    figures: dict[str, list[dict]] = {"before": [], "after": []}
+    for r in range(args.rounds):
+        for name, code in (("before", old), ("after", ROOT)):
+            home = work / f"home-{name}-{r}"
+            f = run(code, notes, home)
+            figures[name].append(f)
+            print(f"round {r + 1} {name:6s}: {f['wall']:7.1f} s  {chunks / f['wall']:5.2f} chunks/s  "
+                  f"CPU {f['cpu'] / chunks * 1000:5.1f} ms/chunk ({f['cpu'] / f['wall']:.2f} cores)  "
+                  f"peak RSS {f['rss_mb']:.0f} MB  load {f['load']}", flush=True)
+    for name, runs in figures.items():
+        print(f"{name}: median {chunks / statistics.median(x['wall'] for x in runs):.2f} chunks/s, "
+              f"{statistics.median(x['cpu'] for x in runs) / chunks * 1000:.1f} ms CPU per chunk")
+    compare(work / "home-before-0", work / "home-after-0")
 
 
 if __name__ == "__main__":

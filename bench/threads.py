@@ -43,9 +43,9 @@ def run(home: str, runs: int, configured: bool) -> dict:
     env |= {"ASSISTANT_HOME": home, "PYTHONPATH": str(ROOT)}
     if configured:
         sys.path.insert(0, str(ROOT))
-        from assistant.runtime import SERVING, configure
+        from assistant.runtime import configure
 
-        configure(SERVING, env)
+        configure(env)
     out = subprocess.run([sys.executable, "-c", CHILD, str(runs)], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -59,7 +59,7 @@ def main() -> None:
     for r in range(args.rounds):
         for configured in (False, True):
             m = run(args.home, args.runs, configured)
-            name = "runtime.configure(SERVING)" if configured else "library defaults        "
+            name = "runtime.configure()        " if configured else "library defaults        "
             print(f"round {r + 1} {name}: warm ask p50 {m['p50']:6.1f} ms  p95 {m['p95']:6.1f} ms  "
                   f"CPU/ask {m['cpu']:6.1f} ms  {m['rps']:5.1f} asks/s")
 

@@ -50,15 +50,17 @@ def test_ask_keeps_the_lcel_chain(tmp_path, built_home):
     assert "langchain_core" in used and "gradio" not in used
 
 
-def test_runtime_profiles_and_user_settings_win():
-    from assistant.runtime import INGEST, SERVING, configure, profile_for
+def test_runtime_one_passive_native_thread_per_call_and_user_settings_win(monkeypatch):
+    from assistant.retrieval.pipeline import workers
+    from assistant.runtime import configure
 
-    assert profile_for(["--home", "ingest", "ask", "x"]) == SERVING  # --home takes a value
-    assert profile_for(["--mode", "llm", "ingest", "notes/"]) == INGEST
-    assert profile_for(["doctor", "--repair"]) == INGEST and profile_for(["doctor"]) == SERVING
-    assert profile_for([]) == SERVING
     env = {"OMP_NUM_THREADS": "3"}
-    applied = configure(SERVING, env)
+    applied = configure(env)
     assert env["OMP_NUM_THREADS"] == "3" and "OMP_NUM_THREADS" not in applied
     assert env["OMP_WAIT_POLICY"] == "PASSIVE" and env["OPENBLAS_NUM_THREADS"] == "1"
-    assert configure(INGEST, {})["OMP_NUM_THREADS"] == str(os.cpu_count() or 1)
+    assert configure({})["OMP_NUM_THREADS"] == "1"
+    cores = os.cpu_count() or 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert workers() == cores  # ingest: one single-threaded embedding call per core
+    monkeypatch.setenv("OMP_NUM_THREADS", str(cores))
+    assert workers() == 1  # a user who gives each call every core gets one call at a time

