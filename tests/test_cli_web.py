@@ -20,7 +20,7 @@ def launched(monkeypatch):
 
     calls: list[dict] = []
     monkeypatch.setattr(assistant.web.app, "launch", lambda settings, **kw: calls.append(kw))
-    monkeypatch.setattr("assistant.runtime.configure", lambda profile: None)  # keep this process's thread pools
+    monkeypatch.setattr("assistant.runtime.configure", lambda *args, **kwargs: None)  # keep this process's thread pools
     return calls
 
 
