@@ -46,7 +46,9 @@ def spawn(args: list[str], env: dict) -> dict:
 
 
 def assistant(command: list[str], env: dict) -> dict:
-    return spawn([sys.executable, "-m", "assistant", *command], env)
+    # -P: the working directory does not go first on sys.path (run from this checkout, `-m assistant`
+    # would import this tree's package whatever PYTHONPATH says, and "before" would be "after")
+    return spawn([sys.executable, "-P", "-m", "assistant", *command], env)
 
 
 def rows(home: Path) -> dict:
