@@ -1,13 +1,16 @@
-"""Fresh-ingest throughput: an older commit vs this tree, back to back on one generated corpus, with the vectors compared.
+"""Before/after on one generated corpus: an older commit vs this tree, run back to back, with the vectors compared.
 
-Each round runs `python -m assistant ingest` of the same notes into a fresh data directory,
-first with the old code (`git archive <ref>` into a temp dir, first on PYTHONPATH), then
-with this tree, so both see the same load; rounds alternate. Per run it prints wall
-seconds, chunks/s, CPU seconds per chunk (the child's user+sys: the part the machine's
-load does not change) and the load average. At the end: the max abs difference between
-the vectors of the two indexes, chunk by chunk (both embedders), and whether ids,
-documents and metadata are identical.
-Usage: python bench/ingest_speed.py [--sections 1000] [--before HEAD] [--rounds 1]
+1. Fresh ingest: each round runs `python -m assistant ingest` of the same notes into a fresh
+   data directory, first with the old code (`git archive <ref>` into a temp dir, first on
+   PYTHONPATH), then with this tree, so both see the same load. Per run: wall seconds,
+   chunks/s, CPU seconds per chunk (the child's user+sys: the part the machine's load does
+   not change), peak RSS, load average. Then the max abs difference between the two
+   indexes' vectors, chunk by chunk (both embedders), and whether ids, documents and
+   metadata are identical.
+2. Cold start (`--cold-runs`, on the indexes of round 1, each code on its own): a bare
+   `python -c "import chromadb, langchain_core.runnables"`, then per code a cold
+   `assistant ask` and an unchanged `assistant ingest`, alternated; medians.
+Usage: python bench/ingest_speed.py [--sections 1000] [--before HEAD] [--rounds 1] [--cold-runs 7]
 """
 
 from __future__ import annotations
@@ -24,20 +27,28 @@ from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BARE = [sys.executable, "-c", "import chromadb, langchain_core.runnables"]
 
 
-def run(code: Path, notes: Path, home: Path) -> dict:
-    """One fresh `assistant ingest` with `code` first on the path: wall, CPU, load."""
+def env_for(code: Path, notes: Path, home: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_", "OMP_", "OPENBLAS_", "MKL_"))}
-    env |= {"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS": str(notes), "PYTHONPATH": str(code)}
-    load, t = os.getloadavg()[0], time.perf_counter()
-    pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "assistant", "ingest"], env,
-                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    return env | {"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS": str(notes), "PYTHONPATH": str(code)}
+
+
+def spawn(args: list[str], env: dict) -> dict:
+    """One child process: wall seconds, CPU seconds, peak RSS (MB)."""
+    t = time.perf_counter()
+    pid = os.posix_spawn(args[0], args, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
     _, status, usage = os.wait4(pid, 0)
     if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"ingest with {code} failed")
-    return {"wall": time.perf_counter() - t, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-            "load": f"{load:.1f}-{os.getloadavg()[0]:.1f}"}
+        raise SystemExit(f"{' '.join(args[1:4])} with {env.get('PYTHONPATH')} failed")
+    return {"wall": time.perf_counter() - t, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def assistant(command: list[str], env: dict) -> dict:
+    # -P: the working directory does not go first on sys.path (run from this checkout, `-m assistant`
+    # would import this tree's package whatever PYTHONPATH says, and "before" would be "after")
+    return spawn([sys.executable, "-P", "-m", "assistant", *command], env)
 
 
 def rows(home: Path) -> dict:
@@ -65,11 +76,32 @@ def compare(a: Path, b: Path) -> None:
               f"max abs vector difference {diff:.3g}")
 
 
+def cold(codes: dict[str, Path], notes: Path, work: Path, runs: int) -> None:
+    base = env_for(ROOT, notes, work / "unused-home")
+    envs = {name: env_for(code, notes, work / f"home-{name}-0") for name, code in codes.items()}
+    bare: list[float] = []
+    asks: dict[str, list[dict]] = {name: [] for name in codes}
+    reingests: dict[str, list[float]] = {name: [] for name in codes}
+    load = os.getloadavg()[0]
+    for _ in range(runs):  # alternated, so every figure sees the same load
+        bare.append(spawn(BARE, base)["wall"])
+        for name, env in envs.items():
+            asks[name].append(assistant(["ask", "什么是梯度爆炸？"], env))
+            reingests[name].append(assistant(["ingest"], env)["wall"])
+    floor = statistics.median(bare)
+    print(f"cold start, {runs} rounds, load {load:.1f}-{os.getloadavg()[0]:.1f}: bare import median {floor:.2f} s")
+    for name in codes:
+        ask = statistics.median(a["wall"] for a in asks[name])
+        print(f"  {name:6s}: cold ask {ask:.2f} s = {ask / floor:.2f}x bare (runs {[round(a['wall'], 2) for a in asks[name]]}), "
+              f"peak RSS {max(a['rss_mb'] for a in asks[name]):.0f} MB; unchanged re-ingest {statistics.median(reingests[name]):.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", type=int, default=1000)
     parser.add_argument("--before", default="HEAD", help="git ref of the old code")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
     sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
@@ -85,20 +117,23 @@ def main() -> None:
     if not old.exists():
         archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True).stdout
         tarfile.open(fileobj=BytesIO(archive)).extractall(old, filter="data")
+    codes = {"before": old, "after": ROOT}
     print(f"{chunks} chunks from {args.sections} generated sections; old code: {args.before}")
-    figures: dict[str, list[dict]] = {"before": [], "after": []}
+    figures: dict[str, list[dict]] = {name: [] for name in codes}
     for r in range(args.rounds):
-        for name, code in (("before", old), ("after", ROOT)):
-            home = work / f"home-{name}-{r}"
-            f = run(code, notes, home)
+        for name, code in codes.items():
+            load = os.getloadavg()[0]
+            f = assistant(["ingest"], env_for(code, notes, work / f"home-{name}-{r}"))
             figures[name].append(f)
             print(f"round {r + 1} {name:6s}: {f['wall']:7.1f} s  {chunks / f['wall']:5.2f} chunks/s  "
                   f"CPU {f['cpu'] / chunks * 1000:5.1f} ms/chunk ({f['cpu'] / f['wall']:.2f} cores)  "
-                  f"peak RSS {f['rss_mb']:.0f} MB  load {f['load']}", flush=True)
+                  f"peak RSS {f['rss_mb']:.0f} MB  load {load:.1f}-{os.getloadavg()[0]:.1f}", flush=True)
     for name, runs in figures.items():
         print(f"{name}: median {chunks / statistics.median(x['wall'] for x in runs):.2f} chunks/s, "
               f"{statistics.median(x['cpu'] for x in runs) / chunks * 1000:.1f} ms CPU per chunk")
     compare(work / "home-before-0", work / "home-after-0")
+    if args.cold_runs:
+        cold(codes, notes, work, args.cold_runs)
 
 
 if __name__ == "__main__":
