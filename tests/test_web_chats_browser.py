@@ -7,7 +7,6 @@ are the viewport as a person sees it, copied to /tmp/web-shots/chats-*.png.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -15,29 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.test_web import free_port
+from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = Path("/tmp/web-shots")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium through Playwright; runs whenever the system browser exists (skipped without it, failed in CI)."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: run scripts/browser-deps.sh"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def shot(page, name: str) -> Path:
@@ -69,7 +51,7 @@ def app(built_home, tmp_path_factory):
     demo.close()
 
 
-def _new_context(browser, **options):
+def _new_context(browser, **options):  # noqa: F811
     """A fresh browser profile (its own localStorage, so its own conversations) that records page errors."""
     ctx = browser.new_context(**({"viewport": DESKTOP, "accept_downloads": True} | options))
     ctx.errors = []
@@ -77,7 +59,7 @@ def _new_context(browser, **options):
 
 
 @pytest.fixture
-def context(browser):
+def context(browser):  # noqa: F811
     ctx = _new_context(browser)
     yield ctx
     ctx.close()
@@ -219,7 +201,7 @@ def test_thumbs_down_with_a_reason_is_stored_and_kept(context, app):
     assert context.errors == []
 
 
-def test_regenerate_replaces_the_last_answer_and_keeps_the_old_one(browser, built_home, tmp_path_factory):
+def test_regenerate_replaces_the_last_answer_and_keeps_the_old_one(browser, built_home, tmp_path_factory):  # noqa: F811
     from tests.support.openai_stub import Reply, ScriptedOpenAI
 
     with ScriptedOpenAI() as stub:
@@ -267,7 +249,7 @@ def _login(ctx, url: str, user: str, password: str):
     return page
 
 
-def test_two_users_under_auth_do_not_see_each_others_chats(browser, built_home, tmp_path_factory):
+def test_two_users_under_auth_do_not_see_each_others_chats(browser, built_home, tmp_path_factory):  # noqa: F811
     demo, url, db = _serve(built_home, tmp_path_factory, auth=[("alice", "pw-alice"), ("bob", "pw-bob")])
     contexts = [_new_context(browser) for _ in range(3)]
     try:
@@ -297,7 +279,7 @@ def test_two_users_under_auth_do_not_see_each_others_chats(browser, built_home, 
         demo.close()
 
 
-def test_phone_layout_sidebar_closed_then_opens_a_chat(browser, app):
+def test_phone_layout_sidebar_closed_then_opens_a_chat(browser, app):  # noqa: F811
     url, _ = app
     ctx = _new_context(browser, **PHONE)
     try:
