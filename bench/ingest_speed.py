@@ -7,7 +7,8 @@
    not change), peak RSS, load average. Then the max abs difference between the two
    indexes' vectors, chunk by chunk (both embedders), and whether ids, documents and
    metadata are identical.
-2. Cold start (`--cold-runs`, on the indexes of round 1, each code on its own): a bare
+2. Cold start (`--cold-runs`, on the indexes of round 1, each code on its own; run before the
+   comparison loads the vectors, since a spawned child's peak RSS starts at ours): a bare
    `python -c "import chromadb, langchain_core.runnables"`, then per code a cold
    `assistant ask` and an unchanged `assistant ingest`, alternated; medians.
 Usage: python bench/ingest_speed.py [--sections 1000] [--before HEAD] [--rounds 1] [--cold-runs 7]
@@ -131,9 +132,9 @@ def main() -> None:
     for name, runs in figures.items():
         print(f"{name}: median {chunks / statistics.median(x['wall'] for x in runs):.2f} chunks/s, "
               f"{statistics.median(x['cpu'] for x in runs) / chunks * 1000:.1f} ms CPU per chunk")
-    compare(work / "home-before-0", work / "home-after-0")
-    if args.cold_runs:
+    if args.cold_runs:  # before compare(): a spawned child's peak RSS starts at this process's (vfork)
         cold(codes, notes, work, args.cold_runs)
+    compare(work / "home-before-0", work / "home-after-0")
 
 
 if __name__ == "__main__":

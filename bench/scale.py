@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,7 +58,10 @@ print(json.dumps({"p50": lat[len(lat) // 2], "p95": lat[int(0.95 * (len(lat) - 1
 
 
 def timed(args: list[str], env: dict) -> tuple[float, float]:
-    """Wall seconds and the peak RSS (MB) of one child process."""
+    """Wall seconds and the peak RSS (MB) of one child process.
+
+    posix_spawn starts the child in this process's memory (vfork), so its peak RSS is at
+    least ours; main() prints ours, which stays far below the children's."""
     t = time.perf_counter()
     pid = os.posix_spawn(args[0], args, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                                                           (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
@@ -215,7 +219,7 @@ def main() -> None:
     (args.out / "scale.json").write_text(json.dumps({"rows": rows, "fits": fit}, indent=1), encoding="utf-8")
     if len(rows) > 1:
         chart(rows, fit, args.out / "scale.png")
-    print(f"data in {work}")
+    print(f"data in {work}; this process's own peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":
