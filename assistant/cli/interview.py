@@ -150,7 +150,7 @@ def _print_report(report) -> None:
 def grade(ctx: click.Context, number, answer, as_json) -> None:
     """Grade one answer to question N against the notes (nothing is stored)."""
     from assistant.cli.common import settings_from
-    from assistant.interview.grader import Reference
+    from assistant.interview.grades import Reference
 
     if answer == "-":
         answer = sys.stdin.read()

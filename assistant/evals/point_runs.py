@@ -31,7 +31,7 @@ def keypoint_rows(assistant: Any, items: list[dict], judge: Any) -> list[dict]:
 
 def grading_rows(grader: Any, notebook: Any, items: list[dict]) -> list[dict]:
     """Each graded answer with its score (items name their section by number)."""
-    from assistant.interview.grader import Reference
+    from assistant.interview.grades import Reference
 
     rows = []
     for item in items:

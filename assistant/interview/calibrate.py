@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from assistant.interview.grader import Reference
+from assistant.interview.grades import Reference
 from assistant.interview.notebook import Notebook
 
 LABEL_ORDER = ("complete", "partial", "wrong")

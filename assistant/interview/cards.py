@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.interview.grader import points_of
-from assistant.interview.report_md import MARKS
+from assistant.interview.grades import MARKS, points_of
 from assistant.notes.text import plain_text
 
 SUPPORT_CHARS = 160  # the explaining sentence of a missed point is cut here

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from assistant.answering.llm import first_json
 from assistant.answering.prompts import Prompts
-from assistant.interview.grader import MAX_SCORE, Grade, OfflineGrader, Reference, point_rows, render_feedback
+from assistant.interview.grader import OfflineGrader
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, render_feedback
 from assistant.notes.keypoints import Point
 from assistant.notes.text import plain_text
 

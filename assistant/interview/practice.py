@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.prompts import Prompts
-from assistant.interview.grader import MAX_SCORE, Grade, Reference, render_feedback
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, render_feedback
 from assistant.interview.srs import (
     AGAIN,
     GOOD,

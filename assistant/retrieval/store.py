@@ -57,7 +57,12 @@ def _persistent(chromadb, path: str, chroma_settings):
     try:
         return chromadb.PersistentClient(path=path, settings=chroma_settings)
     except Exception:
-        SharedSystemClient.clear_system_cache()  # else the half-started system is reused ("no attribute 'bindings'")
+        # Else the half-started system is reused ("no attribute 'bindings'"). Only this path's entry goes (a
+        # persistent client's identifier is its directory): clear_system_cache() would break every other
+        # client this process has open.
+        with SharedSystemClient._refcount_lock:
+            SharedSystemClient._identifier_to_system.pop(path, None)
+            SharedSystemClient._identifier_to_refcount.pop(path, None)
         raise
 
 

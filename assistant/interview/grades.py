@@ -1,0 +1,104 @@
+"""What a grade is and how it reads: the reference, the grade, the per-point rows and the checklist feedback.
+
+Shared by the offline grader (`grader.py`), the LLM grader (`llm_grader.py`), practice turns
+and the session, so each of them produces the same `Grade` and the same ✓ ✗ ! checklist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from assistant.answering.prompts import Prompts
+from assistant.notes.keypoints import Point, outline
+from assistant.notes.parse import question_label
+from assistant.notes.polarity import Conflict
+from assistant.notes.terms import language_of
+
+MAX_SCORE = 10
+# The checklist mark of each point verdict: feedback, answer cards and Markdown reports (this module loads no numpy).
+MARKS = {"covered": "✓", "missed": "✗", "contradicted": "!"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What an answer is graded against: the section's number, title and Markdown body."""
+
+    number: int
+    title: str
+    body: str
+
+    @property
+    def label(self) -> str:
+        """'第28题 如何修复梯度爆炸问题？'."""
+        return question_label(self.number, self.title)
+
+    @property
+    def citation(self) -> str:
+        """'[1] 第28题 如何修复梯度爆炸问题？' — the only source of a grade is [1]."""
+        return f"[1] {self.label}"
+
+
+@dataclass
+class Grade:
+    """A graded answer: score out of MAX_SCORE, covered and missed points, feedback, citations, per-point list."""
+
+    question: int
+    score: float
+    covered: list[str]
+    missed: list[str]
+    feedback: str
+    citations: list[str]
+    max_score: int = MAX_SCORE
+    contradictions: list[str] = field(default_factory=list)
+    follow_up: str = ""
+    grader: str = "offline"
+    notice: str = ""
+    points: list[dict] = field(default_factory=list)  # {point, status, note, statement, rule}
+
+    def to_json(self) -> dict:
+        """The `assistant grade --json` shape."""
+        keys = ("question", "score", "max_score", "covered", "missed", "feedback", "citations", "points")
+        return {k: getattr(self, k) for k in keys}
+
+    def to_dict(self) -> dict:
+        """Every field, for storage."""
+        return asdict(self)
+
+
+def points_of(ref: Reference) -> list[Point]:
+    """The section's outline points: what every grader scores and every per-point row follows."""
+    return list(outline(ref.body).points)
+
+
+def point_rows(points: list[Point], statuses: list[str], conflicts: dict[int, Conflict] | None = None) -> list[dict]:
+    """The per-point list of a Grade: label, status and, for a contradiction, both sides and the rule."""
+    rows = []
+    for i, (point, status) in enumerate(zip(points, statuses)):
+        c = (conflicts or {}).get(i)
+        rows.append({"point": point.label, "status": status, "note": c.note if c else "",
+                     "statement": c.statement if c else "", "rule": c.rule if c else ""})
+    return rows
+
+
+def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float, rows: list[dict],
+                    extra: str = "") -> str:
+    """The checklist feedback from `prompts/interview_feedback*.md`, in the answer's language."""
+    lang = language_of(answer or ref.title)
+    n_covered = sum(r["status"] == "covered" for r in rows)
+    if rows and n_covered == len(rows):
+        text = prompts.render("interview_feedback_full", lang, score=_fmt(score), max_score=MAX_SCORE,
+                              citation=ref.citation)
+    else:
+        lines = []
+        for r in rows:
+            line = f"{MARKS[r['status']]} {r['point']}"
+            if r["status"] == "contradicted":
+                line += " " + prompts.render("interview_contradiction", lang, statement=r["statement"], note=r["note"])
+            lines.append(line)
+        text = prompts.render("interview_feedback", lang, score=_fmt(score), max_score=MAX_SCORE, n_covered=n_covered,
+                              n_total=len(rows), checklist="\n".join(lines), citation=ref.citation)
+    return f"{text}\n{extra}".strip()
+
+
+def _fmt(score: float) -> str:
+    return f"{score:g}"
