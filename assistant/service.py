@@ -58,6 +58,9 @@ class Assistant:
         self.llm = llm
         self._chains: dict | None = None
         self._chains_lock = threading.Lock()
+        # Bumped when the model connection or the notes change: whoever built something from the old ones
+        # (the web Interview tab's grader and question list) compares it and rebuilds.
+        self.generation = 0
 
     @property
     def chains(self) -> dict:
@@ -91,6 +94,7 @@ class Assistant:
             llm = build_llm(settings)
         with self._chains_lock:  # swapped whole: a running stream keeps the chain it started with
             self.settings, self.llm, self._chains = settings, llm, None
+            self.generation += 1
 
     def add_notes(self, name: str, data: bytes, on_progress=None):
         """Add an uploaded notes file (retrieval/uploads.py) and answer from it at once: (path, report, questions)."""
@@ -100,6 +104,7 @@ class Assistant:
             return add(self.settings, name, data, chroma=self.chroma, on_progress=on_progress)
         finally:
             self.retriever.reopen()  # the next question sees the new fingerprint (a failed ingest may have written too)
+            self.generation += 1
 
     @property
     def mode(self) -> str:

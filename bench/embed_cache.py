@@ -26,6 +26,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def precompute(notes: Path, cache: Path) -> None:
     from assistant.config import Settings
     from assistant.retrieval.embeddings import embedder
     from assistant.retrieval.ingest import BATCH
+    from assistant.retrieval.pipeline import EmbeddingPool
 
     texts = chunk_texts(notes)
     settings = Settings.from_env({}, home=cache / "home")
@@ -76,7 +78,8 @@ def precompute(notes: Path, cache: Path) -> None:
                 continue
             part = texts[s : s + SHARD]
             t, c = time.perf_counter(), time.process_time()
-            vecs = np.concatenate([np.asarray(ef(part[i : i + BATCH]), dtype=np.float32) for i in range(0, len(part), BATCH)])
+            with EmbeddingPool() as pool:  # the product's own pipeline: one native thread per core, as ingest runs
+                vecs = np.concatenate([np.asarray(v, dtype=np.float32) for v in pool.batches(ef, part, BATCH)])
             clock, cpu, done = clock + time.perf_counter() - t, cpu + time.process_time() - c, done + len(part)
             tmp = out.with_name(out.stem + ".tmp.npz")
             np.savez(tmp, keys=np.array([key(x) for x in part], dtype="S20"), vecs=vecs)
@@ -102,17 +105,23 @@ def load(cache: Path, model: str) -> dict[bytes, np.ndarray]:
 def _cached_call(table: dict, live, st: dict, rng: random.Random):
     """An embedding function's `__call__` answered from `table`; Chroma insists on the (self, input) signature."""
 
+    lock = threading.Lock()  # ingest calls this from its pipeline's worker threads: the counters are shared
+
     def __call__(self, input):
         texts = list(input)
         miss = [t for t in texts if key(t) not in table]
         if miss:
             table.update(zip(map(key, miss), np.asarray(live(self, miss), dtype=np.float32)))
-            st["live"] += len(miss)
-        st["cached"] += len(texts) - len(miss)
-        if rng.random() < 0.05:  # ≈ 1 call in 20: the cache must hold what the embedder returns now
+        check = rng.random() < 0.05  # ≈ 1 call in 20: the cache must hold what the embedder returns now
+        diff = 0.0
+        if check:
             t = rng.choice(texts)
-            st["checked"] += 1
-            st["check_max_abs_diff"] = max(st["check_max_abs_diff"], float(np.abs(np.asarray(live(self, [t])[0]) - table[key(t)]).max()))
+            diff = float(np.abs(np.asarray(live(self, [t])[0]) - table[key(t)]).max())
+        with lock:
+            st["live"] += len(miss)
+            st["cached"] += len(texts) - len(miss)
+            st["checked"] += check
+            st["check_max_abs_diff"] = max(st["check_max_abs_diff"], diff)
         return [table[key(t)] for t in texts]
 
     return __call__

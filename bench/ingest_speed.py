@@ -23,33 +23,19 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BARE = [sys.executable, "-c", "import chromadb, langchain_core.runnables"]
+sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
 
-
-def env_for(code: Path, notes: Path, home: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_", "OMP_", "OPENBLAS_", "MKL_"))}
-    return env | {"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS": str(notes), "PYTHONPATH": str(code)}
-
-
-def spawn(args: list[str], env: dict) -> dict:
-    """One child process: wall seconds, CPU seconds, peak RSS (MB)."""
-    t = time.perf_counter()
-    pid = os.posix_spawn(args[0], args, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-    _, status, usage = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{' '.join(args[1:4])} with {env.get('PYTHONPATH')} failed")
-    return {"wall": time.perf_counter() - t, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+from bench.procs import BARE, env_for, notes_for, spawn  # noqa: E402
 
 
 def assistant(command: list[str], env: dict) -> dict:
     # -P: the working directory does not go first on sys.path (run from this checkout, `-m assistant`
     # would import this tree's package whatever PYTHONPATH says, and "before" would be "after")
-    return spawn([sys.executable, "-P", "-m", "assistant", *command], env)
+    return spawn([sys.executable, "-P", "-m", "assistant", *command], env, quiet=False)
 
 
 def rows(home: Path) -> dict:
@@ -78,8 +64,8 @@ def compare(a: Path, b: Path) -> None:
 
 
 def cold(codes: dict[str, Path], notes: Path, work: Path, runs: int) -> None:
-    base = env_for(ROOT, notes, work / "unused-home")
-    envs = {name: env_for(code, notes, work / f"home-{name}-0") for name, code in codes.items()}
+    base = env_for(notes, work / "unused-home")
+    envs = {name: env_for(notes, work / f"home-{name}-0", code) for name, code in codes.items()}
     bare: list[float] = []
     asks: dict[str, list[dict]] = {name: [] for name in codes}
     reingests: dict[str, list[float]] = {name: [] for name in codes}
@@ -105,14 +91,9 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
-    sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
     from bench.embed_cache import chunk_texts
-    from tests.support.gen_notes import write_notes
-
     work = args.work or Path(tempfile.mkdtemp(prefix="ingest-speed-"))
-    notes = work / f"notes-{args.sections}"
-    if not notes.exists():  # the corpus bench/scale.py uses for this size
-        write_notes(notes, files=max(1, args.sections // 20), per_file=min(20, args.sections), seed=args.sections)
+    notes = notes_for(work, args.sections)  # the corpus bench/scale.py uses for this size
     chunks = len(chunk_texts(notes, distinct=False))
     old = work / "old-code"
     if not old.exists():
@@ -124,7 +105,7 @@ def main() -> None:
     for r in range(args.rounds):
         for name, code in codes.items():
             load = os.getloadavg()[0]
-            f = assistant(["ingest"], env_for(code, notes, work / f"home-{name}-{r}"))
+            f = assistant(["ingest"], env_for(notes, work / f"home-{name}-{r}", code))
             figures[name].append(f)
             print(f"round {r + 1} {name:6s}: {f['wall']:7.1f} s  {chunks / f['wall']:5.2f} chunks/s  "
                   f"CPU {f['cpu'] / chunks * 1000:5.1f} ms/chunk ({f['cpu'] / f['wall']:.2f} cores)  "

@@ -32,8 +32,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
+
+from bench.procs import BARE, env_for, notes_for, spawn  # noqa: E402
+
 EXE = str(Path(sys.executable).with_name("assistant"))
-BARE = [sys.executable, "-c", "import chromadb, langchain_core.runnables"]
 QUERIES = ["什么是梯度爆炸？", "批归一化和层归一化的区别", "Dropout 推理时怎么处理", "Adam 优化器的偏差修正",
            "如何缓解过拟合", "位置编码的作用", "知识蒸馏是什么", "混合精度训练为什么要损失缩放"]
 # What each fit is over: fresh ingest grows with chunks, the rest is read per size in sections.
@@ -58,17 +61,9 @@ print(json.dumps({"p50": lat[len(lat) // 2], "p95": lat[int(0.95 * (len(lat) - 1
 
 
 def timed(args: list[str], env: dict) -> tuple[float, float]:
-    """Wall seconds and the peak RSS (MB) of one child process.
-
-    posix_spawn starts the child in this process's memory (vfork), so its peak RSS is at
-    least ours; main() prints ours, which stays far below the children's."""
-    t = time.perf_counter()
-    pid = os.posix_spawn(args[0], args, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                                                          (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
-    _, status, usage = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args[1:3])} failed")
-    return time.perf_counter() - t, usage.ru_maxrss / 1024
+    """Wall seconds and the peak RSS (MB) of one child process."""
+    run = spawn(args, env)
+    return run["wall"], run["rss_mb"]
 
 
 def disk(path: Path) -> float:
@@ -100,14 +95,9 @@ def build(sections: int, notes: Path, env: dict, fresh: bool, work: Path) -> dic
 
 
 def measure(sections: int, args, work: Path) -> dict:
-    from tests.support.gen_notes import write_notes
-
-    notes = work / f"notes-{sections}"
-    if not notes.exists():  # deterministic per seed; kept so the embedding cache stays valid across runs
-        write_notes(notes, files=max(1, sections // 20), per_file=min(20, sections), seed=sections)
+    notes = notes_for(work, sections)
     home = work / f"home-{sections}-{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_", "ASSISTANT_", "OMP_", "OPENBLAS_"))}
-    env |= {"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS": str(notes), "PYTHONPATH": str(ROOT)}
+    env = env_for(notes, home)
     row: dict = {"sections": sections, "load_start": load()}
     row |= build(sections, notes, env, sections <= args.fresh_max, work)
     from bench.embed_cache import chunk_texts
@@ -194,7 +184,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="notes, homes and embedding caches (default: a new temp dir)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="where scale.json and scale.png go")
     args = parser.parse_args()
-    sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
     work = args.work or Path(tempfile.mkdtemp(prefix="scale-"))
     work.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []

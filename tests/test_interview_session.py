@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from assistant.answering.prompts import Prompts
@@ -107,8 +109,9 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     page = InterviewPage(ctx)
     from assistant.interview.kit import InterviewKit
 
+    ctx.assistant = SimpleNamespace(generation=0)  # no index needed: the kit below stands for what it would build
     page._kit = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader())
-    page._kit_version = (ctx.model_version, ctx.notes_version)
+    page._kit_generation = 0
     with gr.Blocks():
         with gr.Tab(page.title):
             page.render()
@@ -129,6 +132,32 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     assert "Start an interview first" in flash or "Type an answer" in flash
 
 
+def test_web_interview_shows_each_signed_in_user_their_own_progress(tmp_path, notebook):
+    gr = pytest.importorskip("gradio")
+    from assistant.config import Settings
+    from assistant.interview.kit import InterviewKit
+    from assistant.web.base import WebContext
+    from assistant.web.interview import InterviewPage
+
+    ctx = WebContext(Settings.from_env({}, home=tmp_path))
+    ctx.assistant = SimpleNamespace(generation=0)
+    page = InterviewPage(ctx)
+    page._kit, page._kit_generation = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader()), 0
+    with gr.Blocks():
+        page.render()
+    ana, bo = SimpleNamespace(username="ana"), SimpleNamespace(username="bo")  # what gr.Request carries under --auth
+    topic = "Overfitting and regularisation (过拟合与正则化)"
+    sid, *_ = page.on_start(topic, 1, request=ana)
+    *_, rows = page.on_answer(sid, "good answer", request=ana)
+    assert "第38题" in rows and "mq-row" in rows  # her answer card's page shows her progress
+    *_, rows = page.on_answer(None, "an answer with no session", request=ana)
+    assert "mq-row" in rows  # the one-line message keeps her progress too
+    *_, rows = page.on_start(topic, 1, request=bo)
+    assert "mq-row" not in rows  # bo has answered nothing
+    *_, rows = page.on_answer(None, "an answer with no session", request=bo)
+    assert "mq-row" not in rows
+
+
 def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_settings, offline_assistant):
     pytest.importorskip("gradio")
     from assistant.web.base import WebContext
@@ -139,8 +168,8 @@ def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_
     page = InterviewPage(ctx)
     first = page.kit
     assert page.kit is first  # built once while the model stays
-    ctx.model_version += 1  # what the Settings tab does after `use_settings`
+    offline_assistant.use_settings(offline_settings)  # what the Settings tab does when another model is saved
     second = page.kit
     assert second is not first and second.grader_name == first.grader_name
-    ctx.notes_version += 1  # what the Notes tab does after an upload
+    offline_assistant.generation += 1  # what Assistant.add_notes does (tests/test_teach.py checks it)
     assert page.kit is not second

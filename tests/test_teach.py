@@ -201,10 +201,12 @@ def test_an_upload_is_saved_ingested_and_answered_without_restart(built_copy):
     assistant = Assistant(settings, progress=False)
     assert not assistant.ask("什么是知识蒸馏？").covered
     seen: list[tuple[int, int]] = []
+    generation = assistant.generation
     path, report, questions = assistant.add_notes("我的 笔记.md", NEW_NOTES.encode(), on_progress=lambda d, t: seen.append((d, t)))
     assert path == settings.notes_dir / "我的-笔记.md" and path.read_text(encoding="utf-8") == NEW_NOTES
     assert report.added == 1 and [q.number for q in questions] == [61]
     assert seen and seen[-1][0] == seen[-1][1] > 0  # progress reached the end
+    assert assistant.generation > generation  # the web Interview tab rebuilds its question list from this
     result = assistant.ask("什么是知识蒸馏？")  # the same Assistant: no restart
     assert result.covered and result.to_json()["citations"][0]["question"] == 61
     assert any(n["question"] == 61 for n in assistant.notes())

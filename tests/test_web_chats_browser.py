@@ -66,6 +66,15 @@ def context(browser):  # noqa: F811
     ctx.close()
 
 
+@pytest.fixture
+def chat_page(context, app):
+    """(page, database, url): a new tab on the shared app with the chat ready."""
+    url, db = app
+    page = _tab(context)
+    _open(page, url)
+    return page, db, url
+
+
 def _tab(ctx):
     tab = ctx.new_page()
     tab.on("pageerror", lambda exc: ctx.errors.append(str(exc)))
@@ -97,10 +106,8 @@ def _rows(db: Path, sql: str, args=()) -> list[tuple]:
         con.close()
 
 
-def test_a_chat_survives_reload_and_old_ones_reopen_with_their_sources(context, app):
-    url, db = app
-    page = _tab(context)
-    _open(page, url)
+def test_a_chat_survives_reload_and_old_ones_reopen_with_their_sources(context, chat_page):
+    page, db, url = chat_page
     assert _titles(page) == [] and "No saved conversations yet" in page.locator("#chat-sidebar").inner_text()
     _ask(page, "如何修复梯度爆炸问题？", "第28题")
     _ask(page, "那怎么检测它？", "第2")
@@ -129,10 +136,8 @@ def test_a_chat_survives_reload_and_old_ones_reopen_with_their_sources(context, 
     assert context.errors == []
 
 
-def test_rename_export_and_delete_with_confirmation(context, app):
-    url, db = app
-    page = _tab(context)
-    _open(page, url)
+def test_rename_export_and_delete_with_confirmation(context, chat_page):
+    page, db, url = chat_page
     _ask(page, "如何修复梯度爆炸问题？", "第28题")
     title = page.locator("#chat-title input, #chat-title textarea").first
     title.fill("   ")
@@ -167,10 +172,8 @@ def test_rename_export_and_delete_with_confirmation(context, app):
     assert context.errors == []
 
 
-def test_thumbs_down_with_a_reason_is_stored_and_kept(context, app):
-    url, db = app
-    page = _tab(context)
-    _open(page, url)
+def test_thumbs_down_with_a_reason_is_stored_and_kept(context, chat_page):
+    page, db, url = chat_page
     _ask(page, "什么是梯度爆炸？", "第25题")
     _ask(page, "GRU对LSTM做了哪些改动？", "第40题")
     page.locator("#chatbot button[aria-label='Like']").first.click()  # the first answer's thumb

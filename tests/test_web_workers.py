@@ -58,10 +58,10 @@ def test_two_web_processes_share_one_chroma_server_and_one_database(chroma_serve
     host, port = chroma_server
     notes = write_notes(tmp_path / "notes", files=2, per_file=5, seed=15)
     titles = re.findall(r"^## \d+\. (.+)$", (notes / "notes-001.md").read_text(encoding="utf-8"), re.M)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHROMA_", "OPENAI_"))}
-    env |= {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS": str(notes), "CHROMA_HOST": host,
-            "CHROMA_PORT": str(port), "ASSISTANT_COLLECTION": "twoweb", "ASSISTANT_MODE": "extractive",
-            "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ) | {  # conftest.isolated_env already removed the developer's ASSISTANT_/CHROMA_/OPENAI_ variables
+        "ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS": str(notes), "CHROMA_HOST": host,
+        "CHROMA_PORT": str(port), "ASSISTANT_COLLECTION": "twoweb", "ASSISTANT_MODE": "extractive",
+        "PYTHONPATH": str(ROOT)}
     report = ingest(Settings.from_env(env), progress=False)  # into the server; both processes find it current
     assert report.errors == [] and report.questions == 10
 
@@ -78,14 +78,14 @@ def test_two_web_processes_share_one_chroma_server_and_one_database(chroma_serve
                     answer, sources = call(url, "ask", session, question, [])
                     if not answer or not sources.get("covered") or not sources.get("citations"):
                         raise AssertionError(f"{question!r}: no cited answer: {sources}")
-                shown = call(url, "on_start", session, "all topics", 2, 0)
+                shown = call(url, "on_start", session, "all topics", 2, 0, "per session")
                 for k in range(6):  # two questions, each may raise one follow-up probe
                     if "Interview finished" in str(shown):
                         break
                     text = f"用户{i}的第{k}个回答：训练时监控梯度范数，必要时做梯度裁剪。"
                     with lock:
                         sent.append(text)  # before the call: an answer the server stored must have been sent
-                    shown = call(url, "on_answer", session, text)
+                    shown = call(url, "on_answer", session, text, "per session")
                 if "Interview finished" not in str(shown):
                     raise AssertionError(f"user {i}: the interview did not end: {shown}")
             except Exception as exc:  # collected, asserted below with every other user's

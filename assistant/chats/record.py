@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.notes.parse import section_key
+
 
 def answer_record(result, pending: bool = False) -> dict[str, Any]:
     """The JSON record of an answer's sources; `pending` (retrieval done, text still streaming) skips excerpts."""
@@ -28,7 +30,7 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
             "section": hit.chunks[0].subsection if hit.chunks else "", "excerpt": excerpts.get(n, ""),
             "relevance": round(float(hit.cosine), 4), "score": round(float(hit.score), 4),
             "url": hit.source or "", "url_title": hit.source_title or "", "file": hit.file,
-            "note": f"{hit.file_key}::{hit.uid}",
+            "note": section_key(hit.file_key, hit.uid),
         })
     return record
 

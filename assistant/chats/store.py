@@ -14,15 +14,16 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.db.schema import open_app_database
+from assistant.db.sqlite import as_json, now_iso
 from assistant.errors import UserError
 
 TITLE_CHARS = 80  # a title longer than this is cut (from a question) or refused (rename)
 REASON_CHARS = 1000
 RATINGS = ("up", "down", "none")
+STAMP = "microseconds"  # row timestamps to the microsecond, so "most recently updated first" is exact within a second
 _BROWSER_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -55,9 +56,9 @@ def title_from(question: str) -> str:
 class ChatStore:
     """One user's conversations in the app database; use as a context manager (closes the connection)."""
 
-    def __init__(self, path: Path, user: str, upto: str | None = None) -> None:
+    def __init__(self, path: Path, user: str) -> None:
         self.user = user
-        self.db, self.notice = open_app_database(Path(path), "chat database", upto)
+        self.db, self.notice = open_app_database(Path(path), "chat database")
 
     def __enter__(self) -> ChatStore:
         return self
@@ -84,15 +85,6 @@ class ChatStore:
                               (int(conversation_id), self.user)).fetchone()
         return dict(row) if row else None
 
-    def create(self, title: str) -> int:
-        """A new, empty conversation."""
-        now = _now()
-        with self.db:
-            cur = self.db.execute("INSERT INTO conversations (user, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                                  (self.user, title_from(title) or "New chat", now, now))
-        assert cur.lastrowid is not None  # an INSERT always sets it
-        return cur.lastrowid
-
     def rename(self, conversation_id: int, title: str) -> str:
         """Give a conversation a new title (one line); returns it. Empty or too long is a ChatError."""
         text = " ".join((title or "").split())
@@ -102,7 +94,7 @@ class ChatStore:
             raise ChatError(f"A title can have at most {TITLE_CHARS} characters (this one has {len(text)}).")
         with self.db:
             cur = self.db.execute("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND user = ?",
-                                  (text, _now(), int(conversation_id), self.user))
+                                  (text, now_iso(STAMP), int(conversation_id), self.user))
         if not cur.rowcount:
             raise ChatError("This conversation no longer exists.")
         return text
@@ -122,13 +114,14 @@ class ChatStore:
         Without a conversation (or when it was deleted meanwhile, e.g. from another tab) a new
         one is started, titled by the question.
         """
-        now = _now()
+        now = now_iso(STAMP)
         with self.db:
             if self.conversation(conversation_id) is None:
+                # A conversation exists only with its first exchange: never an empty one in the list.
                 cur = self.db.execute("INSERT INTO conversations (user, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
                                       (self.user, title_from(question) or "New chat", now, now))
                 conversation_id = cur.lastrowid
-            assert conversation_id is not None
+            assert conversation_id is not None  # an INSERT always sets lastrowid
             self.db.execute("INSERT INTO messages (conversation_id, role, content, created_at) VALUES (?, 'user', ?, ?)",
                             (conversation_id, question, now))
             message_id = self._insert_answer(int(conversation_id), answer, record, standalone, now)
@@ -139,7 +132,7 @@ class ChatStore:
         row = self._owned(message_id)
         if row is None or row["role"] != "assistant" or row["superseded_by"] is not None:
             raise ChatError("That answer can no longer be regenerated (it was replaced or deleted).")
-        now = _now()
+        now = now_iso(STAMP)
         with self.db:
             new_id = self._insert_answer(row["conversation_id"], answer, record, standalone, now)
             self.db.execute("UPDATE messages SET superseded_by = ? WHERE id = ?", (new_id, message_id))
@@ -148,10 +141,10 @@ class ChatStore:
     def messages(self, conversation_id: int) -> list[dict]:
         """A conversation's current messages in order: role, content, and for answers their sources record,
         standalone question, mode and latest feedback (rating, reason). Empty for another user's conversation."""
+        # The latest feedback row is the verdict: one join on it (feedback_message index) gives rating and reason.
         rows = self.db.execute(
-            "SELECT m.*, (SELECT rating FROM feedback f WHERE f.message_id = m.id ORDER BY f.id DESC LIMIT 1) AS rating,"
-            " (SELECT reason FROM feedback f WHERE f.message_id = m.id ORDER BY f.id DESC LIMIT 1) AS reason"
-            " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+            "SELECT m.*, f.rating, f.reason FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+            " LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE message_id = m.id)"
             " WHERE c.id = ? AND c.user = ? AND m.superseded_by IS NULL ORDER BY m.id",
             (int(conversation_id), self.user))
         return [{**dict(r), "sources": json.loads(r["sources"] or "{}"), "rating": r["rating"] or "none",
@@ -168,7 +161,7 @@ class ChatStore:
             raise ChatError("That answer is not in your saved conversations.")
         with self.db:
             cur = self.db.execute("INSERT INTO feedback (message_id, rating, reason, created_at) VALUES (?, ?, ?, ?)",
-                                  (message_id, rating, reason, _now()))
+                                  (message_id, rating, reason, now_iso(STAMP)))
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -199,7 +192,7 @@ class ChatStore:
         cur = self.db.execute(
             "INSERT INTO messages (conversation_id, role, content, sources, standalone, mode, created_at)"
             " VALUES (?, 'assistant', ?, ?, ?, ?, ?)",
-            (conversation_id, answer, json.dumps(record, ensure_ascii=False), standalone, str(record.get("mode", "")), now))
+            (conversation_id, answer, as_json(record), standalone, str(record.get("mode", "")), now))
         self.db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -216,8 +209,3 @@ def _reason(reason: str) -> str:
     if len(text) > REASON_CHARS:
         raise ChatError(f"A reason can have at most {REASON_CHARS:,} characters (this one has {len(text):,}).")
     return text
-
-
-def _now() -> str:
-    """UTC timestamp with microseconds, so 'most recently updated' is exact within a second."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")

@@ -9,7 +9,6 @@ has their own chats and interview history. Serving beyond loopback without a log
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import click
@@ -75,6 +74,8 @@ def _login(value: str, where: str) -> tuple[str, str]:
 
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and 'localhost' (only this machine can connect)."""
+    import ipaddress  # only `assistant web` needs it: kept off every other command's start-up
+
     if host.strip().lower() == "localhost":
         return True
     try:

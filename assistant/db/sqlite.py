@@ -11,6 +11,7 @@ failure (locked, read-only, unopenable, full) leaves the file alone and is a `Da
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -140,6 +141,12 @@ def script(db: sqlite3.Connection, sql: str) -> None:
             db.execute(statement)
 
 
-def now_iso() -> str:
-    """UTC timestamp for rows (seconds)."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+def now_iso(timespec: str = "seconds") -> str:
+    """UTC timestamp for rows: seconds by default; the chat store asks for "microseconds", so its
+    "most recently updated first" order is exact within a second."""
+    return datetime.now(timezone.utc).isoformat(timespec=timespec)
+
+
+def as_json(value) -> str:
+    """A JSON column's text: UTF-8 as written (ensure_ascii=False), so Chinese notes stay readable in the file."""
+    return json.dumps(value, ensure_ascii=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.interview.grades import MARKS, points_of
+from assistant.notes.parse import section_key
 from assistant.notes.text import plain_text
 
 SUPPORT_CHARS = 160  # the explaining sentence of a missed point is cut here
@@ -67,18 +68,15 @@ def _support(point) -> str:
     return text if len(text) <= SUPPORT_CHARS else text[: SUPPORT_CHARS - 1] + "…"
 
 
-def answer_cards(session) -> list[AnswerCard]:
-    """The cards of a session's answered questions, in the order they were asked."""
-    from assistant.interview.session import session_report
-
-    report = session_report(session.store, session.id, session.notebook.topics)
-    stored = {a["position"]: a for a in session.store.answers(session.id)}
+def answer_cards(session, report=None) -> list[AnswerCard]:
+    """The cards of a session's answered questions, in the order they were asked; `report` is
+    `session.report()` when the caller already has it (the page shows both)."""
+    report = report or session.report()
     cards = []
     for row in report.rows:
-        pos = row["position"]
-        extra = stored.get(pos, {})
-        note = session.notebook.get(extra.get("note_key", ""))  # None when the note was removed since
-        outline = {p.label: p for p in points_of(session.reference(note))} if note is not None else {}
+        note = session.notebook.get(row["note_key"])  # None when the note was removed since
+        ref = session.reference(note) if note is not None else None
+        outline = {p.label: p for p in points_of(ref)} if ref is not None else {}
         lines = []
         for r in row.get("points") or []:
             point = outline.get(r["point"])
@@ -87,10 +85,10 @@ def answer_cards(session) -> list[AnswerCard]:
                                    r.get("statement", ""), r.get("note", "")))
         kind = "recall" if row.get("targets") else "question"
         cards.append(AnswerCard(
-            pos, session.total, kind, row["prompt"], row["answer"], row["score"], row["max_score"],
-            row["label"], f"[1] {row['label']}", f"{note.file_key}::{note.uid}" if note is not None else "",
-            lines, extra.get("feedback", "") if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
-            extra.get("follow_up", ""),
-            [] if any(p.status == "contradicted" for p in lines) else list(extra.get("contradictions") or []),
+            row["position"], session.total, kind, row["prompt"], row["answer"], row["score"], row["max_score"],
+            row["label"], ref.citation if ref is not None else f"[1] {row['label']}",
+            section_key(note.file_key, note.uid) if note is not None else "",
+            lines, row["feedback"] if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
+            row["follow_up"], [] if any(p.status == "contradicted" for p in lines) else row["contradictions"],
             row.get("probe")))
     return cards

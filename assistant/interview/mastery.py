@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from assistant.interview.srs import AGAIN, EASY, GOOD, HARD, describe_due, retrievability
+from assistant.interview.srs import AGAIN, EASY, GOOD, HARD, by_note, describe_due, out_of_10, retrievability
 from assistant.notes.parse import question_label
 
 STRENGTH = {AGAIN: 0.0, HARD: 0.5, GOOD: 1.0, EASY: 1.0}
@@ -82,14 +82,6 @@ class TopicMastery:
         return level(self.mastery) if self.practised else "new"
 
 
-def by_note(cards: dict[str, dict]) -> dict[str, list[dict]]:
-    """Cards grouped by the question they belong to."""
-    out: dict[str, list[dict]] = {}
-    for card in cards.values():
-        out.setdefault(card["note_key"], []).append(card)
-    return out
-
-
 def questions(cards: dict[str, dict], history: list[dict], now: float | None = None) -> list[QuestionMastery]:
     """Every question with cards, weakest first (then soonest due). `history` is `Store.answer_history()`."""
     now = time.time() if now is None else now
@@ -110,7 +102,7 @@ def questions(cards: dict[str, dict], history: list[dict], now: float | None = N
         out.append(QuestionMastery(
             note_key, label, last["topic"] if last else "other", mastery,
             sum(1 for c in points if (c.get("last_rating") or 0) >= GOOD), len(points),
-            None if last is None else 10.0 * last["score"] / (last["max_score"] or 10), len(tried), due_at,
+            None if last is None else out_of_10(last["score"], last["max_score"]), len(tried), due_at,
             describe_due(due_at, now)))
     return sorted(out, key=lambda m: (m.mastery, m.due_at))
 

@@ -49,7 +49,8 @@ def plan(candidates: list, cards: dict[str, dict], n: int, now: float,
 def weakest(candidates: list, cards: dict[str, dict], n: int, now: float) -> list[Slot]:
     """The n practised questions (notes with cards) of lowest mastery now, whole questions, weakest first;
     ties go to the one due soonest. Never-answered questions are not weak, only new: they are left out."""
-    from assistant.interview.mastery import by_note, note_mastery
+    from assistant.interview.mastery import note_mastery
+    from assistant.interview.srs import by_note
 
     grouped = by_note(cards)
     ranked = []

@@ -8,9 +8,9 @@ answer and its cards land together.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from datetime import datetime, timezone
+
+from assistant.db.sqlite import as_json, now_iso
 
 
 class PracticeRows:
@@ -81,12 +81,3 @@ class PracticeRows:
                             " WHERE session_id = ? AND position = ?",
                             (answer, status, feedback, now_iso(), session_id, position))
             self.save_cards(cards, commit=False)
-
-
-def now_iso() -> str:
-    """UTC timestamp for rows."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def as_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

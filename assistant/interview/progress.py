@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from assistant.interview.srs import out_of_10
+
 ALL = "all topics"
 GROUPINGS = ("session", "day", "answer")
 FINER = {"day": "session", "session": "answer"}
@@ -57,7 +59,7 @@ def trend(history: list[dict], by: str = "session", names: dict[str, str] | None
     for label, _, members in groups:
         series: dict[str, list[float]] = {ALL: []}
         for r in members:
-            score = 10.0 * r["score"] / (r["max_score"] or 10)
+            score = out_of_10(r["score"], r["max_score"])
             series[ALL].append(score)
             series.setdefault((names or {}).get(r["topic"], r["topic"]), []).append(score)
         for name, scores in series.items():

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import time
 
-from assistant.interview.srs import describe_due, is_due, retrievability
+from assistant.interview.srs import by_note, describe_due, is_due, retrievability
 
 
 def schedule_rows(cards: dict[str, dict], topics: dict[str, str], now: float | None = None) -> list[dict]:
     """One row per question with a card, soonest due first (a due point makes the question due)."""
     now = time.time() if now is None else now
-    by_note: dict[str, dict] = {}
-    for key, card in cards.items():
-        entry = by_note.setdefault(card["note_key"], {"question": None, "points": []})
-        entry["question" if key.startswith("q:") else "points"] = (
-            card if key.startswith("q:") else entry["points"] + [card])
     rows = []
-    for note_key, entry in by_note.items():
-        q, points = entry["question"], entry["points"]
+    for note_key, group in by_note(cards).items():
+        q = cards.get(f"q:{note_key}")  # the question card (srs: "q:<note key>"); the others are its point cards
+        points = [c for c in group if c is not q]
         if q is None:
             continue
         due_points = [c for c in points if is_due(c, now)]

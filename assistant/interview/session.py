@@ -248,7 +248,10 @@ def session_report(store: Store, session_id: int, topics=None) -> Report:
              "topic": a["topic"], "score": a["score"], "max_score": a["max_score"], "prompt": a["prompt"],
              "answer": a["answer"], "points": a.get("points", []), "targets": a.get("targets", []),
              "elapsed": a.get("elapsed"), "over_time": bool(limit and (a.get("elapsed") or 0) > limit),
-             "probe": probes.get(a["position"])}
+             "probe": probes.get(a["position"]),
+             # what the web cards show beside the score (cards.py), so one read of the answers serves both
+             "note_key": a["note_key"], "feedback": a.get("feedback") or "", "follow_up": a.get("follow_up") or "",
+             "contradictions": list(a.get("contradictions") or [])}
             for a in store.answers(session_id)]
     report = Report(session_id, rows, finished=row.get("finished_at") is not None, time_limit=limit)
     if not rows:

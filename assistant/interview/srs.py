@@ -25,11 +25,24 @@ POINT_RATING = {"covered": GOOD, "missed": AGAIN, "contradicted": AGAIN}
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due_at", "last_review", "reps", "lapses", "last_rating")
 
 
+def out_of_10(score: float, max_score: float | None = 10.0) -> float:
+    """A grade on the 0–10 scale every cut-off, bar and chart uses (stored grades keep their own maximum)."""
+    return 10.0 * score / (max_score or 10.0)
+
+
 def rating_for(score: float, max_score: float = 10.0, over_time: bool = False) -> int:
     """The FSRS rating of a graded answer; an answer given after the time limit earns at most Hard."""
-    s = 10.0 * score / max_score
+    s = out_of_10(score, max_score)
     rating = EASY if s >= EASY_AT else GOOD if s >= GOOD_AT else HARD if s >= HARD_AT else AGAIN
     return min(rating, HARD) if over_time and rating > AGAIN else rating
+
+
+def by_note(cards: dict[str, dict]) -> dict[str, list[dict]]:
+    """Cards (card_key → row) grouped by the question they belong to: its question card and point cards."""
+    out: dict[str, list[dict]] = {}
+    for card in cards.values():
+        out.setdefault(card["note_key"], []).append(card)
+    return out
 
 
 def point_id(lead: str) -> str:

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 from assistant.db.schema import MIGRATIONS, open_app_database
-from assistant.db.sqlite import DatabaseError, applied
-from assistant.interview.practice_rows import PracticeRows, as_json, now_iso
+from assistant.db.sqlite import DatabaseError, applied, as_json, now_iso
+from assistant.interview.practice_rows import PracticeRows
 
 __all__ = ["MIGRATIONS", "DatabaseError", "Store"]  # the migration names and error, as before the move
 
@@ -40,7 +40,7 @@ class Store(PracticeRows):
         """A new session with its planned questions ([{key, prompt}]) and optional per-question time limit (s)."""
         with self.db:
             cur = self.db.execute("INSERT INTO sessions (started_at, topic, plan, grader, user) VALUES (?, ?, ?, ?, ?)",
-                                  (now_iso(), topic, json.dumps(plan, ensure_ascii=False), grader, self.user))
+                                  (now_iso(), topic, as_json(plan), grader, self.user))
             if time_limit:
                 self.db.execute("UPDATE sessions SET time_limit = ? WHERE id = ?", (time_limit, cur.lastrowid))
         assert cur.lastrowid is not None  # an INSERT always sets it

@@ -26,6 +26,12 @@ def question_label(number, title: str) -> str:
     return f"第{number}题 {title}"
 
 
+def section_key(file_key: str, uid) -> str:
+    """How the app names one section of one notes file, '<file_key>::<uid>': saved sources, the Notes tab's
+    list and "Open in Notes" buttons all use it, so a key from one opens the section in another."""
+    return f"{file_key}::{uid}"
+
+
 class CorpusError(UserError, ValueError):
     """A notes file cannot be used; the message names the file."""
 

@@ -162,6 +162,9 @@ class OpenAIEndpointEmbedding(EmbeddingFunction[Documents]):
         return OpenAIEndpointEmbedding(config["model"], config.get("base_url"))
 
 
+OFFLINE = ("e5", "use")  # recipe parts whose model runs in this process (the rest call an endpoint)
+
+
 def embedder(name: str, settings=None) -> EmbeddingFunction:
     """The embedding function for a recipe part: 'e5', 'use' or 'openai'."""
     if name == "e5":

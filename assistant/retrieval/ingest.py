@@ -104,14 +104,15 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
         stamp = _stamp_file(settings)
         if any(not p.empty for p in plans.values()):
             stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
-        total, done = sum(len(p.upsert) for p in plans.values()), [0]
+        total, done = sum(len(p.upsert) for p in plans.values()), 0
 
         def step(n: int) -> None:
-            done[0] = min(total, done[0] + n)
+            nonlocal done
+            done = min(total, done + n)  # a retried collection writes its batches again
             if on_progress is not None:
-                on_progress(done[0], total)
+                on_progress(done, total)
 
-        with EmbeddingPool() as pool:
+        with EmbeddingPool(_threads_for(settings)) as pool:
             _sync(settings, chroma, wanted, plans, pool, progress, step)
         if paths is None:  # the configured notes are now indexed as they are on disk
             stamp.write_text(notes_stamp(settings), encoding="utf-8")
@@ -122,14 +123,14 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
 def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], pool: EmbeddingPool, progress: bool,
           step: Callable[[int], None]) -> None:
     """Write each collection's plan: deletes, then the chunks embedded by the pool, then the new fingerprint."""
-    from assistant.retrieval.embeddings import embedder
+    from assistant.retrieval.embeddings import OFFLINE, embedder
 
+    # A collection with nothing to write is left alone: no second read, and its fingerprint (the caches' key) stays.
     todo_models = [m for m in settings.dense_models if not plans[m].empty]
     for model in todo_models[1:]:
-        pool.warm(embedder(model, settings))  # loads (USE: ≈ 1 s) while the first model's batches run
-    for model in settings.dense_models:
-        if plans[model].empty:
-            continue  # nothing to write: no second read, and the fingerprint (the caches' key) stays as it is
+        if model in OFFLINE:  # a remote endpoint would be sent (and bill) a request for nothing
+            pool.warm(embedder(model, settings))  # loads (USE: ≈ 1 s) while the first model's batches run
+    for model in todo_models:
         show = progress and model == settings.dense_models[0]
 
         # Bind this iteration's model: the closure is retried later, after the loop variable moved on.
@@ -148,6 +149,7 @@ def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], po
             _stamp(settings, col, model)
 
         try:
+            # A retry starts after the failed attempt's running batches finish on the shared pool (bounded look-ahead).
             while_locked(sync_one)
         except Exception as exc:
             raise index_error(settings, exc) from None
@@ -233,13 +235,13 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
 
 
 def _add(col, pool: EmbeddingPool, ef, chunks: list[Chunk], tag_suffix: str, show: bool,
-         step: Callable[[int], None] = lambda n: None) -> None:
+         step: Callable[[int], None]) -> None:
     if not chunks:
         return
     texts = [plain_text(c.text) for c in chunks]
     with _progress(show, len(chunks)) as advance:
-        for i, vectors in zip(range(0, len(chunks), BATCH), pool.batches(ef, texts, BATCH)):
-            batch = chunks[i : i + BATCH]
+        for n, vectors in enumerate(pool.batches(ef, texts, BATCH)):
+            batch = chunks[n * BATCH : (n + 1) * BATCH]
             metas = []
             for c in batch:
                 meta = c.metadata()
@@ -251,6 +253,14 @@ def _add(col, pool: EmbeddingPool, ef, chunks: list[Chunk], tag_suffix: str, sho
             pause_point("written")
             advance(len(batch))
             step(len(batch))
+
+
+def _threads_for(settings: Settings) -> int | None:
+    """Embedding threads: one per core for the offline models; one for a recipe with a remote endpoint,
+    whose batches would otherwise go out as parallel requests (rate limits, and no CPU to save)."""
+    from assistant.retrieval.embeddings import OFFLINE
+
+    return None if all(m in OFFLINE for m in settings.dense_models) else 1
 
 
 def _stamp(settings: Settings, col, model: str) -> None:

@@ -26,8 +26,8 @@ Embed = Callable[[list[str]], Sequence[Any]]
 
 
 def workers() -> int:
-    """Embedding threads: one per core, divided by the native threads each call uses (1 unless the user set more)."""
-    return max(1, (os.cpu_count() or 1) // native_threads())
+    """Embedding threads: one per usable core, divided by the native threads each call uses (1 unless the user set more)."""
+    return max(1, len(os.sched_getaffinity(0)) // native_threads())  # the cores this process may use, not the box's
 
 
 class EmbeddingPool:

@@ -30,9 +30,7 @@ class WebContext:
     settings: Settings
     options: AnswerOptions | None = None
     tabs: Any = None  # the gr.Tabs, so a page can switch tabs (ids are the lower-case page titles)
-    model_version: int = 0  # bumped when the Settings tab connects another model; pages rebuild what used the old one
     demo: Any = None  # the gr.Blocks being built, so a page can run something when a browser loads the app
-    notes_version: int = 0  # bumped when notes are added from the Notes tab; pages rebuild what listed the old notes
 
     @cached_property
     def assistant(self):

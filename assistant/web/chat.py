@@ -27,6 +27,7 @@ EXAMPLES = [
 # The page's own events are not an API (they carry browser state): hidden from the API page and client libraries.
 # The API is `/ask` (gr.api below).
 UI = "private"
+QUIET: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}  # the chat's own events: no spinner, no API
 # On a phone (Gradio's sidebar covers the whole screen up to 768 px wide) the sidebar gets out of the chat's way.
 CLOSE_SIDEBAR_ON_PHONE = """() => { if (window.innerWidth > 768) return;
   const sb = document.getElementById("chat-sidebar");
@@ -153,17 +154,16 @@ class ChatPage(Page):
             j = value.partition("|")[0]
             return which_answer(turns[int(j)]["panel"], int(j), len(turns)) if j.isdigit() and int(j) < len(turns) else gr.skip()
 
-        quiet: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}
         events = [
-            self.question.submit(send, inputs, outputs, **quiet),
-            self.send.click(send, inputs, outputs, **quiet),
-            self.chatbot.example_select(send_example, inputs[1:], outputs, **quiet),
-            self.chatbot.retry(regenerate, [self.history, self.turns, saved.conv, k, mode, saved.browser], outputs, **quiet),
+            self.question.submit(send, inputs, outputs, **QUIET),
+            self.send.click(send, inputs, outputs, **QUIET),
+            self.chatbot.example_select(send_example, inputs[1:], outputs, **QUIET),
+            self.chatbot.retry(regenerate, [self.history, self.turns, saved.conv, k, mode, saved.browser], outputs, **QUIET),
         ]
         for event in events:  # the sidebar follows each saved exchange (a new conversation, a new order)
-            event.then(refresh, [saved.conv, saved.browser], sidebar, **quiet)
-        self.chatbot.select(pick, [self.turns], [self.panel], queue=False, **quiet)
-        self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, **quiet)
+            event.then(refresh, [saved.conv, saved.browser], sidebar, **QUIET)
+        self.chatbot.select(pick, [self.turns], [self.panel], queue=False, **QUIET)
+        self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, **QUIET)
         self._wire_conversations(events)
         gr.api(self.ask, api_name="ask")
 
@@ -202,28 +202,27 @@ class ChatPage(Page):
         def explain(target, reason, browser, request: gr.Request):
             return saved.explain(target, reason, browser, username(request))
 
-        quiet: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}
         opened = view + sidebar + hide
         if self.ctx.demo is not None:
             # The sidebar starts open; on a phone it covers the chat, so it is closed once the app has loaded.
-            self.ctx.demo.load(load, [saved.browser], opened + [saved.who], **quiet).then(
+            self.ctx.demo.load(load, [saved.browser], opened + [saved.who], **QUIET).then(
                 None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
-        saved.chat_list.input(open_chat, [saved.chat_list, saved.browser], opened, cancels=events, **quiet).then(
+        saved.chat_list.input(open_chat, [saved.chat_list, saved.browser], opened, cancels=events, **QUIET).then(
             None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
-        self.clear.click(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **quiet)
+        self.clear.click(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **QUIET)
         # The chatbot's own trash button starts a new chat too (the saved conversation stays in the list).
-        self.chatbot.clear(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **quiet)
+        self.chatbot.clear(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **QUIET)
         for renamed in (saved.rename.click, saved.title.submit):
-            renamed(rename, [saved.conv, saved.title, saved.browser], sidebar, **quiet)
+            renamed(rename, [saved.conv, saved.title, saved.browser], sidebar, **QUIET)
         saved.delete.click(ask_delete, [saved.conv, saved.browser], [saved.confirm_box, saved.confirm_text], queue=False,
-                           **quiet)
-        saved.cancel.click(lambda: gr.update(visible=False), None, [saved.confirm_box], queue=False, **quiet)
-        saved.confirm.click(delete, [saved.conv, saved.browser], opened, cancels=events, **quiet)
+                           **QUIET)
+        saved.cancel.click(lambda: gr.update(visible=False), None, [saved.confirm_box], queue=False, **QUIET)
+        saved.confirm.click(delete, [saved.conv, saved.browser], opened, cancels=events, **QUIET)
         self.chatbot.like(like, [self.history, self.turns, saved.browser],
-                          [self.turns, saved.reason_row, saved.reason, saved.feedback_target, saved.feedback_note], **quiet)
+                          [self.turns, saved.reason_row, saved.reason, saved.feedback_target, saved.feedback_note], **QUIET)
         for explained in (saved.reason_save.click, saved.reason.submit):
             explained(explain, [saved.feedback_target, saved.reason, saved.browser],
-                      [saved.reason_row, saved.reason, saved.feedback_note], **quiet)
+                      [saved.reason_row, saved.reason, saved.feedback_note], **QUIET)
 
     def respond(self, question: str, history: list[dict], k=None, mode=None, turns: list[dict] | None = None):
         """Stream one answer: yields (textbox, chatbot, sources panel, history, turns, problem) updates."""

@@ -73,10 +73,7 @@ class SavedTurns:
         if not done:  # refused, empty or failed: nothing to save (the failed turn is not in the history either)
             return
         assert final is not None
-        new_turns = [dict(t) for t in final[4]]
-        conv, browser, problem = self._save(conv, browser, user, question.strip(), final[3][-1]["content"],
-                                            new_turns[-1], None)
-        yield (gr.skip(),) * 4 + (new_turns, problem or gr.skip(), conv, browser)
+        yield self._saved(final, conv, browser, user, question.strip(), None)
 
     def regenerate(self, history, turns, conv, k, mode, browser, user: str = ""):
         """Answer the last question again; the new answer replaces the old one (kept in the database as superseded).
@@ -102,10 +99,17 @@ class SavedTurns:
                    gr.skip(), gr.skip())
             return
         assert final is not None
+        yield self._saved(final, conv, browser, user, question, old.get("id"))
+
+    def _saved(self, final: tuple, conv, browser, user: str, question: str, replaces) -> tuple:
+        """The last update of a completed answer: saved (a new exchange, or replacing answer `replaces`),
+        the turns with its message id, a problem line if saving failed, the open conversation and browser."""
+        import gradio as gr
+
         new_turns = [dict(t) for t in final[4]]
         conv, browser, problem = self._save(conv, browser, user, question, final[3][-1]["content"], new_turns[-1],
-                                            old.get("id"))
-        yield (gr.skip(),) * 4 + (new_turns, problem or gr.skip(), conv, browser)
+                                            replaces)
+        return (gr.skip(),) * 4 + (new_turns, problem or gr.skip(), conv, browser)
 
     def _save(self, conv, browser, user: str, question: str, answer: str, turn: dict, replaces):
         """Store an exchange (or a regenerated answer); sets turn['id']. Returns (conv, browser, problem html)."""

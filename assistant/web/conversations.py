@@ -12,13 +12,15 @@ methods of values (the gr.Request is read for its username only), unit-testable 
 from __future__ import annotations
 
 import tempfile
+from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
 
 from assistant.chats.export import file_name, markdown
+from assistant.chats.store import ChatStore
 from assistant.errors import UserError, first_line
 from assistant.web.chat_turns import SavedTurns, feedback_values, rebuild
-from assistant.web.html import escape, sources_panel, which_answer
+from assistant.web.html import escape, sources_panel, status_line, which_answer
 
 # The browser id is not a secret from its own browser (Gradio ships the BrowserState key to the page), so a
 # fixed key only has to be stable: a random one per start would lose every browser's conversations on restart.
@@ -28,9 +30,7 @@ EMPTY_LIST = "No saved conversations yet: each answered question is saved here."
 
 def status_html(message: str = "", ok: bool = True) -> str:
     """A one-line status under the conversation actions ('' hides it)."""
-    if not message:
-        return ""
-    return f'<div class="chat-status {"ok" if ok else "bad"}" role="status">{escape(message)}</div>'
+    return status_line("chat-status", message, ok, mark=False)
 
 
 class Conversations(SavedTurns):
@@ -110,31 +110,32 @@ class Conversations(SavedTurns):
         history: list[dict] = []
         turns: list[dict] = []
         conv_id = int(conv_id) if str(conv_id or "").isdigit() else None
-        notice = ""
         try:
             with self._store(owner) as store:
-                notice = store.notice
                 if store.conversation(conv_id) is None:
                     conv_id = None
                 else:
                     history, turns = rebuild(store.messages(conv_id))
+                side = self.sidebar(conv_id, browser, user, store.notice, ok=not store.notice, store=store)
         except UserError as exc:
-            conv_id, notice = None, first_line(exc, 300)
+            conv_id = None
+            side = self.sidebar(None, browser, user, first_line(exc, 300), ok=False)
         from assistant.web.chat import display
 
         panel = (which_answer(turns[-1]["panel"], len(turns) - 1, len(turns)) if turns else sources_panel())
         chat = gr.update(value=display(history, turns), feedback_value=feedback_values(turns))
-        view = (conv_id, history, turns, chat, panel, "")
-        return view + self.sidebar(conv_id, browser, user, notice, ok=not notice)
+        return (conv_id, history, turns, chat, panel, "") + side
 
-    def sidebar(self, conv_id, browser: dict | None, user: str = "", message: str = "", ok: bool = True):
-        """The list (newest first, the open one selected), the actions on the open conversation, the export file."""
+    def sidebar(self, conv_id, browser: dict | None, user: str = "", message: str = "", ok: bool = True,
+                store: ChatStore | None = None):
+        """The list (newest first, the open one selected), the actions on the open conversation, the export file.
+        `store` is the caller's open ChatStore, if it has one (one connection per event)."""
         import gradio as gr
 
         browser, owner = self._who(browser, user)
         rows, current, text = [], None, ""
         try:
-            with self._store(owner) as store:
+            with nullcontext(store) if store is not None else self._store(owner) as store:
                 rows = store.conversations()
                 current = store.conversation(conv_id)
                 text = markdown(current, store.messages(current["id"])) if current else ""

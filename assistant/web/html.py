@@ -30,6 +30,17 @@ def escape(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True).translate(_EXTRA_ENTITIES)
 
 
+def status_line(kind: str, text: str, ok: bool = True, mark: bool = True, alert: bool = False) -> str:
+    """One line saying how an action went, under the form it belongs to ('' for no text):
+    `<div class="<kind> ok|bad" role="status">✓|✗ text</div>`. `kind` is the page's class for it (each page
+    styles its own); `mark=False` leaves out ✓/✗; `alert` makes a failure role="alert", read out at once."""
+    if not text:
+        return ""
+    role = "alert" if alert and not ok else "status"
+    lead = ("✓ " if ok else "✗ ") if mark else ""
+    return f'<div class="{escape(kind)} {"ok" if ok else "bad"}" role="{role}">{lead}{escape(text)}</div>'
+
+
 def safe_url(url: str | None) -> str:
     """The URL if it is an http(s) or mailto link, else '' (no javascript:, data:, relative paths)."""
     url = (url or "").strip()

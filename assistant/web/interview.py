@@ -32,7 +32,7 @@ class InterviewPage(Page):
     _shown: dict[int, float] = {}  # session id → when its current turn was shown (monotonic), for timed mode
 
     _kit: InterviewKit | None = None
-    _kit_version: tuple[int, int] | None = None  # the ctx (model_version, notes_version) the kit was built for
+    _kit_generation: int | None = None  # the Assistant.generation (model connection, notes) the kit was built for
 
     @property
     def kit(self) -> InterviewKit:
@@ -41,9 +41,9 @@ class InterviewPage(Page):
         notes are uploaded, so their questions can be asked."""
         from assistant.interview.kit import InterviewKit
 
-        version = (self.ctx.model_version, self.ctx.notes_version)
-        if self._kit is None or self._kit_version != version:
-            self._kit, self._kit_version = InterviewKit.build(self.ctx.settings, self.ctx.assistant), version
+        generation = self.ctx.assistant.generation
+        if self._kit is None or self._kit_generation != generation:
+            self._kit, self._kit_generation = InterviewKit.build(self.ctx.settings, self.ctx.assistant), generation
         return self._kit
 
     def _store(self, request: gr.Request | None = None):
@@ -121,7 +121,7 @@ class InterviewPage(Page):
             session = self.kit.start(self._store(request), topic, int(n), time_limit=float(time_limit) if time_limit else None,
                                      weak=weak)
         except InterviewError as exc:
-            return self._message(f"{exc}", group)
+            return self._message(f"{exc}", group, request)
         return self._show(session, "", group)
 
     def on_weak(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
@@ -133,7 +133,7 @@ class InterviewPage(Page):
         """Continue the latest unfinished session."""
         session = self.kit.resume(self._store(request))
         if session is None:
-            return self._message("No unfinished interview: start a new one.", group)
+            return self._message("No unfinished interview: start a new one.", group, request)
         return self._show(session, "", group)
 
     def on_answer(self, session_id, text: str, group: str = "per session", request: gr.Request | None = None):
@@ -192,17 +192,17 @@ class InterviewPage(Page):
             return None
         return self.kit.open(self._store(request), int(session_id))
 
-    def _message(self, text: str, group: str):
-        """No session to show: a one-line message, the progress as it is."""
+    def _message(self, text: str, group: str, request: gr.Request | None):
+        """No session to show: a one-line message, the (signed-in user's) progress as it is."""
         return (None, "", "Press *Start interview* to get the first question.", "", f"**{text}**", "",
-                *self.on_progress(group))
+                *self.on_progress(group, request))
 
     def _grade(self, session_id, act, group: str, text: str, request: gr.Request | None = None):
         from assistant.interview.session import InterviewError
 
         session = self._load(session_id, request)
         if session is None or session.done:
-            return self._message("Start an interview first.", group)
+            return self._message("Start an interview first.", group, request)
         asked = self._shown.pop(session.id, None)
         elapsed = round(time.monotonic() - asked, 1) if asked is not None else None
         try:
@@ -226,10 +226,12 @@ class InterviewPage(Page):
             question = f"{head}{limit} {chat_markdown(turn.prompt)}"
         else:
             question = "**Interview finished.**"
-        report = chat_markdown(render_report(session.report())) if session.done else ""
+        report = session.report()  # read once: the cards and the end-of-session summary
+        summary = chat_markdown(render_report(report)) if session.done else ""
         flash_md = f"*{chat_markdown(flash)}*" if flash else ""
-        return (session.id, cards_html(answer_cards(session)), question, keep, flash_md, report,
-                *self.on_progress(group))
+        # The progress of the session's own store: under --auth that is the signed-in user's, not the local user's.
+        return (session.id, cards_html(answer_cards(session, report)), question, keep, flash_md, summary,
+                *self.progress.values(session.store, self.kit.notebook, group))
 
 
 def render_report(report) -> str:

@@ -8,6 +8,7 @@ each point says its status in words as well as a mark, so colour is never the on
 
 from __future__ import annotations
 
+from assistant.interview.srs import GOOD_AT, HARD_AT, out_of_10
 from assistant.web.html import escape
 
 STATUS_WORDS = {"covered": "covered", "missed": "missed", "contradicted": "contradicts the notes"}
@@ -15,9 +16,10 @@ EMPTY_CARDS = ""
 
 
 def score_band(score: float, max_score: int = 10) -> str:
-    """'good' (≥ 7/10), 'fair' (≥ 5) or 'poor': the score badge's colour class."""
-    s = 10.0 * score / (max_score or 10)
-    return "good" if s >= 7 else "fair" if s >= 5 else "poor"
+    """'good' (≥ 7/10), 'fair' (≥ 5) or 'poor': the score badge's colour class, at the cut-offs where a
+    grade earns Good or Hard in the review schedule (srs), so the colour and what comes back agree."""
+    s = out_of_10(score, max_score)
+    return "good" if s >= GOOD_AT else "fair" if s >= HARD_AT else "poor"
 
 
 def _point(p) -> str:

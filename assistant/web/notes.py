@@ -20,28 +20,24 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.notes.parse import section_key
 from assistant.web.base import Page
-from assistant.web.html import escape, note_html
+from assistant.web.html import note_html, status_line
 
 PROGRESS = gr.Progress()  # Gradio recognises the default and tracks each call's progress on its own
+UPLOAD = "upload-status"  # the class of an upload's outcome line; a refused file is role="alert" (read out at once)
 KIND_MARKS = {"link-only": " · links only", "image-only": " · figure only"}  # text: emoji fonts may be missing
 
 
 def note_key(note: dict) -> str:
-    """The radio value naming one section: '<file_key>::<uid>'."""
-    return f"{note['file_key']}::{note['uid']}"
+    """The radio value naming one section: '<file_key>::<uid>' (`section_key`, as saved sources name it)."""
+    return section_key(note["file_key"], note["uid"])
 
 
 def note_label(note: dict, many_files: bool) -> str:
     """How a question is listed: number, title, a mark for link/image-only sections."""
     prefix = f"{Path(note['file']).stem} · " if many_files else ""
     return f"{prefix}{note['question']}. {note['title']}{KIND_MARKS.get(note.get('kind', 'text'), '')}"
-
-
-def upload_status(ok: bool, line: str) -> str:
-    """The one-line outcome of an upload."""
-    return (f'<div class="upload-status {"ok" if ok else "bad"}" role="{"status" if ok else "alert"}">'
-            f'{"✓" if ok else "✗"} {escape(line)}</div>')
 
 
 class NotesPage(Page):
@@ -99,17 +95,16 @@ class NotesPage(Page):
             saved, report, questions = self.ctx.assistant.add_notes(
                 name, data, on_progress=lambda done, total: progress(done / max(total, 1), desc=f"Embedding {done}/{total} chunks"))
         except UserError as exc:
-            return upload_status(False, first_line(exc, 300)), None, gr.skip(), gr.skip(), gr.skip()
+            return status_line(UPLOAD, first_line(exc, 300), ok=False, alert=True), None, gr.skip(), gr.skip(), gr.skip()
         except Exception as exc:  # the index failed underneath: one line, the notes as they were
-            return upload_status(False, f"{name}: could not be indexed ({first_line(exc, 200)})"), None, gr.skip(), \
-                gr.skip(), gr.skip()
-        self.ctx.notes_version += 1
+            return status_line(UPLOAD, f"{name}: could not be indexed ({first_line(exc, 200)})", ok=False, alert=True), \
+                None, gr.skip(), gr.skip(), gr.skip()
         self.__dict__.pop("_bodies", None)  # a replaced file's sections have the same keys
         notes = self.ctx.assistant.notes()
-        first = f"{questions[0].file_key}::{questions[0].uid}"
+        first = section_key(questions[0].file_key, questions[0].uid)
         line = (f"Added {saved.name}: {len(questions)} question(s), {report.added} new or changed, "
                 f"{report.unchanged} unchanged. Saved in {saved.parent}; ask about them in Chat.")
-        return (upload_status(True, line), None, "",
+        return (status_line(UPLOAD, line), None, "",
                 gr.update(choices=self.choices(notes), value=first, label=f"{len(notes)} questions"), self.show(first))
 
     def open(self, value: str):
@@ -150,7 +145,7 @@ class NotesPage(Page):
         if not result.covered:
             return []
         by_key = {key: label for label, key, _ in labelled}
-        keys = [f"{h.file_key}::{h.uid}" for h in result.hits]
+        keys = [section_key(h.file_key, h.uid) for h in result.hits]
         return [(by_key[k], k) for k in keys if k in by_key]
 
     def show(self, key: str | None) -> str:

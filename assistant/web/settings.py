@@ -12,11 +12,12 @@ health block shows what `assistant doctor` reports (assistant/retrieval/doctor.p
 from __future__ import annotations
 
 from assistant.web.base import AnswerOptions, Page
-from assistant.web.html import escape
+from assistant.web.html import escape, status_line
 
 MAX_K = 8
 K_NOTE_EXTRACTIVE = ("Extractive answers quote the best-matching sections of the notes, so the number of sources "
                      "only applies to LLM answers.")
+STATUS = "settings-test"  # the class of the connection test's (and save's) outcome line
 MODE_LABELS = {"extractive": "Extractive — quote the notes verbatim (offline)", "llm": "LLM — generated, cited answer"}
 
 
@@ -86,10 +87,6 @@ class SettingsPage(Page):
     def key_placeholder(saved: dict) -> str:
         return "saved — leave empty to keep it" if saved.get("has_key") else "not needed for Ollama or other local servers"
 
-    @staticmethod
-    def status_html(ok: bool, line: str) -> str:
-        return f'<div class="settings-test {"ok" if ok else "bad"}" role="status">{"✓" if ok else "✗"} {escape(line)}</div>'
-
     def on_test(self, base_url: str, model: str, key: str) -> str:
         """Ask the model for a one-word reply with the form's values (nothing saved)."""
         from assistant import llmsetup
@@ -98,8 +95,9 @@ class SettingsPage(Page):
         try:
             settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
         except Exception as exc:  # a malformed setting is reported like a failed connection
-            return self.status_html(False, first_line(exc))
-        return self.status_html(*llmsetup.check(settings))
+            return status_line(STATUS, first_line(exc), ok=False)
+        ok, line = llmsetup.check(settings)
+        return status_line(STATUS, line, ok)
 
     def on_save(self, base_url: str, model: str, key: str):
         """Save the connection, rebuild the Assistant's chains, and switch this session to LLM answers."""
@@ -111,17 +109,17 @@ class SettingsPage(Page):
         try:
             settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
             llmsetup.save(settings.home, base_url or "", model or "", key)
-            self.ctx.assistant.use_settings(settings)
-            self.ctx.model_version += 1
+            self.ctx.assistant.use_settings(settings)  # bumps its generation: the Interview tab rebuilds its kit
         except Exception as exc:  # shown in one line; the previous connection stays in use
-            return self.status_html(False, f"Not saved: {first_line(exc)}"), "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return status_line(STATUS, f"Not saved: {first_line(exc)}", ok=False), "", gr.skip(), gr.skip(), gr.skip(), \
+                gr.skip()
         self.ctx.settings = settings
         modes = self.ctx.assistant.modes
         mode = "llm" if "llm" in modes else "extractive"
         line = f"Saved; answers now use {settings.model} at {settings.openai_base_url}." if mode == "llm" else \
             "Saved; no endpoint set, so answers quote the notes (extractive)."
         placeholder = self.key_placeholder(llmsetup.saved(settings.home))
-        return (self.status_html(True, line), gr.update(value="", placeholder=placeholder),
+        return (status_line(STATUS, line), gr.update(value="", placeholder=placeholder),
                 gr.update(choices=[(MODE_LABELS[m], m) for m in modes], value=mode, info=""),
                 gr.update(visible=mode == "llm"), self.k_note_html(mode), self.summary())
 
