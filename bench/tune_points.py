@@ -9,7 +9,9 @@
 Grader and judge figures are given for the held-out half (questions split with a fixed seed,
 `points.split_by_question`) and for all items. Reading is restricted to DEV_FILES: the script
 cannot open the test sets under eval/ or anything outside the repository.
-Usage: python bench/tune_points.py [keypoints|grading|judge ...]   (builds a throw-away index)
+4. Vague answers (eval/dev/vague.jsonl) against short correct ones, optionally over a sweep of the
+   grader's parameters (`vague --sweep=partial_credit=1,0.5`), with both dev grading sets' rates.
+Usage: python bench/tune_points.py [keypoints|grading|judge|vague ...]   (builds a throw-away index)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
 # The only files this script reads: the dev sets and the two old sets that became tuning data.
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
+             "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl"}
 SEED = 11
 
@@ -100,6 +103,61 @@ def grading() -> None:
             print(f"    {i['id']} q{i['question']} {i['kind']:12} {i['score']:5}  {i['answer'][:60]}")
 
 
+def vague() -> None:
+    """Vague answers (eval/dev/vague.jsonl: don't know, restating the question, generic talk, topic words
+    without a point) should score ≤ 3; a short correct answer ≥ 4 and above every vague one of its question.
+    With `--sweep=partial_credit=1,0.5;raw_floor=0.15,0.2` the grader is run for each combination (one
+    shared embedding cache), and the adversarial rates of both dev grading sets are printed beside,
+    so a choice is made on the trade-off between the two."""
+    import dataclasses
+
+    from assistant.answering.prompts import Prompts
+    from assistant.evals.point_runs import grading_rows
+    from assistant.interview.grader import GraderParams, OfflineGrader, _default_embed
+
+    nb = notebook()
+    askable = {n.number for n in nb.askable()}  # 23 and 33–36 are a figure or links: nothing to grade against
+    items = [i for i in load("vague") if int(i["question"]) in askable]
+    adversarial = [i for i in load("grading") + load("grading2") if int(i["question"]) in askable]
+    cache: dict[str, object] = {}
+
+    def embed(texts: list[str]):
+        import numpy as np
+
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            cache.update(zip(todo, _default_embed(todo)))
+        return np.stack([cache[t] for t in texts])
+
+    # --sweep=name=v1,v2;name2=w1,w2: every combination of GraderParams values (default: the shipped ones)
+    grid: list[dict] = [{}]
+    for arg in (a for a in sys.argv if a.startswith("--sweep=")):
+        for part in arg[len("--sweep="):].split(";"):
+            name, _, vals = part.partition("=")
+            grid = [{**g, name: float(v)} for g in grid for v in vals.split(",")]
+    for value in grid:
+        grader = OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=dataclasses.replace(GraderParams(), **value))
+        rows = grading_rows(grader, nb, items)
+        weak = [r for r in rows if r["kind"] != "minimal_correct"]
+        good = [r for r in rows if r["kind"] == "minimal_correct"]
+        pairs = [(g, w) for g in good for w in weak if w["question"] == g["question"]]
+        print(f"== {value or 'shipped parameters'}: vague answers (eval/dev/vague.jsonl, {len(rows)} on askable questions)")
+        print(f"    vague ≤ 3               {Rate(sum(r['score'] <= 3 for r in weak), len(weak))}")
+        for kind in sorted({r["kind"] for r in weak}):
+            scores = [r["score"] for r in weak if r["kind"] == kind]
+            print(f"      {kind:20} ≤ 3 {Rate(sum(s <= 3 for s in scores), len(scores))}  mean {sum(scores) / len(scores):.2f}")
+        print(f"    minimal correct ≥ 4     {Rate(sum(r['score'] >= 4 for r in good), len(good))}")
+        print(f"    minimal correct > vague {Rate(sum(g['score'] > w['score'] for g, w in pairs), len(pairs))}")
+        graded = grading_rows(grader, nb, adversarial)
+        rates = grading_rates(graded)
+        print(f"    dev grading + grading2 ({len(graded)}): correct ≤ 3 {rates['low:correct']}  "
+              f"negated ≤ 3 {rates['negated_low']}  twin margin {rates['twin_margin']}  "
+              f"partial > wrong {rates['partial_over_wrong']}  mean partial {rates['mean:partial']}")
+        if "-v" in sys.argv:
+            for r in rows:
+                print(f"    {r['id']} q{r['question']} {r['kind']:16} {r['score']:5}  {r['answer'][:60]}")
+
+
 def judge() -> None:
     from assistant.evals.judges import OfflineJudge
     from assistant.evals.point_runs import judge_rows
@@ -134,7 +192,7 @@ def judge() -> None:
 def main() -> None:
     parts = [a for a in sys.argv[1:] if not a.startswith("-")] or ["keypoints", "grading", "judge"]
     for part in parts:
-        {"keypoints": keypoints, "grading": grading, "judge": judge}[part]()
+        {"keypoints": keypoints, "grading": grading, "judge": judge, "vague": vague}[part]()
 
 
 if __name__ == "__main__":

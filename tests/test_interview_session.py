@@ -158,6 +158,37 @@ def test_web_interview_shows_each_signed_in_user_their_own_progress(tmp_path, no
     assert "mq-row" not in rows
 
 
+def test_web_interview_downloads_are_servable_outside_the_data_directory(tmp_path, notebook):
+    gr = pytest.importorskip("gradio")
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from assistant.config import Settings
+    from assistant.interview.kit import InterviewKit
+    from assistant.web.base import WebContext
+    from assistant.web.interview import InterviewPage
+
+    home = tmp_path / "home"
+    ctx = WebContext(Settings.from_env({}, home=home))
+    ctx.assistant = SimpleNamespace(generation=0)
+    page = InterviewPage(ctx)
+    page._kit, page._kit_generation = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader()), 0
+    with gr.Blocks():
+        page.render()
+    topic = "Overfitting and regularisation (过拟合与正则化)"
+    sid, *_ = page.on_start(topic, 1)
+    page.on_answer(sid, "good answer")
+    report = Path(page.on_export_markdown(sid))
+    deck = Path(page.on_export_anki(topic))
+    for path in (report, deck):
+        # Gradio serves files under the temp folder (or the working directory), never from ASSISTANT_HOME
+        assert path.is_relative_to(tempfile.gettempdir()) and not path.is_relative_to(home)
+    assert "第38题" in report.read_text(encoding="utf-8") and "good answer" in report.read_text(encoding="utf-8")
+    assert zipfile.is_zipfile(deck)  # an .apkg is a zip with the collection inside
+    assert page.on_export_markdown(None) == str(report)  # no open session: the latest one
+
+
 def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_settings, offline_assistant):
     pytest.importorskip("gradio")
     from assistant.web.base import WebContext

@@ -59,6 +59,10 @@ class GraderParams:
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
     # then (and only then) a negated segment aligned with a note sentence counts against it by cue count alone
     denial_min: float = 0.01  # ... and at least this dense (cues per character): one cue in 100 characters
+    # Share of its coverage a point below covered_at (✗ in the checklist) still earns. Swept on the dev sets
+    # (bench/tune_points.py vague): 0.5 takes vague answers ≤ 3 from 0.44 to 0.80 (n=45) but partial > wrong
+    # from 0.69 to 0.63 (n=178 pairs); no value won on both, so it stays 1 (the checklist is the whole story).
+    partial_credit: float = 1.0
 
 
 def _default_embed(texts: list[str]) -> np.ndarray:
@@ -172,7 +176,8 @@ class OfflineGrader:
         touched = sum(1 for i, c in enumerate(coverage) if i in conflicts or c >= p.covered_at)
         for i in conflicts:
             coverage[i] = 0.0
-        recall = float(coverage.mean())
+        # A point the checklist marks missed keeps only part of its coverage, so the score agrees with the list.
+        recall = float(np.where(coverage >= p.covered_at, coverage, coverage * p.partial_credit).mean())
         precision = float(np.clip((sims.max(axis=0) - lo) / (hi - lo), 0, 1).mean())
         raw = recall * ((1 - p.precision_weight) + p.precision_weight * precision)
         raw -= p.contradiction_weight * len(conflicts) / max(1, touched)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
@@ -57,6 +58,16 @@ class Page:
 
     def wire(self) -> None:
         """Attach event handlers (called after every page has rendered)."""
+
+
+def download_folder(name: str) -> Path:
+    """A new private folder for files the page offers for download. Gradio serves only files under the
+    working directory, the system temp folder or allowed_paths, so the data directory (ASSISTANT_HOME,
+    e.g. under ~/.local) is not servable: a temp folder per page and process, 0700 (mkdtemp), so other
+    local users cannot read or plant files there."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=f"dl-assistant-{name}-"))
 
 
 def username(request: Any) -> str:

@@ -11,7 +11,6 @@ methods of values (the gr.Request is read for its username only), unit-testable 
 
 from __future__ import annotations
 
-import tempfile
 from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from assistant.chats.export import file_name, markdown
 from assistant.chats.store import ChatStore
 from assistant.errors import UserError, first_line
+from assistant.web.base import download_folder
 from assistant.web.chat_turns import SavedTurns, feedback_values, rebuild
 from assistant.web.html import escape, sources_panel, status_line, which_answer
 
@@ -234,7 +234,5 @@ class Conversations(SavedTurns):
 
     @cached_property
     def _exports(self) -> Path:
-        # Gradio serves only files under the working directory, the temp folder or allowed_paths: a private
-        # temp folder per app (0700, so other local users cannot read or plant files there).
-        return Path(tempfile.mkdtemp(prefix="dl-assistant-chats-"))
+        return download_folder("chats")
 

@@ -13,11 +13,13 @@ session from the database, so a reload or a second tab continues it.
 from __future__ import annotations
 
 import time
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from assistant.web.base import Page
+from assistant.web.base import Page, download_folder
 
 if TYPE_CHECKING:
     from assistant.interview.kit import InterviewKit
@@ -165,7 +167,7 @@ class InterviewPage(Page):
         """Write the Anki deck (all topics or the selected one) and offer it for download."""
         from assistant.interview.anki import write_apkg
 
-        path = self._exports() / "dl-interview.apkg"
+        path = self._exports / "dl-interview.apkg"
         write_apkg(self.kit.notebook, path, _topic_id(topic_display))
         return str(path)
 
@@ -178,14 +180,14 @@ class InterviewPage(Page):
         sid = session_id or next((s["id"] for s in store.sessions_summary(1)), None)
         if sid is None:
             return None
-        path = self._exports() / f"interview-{int(sid)}.md"
+        path = self._exports / f"interview-{int(sid)}.md"
         path.write_text(render(session_report(store, int(sid)), details=True) + "\n", encoding="utf-8")
         return str(path)
 
-    def _exports(self):
-        folder = self.ctx.settings.home / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+    @cached_property
+    def _exports(self) -> Path:
+        # Not under the data directory: Gradio would refuse to serve it from there (see download_folder).
+        return download_folder("interview")
 
     def _load(self, session_id, request: gr.Request | None = None):
         if session_id is None:
