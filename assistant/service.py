@@ -74,15 +74,21 @@ class Assistant:
     def _build_chains(self) -> dict:
         from assistant.answering.chain import build_chain
         from assistant.answering.extractive import AnswerParams
+        from assistant.answering.relevance import Relevance
+        from assistant.answering.vector_cache import VectorCache
+        from assistant.runtime import e5_version
 
         settings, llm = self.settings, self.llm
         params = settings.tuned.params("answers.extractive", AnswerParams)
-        chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params)}
+        # One scorer for both chains (an LLM failure falls back to quotes), its sentence vectors kept on disk.
+        relevance = Relevance(disk=VectorCache(settings.home / "cache" / "sentences.sqlite", e5_version()))
+        chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params, relevance=relevance)}
         if llm is not None:
             from assistant.answering.tokens import get_encoding
 
             chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens,
-                                        get_encoding(settings.tiktoken_dir), settings.model, answer_params=params)
+                                        get_encoding(settings.tiktoken_dir), settings.model, answer_params=params,
+                                        relevance=relevance)
         return chains
 
     def use_settings(self, settings: Settings) -> None:

@@ -27,6 +27,8 @@ from assistant.retrieval.retriever import Retriever, SearchResult
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.answering.relevance import Relevance
+
 
 def user_turns(history: list[dict]) -> list[str]:
     """The user's earlier questions from a chat history of {'role', 'content'} messages."""
@@ -90,8 +92,10 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -
 
 
 def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None,
-                model_name: str = "", answer_params: AnswerParams | None = None) -> Runnable:
-    """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's)."""
+                model_name: str = "", answer_params: AnswerParams | None = None,
+                relevance: Relevance | None = None) -> Runnable:
+    """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's;
+    `relevance` scores note sentences against the question, default: the process-wide one)."""
     retrieval = build_retrieval(retriever, build_condenser(llm, prompts))
     generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
     llm_mode = f"llm:{model_name}" if model_name else "llm"
@@ -121,19 +125,22 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 notice = prompts.render("llm_fallback", lang, reason=_reason(exc))
                 yield AddableDict(answer=f"\n\n{notice}\n\n", fallback=True)
                 checker = CitationFilter(len(hits))
-                for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params), checker):
+                for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
+                                           checker):
                     yield AddableDict(answer=piece)
         else:
-            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params), checker):
+            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
+                                       checker):
                 yield AddableDict(answer=piece)
         yield AddableDict(citations=list(checker.used), invalid_citations=list(checker.invalid), notice=notice)
 
     return retrieval | RunnableGenerator(answer)
 
 
-def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None) -> Iterator[str]:
+def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None,
+                relevance: Relevance | None) -> Iterator[str]:
     return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang),
-                             more=lambda n: prompts.render("extractive_more", lang, n=n), params=params)
+                             more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance)
 
 
 def _merge(chunks: Iterator[dict]) -> dict:

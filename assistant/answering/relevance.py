@@ -5,15 +5,19 @@ answer well for Chinese questions, but an English question shares almost no term
 notes, so the choice fell back to "the first sentence". The multilingual e5 model that ships
 with the product puts both languages in one space; this module gives the extractive answerer
 one cosine per candidate sentence. Passage vectors are cached per process (sections repeat
-across questions); without the model (import fails) every cosine is 0 and the answerer falls
-back to term overlap.
+across questions) and, given a `VectorCache`, on disk for the next process; the question's vector
+is computed once per answer, not once per key point. Without the model (import fails) every
+cosine is 0 and the answerer falls back to term overlap.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.answering.vector_cache import VectorCache
 
 Embed = Callable[[list[str]], np.ndarray]
 _CACHE_MAX = 20000
@@ -32,11 +36,13 @@ def _e5(kind: str) -> Embed | None:
 class Relevance:
     """Question-to-sentence cosines with a passage cache; embedders injectable for tests."""
 
-    def __init__(self, query: Embed | None = None, passage: Embed | None = None) -> None:
+    def __init__(self, query: Embed | None = None, passage: Embed | None = None, disk: VectorCache | None = None) -> None:
         self._query = query
         self._passage = passage
         self._loaded = query is not None and passage is not None
         self._cache: dict[str, np.ndarray] = {}
+        self._disk = disk
+        self._last: tuple[str, np.ndarray] | None = None  # (question, unit vector): a list answer asks once per point
 
     def _load(self) -> None:
         if not self._loaded:
@@ -57,11 +63,19 @@ class Relevance:
         if missing:
             if len(self._cache) + len(missing) > _CACHE_MAX:
                 self._cache.clear()
-            for text, vec in zip(missing, self._passage(missing)):
-                self._cache[text] = vec / (np.linalg.norm(vec) or 1.0)
-        q = self._query([question])[0]
-        q = q / (np.linalg.norm(q) or 1.0)
-        return np.stack([self._cache[s] for s in sentences]) @ q
+            if self._disk is not None:
+                self._cache.update(self._disk.get(missing))
+                missing = [s for s in missing if s not in self._cache]
+        if missing:
+            fresh = {text: vec / (np.linalg.norm(vec) or 1.0) for text, vec in zip(missing, self._passage(missing))}
+            self._cache.update(fresh)
+            if self._disk is not None:
+                self._disk.put(fresh)
+        last = self._last
+        if last is None or last[0] != question:
+            q = self._query([question])[0]
+            last = self._last = (question, q / (np.linalg.norm(q) or 1.0))
+        return np.stack([self._cache[s] for s in sentences]) @ last[1]
 
 
 _SHARED: Relevance | None = None

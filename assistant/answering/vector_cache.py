@@ -1,0 +1,79 @@
+"""Note-sentence vectors kept on disk between processes, so a cold `assistant ask` does not re-embed them.
+
+An extractive answer scores the supporting sentences of each key point against the question with
+e5 (`relevance.py`). Those sentences come from the notes and repeat across questions and
+processes, but embedding them took about 0.9 s of a 2.4 s cold `assistant ask` (five passage
+batches for one list answer). This cache keeps each sentence's vector in one SQLite file under
+the data directory, keyed by the model and a hash of the text, so a changed sentence is simply a
+new key and nothing goes stale. It is only a cache: any database error (read-only disk,
+damaged file) switches it off for the process and the answer is computed as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+BATCH = 500  # keys per SELECT (SQLite's variable limit is 32,766; small batches keep statements short)
+
+
+class VectorCache:
+    """text → float32 vector for one embedding model; safe to share between threads."""
+
+    def __init__(self, path: Path, model: str) -> None:
+        self.path, self.model = Path(path), model
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._off = False
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.model}\0{text}".encode()).hexdigest()
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._off:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")  # several web workers may read while one writes
+                db.execute(SCHEMA)
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self._off = True
+        return self._db
+
+    def get(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those texts that have one."""
+        keys = {self._key(t): t for t in texts}
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return found
+            try:
+                items = list(keys)
+                for start in range(0, len(items), BATCH):
+                    part = items[start:start + BATCH]
+                    rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part)
+                    for key, blob in rows:
+                        found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+            except sqlite3.Error:
+                self._off, self._db = True, None
+        return found
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep these vectors (float32) for the next process."""
+        with self._lock:
+            db = self._connect()
+            if db is None or not vectors:
+                return
+            try:
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                                   [(self._key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()])
+            except sqlite3.Error:
+                self._off, self._db = True, None

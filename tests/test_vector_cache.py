@@ -1,0 +1,61 @@
+"""Note-sentence vectors on disk: a second process (a new Relevance) embeds nothing it embedded before,
+scores the same, and a cache that cannot be written never breaks an answer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answering.relevance import Relevance
+from assistant.answering.vector_cache import VectorCache
+
+SENTENCES = ["梯度截断可以防止梯度爆炸。", "使用 ReLU 激活函数。", "权重正则化也有帮助。"]
+
+
+class Counting:
+    """A deterministic fake embedder that records every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.seen += texts
+        return np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], dtype=np.float32)
+
+
+def test_a_second_process_reads_the_vectors_instead_of_embedding_them(tmp_path):
+    path = tmp_path / "cache" / "sentences.sqlite"
+    query, passage = Counting(), Counting()
+    first = Relevance(query, passage, disk=VectorCache(path, "e5-test"))
+    scores = first.cosines("如何修复梯度爆炸？", SENTENCES)
+    first.cosines("如何修复梯度爆炸？", SENTENCES[:2])  # one answer scores several points
+    assert passage.seen == SENTENCES and query.seen == ["如何修复梯度爆炸？"]  # the question is embedded once
+
+    later_passage = Counting()
+    again = Relevance(Counting(), later_passage, disk=VectorCache(path, "e5-test"))
+    assert np.allclose(again.cosines("如何修复梯度爆炸？", SENTENCES), scores)
+    assert later_passage.seen == []
+    again.cosines("如何修复梯度爆炸？", [*SENTENCES, "新的一句。"])
+    assert later_passage.seen == ["新的一句。"]  # only what is new
+
+    other_model = Counting()
+    Relevance(Counting(), other_model, disk=VectorCache(path, "another-model")).cosines("q", SENTENCES)
+    assert other_model.seen == SENTENCES  # vectors of one model never answer for another
+
+
+def test_a_cache_that_cannot_be_opened_is_skipped(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    passage = Counting()
+    rel = Relevance(Counting(), passage, disk=VectorCache(blocker / "sentences.sqlite", "e5-test"))
+    with_cache = rel.cosines("如何修复梯度爆炸？", SENTENCES)
+    plain = Relevance(Counting(), Counting()).cosines("如何修复梯度爆炸？", SENTENCES)
+    assert np.allclose(with_cache, plain) and passage.seen == SENTENCES
+    assert blocker.read_text(encoding="utf-8").startswith("a file")  # nothing written over it
+
+
+def test_a_damaged_cache_file_is_skipped(tmp_path):
+    path = tmp_path / "sentences.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    passage = Counting()
+    rel = Relevance(Counting(), passage, disk=VectorCache(path, "e5-test"))
+    assert rel.cosines("q", SENTENCES).shape == (3,) and passage.seen == SENTENCES
