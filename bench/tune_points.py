@@ -160,10 +160,17 @@ def vague() -> None:
 
 def judge() -> None:
     from assistant.evals.judges import OfflineJudge
-    from assistant.evals.point_runs import judge_rows
 
     texts = sections(notebook())
-    offline = OfflineJudge()
+    opposite = [None if v == "off" else float(v) for a in sys.argv if a.startswith("--opposite-min=")
+                for v in a.split("=", 1)[1].split(",")] or [None]
+    for value in opposite:
+        print(f"=== opposite_min {value}")
+        _judge_figures(texts, OfflineJudge(opposite_min=value))
+
+
+def _judge_figures(texts: dict[int, str], offline) -> None:
+    from assistant.evals.point_runs import judge_rows
 
     def run(items: list[dict]) -> list[dict]:  # one judge and one notes text for every subset
         return judge_rows(offline, texts, items)

@@ -152,3 +152,40 @@ def test_without_negation_takes_the_cues_out():
     assert without_negation("L1 isn't differentiable at zero") == "L1 is differentiable at zero"
     assert without_negation("it cannot learn") == "it can learn"
     assert negations("不像 LSTM 那样，不然会饱和") == 0  # "unlike", "otherwise": lexicalised, they deny nothing
+
+
+# A notes section written for these tests: Chinese statements an English answer can reverse.
+OPPOSITE_SECTION = ("1. **学习率不能太大**\n\n学习率越大，训练越不稳定，损失会来回震荡。\n\n"
+                    "2. **批量大小要合适**\n\n批量越小，梯度噪声越大，需要的显存越少。\n")
+
+
+def test_opposites_swap_one_antonym_or_two_compared_names():
+    from assistant.notes.polarity import opposites
+
+    assert "学习率越大，训练越稳定。" in opposites("学习率越小，训练越稳定。")
+    assert "A larger learning rate makes training less stable." in opposites(
+        "A larger learning rate makes training more stable.")
+    assert "GRU比LSTM的门更少。" in opposites("LSTM比GRU的门更少。")  # a comparison of two names
+    assert opposites("GRU 有两个门：更新门和重置门。") == []  # no side of a pair, no comparison
+
+
+def test_an_english_claim_that_reverses_chinese_notes_is_caught_by_its_opposite():
+    from assistant.evals.claims import Claim
+    from assistant.evals.judges import OfflineJudge
+
+    def supported(judge, text):
+        return judge.support(Claim(text, text, [1]), OPPOSITE_SECTION)[0]
+
+    wrong, right = "A larger learning rate makes training more stable.", "A larger learning rate makes training less stable."
+    assert supported(OfflineJudge(opposite_min=None), wrong)  # the word rules cannot align English with Chinese
+    assert not supported(OfflineJudge(), wrong) and supported(OfflineJudge(), right)
+
+
+def test_the_grader_marks_a_reversed_point_contradicted(grader):
+    ref = Reference(90, "学习率和批量大小怎么选？", OPPOSITE_SECTION)
+    statuses = [r["status"] for r in grader.grade(ref, "A larger learning rate makes training more stable, and "
+                                                       "smaller batches need less memory.").points]
+    assert statuses == ["contradicted", "missed"]
+    statuses = [r["status"] for r in grader.grade(ref, "A larger learning rate makes training less stable, and "
+                                                       "smaller batches need more memory.").points]
+    assert statuses == ["missed", "contradicted"]

@@ -5,7 +5,9 @@ each point covered, missed or contradicted: a point is covered by how close the 
 answer segment is to one of its sentences (e5 cosine, soft between two thresholds) blended with
 how many of its terms the answer uses; it is contradicted when an answer segment about one of
 its sentences breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a
-negated segment, when taking its negation out brings it closer to that sentence (the "flip test").
+negated segment, when taking its negation out brings it closer to that sentence (the "flip test"),
+or when its opposite (an antonym swapped, two compared names swapped: `polarity.opposites`) does;
+the opposite test needs no word alignment, so it reaches English answers about Chinese notes.
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else. The feedback
 is a checklist of the outline (`grades.py`). The LLM grader (`llm_grader.py`) grades the same outline.
@@ -24,7 +26,7 @@ import numpy as np
 from assistant.answering.prompts import Prompts
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.notes.keypoints import Point, key_terms
-from assistant.notes.polarity import Conflict, conflict, negation_density, negations, without_negation
+from assistant.notes.polarity import Conflict, conflict, negation_density, negations, opposites, without_negation
 from assistant.notes.terms import language_of
 from assistant.notes.text import plain_text, split_sentences
 
@@ -63,6 +65,7 @@ class GraderParams:
     # (bench/tune_points.py vague): 0.5 takes vague answers ≤ 3 from 0.44 to 0.80 (n=45) but partial > wrong
     # from 0.69 to 0.63 (n=178 pairs); no value won on both, so it stays 1 (the checklist is the whole story).
     partial_credit: float = 1.0
+    opposite_min: float = 0.01  # a segment contradicts when a minimal opposite edit of it matches the notes this much better
 
 
 def _default_embed(texts: list[str]) -> np.ndarray:
@@ -133,6 +136,21 @@ class OfflineGrader:
         plain = units.vectors @ self.embed([without_negation(segments[j]) for j in negated]).T
         return {j: float(plain[:, k].max() - sims[:, j].max()) for k, j in enumerate(negated)}
 
+    def _opposite_rises(self, units: _Units, segments: list[str], sims: np.ndarray) -> dict[int, float]:
+        """For each segment with an antonym or a comparison of two names: how much closer to the notes its best
+        opposite edit (`polarity.opposites`: 更少 → 更多, LSTM比GRU → GRU比LSTM) gets than the segment itself."""
+        if self.params.opposite_min >= 1.0:  # switched off: no extra embedding
+            return {}
+        variants = {j: opposites(s) for j, s in enumerate(segments)}
+        flat = [(j, v) for j, vs in variants.items() for v in vs]
+        if not flat:
+            return {}
+        rise = (units.vectors @ self.embed([v for _, v in flat]).T).max(axis=0)
+        out: dict[int, float] = {}
+        for (j, _), value in zip(flat, rise):
+            out[j] = max(out.get(j, -1.0), float(value) - float(sims[:, j].max()))
+        return out
+
     def grade(self, ref: Reference, answer: str) -> Grade:
         """Score an answer 0–10 against the section's outline, with a per-point checklist."""
         p = self.params
@@ -157,6 +175,7 @@ class OfflineGrader:
         if is_keyword_list(answer, p.keyword_max_chars):
             coverage = np.minimum(coverage, p.keyword_cap)
         flips = self._flips(units, segments, sims)
+        reversed_ = self._opposite_rises(units, segments, sims)
         # One cue never makes a denying answer, however short ("它没有单独的记忆单元" is simply true).
         denies = negations(answer) >= 2 and negation_density(answer) >= max(p.denial_ratio * negation_density(ref.body),
                                                                              p.denial_min)
@@ -170,6 +189,10 @@ class OfflineGrader:
             if about and first is None and flips.get(j, 0.0) >= p.flip_min:
                 # Taking the negation out brings the segment closer to the notes: it denies what they say.
                 first = Conflict("negation", segment, units.texts[about[0]], "negation")
+                found = [first]
+            elif about and first is None and reversed_.get(j, 0.0) >= p.opposite_min:
+                # Its opposite ("更多" for "更少", the two names swapped) fits the notes better: it says the reverse.
+                first = Conflict("antonym", segment, units.texts[about[0]], "opposite")
                 found = [first]
             if first and (first.rule != "negation" or all(found)) and units.owner[about[0]] not in conflicts:
                 conflicts[units.owner[about[0]]] = first

@@ -14,6 +14,8 @@ name the contradiction:
   uses the other side and not this one;
 - number: a count with the same classifier differs (两个门 vs 三个门, two gates vs three), or the
   statement states a number the section never does while its note sentence states one.
+`opposites` writes the minimal edits that reverse a statement (an antonym swapped, two compared
+names swapped), for callers with embeddings to ask whether the reverse fits the notes better.
 """
 
 from __future__ import annotations
@@ -240,6 +242,35 @@ def without_negation(text: str) -> str:
     for pattern, replacement in _UNNEGATE:
         text = pattern.sub(replacement, text)
     return text
+
+
+_COMPARISON = re.compile(r"比|更|than\b|\b(?:more|less|fewer)\b|\w+er than", re.I)
+# A name is a Latin token with a capital (LSTM, GRU, R-CNN); \w would also match the CJK around it.
+_NAME = re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9](?![A-Za-z0-9_-])")
+
+
+def opposites(text: str) -> list[str]:
+    """Minimal edits that say the opposite: one antonym side swapped at a time ("更少" → "更多", "larger" →
+    "smaller"), and in a comparison of two named things ("LSTM比GRU的门更少", "MAE is more … than MSE")
+    the two names swapped. For the "does the opposite match the note better?" test, which needs no
+    word-level alignment, so it also works across languages and paraphrases."""
+    out: list[str] = []
+    for side in sorted(_sides(text)):
+        kind, word = side.split(":", 1)
+        for other in sorted(_ANTONYMS.get(side, set())):
+            target = other.split(":", 1)[1]
+            if kind == "dim":
+                out.append(re.sub(f"([{_DEGREE}]){word}", rf"\g<1>{target}", text))
+            elif kind == "en":
+                out.append(re.sub(rf"\b{word}\b", target, text, flags=re.I))
+            elif word in text:  # a longer side containing it (不可导 ⊃ 可导) was the one found
+                out.append(text.replace(word, target))
+    names = list(dict.fromkeys(_NAME.findall(text)))
+    if len(names) == 2 and _COMPARISON.search(text):
+        a, b = names
+        out.append(re.sub(rf"(?<![A-Za-z0-9_-])({re.escape(a)}|{re.escape(b)})(?![A-Za-z0-9_-])",
+                          lambda m: b if m.group(1) == a else a, text))
+    return [t for t in dict.fromkeys(out) if t != text]
 
 
 def _fmt(value: float) -> str:
