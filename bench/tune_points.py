@@ -162,11 +162,12 @@ def judge() -> None:
     from assistant.evals.judges import OfflineJudge
 
     texts = sections(notebook())
+    # --opposite-min=off,0.01,…: the judge with each value of its opposite-edit threshold (default: as shipped)
     opposite = [None if v == "off" else float(v) for a in sys.argv if a.startswith("--opposite-min=")
-                for v in a.split("=", 1)[1].split(",")] or [None]
-    for value in opposite:
-        print(f"=== opposite_min {value}")
-        _judge_figures(texts, OfflineJudge(opposite_min=value))
+                for v in a.split("=", 1)[1].split(",")]
+    for judge in [OfflineJudge(opposite_min=value) for value in opposite] or [OfflineJudge()]:
+        print(f"=== opposite_min {judge.opposite_min}")
+        _judge_figures(texts, judge)
 
 
 def _judge_figures(texts: dict[int, str], offline) -> None:

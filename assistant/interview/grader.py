@@ -62,8 +62,8 @@ class GraderParams:
     # then (and only then) a negated segment aligned with a note sentence counts against it by cue count alone
     denial_min: float = 0.01  # ... and at least this dense (cues per character): one cue in 100 characters
     # Share of its coverage a point below covered_at (✗ in the checklist) still earns. Swept on the dev sets
-    # (bench/tune_points.py vague): 0.5 takes vague answers ≤ 3 from 0.44 to 0.80 (n=45) but partial > wrong
-    # from 0.69 to 0.63 (n=178 pairs); no value won on both, so it stays 1 (the checklist is the whole story).
+    # (bench/tune_points.py vague, with opposite_min on): 0.5 takes vague answers ≤ 3 from 0.49 to 0.80 (n=45)
+    # but partial > wrong from 0.73 to 0.65 (n=178 pairs); no value won on both, so it stays 1.
     partial_credit: float = 1.0
     opposite_min: float = 0.01  # a segment contradicts when a minimal opposite edit of it matches the notes this much better
 
