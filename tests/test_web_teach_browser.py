@@ -290,3 +290,37 @@ def test_dark_mode_toggles_persists_and_stays_readable(desktop, teach_app, brows
     page.wait_for_timeout(800)
     assert not page.evaluate("document.body.classList.contains('dark')")
     assert page.errors == []
+
+
+def test_interview_downloads_work_with_a_data_directory_gradio_does_not_serve(built_home, tmp_path, monkeypatch,
+                                                                                 desktop):  # noqa: F811
+    # Gradio serves files only from the working directory, the system temp folder or allowed_paths. Here the
+    # system temp folder is a sibling of the data directory, as ~/.local/share and /tmp are for a real user.
+    import tempfile
+
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    demo, url, home = _app(built_home, tmp_path)
+    try:
+        page = desktop
+        _interview(page, url, n=1)
+        _wait_question(page)
+        _submit(page, GOOD_28, 1)
+        _skip_probe(page)
+        page.locator("#iv-export > button").first.click()  # open the Export accordion
+        page.click("#iv-export-md")
+        link = page.locator("#iv-download a[download], #iv-download a[href*='file=']").first
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            link.click()
+        text = open(download.value.path(), encoding="utf-8").read()
+        assert "第" in text and "Overall" in text  # the session's report
+        page.click("#iv-export-anki")
+        page.wait_for_function("() => /\\.apkg/.test(document.querySelector('#iv-download')?.innerText || '')",
+                               timeout=30_000)
+        assert page.locator(".toast-body.error, .toast-wrap .error").count() == 0
+        assert not any(home.rglob("interview-*.md"))  # nothing written where Gradio would refuse to serve it
+        assert page.errors == []
+    finally:
+        demo.close()

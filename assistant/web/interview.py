@@ -87,11 +87,11 @@ class InterviewPage(Page):
             self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10])
             self.schedule = gr.Dataframe(headers=["question", "due", "recall now", "points due", "weakest point"],
                                          interactive=False, label="Review schedule (FSRS)")
-        with gr.Accordion("Export", open=False):
+        with gr.Accordion("Export", open=False, elem_id="iv-export"):
             with gr.Row():
-                self.export_anki = gr.Button("Anki deck of the key points (.apkg)")
-                self.export_md = gr.Button("This session's report (.md)")
-            self.download = gr.File(label="Download", interactive=False)
+                self.export_anki = gr.Button("Anki deck of the key points (.apkg)", elem_id="iv-export-anki")
+                self.export_md = gr.Button("This session's report (.md)", elem_id="iv-export-md")
+            self.download = gr.File(label="Download", interactive=False, elem_id="iv-download")
 
     def wire(self) -> None:
         """Start/weak/resume/submit/skip update the cards, question, report and progress; refresh fills history."""
