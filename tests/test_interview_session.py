@@ -132,19 +132,25 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     assert "Start an interview first" in flash or "Type an answer" in flash
 
 
-def test_web_interview_shows_each_signed_in_user_their_own_progress(tmp_path, notebook):
+def _rendered_page(home, notebook):
+    """The Interview page over `home` with a scripted grader, rendered (no index: the kit stands for it)."""
     gr = pytest.importorskip("gradio")
     from assistant.config import Settings
     from assistant.interview.kit import InterviewKit
     from assistant.web.base import WebContext
     from assistant.web.interview import InterviewPage
 
-    ctx = WebContext(Settings.from_env({}, home=tmp_path))
+    ctx = WebContext(Settings.from_env({}, home=home))
     ctx.assistant = SimpleNamespace(generation=0)
     page = InterviewPage(ctx)
     page._kit, page._kit_generation = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader()), 0
     with gr.Blocks():
         page.render()
+    return page
+
+
+def test_web_interview_shows_each_signed_in_user_their_own_progress(tmp_path, notebook):
+    page = _rendered_page(tmp_path, notebook)
     ana, bo = SimpleNamespace(username="ana"), SimpleNamespace(username="bo")  # what gr.Request carries under --auth
     topic = "Overfitting and regularisation (过拟合与正则化)"
     sid, *_ = page.on_start(topic, 1, request=ana)
@@ -159,23 +165,12 @@ def test_web_interview_shows_each_signed_in_user_their_own_progress(tmp_path, no
 
 
 def test_web_interview_downloads_are_servable_outside_the_data_directory(tmp_path, notebook):
-    gr = pytest.importorskip("gradio")
     import tempfile
     import zipfile
     from pathlib import Path
 
-    from assistant.config import Settings
-    from assistant.interview.kit import InterviewKit
-    from assistant.web.base import WebContext
-    from assistant.web.interview import InterviewPage
-
     home = tmp_path / "home"
-    ctx = WebContext(Settings.from_env({}, home=home))
-    ctx.assistant = SimpleNamespace(generation=0)
-    page = InterviewPage(ctx)
-    page._kit, page._kit_generation = InterviewKit(notebook, Prompts(ROOT / "prompts"), ScriptedGrader()), 0
-    with gr.Blocks():
-        page.render()
+    page = _rendered_page(home, notebook)
     topic = "Overfitting and regularisation (过拟合与正则化)"
     sid, *_ = page.on_start(topic, 1)
     page.on_answer(sid, "good answer")
