@@ -88,10 +88,11 @@ def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path
     grader = OfflineGrader(prompts, embed=counting, cache_dir=tmp_path)
     grader.grade(ref(notebook, 25), "梯度很大")
     grader.grade(ref(notebook, 25), "权重变成 NaN")
-    assert calls[0] > 1 and calls[1:] == [1, 1]  # the points' sentences once, then one batch per answer
+    # The points' sentences once, then one batch per answer: its segment, plus its opposite edit (很大 → 很小)
+    assert calls[0] > 1 and calls[1:] == [2, 1]
     again = OfflineGrader(prompts, embed=counting, cache_dir=tmp_path)
     again.grade(ref(notebook, 25), "梯度很大")
-    assert calls[-1] == 1 and len(calls) == 4, "the disk cache is reused by a new grader"
+    assert calls[-1] == 2 and len(calls) == 4, "the disk cache is reused by a new grader"
 
 
 def test_llm_grader_uses_the_models_json(prompts, notebook):
