@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import cached_property
 
 from assistant.answering.prompts import Prompts
 from assistant.answering.response import AnswerResult, AnswerStream
@@ -74,14 +75,10 @@ class Assistant:
     def _build_chains(self) -> dict:
         from assistant.answering.chain import build_chain
         from assistant.answering.extractive import AnswerParams
-        from assistant.answering.relevance import Relevance
-        from assistant.answering.vector_cache import VectorCache
-        from assistant.runtime import e5_version
 
         settings, llm = self.settings, self.llm
         params = settings.tuned.params("answers.extractive", AnswerParams)
-        # One scorer for both chains (an LLM failure falls back to quotes), its sentence vectors kept on disk.
-        relevance = Relevance(disk=VectorCache(settings.home / "cache" / "sentences.sqlite", e5_version()))
+        relevance = self.relevance
         chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params, relevance=relevance)}
         if llm is not None:
             from assistant.answering.tokens import get_encoding
@@ -90,6 +87,16 @@ class Assistant:
                                         get_encoding(settings.tiktoken_dir), settings.model, answer_params=params,
                                         relevance=relevance)
         return chains
+
+    @cached_property
+    def relevance(self):
+        """The note-sentence scorer of both chains (an LLM failure falls back to quotes), built once: a new model
+        connection rebuilds the chains but keeps its vectors (in memory, and on disk in HOME/cache)."""
+        from assistant.answering.relevance import Relevance
+        from assistant.answering.vector_cache import VectorCache
+        from assistant.runtime import e5_version
+
+        return Relevance(disk=VectorCache(self.settings.home / "cache" / "sentences.sqlite", e5_version()))
 
     def use_settings(self, settings: Settings) -> None:
         """Apply a new model connection without a restart: the chains are rebuilt on the next answer, the index stays open."""

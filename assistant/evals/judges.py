@@ -143,7 +143,7 @@ class OfflineJudge:
         variants = opposites(claim) if self.opposite_min is not None else []
         if not variants:
             return False
-        sims = self.embeddings.vectors(windows(section) or [section]) @ self.embeddings.vectors(variants).T
+        sims = self.embeddings.vectors(f["windows"]) @ self.embeddings.vectors(variants).T
         return float(sims.max()) - f["semantic"] >= self.opposite_min
 
     def features(self, claim: str, section: str) -> dict:
@@ -156,4 +156,5 @@ class OfflineJudge:
         return {"semantic": round(float(sims[best]), 4), "lexical": round(lexical_support(claim, section), 4),
                 "new_numbers": sorted(numbers(claim) - numbers(" ".join(wins))), "evidence": wins[best],
                 "second": wins[second] if second is not None else "",
-                "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0}
+                "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0,
+                "windows": wins}  # the section's sentences, for the opposite-edit test (not split twice)

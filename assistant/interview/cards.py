@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.interview.grades import MARKS, points_of
+from assistant.interview.grades import MARKS, citation, points_of
 from assistant.notes.parse import section_key
 from assistant.notes.text import plain_text
 
@@ -71,12 +71,11 @@ def _support(point) -> str:
 def answer_cards(session, report=None) -> list[AnswerCard]:
     """The cards of a session's answered questions, in the order they were asked; `report` is
     `session.report()` when the caller already has it (the page shows both)."""
-    report = report or session.report()
+    report = session.report() if report is None else report
     cards = []
     for row in report.rows:
         note = session.notebook.get(row["note_key"])  # None when the note was removed since
-        ref = session.reference(note) if note is not None else None
-        outline = {p.label: p for p in points_of(ref)} if ref is not None else {}
+        outline = {p.label: p for p in points_of(session.reference(note))} if note is not None else {}
         lines = []
         for r in row.get("points") or []:
             point = outline.get(r["point"])
@@ -86,7 +85,7 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
         kind = "recall" if row.get("targets") else "question"
         cards.append(AnswerCard(
             row["position"], session.total, kind, row["prompt"], row["answer"], row["score"], row["max_score"],
-            row["label"], ref.citation if ref is not None else f"[1] {row['label']}",
+            row["label"], citation(row["label"]),  # the question as it was asked and stored
             section_key(note.file_key, note.uid) if note is not None else "",
             lines, row["feedback"] if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
             row["follow_up"], [] if any(p.status == "contradicted" for p in lines) else row["contradictions"],

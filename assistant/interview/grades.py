@@ -35,7 +35,12 @@ class Reference:
     @property
     def citation(self) -> str:
         """'[1] 第28题 如何修复梯度爆炸问题？' — the only source of a grade is [1]."""
-        return f"[1] {self.label}"
+        return citation(self.label)
+
+
+def citation(label: str) -> str:
+    """How a grade cites its section: '[1] <label>' (also for a stored answer whose section is gone)."""
+    return f"[1] {label}"
 
 
 @dataclass
