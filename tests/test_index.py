@@ -75,6 +75,44 @@ def test_two_files_may_share_question_numbers(home, notes):
     assert len(ones) == 2 and len({q["file_key"] for q in ones}) == 2
 
 
+def sections(s: Settings) -> set[tuple[str, int]]:
+    return {(q["file_key"], q["question"]) for q in Retriever(s, client(s)).questions()}
+
+
+def test_a_section_repeated_in_another_file_is_indexed_once(home, notes):
+    """A copy of the notes (the shipped file copied into the user's folder) would crowd the top hits with twins."""
+    s = settings_for(home)
+    text = (notes / "small-notes.md").read_text()
+    (notes / "z-copy.md").write_text(text.replace("这就是过拟合。", "这就是过拟合，也叫 overfitting。"))
+    report = ingest(s, [notes], progress=False)
+    # Sections 2-4 are the same text: the first file in sorted order keeps them; the edited section 1 is new.
+    assert (report.questions, len(report.repeats)) == (5, 3) and "repeated section(s) indexed once" in report.summary()
+    assert all(r.file.endswith("z-copy.md") and r.kept_file.endswith("small-notes.md") for r in report.repeats)
+    assert len(sections(s)) == 5
+    hits = Retriever(s, client(s)).search("What is gradient clipping?").hits
+    assert [h.question for h in hits].count(2) == 1
+    again = ingest(s, [notes], progress=False)
+    assert (again.added, again.unchanged, again.chunks_embedded, len(again.repeats)) == (0, 5, 0, 3)
+
+
+def test_a_copy_ingested_on_its_own_adds_nothing_and_takes_over_when_the_original_goes(home, notes, tmp_path):
+    s = settings_for(home)
+    ingest(s, [notes], progress=False)
+    ids = chunk_ids(s)
+    copy = tmp_path / "upload" / "copy.md"  # as the web upload does: one file, ingested alone
+    copy.parent.mkdir()
+    shutil.copy(notes / "small-notes.md", copy)
+    report = ingest(s, [copy], progress=False)
+    assert (report.questions, report.added, len(report.repeats)) == (0, 0, 4)
+    assert {r.kept_file for r in report.repeats} == {str(notes / "small-notes.md")}
+    assert chunk_ids(s) == ids
+    # The original goes: a sync of its folder deletes its sections, and the copy is then indexed in full.
+    (notes / "small-notes.md").unlink()
+    assert ingest(s, [notes], progress=False).removed == 4
+    assert ingest(s, [copy], progress=False).added == 4
+    assert len(sections(s)) == 4
+
+
 def test_bad_file_is_reported_and_nothing_indexed_is_lost(home, notes):
     s = settings_for(home)
     ingest(s, [notes], progress=False)

@@ -184,6 +184,17 @@ def test_web_interview_downloads_are_servable_outside_the_data_directory(tmp_pat
     assert page.on_export_markdown(None) == str(report)  # no open session: the latest one
 
 
+def test_download_folders_are_private_and_removed_when_the_server_exits(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from assistant.web.base import download_folder; import os; f = download_folder('t'); "
+            "(f / 'deck.apkg').write_bytes(b'x'); print(f, oct(os.stat(f).st_mode & 0o777))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[1] == "0o700" and not Path(out[0]).exists()
+
+
 def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_settings, offline_assistant):
     pytest.importorskip("gradio")
     from assistant.web.base import WebContext

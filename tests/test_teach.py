@@ -212,6 +212,9 @@ def test_an_upload_is_saved_ingested_and_answered_without_restart(built_copy):
     assert any(n["question"] == 61 for n in assistant.notes())
     again = assistant.add_notes("我的 笔记.md", NEW_NOTES.encode())[1]
     assert again.added == 0 and again.unchanged == 1  # the same file again: nothing embedded
+    twin = assistant.add_notes("copy.md", NEW_NOTES.encode())[1]  # the same notes under another name
+    assert (twin.added, twin.questions, [r.kept_file for r in twin.repeats]) == (0, 0, [str(path)])
+    assert [n["question"] for n in assistant.notes()].count(61) == 1
     with pytest.raises(CorpusError):
         assistant.add_notes("我的 笔记.md", b"no headings at all")
     assert path.read_text(encoding="utf-8") == NEW_NOTES  # a bad replacement leaves the saved file as it was

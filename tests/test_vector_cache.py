@@ -59,3 +59,15 @@ def test_a_damaged_cache_file_is_skipped(tmp_path):
     passage = Counting()
     rel = Relevance(Counting(), passage, disk=VectorCache(path, "e5-test"))
     assert rel.cosines("q", SENTENCES).shape == (3,) and passage.seen == SENTENCES
+
+
+def test_the_file_keeps_only_the_newest_vectors(tmp_path, monkeypatch):
+    from assistant.answering import vector_cache
+
+    monkeypatch.setattr(vector_cache, "KEEP", 3)
+    path = tmp_path / "sentences.sqlite"
+    cache = VectorCache(path, "e5-test")
+    for n in range(5):
+        cache.put({f"句子{n}": np.full(3, n, dtype=np.float32)})
+    later = VectorCache(path, "e5-test")  # the next process trims on opening
+    assert sorted(later.get([f"句子{n}" for n in range(5)])) == ["句子2", "句子3", "句子4"]

@@ -106,15 +106,34 @@ def _open(page, url):
 
 def _ask(page, question: str, expect: str, timeout: float = 60_000):
     """Send a question and wait until this turn's sources panel is final and mentions `expect`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     turns = page.locator("#chatbot .user").count()
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
-    # The turn's first update adds the user message and resets the panel in one go.
-    page.wait_for_function("(n) => document.querySelectorAll('#chatbot .user').length > n", arg=turns, timeout=timeout)
-    page.wait_for_function(
-        "(t) => { const s = document.querySelector('#sources').innerText;"
-        " return s.includes(t) && !s.includes('Answering') && !s.includes('appear here'); }",
-        arg=expect, timeout=timeout)
+    box = page.locator("#question textarea")
+    box.fill(question)
+    # The turn's first update adds the user message, empties the box and resets the panel in one go. Enter is
+    # ignored while the previous turn is still saving (Gradio runs one submit at a time per page), so, as a
+    # person would, press it again while the question is still in the box.
+    for attempt in range(int(timeout // 5_000)):
+        if attempt == 0 or box.input_value() == question:
+            box.press("Enter")
+        try:
+            page.wait_for_function("(n) => document.querySelectorAll('#chatbot .user').length > n", arg=turns,
+                                   timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    else:
+        raise AssertionError(f"{question!r} was not sent within {timeout / 1000:.0f} s")
+    try:
+        page.wait_for_function(
+            "(t) => { const s = document.querySelector('#sources').innerText;"
+            " return s.includes(t) && !s.includes('Answering') && !s.includes('appear here'); }",
+            arg=expect, timeout=timeout)
+    except PlaywrightTimeout:  # say what the page showed instead, so a failure in CI can be diagnosed
+        shown = page.evaluate("""() => ['#sources', '#q-problem', '#chatbot'].map(
+            (s) => s + ': ' + (document.querySelector(s)?.innerText || '').slice(-400)).join('\\n')""")
+        raise AssertionError(f"no final answer citing {expect!r} within {timeout / 1000:.0f} s; the page showed:\n{shown}") from None
 
 
 def test_chat_streams_a_cited_answer_and_follows_up(page, app_url, shots):

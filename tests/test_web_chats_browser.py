@@ -314,3 +314,22 @@ def test_the_page_events_are_not_an_api(app):
     chat = {"/send", "/send_example", "/regenerate", "/refresh", "/pick", "/pick_answer", "/load", "/open_chat",
             "/new_chat", "/rename", "/ask_delete", "/delete", "/like", "/explain"}
     assert "/ask" in api["named_endpoints"] and not chat & set(api["named_endpoints"]), api["named_endpoints"].keys()
+
+
+def test_the_sidebar_never_covers_the_page_after_a_resize_on_another_tab(chat_page):
+    """Gradio measures the sidebar's room on window resize: measured while the Chat tab (and so the sidebar) was
+    hidden, it left none, and back on Chat the open sidebar covered the tabs and the left of the chat."""
+    page, _, _ = chat_page
+    covered = """() => { const sb = document.getElementById('chat-sidebar').getBoundingClientRect();
+        const tab = [...document.querySelectorAll('[role=tab]')][0].getBoundingClientRect();
+        return sb.right > tab.left; }"""
+    page.wait_for_function(f"() => !({covered})()", timeout=10_000)  # open beside the page from the start
+    page.get_by_role("tab", name="Notes").click()
+    page.set_viewport_size({"width": 1200, "height": 800})  # the window resized while the sidebar is hidden
+    page.wait_for_timeout(300)
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_timeout(300)
+    page.get_by_role("tab", name="Chat").click()
+    page.wait_for_function(f"() => !({covered})()", timeout=10_000)
+    page.get_by_role("tab", name="Notes").click()  # the tab bar can be clicked (it was under the sidebar)
+    assert page.get_by_role("tab", name="Notes").get_attribute("aria-selected") == "true"

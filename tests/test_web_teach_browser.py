@@ -188,7 +188,8 @@ def upload_app(built_home, tmp_path):
 
 def _upload(page, path):
     page.get_by_role("tab", name="Notes").click()
-    page.get_by_text("Add notes").click()
+    if not page.locator("#notes-upload").is_visible():  # the "Add notes" panel stays open after an upload
+        page.get_by_text("Add notes").click()
     page.locator("#notes-upload input[type=file]").set_input_files(str(path))
 
 
@@ -210,6 +211,16 @@ def test_uploaded_notes_are_answered_in_chat(desktop, upload_app, tmp_path, shot
     _ask(page, "什么是知识蒸馏？", "第61题")
     assert "[1]" in page.locator("#chatbot .bot").last.inner_text()
     assert "第61题" in page.locator("#sources .src-item").first.inner_text()
+    copy = tmp_path / "distill-copy.md"  # the same notes under another name: said so, and listed once
+    copy.write_text(DISTILL, encoding="utf-8")
+    _upload(page, copy)
+    page.wait_for_function("() => document.querySelector('#notes-upload-status').innerText.includes('Added distill-copy.md')",
+                           timeout=120_000)
+    assert "1 already in your notes word for word (e.g. distill-notes.md), so kept once" in page.inner_text(
+        "#notes-upload-status")
+    assert page.locator("#notes-list label", has_text="61.").count() == 1
+    assert "distill-notes · 61." in page.locator("#notes-list label:has(input:checked)").inner_text()  # the kept copy
+    shots(page, "teach-4b-notes-repeated-upload")
     assert page.errors == []
 
 

@@ -20,6 +20,11 @@ import numpy as np
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
 BATCH = 500  # keys per SELECT (SQLite's variable limit is 32,766; small batches keep statements short)
+# Rows kept: the newest written. Sentences of edited notes and of another model version are never read again,
+# so without a bound the file would only grow. On disk a row takes ≈ 2.2 KB (a 384-float vector, key, index),
+# so 100,000 rows ≈ 220 MB; the eval's answers over the 20 shipped sections stored 259 rows, so this holds the
+# sentences of several thousand sections. Past it, the oldest are embedded again when needed.
+KEEP = 100_000
 
 
 class VectorCache:
@@ -41,6 +46,8 @@ class VectorCache:
                 db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")  # several web workers may read while one writes
                 db.execute(SCHEMA)
+                with db:  # once per process: rowids grow with each write, so the oldest rows go first
+                    db.execute("DELETE FROM vectors WHERE rowid <= (SELECT MAX(rowid) FROM vectors) - ?", (KEEP,))
                 self._db = db
             except (OSError, sqlite3.Error):
                 self._off = True

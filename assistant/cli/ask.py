@@ -109,6 +109,8 @@ def ingest(ctx: click.Context, paths) -> None:
     report = run_ingest(settings, list(paths) or None, progress=True)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
+    for line in report.repeats:
+        click.echo(f"note: {line}")
     click.echo(report.summary())
     if report.errors:
         ctx.exit(1)

@@ -42,6 +42,8 @@ def doctor(ctx: click.Context, paths, repair, as_json) -> None:
     else:
         for p in found.problems:
             click.echo(p.message)
+        for line in health.notices:
+            click.echo(f"note: {line}")
         if report is not None:
             click.echo(f"repaired by ingest: {report.summary()}")
             for p in health.problems:

@@ -58,10 +58,15 @@ class Notebook:
 
     @classmethod
     def from_files(cls, paths, topics: tuple[Topic, ...] | None = None) -> "Notebook":
-        """Notes parsed straight from Markdown files or folders (no index needed)."""
-        from assistant.notes.parse import find_notes, read_notes
+        """Notes parsed straight from Markdown files or folders (no index needed), each repeated section once
+        as the index has it; raises CorpusError for the first file that cannot be read."""
+        from assistant.notes.corpus import Corpus
+        from assistant.notes.parse import CorpusError
 
-        questions = [q for p in find_notes(paths) for q in read_notes(p)]
+        corpus = Corpus.read(paths)
+        if corpus.errors:
+            raise CorpusError(corpus.errors[0][1])
+        questions = [q for qs in corpus.parsed.values() for q in qs]
         bodies = {(q.file_key, q.uid): q.body for q in questions}
         rows = [{"file_key": q.file_key, "uid": q.uid, "question": q.number, "title": q.title, "kind": q.kind}
                 for q in questions]

@@ -36,6 +36,8 @@ class CorpusError(UserError, ValueError):
     """A notes file cannot be used; the message names the file."""
 
 
+HASH_CHARS = 16  # of a section's content hash (stored in each chunk's metadata as the start of `qhash`)
+
 @dataclass(frozen=True)
 class Link:
     """A `[title](url)` reference found in a question."""
@@ -104,7 +106,7 @@ class Question:
     @property
     def content_hash(self) -> str:
         """Hash of the heading and body; unchanged sections are skipped on re-ingest."""
-        return hashlib.sha256(f"{self.number}\n{self.title}\n{self.body}".encode()).hexdigest()[:16]
+        return hashlib.sha256(f"{self.number}\n{self.title}\n{self.body}".encode()).hexdigest()[:HASH_CHARS]
 
     def subsection_at(self, line_index: int) -> Subsection | None:
         """The subsection containing a body line, if any."""

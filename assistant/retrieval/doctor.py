@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.notes.parse import CorpusError, chunk_question, find_notes, read_notes
+from assistant.notes.corpus import Corpus
+from assistant.retrieval.sync import Wanted, plan
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Health:
     sections: int = 0
     chunks: dict[str, int] = field(default_factory=dict)  # collection → chunks stored
     database: str = "absent"  # "ok", "absent" or what is wrong
+    notices: list[str] = field(default_factory=list)  # worth knowing, not wrong: sections repeated across files
 
     @property
     def ok(self) -> bool:
@@ -52,32 +54,27 @@ class Health:
         """One line: healthy, or how many problems; what was checked."""
         stored = ", ".join(f"{name} {n} chunks" for name, n in self.chunks.items()) or "no collections"
         head = "healthy" if self.ok else f"{len(self.problems)} problem(s)"
-        return f"{head}: {self.sections} section(s) in the notes; {stored}; interview database {self.database}"
+        repeats = f" ({len(self.notices)} repeated section(s) indexed once)" if self.notices else ""
+        return (f"{head}: {self.sections} section(s) in the notes{repeats}; {stored}; "
+                f"interview database {self.database}")
 
     def to_json(self) -> dict:
         """A JSON-ready dict for `assistant doctor --json`."""
         return {"ok": self.ok, "summary": self.summary(), "sections": self.sections, "chunks": self.chunks,
-                "database": self.database, "problems": [asdict(p) for p in self.problems]}
+                "database": self.database, "problems": [asdict(p) for p in self.problems], "notices": self.notices}
 
 
 def check(settings: Settings, paths=None, chroma=None) -> Health:
     """Check every collection of the recipe against the notes (default: the configured corpus) and the database."""
     from assistant.retrieval.ingest import ingest_lock
     from assistant.retrieval.store import client, collection_name, fingerprint, get_collection, index_error, is_missing
-    from assistant.retrieval.sync import Wanted, plan
 
     health = Health()
     roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
-    parsed: dict[str, list] = {}
-    for f in find_notes(roots):
-        try:
-            parsed[str(f)] = read_notes(f)
-        except CorpusError as exc:
-            health.problems.append(Problem("notes", str(f), f"notes file not indexable: {exc}", False))
-    chunks = [c for qs in parsed.values() for q in qs for c in chunk_question(q, settings.chunk_chars)]
-    wanted = Wanted.of(chunks, parsed, roots, settings.chunk_chars)
-    health.sections = len(wanted.sections)
+    corpus = Corpus.read(roots)
+    health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
     chroma = chroma or client(settings)
+    wanted: Wanted | None = None
     with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
         for model in settings.dense_models:
             name = collection_name(settings, model)
@@ -89,6 +86,8 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
                     raise index_error(settings, exc) from None
                 health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
                 continue
+            if wanted is None:  # as ingest does: the repeats are judged against the first collection found
+                wanted = Wanted.of(corpus, rows, roots, settings.chunk_chars)
             health.chunks[name] = len(rows["ids"])
             health.problems += snapshot_problems(settings, name, fingerprint(col), rows)
             todo = plan(rows, wanted)
@@ -97,6 +96,10 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
             for cid in todo.duplicates:
                 if cid.rsplit(":", 1)[0] not in listed:  # outside the checked notes: reported, left alone
                     health.problems.append(Problem("duplicated", name, f"{name}: chunk id {cid} stored twice", False))
+    if wanted is None:  # no collection at all: every section is missing, whatever repeats it has
+        wanted = Wanted.of(corpus, {"metadatas": []}, roots, settings.chunk_chars)
+    health.sections = len(wanted.sections)
+    health.notices = [str(r) for r in corpus.repeats]
     problem = database_problem(settings.db_path)
     health.database = "absent" if not settings.db_path.exists() else "ok" if problem is None else "damaged"
     if problem is not None:

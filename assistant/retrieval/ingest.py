@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.config import Settings
-from assistant.notes.parse import Chunk, CorpusError, chunk_question, find_notes, read_notes
+from assistant.notes.corpus import Corpus, Repeat
+from assistant.notes.parse import Chunk, CorpusError, find_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.pipeline import EmbeddingPool
 from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, keep_synced, while_locked
@@ -43,12 +44,14 @@ class IngestReport:
     removed: int = 0
     chunks_embedded: int = 0
     errors: list[str] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)  # sections left out: the same as one already indexed
 
     def summary(self) -> str:
         """One line for the terminal."""
+        repeats = f"; {len(self.repeats)} repeated section(s) indexed once" if self.repeats else ""
         return (
             f"{self.files} file(s), {self.questions} question(s): {self.added} new or changed, "
-            f"{self.unchanged} unchanged, {self.removed} removed ({self.chunks_embedded} chunks embedded)"
+            f"{self.unchanged} unchanged, {self.removed} removed ({self.chunks_embedded} chunks embedded){repeats}"
         )
 
 
@@ -80,26 +83,19 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
     is removed before the first write and written last.
     """
     roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
-    files = find_notes(roots)
-    report = IngestReport()
-    parsed: dict[str, list] = {}
-    for f in files:
-        try:
-            parsed[str(f)] = read_notes(f)
-        except CorpusError as exc:
-            report.errors.append(str(exc))
-    report.files = len(parsed)
-    chunks = [c for qs in parsed.values() for q in qs for c in chunk_question(q, settings.chunk_chars)]
-    report.questions = sum(len(qs) for qs in parsed.values())
-    wanted = Wanted.of(chunks, parsed, roots, settings.chunk_chars)
+    corpus = Corpus.read(roots)
+    report = IngestReport(files=len(corpus.parsed), errors=[message for _, message in corpus.errors])
     chroma = chroma or client(settings)
     with ingest_lock(settings):
         pause_point("locked")
         try:
-            plans = while_locked(lambda: {m: plan(_rows(settings, get_collection(chroma, settings, m), m), wanted)
-                                          for m in settings.dense_models})
+            rows = while_locked(lambda: {m: _rows(settings, get_collection(chroma, settings, m), m)
+                                         for m in settings.dense_models})
         except Exception as exc:
             raise index_error(settings, exc) from None
+        wanted = Wanted.of(corpus, rows[settings.dense_models[0]], roots, settings.chunk_chars)
+        plans = {m: plan(rows[m], wanted) for m in settings.dense_models}
+        report.questions, report.repeats = corpus.questions, corpus.repeats
         _count(report, wanted, list(plans.values()))
         stamp = _stamp_file(settings)
         if any(not p.empty for p in plans.values()):

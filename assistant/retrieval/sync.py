@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.notes.parse import Chunk, question_label
+from assistant.notes.corpus import Corpus, content_hash_of
+from assistant.notes.parse import Chunk, question_label, section_key
 from assistant.retrieval.catalogue import section_uid
 
 CHUNKER_VERSION = "1"
@@ -33,13 +34,29 @@ class Wanted:
     tag_suffix: str  # chunker version and size, appended to each stored section hash
 
     @classmethod
-    def of(cls, chunks: list[Chunk], parsed: dict[str, list], roots: list[Path], chunk_chars: int) -> "Wanted":
-        """Group chunks by section; `parsed` maps each parsed file to its questions."""
-        sections: dict[Key, list[Chunk]] = {}
-        for c in chunks:
-            sections.setdefault((c.question.file_key, c.question.uid), []).append(c)
-        files = {qs[0].file_key for qs in parsed.values() if qs}
-        return cls(sections, files, roots, f"-{CHUNKER_VERSION}-{chunk_chars}")
+    def of(cls, corpus: Corpus, existing: dict, roots: list[Path], chunk_chars: int) -> "Wanted":
+        """The corpus's chunks by section, once a section already stored from a file this sync leaves alone
+        is left out of the corpus too (corpus.py: each section indexed once). `existing` is a collection's rows."""
+        wanted = cls({}, set(corpus.file_keys), roots, f"-{CHUNKER_VERSION}-{chunk_chars}")
+        kept: dict[str, tuple[str, str, str]] = {}
+        removed: dict[str, bool] = {}  # per file, not per chunk row: `removes` resolves paths
+        for meta in existing["metadatas"]:
+            key = meta["file_key"]
+            if key not in removed:
+                removed[key] = wanted.removes(key, meta["file"])
+            if not removed[key]:
+                kept.setdefault(content_hash_of(str(meta.get("qhash", ""))),
+                                (meta["file"], question_label(meta["question"], meta["title"]),
+                                 section_key(key, section_uid(meta))))
+        corpus.drop_repeats(kept)
+        for c in corpus.chunks(chunk_chars):
+            wanted.sections.setdefault((c.question.file_key, c.question.uid), []).append(c)
+        return wanted
+
+    def removes(self, key: str, file: str) -> bool:
+        """Does a sync delete a stored section of this file that the notes no longer have? Yes for a file parsed
+        now and for a file deleted from an ingested folder; a section of any other file is left alone."""
+        return key in self.parsed_files or (_under(file, self.roots) and not Path(file).exists())
 
     def tag(self, key: Key) -> str:
         """The hash every stored chunk of this section must carry."""
@@ -116,8 +133,7 @@ def plan(existing: dict, wanted: Wanted) -> Plan:
         if key in wanted.sections:
             continue
         file = shown[key][0]
-        # Sections removed from a re-ingested file, or files deleted from an ingested folder.
-        if key[0] in wanted.parsed_files or (_under(file, wanted.roots) and not Path(file).exists()):
+        if wanted.removes(key[0], file):  # removed from a re-ingested file, or its file deleted from a folder
             result.issues.append(Issue(key, "orphan", f"{len(rows)} chunk(s) of a section no longer in the notes",
                                        shown[key][1], file))
             result.delete.extend(sorted({cid for cid, _ in rows}))

@@ -17,6 +17,10 @@ PAGES: tuple[type[Page], ...] = (ChatPage, NotesPage, InterviewPage, SettingsPag
 # Retrieval is CPU-bound on a 2-core box and LLM streaming is I/O-bound; 4 workers keep both
 # cores busy while a slow model stream does not block other sessions. Everything else queues.
 CONCURRENCY = 4
+# Gradio sizes the room it leaves for an open sidebar when the window is resized. A resize while another tab is
+# shown (the Chat tab's sidebar then has no width) left no room, and back on Chat the sidebar covered the tab bar
+# and the left of the chat. Each tab change measures again, once the newly shown tab is laid out.
+RELAYOUT_SIDEBAR = "() => { setTimeout(() => window.dispatchEvent(new Event('resize')), 50); }"
 
 
 
@@ -164,6 +168,7 @@ def build_app(settings: Settings, assistant=None):
             page.render_hidden()
         for page in pages:
             page.wire()
+        tabs.change(None, None, None, js=RELAYOUT_SIDEBAR, queue=False, show_progress="hidden")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     demo.ctx = ctx
     return demo

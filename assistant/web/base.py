@@ -64,10 +64,15 @@ def download_folder(name: str) -> Path:
     """A new private folder for files the page offers for download. Gradio serves only files under the
     working directory, the system temp folder or allowed_paths, so the data directory (ASSISTANT_HOME,
     e.g. under ~/.local) is not servable: a temp folder per page and process, 0700 (mkdtemp), so other
-    local users cannot read or plant files there."""
+    local users cannot read or plant files there. Removed when the process exits: Gradio has copied every
+    file it offered into its own cache by then."""
+    import atexit
+    import shutil
     import tempfile
 
-    return Path(tempfile.mkdtemp(prefix=f"dl-assistant-{name}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"dl-assistant-{name}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def username(request: Any) -> str:

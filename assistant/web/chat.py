@@ -10,6 +10,7 @@ this module lays the tab out and wires the events.
 
 # No `from __future__ import annotations` here: Gradio reads the `gr.SelectData` hint of the
 # example handler at run time, so annotations must be real objects.
+import logging
 from typing import Any
 
 from assistant.chats.record import answer_record
@@ -27,6 +28,7 @@ EXAMPLES = [
 # The page's own events are not an API (they carry browser state): hidden from the API page and client libraries.
 # The API is `/ask` (gr.api below).
 UI = "private"
+log = logging.getLogger(__name__)
 QUIET: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}  # the chat's own events: no spinner, no API
 # On a phone (Gradio's sidebar covers the whole screen up to 768 px wide) the sidebar gets out of the chat's way.
 CLOSE_SIDEBAR_ON_PHONE = """() => { if (window.innerWidth > 768) return;
@@ -252,6 +254,8 @@ class ChatPage(Page):
                 yield skip(), display(asked + [{"role": "assistant", "content": stream.text}], turns), skip(), skip(), skip(), skip()
         except Exception as exc:  # an index/model error must end the turn visibly, never a stuck spinner
             # The typed question goes back into the box; the failed turn is not kept in the history.
+            # The user sees a plain line; whoever runs the server gets the traceback.
+            log.exception("answering %r failed", question[:80])
             partial = stream.text if stream is not None else ""
             failed = f"{partial}\n\n⚠ Could not answer: {plain_error(exc)}".strip()
             yield (question, display(asked + [{"role": "assistant", "content": failed}], turns), skip(), history, turns,

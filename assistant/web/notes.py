@@ -101,9 +101,15 @@ class NotesPage(Page):
                 None, gr.skip(), gr.skip(), gr.skip()
         self.__dict__.pop("_bodies", None)  # a replaced file's sections have the same keys
         notes = self.ctx.assistant.notes()
-        first = section_key(questions[0].file_key, questions[0].uid)
+        indexed = {note_key(n) for n in notes}
+        # A section the notes already had word for word is indexed once (notes/corpus.py): show the file's first
+        # own section, or else the copy that is indexed.
+        first = next((k for k in (section_key(q.file_key, q.uid) for q in questions) if k in indexed),
+                     report.repeats[0].kept_key if report.repeats else None)
+        repeated = (f" {len(report.repeats)} already in your notes word for word (e.g. {Path(report.repeats[0].kept_file).name}), "
+                    "so kept once.") if report.repeats else ""
         line = (f"Added {saved.name}: {len(questions)} question(s), {report.added} new or changed, "
-                f"{report.unchanged} unchanged. Saved in {saved.parent}; ask about them in Chat.")
+                f"{report.unchanged} unchanged.{repeated} Saved in {saved.parent}; ask about them in Chat.")
         return (status_line(UPLOAD, line), None, "",
                 gr.update(choices=self.choices(notes), value=first, label=f"{len(notes)} questions"), self.show(first))
 
