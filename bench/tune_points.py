@@ -5,7 +5,8 @@
 2. The offline grader on eval/dev/grading.jsonl: negated ≤ 3/10, correct beats its negated
    twin by ≥ 3, partial > wrong; plus ordering accuracy on the old tuning set eval/grading.jsonl.
 3. The offline judge on eval/dev/answers.jsonl (and the old tuning set eval/answers.jsonl):
-   recall per error type, faithfulness of uncited faithful and of fabricated answers.
+   recall per error type, faithfulness of uncited faithful and of fabricated answers; and on
+   eval/dev/answers2.jsonl (round 5), contradiction recall per kind.
 Grader and judge figures are given for the held-out half (questions split with a fixed seed,
 `points.split_by_question`) and for all items. Reading is restricted to DEV_FILES: the script
 cannot open the test sets under eval/ or anything outside the repository.
@@ -31,7 +32,7 @@ DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
 # The only files this script reads: the dev sets and the two old sets that became tuning data.
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
-             "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl",
+             "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl"}
 SEED = 11
 
@@ -182,9 +183,7 @@ def _judge_figures(texts: dict[int, str], offline) -> None:
     for name, subset in (("held-out", held), ("fit", fit), ("all", items)):
         rows = run(subset)
         print(f"  [{name}] {len(rows)} answers")
-        for key, value in judge_means(rows).items():
-            shown = value if isinstance(value, Rate) else (f"{value[0]:.3f} (n={value[1]})" if value[0] is not None else "n/a")
-            print(f"    {key:26} {shown}")
+        _print_means(rows)
         cal = calibration(rows)
         print(f"    sentence precision/recall overall {cal['overall']['precision']}/{cal['overall']['recall']}")
         if "-v" in sys.argv and name == "all":
@@ -195,6 +194,24 @@ def _judge_figures(texts: dict[int, str], offline) -> None:
     for key, value in judge_means(old).items():
         if isinstance(value, Rate):
             print(f"    {key:26} {value}")
+    items = load("answers2")  # round 5: contradictions by kind, and faithful answers that negate and compare
+    rows = run(items)
+    print("== offline judge (eval/dev/answers2.jsonl)")
+    _print_means(rows)
+    kinds = {i["id"]: i.get("contradiction_kind") for i in items}
+    for kind in sorted({k for k in kinds.values() if k}):
+        subset = [r for r in rows if kinds[r["id"]] == kind]
+        print(f"    contradiction:{kind:16} {Rate(sum(bool(r['caught']) for r in subset), len(subset))}")
+    if "-v" in sys.argv:
+        for r in rows:
+            if r["error_type"] == "contradiction" or (r["label"] == "faithful" and r["faithfulness"] != 1.0):
+                print(f"    {r['id']} {kinds[r['id']] or 'faithful'} caught={r['caught']} f={r['faithfulness']} {r['flagged']}")
+
+
+def _print_means(rows: list[dict]) -> None:
+    for key, value in judge_means(rows).items():
+        shown = value if isinstance(value, Rate) else (f"{value[0]:.3f} (n={value[1]})" if value[0] is not None else "n/a")
+        print(f"    {key:26} {shown}")
 
 
 def main() -> None:
