@@ -87,3 +87,22 @@ def test_offline_proxy_flags_invented_number_and_off_topic():
               "Python lists are dynamic arrays that grow automatically [1].")
     verdicts = OfflineJudge().judge("什么是梯度爆炸？", split_claims(answer), {1: section})
     assert [v.supported for v in verdicts] == [True, False, False]
+
+
+def test_offline_proxy_tells_a_moved_negation_from_an_added_one():
+    """A paraphrase that moves the notes' own negation is faithful; a negation the notes lack is not."""
+    from assistant.evals.judges import OfflineJudge
+    from assistant.notes.parse import read_notes
+    from tests.conftest import CORPUS
+
+    sections = {q.number: q.body for q in read_notes(CORPUS / "dl-interview-21-40.md")}
+    # Note 22: "我们可能从来没有找到过 “局部最优”，更别说全局最优" (a dev-set paraphrase; counting cues flagged it).
+    moved = split_claims("“容易收敛到局部最优”很可能只是一种想象，实际上我们可能连局部最优都从来没找到过，更别说全局最优了[1]。")
+    # Note 26: "…梯度爆炸会引起网络不稳定，最好的结果是无法从训练数据中学习，而最坏的结果是出现无法再更新的 NaN 权重值。"
+    added = split_claims("在深度多层感知机网络中，梯度爆炸不会引起网络不稳定[1]。")  # its sentence negates another clause
+    judge = OfflineJudge()
+    assert judge.judge("q", moved, {1: sections[22]})[0].supported
+    assert not OfflineJudge(negation_near=0).judge("q", moved, {1: sections[22]})[0].supported
+    assert not judge.judge("q", added, {1: sections[26]})[0].supported
+    assert judge.nearest_clauses(moved[0].text, ["一，二三四五，最坏的结果是出现无法再更新的 NaN 权重值"]) == [
+        "最坏的结果是出现无法再更新的 NaN 权重值", "二三四五"]

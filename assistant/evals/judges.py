@@ -19,6 +19,8 @@ faithfulness counts it, citation recall reports it missing. Swapped roles ("A is
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
@@ -34,6 +36,8 @@ __all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"
 SEMANTIC_MIN = 0.83
 LEXICAL_MIN = 0.28
 OPPOSITE_MIN = 0.01  # the opposite-edit test (round 4, bench/tune_points.py judge --opposite-min=…; tuned.json)
+NEGATION_NEAR = 3  # an added negation counts only when none of the claim's 3 closest clauses negates as much (tuned.json)
+_CLAUSE = re.compile(r"[，,；;：:]")
 
 
 def lexical_support(claim: str, context: str) -> float:
@@ -88,11 +92,13 @@ class OfflineJudge:
     name = "offline"
 
     def __init__(self, embeddings: Embeddings | None = None, semantic_min: float = SEMANTIC_MIN,
-                 lexical_min: float = LEXICAL_MIN, opposite_min: float | None = OPPOSITE_MIN) -> None:
+                 lexical_min: float = LEXICAL_MIN, opposite_min: float | None = OPPOSITE_MIN,
+                 negation_near: int = NEGATION_NEAR) -> None:
         self.embeddings = embeddings or Embeddings()
         self.semantic_min = semantic_min
         self.lexical_min = lexical_min
         self.opposite_min = opposite_min  # None: no opposite-edit test
+        self.negation_near = negation_near
         self.stats = {"claims": 0}
 
     @classmethod
@@ -127,14 +133,30 @@ class OfflineJudge:
         return ok, f["semantic"], f["evidence"]
 
     def contradiction(self, claim: str, f: dict, section: str) -> bool:
-        """True when the polarity rules find the claim contradicting its closest note sentence; an added
-        negation must also contradict the runner-up sentence when that one is close too (paraphrases negate)."""
+        """True when the polarity rules find the claim contradicting its closest note sentence.
+
+        A negation is not added when one of the claim's closest clauses in the section negates as much: a
+        claim that merges several note sentences is aligned with one of them, and a paraphrase moves a
+        negation ("再也无法更新" for "无法再更新"). Clauses, not sentences: a long note sentence with a
+        negation in another clause must not excuse "梯度爆炸不会引起网络不稳定". An added negation must also
+        contradict the runner-up sentence when that one is close too."""
         found = conflict(claim, f["evidence"], section)
         if found is None:
             return self.opposite_fits(claim, f, section)
-        if found.rule == "negation" and f["second"] and f["second_semantic"] >= self.semantic_min:
-            return negations(claim) > negations(f["second"])
+        if found.rule == "negation":
+            if any(negations(c) >= negations(claim) for c in self.nearest_clauses(claim, f["windows"])):
+                return False
+            if f["second"] and f["second_semantic"] >= self.semantic_min:
+                return negations(claim) > negations(f["second"])
         return True
+
+    def nearest_clauses(self, claim: str, sentences_: list[str]) -> list[str]:
+        """The negation_near clauses (sentences cut at ，；：) of these sentences closest to the claim."""
+        units = [c.strip() for s in sentences_ for c in _CLAUSE.split(s) if len(c.strip()) >= 4]
+        if not units or self.negation_near < 1:
+            return []
+        sims = self.embeddings.vectors(units) @ self.embeddings.vectors([claim])[0]
+        return [units[int(i)] for i in np.argsort(-sims)[: self.negation_near]]
 
     def opposite_fits(self, claim: str, f: dict, section: str) -> bool:
         """True when a minimal edit saying the opposite (an antonym swapped, two compared names swapped;
@@ -157,4 +179,4 @@ class OfflineJudge:
                 "new_numbers": sorted(numbers(claim) - numbers(" ".join(wins))), "evidence": wins[best],
                 "second": wins[second] if second is not None else "",
                 "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0,
-                "windows": wins}  # the section's sentences, for the opposite-edit test (not split twice)
+                "windows": wins}  # the section's sentences, for the opposite-edit and negation tests (split once)
