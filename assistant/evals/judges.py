@@ -10,7 +10,8 @@ the claim that the section's sentences do not contain is unsupported whatever th
 similarity. Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers`
 reports them with the judge's precision/recall). A supported-looking claim is then checked
 against its closest note sentence with the grader's rules (`notes/polarity.py`): an added
-negation, an antonym swap or a wrong count makes it unsupported, and so does a claim whose opposite
+negation (one that none of the claim's three closest clauses of the section carries as well), an
+antonym swap or a wrong count makes it unsupported, and so does a claim whose opposite
 (`polarity.opposites`: one antonym swapped) matches the section better, which catches English claims
 that reverse Chinese notes. A claim that cites nothing is checked against every retrieved section:
 faithfulness counts it, citation recall reports it missing. Swapped roles ("A is faster than B" for
