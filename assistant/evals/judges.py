@@ -20,15 +20,13 @@ faithfulness counts it, citation recall reports it missing. Swapped roles ("A is
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
 from assistant.notes.polarity import conflict, negations, numbers, opposites
 from assistant.notes.terms import language_of, tokenize
-from assistant.notes.text import LIST_NUMBER_RE
+from assistant.notes.text import LIST_NUMBER_RE, clauses
 
 __all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"]
 
@@ -38,7 +36,6 @@ SEMANTIC_MIN = 0.83
 LEXICAL_MIN = 0.28
 OPPOSITE_MIN = 0.01  # the opposite-edit test (round 4, bench/tune_points.py judge --opposite-min=…; tuned.json)
 NEGATION_NEAR = 3  # an added negation counts only when none of the claim's 3 closest clauses negates as much (tuned.json)
-_CLAUSE = re.compile(r"[，,；;：:]")
 
 
 def lexical_support(claim: str, context: str) -> float:
@@ -152,8 +149,8 @@ class OfflineJudge:
         return True
 
     def nearest_clauses(self, claim: str, sentences_: list[str]) -> list[str]:
-        """The negation_near clauses (sentences cut at ，；：) of these sentences closest to the claim."""
-        units = [c.strip() for s in sentences_ for c in _CLAUSE.split(s) if len(c.strip()) >= 4]
+        """The negation_near clauses (notes.text.clauses) of these sentences closest to the claim."""
+        units = [c for s in sentences_ for c in clauses(s)]
         if not units or self.negation_near < 1:
             return []
         sims = self.embeddings.vectors(units) @ self.embeddings.vectors([claim])[0]

@@ -28,7 +28,7 @@ from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, 
 from assistant.notes.keypoints import Point, key_terms
 from assistant.notes.polarity import Conflict, conflict, negation_density, negations, opposites, without_negation
 from assistant.notes.terms import language_of
-from assistant.notes.text import plain_text, split_sentences
+from assistant.notes.text import clauses, plain_text, split_sentences
 
 __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "build_grader", "points_of"]
 
@@ -109,7 +109,7 @@ class OfflineGrader:
             for i, point in enumerate(self.key_points(ref)):
                 for k, sentence in enumerate(point.sentences):
                     plain = plain_text(sentence)
-                    for unit in dict.fromkeys([plain, *_clauses(plain)]):
+                    for unit in dict.fromkeys([plain, *clauses(plain)]):
                         texts.append(unit)
                         owner.append(i)
                         lead.append(k == 0)
@@ -219,15 +219,11 @@ class OfflineGrader:
                      contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows)
 
 
-def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in re.split(r"[，,、：:；;]", text) if len(c.strip()) >= 4]
-
-
 def answer_segments(answer: str) -> list[str]:
     """Sentences of an answer plus their comma clauses: short list-style key points match a clause best."""
     sentences = [s for s in split_sentences(re.sub(r"[；;]", "；\n", answer)) if s.strip()]
-    clauses = [c for s in sentences for c in _clauses(s)]
-    return sentences + [c for c in clauses if c not in sentences]
+    parts = [c for s in sentences for c in clauses(s)]
+    return sentences + [c for c in parts if c not in sentences]
 
 
 def is_keyword_list(answer: str, max_chars: int) -> bool:

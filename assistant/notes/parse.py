@@ -38,6 +38,7 @@ class CorpusError(UserError, ValueError):
 
 HASH_CHARS = 16  # of a section's content hash (stored in each chunk's metadata as the start of `qhash`)
 
+
 @dataclass(frozen=True)
 class Link:
     """A `[title](url)` reference found in a question."""

@@ -51,7 +51,7 @@ _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decreas
              ("sparse", "dense"), ("robust", "sensitive"), ("positive", "negative"), ("maximum", "minimum"),
              ("vanishing", "exploding"), ("upsample", "downsample"), ("upsamples", "downsamples"), ("grows", "shrinks"),
              ("doubles", "halves"), ("simple", "complex"), ("cheap", "expensive"), ("quickly", "slowly"),
-             ("noisier", "smoother"), ("upsample", "downsample"), ("stable", "unstable"), ("accurate", "inaccurate"), ("efficient", "inefficient"),
+             ("noisier", "smoother"), ("stable", "unstable"), ("accurate", "inaccurate"), ("efficient", "inefficient"),
              ("grow", "shrink"), ("growing", "shrinking"), ("grew", "shrank"), ("rise", "fall"), ("rises", "falls"),
              ("before", "after"), ("earlier", "later"))
 

@@ -19,6 +19,7 @@ SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|(?<=[^\d\s]\.)(?=
 SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
 LIST_NUMBER_RE = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)  # "1. ", "**2、" at a line start
 QUOTE_MARK_RE = re.compile(r"^\s*(?:>\s*)+")  # a Markdown blockquote marker: not part of what is quoted
+CLAUSE_BREAK_RE = re.compile(r"[，,、：:；;]")  # inside a sentence: commas, enumeration commas, colons, semicolons
 BULLET_RE = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、](?!\d)\s*|[a-z][)）]\s*)")  # not the "1." of "1.0"
 
 
@@ -40,6 +41,12 @@ class Fences:
     def inside(self) -> bool:
         """True while inside a block (after the last line fed)."""
         return self.marker is not None
+
+
+def clauses(text: str, min_chars: int = 4) -> list[str]:
+    """The clauses of a sentence (cut at ，、：；) with at least `min_chars` characters: a short key point or a
+    moved negation is matched against a clause, not a long sentence (grader and judge)."""
+    return [c.strip() for c in CLAUSE_BREAK_RE.split(text) if len(c.strip()) >= min_chars]
 
 
 def split_sentences(text: str, semicolons: bool = True) -> list[str]:

@@ -74,20 +74,22 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
     corpus = Corpus.read(roots)
     health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
     chroma = chroma or client(settings)
-    wanted: Wanted | None = None
     with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
+        found: dict[str, tuple] = {}  # model → (collection, its rows), for the collections that exist
         for model in settings.dense_models:
-            name = collection_name(settings, model)
             try:
                 col = get_collection(chroma, settings, model, create=False)
-                rows = col.get(include=["metadatas"])
+                found[model] = (col, col.get(include=["metadatas"]))
             except Exception as exc:
                 if not is_missing(exc):
                     raise index_error(settings, exc) from None
+                name = collection_name(settings, model)
                 health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
-                continue
-            if wanted is None:  # as ingest does: the repeats are judged against the first collection found
-                wanted = Wanted.of(corpus, rows, roots, settings.chunk_chars)
+        # As ingest does: repeats are judged against the first collection (none: every section is missing).
+        first = next(iter(found.values()), (None, {"metadatas": []}))[1]
+        wanted = Wanted.of(corpus, first, roots, settings.chunk_chars)
+        for model, (col, rows) in found.items():
+            name = collection_name(settings, model)
             health.chunks[name] = len(rows["ids"])
             health.problems += snapshot_problems(settings, name, fingerprint(col), rows)
             todo = plan(rows, wanted)
@@ -96,8 +98,6 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
             for cid in todo.duplicates:
                 if cid.rsplit(":", 1)[0] not in listed:  # outside the checked notes: reported, left alone
                     health.problems.append(Problem("duplicated", name, f"{name}: chunk id {cid} stored twice", False))
-    if wanted is None:  # no collection at all: every section is missing, whatever repeats it has
-        wanted = Wanted.of(corpus, {"metadatas": []}, roots, settings.chunk_chars)
     health.sections = len(wanted.sections)
     health.notices = [str(r) for r in corpus.repeats]
     problem = database_problem(settings.db_path)
