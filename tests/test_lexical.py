@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.notes.terms import content_terms, tokenize
@@ -41,6 +43,28 @@ def test_traditional_chinese_is_folded_to_simplified():
     assert to_simplified("如何確定是否出現梯度爆炸？") == "如何确定是否出现梯度爆炸？"
     assert to_simplified("梯度爆炸会引发什么问题") == "梯度爆炸会引发什么问题"  # Simplified stays as it is
     assert to_simplified("What is ReLU?") == "What is ReLU?"
+
+
+def test_the_simplified_shortcut_returns_what_the_conversion_would():
+    """Text with none of the convertible characters skips OpenCC; the result must be the same either way."""
+    import json
+    from importlib.resources import files
+
+    from opencc_purepy import OpenCC
+
+    from assistant.notes.terms import _t2s, _t2s_keys, has_cjk, to_simplified
+
+    keys = _t2s_keys()
+    assert keys is not None and "確" in keys[0] and "确" not in keys[0] and "一目瞭然" in keys[1]
+    tables = json.loads((files("opencc_purepy") / "dicts" / "dictionary_maxlength.json").read_text(encoding="utf-8"))
+    for name, known in (("ts_characters", keys[0]), ("ts_phrases", set(keys[1]))):  # what OpenCC("t2s") converts with
+        table = tables[name][0] if isinstance(tables[name], list) else tables[name]
+        assert {key for key, value in table.items() if value != key} <= known, name
+    lines = [line for f in sorted(Path("corpus").glob("*.md")) for line in f.read_text(encoding="utf-8").splitlines()]
+    traditional = [OpenCC("s2t").convert(line) for line in lines[:80]]
+    assert sum(t != line for t, line in zip(traditional, lines)) > 20
+    for line in lines + traditional + ["著名的乾燥劑", "後來發現梯度爆炸"]:
+        assert to_simplified(line) == (_t2s().convert(line) if has_cjk(line) else line), line
 
 
 def test_section_answers_weighs_rare_terms():

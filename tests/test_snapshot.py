@@ -99,3 +99,39 @@ def test_a_snapshot_never_vouches_for_a_dirty_or_blank_fingerprint(tmp_path):
     file.write_bytes(b"garbage")
     assert snapshot.load(file, "abc-1:3") is None
 
+
+
+def test_a_catalogue_snapshot_of_row_dicts_is_converted_once_and_answers_the_same(built_copy, gets):
+    """Snapshots written before the rows were kept by column (one dict per chunk) still load, and are rewritten."""
+    from assistant.retrieval.catalogue import Rows
+    from assistant.retrieval.retriever import Retriever
+    from assistant.retrieval.store import collection_name
+
+    settings = Settings.from_env({}, home=built_copy)
+    ingest(settings, progress=False)
+    file = snapshot.path(settings.home, collection_name(settings, settings.dense_models[0]), "lexical")
+    saved = pickle.loads(file.read_bytes())
+    rows = saved["data"]["rows"]
+    assert isinstance(rows, Rows)
+    expected = Retriever(settings, client(settings)).search("如何修复梯度爆炸问题？")
+    old = {k: v for k, v in saved["data"].items() if k not in ("latin", "sections")}
+    old["rows"] = {cid: rows[cid] for cid in rows}
+    snapshot.save(file, saved["fingerprint"], old)
+    gets.clear()
+    got = Retriever(settings, client(settings)).search("如何修复梯度爆炸问题？")
+    assert gets == [], "an old snapshot is converted, not replaced by a read of every chunk"
+    assert [(h.question, h.score, h.section) for h in got.hits] == [(h.question, h.score, h.section) for h in expected.hits]
+    rewritten = pickle.loads(file.read_bytes())["data"]
+    assert isinstance(rewritten["rows"], Rows) and rewritten["sections"] == saved["data"]["sections"]
+    assert {cid: rewritten["rows"][cid] for cid in rows} == old["rows"]
+
+
+def test_rows_by_column_give_back_each_row_as_stored():
+    from assistant.retrieval.catalogue import Rows
+
+    stored = {"a": ("doc a", {"question": 1, "chunk": 0}), "b": ("doc b", {"question": 2, "uid": "u2", "chunk": 1})}
+    rows = pickle.loads(pickle.dumps(Rows.of(stored)))
+    assert dict(rows) == stored and "b" in rows and "c" not in rows and list(rows) == ["a", "b"]
+    assert rows.column("uid") == [None, "u2"] and rows.column("head", 1) == [1, 1]
+    with pytest.raises(KeyError):
+        rows["c"]

@@ -82,11 +82,44 @@ def to_simplified(text: str) -> str:
     """
     if not has_cjk(text):
         return text
+    tables = _t2s_keys()
+    if tables is not None and tables[0].isdisjoint(text) and not any(p in text for p in tables[1]):
+        return text  # no table entry that changes anything occurs: what the conversion returns, without loading it
     return _t2s().convert(text)
 
 
 @lru_cache(maxsize=1)
 def _t2s():
-    from opencc_purepy import OpenCC  # ~70 ms to load: only when a Chinese query arrives
+    from opencc_purepy import OpenCC  # 45-70 ms to load its tables (a 2.5 MB JSON of every conversion)
 
     return OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _t2s_keys() -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The characters (4,000) and phrases (500) that t2s converts to something else; 2 ms to read.
+
+    Most questions are in Simplified already, and OpenCC converts by longest match over these
+    tables, leaving everything else as it is: a text in which none of them occurs comes back
+    unchanged, so a cold `assistant ask` need not load the tables. Read from the wheel's source
+    tables (TSCharacters.txt, TSPhrases.txt), which its JSON is built from; anything unexpected
+    means None, and then every text is converted. tests/test_lexical.py checks them against the JSON.
+    """
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    found: list[set[str]] = [set(), set()]
+    try:
+        spec = find_spec("opencc_purepy")  # where it is, without importing it (its package __init__ loads the engine)
+        dicts = Path(next(iter(spec.submodule_search_locations or ()))) / "dicts"  # type: ignore[union-attr]
+        for n, name in enumerate(("TSCharacters.txt", "TSPhrases.txt")):
+            for line in (dicts / name).read_text(encoding="utf-8").splitlines():
+                key, _, values = line.partition("\t")
+                if key and not key.startswith("#") and values.split(" ")[0].strip() != key:
+                    found[n].add(key)
+    except (OSError, ValueError, AttributeError, StopIteration):
+        return None
+    chars, phrases = found
+    if not chars or any(len(c) != 1 for c in chars):
+        return None
+    return frozenset(chars), tuple(sorted(phrases))
