@@ -83,7 +83,7 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     if not text_hits:
         return []
     n, best = text_hits[0]
-    quotes = _from_section(question, n, outline(best.section), p, rel, best.title)
+    quotes = _from_section(question, n, outline(best.section), p, rel, best.title, _matched_group(best))
     covered = _terms(best.section)
     missing = _terms(question) - covered
     for n2, hit in text_hits[1:2]:
@@ -95,7 +95,8 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     return quotes
 
 
-def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
+def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "",
+                  matched: str = "") -> list[Quote]:
     if question_kind(question) != "list" or len(o.points) < 2:
         return _central_quotes(question, n, o, p.central_quotes, p, rel)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
@@ -104,7 +105,7 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     if _DEFINITION_CUES.search(question) and o.intro:
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
-    focus = focused(question, o, title) or _group_focus(question, o, p, rel)
+    focus = focused(question, o, title) or _group_focus(question, o, p, rel) or _chunk_focus(matched, o)
     for point in focus or o.points[: p.max_points]:
         quotes.append(Quote(n, point.lead))
         supports = point.support if focus else _best_supports(question, point, q_terms, p, rel)
@@ -142,6 +143,20 @@ def _group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> 
     return [pt for pt in o.points if pt.group == groups[order[0]]]
 
 
+def _matched_group(hit: Hit) -> str:
+    """The `### N.M` subsection of the section's best-matching chunks, when its two best agree on one."""
+    subs = {c.subsection for c in hit.chunks[:2]}
+    return subs.pop() if len(subs) == 1 else ""
+
+
+def _chunk_focus(matched: str, o: Outline) -> list[Point]:
+    """The points of the group the retriever matched the question in (its subsection heading ends with the
+    group's title: '31.5 N vs M' → 'N vs M'), when the section has at least two groups."""
+    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
+    group = next((g for g in groups if matched and matched.endswith(g)), "")
+    return [pt for pt in o.points if pt.group == group] if group and len(groups) >= 2 else []
+
+
 def _z(values: list[float]) -> list[float]:
     if len(values) < 2:
         return [0.0] * len(values)
@@ -164,7 +179,7 @@ def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerPara
     sem = _semantic(question, [point.lead, *support], rel)[1:]  # z against the point's own sentences
     scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z, -i) for i, (s, z) in enumerate(zip(support, sem))]
     top = sorted(range(len(support)), key=lambda i: scored[i], reverse=True)[: p.list_supports]
-    return [support[i] for i in sorted(top)]
+    return [support[i] for i in _continued(top, support)]
 
 
 def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, rel: Relevance) -> list[Quote]:
@@ -179,8 +194,19 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     for order, s in enumerate(sentences):
         score = _overlap(q_terms, s) + 0.3 * ("**" in s) + 0.4 * (s in leads) + 0.3 * (definition and order == 0)
         scored.append((score + p.e5_weight * sem[order] - 0.01 * order, order, s))
-    chosen = sorted(sorted(scored, reverse=True)[:k], key=lambda t: t[1])
-    return [Quote(n, s) for _, _, s in chosen]
+    chosen = [order for _, order, _ in sorted(scored, reverse=True)[:k]]
+    return [Quote(n, sentences[i]) for i in _continued(chosen, sentences)]
+
+
+_INTRODUCES = re.compile(r"[：:]\s*$")
+
+
+def _continued(chosen: list[int], sentences: list[str]) -> list[int]:
+    """The chosen sentences in reading order, each one that ends in a colon followed by the sentence it introduces:
+    "输出尺寸的计算公式为：" quoted without the formula after it says nothing."""
+    picked = set(chosen)
+    picked |= {i + 1 for i in chosen if i + 1 < len(sentences) and _INTRODUCES.search(plain_text(sentences[i]))}
+    return sorted(picked)
 
 
 def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]]:
