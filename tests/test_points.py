@@ -101,6 +101,24 @@ def test_polarity_rules_negation_antonyms_and_counts():
     assert conflict("梯度值持续超过 100", "误差梯度值持续超过 1.0").rule == "number"
 
 
+def test_roles_crossed_between_two_clauses_of_a_note_sentence():
+    note = "编码器把输入序列读成一个上下文向量，解码器再从这个上下文向量逐步生成输出序列。"
+    assert conflict("编码器从上下文向量逐步生成输出序列，而解码器把输入序列读成上下文向量。", note).rule == "roles"
+    assert conflict("编码器把输入序列读成上下文向量，解码器从上下文向量逐步生成输出序列。", note) is None
+    assert conflict("编码器和解码器分别负责读入输入序列和生成输出序列。", note) is None  # merged: one clause
+    assert conflict("解码器从上下文向量生成输出，编码器负责读入。", note) is None  # both roles kept, reordered
+    # Clauses with two or fewer terms of their own carry no role: "推力越小" against "权重越接近 0".
+    assert conflict("权重越接近 0，L2 的梯度越小。", "而 L2 项的梯度是 2λw，权重越接近 0，推力越小。") is None
+
+
+def test_the_two_sides_of_a_directed_verb_swapped():
+    note = "在推理阶段，量化会把浮点权重转换成八位整数，以减少显存。"
+    assert conflict("在推理阶段，量化会把八位整数转换成浮点权重。", note).rule == "roles"
+    assert conflict("推理阶段的量化把浮点权重转换成八位整数。", note) is None
+    assert conflict("量化把浮点权重变成八位整数。", note) is None  # another verb: not compared
+    assert conflict("梯度累积导致网络不稳定。", "误差梯度累积会导致网络权重大幅更新，使网络不稳定。") is None
+
+
 @pytest.fixture(scope="module")
 def grader(tmp_path_factory):
     return OfflineGrader(Prompts(ROOT / "prompts"), cache_dir=tmp_path_factory.mktemp("pts"))

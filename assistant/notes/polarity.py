@@ -1,4 +1,4 @@
-"""Contradiction rules shared by the grader and the judge: negation, antonym swaps and numbers.
+"""Contradiction rules shared by the grader and the judge: negation, antonym swaps, numbers and crossed roles.
 
 Embeddings and term overlap see "不能用梯度截断" and "使用梯度截断" as the same statement. These
 rules compare a statement with the one note sentence it is about (the caller aligns them) and
@@ -13,7 +13,10 @@ name the contradiction:
   越大↔越小, 串行↔并行, 方差↔偏差, larger↔smaller, increase↔decrease …) where the note sentence
   uses the other side and not this one;
 - number: a count with the same classifier differs (两个门 vs 三个门, two gates vs three), or the
-  statement states a number the section never does while its note sentence states one.
+  statement states a number the section never does while its note sentence states one;
+- roles: the note pairs A with X in one clause and B with Y in another, and the statement pairs A
+  with Y and B with X ("sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，而 relu
+  多见于全连接层"; `crossed_roles`).
 `opposites` writes the minimal edits that reverse a statement (an antonym swapped, two compared
 names swapped), for callers with embeddings to ask whether the reverse fits the notes better.
 """
@@ -23,7 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.notes.text import LIST_NUMBER_RE
+from assistant.notes.terms import content_terms
+from assistant.notes.text import LIST_NUMBER_RE, clauses
 
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
 _ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
@@ -70,7 +74,7 @@ _EN_COUNTED = re.compile(r"\b(" + "|".join(_EN_COUNT) + r"|\d+)\s+([a-z]+?)s?\b"
 class Conflict:
     """A statement that contradicts a note sentence: which rule fired and on what."""
 
-    rule: str  # 'negation' | 'antonym' | 'number'
+    rule: str  # 'negation' | 'antonym' | 'number' | 'roles'
     statement: str
     note: str
     detail: str
@@ -234,7 +238,80 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     mismatch = number_mismatch(statement, note, section)
     if mismatch:
         return Conflict("number", statement, note, mismatch)
+    crossed = crossed_roles(statement, note) or reversed_direction(statement, note)
+    if crossed:
+        return Conflict("roles", statement, note, crossed)
     return None
+
+
+# Verbs with a direction: what stands before them becomes, causes or feeds what stands after.
+_DIRECTED = re.compile(r"转换成|转换为|转化为|转化成|变成|变为|导致|引起|造成|映射到|映射为|传给|传到|传回|流向|流到|"
+                       r"编码成|编码为|解码成|解码为|→|->")
+
+
+def reversed_direction(statement: str, note: str, reach: int = 8) -> str:
+    """A clause that puts around a directed verb, the other way round, what a note clause puts around the same
+    verb: the note's "把循环网络转换成多层感知机" and the statement's "把多层感知机转换成了循环网络". Each
+    side needs a term of its own (a Chinese bigram or Latin word on one side only of the note's verb) that
+    the statement has on the other side, and more terms must cross than stay. Only `reach` characters each
+    side of the verb count: the scene before it ("随时间的反向传播本质上是…") stays put in both. Empty when
+    none is reversed."""
+    def sides(clause: str) -> tuple[str, tuple[set[str], set[str]]] | None:
+        found = _DIRECTED.search(clause)
+        if not found:
+            return None
+        return found.group(), (_terms(clause[max(0, found.start() - reach): found.start()]),
+                               _terms(clause[found.end(): found.end() + reach]))
+
+    noted = [x for x in map(sides, clauses(note)) if x]
+    for verb, (before, after) in (x for x in map(sides, clauses(statement)) if x):
+        for verb_n, (before_n, after_n) in noted:
+            if verb != verb_n:
+                continue
+            left, right = before_n - after_n, after_n - before_n
+            crossed = len(before & right) + len(after & left)
+            kept = len(before & left) + len(after & right)
+            if before & right and after & left and crossed > kept:
+                return f"the two sides of {verb} swapped"
+    return ""
+
+
+def _terms(text: str) -> set[str]:
+    latin, cjk = content_terms(text)
+    return set(latin) | set(cjk)
+
+
+def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
+    """Two clauses of the statement that each begin with the terms of one note clause and end with those of
+    another, crosswise: the note's "sigmoid/tanh 常见于全连接层，relu 常见于卷积层" and the statement's
+    "sigmoid/tanh 常见于卷积层，而 relu 多见于全连接层". Terms are content terms (Chinese bigrams, Latin
+    words) that only one of the two note clauses uses, and the two statement clauses must restate at least
+    `cover` of them, and each note clause must have three of its own: a term or two shared by chance
+    (梯度, 网络) cross nothing. A statement that merges both
+    note clauses into one clause has at most one such clause. Empty when nothing is crossed."""
+    notes, said = [_terms(c) for c in clauses(note)], [(c.lower(), _terms(c)) for c in clauses(statement)]
+    if len(notes) < 2 or len(said) < 2:
+        return ""
+    for i, first in enumerate(notes):
+        for second in notes[i + 1:]:
+            own = (first - second, second - first)
+            if min(len(own[0]), len(own[1])) < 3:  # "推力越小": too little of its own to carry a role
+                continue
+            ends = [_ends(text, terms, own) for text, terms in said]
+            ab = [terms for (_, terms), e in zip(said, ends) if e == ("first", "second")]
+            ba = [terms for (_, terms), e in zip(said, ends) if e == ("second", "first")]
+            distinct = own[0] | own[1]
+            if any(len((x | y) & distinct) >= cover * len(distinct) for x in ab for y in ba):
+                return "roles swapped between two clauses of the note sentence"
+    return ""
+
+
+def _ends(text: str, terms: set[str], own: tuple[set[str], set[str]]) -> tuple[str, str] | None:
+    """Which note clause the statement clause's first and last distinctive terms come from (None: not both)."""
+    found = sorted((text.find(t), side) for side, pool in zip(("first", "second"), own) for t in terms & pool)
+    if not found or {side for _, side in found} != {"first", "second"}:
+        return None
+    return found[0][1], found[-1][1]
 
 
 # Negation cues and what is left when they are taken out ("没有" → "有", "isn't" → "is", "cannot" → "can").
