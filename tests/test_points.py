@@ -111,6 +111,13 @@ def test_roles_crossed_between_two_clauses_of_a_note_sentence():
     assert conflict("权重越接近 0，L2 的梯度越小。", "而 L2 项的梯度是 2λw，权重越接近 0，推力越小。") is None
 
 
+def test_an_english_verb_of_growth_is_compared_with_a_chinese_degree_side():
+    assert antonym_swap("The loss keeps growing during training.", "训练中损失不断变小。") == "大↔小"
+    assert antonym_swap("The loss keeps growing during training.", "训练中损失不断变大。") == ""
+    # Comparatives name one of two options, not a direction: "a larger batch" is no claim about 大 or 小.
+    assert antonym_swap("A larger batch needs more memory.", "批尺寸越小，显存占用越少。") == ""
+
+
 def test_the_two_sides_of_a_directed_verb_swapped():
     note = "在推理阶段，量化会把浮点权重转换成八位整数，以减少显存。"
     assert conflict("在推理阶段，量化会把八位整数转换成浮点权重。", note).rule == "roles"
