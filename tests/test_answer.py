@@ -121,19 +121,3 @@ def test_a_quoted_sentence_ending_in_a_colon_brings_what_it_introduces():
     assert "输出尺寸的计算公式为：" in texts
     assert texts[texts.index("输出尺寸的计算公式为：") + 1] == "`O = (W - K + 2P) / S + 1`"
 
-
-def test_a_list_question_matched_in_one_subsection_is_answered_from_its_points():
-    """The retriever's two best chunks of the section sit in '1.3 解码'; the answer quotes that part, not 1.1."""
-    from assistant.answering.extractive import select_quotes
-    from assistant.retrieval.retriever import ChunkHit
-
-    parts = {"1.1 编码": "- 输入序列逐步读入。\n- 每一步更新隐状态。", "1.2 注意力": "- 对齐分数。\n- 加权求和。",
-             "1.3 解码": "- 把上下文向量作为初始状态。\n- 或把上下文向量作为每一步的输入。"}
-    body = "\n\n".join(f"### {title}\n\n{items}" for title, items in parts.items())
-    hit = _hit(31, 6.0, body)
-    hit.chunks = [ChunkHit(f"c{i}", body, body, "1.3 解码", 6.0 - i, 0.9) for i in range(2)]
-    question = "What are the ways to use the context vector?"
-    texts = " ".join(q.text for q in select_quotes(question, [hit]))
-    assert "初始状态" in texts and "每一步的输入" in texts and "逐步读入" not in texts
-    hit.chunks[1].subsection = "1.1 编码"  # the two best disagree: no focus, the whole outline
-    assert "逐步读入" in " ".join(q.text for q in select_quotes(question, [hit]))

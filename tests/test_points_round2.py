@@ -34,7 +34,6 @@ def test_focus_ignores_names_the_title_shares_but_keeps_a_part_of_it():
 class _Hit:
     def __init__(self, section: str) -> None:
         self.kind, self.section, self.score, self.title = "text", section, 5.0, "池化和归一化是什么？"
-        self.chunks: list = []  # no matched chunks: no subsection to focus on
 
 
 def test_english_questions_pick_supporting_sentences_by_e5():

@@ -83,7 +83,7 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     if not text_hits:
         return []
     n, best = text_hits[0]
-    quotes = _from_section(question, n, outline(best.section), p, rel, best.title, _matched_group(best))
+    quotes = _from_section(question, n, outline(best.section), p, rel, best.title)
     covered = _terms(best.section)
     missing = _terms(question) - covered
     for n2, hit in text_hits[1:2]:
@@ -95,8 +95,7 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     return quotes
 
 
-def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "",
-                  matched: str = "") -> list[Quote]:
+def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
     if question_kind(question) != "list" or len(o.points) < 2:
         return _central_quotes(question, n, o, p.central_quotes, p, rel)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
@@ -105,7 +104,7 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     if _DEFINITION_CUES.search(question) and o.intro:
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
-    focus = focused(question, o, title) or _group_focus(question, o, p, rel) or _chunk_focus(matched, o)
+    focus = focused(question, o, title) or _group_focus(question, o, p, rel)
     for point in focus or o.points[: p.max_points]:
         quotes.append(Quote(n, point.lead))
         supports = point.support if focus else _best_supports(question, point, q_terms, p, rel)
@@ -141,20 +140,6 @@ def _group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> 
     if best[order[0]] - best[order[1]] < p.focus_margin:
         return []
     return [pt for pt in o.points if pt.group == groups[order[0]]]
-
-
-def _matched_group(hit: Hit) -> str:
-    """The `### N.M` subsection of the section's best-matching chunks, when its two best agree on one."""
-    subs = {c.subsection for c in hit.chunks[:2]}
-    return subs.pop() if len(subs) == 1 else ""
-
-
-def _chunk_focus(matched: str, o: Outline) -> list[Point]:
-    """The points of the group the retriever matched the question in (its subsection heading ends with the
-    group's title: '31.5 N vs M' → 'N vs M'), when the section has at least two groups."""
-    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
-    group = next((g for g in groups if matched and matched.endswith(g)), "")
-    return [pt for pt in o.points if pt.group == group] if group and len(groups) >= 2 else []
 
 
 def _z(values: list[float]) -> list[float]:
