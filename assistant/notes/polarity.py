@@ -17,7 +17,8 @@ name the contradiction:
   statement states a number the section never does while its note sentence states one;
 - roles: the note pairs A with X in one clause and B with Y in another, and the statement pairs A
   with Y and B with X ("sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，而 relu
-  多见于全连接层"; `crossed_roles`).
+  多见于全连接层"; `crossed_roles`), or what stands before a directed verb (转换成, 导致 …) in the
+  note stands after it in the statement (`reversed_direction`).
 `opposites` writes the minimal edits that reverse a statement (an antonym swapped, two compared
 names swapped), for callers with embeddings to ask whether the reverse fits the notes better.
 """
@@ -136,7 +137,7 @@ _EN_TO_DIM = {"grow": "大", "grows": "大", "growing": "大", "grew": "大", "s
 
 def antonym_swap(statement: str, note: str) -> str:
     """'增大↔减小' when the statement uses one side of a pair where the note uses the other and not it, else ''.
-    An English statement against a Chinese note compares its comparatives as degree sides (`_EN_TO_DIM`)."""
+    An English statement against a Chinese note also counts its verbs of growth as degree sides (`_EN_TO_DIM`)."""
     said, noted = _sides(statement), _sides(note)
     if not _CJK.search(statement) and _CJK.search(note):
         said |= {f"dim:{_EN_TO_DIM[s[3:]]}" for s in said if s[3:] in _EN_TO_DIM}
@@ -306,8 +307,8 @@ def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
     "sigmoid/tanh 常见于卷积层，而 relu 多见于全连接层". Terms are content terms (Chinese bigrams, Latin
     words) that only one of the two note clauses uses, and the two statement clauses must restate at least
     `cover` of them, and each note clause must have three of its own: a term or two shared by chance
-    (梯度, 网络) cross nothing. A statement that merges both
-    note clauses into one clause has at most one such clause. Empty when nothing is crossed."""
+    (梯度, 网络) cross nothing. A statement that merges both note clauses into one clause has at most one
+    such clause. Empty when nothing is crossed."""
     notes, said = [_terms(c) for c in clauses(note)], [(c.lower(), _terms(c)) for c in clauses(statement)]
     if len(notes) < 2 or len(said) < 2:
         return ""
