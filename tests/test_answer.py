@@ -121,3 +121,18 @@ def test_a_quoted_sentence_ending_in_a_colon_brings_what_it_introduces():
     assert "输出尺寸的计算公式为：" in texts
     assert texts[texts.index("输出尺寸的计算公式为：") + 1] == "`O = (W - K + 2P) / S + 1`"
 
+
+
+def test_a_list_question_on_a_long_section_in_parts_hears_of_every_part():
+    """More points than an answer holds, in ### parts: one bullet per part title, not the first parts' items only."""
+    from assistant.answering.extractive import AnswerParams, select_quotes
+
+    parts = {"1.1 编码器": ["输入序列逐步读入。", "每一步更新隐状态。", "最后得到上下文向量。"],
+             "1.2 注意力": ["计算对齐分数。", "对分数做归一化。", "加权求和得到上下文。"],
+             "1.3 解码器": ["把上下文向量作为初始状态。", "逐步生成输出序列。", "直到生成结束符。"]}
+    body = "\n\n".join(f"### {title}\n\n" + "\n".join(f"- {item}" for item in items) for title, items in parts.items())
+    quotes = select_quotes("这个模型由哪些部分组成？", [_hit(9, 6.0, body)], AnswerParams(max_points=4))
+    assert [q.text for q in quotes if q.level == 0] == ["编码器", "注意力", "解码器"]
+    assert all(q.text in body for q in quotes)
+    few = select_quotes("这个模型由哪些部分组成？", [_hit(9, 6.0, body)], AnswerParams(max_points=10))
+    assert [q.text for q in few if q.level == 0][:3] == ["输入序列逐步读入。", "每一步更新隐状态。", "最后得到上下文向量。"]

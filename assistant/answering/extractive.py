@@ -3,13 +3,15 @@
 It never writes a word of its own apart from the header that says it is quoting and a pointer
 to the rest of the section. What it quotes depends on the question (`question_kind`):
 - list-type ("有哪些/如何/怎么解决/区别/what are/how to"): every point of the best section's
-  outline, as a bullet with its verbatim lead, and under it the supporting sentence that best
-  matches the question;
+  outline, as a bullet with its verbatim lead, and under it the supporting sentences that best
+  match the question; a section in `### N.M` parts with more points than fit gets one bullet per
+  part instead;
 - definition/why and everything else: the section's sentences ranked by overlap with the
   question and centrality (outline leads first), in reading order.
 A second section is quoted only when it covers question terms the first one lacks. Answers are
 bounded (`AnswerParams.max_chars`): what does not fit is left to a "more in [n]" pointer.
-Every quote is a substring of `strip_footnotes(section)`, so the judge's exact check holds.
+A quoted sentence ending in a colon brings the sentence it introduces. Every quote is a substring of
+`strip_footnotes(section)`, so the judge's exact check holds.
 """
 
 from __future__ import annotations
@@ -105,10 +107,31 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
     focus = focused(question, o, title) or _group_focus(question, o, p, rel)
+    if not focus and len(o.points) > p.max_points and _groups(o) and all(pt.group for pt in o.points):
+        return quotes + _by_group(question, n, o, q_terms, p, rel)
     for point in focus or o.points[: p.max_points]:
         quotes.append(Quote(n, point.lead))
         supports = point.support if focus else _best_supports(question, point, q_terms, p, rel)
         quotes.extend(Quote(n, s, 1) for s in supports if s)
+    return quotes
+
+
+def _groups(o: Outline) -> list[str]:
+    """The `### N.M` titles of the outline's groups in reading order, when there are at least two."""
+    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
+    return groups if len(groups) >= 2 else []
+
+
+def _by_group(question: str, n: int, o: Outline, q_terms: set[str], p: AnswerParams, rel: Relevance) -> list[Quote]:
+    """A list question about a whole section with more points than an answer holds, in `### N.M` parts: one
+    bullet per part, its title as the lead and its sentences that best answer the question under it. The first
+    max_points points alone left whole parts out ("RNN 有哪几种结构？" heard only of N vs N)."""
+    quotes: list[Quote] = []
+    for group in _groups(o):
+        sentences = [s for pt in o.points if pt.group == group for s in pt.sentences if s != group]
+        quotes.append(Quote(n, group))
+        best = _best_supports(question, Point(group, tuple(sentences), "heading", group), q_terms, p, rel)
+        quotes.extend(Quote(n, s, 1) for s in best)
     return quotes
 
 
