@@ -19,23 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
 
-from bench.procs import BARE, env_for, notes_for, spawn  # noqa: E402
-
-
-def assistant(command: list[str], env: dict) -> dict:
-    # -P: the working directory does not go first on sys.path (run from this checkout, `-m assistant`
-    # would import this tree's package whatever PYTHONPATH says, and "before" would be "after")
-    return spawn([sys.executable, "-P", "-m", "assistant", *command], env, quiet=False)
+from bench.procs import BARE, assistant, code_at, env_for, notes_for, spawn  # noqa: E402
 
 
 def rows(home: Path) -> dict:
@@ -95,10 +86,7 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="ingest-speed-"))
     notes = notes_for(work, args.sections)  # the corpus bench/scale.py uses for this size
     chunks = len(chunk_texts(notes, distinct=False))
-    old = work / "old-code"
-    if not old.exists():
-        archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True).stdout
-        tarfile.open(fileobj=BytesIO(archive)).extractall(old, filter="data")
+    old = code_at(args.before, work / "old-code")
     codes = {"before": old, "after": ROOT}
     print(f"{chunks} chunks from {args.sections} generated sections; old code: {args.before}")
     figures: dict[str, list[dict]] = {name: [] for name in codes}

@@ -8,8 +8,11 @@ the imports, thread-pool set-up and model loads that an in-process timer would n
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import tarfile
 import time
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,3 +50,19 @@ def spawn(args: list[str], env: dict, quiet: bool = True) -> dict:
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{' '.join(args[1:4])} with {env.get('PYTHONPATH')} failed")
     return {"wall": time.perf_counter() - t, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def code_at(ref: str, dest: Path) -> Path:
+    """The tree of a git ref extracted into dest (kept across runs), to put first on a child's PYTHONPATH."""
+    if not dest.exists():
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
+        tarfile.open(fileobj=BytesIO(archive)).extractall(dest, filter="data")
+    return dest
+
+
+def assistant(command: list[str], env: dict, quiet: bool = False) -> dict:
+    """One `assistant` child of the code on env's PYTHONPATH.
+
+    -P: the working directory does not go first on sys.path. Run from a checkout, `-m assistant`
+    would import that checkout's package whatever PYTHONPATH says, and "before" would be "after"."""
+    return spawn([sys.executable, "-P", "-m", "assistant", *command], env, quiet=quiet)
