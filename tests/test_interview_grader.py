@@ -78,6 +78,22 @@ def test_offline_grade_lists_missed_points_and_cites_the_section(offline, notebo
                                     "points"}
 
 
+def test_an_answer_covering_no_point_scores_at_most_the_cap(prompts, notebook, tmp_path):
+    """The score agrees with an all-✗ checklist: "不太清楚" with a guess scored 4/10 beside "0 of 3 covered"."""
+    import dataclasses
+
+    from assistant.interview.grader import GraderParams
+
+    answer = "不太清楚，大概和学习率有关。"
+    uncapped = OfflineGrader(prompts, cache_dir=tmp_path, params=dataclasses.replace(GraderParams(), none_covered_max=10.0))
+    capped = OfflineGrader(prompts, cache_dir=tmp_path)
+    before, after = uncapped.grade(ref(notebook, 26), answer), capped.grade(ref(notebook, 26), answer)
+    assert not before.covered and not after.covered
+    assert before.score > GraderParams().none_covered_max >= after.score
+    complete = capped.grade(ref(notebook, 26), "梯度爆炸会让网络不稳定，权重大幅更新，甚至出现 NaN，模型无法从训练数据中学习。")
+    assert complete.covered and complete.score > GraderParams().none_covered_max
+
+
 def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path):
     calls = []
 

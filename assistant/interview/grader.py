@@ -61,6 +61,11 @@ class GraderParams:
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
     # then (and only then) a negated segment aligned with a note sentence counts against it by cue count alone
     denial_min: float = 0.01  # ... and at least this dense (cues per character): one cue in 100 characters
+    # The most an answer that covers none of the points can score, so the score agrees with a checklist of ✗
+    # ("不太清楚，大概和学习率有关" was 4/10 beside "0 of 3 key points covered"). Swept 10/4/3/2 with
+    # bench/tune_points.py vague on eval/dev/vague.jsonl + both dev grading sets: 3 takes vague ≤ 3 from 22 to 23
+    # of 45 and moves nothing else (correct ≤ 3 7/66, partial > wrong 132/178, minimal correct ≥ 4 11/15).
+    none_covered_max: float = 3.0
     # Share of its coverage a point below covered_at (✗ in the checklist) still earns. Swept on the dev sets
     # (bench/tune_points.py vague, with opposite_min on): 0.5 takes vague answers ≤ 3 from 0.49 to 0.80 (n=45)
     # but partial > wrong from 0.73 to 0.65 (n=178 pairs); no value won on both, so it stays 1.
@@ -204,12 +209,13 @@ class OfflineGrader:
         precision = float(np.clip((sims.max(axis=0) - lo) / (hi - lo), 0, 1).mean())
         raw = recall * ((1 - p.precision_weight) + p.precision_weight * precision)
         raw -= p.contradiction_weight * len(conflicts) / max(1, touched)
-        return self._result(ref, answer, points, coverage, conflicts, raw)
+        return self._result(ref, answer, points, coverage, conflicts, raw,
+                            ceiling=MAX_SCORE if (coverage >= p.covered_at).any() else p.none_covered_max)
 
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
-                conflicts: dict[int, Conflict], raw: float) -> Grade:
+                conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE) -> Grade:
         p = self.params
-        score = round(MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1)), 1)
+        score = round(min(ceiling, MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1))), 1)
         statuses = ["contradicted" if i in conflicts else "covered" if c >= p.covered_at else "missed"
                     for i, c in enumerate(coverage)]
         rows = point_rows(points, statuses, conflicts)
