@@ -78,6 +78,14 @@ def test_offline_grade_lists_missed_points_and_cites_the_section(offline, notebo
                                     "points"}
 
 
+def test_roles_crossed_against_a_two_clause_note_sentence_are_contradicted(offline, notebook):
+    """One clause of the note sentence is closer to the answer than the sentence; the crossing needs both."""
+    swapped = offline.grade(ref(notebook, 32), "sigmoid/tanh 比较常见于卷积层，而 relu 多见于全连接层。")
+    right = offline.grade(ref(notebook, 32), "sigmoid/tanh 比较常见于全连接层，而 relu 多见于卷积层。")
+    assert swapped.contradictions and not right.contradictions
+    assert right.score - swapped.score >= 3
+
+
 def test_an_answer_covering_no_point_scores_at_most_the_cap(prompts, notebook, tmp_path):
     """The score agrees with an all-✗ checklist: "不太清楚" with a guess scored 4/10 beside "0 of 3 covered"."""
     import dataclasses
@@ -92,6 +100,9 @@ def test_an_answer_covering_no_point_scores_at_most_the_cap(prompts, notebook, t
     assert before.score > GraderParams().none_covered_max >= after.score
     complete = capped.grade(ref(notebook, 26), "梯度爆炸会让网络不稳定，权重大幅更新，甚至出现 NaN，模型无法从训练数据中学习。")
     assert complete.covered and complete.score > GraderParams().none_covered_max
+    points = capped.key_points(ref(notebook, 26))
+    full = capped._result(ref(notebook, 26), "…", points, np.ones(len(points)), {}, raw=1.0)
+    assert full.score == 10.0 and isinstance(full.score, float)  # a full mark stays a float (JSON "10.0")
 
 
 def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path):

@@ -191,6 +191,9 @@ class OfflineGrader:
             about = [i for i in np.argsort(-sims[:, j])[: p.align_top] if sims[i, j] >= p.align_min - shift]
             found = [conflict(segment, units.texts[i], ref.body, added_negation=denies) for i in about]
             first = found[0] if found else None
+            if first is None:
+                # Crossed roles need the whole two-clause note sentence, and one of its clauses is often closer.
+                first = next((c for c in found if c is not None and c.rule == "roles"), None)
             if about and first is None and flips.get(j, 0.0) >= p.flip_min:
                 # Taking the negation out brings the segment closer to the notes: it denies what they say.
                 first = Conflict("negation", segment, units.texts[about[0]], "negation")
@@ -215,7 +218,7 @@ class OfflineGrader:
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
                 conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE) -> Grade:
         p = self.params
-        score = round(min(ceiling, MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1))), 1)
+        score = round(float(min(ceiling, MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1)))), 1)
         statuses = ["contradicted" if i in conflicts else "covered" if c >= p.covered_at else "missed"
                     for i, c in enumerate(coverage)]
         rows = point_rows(points, statuses, conflicts)
