@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from assistant.answering.relevance import Relevance, shared
 from assistant.notes.keypoints import Outline, Point, outline
-from assistant.notes.terms import content_terms, tokenize
+from assistant.notes.terms import term_set, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.retriever import Hit
 
@@ -68,8 +68,7 @@ def question_kind(question: str) -> str:
 
 
 def _terms(text: str) -> set[str]:
-    latin, cjk = content_terms(plain_text(text))
-    return set(latin) | set(cjk)
+    return term_set(plain_text(text))
 
 
 def _overlap(q_terms: set[str], text: str) -> float:

@@ -14,8 +14,10 @@ negation (one that none of the claim's three closest clauses of the section carr
 antonym swap or a wrong count makes it unsupported, and so does a claim whose opposite
 (`polarity.opposites`: one antonym swapped) matches the section better, which catches English claims
 that reverse Chinese notes. A claim that cites nothing is checked against every retrieved section:
-faithfulness counts it, citation recall reports it missing. Swapped roles ("A is faster than B" for
-"B is faster than A") still mostly pass: e5 hardly separates the two orders.
+faithfulness counts it, citation recall reports it missing. Roles exchanged between two clauses of
+the note sentence, or around a directed verb, are caught (`notes/roles.py`); a comparison with its two
+names swapped ("A is faster than B" for "B is faster than A") only when its opposite edit fits
+better, and e5 hardly separates the two orders.
 """
 
 from __future__ import annotations

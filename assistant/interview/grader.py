@@ -218,7 +218,8 @@ class OfflineGrader:
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
                 conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE) -> Grade:
         p = self.params
-        score = round(float(min(ceiling, MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1)))), 1)
+        scaled = MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1))
+        score = round(min(float(ceiling), scaled), 1)  # float(): a full mark is 10.0, not the int MAX_SCORE
         statuses = ["contradicted" if i in conflicts else "covered" if c >= p.covered_at else "missed"
                     for i, c in enumerate(coverage)]
         rows = point_rows(points, statuses, conflicts)

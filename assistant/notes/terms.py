@@ -54,6 +54,12 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
     return latin, cjk
 
 
+def term_set(text: str) -> set[str]:
+    """`content_terms` as one set (Latin words and Chinese bigrams together), for overlap tests."""
+    latin, cjk = content_terms(text)
+    return set(latin) | set(cjk)
+
+
 def language_of(text: str) -> str:
     """'zh' when the text contains Chinese characters, else 'en'."""
     return "zh" if has_cjk(text) else "en"
@@ -108,16 +114,18 @@ def _t2s_keys() -> tuple[frozenset[str], tuple[str, ...]] | None:
     from importlib.util import find_spec
     from pathlib import Path
 
+    spec = find_spec("opencc_purepy")  # where it is, without importing it (its package __init__ loads the engine)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    dicts = Path(spec.submodule_search_locations[0]) / "dicts"
     found: list[set[str]] = [set(), set()]
     try:
-        spec = find_spec("opencc_purepy")  # where it is, without importing it (its package __init__ loads the engine)
-        dicts = Path(next(iter(spec.submodule_search_locations or ()))) / "dicts"  # type: ignore[union-attr]
         for n, name in enumerate(("TSCharacters.txt", "TSPhrases.txt")):
             for line in (dicts / name).read_text(encoding="utf-8").splitlines():
                 key, _, values = line.partition("\t")
                 if key and not key.startswith("#") and values.split(" ")[0].strip() != key:
                     found[n].add(key)
-    except (OSError, ValueError, AttributeError, StopIteration):
+    except (OSError, ValueError):
         return None
     chars, phrases = found
     if not chars or any(len(c) != 1 for c in chars):

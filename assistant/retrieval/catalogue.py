@@ -38,10 +38,8 @@ class Rows(Mapping[str, Row]):
         self._at = {cid: i for i, cid in enumerate(ids)}
 
     @classmethod
-    def of(cls, rows: Mapping[str, Row]) -> "Rows":
+    def of(cls, rows: dict[str, Row]) -> "Rows":
         """From rows as Chroma returns them (or as snapshots kept them before the columns)."""
-        if isinstance(rows, Rows):
-            return rows
         keys = list(dict.fromkeys(k for _, meta in rows.values() for k in meta))
         return cls(list(rows), [doc for doc, _ in rows.values()],
                    {k: [meta.get(k, _Absent) for _, meta in rows.values()] for k in keys})

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.notes.terms import content_terms, has_cjk, tokenize
+from assistant.notes.terms import content_terms, has_cjk, term_set, tokenize
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,7 @@ class Vocabulary:
         for text in sections:
             n += 1
             terms.update(tokenize(text))
-            latin, cjk = content_terms(text)
-            counts.update(set(latin) | set(cjk))
+            counts.update(term_set(text))
         return cls(frozenset(terms), dict(counts), n)
 
     def idf(self, term: str) -> float:
@@ -74,11 +73,9 @@ def section_answers(query: str, section: str, vocabulary: Vocabulary) -> float |
     how few sections use them (absent terms weigh most) separates "the section answers this"
     from "the section mentions the topic". Added on the tuning data (bench/tune_coverage.py).
     """
-    latin, cjk = content_terms(query)
-    terms = set(latin) | set(cjk)
+    terms = term_set(query)
     if not terms:
         return None
-    s_latin, s_cjk = content_terms(section)
-    used = set(s_latin) | set(s_cjk)
+    used = term_set(section)
     total = sum(vocabulary.idf(t) for t in terms)
     return sum(vocabulary.idf(t) for t in terms if t in used) / total if total > 0 else None
