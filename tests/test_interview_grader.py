@@ -86,6 +86,19 @@ def test_roles_crossed_against_a_two_clause_note_sentence_are_contradicted(offli
     assert right.score - swapped.score >= 3
 
 
+def test_a_wrong_value_is_judged_by_the_closest_note_unit_that_states_a_value(offline):
+    """"动量系数一般取0.1" is closest to the clause "β 是动量系数", which states no value; the clause beside it
+    ("最常用的取值是 0.9") decides. A section written for this test, not an eval item."""
+    body = ("动量法的要点如下。\n\n1. **更新方式：** 维护一个速度变量 v，每一步先把当前梯度累加进 v 再更新参数；"
+            "β 是动量系数，最常用的取值是 0.9。\n2. **指数加权平均：** v 是历史梯度的指数加权平均，"
+            "β = 0.9 时大致相当于平均了最近 10 步的梯度。\n3. **作用：** 抑制震荡，加速收敛，帮助冲过鞍点。\n")
+    momentum = Reference(901, "动量法是什么？", body)
+    wrong = offline.grade(momentum, "动量法维护一个速度变量，动量系数一般取0.1，能抑制震荡、加速收敛。")
+    right = offline.grade(momentum, "动量法维护一个速度变量，动量系数一般取0.9，能抑制震荡、加速收敛。")
+    assert "动量系数一般取0.1" in wrong.contradictions and not right.contradictions
+    assert right.score - wrong.score >= 3
+
+
 def test_an_answer_covering_no_point_scores_at_most_the_cap(prompts, notebook, tmp_path):
     """The score agrees with an all-✗ checklist: "不太清楚" with a guess scored 4/10 beside "0 of 3 covered"."""
     import dataclasses

@@ -101,6 +101,14 @@ def test_polarity_rules_negation_antonyms_and_counts():
     assert conflict("梯度值持续超过 100", "误差梯度值持续超过 1.0").rule == "number"
 
 
+def test_articles_and_ordinals_are_no_counts():
+    """一个/一次 are mostly "a"/"once", 第三层 an ordinal: none of them may contradict a count in the notes."""
+    assert counts("算一个近似梯度，每一步进一步加减一次，第三层和第十二层") == {}
+    assert counts("十一层的网络只有 1 个门") == {"层": {11.0}, "门": {1.0}}
+    assert conflict("每个参数分量都要加减一次", "每个参数都要做两次前向计算") is None
+    assert conflict("每一步先累加梯度，相当于平均了最近 10 步", "相当于平均了最近 10 步的梯度") is None
+
+
 def test_roles_crossed_between_two_clauses_of_a_note_sentence():
     note = "编码器把输入序列读成一个上下文向量，解码器再从这个上下文向量逐步生成输出序列。"
     assert conflict("编码器从上下文向量逐步生成输出序列，而解码器把输入序列读成上下文向量。", note).rule == "roles"

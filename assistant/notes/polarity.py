@@ -65,8 +65,10 @@ _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decreas
 _NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLASSIFIERS = "个种层路倍门类步次项点条维份折"
-# 两个门 counts 门 (个 + the noun), 三层 counts 层.
-_CN_COUNT = re.compile(rf"([零一二两三四五六七八九十百]+|\d+)\s*(?:个([\u4e00-\u9fff])|([{_CLASSIFIERS}]))")
+# 两个门 counts 门 (个 + the noun), 三层 counts 层. Not after 第 (第三层 is an ordinal). A lone 一 is no count
+# either (`_value`): 一个/一种/一次 are mostly the article "a" or "once" ("算一个近似梯度", "每一步", "进一步"),
+# and read as counts they contradicted "平均了最近 10 步" and "每个参数都要做两次前向计算".
+_CN_COUNT = re.compile(rf"(?<![第零一二两三四五六七八九十百\d])([零一二两三四五六七八九十百]+|\d+)\s*(?:个([\u4e00-\u9fff])|([{_CLASSIFIERS}]))")
 _EN_COUNT = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _EN_WORD = re.compile(r"\b(" + "|".join(list(_EN_COUNT)[2:]) + r")\b", re.I)
 _EN_COUNTED = re.compile(r"\b(" + "|".join(_EN_COUNT) + r"|\d+)\s+([a-z]+?)s?\b", re.I)
@@ -174,6 +176,8 @@ def counts(text: str) -> dict[str, set[float]]:
 def _value(text: str) -> int | None:
     if text.isdigit():
         return int(text)
+    if text == "一":
+        return None  # an article or "once", not a count (see _CN_COUNT)
     if "百" in text:
         return None  # rare in the notes; not worth a full parser
     if "十" in text:
