@@ -101,6 +101,14 @@ def test_polarity_rules_negation_antonyms_and_counts():
     assert conflict("梯度值持续超过 100", "误差梯度值持续超过 1.0").rule == "number"
 
 
+def test_yes_no_questions_are_no_negations():
+    """能不能/会不会/有没有 ask; they deny nothing ("层数能不能少一点" is advice to use fewer layers)."""
+    assert negations("层数能不能少一点，batch size 能不能小一点，看 loss 会不会变成 NaN，有没有用") == 0
+    assert negations("层数不能太多") == 1
+    assert conflict("看 loss 会不会变成 NaN", "训练过程中，模型损失变成 NaN。") is None
+    assert conflict("loss 不会变成 NaN", "训练过程中，模型损失变成 NaN。").rule == "negation"
+
+
 def test_articles_and_ordinals_are_no_counts():
     """一个/一次 are mostly "a"/"once", 第三层 an ordinal: none of them may contradict a count in the notes."""
     assert counts("算一个近似梯度，每一步进一步加减一次，第三层和第十二层") == {}

@@ -84,8 +84,20 @@ class Conflict:
     detail: str
 
 
+# "A不A" / "A没A" ask a yes-no question (能不能, 是不是, 要不要, 有没有, 可不可以): no negation. A correct answer
+# full of "层数能不能少一点" counted as a denial of its section (eval/dev/grading2.jsonl g2-013, 0/10). On the dev
+# grading sets: correct ≤ 3 6 → 5 of 66, mean partial 5.05 → 5.16, no other rate moved; dev judge unchanged.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def _asked(text: str) -> str:
+    """The text with its A不A questions reduced to A."""
+    return _A_NOT_A.sub(r"\1", text)
+
+
 def negations(text: str) -> int:
     """How many negation cues a text carries (Chinese and English)."""
+    text = _asked(text)
     return len(_ZH_NEG.findall(text)) + len(_EN_NEG.findall(text))
 
 
@@ -213,7 +225,7 @@ _FILLER_VERBS = re.compile(r"^(?:要|能|会|应该?|需要?|用|使用|是|在|
 def _negated_words(statement: str) -> list[str]:
     """The first words after each negation cue of a Chinese text ("不要使用ReLU" → "ReLU")."""
     out = []
-    for match in _CUE_OBJECT.finditer(statement):
+    for match in _CUE_OBJECT.finditer(_asked(statement)):
         obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip())
         out.extend(re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", obj)[:2])
     return out
