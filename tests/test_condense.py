@@ -50,3 +50,13 @@ def test_a_continuation_with_its_own_topic_gets_the_topic_but_anchors_later_turn
     assert not needs_history("那池化层一般放在哪里？")  # its own topic: the next follow-up is about pooling
     later = condense_offline("它有可学习的参数吗？", [*history, "那池化层一般放在哪里？"])
     assert later.startswith("池化层")
+
+
+def test_the_latest_follow_up_that_moved_on_is_what_it_refers_to():
+    """"它" after "那 tanh 呢？" is tanh, not the ReLU the chain started from; a Chinese aspect joins the topic."""
+    history = ["ReLU 有什么优点？", "那 tanh 呢？"]
+    assert condense_offline("它的输出范围是多少？", history).startswith("tanh")
+    assert condense_offline("What about its derivative?", ["What is the sigmoid function?", "How does tanh compare with it?"]
+                            ).startswith("tanh")
+    aspect = condense_offline("怎么缓解？", ["sigmoid 激活函数有什么缺点？", "那为什么它会导致梯度消失？"])
+    assert aspect.startswith("sigmoid") and "梯度消失" in aspect
