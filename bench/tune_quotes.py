@@ -37,7 +37,7 @@ def main() -> None:
         items = [i for i in load_sets(ROOT / "eval", files) if i["gold"]]
         searched[name] = []
         for item in items:
-            query = condense_offline(item["query"], item.get("history", []))
+            query = condense_offline(item["query"], item.get("history", []), retriever.knows)
             searched[name].append((query, retriever.search(query).hits, set(item["gold"])))
     print(f"{'gap':>5}  " + "  ".join(f"{name}: precision  any-gold" for name in SETS))
     for gap in GAPS:

@@ -49,7 +49,7 @@ def items() -> dict[str, list[dict]]:
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
     out = []
     for item in rows:
-        query = condense_offline(item["query"], item.get("history", []))
+        query = condense_offline(item["query"], item.get("history", []), retriever.knows)
         result = retriever.search(query)
         out.append({**item, "standalone": query, "result": result})
     return out

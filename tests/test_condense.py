@@ -60,3 +60,20 @@ def test_the_latest_follow_up_that_moved_on_is_what_it_refers_to():
                             ).startswith("tanh")
     aspect = condense_offline("怎么缓解？", ["sigmoid 激活函数有什么缺点？", "那为什么它会导致梯度消失？"])
     assert aspect.startswith("sigmoid") and "梯度消失" in aspect
+
+
+def test_a_chinese_follow_up_about_a_term_the_notes_never_use_stands_alone():
+    """The earlier topic would get "Transformer 里也会这样吗？" answered from the RNN notes; alone it can be declined."""
+    known = {"rnn", "lstm"}.__contains__
+    history = ["RNN 为什么会梯度消失？"]
+    assert condense_offline("Transformer 里也会这样吗？", history, known) == "Transformer 里也会这样吗？"
+    assert condense_offline("LSTM 里也会这样吗？", history, known).startswith("RNN")
+    assert condense_offline("Transformer 里也会这样吗？", history).startswith("RNN")  # no vocabulary: as before
+    assert condense_offline("What about Transformers?", history, known).startswith("RNN")  # English words: not judged
+
+
+def test_the_chain_declines_a_follow_up_about_something_the_notes_never_mention(offline_assistant):
+    history = [{"role": "user", "content": "LSTM 是怎么缓解梯度消失的？"}, {"role": "assistant", "content": "…"}]
+    assert offline_assistant.retriever.knows("lstm") and not offline_assistant.retriever.knows("transformer")
+    result = offline_assistant.ask("Transformer 里也有这个问题吗？", history=history)
+    assert not result.covered and result.standalone == "Transformer 里也有这个问题吗？"

@@ -35,11 +35,12 @@ def user_turns(history: list[dict]) -> list[str]:
     return [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")]
 
 
-def build_condenser(llm, prompts: Prompts) -> Runnable:
-    """Turn (question, history) into a standalone query; offline heuristics without an LLM."""
+def build_condenser(llm, prompts: Prompts, knows=None) -> Runnable:
+    """Turn (question, history) into a standalone query; offline heuristics without an LLM
+    (`knows`: the retriever's vocabulary test, see `condense_offline`)."""
 
     def offline(inputs: dict) -> str:
-        return condense_offline(inputs["question"], user_turns(inputs.get("history", [])))
+        return condense_offline(inputs["question"], user_turns(inputs.get("history", [])), knows)
 
     if llm is None:
         return RunnableLambda(offline)
@@ -96,7 +97,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 relevance: Relevance | None = None) -> Runnable:
     """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's;
     `relevance` scores note sentences against the question, default: the process-wide one)."""
-    retrieval = build_retrieval(retriever, build_condenser(llm, prompts))
+    retrieval = build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows))
     generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
     llm_mode = f"llm:{model_name}" if model_name else "llm"
 

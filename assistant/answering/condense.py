@@ -24,8 +24,9 @@ latest-topic rule and English function words as fillers: 0.827 → 0.880 and 0.7
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-from assistant.notes.terms import CJK_RE, LATIN_RE
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms
 from assistant.retrieval.intent import CUES
 
 _QUESTION_WORDS = re.compile(
@@ -64,16 +65,24 @@ def needs_history(question: str) -> bool:
     return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not _has_own_topic(question)
 
 
-def condense_offline(question: str, history: list[str]) -> str:
+def condense_offline(question: str, history: list[str], knows: Callable[[str], bool] | None = None) -> str:
     """Standalone query without an LLM: prepend the earlier topic to a follow-up that needs it.
 
     The topic is the latest earlier question that stands on its own, so a chain of follow-ups
     ("what is X?" → "what problems does it cause?" → "how do I fix it?") stays on X. A question
     with its own topic that only continues the conversation ("那卷积之后输出尺寸怎么算？") gets
     the topic too; one without any marker ("GRU是什么？") is a new topic and stands alone.
+    `knows(term)`: whether the notes use a term (the retriever's vocabulary). A Chinese follow-up naming
+    only Latin terms the notes never use ("Transformer 里还有这个问题吗？") stands alone, so the coverage
+    check can decline it instead of answering the earlier topic (dev conversations 132 → 134 of 163;
+    English follow-ups are left out, their ordinary words are never in Chinese notes).
     """
     if not history or not (needs_history(question) or _CONTINUES.search(question)):
         return question
+    if knows is not None and CJK_RE.search(question):
+        latin, _ = content_terms(_own_topic(question))
+        if latin and not any(knows(t) for t in latin):
+            return question
     anchor = next((h for h in reversed(history) if not needs_history(h)), history[-1])
     topic, latest = topic_of(anchor) or anchor, history[-1]
     if latest is not anchor and _has_own_topic(latest):

@@ -96,7 +96,7 @@ def conversations_report(retriever, conversations: list[dict]) -> dict:
     for conv in conversations:
         asked: list[str] = []
         for i, turn in enumerate(conv["turns"]):
-            result = retriever.search(condense_offline(turn["q"], asked))
+            result = retriever.search(condense_offline(turn["q"], asked, retriever.knows))
             top = result.hits[0].question if result.hits else None
             ok = (not result.covered) if not turn["gold"] else (result.covered and top in turn["gold"])
             (later if i else first).append(ok)

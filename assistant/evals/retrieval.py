@@ -80,7 +80,7 @@ def run_retrieval(retriever, items: list[dict], k: int = 5) -> list[RetrievalRow
 
     rows = []
     for item in items:
-        query = condense_offline(item["query"], item.get("history", []))
+        query = condense_offline(item["query"], item.get("history", []), retriever.knows)
         result = retriever.search(query, k)
         rows.append(RetrievalRow(item["id"], list(item.get("gold", [])), [h.question for h in result.hits],
                                  result.covered, item.get("kind", "")))

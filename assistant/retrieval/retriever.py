@@ -219,6 +219,11 @@ class Retriever:
         recipes = self.settings.tuned["coverage"]["recipes"]
         return load_calibration(recipes, self.settings.recipe_parts, self.settings.min_score)
 
+    def knows(self, term: str) -> bool:
+        """Whether the indexed notes use a term (a lower-cased Latin word or a Chinese bigram)."""
+        self._guard(self.catalogue.refresh)
+        return term in self.catalogue.vocabulary.terms
+
     def section_text(self, file_key: str, uid: str) -> str:
         """The whole body of a question section, reassembled from its chunks in order."""
         self._guard(self.catalogue.refresh)
