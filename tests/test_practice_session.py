@@ -98,3 +98,16 @@ def test_seen_questions_are_reworded_and_time_limit_is_reported(tmp_path, notebo
     assert report.time_limit == 20 and report.rows[0]["over_time"] and "25 s ⚠ over" in render(report)
     second = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="overfitting", n=1, now=T0 + 86400, seed=3)
     assert "在神经网络中，有哪些办法防止过拟合" not in second.current.prompt and "过拟合" in second.current.prompt
+
+
+def test_a_probe_cue_is_a_whole_phrase_of_the_point(notebook):
+    """Without a bold phrase or a Latin term the cue was the lead's first six characters ("误差梯度是神…")."""
+    from assistant.interview.grades import Reference, points_of
+    from assistant.interview.probe import _lead_phrase, cue
+
+    note = notebook.by_number(25)
+    points = points_of(Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid)))
+    assert cue(points[0], note.title) == "误差梯度"
+    assert _lead_phrase("在深层网络或循环神经网络中，误差梯度可在更新中累积", "什么是梯度爆炸？") == "误差梯度可在更新中累积"
+    assert _lead_phrase("实际上，全连接层也可以看作卷积核大小等于输入尺寸的卷积层。", "卷积层和全连接层有什么区别？") \
+        == "全连接层也可以看作卷积核…"

@@ -110,7 +110,28 @@ def cue(point: Point, title: str) -> str:
     latin = [t for t in re.findall(r"[A-Za-z][A-Za-z0-9\-]{1,}", plain_text(point.text)) if t.lower() not in title_terms]
     if latin:
         return max(latin, key=len)
-    return plain_text(point.lead)[:6] + "…"
+    return _lead_phrase(plain_text(point.lead), title)
+
+
+# A clause that only sets the scene ("在深层网络或循环神经网络中", "对于 SGD 算法来说") or links ("实际上") names no point.
+_FRAME = re.compile(r"(?:在|对于|对|当).{1,18}(?:中|时|上|下|里|来说|之后|以后)|.{1,10}中"
+                    r"|实际上|事实上|例如|比如|如|此外|另外|其中|总之|因此|所以|同时|首先|其次|最后|也就是说|换言之|.")
+_SUBJECT = re.compile(r"([^很也就都还才只又这那它其].{1,9}?)(?:是指|指的是|是|指)")
+_NOT_A_SUBJECT = re.compile(r"[不也就都还很才只又再总]$|可能$")
+
+
+def _lead_phrase(lead: str, title: str) -> str:
+    """A whole phrase of the lead, not six characters cut mid-word ("误差梯度是神…"): the subject of a
+    "X 是 …" clause, else a short clause, else the start of one with an ellipsis."""
+    clauses = [c.strip() for c in re.split(r"[，,；;：:。！？!?]", lead) if c.strip()]
+    clauses = [c for c in clauses if not _FRAME.fullmatch(c)] or clauses or [lead]
+    for clause in clauses:
+        subject = _SUBJECT.match(clause)
+        if subject and subject.group(1) not in title and not _NOT_A_SUBJECT.search(subject.group(1)):
+            return subject.group(1)
+        if len(clause) <= 14:
+            return clause
+    return clauses[0][:12] + "…"
 
 
 def _reason(point: Point) -> bool:
