@@ -111,3 +111,4 @@ def test_a_probe_cue_is_a_whole_phrase_of_the_point(notebook):
     assert _lead_phrase("在深层网络或循环神经网络中，误差梯度可在更新中累积", "什么是梯度爆炸？") == "误差梯度可在更新中累积"
     assert _lead_phrase("实际上，全连接层也可以看作卷积核大小等于输入尺寸的卷积层。", "卷积层和全连接层有什么区别？") \
         == "全连接层也可以看作卷积核…"
+    assert _lead_phrase("从图像生成文字（image caption）等多种任务都可以用它来完成", "") == "从图像生成文字…"  # no "（imag…"

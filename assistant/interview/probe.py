@@ -101,16 +101,22 @@ def llm_wording(llm, prompts: Prompts, probe: Probe, points: list[Point], title:
 
 
 def cue(point: Point, title: str) -> str:
-    """A hint that points at a point without stating it: a bold phrase, else a term not in the title."""
+    """A hint that points at a point without stating it: a bold phrase, else a technical name not in the title
+    (LSTM, ReLU, BatchNormalization), else a phrase of the lead. Plain English words in the notes are mostly
+    glosses ("previous", "samples", "update"), worse cues than the Chinese they gloss."""
     for sentence in point.sentences:
         bold = _BOLD.search(sentence)
         if bold and plain_text(bold.group(1)) not in title:
             return plain_text(bold.group(1)).strip(" ：:")
     title_terms = key_terms(title)
     latin = [t for t in re.findall(r"[A-Za-z][A-Za-z0-9\-]{1,}", plain_text(point.text)) if t.lower() not in title_terms]
-    if latin:
-        return max(latin, key=len)
-    return _lead_phrase(plain_text(point.lead), title)
+    names = [t for t in latin if sum(c.isupper() for c in t) >= 2]
+    if names:
+        return max(names, key=len)
+    lead = plain_text(point.lead)
+    if re.search(r"[\u4e00-\u9fff]", lead) or not latin:
+        return _lead_phrase(lead, title)
+    return max(latin, key=len)
 
 
 # A clause that only sets the scene ("在深层网络或循环神经网络中", "对于 SGD 算法来说") or links ("实际上") names no point.
@@ -128,10 +134,18 @@ def _lead_phrase(lead: str, title: str) -> str:
     for clause in clauses:
         subject = _SUBJECT.match(clause)
         if subject and subject.group(1) not in title and not _NOT_A_SUBJECT.search(subject.group(1)):
-            return subject.group(1)
+            return subject.group(1).strip()
         if len(clause) <= 14:
             return clause
-    return clauses[0][:12] + "…"
+    return _cut(clauses[0], 12)
+
+
+def _cut(text: str, n: int) -> str:
+    """The first n characters and an ellipsis, never ending inside a Latin word or an open bracket."""
+    head = text[:n]
+    if text[n:n + 1].isascii() and text[n:n + 1].isalnum():
+        head = re.sub(r"[A-Za-z0-9]+$", "", head)
+    return head.rstrip(" （(") + "…"
 
 
 def _reason(point: Point) -> bool:
