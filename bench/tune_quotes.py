@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.condense import condense_offline  # noqa: E402
+from assistant.answering.condense import condensed_search  # noqa: E402
 from assistant.answering.extractive import AnswerParams, select_quotes  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evals.retrieval import TUNING_SETS, load_sets  # noqa: E402
@@ -37,8 +37,8 @@ def main() -> None:
         items = [i for i in load_sets(ROOT / "eval", files) if i["gold"]]
         searched[name] = []
         for item in items:
-            query = condense_offline(item["query"], item.get("history", []), retriever.knows)
-            searched[name].append((query, retriever.search(query).hits, set(item["gold"])))
+            query, result = condensed_search(retriever, item["query"], item.get("history", []))
+            searched[name].append((query, result.hits, set(item["gold"])))
     print(f"{'gap':>5}  " + "  ".join(f"{name}: precision  any-gold" for name in SETS))
     for gap in GAPS:
         params = AnswerParams(second_source_gap=gap)  # passed in, never patched into the module

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.condense import condense_offline  # noqa: E402
+from assistant.answering.condense import condensed_search  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evals.retrieval import TUNING_SETS, load_jsonl, load_sets  # noqa: E402
 from assistant.retrieval.ingest import ingest  # noqa: E402
@@ -49,8 +49,7 @@ def items() -> dict[str, list[dict]]:
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
     out = []
     for item in rows:
-        query = condense_offline(item["query"], item.get("history", []), retriever.knows)
-        result = retriever.search(query)
+        query, result = condensed_search(retriever, item["query"], item.get("history", []))
         out.append({**item, "standalone": query, "result": result})
     return out
 

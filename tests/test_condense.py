@@ -58,6 +58,8 @@ def test_the_latest_follow_up_that_moved_on_is_what_it_refers_to():
     assert condense_offline("它的输出范围是多少？", history).startswith("tanh")
     assert condense_offline("What about its derivative?", ["What is the sigmoid function?", "How does tanh compare with it?"]
                             ).startswith("tanh")
+    moved = condense_offline("它的门有几个？", ["RNN 是什么？", "它和 LSTM 比有什么不同？"])  # an upper-case name too
+    assert "LSTM" in moved and "RNN" not in moved
     aspect = condense_offline("怎么缓解？", ["sigmoid 激活函数有什么缺点？", "那为什么它会导致梯度消失？"])
     assert aspect.startswith("sigmoid") and "梯度消失" in aspect
 

@@ -11,7 +11,7 @@ model failure falls back to the extractive answer with a notice.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
 from langchain_core.runnables.utils import AddableDict
@@ -35,7 +35,7 @@ def user_turns(history: list[dict]) -> list[str]:
     return [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")]
 
 
-def build_condenser(llm, prompts: Prompts, knows=None) -> Runnable:
+def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None = None) -> Runnable:
     """Turn (question, history) into a standalone query; offline heuristics without an LLM
     (`knows`: the retriever's vocabulary test, see `condense_offline`)."""
 

@@ -85,9 +85,9 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
             return question
     anchor = next((h for h in reversed(history) if not needs_history(h)), history[-1])
     topic, latest = topic_of(anchor) or anchor, history[-1]
-    if latest is not anchor and _has_own_topic(latest):
-        own = _own_topic(latest)
-        if _ELLIPSIS.search(latest) or any(len(w) > 1 for w in LATIN_RE.findall(own)):
+    own = _own_topic(latest) if latest is not anchor else ""
+    if _names_something(own):
+        if _ELLIPSIS.search(latest) or _latin_names(own):
             # The latest follow-up moved to something new ("那 GRU 呢？", "tanh 相比它好在哪？"): the next "它" or
             # "ReLU 呢？" is about that, not about the question the chain started from.
             return f"{own} {question}"
@@ -103,9 +103,24 @@ def _own_topic(question: str) -> str:
 
 def _has_own_topic(question: str) -> bool:
     """Does anything name a topic once question words, question-type words, fillers and references are gone?"""
-    topic = _own_topic(question)
-    cjk = sum(len(run) for run in CJK_RE.findall(topic))
-    return cjk >= 2 or any(len(w) > 1 for w in LATIN_RE.findall(topic.lower()))
+    return _names_something(_own_topic(question))
+
+
+def _names_something(topic: str) -> bool:
+    return sum(len(run) for run in CJK_RE.findall(topic)) >= 2 or bool(_latin_names(topic))
+
+
+def _latin_names(topic: str) -> list[str]:
+    """The Latin words of two or more letters in a topic (GRU, tanh, Transformer)."""
+    return [w for w in LATIN_RE.findall(topic.lower()) if len(w) > 1]
+
+
+def condensed_search(retriever, question: str, history: list[str], k: int | None = None):
+    """(standalone query, SearchResult) of one chat turn offline: the question condensed with its history and
+    the notes' vocabulary (`Retriever.knows`), then searched. What the evals and tuning scripts measure is
+    what the chain does (chain.build_retrieval), in one place."""
+    query = condense_offline(question, history, retriever.knows)
+    return query, retriever.search(query, k)
 
 
 def topic_of(question: str) -> str:

@@ -88,7 +88,7 @@ def retrieval_report(retriever, items: list[dict], k: int = 5) -> dict:
 def conversations_report(retriever, conversations: list[dict]) -> dict:
     """Follow-up resolution: each turn after the first is resolved when its gold section ranks first
     (or, for an out-of-scope turn, when it is declined), with the earlier turns as history."""
-    from assistant.answering.condense import condense_offline
+    from assistant.answering.condense import condensed_search
 
     later: list[bool] = []
     first: list[bool] = []
@@ -96,7 +96,7 @@ def conversations_report(retriever, conversations: list[dict]) -> dict:
     for conv in conversations:
         asked: list[str] = []
         for i, turn in enumerate(conv["turns"]):
-            result = retriever.search(condense_offline(turn["q"], asked, retriever.knows))
+            _, result = condensed_search(retriever, turn["q"], asked)
             top = result.hits[0].question if result.hits else None
             ok = (not result.covered) if not turn["gold"] else (result.covered and top in turn["gold"])
             (later if i else first).append(ok)

@@ -76,12 +76,11 @@ def retrieval_metrics(rows: list[RetrievalRow]) -> dict:
 
 def run_retrieval(retriever, items: list[dict], k: int = 5) -> list[RetrievalRow]:
     """Search every eval item (follow-ups condensed with their history) and collect scored rows."""
-    from assistant.answering.condense import condense_offline
+    from assistant.answering.condense import condensed_search
 
     rows = []
     for item in items:
-        query = condense_offline(item["query"], item.get("history", []), retriever.knows)
-        result = retriever.search(query, k)
+        _, result = condensed_search(retriever, item["query"], item.get("history", []), k)
         rows.append(RetrievalRow(item["id"], list(item.get("gold", [])), [h.question for h in result.hits],
                                  result.covered, item.get("kind", "")))
     return rows

@@ -187,15 +187,11 @@ class OfflineGrader:
         conflicts: dict[int, Conflict] = {}
         for j, segment in enumerate(segments):
             # The note sentences this segment is about: a negated claim must disagree with all of them
-            # (paraphrases negate freely); an antonym or a number only with the closest one.
+            # (paraphrases negate freely); an antonym only with the closest one; roles and numbers with the unit
+            # that can decide them (`_deciding`).
             about = [i for i in np.argsort(-sims[:, j])[: p.align_top] if sims[i, j] >= p.align_min - shift]
             found = [conflict(segment, units.texts[i], ref.body, added_negation=denies) for i in about]
-            first = found[0] if found else None
-            if first is None:
-                # Crossed roles need the whole two-clause note sentence, and one of its clauses is often closer.
-                first = next((c for c in found if c is not None and c.rule == "roles"), None)
-            if first is None and about:
-                first = _decider(found, [units.texts[i] for i in about])
+            first = (found[0] or _deciding(found, [units.texts[i] for i in about])) if found else None
             if about and first is None and flips.get(j, 0.0) >= p.flip_min:
                 # Taking the negation out brings the segment closer to the notes: it denies what they say.
                 first = Conflict("negation", segment, units.texts[about[0]], "negation")
@@ -231,19 +227,23 @@ class OfflineGrader:
                      contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows)
 
 
-def _decider(found: list[Conflict | None], texts: list[str]) -> Conflict | None:
-    """A number conflict with the closest aligned note unit that states a number, when the closest unit of all
-    states none.
+def _deciding(found: list[Conflict | None], texts: list[str]) -> Conflict | None:
+    """A conflict with a less close aligned note unit, for the rules the closest unit cannot decide.
 
-    The closest unit is often a clause that names the thing without its value ("β 是动量系数"), while the
-    sentence beside it states it ("最常用的取值是 0.9"): "动量系数一般取0.1" must be judged by the one that
-    states a number. Only the first unit that states one decides, so a clause about a sibling thing further
-    down ("GRU 有两个门" under "LSTM 有三个门") cannot. On the dev grading sets (eval/dev/grading*.jsonl,
-    bench/tune_points.py vague) partial > wrong 132 → 135 of 178, every other rate unchanged; with lone 一 no
-    longer a count (polarity._CN_COUNT) as well: correct ≤ 3 7 → 6 of 66, partial > wrong 134, vague ≤ 3
-    23 → 22 of 45, negated ≤ 3 and twin margin 26 of 34 as before; the judge's dev figures unchanged. The same
-    rule for antonyms caught 4 more wrong answers but took 3 correct comparisons ("MSE 对异常值敏感，MAE
-    更鲁棒") to 0–6/10, since a segment about one option aligns with the other option's sentence: left out."""
+    - Roles: crossing needs the whole two-clause note sentence, and one of its clauses is often closer.
+    - Numbers: the closest unit often names the thing without its value ("β 是动量系数") while the one beside
+      it states it ("最常用的取值是 0.9"), so the first unit that states a number decides "动量系数一般取0.1".
+      Only that one: a clause about a sibling thing further down ("GRU 有两个门" under "LSTM 有三个门")
+      cannot. On the dev grading sets (eval/dev/grading*.jsonl, bench/tune_points.py vague) partial > wrong
+      132 → 135 of 178, every other rate unchanged; with lone 一 no longer a count (polarity._CN_COUNT) as
+      well: correct ≤ 3 7 → 6 of 66, partial > wrong 134, vague ≤ 3 23 → 22 of 45, negated ≤ 3 and twin
+      margin 26 of 34 as before; the judge's dev figures unchanged.
+    Antonyms stay with the closest unit: the same first-that-can-decide rule caught 4 more wrong answers but took
+    3 correct comparisons ("MSE 对异常值敏感，MAE 更鲁棒") to 0–6/10, since a segment about one option aligns
+    with the other option's sentence."""
+    roles = next((c for c in found if c is not None and c.rule == "roles"), None)
+    if roles is not None:
+        return roles
     for k, (conflict_, text) in enumerate(zip(found, texts)):
         if numbers(text):
             return conflict_ if k and conflict_ is not None and conflict_.rule == "number" else None

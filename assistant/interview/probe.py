@@ -21,7 +21,8 @@ from assistant.answering.prompts import Prompts
 from assistant.interview.srs import indexes_of, point_id
 from assistant.interview.variants import subject_of
 from assistant.notes.keypoints import Point, key_terms
-from assistant.notes.text import plain_text
+from assistant.notes.terms import has_cjk
+from assistant.notes.text import clauses, plain_text, split_sentences
 from assistant.retrieval.intent import intents
 
 _CAUSAL = re.compile(r"因为|由于|所以|因此|原因|从而|导致|使得|\bbecause\b|\bsince\b|\btherefore\b|\bso that\b", re.I)
@@ -114,30 +115,33 @@ def cue(point: Point, title: str) -> str:
     if names:
         return max(names, key=len)
     lead = plain_text(point.lead)
-    if re.search(r"[\u4e00-\u9fff]", lead) or not latin:
+    if has_cjk(lead) or not latin:
         return _lead_phrase(lead, title)
     return max(latin, key=len)
 
 
 # A clause that only sets the scene ("在深层网络或循环神经网络中", "对于 SGD 算法来说") or links ("实际上") names no point.
 _FRAME = re.compile(r"(?:在|对于|对|当).{1,18}(?:中|时|上|下|里|来说|之后|以后)|.{1,10}中"
-                    r"|实际上|事实上|例如|比如|如|此外|另外|其中|总之|因此|所以|同时|首先|其次|最后|也就是说|换言之|.")
+                    r"|实际上|事实上|例如|比如|如|此外|另外|其中|总之|因此|所以|同时|首先|其次|最后|也就是说|换言之")
 _SUBJECT = re.compile(r"([^很也就都还才只又这那它其].{1,9}?)(?:是指|指的是|是|指)")
 _NOT_A_SUBJECT = re.compile(r"[不也就都还很才只又再总]$|可能$")
+_OPEN_BRACKET = re.compile(r"[（(][^）)]*$")
 
 
 def _lead_phrase(lead: str, title: str) -> str:
     """A whole phrase of the lead, not six characters cut mid-word ("误差梯度是神…"): the subject of a
     "X 是 …" clause, else a short clause, else the start of one with an ellipsis."""
-    clauses = [c.strip() for c in re.split(r"[，,；;：:。！？!?]", lead) if c.strip()]
-    clauses = [c for c in clauses if not _FRAME.fullmatch(c)] or clauses or [lead]
-    for clause in clauses:
+    # Clauses without end punctuation or a bracket the cut left open ("避免同一对象（如同一个用户、…").
+    parts = [_OPEN_BRACKET.sub("", c.rstrip("。！？!?.")).strip() for s in split_sentences(lead) for c in clauses(s, 2)]
+    parts = [c for c in parts if len(c) >= 2]
+    parts = [c for c in parts if not _FRAME.fullmatch(c)] or parts or [lead]
+    for clause in parts:
         subject = _SUBJECT.match(clause)
         if subject and subject.group(1) not in title and not _NOT_A_SUBJECT.search(subject.group(1)):
             return subject.group(1).strip()
         if len(clause) <= 14:
             return clause
-    return _cut(clauses[0], 12)
+    return _cut(parts[0], 12)
 
 
 def _cut(text: str, n: int) -> str:
