@@ -34,6 +34,7 @@ ANSWER_TARGETS = (0.95, 0.955, 0.96, 0.965, 0.97)  # share of tuning in-scope qu
 LEXICAL = ["cjk_known", "latin_known", "has_cjk"]
 TOP = ["top_score", "top_gap", "top_cjk_known", "top_latin_known"]
 SECTION = ["top_idf_known"]
+UNKNOWN = ["latin_unknown", "names_unknown"]
 # Top-section features depend on the fusion, so only the default recipe's calibration uses them;
 # the single-model entries serve other recipes (e.g. ASSISTANT_RECIPE=e5) through the fallback.
 FEATURE_SETS = {
@@ -41,7 +42,8 @@ FEATURE_SETS = {
     "e5": [["e5_max", "e5_z"]],
     "use": [["use_max", "use_z"]],
 }
-EXTRAS = {"e5+use+bm25": ([], LEXICAL, LEXICAL + TOP, LEXICAL + TOP + SECTION), "e5": ([], LEXICAL), "use": ([], LEXICAL)}
+EXTRAS = {"e5+use+bm25": ([], LEXICAL, LEXICAL + TOP, LEXICAL + TOP + SECTION, LEXICAL + TOP + SECTION + UNKNOWN),
+          "e5": ([], LEXICAL, LEXICAL + UNKNOWN), "use": ([], LEXICAL, LEXICAL + UNKNOWN)}
 L2 = (0.1, 1.0)
 
 
@@ -144,8 +146,8 @@ def main() -> None:
     entry = {"min_in_scope_answered": MIN_ANSWERED, "recipes": recipes}
     print(json.dumps(entry, indent=2, ensure_ascii=False))
     source = (f"bench/tune_coverage.py: logistic model chosen by repeated 5-fold cross-validation on {len(items)} tuning "
-              "queries (" + " + ".join(TUNING_SETS) + " on the shipped notes; eval/dev/retrieval2 + conversations with "
-              "eval/dev/notes)")
+              "queries (" + " + ".join(TUNING_SETS) + " on the shipped notes; eval/dev/retrieval2 + coverage2 + coverage3 + "
+              "conversations with eval/dev/notes)")
     if args.write:
         print(f"wrote {write_user_entry(Settings.from_env().home, 'coverage', entry, source)}", file=sys.stderr)
     if args.ship:

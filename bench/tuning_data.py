@@ -4,7 +4,8 @@ Two indexes: the shipped notes alone (for the older tuning sets, whose out-of-sc
 refer to them) and the shipped notes plus `eval/dev/notes/` (for `eval/dev/retrieval2.jsonl`
 and `eval/dev/conversations.jsonl`, which also cover sections 201–214, notes nobody tuned
 on before; `coverage2.jsonl` and `conversations2.jsonl`, written blind later, add near-domain
-out-of-scope questions and follow-ups). Never reads the frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
+out-of-scope questions and follow-ups; `coverage3.jsonl`, the hard case: questions that reuse the
+notes' own terms but ask what they do not say, beside detailed questions they do answer). Never reads the frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def items() -> dict[str, list[dict]]:
                           "kind": "conversation" if i else "conversation_first", "lang": conv.get("lang", "")})
             asked.append(turn["q"])
     return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
-            "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl") + convs}
+            "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl")
+            + load_jsonl(DEV / "coverage3.jsonl") + convs}
 
 
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:

@@ -27,14 +27,30 @@ def test_vocabulary_share_of_known_terms():
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("梯度爆炸 clipping", {"cjk_known": 1.0, "latin_known": 1.0, "has_cjk": 1.0}),
-    ("Transformer 的天气", {"cjk_known": 0.0, "latin_known": 0.0, "has_cjk": 1.0}),
-    # In an English query, Latin words are ordinary English that Chinese notes never use: not judged.
-    ("how to fix exploding gradients", {"cjk_known": None, "latin_known": None, "has_cjk": 0.0}),
+    ("梯度爆炸 clipping", {"cjk_known": 1.0, "latin_known": 1.0, "has_cjk": 1.0, "latin_unknown": 0.0,
+                         "names_unknown": 0.0}),
+    ("Transformer 的天气", {"cjk_known": 0.0, "latin_known": 0.0, "has_cjk": 1.0, "latin_unknown": 1.0,
+                         "names_unknown": 0.0}),
+    # Half the Latin terms known is still an unknown one; "ReLU6" is a name the notes never use.
+    ("ReLU6 和 clipping", {"cjk_known": None, "latin_known": 0.5, "has_cjk": 1.0, "latin_unknown": 1.0,
+                         "names_unknown": 1.0}),
+    # In an English query, Latin words are ordinary English that Chinese notes never use: not judged;
+    # only its technical names are ("PyTorch" is unknown; the Title-case "How" is no name).
+    ("how to fix exploding gradients", {"cjk_known": None, "latin_known": None, "has_cjk": 0.0, "latin_unknown": 0.0,
+                                        "names_unknown": 0.0}),
+    ("How do I clip gradients in PyTorch", {"cjk_known": None, "latin_known": None, "has_cjk": 0.0,
+                                            "latin_unknown": 0.0, "names_unknown": 1.0}),
 ])
 def test_lexical_features(query, expected):
-    vocab = Vocabulary.of(["梯度爆炸会引发什么问题", "gradient clipping 梯度截断"])
+    vocab = Vocabulary.of(["梯度爆炸会引发什么问题", "gradient clipping 梯度截断 ReLU"])
     assert lexical_features(query, vocab) == expected
+
+
+def test_technical_names_are_tokens_with_inner_capitals_or_digits():
+    from assistant.notes.terms import technical_names
+
+    assert technical_names("What is the PyTorch twin of Keras clipnorm, ReLU6, L2 or Fast-RCNN?") == [
+        "pytorch", "relu6", "l2", "fast-rcnn"]
 
 
 def test_traditional_chinese_is_folded_to_simplified():

@@ -54,6 +54,18 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
     return latin, cjk
 
 
+# A technical name in any language: a Latin token with two capitals (LSTM, ReLU), a capital after a small letter
+# (PyTorch) or a digit (ReLU6, L2, VOC2007). Title-case words (What, Keras, Adam) are left out: an English
+# sentence capitalises its first word.
+_NAME_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9_-]*")
+_IS_NAME = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]|\d")
+
+
+def technical_names(text: str) -> list[str]:
+    """The technical names of a text, lower-cased like the BM25 terms ("PyTorch", "ReLU6" → "pytorch", "relu6")."""
+    return [name.lower() for name in _NAME_RE.findall(text) if _IS_NAME.search(name)]
+
+
 def term_set(text: str) -> set[str]:
     """`content_terms` as one set (Latin words and Chinese bigrams together), for overlap tests."""
     latin, cjk = content_terms(text)

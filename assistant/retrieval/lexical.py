@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.notes.terms import content_terms, has_cjk, term_set, tokenize
+from assistant.notes.terms import content_terms, has_cjk, technical_names, term_set, tokenize
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,21 @@ def lexical_features(query: str, vocabulary: Vocabulary) -> dict[str, float | No
       there a Latin word is a technical term (Transformer, GCN, INT8), while in an English
       query it is ordinary English that Chinese notes never contain.
     - `has_cjk`: 1 for a Chinese query, 0 otherwise.
+    - `latin_unknown`: 1 when a Chinese query has a Latin term the notes never use ("ReLU6", "StratifiedKFold"),
+      else 0. A share hides it: "Spatial Dropout 和普通 dropout 有什么不同" knows half its Latin terms.
+    - `names_unknown`: 1 when the query, in any language, names something the notes never do (a token like
+      PyTorch, ReLU6, L2 — `terms.technical_names`), else 0: the one lexical signal an English query has.
+    These two were added on the hard near-domain dev queries of eval/dev/coverage3.jsonl (see tuned.json).
     """
     latin, cjk = content_terms(query)
     chinese = has_cjk(query)
+    names = technical_names(query)
     return {
         "cjk_known": vocabulary.known(cjk),
         "latin_known": vocabulary.known(latin) if chinese else None,
         "has_cjk": 1.0 if chinese else 0.0,
+        "latin_unknown": 1.0 if chinese and any(t not in vocabulary.terms for t in latin) else 0.0,
+        "names_unknown": 1.0 if any(t not in vocabulary.terms for t in names) else 0.0,
     }
 
 
