@@ -15,9 +15,8 @@ out-of-scope queries). Two kinds of evidence separate them better:
 The score is a logistic model over z-normalised features; a feature with nothing to
 measure (no Chinese words, say) sits at its mean. Features, normalisation, weights, bias
 and threshold are data (the "coverage" entry of `tuned.json`), fitted by `bench/tune_coverage.py` on the tuning
-queries (`bench/tuning_data.py`: the old sets and the dev sets under `eval/dev/`, with its hard
-near-domain questions in `coverage3.jsonl`; never on the frozen test set `eval/test/`). Re-run it when
-the notes or models change a lot.
+queries (`bench/tuning_data.py`: the old sets and the dev sets under `eval/dev/`; never on the frozen
+test set `eval/test/`). Re-run it when the notes or models change a lot.
 """
 
 from __future__ import annotations

@@ -59,7 +59,8 @@ def lexical_features(query: str, vocabulary: Vocabulary) -> dict[str, float | No
       else 0. A share hides it: "Spatial Dropout 和普通 dropout 有什么不同" knows half its Latin terms.
     - `names_unknown`: 1 when the query, in any language, names something the notes never do (a token like
       PyTorch, ReLU6, L2 — `terms.technical_names`), else 0: the one lexical signal an English query has.
-    These two were added on the hard near-domain dev queries of eval/dev/coverage3.jsonl (see tuned.json).
+    These two are candidates of bench/tune_coverage.py, written for the hard near-domain dev queries of
+    eval/dev/coverage3.jsonl; the shipped model does not use them (eval/README.md says why).
     """
     latin, cjk = content_terms(query)
     chinese = has_cjk(query)
