@@ -88,6 +88,9 @@ def test_long_answers_are_bounded_with_a_pointer_to_the_rest(notebook):
 
 def test_polarity_rules_negation_antonyms_and_counts():
     assert negations("修复梯度爆炸不能用梯度截断") == 1 and negations("网络变得不稳定，各不相同") == 0
+    # English twins of 不管/不仅 deny nothing either; a plain "no"/"not" does.
+    assert negations("it pushes no matter how small the weight is, not only near 0") == 0
+    assert negations("it is not stable and has no corners") == 2
     assert conflict("不要使用梯度截断", "使用梯度截断可以缓解梯度爆炸").rule == "negation"
     assert conflict("使用梯度截断可以缓解梯度爆炸", "使用梯度截断可以缓解梯度爆炸") is None
     assert conflict("Gradient clipping does not help", "Gradient clipping helps").rule == "negation"

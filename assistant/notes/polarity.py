@@ -33,8 +33,9 @@ from assistant.notes.text import LIST_NUMBER_RE
 
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
 _ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
-_EN_NEG = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|shouldn't|"
-                     r"didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
+# and their English twins: "no matter how small" (不管), "not only" (不仅).
+_EN_NEG = re.compile(r"\b(?:not(?! only\b)|no(?! matter\b)|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|"
+                     r"shouldn't|didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
 _DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
 _DIMENSIONS = (("大", "小"), ("多", "少"), ("高", "低"), ("深", "浅"), ("长", "短"), ("快", "慢"), ("强", "弱"),
                ("敏感", "鲁棒"))
