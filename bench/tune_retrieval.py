@@ -1,7 +1,8 @@
 """Tune the retrieval weights (the "retrieval.weights" entry of tuned.json) on the tuning queries.
 
 Builds the two tuning indexes of bench/tuning_data.py once, then for every combination of
-USE weight, BM25 weight (0 = the e5+use recipe), question-type bonus and clash malus it
+USE weight, BM25 weight (0 = the e5+use recipe), question-type bonus, clash malus and the exact-term
+adjustments (rare-term bonus, the sections it counts as rare, absent-name malus; retrieval/adjust.py) it
 prints hit@1 / hit@3 / MRR over all tuning queries (never the frozen test set). The setting
 with the best tuning MRR (ties: hit@1, then the simpler setting) wins; `--ship` stores it.
 Query embeddings are memoised, so the grid costs Chroma lookups only.
@@ -26,7 +27,8 @@ from assistant.evals.retrieval import retrieval_metrics, run_retrieval  # noqa: 
 from assistant.retrieval.retriever import Retriever, Weights  # noqa: E402
 from assistant.tuned import SHIPPED  # noqa: E402
 
-GRID = {"use": (0.6, 0.8, 1.0), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.3, 0.5, 0.7, 1.0), "clash": (0.0, 0.5, 1.0)}
+GRID = {"use": (0.6, 0.8, 1.0), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.3, 0.5, 0.7, 1.0), "clash": (0.0, 0.5, 1.0),
+        "rare": (0.0, 1.0), "rare_sections": (1,), "absent": (0.0, 1.0)}
 
 
 def memoise_query_embeddings() -> None:
@@ -58,18 +60,18 @@ def main() -> None:
     indexes = {"shipped": tuning_data.retriever_for((ROOT / "corpus",)),
                "with_dev_notes": tuning_data.retriever_for((ROOT / "corpus", tuning_data.DEV / "notes"))}
     results = []
-    print(f"{'use':>4} {'bm25':>4} {'intent':>6} {'clash':>5}   tuning: {'hit@1':>6} {'hit@3':>6} {'mrr':>6}")
-    for use, bm25, intent, clash in itertools.product(*grid.values()):
+    print(f"{'use':>4} {'bm25':>4} {'intent':>6} {'clash':>5} {'rare':>4} {'rs':>2} {'abs':>4}   tuning: {'hit@1':>6} {'hit@3':>6} {'mrr':>6}")
+    for use, bm25, intent, clash, rare, rare_sections, absent in itertools.product(*grid.values()):
         if clash and not intent:
             continue
-        weights = Weights(use=use, bm25=bm25, intent=intent, clash=clash)
+        weights = Weights(use=use, bm25=bm25, intent=intent, clash=clash, rare=rare, rare_sections=int(rare_sections), absent=absent)
         rows = []
         for name, base in indexes.items():
             settings = base.settings.replace(recipe="e5+use+bm25" if bm25 else "e5+use")
             rows += run_retrieval(Retriever(settings, base.chroma, weights), sets[name])
         m = retrieval_metrics(rows)
-        results.append(((m["mrr"], m["hit@1"], -bm25, -intent, -clash), weights))
-        print(f"{use:>4} {bm25:>4} {intent:>6} {clash:>5}   tuning: {m['hit@1']:>6.3f} {m['hit@3']:>6.3f} {m['mrr']:>6.3f}",
+        results.append(((m["mrr"], m["hit@1"], -bm25, -intent, -clash, -rare, -absent), weights))
+        print(f"{use:>4} {bm25:>4} {intent:>6} {clash:>5} {rare:>4} {int(rare_sections):>2} {absent:>4}   tuning: {m['hit@1']:>6.3f} {m['hit@3']:>6.3f} {m['mrr']:>6.3f}",
               flush=True)
     key, chosen = max(results, key=lambda r: r[0])
     n = sum(1 for rows in sets.values() for i in rows if i["gold"])

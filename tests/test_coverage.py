@@ -24,10 +24,10 @@ def test_features_of_dense_signals_and_lexical_shares():
 def test_top_features_read_the_best_section():
     from types import SimpleNamespace as Hit
 
-    hits = [Hit(score=2.5, title="如何修复梯度爆炸问题？", section="使用梯度截断（gradient clipping）"),
-            Hit(score=1.5, title="什么是RNN？", section="循环神经网络")]
+    hits = [Hit(score=3.5, adjust=1.0, title="如何修复梯度爆炸问题？", section="使用梯度截断（gradient clipping）"),
+            Hit(score=1.5, adjust=0.0, title="什么是RNN？", section="循环神经网络")]
     f = top_features("梯度爆炸 clipping 和 dropout", hits)
-    assert f["top_score"] == 2.5 and f["top_gap"] == 1.0
+    assert f["top_score"] == 2.5 and f["top_gap"] == 1.0  # scores without the exact-term adjustments
     assert f["top_cjk_known"] == 1.0 and f["top_latin_known"] == 0.5
     assert top_features("x", hits[:1])["top_gap"] is None and top_features("x", []) == {}
 

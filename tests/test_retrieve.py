@@ -66,6 +66,38 @@ def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
     assert result.covered
 
 
+def test_exact_terms_reorder_sections_without_deciding_coverage(offline_settings):
+    """e5 puts "ReLU" next to "GRU"; only section 21 says "dying ReLU" and the GRU section never says "ReLU"."""
+    import dataclasses
+
+    from assistant.retrieval.retriever import Retriever
+    from assistant.retrieval.store import client
+
+    shipped = Retriever(offline_settings, client(offline_settings))
+    plain = Retriever(offline_settings, shipped.chroma, dataclasses.replace(shipped.weights, rare=0.0, absent=0.0))
+    query = "dying ReLU 是什么？"
+    adjusted, semantic = shipped.search(query, 3), plain.search(query, 3)
+    assert semantic.hits[0].question == 40 and adjusted.hits[0].question == 21
+    gru = next(h for h in adjusted.hits if h.question == 40)
+    assert gru.adjust == -shipped.weights.absent  # "relu" is a term of the notes, never of section 40
+    assert adjusted.coverage == pytest.approx(semantic.coverage)  # coverage is decided without them
+    english = "What is dying ReLU?"  # off for English prose
+    assert [h.score for h in shipped.search(english, 3).hits] == [h.score for h in plain.search(english, 3).hits]
+
+
+def test_rare_terms_and_known_names():
+    from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
+    from assistant.retrieval.lexical import Vocabulary
+
+    vocab = Vocabulary.of_sections(["ReLU 在 x<0 时会 dying", "GRU 有两个门", "ReLU 计算简单"])
+    assert rare_terms("dying ReLU 是什么", vocab, 1) == {"dying"}  # relu: two sections
+    assert rare_terms("dying ReLU 是什么", vocab, 2) == {"dying", "relu"}
+    assert known_names("dying ReLU 和 Swish、ELU6", vocab) == {"relu"}  # names the notes never use are no evidence
+    rows = {"a": ("ReLU 在 x<0 时会 dying", {}), "b": ("GRU 有两个门", {})}
+    assert chunks_using({"dying"}, ["a", "b", "gone"], rows) == ["a"] and chunks_using(set(), ["a"], rows) == []
+    assert "relu" in section_terms(["a", "gone"], rows) and "gru" not in section_terms(["a"], rows)
+
+
 def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
     from assistant.retrieval.retriever import _zscores
 

@@ -43,6 +43,9 @@ def features(signals: dict[str, np.ndarray], lexical: dict[str, float | None] | 
 def top_features(query: str, hits: list, vocabulary: Vocabulary | None = None) -> dict[str, float | None]:
     """Features of the best-ranked section: its fused score, its lead over the next, and its use of the query's words.
 
+    The hits come ranked and scored without the exact-term adjustments (`Hit.adjust`, adjust.py), as the
+    calibration was fitted.
+
     Whole-corpus vocabulary cannot tell "how do I choose the dropout rate?" from a covered
     question, since every word occurs somewhere in the notes; whether the best section
     itself uses the query's words is sharper evidence.
@@ -53,9 +56,10 @@ def top_features(query: str, hits: list, vocabulary: Vocabulary | None = None) -
         return {}
     top = hits[0]
     words = lexical_features(query, Vocabulary.of([top.title, top.section]))
+    base = [h.score - h.adjust for h in hits[:2]]  # without the exact-term adjustments (adjust.py)
     out = {
-        "top_score": float(top.score),
-        "top_gap": float(top.score - hits[1].score) if len(hits) > 1 else None,
+        "top_score": float(base[0]),
+        "top_gap": float(base[0] - base[1]) if len(base) > 1 else None,
         "top_cjk_known": words["cjk_known"],
         "top_latin_known": words["latin_known"],
     }

@@ -22,6 +22,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
+from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
@@ -41,6 +42,12 @@ class Weights:
     # Added to a dense cosine (for ranking only) of a chunk not in English prose when the query is English prose:
     # encoders score same-language pairs higher, so an English quote inside Chinese notes drew English queries.
     cross_lingual: float = 0.02
+    # Exact-term adjustments (adjust.py), for ranking only and not for queries in English prose: a chunk using a
+    # query term that at most rare_sections sections use gets +rare; a section that never uses a technical name of
+    # the query the notes do use gets -absent.
+    rare: float = 1.0
+    rare_sections: int = 1
+    absent: float = 1.0
 
     def of(self, retriever: str) -> float:
         """The weight of one retriever's z-scores."""
@@ -77,6 +84,7 @@ class Hit:
     cosine: float
     chunks: list[ChunkHit] = field(default_factory=list)
     section: str = ""
+    adjust: float = 0.0  # the lexical part of score (rare-term bonus, absent-name malus), kept out of coverage
 
     @property
     def label(self) -> str:
@@ -196,8 +204,22 @@ class Retriever:
             candidates.update(catalogue.ids[i] for i in np.argsort(-scores)[:CANDIDATES] if scores[i] > 0)
         # A chunk outside one retriever's pool counts as that retriever's worst pooled score.
         fused = {cid: sum(w * z.get(cid, floor) for z, floor, w in standardised) for cid in candidates}
-        hits = self._collapse(fused, cosines, k, intents(query))
-        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, hits, catalogue.vocabulary)
+        # The lexical adjustments are for queries with Chinese in them. In English prose a Latin word is ordinary
+        # English that Chinese notes quote only by chance, and even its technical names moved English queries to
+        # the wrong section more often than to the right one (bench/tune_report.py, tuning hit@1 en 0.869 → 0.857).
+        lexical = not english
+        bonus: dict[str, float] = {}
+        if self.weights.rare and lexical:
+            rare = rare_terms(query, catalogue.vocabulary, self.weights.rare_sections)
+            bonus = {cid: self.weights.rare for cid in chunks_using(rare, fused, catalogue.rows)}
+            for cid, extra in bonus.items():
+                fused[cid] += extra
+        names = known_names(query, catalogue.vocabulary) if self.weights.absent and lexical else set()
+        hits = self._collapse(fused, cosines, k, intents(query), names, bonus)
+        # Coverage is decided on the ranking without the lexical adjustments (the calibration was fitted on it):
+        # they reorder the sections of a covered query, and do not make a query covered.
+        semantic = sorted(hits, key=lambda h: -(h.score - h.adjust))
+        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, semantic, catalogue.vocabulary)
         calibration = self.coverage
         score = calibration.score(signals)
         covered = bool(hits) and score >= calibration.threshold
@@ -234,7 +256,8 @@ class Retriever:
         self._guard(self.catalogue.refresh)
         return self.catalogue.questions()
 
-    def _collapse(self, fused: dict[str, float], cosines: dict[str, float], k: int, asks: frozenset[str]) -> list[Hit]:
+    def _collapse(self, fused: dict[str, float], cosines: dict[str, float], k: int, asks: frozenset[str],
+                  names: set[str], bonus: dict[str, float]) -> list[Hit]:
         rows = self.catalogue.rows
         hits: dict[tuple[str, str], Hit] = {}
         for cid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
@@ -251,7 +274,13 @@ class Retriever:
             hit.chunks.append(ChunkHit(cid, text, chunk_body(text, meta), meta.get("subsection", ""), score, cosines.get(cid, 0.0)))
             # A section scores by its best chunk only: summing chunks favoured long sections (measured).
             hit.score = hit.chunks[0].fused + self.weights.intent * agreement(asks, intents(hit.title), self.weights.clash)
+            # What the rare bonus added: the best chunk's score over the best the section had without it.
+            hit.adjust = hit.chunks[0].fused - max(c.fused - bonus.get(c.id, 0.0) for c in hit.chunks)
             hit.cosine = max(hit.cosine, cosines.get(cid, 0.0))
+        for key, hit in hits.items() if names else ():
+            if not names <= section_terms(self.catalogue.sections.get(key, ()), rows):
+                hit.score -= self.weights.absent
+                hit.adjust -= self.weights.absent
         ranked = sorted(hits.values(), key=lambda h: -h.score)[:k]
         for h in ranked:
             h.section = self.catalogue.section_text(h.file_key, h.uid)

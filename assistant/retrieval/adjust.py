@@ -1,0 +1,45 @@
+"""Lexical adjustments of the ranking: a term only one section uses, a name a section never uses.
+
+The dense encoders confuse short technical names: for multilingual-e5 "ReLU" sits next to "GRU",
+so "dying ReLU 是什么？" ranked the GRU section first although only the activation-function section
+says "dying ReLU", and BM25 at its small fusion weight could not outvote that. Two exact-term
+facts settle such cases:
+- a query term that only one section of the notes uses points at that section (`rare_terms`,
+  `chunks_using`: those chunks get the "rare" bonus);
+- a section that never uses a technical name of the query (one the notes do use elsewhere) is not
+  about it (`known_names`, `section_terms`: that section gets the "absent" malus).
+Both only reorder sections: the coverage decision is made on the ranking without them (retriever.py),
+since the coverage model was fitted on it and a rare shared term is no evidence that the notes answer
+a question. Both are off for queries in English prose (retriever.py says why). Weights and the
+section limit are in the "retrieval.weights" entry of tuned.json (bench/tune_retrieval.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from assistant.notes.terms import technical_names, term_set, tokenize
+from assistant.retrieval.lexical import Vocabulary
+
+
+def rare_terms(query: str, vocabulary: Vocabulary, max_sections: int) -> set[str]:
+    """The query's content terms that at least one and at most `max_sections` sections use."""
+    counts = vocabulary.section_counts
+    return {t for t in term_set(query) if 0 < counts.get(t, 0) <= max_sections}
+
+
+def chunks_using(terms: set[str], ids: Iterable[str], rows) -> list[str]:
+    """The chunks among `ids` whose text uses one of the terms (rows: the catalogue's id → (text, metadata))."""
+    if not terms:
+        return []
+    return [cid for cid in ids if cid in rows and terms & set(tokenize(rows[cid][0]))]
+
+
+def known_names(query: str, vocabulary: Vocabulary) -> set[str]:
+    """The query's technical names (ReLU, GRU, VOC2007) that the notes use somewhere."""
+    return {t for t in technical_names(query) if t in vocabulary.terms}
+
+
+def section_terms(chunk_ids: Iterable[str], rows) -> set[str]:
+    """Every BM25 term a section's chunks use."""
+    return {t for cid in chunk_ids if cid in rows for t in tokenize(rows[cid][0])}
