@@ -211,6 +211,11 @@ def test_opposites_swap_one_antonym_or_two_compared_names():
         "A larger learning rate makes training more stable.")
     assert "GRU比LSTM的门更少。" in opposites("LSTM比GRU的门更少。")  # a comparison of two names
     assert opposites("GRU 有两个门：更新门和重置门。") == []  # no side of a pair, no comparison
+    # A side the question names is the topic, not a claim: it is not reversed, in either language.
+    english = "Exploding gradients happen when error gradients accumulate and become huge."
+    assert any("Vanishing" in v or "vanishing" in v for v in opposites(english))
+    assert opposites(english, "什么是梯度爆炸？") == []
+    assert opposites("梯度爆炸会让权重更新变大", "梯度爆炸会引发什么问题？") == ["梯度爆炸会让权重更新变小"]
 
 
 def test_an_english_claim_that_reverses_chinese_notes_is_caught_by_its_opposite():

@@ -114,25 +114,25 @@ class OfflineJudge:
             self.stats["claims"] += 1
             # An uncited claim is checked against every retrieved section, not marked unsupported unseen.
             against = cited if claim.citations else sorted(contexts)
-            support = {n: self.support(claim, contexts[n]) for n in against}
+            support = {n: self.support(claim, contexts[n], question) for n in against}
             own = {n: support[n][0] for n in claim.citations if n in support}
             best = max(support.values(), key=lambda s: (s[0], s[1]), default=(False, 0.0, ""))
             out.append(ClaimVerdict(claim, best[0], own, best[2], best[1]))
         return out
 
-    def support(self, claim: Claim, section: str) -> tuple[bool, float, str]:
-        """(supported, score, evidence) of one claim against one section."""
+    def support(self, claim: Claim, section: str, question: str = "") -> tuple[bool, float, str]:
+        """(supported, score, evidence) of one claim against one section (the question names its topic)."""
         if claim.kind == "quote":
             ok = normalise(strip_markers(claim.text)) in normalise(strip_markers(section))
             return ok, float(ok), claim.text if ok else ""
         f = self.features(claim.text, section)
         lexical_ok = f["lexical"] >= self.lexical_min or language_of(claim.text) != "zh"
         ok = not f["new_numbers"] and f["semantic"] >= self.semantic_min and lexical_ok
-        if ok and self.contradiction(claim.text, f, section):
+        if ok and self.contradiction(claim.text, f, section, question):
             ok = False
         return ok, f["semantic"], f["evidence"]
 
-    def contradiction(self, claim: str, f: dict, section: str) -> bool:
+    def contradiction(self, claim: str, f: dict, section: str, question: str = "") -> bool:
         """True when the polarity rules find the claim contradicting its closest note sentence.
 
         A negation is not added when one of the claim's closest clauses in the section negates as much: a
@@ -142,7 +142,7 @@ class OfflineJudge:
         contradict the runner-up sentence when that one is close too."""
         found = conflict(claim, f["evidence"], section)
         if found is None:
-            return self.opposite_fits(claim, f, section)
+            return self.opposite_fits(claim, f, section, question)
         if found.rule == "negation":
             if any(negations(c) >= negations(claim) for c in self.nearest_clauses(claim, f["windows"])):
                 return False
@@ -158,11 +158,11 @@ class OfflineJudge:
         sims = self.embeddings.vectors(units) @ self.embeddings.vectors([claim])[0]
         return [units[int(i)] for i in np.argsort(-sims)[: self.negation_near]]
 
-    def opposite_fits(self, claim: str, f: dict, section: str) -> bool:
+    def opposite_fits(self, claim: str, f: dict, section: str, question: str = "") -> bool:
         """True when a minimal edit saying the opposite (an antonym swapped, two compared names swapped;
         `polarity.opposites`) matches the section better than the claim by opposite_min: the claim says the
         reverse of the notes. Needs no word alignment, so it also reaches English claims about Chinese notes."""
-        variants = opposites(claim) if self.opposite_min is not None else []
+        variants = opposites(claim, question) if self.opposite_min is not None else []
         if not variants:
             return False
         sims = self.embeddings.vectors(f["windows"]) @ self.embeddings.vectors(variants).T

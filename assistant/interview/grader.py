@@ -129,12 +129,12 @@ class OfflineGrader:
             self._units[digest] = _Units(texts, owner, vectors, np.array(lead, dtype=bool))
         return self._units[digest]
 
-    def _edits(self, segments: list[str]) -> list[tuple[int, str, str]]:
+    def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:
         """(segment, kind, edited text) of every test edit: a negated segment without its negation cues
         ("negation"), and the opposites of a segment with an antonym or two compared names ("opposite")."""
         edits = [(j, "negation", without_negation(s)) for j, s in enumerate(segments) if negations(s)]
         if self.params.opposite_min < 1.0:  # 1 or more switches the opposite test off (no extra embedding)
-            edits += [(j, "opposite", v) for j, s in enumerate(segments) for v in opposites(s)]
+            edits += [(j, "opposite", v) for j, s in enumerate(segments) for v in opposites(s, topic)]
         return edits
 
     @staticmethod
@@ -162,7 +162,7 @@ class OfflineGrader:
         if not points or not segments:
             return self._result(ref, answer, points, np.zeros(len(points)), {}, 0.0)
         units = self.units(ref)
-        edits = self._edits(segments)
+        edits = self._edits(segments, ref.title)
         vectors = self.embed([*segments, *(text for _, _, text in edits)])  # one batch per answer
         sims = units.vectors @ vectors[: len(segments)].T  # units x answer segments
         shift = p.cross_lingual_shift if language_of(answer) != language_of(ref.body) else 0.0

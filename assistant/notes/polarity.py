@@ -295,13 +295,29 @@ _COMPARISON = re.compile(r"比|更|than\b|\b(?:more|less|fewer)\b|\w+er than", r
 _NAME = re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9](?![A-Za-z0-9_-])")
 
 
-def opposites(text: str) -> list[str]:
+# Sides that name a topic in either language, so the question's "梯度爆炸" also names an English answer's "exploding".
+_TOPIC_ALIASES = {"en:exploding": "zh:爆炸", "en:vanishing": "zh:消失", "en:overfitting": "zh:过拟合",
+                  "en:underfitting": "zh:欠拟合", "en:variance": "zh:方差", "en:bias": "zh:偏差", "en:sparse": "zh:稀疏",
+                  "en:dense": "zh:稠密", "en:parallel": "zh:并行", "en:serial": "zh:串行", "en:sequential": "zh:串行"}
+
+
+def _topic_sides(topic: str) -> set[str]:
+    sides = _sides(topic) if topic else set()
+    return sides | {en for en, zh in _TOPIC_ALIASES.items() if zh in sides or en in sides}
+
+
+def opposites(text: str, topic: str = "") -> list[str]:
     """Minimal edits that say the opposite: one antonym side swapped at a time ("更少" → "更多", "larger" →
     "smaller"), and in a comparison of two named things ("LSTM比GRU的门更少", "MAE is more … than MSE")
     the two names swapped. For the "does the opposite match the note better?" test, which needs no
-    word-level alignment, so it also works across languages and paraphrases."""
+    word-level alignment, so it also works across languages and paraphrases.
+
+    A side the topic (the question asked) names is what the statement is about, not a claim it makes:
+    "Exploding gradients happen when …" answering "什么是梯度爆炸？" is not reversed into "Vanishing …",
+    whose closeness to the notes is noise (it took a correct English answer of the dev grading set to 0/10)."""
     out: list[str] = []
-    for side in sorted(_sides(text)):
+    asked = _topic_sides(topic)
+    for side in sorted(_sides(text) - asked):
         kind, word = side.split(":", 1)
         for other in sorted(_ANTONYMS.get(side, set())):
             target = other.split(":", 1)[1]
