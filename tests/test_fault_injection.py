@@ -57,12 +57,18 @@ def rankings(s: Settings) -> list[list[tuple[str, str, float]]]:
 
 
 def assert_same_ranking(got, want) -> None:
-    """The same sections in the same order, with scores within 0.05 of the clean index's. Once in about a dozen
-    full runs (2026-12-02) a repaired index ranked identically with scores up to 0.04 off (6.483 vs 6.511 for a
-    top hit on a scale of about 7); the cause is not pinned down, so the bound is that, not 1e-3."""
+    """The same sections in the same order, with scores within 0.05 + 1 % of the clean index's.
+
+    A repaired index sometimes ranks identically with scores slightly off: 6.483 vs 6.511 for a top hit
+    (2026-12-02, once in about a dozen full runs), and 9.805 vs 9.740 (about 1 run in 6 of the two 'written'
+    cases, after the exact-term bonus raised top scores by 1; the bonus itself was equal on both sides, and
+    no score moved by more than 0.065, 0.7 % of the top one). Not the embeddings: e5 gives bit-identical vectors in any
+    batch. Most likely the HNSW graph, which the repair builds in another insertion order, so the approximate
+    pool the z-scores are computed over differs a little. A bound relative to the score covers that; a
+    missing, stale or duplicated chunk moves ranks or scores by far more."""
     for g, w in zip(got, want):
         assert [h[:2] for h in g] == [h[:2] for h in w]
-        assert all(abs(a[2] - b[2]) < 0.05 for a, b in zip(g, w)), (g, w)
+        assert all(abs(a[2] - b[2]) < 0.05 + 0.01 * abs(b[2]) for a, b in zip(g, w)), (g, w)
 
 
 class Reference:
