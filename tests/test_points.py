@@ -190,7 +190,8 @@ def test_point_metrics_are_plain_arithmetic():
 
 
 def test_without_negation_takes_the_cues_out():
-    from assistant.notes.polarity import negations, without_negation
+    from assistant.notes.edits import without_negation
+    from assistant.notes.polarity import negations
 
     assert without_negation("GRU 没有单独的记忆单元") == "GRU 有单独的记忆单元"
     assert without_negation("L1 isn't differentiable at zero") == "L1 is differentiable at zero"
@@ -204,7 +205,7 @@ OPPOSITE_SECTION = ("1. **学习率不能太大**\n\n学习率越大，训练越
 
 
 def test_opposites_swap_one_antonym_or_two_compared_names():
-    from assistant.notes.polarity import opposites
+    from assistant.notes.edits import opposites
 
     assert "学习率越大，训练越稳定。" in opposites("学习率越小，训练越稳定。")
     assert "A larger learning rate makes training less stable." in opposites(

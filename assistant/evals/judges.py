@@ -26,7 +26,8 @@ import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
-from assistant.notes.polarity import conflict, negations, numbers, opposites
+from assistant.notes.edits import opposites
+from assistant.notes.polarity import conflict, negations, numbers
 from assistant.notes.terms import language_of, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, clauses
 

@@ -25,8 +25,9 @@ import numpy as np
 
 from assistant.answering.prompts import Prompts
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
+from assistant.notes.edits import opposites, without_negation
 from assistant.notes.keypoints import Point, key_terms
-from assistant.notes.polarity import Conflict, conflict, negation_density, negations, numbers, opposites, without_negation
+from assistant.notes.polarity import Conflict, conflict, negation_density, negations, numbers
 from assistant.notes.terms import language_of
 from assistant.notes.text import clauses, plain_text, split_sentences
 

@@ -19,8 +19,8 @@ name the contradiction:
   with Y and B with X ("sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，而 relu
   多见于全连接层"; `roles.crossed_roles`), or what stands before a directed verb (转换成, 导致 …) in
   the note stands after it in the statement (`roles.reversed_direction`).
-`opposites` writes the minimal edits that reverse a statement (an antonym swapped, two compared
-names swapped), for callers with embeddings to ask whether the reverse fits the notes better.
+The edits that embedding callers test against the notes (a statement without its negation, its
+opposites) are in `notes/edits.py`; they share this module's word lists (`sides`, `ANTONYMS`, `DEGREE`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变
 # and their English twins: "no matter how small" (不管), "not only" (不仅).
 _EN_NEG = re.compile(r"\b(?:not(?! only\b)|no(?! matter\b)|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|"
                      r"shouldn't|didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
-_DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
+DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
 _DIMENSIONS = (("大", "小"), ("多", "少"), ("高", "低"), ("深", "浅"), ("长", "短"), ("快", "慢"), ("强", "弱"),
                ("敏感", "鲁棒"))
 # The degree words before 大/小 and the last pairs of both lists (提升↔下降/降低, 增强↔削弱, 之前↔之后, grow↔shrink,
@@ -107,13 +107,13 @@ def negation_density(text: str) -> float:
     return negations(text) / max(1, len(text))
 
 
-def _sides(text: str) -> set[str]:
+def sides(text: str) -> set[str]:
     """The antonym-pair sides a text uses: 'zh:大', 'zh:增大', 'en:larger' …"""
     low = text.lower()
     found = set()
     for a, b in _DIMENSIONS:
         for word in (a, b):
-            if re.search(f"{_DEGREE}{word}", text):
+            if re.search(f"{DEGREE}{word}", text):
                 found.add(f"dim:{word}")
     rest = text
     for word in sorted({w for pair in _ZH_PAIRS for w in pair}, key=len, reverse=True):
@@ -137,7 +137,7 @@ def _antonyms() -> dict[str, set[str]]:
     return out
 
 
-_ANTONYMS = _antonyms()
+ANTONYMS = _antonyms()
 
 
 # English verbs of growth that name one side of a Chinese degree dimension, so an English statement about Chinese
@@ -153,11 +153,11 @@ _EN_TO_DIM = {"grow": "大", "grows": "大", "growing": "大", "grew": "大", "s
 def antonym_swap(statement: str, note: str) -> str:
     """'增大↔减小' when the statement uses one side of a pair where the note uses the other and not it, else ''.
     An English statement against a Chinese note also counts its verbs of growth as degree sides (`_EN_TO_DIM`)."""
-    said, noted = _sides(statement), _sides(note)
+    said, noted = sides(statement), sides(note)
     if not _CJK.search(statement) and _CJK.search(note):
         said |= {f"dim:{_EN_TO_DIM[s[3:]]}" for s in said if s[3:] in _EN_TO_DIM}
     for side in sorted(said - noted):
-        other = sorted((_ANTONYMS.get(side, set()) & noted) - said)
+        other = sorted((ANTONYMS.get(side, set()) & noted) - said)
         if other:
             return f"{side.split(':', 1)[1]}↔{other[0].split(':', 1)[1]}"
     return ""
@@ -274,65 +274,6 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     if crossed:
         return Conflict("roles", statement, note, crossed)
     return None
-
-
-# Negation cues and what is left when they are taken out ("没有" → "有", "isn't" → "is", "cannot" → "can").
-_UNNEGATE = ((re.compile(r"并不是|不是|并非"), "是"), (re.compile(r"没有"), "有"), (re.compile(r"无法"), "能"),
-             (re.compile(r"[不没未]"), ""), (re.compile(r"\bcan't\b|\bcannot\b", re.I), "can"),
-             (re.compile(r"\bwon't\b", re.I), "will"), (re.compile(r"n't\b", re.I), ""),
-             (re.compile(r"\bwithout\b", re.I), "with"), (re.compile(r"\b(?:not|never|no)\b\s*", re.I), ""))
-
-
-def without_negation(text: str) -> str:
-    """The text with its negation cues taken out, for the "would it match better un-negated?" test."""
-    for pattern, replacement in _UNNEGATE:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-_COMPARISON = re.compile(r"比|更|than\b|\b(?:more|less|fewer)\b|\w+er than", re.I)
-# A name is a Latin token with a capital (LSTM, GRU, R-CNN); \w would also match the CJK around it.
-_NAME = re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9](?![A-Za-z0-9_-])")
-
-
-# Sides that name a topic in either language, so the question's "梯度爆炸" also names an English answer's "exploding".
-_TOPIC_ALIASES = {"en:exploding": "zh:爆炸", "en:vanishing": "zh:消失", "en:overfitting": "zh:过拟合",
-                  "en:underfitting": "zh:欠拟合", "en:variance": "zh:方差", "en:bias": "zh:偏差", "en:sparse": "zh:稀疏",
-                  "en:dense": "zh:稠密", "en:parallel": "zh:并行", "en:serial": "zh:串行", "en:sequential": "zh:串行"}
-
-
-def _topic_sides(topic: str) -> set[str]:
-    sides = _sides(topic) if topic else set()
-    return sides | {en for en, zh in _TOPIC_ALIASES.items() if zh in sides or en in sides}
-
-
-def opposites(text: str, topic: str = "") -> list[str]:
-    """Minimal edits that say the opposite: one antonym side swapped at a time ("更少" → "更多", "larger" →
-    "smaller"), and in a comparison of two named things ("LSTM比GRU的门更少", "MAE is more … than MSE")
-    the two names swapped. For the "does the opposite match the note better?" test, which needs no
-    word-level alignment, so it also works across languages and paraphrases.
-
-    A side the topic (the question asked) names is what the statement is about, not a claim it makes:
-    "Exploding gradients happen when …" answering "什么是梯度爆炸？" is not reversed into "Vanishing …",
-    whose closeness to the notes is noise (it took a correct English answer of the dev grading set to 0/10)."""
-    out: list[str] = []
-    asked = _topic_sides(topic)
-    for side in sorted(_sides(text) - asked):
-        kind, word = side.split(":", 1)
-        for other in sorted(_ANTONYMS.get(side, set())):
-            target = other.split(":", 1)[1]
-            if kind == "dim":
-                out.append(re.sub(f"({_DEGREE}){word}", rf"\g<1>{target}", text))
-            elif kind == "en":
-                out.append(re.sub(rf"\b{word}\b", target, text, flags=re.I))
-            elif word in text:  # a longer side containing it (不可导 ⊃ 可导) was the one found
-                out.append(text.replace(word, target))
-    names = list(dict.fromkeys(_NAME.findall(text)))
-    if len(names) == 2 and _COMPARISON.search(text):
-        a, b = names
-        out.append(re.sub(rf"(?<![A-Za-z0-9_-])({re.escape(a)}|{re.escape(b)})(?![A-Za-z0-9_-])",
-                          lambda m: b if m.group(1) == a else a, text))
-    return [t for t in dict.fromkeys(out) if t != text]
 
 
 def _fmt(value: float) -> str:

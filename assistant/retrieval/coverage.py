@@ -43,8 +43,8 @@ def features(signals: dict[str, np.ndarray], lexical: dict[str, float | None] | 
 def top_features(query: str, hits: list, vocabulary: Vocabulary | None = None) -> dict[str, float | None]:
     """Features of the best-ranked section: its fused score, its lead over the next, and its use of the query's words.
 
-    The hits come ranked and scored without the exact-term adjustments (`Hit.adjust`, adjust.py), as the
-    calibration was fitted.
+    The sections are read as ranked and scored without the exact-term adjustments (`Hit.adjust`, adjust.py):
+    the calibration was fitted on that ranking, and a rare shared term is no evidence that the notes answer.
 
     Whole-corpus vocabulary cannot tell "how do I choose the dropout rate?" from a covered
     question, since every word occurs somewhere in the notes; whether the best section
@@ -54,9 +54,10 @@ def top_features(query: str, hits: list, vocabulary: Vocabulary | None = None) -
 
     if not hits:
         return {}
+    hits = sorted(hits, key=lambda h: -(h.score - h.adjust))
     top = hits[0]
     words = lexical_features(query, Vocabulary.of([top.title, top.section]))
-    base = [h.score - h.adjust for h in hits[:2]]  # without the exact-term adjustments (adjust.py)
+    base = [h.score - h.adjust for h in hits[:2]]
     out = {
         "top_score": float(base[0]),
         "top_gap": float(base[0] - base[1]) if len(base) > 1 else None,

@@ -216,10 +216,9 @@ class Retriever:
                 fused[cid] += extra
         names = known_names(query, catalogue.vocabulary) if self.weights.absent and lexical else set()
         hits = self._collapse(fused, cosines, k, intents(query), names, bonus)
-        # Coverage is decided on the ranking without the lexical adjustments (the calibration was fitted on it):
-        # they reorder the sections of a covered query, and do not make a query covered.
-        semantic = sorted(hits, key=lambda h: -(h.score - h.adjust))
-        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, semantic, catalogue.vocabulary)
+        # Coverage is decided on the ranking without the lexical adjustments (top_features): they reorder the
+        # sections of a covered query, and do not make a query covered.
+        signals = features(dense, lexical_features(query, catalogue.vocabulary)) | top_features(query, hits, catalogue.vocabulary)
         calibration = self.coverage
         score = calibration.score(signals)
         covered = bool(hits) and score >= calibration.threshold
@@ -274,11 +273,11 @@ class Retriever:
             hit.chunks.append(ChunkHit(cid, text, chunk_body(text, meta), meta.get("subsection", ""), score, cosines.get(cid, 0.0)))
             # A section scores by its best chunk only: summing chunks favoured long sections (measured).
             hit.score = hit.chunks[0].fused + self.weights.intent * agreement(asks, intents(hit.title), self.weights.clash)
-            # What the rare bonus added: the best chunk's score over the best the section had without it.
-            hit.adjust = hit.chunks[0].fused - max(c.fused - bonus.get(c.id, 0.0) for c in hit.chunks)
             hit.cosine = max(hit.cosine, cosines.get(cid, 0.0))
-        for key, hit in hits.items() if names else ():
-            if not names <= section_terms(self.catalogue.sections.get(key, ()), rows):
+        for key, hit in hits.items():
+            # What the rare bonus added: the best chunk's score over the best the section had without it.
+            hit.adjust = hit.chunks[0].fused - max(c.fused - bonus.get(c.id, 0.0) for c in hit.chunks) if bonus else 0.0
+            if names and not names <= section_terms(self.catalogue.sections.get(key, ()), rows):
                 hit.score -= self.weights.absent
                 hit.adjust -= self.weights.absent
         ranked = sorted(hits.values(), key=lambda h: -h.score)[:k]
