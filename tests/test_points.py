@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from assistant.answering.extractive import AnswerParams, extractive_stream, question_kind
+from assistant.answering.extractive import AnswerParams, extractive_stream
 from assistant.answering.prompts import Prompts
+from assistant.answering.shapes import question_kind
 from assistant.evals.claims import split_claims
 from assistant.evals.metrics import answer_scores, wilson
 from assistant.evals.points import Rate, grading_rates, keypoint_recall, split_by_question

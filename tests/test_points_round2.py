@@ -65,3 +65,28 @@ def test_a_blockquote_marker_is_not_quoted():
     supports = [s for p in outline(body).points for s in p.sentences]
     assert any(s.startswith("训练会变得很不稳定") for s in supports)
     assert not any(s.lstrip().startswith(">") for s in supports)
+
+
+def test_each_part_of_a_multi_part_question_gets_its_own_quotes():
+    from assistant.answering.shapes import question_parts
+
+    assert question_parts("卷积的输出尺寸怎么计算？stride 和 padding 有什么作用？") == [
+        "卷积的输出尺寸怎么计算？", "stride 和 padding 有什么作用？"]
+    assert question_parts("Why? Give an example.") == ["Why? Give an example."]  # "Why?" alone asks nothing
+    assert question_parts("What is pooling?") == ["What is pooling?"]
+    prose = "池化是对局部区域做汇总的操作。池化降低特征图尺寸。归一化让每层输入的分布更稳定。推理时用训练中累计的滑动平均。"
+
+    # The whole question and its first part point at pooling; only the second part ("an example") at the last sentence.
+    def query(texts):
+        return np.array([[0.0, 1.0] if "example" in t and "pool" not in t else [1.0, 0.0] for t in texts], dtype=np.float32)
+
+    def passage(texts):
+        return np.array([[0.0, 1.0] if "滑动平均" in t else [1.0, 0.0] for t in texts], dtype=np.float32)
+
+    rel = Relevance(query, passage)
+    hit = _Hit(prose)
+    one = select_quotes("Why pool? Give an example.", [hit], AnswerParams(central_quotes=1, part_quotes=0), rel)  # type: ignore[list-item]
+    two = select_quotes("Why pool? Give an example.", [hit], AnswerParams(central_quotes=1, part_quotes=1), rel)  # type: ignore[list-item]
+    assert "推理时用训练中累计的滑动平均。" not in [q.text for q in one]
+    texts = [q.text for q in two]
+    assert "推理时用训练中累计的滑动平均。" in texts and texts == sorted(texts, key=prose.index)  # added, in reading order

@@ -1,0 +1,43 @@
+"""What shape of answer a question asks for: a list of points, the central sentences, or several parts.
+
+The extractive answerer (`extractive.py`) reads these cues to decide what to quote; they are kept
+apart from it because they are about the question alone, not about the notes.
+"""
+
+from __future__ import annotations
+
+import re
+
+LIST_CUES = re.compile(
+    r"哪些|哪几|如何|怎么|怎样|方法|办法|措施|步骤|手段|技巧|优缺点|优点|缺点|区别|不同|异同|对比|比较|作用|属性|性质|特点|"
+    r"\bwhat are\b|\bwhich\b|\bhow (?:to|do|does|can|should|is|are)\b|\bways?\b|\bmethods?\b|\bsteps?\b|\bpros\b|"
+    r"\bcons\b|advantages|disadvantages|differen|\bcompare|\bvs\.?\b|\blist\b|properties|\bfixes\b|\btips\b", re.I)
+DEFINITION_CUES = re.compile(r"什么是|是什么|是啥|含义|定义|\bwhat is\b|\bwhat's\b|\bdefine\b|\bmeaning\b", re.I)
+
+
+def question_kind(question: str) -> str:
+    """'list' for questions asking for several things (ways, properties, differences), else 'central'."""
+    return "list" if LIST_CUES.search(question) else "central"
+
+
+_PART_END = re.compile(r"(?<=[？?；;])\s*")
+
+
+def question_parts(question: str) -> list[str]:
+    """The sub-questions of a multi-part question ("卷积的输出尺寸怎么计算？stride 和 padding 有什么作用？"),
+    split after a question mark or semicolon; a piece too short to ask anything on its own ("Why?") joins
+    its neighbour."""
+    parts: list[str] = []
+    carry = ""
+    for piece in (x.strip() for x in _PART_END.split(question)):
+        if not piece:
+            continue
+        if len(re.sub(r"\W", "", piece)) < 4:
+            if parts:
+                parts[-1] += piece
+            else:
+                carry += piece + " "
+        else:
+            parts.append(carry + piece)
+            carry = ""
+    return parts or [question]
