@@ -113,6 +113,16 @@ def test_yes_no_questions_are_no_negations():
     assert conflict("loss 不会变成 NaN", "训练过程中，模型损失变成 NaN。").rule == "negation"
 
 
+def test_hedges_doubt_without_denying():
+    """不一定/不是说…/还不行就… and "isn't guaranteed", "don't have to" qualify a claim; they do not deny the note."""
+    note = "训练过程中，模型损失变成 NaN。"
+    assert conflict("不是说 loss 变 NaN 就一定是梯度爆炸，但它是个很强的提示", note) is None
+    assert conflict("还不行就加 weight regularization", "使用权重正则化（Weight Regularization）") is None
+    assert negations("It isn't guaranteed to beat ReLU; the lengths don't have to match") == 0
+    assert conflict("不要用权重正则化", "使用权重正则化（Weight Regularization）").rule == "negation"  # 不要 still denies
+    assert negations("不用 LSTM，也不会变成 NaN") == 2
+
+
 def test_articles_and_ordinals_are_no_counts():
     """一个/一次 are mostly "a"/"once", 第三层 an ordinal: none of them may contradict a count in the notes."""
     assert counts("算一个近似梯度，每一步进一步加减一次，第三层和第十二层") == {}
