@@ -141,6 +141,21 @@ def test_roles_crossed_between_two_clauses_of_a_note_sentence():
     assert conflict("权重越接近 0，L2 的梯度越小。", "而 L2 项的梯度是 2λw，权重越接近 0，推力越小。") is None
 
 
+def test_a_clause_about_one_named_point_that_says_what_the_notes_say_of_another():
+    from assistant.notes.roles import misattributed
+
+    section = ("**1. Bagging：** 有放回地抽样得到多个训练集，并行训练多个模型，主要降低方差，代表是随机森林。\n\n"
+               "**2. Boosting：** 串行训练一系列弱模型，每个模型关注前面做错的样本，主要降低偏差，代表是 XGBoost。\n\n"
+               "**3. 如何选择：** Bagging 和 Boosting 都常用；从先验看，Bagging 对应方差，Boosting 对应偏差。\n")
+    said = "Boosting 是有放回地抽样得到多个训练集"
+    assert misattributed(said, section).startswith("said of Boosting")
+    assert conflict(said, "串行训练一系列弱模型，每个模型关注前面做错的样本", section).rule == "roles"
+    assert misattributed("Bagging 是有放回地抽样得到多个训练集", section) == ""  # true of Bagging
+    assert misattributed("而 Bagging 主要降低方差", section) == ""
+    assert misattributed("它比 Boosting 有放回地抽样得到多个训练集更好", section) == ""  # Boosting is not the subject
+    assert misattributed("Boosting 和 Bagging 都有放回地抽样得到多个训练集", section) == ""  # two named points: a comparison
+
+
 def test_an_english_verb_of_growth_is_compared_with_a_chinese_degree_side():
     assert antonym_swap("The loss keeps growing during training.", "训练中损失不断变小。") == "大↔小"
     assert antonym_swap("The loss keeps growing during training.", "训练中损失不断变大。") == ""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.notes.roles import crossed_roles, reversed_direction
+from assistant.notes.roles import crossed_roles, misattributed, reversed_direction
 from assistant.notes.text import LIST_NUMBER_RE
 
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
@@ -279,7 +279,8 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     mismatch = number_mismatch(statement, note, section)
     if mismatch:
         return Conflict("number", statement, note, mismatch)
-    crossed = crossed_roles(statement, note) or reversed_direction(statement, note)
+    crossed = crossed_roles(statement, note) or reversed_direction(statement, note) or (
+        misattributed(statement, section) if section else "")
     if crossed:
         return Conflict("roles", statement, note, crossed)
     return None

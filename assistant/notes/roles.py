@@ -4,7 +4,8 @@ Negation, antonym and number rules (polarity.py) look at words; these look at wh
 together. A statement can use every word of its note sentence and still say the opposite by
 exchanging what goes with what: "sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，
 relu 常见于全连接层" (`crossed_roles`), or "把循环网络转换成多层感知机" → "把多层感知机转换成了循环网络"
-(`reversed_direction`). Terms are `terms.term_set` (Chinese bigrams, Latin words).
+(`reversed_direction`), or "Boosting 是有放回地抽样" when the notes say that of Bagging (`misattributed`).
+Terms are `terms.term_set` (Chinese bigrams, Latin words).
 """
 
 from __future__ import annotations
@@ -82,3 +83,55 @@ def _ends(text: str, terms: set[str], own: tuple[set[str], set[str]]) -> tuple[s
     if not found or {side for _, side in found} != {"first", "second"}:
         return None
     return found[0][1], found[-1][1]
+
+
+def _point_keys(points) -> list[set[str]]:
+    """What names each outline point in a statement: its names and their Latin words, minus any key that
+    names two points ("l1" in both "MAE，L1 损失" and "Smooth L1")."""
+    keys = [set(pt.names) | {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} for pt in points]
+    shared = {k for i, ks in enumerate(keys) for k in ks if any(k in other for j, other in enumerate(keys) if j != i)}
+    return [ks - shared for ks in keys]
+
+
+# misattributed was written after reading the "swapped" answers of eval/dev/grading2.jsonl that scored > 3
+# (L1 ↔ L2, Bagging ↔ Boosting, MSE ↔ MAE) and tightened on the correct answers it first flagged there (the
+# subject must open the clause; a note sentence naming both points speaks of both; only Latin-named points).
+# Dev grading (205): partial > wrong 134 → 137 of 178, correct answers ≤ 3 unchanged (5 of 66), no correct or
+# partial answer newly contradicted; dev judge figures unchanged.
+# What may stand before the subject of a clause: a conjunction ("而 Boosting …", "while MAE …").
+_LEAD_IN = re.compile(r"^(?:[而但且和与及或]|而且|但是|其中|相反|反之|and|but|while|whereas)?\s*", re.I)
+
+
+def misattributed(statement: str, section: str, min_terms: int = 2) -> str:
+    """A clause whose subject is one named point of the section's outline (Bagging) and that says what the
+    notes say only of another named point (串行, 偏差: Boosting's): at least `min_terms` of its terms belong
+    to the other point's sentences and not to its own, more than to its own and not the other's. Points are named
+    when their names hold a Latin word (MSE, Bagging, L1 正则化); the name must open the clause, since "收敛比
+    tanh 快" is not about tanh. Empty when no clause is misattributed."""
+    from assistant.notes.keypoints import outline
+    from assistant.notes.text import plain_text
+
+    points = [pt for pt in outline(section).points if any(re.search(r"[a-z]", name) for name in pt.names)]
+    if len(points) < 2:
+        return ""
+    keys = _point_keys(points)
+    texts = [[plain_text(s) for s in pt.sentences] for pt in points]
+    own = [term_set(" ".join(t)) for t in texts]
+    name_terms = {t for ks in keys for k in ks for t in term_set(k)}
+
+    def only_of(b: int, a: int) -> set[str]:
+        """Terms of b's sentences that do not name a (a sentence naming both speaks of both), minus a's terms."""
+        return term_set(" ".join(t for t in texts[b] if not any(k in t.lower() for k in keys[a]))) - own[a]
+
+    for clause in clauses(statement):
+        low = _LEAD_IN.sub("", clause.strip().lower(), count=1)
+        named = [i for i, ks in enumerate(keys) if any(k in low for k in ks)]
+        if len(named) != 1 or not any(low.startswith(k) for k in keys[named[0]]):
+            continue
+        a = named[0]
+        terms = term_set(clause) - name_terms
+        for b in range(len(points)):
+            theirs = terms & only_of(b, a) if b != a else set()
+            if len(theirs) >= min_terms and len(theirs) > len(terms & (own[a] - own[b])):
+                return f"said of {points[a].label} what the notes say of {points[b].label}"
+    return ""
