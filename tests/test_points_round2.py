@@ -47,7 +47,8 @@ def test_english_questions_pick_supporting_sentences_by_e5():
     rel = Relevance(query, passage)
     quotes = select_quotes("What is used at inference time for normalization?", [_Hit(SECTION)],  # type: ignore[list-item]
                            AnswerParams(list_supports=1, central_quotes=1), rel)
-    assert [q.text for q in quotes] == ["训练时用批内统计量，推理时用滑动平均。"]
+    # The one quote e5 picks, and (the question names the normalization point) that point's lead; no pooling.
+    assert [q.text for q in quotes] == ["**归一化（normalization）** 让每层输入的分布更稳定。", "训练时用批内统计量，推理时用滑动平均。"]
 
 
 def test_negated_claims_need_the_negated_words_in_the_note():
@@ -90,3 +91,12 @@ def test_each_part_of_a_multi_part_question_gets_its_own_quotes():
     assert "推理时用训练中累计的滑动平均。" not in [q.text for q in one]
     texts = [q.text for q in two]
     assert "推理时用训练中累计的滑动平均。" in texts and texts == sorted(texts, key=prose.index)  # added, in reading order
+
+
+def test_a_central_question_about_one_point_quotes_all_that_point_says():
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    texts = [q.text for q in select_quotes("池化为什么有用？", [_Hit(SECTION)], AnswerParams(central_quotes=1), flat)]  # type: ignore[list-item]
+    pooling = outline(SECTION).points[0]
+    assert all(s in texts for s in pooling.sentences)  # the lead and both benefits
+    assert not any("推理时" in t for t in texts)  # nothing of the other point beyond the one central quote
+    assert texts == sorted(texts, key=SECTION.index)

@@ -93,7 +93,10 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
 
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
     if question_kind(question) != "list" or len(o.points) < 2:
-        return _central_quotes(question, n, o, p.central_quotes, p, rel)
+        central = _central_quotes(question, n, o, p.central_quotes, p, rel)
+        named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
+        # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
+        return _merged(central, [Quote(n, s) for pt in named for s in pt.sentences if s], o)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
         return _central_quotes(question, n, o, p.prose_quotes, p, rel)
     quotes: list[Quote] = []
@@ -117,17 +120,23 @@ def _with_parts(question: str, n: int, o: Outline, quotes: list[Quote], p: Answe
     parts = question_parts(question)
     if len(parts) < 2 or p.part_quotes <= 0:
         return quotes
+    extra = [q for part in parts for q in _central_quotes(part, n, o, p.part_quotes, p, rel)]
+    return _merged(quotes, extra, o)
+
+
+def _merged(quotes: list[Quote], extra: list[Quote], o: Outline) -> list[Quote]:
+    """The quotes plus the extra ones they lack: a run of sentences takes them in reading order, bullets of
+    points are followed by them."""
     have = {q.text for q in quotes}
-    extra: list[Quote] = []
-    for part in parts:
-        for q in _central_quotes(part, n, o, p.part_quotes, p, rel):
-            if q.text not in have:
-                have.add(q.text)
-                extra.append(q)
+    new: list[Quote] = []
+    for q in extra:
+        if q.text not in have:
+            have.add(q.text)
+            new.append(q)
     order = {s: i for i, s in enumerate(o.sentences())}
     if all(q.level == 0 and q.text in order for q in quotes):
-        return sorted(quotes + extra, key=lambda q: order.get(q.text, len(order)))
-    return quotes + extra
+        return sorted(quotes + new, key=lambda q: order.get(q.text, len(order)))
+    return quotes + new
 
 
 def _groups(o: Outline) -> list[str]:
