@@ -75,6 +75,9 @@ def test_each_part_of_a_multi_part_question_gets_its_own_quotes():
         "卷积的输出尺寸怎么计算？", "stride 和 padding 有什么作用？"]
     assert question_parts("Why? Give an example.") == ["Why? Give an example."]  # "Why?" alone asks nothing
     assert question_parts("What is pooling?") == ["What is pooling?"]
+    assert question_parts("Why must it be nonlinear, and what is dying ReLU?") == [
+        "Why must it be nonlinear", "and what is dying ReLU?"]
+    assert question_parts("What are MSE, MAE and Huber?") == ["What are MSE, MAE and Huber?"]  # a list, one question
     prose = "池化是对局部区域做汇总的操作。池化降低特征图尺寸。归一化让每层输入的分布更稳定。推理时用训练中累计的滑动平均。"
 
     # The whole question and its first part point at pooling; only the second part ("an example") at the last sentence.

@@ -20,7 +20,9 @@ def question_kind(question: str) -> str:
     return "list" if LIST_CUES.search(question) else "central"
 
 
-_PART_END = re.compile(r"(?<=[？?；;])\s*")
+# After a question mark or semicolon, or before an English ", and what/why/how …" that asks a second question.
+_PART_END = re.compile(r"(?<=[？?；;])\s*|,\s*(?=and\s+(?:what|why|how|which|when|where|is|are|does|do|can|should)\b)",
+                       re.I)
 
 
 def question_parts(question: str) -> list[str]:
