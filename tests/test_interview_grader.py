@@ -215,3 +215,22 @@ def test_an_answer_that_denies_the_notes_is_contradicted_and_fails(offline, note
     assert grade.contradictions
     assert grade.score <= 3
     assert offline.grade(ref(notebook, 40), GRU_RIGHT).score - grade.score >= 3
+
+
+def test_short_segments_get_no_edit_test(prompts):
+    """e5 moves a four-character clause by chance: only segments of edit_min_chars or more are edited."""
+    from dataclasses import replace
+
+    grader = OfflineGrader(prompts)
+    segments = ["速度很慢", "训练速度会变得非常慢"]
+    assert [j for j, _, _ in grader._edits(segments, "")] == [1]
+    every = OfflineGrader(prompts, params=replace(grader.params, edit_min_chars=0))
+    assert sorted({j for j, _, _ in every._edits(segments, "")}) == [0, 1]
+
+
+def test_a_formula_fragment_states_no_value_an_answer_could_get_wrong():
+    from assistant.notes.polarity import number_mismatch
+
+    section = "如果 x1 = 0，x2 = 1，则 z = -10。最常用的取值是 0.9。"
+    assert number_mismatch("its derivative is never larger than 0.25", "x2 = 1", section) == ""
+    assert number_mismatch("动量系数一般取 0.1", "最常用的取值是 0.9。", section) == "0.1"
