@@ -126,12 +126,12 @@ def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path
         return fake_embed(texts)
 
     grader = OfflineGrader(prompts, embed=counting, cache_dir=tmp_path)
-    grader.grade(ref(notebook, 25), "梯度很大")
+    grader.grade(ref(notebook, 25), "梯度会变得非常大")
     grader.grade(ref(notebook, 25), "权重变成 NaN")
-    # The points' sentences once, then one batch per answer: its segment, plus its opposite edit (很大 → 很小)
+    # The points' sentences once, then one batch per answer: its segment, plus its opposite edit (非常大 → 非常小; six characters or more get one)
     assert calls[0] > 1 and calls[1:] == [2, 1]
     again = OfflineGrader(prompts, embed=counting, cache_dir=tmp_path)
-    again.grade(ref(notebook, 25), "梯度很大")
+    again.grade(ref(notebook, 25), "梯度会变得非常大")
     assert calls[-1] == 2 and len(calls) == 4, "the disk cache is reused by a new grader"
 
 
