@@ -115,9 +115,8 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
 
 
 def _with_parts(question: str, n: int, o: Outline, quotes: list[Quote], p: AnswerParams, rel: Relevance) -> list[Quote]:
-    """For a multi-part question, the quotes plus each part's best sentences that they lack: ranked against the
-    whole question, one part ("Give a numeric example.") can be crowded out by another. A run of sentences takes
-    the new ones in reading order; bullets of points are followed by them."""
+    """For a multi-part question, the quotes plus each part's best sentences that they lack (`_merged`): ranked
+    against the whole question, one part ("Give a numeric example.") can be crowded out by another."""
     parts = question_parts(question)
     if len(parts) < 2 or p.part_quotes <= 0:
         return quotes
@@ -129,11 +128,7 @@ def _merged(quotes: list[Quote], extra: list[Quote], o: Outline) -> list[Quote]:
     """The quotes plus the extra ones they lack: a run of sentences takes them in reading order, bullets of
     points are followed by them."""
     have = {q.text for q in quotes}
-    new: list[Quote] = []
-    for q in extra:
-        if q.text not in have:
-            have.add(q.text)
-            new.append(q)
+    new = list({q.text: q for q in extra if q.text not in have}.values())  # each text once, in order
     order = {s: i for i, s in enumerate(o.sentences())}
     if all(q.level == 0 and q.text in order for q in quotes):
         return sorted(quotes + new, key=lambda q: order.get(q.text, len(order)))

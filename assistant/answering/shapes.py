@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.notes.text import word_chars
+
 LIST_CUES = re.compile(
     r"哪些|哪几|如何|怎么|怎样|方法|办法|措施|步骤|手段|技巧|优缺点|优点|缺点|区别|不同|异同|对比|比较|作用|属性|性质|特点|"
     r"\bwhat are\b|\bwhich\b|\bhow (?:to|do|does|can|should|is|are)\b|\bways?\b|\bmethods?\b|\bsteps?\b|\bpros\b|"
@@ -34,7 +36,7 @@ def question_parts(question: str) -> list[str]:
     for piece in (x.strip() for x in _PART_END.split(question)):
         if not piece:
             continue
-        if len(re.sub(r"\W", "", piece)) < 4:
+        if word_chars(piece) < 4:
             if parts:
                 parts[-1] += piece
             else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.notes.text import BULLET_RE, split_sentences
+from assistant.notes.text import BULLET_RE, split_sentences, word_chars
 
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 _QUOTE_LINE = re.compile(r"^\s*-\s+(?P<text>.+?)(?P<marks>(?:\s*\[\d{1,3}\])+)\s*$")
@@ -81,6 +81,6 @@ def _sentence_claims(answer: str) -> list[Claim]:
     claims = []
     for sentence in sentences(answer):
         text = strip_markers(sentence)
-        if len(re.sub(r"[\W_]+", "", text)) >= 2:  # skip stray punctuation and bare markers
+        if word_chars(text) >= 2:  # skip stray punctuation and bare markers
             claims.append(Claim(text, sentence, [int(n) for n in MARKER.findall(sentence)]))
     return claims

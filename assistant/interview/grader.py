@@ -29,7 +29,7 @@ from assistant.notes.edits import opposites, without_negation
 from assistant.notes.keypoints import Point, key_terms
 from assistant.notes.polarity import Conflict, conflict, negation_density, negations, numbers
 from assistant.notes.terms import language_of
-from assistant.notes.text import clauses, plain_text, split_sentences
+from assistant.notes.text import clauses, plain_text, split_sentences, word_chars
 
 __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "build_grader", "points_of"]
 
@@ -137,7 +137,7 @@ class OfflineGrader:
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:
         """(segment, kind, edited text) of every test edit: a negated segment without its negation cues
         ("negation"), and the opposites of a segment with an antonym or two compared names ("opposite")."""
-        testable = [(j, s) for j, s in enumerate(segments) if len(re.sub(r"\W", "", s)) >= self.params.edit_min_chars]
+        testable = [(j, s) for j, s in enumerate(segments) if word_chars(s) >= self.params.edit_min_chars]
         edits = [(j, "negation", without_negation(s)) for j, s in testable if negations(s)]
         if self.params.opposite_min < 1.0:  # 1 or more switches the opposite test off (no extra embedding)
             edits += [(j, "opposite", v) for j, s in testable for v in opposites(s, topic)]

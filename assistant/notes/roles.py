@@ -11,9 +11,12 @@ Terms are `terms.term_set` (Chinese bigrams, Latin words).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
+from assistant.notes.keypoints import outline
 from assistant.notes.terms import term_set
-from assistant.notes.text import clauses
+from assistant.notes.text import clauses, plain_text
 
 # The two role rules (crossed_roles, reversed_direction) and their constants (cover 0.5, three terms of a clause's
 # own, reach 8) were written after reading the swapped_roles items of the blind dev set eval/dev/answers2.jsonl
@@ -85,14 +88,6 @@ def _ends(text: str, terms: set[str], own: tuple[set[str], set[str]]) -> tuple[s
     return found[0][1], found[-1][1]
 
 
-def _point_keys(points) -> list[set[str]]:
-    """What names each outline point in a statement: its names and their Latin words, minus any key that
-    names two points ("l1" in both "MAE，L1 损失" and "Smooth L1")."""
-    keys = [set(pt.names) | {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} for pt in points]
-    shared = {k for i, ks in enumerate(keys) for k in ks if any(k in other for j, other in enumerate(keys) if j != i)}
-    return [ks - shared for ks in keys]
-
-
 # misattributed was written after reading the "swapped" answers of eval/dev/grading2.jsonl that scored > 3
 # (L1 ↔ L2, Bagging ↔ Boosting, MSE ↔ MAE) and tightened on the correct answers it first flagged there (the
 # subject must open the clause; a note sentence naming both points speaks of both; only Latin-named points).
@@ -102,36 +97,56 @@ def _point_keys(points) -> list[set[str]]:
 _LEAD_IN = re.compile(r"^(?:[而但且和与及或]|而且|但是|其中|相反|反之|and|but|while|whereas)?\s*", re.I)
 
 
+@dataclass(frozen=True)
+class _NamedPoints:
+    """The Latin-named points of a section's outline, as `misattributed` reads them."""
+
+    labels: tuple[str, ...]
+    keys: tuple[frozenset[str], ...]  # what names each point in a statement
+    own: tuple[frozenset[str], ...]  # the terms of each point's sentences
+    only: dict[tuple[int, int], frozenset[str]]  # (b, a): terms b's sentences say without naming a, and a's lack
+    name_terms: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def _named_points(section: str) -> _NamedPoints | None:
+    """Built once per section: the grader and the judge ask about every answer segment and aligned note unit."""
+    points = [pt for pt in outline(section).points if any(re.search(r"[a-z]", name) for name in pt.names)]
+    if len(points) < 2:
+        return None
+    # A point is named by its names and their Latin words, minus any key that names two points
+    # ("l1" in both "MAE，L1 损失" and "Smooth L1").
+    keys = [set(pt.names) | {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} for pt in points]
+    shared = {k for i, ks in enumerate(keys) for k in ks if any(k in other for j, other in enumerate(keys) if j != i)}
+    keys = [ks - shared for ks in keys]
+    texts = [[plain_text(s) for s in pt.sentences] for pt in points]
+    own = [frozenset(term_set(" ".join(t))) for t in texts]
+    # A sentence of b that names a too speaks of both, so it says nothing of b alone.
+    only = {(b, a): frozenset(term_set(" ".join(t for t in texts[b] if not any(k in t.lower() for k in keys[a]))) - own[a])
+            for b in range(len(points)) for a in range(len(points)) if a != b}
+    return _NamedPoints(tuple(pt.label for pt in points), tuple(frozenset(k) for k in keys), tuple(own), only,
+                        frozenset(t for ks in keys for k in ks for t in term_set(k)))
+
+
 def misattributed(statement: str, section: str, min_terms: int = 2) -> str:
     """A clause whose subject is one named point of the section's outline (Bagging) and that says what the
     notes say only of another named point (串行, 偏差: Boosting's): at least `min_terms` of its terms belong
     to the other point's sentences and not to its own, more than to its own and not the other's. Points are named
     when their names hold a Latin word (MSE, Bagging, L1 正则化); the name must open the clause, since "收敛比
     tanh 快" is not about tanh. Empty when no clause is misattributed."""
-    from assistant.notes.keypoints import outline
-    from assistant.notes.text import plain_text
-
-    points = [pt for pt in outline(section).points if any(re.search(r"[a-z]", name) for name in pt.names)]
-    if len(points) < 2:
+    named_points = _named_points(section)
+    if named_points is None:
         return ""
-    keys = _point_keys(points)
-    texts = [[plain_text(s) for s in pt.sentences] for pt in points]
-    own = [term_set(" ".join(t)) for t in texts]
-    name_terms = {t for ks in keys for k in ks for t in term_set(k)}
-
-    def only_of(b: int, a: int) -> set[str]:
-        """Terms of b's sentences that do not name a (a sentence naming both speaks of both), minus a's terms."""
-        return term_set(" ".join(t for t in texts[b] if not any(k in t.lower() for k in keys[a]))) - own[a]
-
+    keys, own = named_points.keys, named_points.own
     for clause in clauses(statement):
         low = _LEAD_IN.sub("", clause.strip().lower(), count=1)
         named = [i for i, ks in enumerate(keys) if any(k in low for k in ks)]
         if len(named) != 1 or not any(low.startswith(k) for k in keys[named[0]]):
             continue
         a = named[0]
-        terms = term_set(clause) - name_terms
-        for b in range(len(points)):
-            theirs = terms & only_of(b, a) if b != a else set()
+        terms = term_set(clause) - named_points.name_terms
+        for b in range(len(keys)):
+            theirs = terms & named_points.only[b, a] if b != a else set()
             if len(theirs) >= min_terms and len(theirs) > len(terms & (own[a] - own[b])):
-                return f"said of {points[a].label} what the notes say of {points[b].label}"
+                return f"said of {named_points.labels[a]} what the notes say of {named_points.labels[b]}"
     return ""

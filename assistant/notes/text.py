@@ -43,6 +43,14 @@ class Fences:
         return self.marker is not None
 
 
+def word_chars(text: str) -> int:
+    """Letters, digits and CJK characters of a text, without spaces and punctuation: how much it says."""
+    return len(_NON_WORD.sub("", text))
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def clauses(text: str, min_chars: int = 4) -> list[str]:
     """The clauses of a sentence (cut at ，、：；) with at least `min_chars` characters: a short key point or a
     moved negation is matched against a clause, not a long sentence (grader and judge)."""
