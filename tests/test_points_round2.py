@@ -46,7 +46,7 @@ def test_english_questions_pick_supporting_sentences_by_e5():
 
     rel = Relevance(query, passage)
     quotes = select_quotes("What is used at inference time for normalization?", [_Hit(SECTION)],  # type: ignore[list-item]
-                           AnswerParams(list_supports=1, central_quotes=1), rel)
+                           AnswerParams(list_supports=1, central_quotes=1, central_quotes_cross=1), rel)
     # The one quote e5 picks, and (the question names the normalization point) that point's lead; no pooling.
     assert [q.text for q in quotes] == ["**归一化（normalization）** 让每层输入的分布更稳定。", "训练时用批内统计量，推理时用滑动平均。"]
 
@@ -89,11 +89,22 @@ def test_each_part_of_a_multi_part_question_gets_its_own_quotes():
 
     rel = Relevance(query, passage)
     hit = _Hit(prose)
-    one = select_quotes("Why pool? Give an example.", [hit], AnswerParams(central_quotes=1, part_quotes=0), rel)  # type: ignore[list-item]
-    two = select_quotes("Why pool? Give an example.", [hit], AnswerParams(central_quotes=1, part_quotes=1), rel)  # type: ignore[list-item]
+    one = select_quotes("Why pool? Give an example.", [hit], AnswerParams(central_quotes=1, central_quotes_cross=1, part_quotes=0), rel)  # type: ignore[list-item]
+    two = select_quotes("Why pool? Give an example.", [hit], AnswerParams(central_quotes=1, central_quotes_cross=1, part_quotes=1), rel)  # type: ignore[list-item]
     assert "推理时用训练中累计的滑动平均。" not in [q.text for q in one]
     texts = [q.text for q in two]
     assert "推理时用训练中累计的滑动平均。" in texts and texts == sorted(texts, key=prose.index)  # added, in reading order
+
+
+def test_english_questions_on_chinese_notes_get_more_central_quotes():
+    # Ranked by e5 alone (no shared words), an English question's best sentences sit lower: it gets central_quotes_cross.
+    prose = "池化是对局部区域做汇总的操作。池化降低特征图尺寸。池化带来一定的平移不变性。归一化让每层输入的分布更稳定。"
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    params = AnswerParams(central_quotes=1, central_quotes_cross=3, part_quotes=0)
+    assert len(select_quotes("Why is pooling useful?", [_Hit(prose)], params, flat)) == 3  # type: ignore[list-item]
+    assert len(select_quotes("池化为什么有用？", [_Hit(prose)], params, flat)) == 1  # type: ignore[list-item]
+    english = "Pooling summarises a local region. It shrinks the feature map. It adds some invariance to shifts. It is cheap."
+    assert len(select_quotes("Why is pooling useful?", [_Hit(english)], params, flat)) == 1  # type: ignore[list-item]
 
 
 def test_a_central_question_about_one_point_quotes_all_that_point_says():

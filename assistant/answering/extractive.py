@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
-from assistant.notes.terms import term_set, tokenize
+from assistant.notes.terms import mostly_latin, term_set, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.retriever import Hit
 
@@ -51,6 +51,10 @@ class AnswerParams:
     # key-point items (13 multi-part), 0/1/2/3/4 gave 271/273/275/277/277 of 338 points, median length unchanged;
     # splitting English ", and what …" too: 280 → 281.
     part_quotes: int = 3
+    # Quotes of a definition/why answer when the question is English prose and the section is not: its words
+    # cannot overlap the Chinese sentences, so only e5 ranks them and the best sentences sit lower in the ranking.
+    # 5/7/9/11 on the 26 English dev key-point items: 93/96/99/100 of 125 points (tuned.json has the lengths).
+    central_quotes_cross: int = 9
 
 
 @dataclass
@@ -94,7 +98,8 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
 
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
     if question_kind(question) != "list" or len(o.points) < 2:
-        central = _central_quotes(question, n, o, p.central_quotes, p, rel)
+        cross = mostly_latin(question) and not mostly_latin(" ".join(o.sentences()))
+        central = _central_quotes(question, n, o, p.central_quotes_cross if cross else p.central_quotes, p, rel)
         named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
         # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
         return _merged(central, [Quote(n, s) for pt in named for s in pt.sentences if s], o)
