@@ -121,3 +121,23 @@ def test_english_queries_are_not_drawn_to_english_quotes_inside_chinese_notes():
     cos = np.array([0.80, 0.80])
     assert r._level(mostly_latin("Why does training stop?"), ["quote", "zh"], cos).tolist() == pytest.approx([0.80, 0.82])
     assert r._level(mostly_latin("为什么训练会停下来？"), ["quote", "zh"], cos).tolist() == [0.80, 0.80]  # Chinese queries: as they were
+
+
+def test_glossary_gives_english_phrases_their_chinese_terms():
+    from assistant.notes.glossary import chinese_terms, chinese_tokens
+
+    assert chinese_terms("How do I fix Exploding Gradients?")[:1] == ["梯度爆炸"]  # case, plural
+    assert "梯度" not in chinese_terms("exploding gradients")  # the longer phrase hides "gradient" inside it
+    assert chinese_terms("k-fold cross validation") == chinese_terms("k-fold cross-validation") == ["交叉验证", "折"]
+    assert chinese_terms("Why is the sky blue?") == []
+    assert chinese_tokens("Why use an LSTM encoder?") == ["编码", "码器"]  # "encoder" itself is the query's own word
+
+
+def test_english_queries_reach_chinese_sections_through_bm25(offline_settings):
+    """BM25 alone: "exploding gradients" finds 第28题 (如何修复梯度爆炸问题？) only through the glossary's 梯度爆炸."""
+    from assistant.retrieval.retriever import Retriever, Weights
+    from assistant.retrieval.store import client
+
+    bm25 = Retriever(offline_settings, client(offline_settings),
+                     Weights(e5=0.0, use=0.0, bm25=1.0, intent=0.0, rare=0.0, absent=0.0))
+    assert [h.question for h in bm25.search("How do I fix exploding gradients?", 2).hits] == [28, 25]
