@@ -107,6 +107,19 @@ def test_english_questions_on_chinese_notes_get_more_central_quotes():
     assert len(select_quotes("Why is pooling useful?", [_Hit(english)], params, flat)) == 1  # type: ignore[list-item]
 
 
+def test_extra_english_quotes_must_be_about_the_question():
+    # e5 puts the question next to the two pooling sentences only; the normalisation ones are below the section's mean.
+    prose = "池化是对局部区域做汇总的操作。归一化让每层输入的分布更稳定。池化降低特征图尺寸。归一化的参数也要学习。"
+    rel = Relevance(lambda t: np.array([[1.0, 0.0]] * len(t), np.float32),
+                    lambda t: np.array([[1.0, 0.0] if "池化" in x else [0.0, 1.0] for x in t], np.float32))
+    kept = select_quotes("Why is pooling useful?", [_Hit(prose)],  # type: ignore[list-item]
+                         AnswerParams(central_quotes=1, central_quotes_cross=3, cross_min_z=0.0, part_quotes=0), rel)
+    assert [q.text for q in kept] == ["池化是对局部区域做汇总的操作。", "池化降低特征图尺寸。"]
+    loose = select_quotes("Why is pooling useful?", [_Hit(prose)],  # type: ignore[list-item]
+                          AnswerParams(central_quotes=1, central_quotes_cross=3, cross_min_z=-9.0, part_quotes=0), rel)
+    assert len(loose) == 3
+
+
 def test_a_central_question_about_one_point_quotes_all_that_point_says():
     flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
     texts = [q.text for q in select_quotes("池化为什么有用？", [_Hit(SECTION)], AnswerParams(central_quotes=1), flat)]  # type: ignore[list-item]
