@@ -29,6 +29,10 @@ def test_focus_ignores_names_the_title_shares_but_keeps_a_part_of_it():
     title = "池化和归一化是什么？"
     assert focused("池化和归一化是什么？有哪些区别", o, title) == []
     assert [p.label for p in focused("池化有哪些好处？", o, title)] == ["池化（pooling）"]
+    # Points named in Chinese only: an English question names them through the glossary.
+    chinese = outline("**1. 非线性：** 即导数不是常数。\n\n**2. 计算简单：** 计算次数多。\n\n**3. 参数少：** 大多没有参数。\n")
+    assert [p.label for p in focused("Why must an activation be nonlinear?", chinese)] == ["非线性"]
+    assert focused("Why must an activation be smooth?", chinese) == []
 
 
 class _Hit:

@@ -23,8 +23,9 @@ from typing import Callable, Iterator
 
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
+from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point, outline
-from assistant.notes.terms import mostly_latin, term_set, tokenize
+from assistant.notes.terms import CJK_RE, mostly_latin, term_set, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.retriever import Hit
 
@@ -172,7 +173,9 @@ def focused(question: str, o: Outline, title: str = "") -> list[Point]:
     def named_in(text: str) -> list[Point]:
         return [pt for pt in o.points if any(name in text for name in pt.names) or (pt.group and pt.group.lower() in text)]
 
-    named, in_title = named_in(question.lower()), named_in(title.lower())
+    # Chinese notes name their points in Chinese: an English question names them through the glossary ("nonlinear" → 非线性).
+    asked = question.lower() if CJK_RE.search(question) else " ".join([question.lower(), *chinese_terms(question)])
+    named, in_title = named_in(asked), named_in(title.lower())
     if in_title and named == in_title:
         return []
     return named if 0 < len(named) <= len(o.points) / 2 else []

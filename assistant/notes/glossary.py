@@ -5,7 +5,9 @@ an English question ("exploding gradient" vs 梯度爆炸): for English it match
 English names. `glossary.tsv` holds common interview vocabulary (written from general knowledge, not
 from eval items); `chinese_terms` finds its English phrases in a text, longest first, and gives their
 Chinese terms. Measured on the tuning queries (bench/tuning_data.py): English hit@1 192 → 200 of 220,
-Chinese unchanged. Tried and not kept: the same terms in the extractive answerer's word overlap for
+Chinese unchanged. The extractive answerer also uses it to see which point of an outline an English
+question names ("Why must an activation function be nonlinear?" → 非线性, then quoted whole: dev
+English key points 100 → 101 of 125). Tried and not kept: the same terms in the extractive answerer's word overlap for
 English questions (dev key points in English 99 → 97 of 125: e5 already ranks those sentences).
 """
 
