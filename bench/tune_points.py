@@ -1,6 +1,6 @@
 """The point-by-point measures of issue 11 on the DEV (tuning) files only, each rate with n and a 95 % Wilson interval.
 
-1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl, with their
+1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl and keypoints2.jsonl, with their
    faithfulness and citation precision (offline judge) and median length in characters.
 2. The offline grader on eval/dev/grading.jsonl: negated ≤ 3/10, correct beats its negated
    twin by ≥ 3, partial > wrong; plus ordering accuracy on the old tuning set eval/grading.jsonl.
@@ -31,7 +31,7 @@ from assistant.evals.points import Rate, grading_rates, judge_means, keypoint_su
 DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
 # The only files this script reads: the dev sets and the two old sets that became tuning data.
-DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
+DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl"}
 SEED = 11
@@ -63,22 +63,25 @@ def keypoints() -> None:
     home = Path(tempfile.mkdtemp(prefix="tune-points-"))
     settings = Settings.from_env({}, home=home, corpus=(ROOT / "corpus", DEV_NOTES), mode="extractive")
     assistant = Assistant(settings, progress=False)
-    rows = keypoint_rows(assistant, load("keypoints"), OfflineJudge())
-    faith = [r["faithfulness"] for r in rows if r["covered"]]
-    precision = [r["citation_precision"] for r in rows if r["covered"]]
-    print("== key-point recall of extractive answers (eval/dev/keypoints.jsonl)")
-    for name, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
-                         ("other", [r for r in rows if r["qtype"] != "list"]),
-                         ("zh", [r for r in rows if r["lang"] == "zh"]), ("en", [r for r in rows if r["lang"] == "en"])]:
-        s = keypoint_summary(subset)
-        print(f"  {name:6} n={s['n']:3}  mean recall {s['mean_recall']:.3f}  points {s['points']}  "
-              f"median chars {s['median_chars']}")
-    judged = [f for f in faith if f is not None]
-    print(f"  faithfulness {Rate(sum(f == 1.0 for f in judged), len(judged))} answers fully faithful; "
-          f"citation precision mean {sum(p for p in precision if p is not None) / max(1, len(judged)):.3f}")
-    if "-v" in sys.argv:
-        for r in rows:
-            print(f"--- {r['id']} {r['answer']}")
+    # keypoints2 (48 questions, written later from the notes alone by a writer who saw no system output) is the
+    # fresher check: choices made on keypoints.jsonl alone should hold on it too.
+    for name in ("keypoints", "keypoints2"):
+        rows = keypoint_rows(assistant, load(name), OfflineJudge())
+        faith = [r["faithfulness"] for r in rows if r["covered"]]
+        precision = [r["citation_precision"] for r in rows if r["covered"]]
+        print(f"== key-point recall of extractive answers (eval/dev/{name}.jsonl)")
+        for label, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
+                              ("other", [r for r in rows if r["qtype"] != "list"]),
+                              ("zh", [r for r in rows if r["lang"] == "zh"]), ("en", [r for r in rows if r["lang"] == "en"])]:
+            s = keypoint_summary(subset)
+            print(f"  {label:6} n={s['n']:3}  mean recall {s['mean_recall']:.3f}  points {s['points']}  "
+                  f"median chars {s['median_chars']}")
+        judged = [f for f in faith if f is not None]
+        print(f"  faithfulness {Rate(sum(f == 1.0 for f in judged), len(judged))} answers fully faithful; "
+              f"citation precision mean {sum(p for p in precision if p is not None) / max(1, len(judged)):.3f}")
+        if "-v" in sys.argv:
+            for r in rows:
+                print(f"--- {r['id']} {r['answer']}")
 
 
 def grading() -> None:
