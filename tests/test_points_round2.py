@@ -124,6 +124,15 @@ def test_extra_english_quotes_must_be_about_the_question():
     assert len(loose) == 3
 
 
+def test_a_question_that_asks_the_sections_own_question_gets_more_of_it():
+    prose = ("池化是对局部区域做汇总的操作。池化降低特征图尺寸。池化带来一定的平移不变性。归一化让每层输入的分布更稳定。"
+             "训练时用批内统计量。推理时用滑动平均。")
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    params = AnswerParams(central_quotes=2, title_factor=2, title_overlap=0.6, part_quotes=0)
+    assert len(select_quotes("池化和归一化是什么？", [_Hit(prose)], params, flat)) == 4  # type: ignore[list-item]  # the title's
+    assert len(select_quotes("池化为什么有用？", [_Hit(prose)], params, flat)) == 2  # type: ignore[list-item]
+
+
 def test_a_central_question_about_one_point_quotes_all_that_point_says():
     flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
     texts = [q.text for q in select_quotes("池化为什么有用？", [_Hit(SECTION)], AnswerParams(central_quotes=1), flat)]  # type: ignore[list-item]
