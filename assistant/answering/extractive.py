@@ -9,7 +9,9 @@ to the rest of the section. What it quotes depends on the question (`question_ki
 - definition/why and everything else: the section's sentences ranked by overlap with the
   question and centrality (outline leads first), in reading order.
 Each part of a multi-part question ("…怎么计算？…有什么作用？") adds its own best sentences that the
-answer to the whole lacks. A second section is quoted only when it covers question terms the first one lacks. Answers are
+answer to the whole lacks. A question that asks the section's own question (its title) gets twice the
+quotes; an English question on Chinese notes, ranked by e5 alone, gets more central quotes, the extra
+ones only when e5 puts them near it, and names outline points through the glossary (notes/glossary.py). A second section is quoted only when it covers question terms the first one lacks. Answers are
 bounded (`AnswerParams.max_chars`): what does not fit is left to a "more in [n]" pointer.
 A quoted sentence ending in a colon brings the sentence it introduces. Every quote is a substring of
 `strip_footnotes(section)`, so the judge's exact check holds.
