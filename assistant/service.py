@@ -74,7 +74,7 @@ class Assistant:
 
     def _build_chains(self) -> dict:
         from assistant.answering.chain import build_chain
-        from assistant.answering.extractive import AnswerParams
+        from assistant.answering.params import AnswerParams
 
         settings, llm = self.settings, self.llm
         params = settings.tuned.params("answers.extractive", AnswerParams)

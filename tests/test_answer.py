@@ -100,7 +100,8 @@ def _hit(n: int, score: float, body: str):
 
 
 def test_a_second_section_is_quoted_only_when_close_and_answering_another_part():
-    from assistant.answering.extractive import AnswerParams, select_quotes
+    from assistant.answering.extractive import select_quotes
+    from assistant.answering.params import AnswerParams
 
     gap = AnswerParams().second_source_gap
     first = _hit(28, 6.0, "梯度截断可以缓解梯度爆炸问题。")
@@ -125,7 +126,8 @@ def test_a_quoted_sentence_ending_in_a_colon_brings_what_it_introduces():
 
 def test_a_list_question_on_a_long_section_in_parts_hears_of_every_part():
     """More points than an answer holds, in ### parts: one bullet per part title, not the first parts' items only."""
-    from assistant.answering.extractive import AnswerParams, select_quotes
+    from assistant.answering.extractive import select_quotes
+    from assistant.answering.params import AnswerParams
 
     parts = {"1.1 编码器": ["输入序列逐步读入。", "每一步更新隐状态。", "最后得到上下文向量。"],
              "1.2 注意力": ["计算对齐分数。", "对分数做归一化。", "加权求和得到上下文。"],

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from assistant.answering.extractive import AnswerParams, extractive_stream
+from assistant.answering.extractive import extractive_stream
+from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import Prompts
 from assistant.answering.shapes import question_kind
 from assistant.evals.claims import split_claims

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering.extractive import AnswerParams, focused, select_quotes
+from assistant.answering.extractive import focused, select_quotes
+from assistant.answering.params import AnswerParams
 from assistant.answering.relevance import Relevance
 from assistant.notes.keypoints import outline
 from assistant.notes.polarity import conflict, negated_claim

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.answering.extractive import AnswerParams
+from assistant.answering.params import AnswerParams
 from assistant.errors import UserError
 from assistant.evals.judges import OfflineJudge
 from assistant.interview.grader import GraderParams

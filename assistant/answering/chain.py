@@ -18,7 +18,8 @@ from langchain_core.runnables.utils import AddableDict
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
 from assistant.answering.condense import condense_offline
-from assistant.answering.extractive import AnswerParams, extractive_stream
+from assistant.answering.extractive import extractive_stream
+from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
 from assistant.notes.terms import language_of, to_simplified
