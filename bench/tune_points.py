@@ -63,25 +63,28 @@ def keypoints() -> None:
     home = Path(tempfile.mkdtemp(prefix="tune-points-"))
     settings = Settings.from_env({}, home=home, corpus=(ROOT / "corpus", DEV_NOTES), mode="extractive")
     assistant = Assistant(settings, progress=False)
-    # keypoints2 (48 questions, written later from the notes alone by a writer who saw no system output) is the
+    # keypoints2 (46 questions, written later from the notes alone by a writer who saw no system output) is the
     # fresher check: choices made on keypoints.jsonl alone should hold on it too.
     for name in ("keypoints", "keypoints2"):
-        rows = keypoint_rows(assistant, load(name), OfflineJudge())
-        faith = [r["faithfulness"] for r in rows if r["covered"]]
-        precision = [r["citation_precision"] for r in rows if r["covered"]]
-        print(f"== key-point recall of extractive answers (eval/dev/{name}.jsonl)")
-        for label, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
-                              ("other", [r for r in rows if r["qtype"] != "list"]),
-                              ("zh", [r for r in rows if r["lang"] == "zh"]), ("en", [r for r in rows if r["lang"] == "en"])]:
-            s = keypoint_summary(subset)
-            print(f"  {label:6} n={s['n']:3}  mean recall {s['mean_recall']:.3f}  points {s['points']}  "
-                  f"median chars {s['median_chars']}")
-        judged = [f for f in faith if f is not None]
-        print(f"  faithfulness {Rate(sum(f == 1.0 for f in judged), len(judged))} answers fully faithful; "
-              f"citation precision mean {sum(p for p in precision if p is not None) / max(1, len(judged)):.3f}")
-        if "-v" in sys.argv:
-            for r in rows:
-                print(f"--- {r['id']} {r['answer']}")
+        _print_keypoints(name, keypoint_rows(assistant, load(name), OfflineJudge()))
+
+
+def _print_keypoints(name: str, rows: list[dict]) -> None:
+    """Key-point recall by question type and language, faithfulness and citation precision of one dev set's answers."""
+    print(f"== key-point recall of extractive answers (eval/dev/{name}.jsonl)")
+    for label, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
+                          ("other", [r for r in rows if r["qtype"] != "list"]),
+                          ("zh", [r for r in rows if r["lang"] == "zh"]), ("en", [r for r in rows if r["lang"] == "en"])]:
+        s = keypoint_summary(subset)
+        print(f"  {label:6} n={s['n']:3}  mean recall {s['mean_recall']:.3f}  points {s['points']}  "
+              f"median chars {s['median_chars']}")
+    judged = [r["faithfulness"] for r in rows if r["covered"] and r["faithfulness"] is not None]
+    precision = [r["citation_precision"] for r in rows if r["covered"] and r["citation_precision"] is not None]
+    print(f"  faithfulness {Rate(sum(f == 1.0 for f in judged), len(judged))} answers fully faithful; "
+          f"citation precision mean {sum(precision) / max(1, len(judged)):.3f}")
+    if "-v" in sys.argv:
+        for r in rows:
+            print(f"--- {r['id']} {r['answer']}")
 
 
 def grading() -> None:

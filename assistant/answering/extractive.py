@@ -28,7 +28,7 @@ from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point, outline
-from assistant.notes.terms import CJK_RE, mostly_latin, term_set, tokenize
+from assistant.notes.terms import has_cjk, mostly_latin, term_set, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.retriever import Hit
 
@@ -157,7 +157,7 @@ def focused(question: str, o: Outline, title: str = "") -> list[Point]:
         return [pt for pt in o.points if any(name in text for name in pt.names) or (pt.group and pt.group.lower() in text)]
 
     # Chinese notes name their points in Chinese: an English question names them through the glossary ("nonlinear" → 非线性).
-    asked = question.lower() if CJK_RE.search(question) else " ".join([question.lower(), *chinese_terms(question)])
+    asked = question.lower() if has_cjk(question) else " ".join([question.lower(), *chinese_terms(question)])
     named, in_title = named_in(asked), named_in(title.lower())
     if in_title and named == in_title:
         return []

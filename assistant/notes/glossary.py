@@ -1,14 +1,11 @@
 """English deep-learning terms in Chinese, so an English question can share words with Chinese notes.
 
-BM25 is one of the retrievers fused for every query, and Chinese notes never use the English words of
-an English question ("exploding gradient" vs 梯度爆炸): for English it matched only the notes' own
-English names. `glossary.tsv` holds common interview vocabulary (written from general knowledge, not
-from eval items); `chinese_terms` finds its English phrases in a text, longest first, and gives their
-Chinese terms. Measured on the tuning queries (bench/tuning_data.py): English hit@1 192 → 200 of 220,
-Chinese unchanged. The extractive answerer also uses it to see which point of an outline an English
-question names ("Why must an activation function be nonlinear?" → 非线性, then quoted whole: dev
-English key points 100 → 101 of 125). Tried and not kept: the same terms in the extractive answerer's word overlap for
-English questions (dev key points in English 99 → 97 of 125: e5 already ranks those sentences).
+Chinese notes never use the English words of an English question ("exploding gradient" vs 梯度爆炸), so
+BM25 matched only the notes' own English names (retriever.py now adds the Chinese terms to an English
+query: tuning English hit@1 192 → 200 of 220), and the extractive answerer could not see which outline
+point an English question names ("nonlinear" → 非线性, extractive.focused). `glossary.tsv` holds common
+interview vocabulary, written from general knowledge, not from eval items; what was tried with it and
+not kept is in eval/README.md.
 """
 
 from __future__ import annotations
@@ -40,7 +37,7 @@ def _entries() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
 
 def chinese_terms(text: str) -> list[str]:
     """The Chinese terms of the glossary phrases in a text; a longer phrase hides the shorter ones inside it
-    ("exploding gradient" gives 梯度爆炸, not also 梯度)."""
+    ("exploding gradient" gives 梯度爆炸, not also 梯度). Not cached: about 0.3 ms, twice per English question."""
     found: list[str] = []
     for pattern, terms in _entries():
         if pattern.search(text):
