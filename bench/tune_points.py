@@ -30,17 +30,19 @@ from assistant.evals.points import Rate, grading_rates, judge_means, keypoint_su
 
 DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
-# The only files this script reads: the dev sets and the two old sets that became tuning data.
+TEST1 = DEV / "test1"  # the first blind test set, tuning data since its successor was frozen
+# The only files this script reads: the dev sets and the three old sets that became tuning data.
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
-             "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl"}
+             "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
+             "test1_keypoints": TEST1 / "keypoints.jsonl"}
 SEED = 11
 
 
 def load(name: str) -> list[dict]:
     """The items of one dev file, by name; nothing else can be opened."""
     path = DEV_FILES[name].resolve()
-    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve()) and path.name != "retrieval.jsonl"
+    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve(), TEST1.resolve()) and path.name != "retrieval.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -67,6 +69,9 @@ def keypoints() -> None:
     # fresher check: choices made on keypoints.jsonl alone should hold on it too.
     for name in ("keypoints", "keypoints2"):
         _print_keypoints(name, keypoint_rows(assistant, load(name), OfflineJudge()))
+    # test1's key points cover the shipped notes and its own notes file (101–116), so they need that index.
+    settings = settings.replace(home=home / "test1", corpus=(ROOT / "corpus", TEST1 / "notes"))
+    _print_keypoints("test1/keypoints", keypoint_rows(Assistant(settings, progress=False), load("test1_keypoints"), OfflineJudge()))
 
 
 def _print_keypoints(name: str, rows: list[dict]) -> None:

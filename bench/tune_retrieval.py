@@ -57,8 +57,7 @@ def main() -> None:
 
     memoise_query_embeddings()
     sets = tuning_data.items()
-    indexes = {"shipped": tuning_data.retriever_for((ROOT / "corpus",)),
-               "with_dev_notes": tuning_data.retriever_for((ROOT / "corpus", tuning_data.DEV / "notes"))}
+    indexes = {name: tuning_data.retriever_for(notes) for name, notes in tuning_data.NOTES.items()}
     results = []
     print(f"{'use':>4} {'bm25':>4} {'intent':>6} {'clash':>5} {'rare':>4} {'rs':>2} {'abs':>4}   tuning: {'hit@1':>6} {'hit@3':>6} {'mrr':>6}")
     for use, bm25, intent, clash, rare, rare_sections, absent in itertools.product(*grid.values()):

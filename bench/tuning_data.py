@@ -5,7 +5,10 @@ refer to them) and the shipped notes plus `eval/dev/notes/` (for `eval/dev/retri
 and `eval/dev/conversations.jsonl`, which also cover sections 201–214, notes nobody tuned
 on before; `coverage2.jsonl` and `conversations2.jsonl`, written blind later, add near-domain
 out-of-scope questions and follow-ups; `coverage3.jsonl`, the hard case: questions that reuse the
-notes' own terms but ask what they do not say, beside detailed questions they do answer). Never reads the frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
+notes' own terms but ask what they do not say, beside detailed questions they do answer). A third index,
+the shipped notes plus `eval/dev/test1/notes/`, serves `eval/dev/test1/` (the first blind test set,
+tuning data since its successor was frozen: its retrieval queries and conversations). Never reads the
+frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from assistant.retrieval.retriever import Retriever  # noqa: E402
 from assistant.retrieval.store import client  # noqa: E402
 
 DEV = ROOT / "eval" / "dev"
+TEST1 = DEV / "test1"
+# Which notes each group of tuning items was written against (its out-of-scope labels refer to them).
+NOTES = {"shipped": (ROOT / "corpus",), "with_dev_notes": (ROOT / "corpus", DEV / "notes"),
+         "with_test1_notes": (ROOT / "corpus", TEST1 / "notes")}
 
 
 def retriever_for(corpus: tuple[Path, ...], k: int = 8) -> Retriever:
@@ -34,18 +41,25 @@ def retriever_for(corpus: tuple[Path, ...], k: int = 8) -> Retriever:
     return Retriever(settings, client(settings))
 
 
-def items() -> dict[str, list[dict]]:
-    """Tuning items by index: 'shipped' (older sets) and 'with_dev_notes' (new dev sets, flattened conversations)."""
-    convs = []
-    for conv in load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl"):
+def turns(conversations: list[dict]) -> list[dict]:
+    """Conversations flattened to one item per turn, each with the earlier questions as history."""
+    out = []
+    for conv in conversations:
         asked: list[str] = []
         for i, turn in enumerate(conv["turns"]):
-            convs.append({"id": f"{conv['id']}.{i + 1}", "query": turn["q"], "gold": turn["gold"], "history": list(asked),
-                          "kind": "conversation" if i else "conversation_first", "lang": conv.get("lang", "")})
+            out.append({"id": f"{conv['id']}.{i + 1}", "query": turn["q"], "gold": turn["gold"], "history": list(asked),
+                        "kind": "conversation" if i else "conversation_first", "lang": conv.get("lang", "")})
             asked.append(turn["q"])
+    return out
+
+
+def items() -> dict[str, list[dict]]:
+    """Tuning items by index (the keys of NOTES), conversations flattened."""
     return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
             "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl")
-            + load_jsonl(DEV / "coverage3.jsonl") + convs}
+            + load_jsonl(DEV / "coverage3.jsonl")
+            + turns(load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl")),
+            "with_test1_notes": load_jsonl(TEST1 / "retrieval.jsonl") + turns(load_jsonl(TEST1 / "conversations.jsonl"))}
 
 
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
@@ -58,16 +72,14 @@ def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
 
 def build() -> dict[str, list[dict]]:
     """Every tuning item with its standalone query and SearchResult, by index."""
-    data = items()
-    return {"shipped": collect(retriever_for((ROOT / "corpus",)), data["shipped"]),
-            "with_dev_notes": collect(retriever_for((ROOT / "corpus", DEV / "notes")), data["with_dev_notes"])}
+    return {name: collect(retriever_for(NOTES[name]), rows) for name, rows in items().items()}
 
 
 def main() -> None:
     out = Path(sys.argv[1])
     cache = build()
     out.write_bytes(pickle.dumps(cache))
-    print(f"wrote {out}: {len(cache['shipped'])} + {len(cache['with_dev_notes'])} items")
+    print(f"wrote {out}: " + " + ".join(f"{len(rows)} {name}" for name, rows in cache.items()) + " items")
 
 
 if __name__ == "__main__":
