@@ -266,3 +266,21 @@ def test_the_grader_marks_a_reversed_point_contradicted(grader):
     statuses = [r["status"] for r in grader.grade(ref, "A larger learning rate makes training less stable, and "
                                                        "smaller batches need more memory.").points]
     assert statuses == ["missed", "contradicted"]
+
+
+def test_judge_rows_read_section_numbers_written_as_strings():
+    from assistant.evals.point_runs import judge_rows
+
+    class Recording:
+        def __init__(self):
+            self.contexts = None
+
+        def judge(self, question, claims, contexts):
+            self.contexts = contexts
+            return []
+
+    judge = Recording()
+    item = {"id": "x", "query": "q", "sources": ["28", 40], "answer": "梯度截断可以防止梯度爆炸[1]。", "label": "faithful",
+            "error_type": None, "bad_sentence": None}
+    judge_rows(judge, {28: "梯度截断", 40: "GRU"}, [item])
+    assert judge.contexts == {1: "梯度截断", 2: "GRU"}

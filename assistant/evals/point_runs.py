@@ -47,7 +47,8 @@ def judge_rows(judge: Any, texts: dict[int, str], items: list[dict]) -> list[dic
     """The judge on answers with known errors: faithfulness and whether the bad sentence was caught."""
     rows = []
     for item in items:
-        contexts = {n: texts.get(q, "") for n, q in enumerate(item["sources"], start=1)}
+        # Items name sections by number, as an int or a numeric string (the second blind set writes "28").
+        contexts = {n: texts.get(int(q), "") for n, q in enumerate(item["sources"], start=1)}
         j = judge_answer(judge, item["query"], item["answer"], contexts)
         bad = item["bad_sentence"]
         caught = any(is_bad(s, bad) for s in j["flagged"]) if bad else bool(j["flagged"])
