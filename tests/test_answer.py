@@ -42,6 +42,12 @@ def test_not_covered_answer_has_no_citations(offline_assistant):
     assert not result.covered and result.citations == [] and "笔记中没有涉及" in result.answer
 
 
+def test_a_formula_the_notes_do_not_write_is_declined_as_such(offline_assistant):
+    result = offline_assistant.ask("Write out the formula of the GRU reset gate.")
+    assert not result.covered and result.citations == []
+    assert "do not write out the formula" in result.answer and "GRU" in result.answer  # the nearest section named
+
+
 def test_candidate_sentences_skip_links_images_and_code():
     body = "> [src](http://x)\n\n<img src=\"a.png\">\n\n```\ncode line here\n```\n- **重点句子在这里**。另一句话也在这里！"
     assert candidate_sentences(body) == ["**重点句子在这里**。", "另一句话也在这里！"]

@@ -47,3 +47,21 @@ def test_shipped_calibration_uses_lexical_evidence_and_fallbacks():
     assert "top_score" not in load_calibration(RECIPES, ["e5"]).names  # top-section features depend on the fusion
     assert load_calibration(RECIPES, ["openai"]).names == ("openai_z",)
     assert load_calibration(RECIPES, ["e5", "use", "bm25"], override=1.5).threshold == 1.5
+
+
+def test_a_question_asking_for_a_formula_needs_a_section_that_writes_one():
+    from assistant.retrieval.answerable import asks_formula, lacking, states_formula
+
+    assert asks_formula("GRU 的候选隐状态公式怎么写？") and asks_formula("Write the equation of the update gate")
+    assert not asks_formula("GRU 的候选隐状态是怎么算的？")  # "how is it computed" is answered in words too
+    assert states_formula("其中 h_t = (1 - z_t) * h_{t-1} + z_t * c_t") and states_formula("输出 o = softmax(Vs)")
+    assert not states_formula("GRU 把遗忘门和输入门合成了一个更新门，结构更简单。")
+    assert lacking("GRU 有几个门？", "GRU 把遗忘门和输入门合成了一个更新门。") == ""  # not asking for a formula
+    assert lacking("GRU 更新门的公式是什么？", "GRU 把遗忘门和输入门合成了一个更新门。") == "formula"
+
+
+def test_a_formula_question_on_a_section_without_one_is_declined_with_it_pointed_to(offline_assistant):
+    # Section 40 (GRU) explains its gates in words only; section 31 writes its RNN equations out.
+    gates = offline_assistant.retriever.search("GRU 重置门的计算公式具体是什么？")
+    assert not gates.covered and gates.near_misses and gates.near_misses[0].question == 40
+    assert offline_assistant.retriever.search("GRU 重置门具体起什么作用？").covered

@@ -111,7 +111,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
                           covered=search.covered, mode=mode)
         if not search.covered:
-            text = prompts.render("not_covered", lang)
+            text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang)
             if search.near_misses:  # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang,
                                                  sections="\n".join(f"- {h.label}" for h in search.near_misses))

@@ -24,6 +24,7 @@ from assistant.config import Settings
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
 from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
+from assistant.retrieval.answerable import lacking
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
@@ -118,6 +119,7 @@ class SearchResult:
     covered: bool = False
     near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
     signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
+    lacks: str = ""  # declined although on topic: the kind of answer asked for that the notes lack ("formula")
 
     def to_json(self) -> dict:
         """The `assistant search --json` shape."""
@@ -226,7 +228,10 @@ class Retriever:
         score = calibration.score(signals)
         covered = bool(hits) and score >= calibration.threshold
         near = hits[:2] if hits and not covered and score >= calibration.threshold - self.near_miss_margin else []
-        return SearchResult(query, hits, score, covered, near, signals)
+        # On the notes' topic but asking for what its best section does not hold (a formula): declined, pointed to.
+        if lacks := (lacking(query, hits[0].section) if covered else ""):
+            covered, near = False, hits[:2]
+        return SearchResult(query, hits, score, covered, near, signals, lacks)
 
     def _level(self, english: bool, ids: list[str], cos: np.ndarray) -> np.ndarray:
         """Cosines with the cross-lingual shift: for a query in English prose, chunks that are not move up."""
