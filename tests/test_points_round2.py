@@ -36,6 +36,17 @@ def test_focus_ignores_names_the_title_shares_but_keeps_a_part_of_it():
     assert focused("Why must an activation be smooth?", chinese) == []
 
 
+def test_a_question_rewording_a_subheading_is_about_that_part():
+    o = outline("### 1 Dropout\n\n训练时随机丢弃神经元。\n\n### 2 Dropout 为什么能防止过拟合\n\n"
+                "- **集成角度**：相当于训练了很多子网络。\n- **共适应角度**：减少神经元之间的共适应。\n\n"
+                "### 3 推理时怎么处理\n\n推理时不丢弃，输出乘以保留概率。\n")
+    # "Dropout" names the first part exactly, but the question words the second part's heading.
+    assert {p.group for p in focused("为什么 Dropout 可以防止模型过拟合？", o)} == {"Dropout 为什么能防止过拟合"}
+    twins = outline("### 1 L1 正则化的稀疏性\n\nL1 使权重稀疏。\n\n### 2 L2 正则化的稀疏性\n\nL2 一般不稀疏。\n\n"
+                    "### 3 其他\n\n略。\n\n### 4 小结\n\n略。\n")
+    assert focused("L1 与 L2 正则化在稀疏性上有何不同？", twins) == []  # two headings worded equally: no focus
+
+
 class _Hit:
     def __init__(self, section: str) -> None:
         self.kind, self.section, self.score, self.title = "text", section, 5.0, "池化和归一化是什么？"

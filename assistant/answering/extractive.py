@@ -8,6 +8,7 @@ to the rest of the section. What it quotes depends on the question (`question_ki
   part instead;
 - definition/why and everything else: the section's sentences ranked by overlap with the
   question and centrality (outline leads first), in reading order.
+A question about one point or one `### N.M` part (named, or its heading worded differently) gets all it says.
 Each part of a multi-part question ("…怎么计算？…有什么作用？") adds its own best sentences that the
 answer to the whole lacks. A question that asks the section's own question (its title) gets twice the
 quotes; an English question on Chinese notes, ranked by e5 alone, gets more central quotes, the extra
@@ -161,7 +162,25 @@ def focused(question: str, o: Outline, title: str = "") -> list[Point]:
     named, in_title = named_in(asked), named_in(title.lower())
     if in_title and named == in_title:
         return []
+    named = _heading_named(question, o) or named
     return named if 0 < len(named) <= len(o.points) / 2 else []
+
+
+def _heading_named(question: str, o: Outline) -> list[Point]:
+    """The points of the `### N.M` part whose heading the question words differently ("为什么 L1 正则化会产生稀疏解"
+    → "为什么 L1 会产生稀疏解"): the one part with the most heading terms in the question, at least three and
+    nearly all of its heading's. Empty when none, or two parts tie."""
+    asked = _terms(question)
+    scored = []
+    for group in _groups(o):
+        terms = _terms(group)
+        hit = len(terms & asked)
+        if hit >= 3 and hit >= 0.75 * len(terms):
+            scored.append((hit, group))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return []
+    return [pt for pt in o.points if pt.group == scored[0][1]]
 
 
 def _group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> list[Point]:
