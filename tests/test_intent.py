@@ -16,6 +16,8 @@ from assistant.retrieval.intent import agreement, intents
     ("GRU是什么？GRU对LSTM做了哪些改动？", {"define", "compare", "list"}),
     ("How do exploding gradients harm training?", {"effect"}),
     ("What signs tell you that training suffers from exploding gradients?", {"detect"}),
+    ("What exactly is a dying ReLU?", {"define"}),
+    ("What happens to the loss when the learning rate is far too high?", {"effect"}),
     ("基于深度学习的目标检测技术演进", set()),  # 目标检测 is a topic, not a diagnosis
     ("LSTM神经网络输入输出究竟是怎样的？", set()),
 ])
