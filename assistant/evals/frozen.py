@@ -126,10 +126,12 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
     rows = keypoint_rows(assistant, load(folder, "keypoints.jsonl"), judge)
     summary = keypoint_summary(rows)
     judged = [r for r in rows if r["faithfulness"] is not None]
+    by_kind = {f"point_recall.{key}.{value}": rate_of(keypoint_summary([r for r in rows if r[key] == value])["points"])
+               for key in ("lang", "qtype") for value in sorted({r[key] for r in rows})}
     out["keypoints"] = {
         "rates": {"point_recall": rate_of(summary["points"]),
                   "answers_fully_faithful": rate(sum(r["faithfulness"] == 1.0 for r in judged), len(judged)),
-                  "answered": rate(len(judged), len(rows))},
+                  "answered": rate(len(judged), len(rows)), **by_kind},
         "metrics": {"mean_recall": summary["mean_recall"], "median_chars": summary["median_chars"],
                     "citation_precision": _mean([r["citation_precision"] for r in judged])},
         "items": [{k: r[k] for k in ("id", "qtype", "lang", "answer", "covered")} for r in rows],
