@@ -58,6 +58,9 @@ def test_a_question_asking_for_a_formula_needs_a_section_that_writes_one():
     assert not states_formula("GRU 把遗忘门和输入门合成了一个更新门，结构更简单。")
     assert lacking("GRU 有几个门？", "GRU 把遗忘门和输入门合成了一个更新门。") == ""  # not asking for a formula
     assert lacking("GRU 更新门的公式是什么？", "GRU 把遗忘门和输入门合成了一个更新门。") == "formula"
+    # Who proposed it, and when: a section naming no year, paper or proposer cannot say.
+    assert lacking("Who came up with dropout?", "Dropout 在训练时随机丢弃神经元。") == "attribution"
+    assert lacking("Dropout 是哪一年提出的？", "Hinton 等人在 2012 年的论文中提出了 Dropout。") == ""
 
 
 def test_a_formula_question_on_a_section_without_one_is_declined_with_it_pointed_to(offline_assistant):
