@@ -47,6 +47,20 @@ def test_a_question_rewording_a_subheading_is_about_that_part():
     assert focused("L1 与 L2 正则化在稀疏性上有何不同？", twins) == []  # two headings worded equally: no focus
 
 
+def test_asking_how_to_compute_brings_the_formula():
+    section = ("**步长** 是卷积核每次滑动的距离。步长越大输出越小。\n\n**填充** 是在输入边缘补零。填充可以保持输出尺寸。"
+               "填充让边缘像素被更多次利用。输出尺寸按 `O = (W - K + 2P) / S + 1` 计算。\n")
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))  # e5 neutral
+    params = AnswerParams(central_quotes=1, part_quotes=0, list_supports=1)
+
+    def quoted(question: str, p: AnswerParams) -> str:
+        return " ".join(q.text for q in select_quotes(question, [_Hit(section)], p, flat))  # type: ignore[list-item]
+
+    assert "O = (W - K + 2P) / S + 1" in quoted("How do you calculate the output size?", params)
+    assert "O = (W - K + 2P)" not in quoted("How do you calculate the output size?", AnswerParams(
+        central_quotes=1, part_quotes=0, list_supports=1, formula_bonus=0.0))
+
+
 class _Hit:
     def __init__(self, section: str) -> None:
         self.kind, self.section, self.score, self.title = "text", section, 5.0, "池化和归一化是什么？"

@@ -31,6 +31,7 @@ from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import has_cjk, mostly_latin, term_set, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
+from assistant.retrieval.answerable import asks_computation, states_formula
 from assistant.retrieval.retriever import Hit
 
 
@@ -171,13 +172,8 @@ def _heading_named(question: str, o: Outline) -> list[Point]:
     → "为什么 L1 会产生稀疏解"): the one part with the most heading terms in the question, at least three and
     nearly all of its heading's. Empty when none, or two parts tie."""
     asked = _terms(question)
-    scored = []
-    for group in _groups(o):
-        terms = _terms(group)
-        hit = len(terms & asked)
-        if hit >= 3 and hit >= 0.75 * len(terms):
-            scored.append((hit, group))
-    scored.sort(reverse=True)
+    hits = ((len(_terms(g) & asked), len(_terms(g)), g) for g in _groups(o))
+    scored = sorted(((hit, g) for hit, size, g in hits if hit >= 3 and hit >= 0.75 * size), reverse=True)
     if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
         return []
     return [pt for pt in o.points if pt.group == scored[0][1]]
@@ -219,7 +215,9 @@ def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerPara
     if not support:
         return []
     sem = _semantic(question, [point.lead, *support], rel)[1:]  # z against the point's own sentences
-    scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z, -i) for i, (s, z) in enumerate(zip(support, sem))]
+    bonus = p.formula_bonus if asks_computation(question) else 0.0
+    scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z + bonus * states_formula(s), -i)
+              for i, (s, z) in enumerate(zip(support, sem))]
     top = sorted(range(len(support)), key=lambda i: scored[i], reverse=True)[: p.list_supports]
     return [support[i] for i in _continued(top, support)]
 
@@ -231,11 +229,13 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     q_terms = set(tokenize(question))
     leads = {pt.lead for pt in o.points}
     definition = bool(DEFINITION_CUES.search(question))
+    bonus = p.formula_bonus if asks_computation(question) else 0.0
     sentences = o.sentences()
     sem = _semantic(question, sentences, rel)
     scored = []
     for order, s in enumerate(sentences):
-        score = _overlap(q_terms, s) + 0.3 * ("**" in s) + 0.4 * (s in leads) + 0.3 * (definition and order == 0)
+        score = (_overlap(q_terms, s) + 0.3 * ("**" in s) + 0.4 * (s in leads) + 0.3 * (definition and order == 0)
+                 + bonus * states_formula(s))
         scored.append((score + p.e5_weight * sem[order] - 0.01 * order, order, s))
     ranked = [order for _, order, _ in sorted(scored, reverse=True)]
     chosen = ranked[:k] if min_z is None else (

@@ -46,3 +46,6 @@ class AnswerParams:
     # 0.8: 290 and 198; doubling only the central quotes: 289 and 197.
     title_overlap: float = 0.6
     title_factor: int = 2
+    # Rank bonus of a sentence writing an equation when the question asks for a formula or how to compute something
+    # ("How do you compute the output size…?" quoted everything about padding but the formula): tuned.json.
+    formula_bonus: float = 1.0

@@ -34,9 +34,18 @@ _TYPES = {
 }
 
 
+# Asking how to compute something is answered best by the formula, when the section writes one.
+_COMPUTE = re.compile(r"计算|怎么算|如何算|算出|\bcompute|\bcalculat", re.I)
+
+
 def asks_formula(question: str) -> bool:
     """True when the question asks for a formula or an equation."""
     return bool(_TYPES["formula"][0].search(question))
+
+
+def asks_computation(question: str) -> bool:
+    """True when the question asks for a formula or how to compute something."""
+    return asks_formula(question) or bool(_COMPUTE.search(question))
 
 
 def states_formula(section: str) -> bool:
