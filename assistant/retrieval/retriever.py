@@ -228,9 +228,9 @@ class Retriever:
         score = calibration.score(signals)
         covered = bool(hits) and score >= calibration.threshold
         near = hits[:2] if hits and not covered and score >= calibration.threshold - self.near_miss_margin else []
-        # On the notes' topic but asking for what its best section does not hold (a formula): declined, pointed to.
+        # On the notes' topic but asking for what its best section does not hold (a formula): declined, that section named.
         if lacks := (lacking(query, hits[0].section) if covered else ""):
-            covered, near = False, hits[:2]
+            covered, near = False, hits[:1]
         return SearchResult(query, hits, score, covered, near, signals, lacks)
 
     def _level(self, english: bool, ids: list[str], cos: np.ndarray) -> np.ndarray:
