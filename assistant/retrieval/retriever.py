@@ -119,7 +119,7 @@ class SearchResult:
     covered: bool = False
     near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
     signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
-    lacks: str = ""  # declined although on topic: the kind of answer asked for that the notes lack ("formula")
+    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution")
 
     def to_json(self) -> dict:
         """The `assistant search --json` shape."""
@@ -228,7 +228,7 @@ class Retriever:
         score = calibration.score(signals)
         covered = bool(hits) and score >= calibration.threshold
         near = hits[:2] if hits and not covered and score >= calibration.threshold - self.near_miss_margin else []
-        # On the notes' topic but asking for what its best section does not hold (a formula): declined, that section named.
+        # On the notes' topic but asking for what its best section does not hold (answerable.py): declined, that section named.
         if lacks := (lacking(query, hits[0].section) if covered else ""):
             covered, near = False, hits[:1]
         return SearchResult(query, hits, score, covered, near, signals, lacks)
