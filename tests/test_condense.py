@@ -79,3 +79,10 @@ def test_the_chain_declines_a_follow_up_about_something_the_notes_never_mention(
     assert offline_assistant.retriever.knows("lstm") and not offline_assistant.retriever.knows("transformer")
     result = offline_assistant.ask("Transformer 里也有这个问题吗？", history=history)
     assert not result.covered and result.standalone == "Transformer 里也有这个问题吗？"
+
+
+def test_an_elliptical_follow_up_without_a_question_type_keeps_the_earlier_one():
+    # "那在小数据集上呢？" asks the earlier kind of question (effects) of a narrower case.
+    assert "后果" in condense_offline("那在小数据集上呢？", ["过拟合会带来什么后果？"])
+    # A follow-up asking its own kind of question lets that one win, as before.
+    assert "后果" not in condense_offline("那为什么呢？", ["过拟合会带来什么后果？"])
