@@ -131,6 +131,11 @@ def calibrate(recipe: str, cal_rows, y_cal) -> dict:
     }
 
 
+def labelled(items: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The feature matrix of searched tuning items and whether each is in scope."""
+    return matrix([item["result"].signals for item in items], names), np.array([bool(item["gold"]) for item in items])
+
+
 def by_index(cache: dict[str, list[dict]], chosen: dict) -> None:
     """Held-out notes: fit on all but one index's queries, report answered/declined on that index's, for the
     shipped features and the chosen ones (stderr). Random folds share notes between training and testing;
@@ -138,10 +143,8 @@ def by_index(cache: dict[str, list[dict]], chosen: dict) -> None:
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))["coverage"]["value"]["recipes"]["e5+use+bm25"]
     for label, entry in (("shipped", shipped), ("chosen", chosen)):
         for held in cache:
-            train = [i for name, rows in cache.items() if name != held for i in rows]
-            X, y = matrix([i["result"].signals for i in train], entry["features"]), np.array([bool(i["gold"]) for i in train])
-            Xh, yh = (matrix([i["result"].signals for i in cache[held]], entry["features"]),
-                      np.array([bool(i["gold"]) for i in cache[held]]))
+            X, y = labelled([i for name, rows in cache.items() if name != held for i in rows], entry["features"])
+            Xh, yh = labelled(cache[held], entry["features"])
             model = Model(X, y, entry["l2"])
             t, s = threshold(model.score(X), y, entry["answer_target"]), model.score(Xh)
             print(f"  held-out index {held:<17} {label:<8} answered {int((s[yh] >= t).sum())}/{int(yh.sum())} "

@@ -8,11 +8,12 @@ to the rest of the section. What it quotes depends on the question (`question_ki
   part instead;
 - definition/why and everything else: the section's sentences ranked by overlap with the
   question and centrality (outline leads first), in reading order.
-A question about one point or one `### N.M` part (named, or its heading worded differently) gets all it says.
+A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently) gets all it says.
 Each part of a multi-part question ("…怎么计算？…有什么作用？") adds its own best sentences that the
 answer to the whole lacks. A question that asks the section's own question (its title) gets twice the
 quotes; an English question on Chinese notes, ranked by e5 alone, gets more central quotes, the extra
-ones only when e5 puts them near it, and names outline points through the glossary (notes/glossary.py). A second section is quoted only when it covers question terms the first one lacks. Answers are
+ones only when e5 puts them near it, and names outline points through the glossary (notes/glossary.py).
+A second section is quoted only when it covers question terms the first one lacks. Answers are
 bounded (`AnswerParams.max_chars`): what does not fit is left to a "more in [n]" pointer.
 A quoted sentence ending in a colon brings the sentence it introduces. Every quote is a substring of
 `strip_footnotes(section)`, so the judge's exact check holds.
@@ -24,12 +25,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
+from assistant.answering.focus import focused, group_focus, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
-from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point, outline
-from assistant.notes.terms import has_cjk, mostly_latin, term_set, tokenize
+from assistant.notes.terms import mostly_latin, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.answerable import asks_computation, states_formula
 from assistant.retrieval.retriever import Hit
@@ -42,10 +43,6 @@ class Quote:
     n: int
     text: str
     level: int = 0
-
-
-def _terms(text: str) -> set[str]:
-    return term_set(plain_text(text))
 
 
 def _overlap(q_terms: set[str], text: str) -> float:
@@ -63,12 +60,12 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     n, best = text_hits[0]
     o = outline(best.section)
     quotes = _with_parts(question, n, o, _from_section(question, n, o, p, rel, best.title), p, rel)
-    covered = _terms(best.section)
-    missing = _terms(question) - covered
+    covered = plain_terms(best.section)
+    missing = plain_terms(question) - covered
     for n2, hit in text_hits[1:2]:
         if best.score - hit.score > p.second_source_gap:
             break
-        gain = missing & _terms(hit.section)
+        gain = missing & plain_terms(hit.section)
         if len(gain) >= p.second_source_terms:
             quotes += _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section), p.second_quotes, p, rel)
     return quotes
@@ -92,8 +89,8 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     if DEFINITION_CUES.search(question) and o.intro:
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
-    focus = focused(question, o, title) or _group_focus(question, o, p, rel)
-    if not focus and len(o.points) > p.max_points and _groups(o) and all(pt.group for pt in o.points):
+    focus = focused(question, o, title) or group_focus(question, o, p, rel)
+    if not focus and len(o.points) > p.max_points and section_groups(o) and all(pt.group for pt in o.points):
         return quotes + _by_group(question, n, o, q_terms, p, rel)
     for point in focus or o.points[: p.max_points]:
         quotes.append(Quote(n, point.lead))
@@ -105,8 +102,8 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
 def _asks_title(question: str, title: str, share: float) -> bool:
     """Whether at least `share` of the question's terms, and two or more, are in the section's title: it asks the
     section's question ("池化为什么有用？" shares only its topic with "池化和归一化是什么？")."""
-    asked = _terms(question)
-    shared = asked & _terms(title) if title else set()
+    asked = plain_terms(question)
+    shared = asked & plain_terms(title) if title else set()
     return len(shared) >= 2 and len(shared) / len(asked) >= share
 
 
@@ -131,68 +128,17 @@ def _merged(quotes: list[Quote], extra: list[Quote], o: Outline) -> list[Quote]:
     return quotes + new
 
 
-def _groups(o: Outline) -> list[str]:
-    """The `### N.M` titles of the outline's groups in reading order, when there are at least two."""
-    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
-    return groups if len(groups) >= 2 else []
-
-
 def _by_group(question: str, n: int, o: Outline, q_terms: set[str], p: AnswerParams, rel: Relevance) -> list[Quote]:
     """A list question about a whole section with more points than an answer holds, in `### N.M` parts: one
     bullet per part, its title as the lead and its sentences that best answer the question under it. The first
     max_points points alone left whole parts out ("RNN 有哪几种结构？" heard only of N vs N)."""
     quotes: list[Quote] = []
-    for group in _groups(o):
+    for group in section_groups(o):
         sentences = [s for pt in o.points if pt.group == group for s in pt.sentences if s != group]
         quotes.append(Quote(n, group))
         best = _best_supports(question, Point(group, tuple(sentences), "heading", group), q_terms, p, rel)
         quotes.extend(Quote(n, s, 1) for s in best)
     return quotes
-
-
-def focused(question: str, o: Outline, title: str = "") -> list[Point]:
-    """The points a question names ("padding 有哪些作用" → the padding point), when they are at most half
-    of the outline; a subsection named by the question brings all its points. A question that names
-    every point the section's title names asks the title's question, not about a part of it
-    ("梯度消失和梯度爆炸…" asked of that section). Empty: no focus."""
-    def named_in(text: str) -> list[Point]:
-        return [pt for pt in o.points if any(name in text for name in pt.names) or (pt.group and pt.group.lower() in text)]
-
-    # Chinese notes name their points in Chinese: an English question names them through the glossary ("nonlinear" → 非线性).
-    asked = question.lower() if has_cjk(question) else " ".join([question.lower(), *chinese_terms(question)])
-    named, in_title = named_in(asked), named_in(title.lower())
-    if in_title and named == in_title:
-        return []
-    named = _heading_named(question, o) or named
-    return named if 0 < len(named) <= len(o.points) / 2 else []
-
-
-def _heading_named(question: str, o: Outline) -> list[Point]:
-    """The points of the `### N.M` part whose heading the question words differently ("为什么 L1 正则化会产生稀疏解"
-    → "为什么 L1 会产生稀疏解"): the one part with the most heading terms in the question, at least three and
-    nearly all of its heading's. Empty when none, or two parts tie."""
-    asked = _terms(question)
-    hits = ((len(_terms(g) & asked), len(_terms(g)), g) for g in _groups(o))
-    scored = sorted(((hit, g) for hit, size, g in hits if hit >= 3 and hit >= 0.75 * size), reverse=True)
-    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
-        return []
-    return [pt for pt in o.points if pt.group == scored[0][1]]
-
-
-def _group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> list[Point]:
-    """The points of the one `### N.M` group the question is about, by e5: its best sentence beats every
-    other group's best by focus_margin. Empty when the section has fewer than two groups or none stands out."""
-    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
-    if len(groups) < 2 or any(not pt.group for pt in o.points):
-        return []
-    best = []
-    for g in groups:
-        texts = [plain_text(s) for pt in o.points if pt.group == g for s in (g, *pt.sentences)]
-        best.append(float(rel.cosines(question, texts).max()))
-    order = sorted(range(len(groups)), key=lambda i: -best[i])
-    if best[order[0]] - best[order[1]] < p.focus_margin:
-        return []
-    return [pt for pt in o.points if pt.group == groups[order[0]]]
 
 
 def _z(values: list[float]) -> list[float]:
@@ -208,6 +154,11 @@ def _semantic(question: str, sentences: list[str], rel: Relevance) -> list[float
     return _z([float(c) for c in rel.cosines(question, [plain_text(s) for s in sentences])])
 
 
+def _formula_bonus(question: str, p: AnswerParams) -> float:
+    """What writing an equation adds to a sentence's rank: formula_bonus when the question asks how to compute."""
+    return p.formula_bonus if asks_computation(question) else 0.0
+
+
 def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerParams, rel: Relevance) -> list[str]:
     """The list_supports supporting sentences that best answer the question (term overlap + e5), in reading
     order; the earlier one on a tie."""
@@ -215,7 +166,7 @@ def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerPara
     if not support:
         return []
     sem = _semantic(question, [point.lead, *support], rel)[1:]  # z against the point's own sentences
-    bonus = p.formula_bonus if asks_computation(question) else 0.0
+    bonus = _formula_bonus(question, p)
     scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z + bonus * states_formula(s), -i)
               for i, (s, z) in enumerate(zip(support, sem))]
     top = sorted(range(len(support)), key=lambda i: scored[i], reverse=True)[: p.list_supports]
@@ -229,7 +180,7 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     q_terms = set(tokenize(question))
     leads = {pt.lead for pt in o.points}
     definition = bool(DEFINITION_CUES.search(question))
-    bonus = p.formula_bonus if asks_computation(question) else 0.0
+    bonus = _formula_bonus(question, p)
     sentences = o.sentences()
     sem = _semantic(question, sentences, rel)
     scored = []

@@ -1,0 +1,72 @@
+"""Which points of a section's outline a question is about, so the answer quotes all they say.
+
+By name ("padding 有哪些作用" → the padding point), by a `### N.M` heading the question names or words
+differently, or, for a section in parts, by e5 when one part stands out. Apart from `extractive.py`,
+which decides how much to quote; this decides about what.
+"""
+
+from __future__ import annotations
+
+from assistant.answering.params import AnswerParams
+from assistant.answering.relevance import Relevance
+from assistant.notes.glossary import chinese_terms
+from assistant.notes.keypoints import Outline, Point
+from assistant.notes.terms import has_cjk, term_set
+from assistant.notes.text import plain_text
+
+
+def plain_terms(text: str) -> set[str]:
+    """The content terms of a text's plain form (Latin words and Chinese bigrams), for overlap tests."""
+    return term_set(plain_text(text))
+
+
+def section_groups(o: Outline) -> list[str]:
+    """The `### N.M` titles of the outline's groups in reading order, when there are at least two."""
+    groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
+    return groups if len(groups) >= 2 else []
+
+
+def focused(question: str, o: Outline, title: str = "") -> list[Point]:
+    """The points a question names ("padding 有哪些作用" → the padding point), when they are at most half
+    of the outline; a subsection named by the question, or whose heading it words differently
+    (`_heading_named`), brings all its points. A question that names
+    every point the section's title names asks the title's question, not about a part of it
+    ("梯度消失和梯度爆炸…" asked of that section). Empty: no focus."""
+    def named_in(text: str) -> list[Point]:
+        return [pt for pt in o.points if any(name in text for name in pt.names) or (pt.group and pt.group.lower() in text)]
+
+    # Chinese notes name their points in Chinese: an English question names them through the glossary ("nonlinear" → 非线性).
+    asked = question.lower() if has_cjk(question) else " ".join([question.lower(), *chinese_terms(question)])
+    named, in_title = named_in(asked), named_in(title.lower())
+    if in_title and named == in_title:
+        return []
+    named = _heading_named(question, o) or named
+    return named if 0 < len(named) <= len(o.points) / 2 else []
+
+
+def _heading_named(question: str, o: Outline) -> list[Point]:
+    """The points of the `### N.M` part whose heading the question words differently ("为什么 L1 正则化会产生稀疏解"
+    → "为什么 L1 会产生稀疏解"): the one part with the most heading terms in the question, at least three and
+    nearly all of its heading's. Empty when none, or two parts tie."""
+    asked = plain_terms(question)
+    heads = ((g, plain_terms(g)) for g in section_groups(o))
+    scored = sorted(((len(t & asked), g) for g, t in heads if len(t & asked) >= max(3, 0.75 * len(t))), reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return []
+    return [pt for pt in o.points if pt.group == scored[0][1]]
+
+
+def group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> list[Point]:
+    """The points of the one `### N.M` group the question is about, by e5: its best sentence beats every
+    other group's best by focus_margin. Empty when the section has fewer than two groups or none stands out."""
+    groups = section_groups(o)
+    if not groups or any(not pt.group for pt in o.points):
+        return []
+    best = []
+    for g in groups:
+        texts = [plain_text(s) for pt in o.points if pt.group == g for s in (g, *pt.sentences)]
+        best.append(float(rel.cosines(question, texts).max()))
+    order = sorted(range(len(groups)), key=lambda i: -best[i])
+    if best[order[0]] - best[order[1]] < p.focus_margin:
+        return []
+    return [pt for pt in o.points if pt.group == groups[order[0]]]
