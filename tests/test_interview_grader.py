@@ -234,3 +234,14 @@ def test_a_formula_fragment_states_no_value_an_answer_could_get_wrong():
     section = "如果 x1 = 0，x2 = 1，则 z = -10。最常用的取值是 0.9。"
     assert number_mismatch("its derivative is never larger than 0.25", "x2 = 1", section) == ""
     assert number_mismatch("动量系数一般取 0.1", "最常用的取值是 0.9。", section) == "0.1"
+
+
+def test_an_english_answer_is_not_flip_tested_against_chinese_notes(offline, notebook):
+    """Across languages e5 moves a segment by chance when its negation is taken out: a correct English answer
+    got 0/10 for "it doesn't have an output gate either" before the flip test was kept within one language."""
+    answer = ("GRU is a simpler variant of LSTM. It has only two gates, an update gate and a reset gate, and no "
+              "separate cell state; it doesn't have an output gate either. With fewer parameters it trains faster "
+              "and often performs about as well as LSTM.")
+    grade = offline.grade(ref(notebook, 40), answer)
+    assert grade.contradictions == []
+    assert grade.score >= 5

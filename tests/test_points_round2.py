@@ -89,6 +89,15 @@ def test_negated_claims_need_the_negated_words_in_the_note():
     assert conflict("Never use Adam for this.", "训练时使用 Adam 优化器") is not None  # across languages: cue count
 
 
+def test_a_condition_or_a_thing_hard_to_reach_is_not_affirmed_by_the_note():
+    # "If all weights are 0, every neuron computes the same output" sets up a case; it does not recommend it.
+    assert not negated_claim("权重不能全初始化成 0", "如果把所有权重都初始化为 0，同一层的神经元输出完全相同")
+    # 很难找到局部极值 does not affirm local extrema, so denying them agrees with it ...
+    assert not negated_claim("大部分临界点是鞍点，不是局部极值", "在后两种情况下，是很难找到局部极值的")
+    # ... but the noun 困难 (difficulty) negates nothing.
+    assert negated_claim("训练的主要困难不是局部极值", "训练的主要困难是局部极值")
+
+
 def test_a_blockquote_marker_is_not_quoted():
     from assistant.notes.keypoints import outline
 
