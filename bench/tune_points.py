@@ -36,7 +36,8 @@ TEST1 = DEV / "test1"  # the first blind test set, tuning data since its success
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
-             "test1_keypoints": TEST1 / "keypoints.jsonl", "test1_grading": TEST1 / "grading.jsonl"}
+             "test1_keypoints": TEST1 / "keypoints.jsonl", "test1_grading": TEST1 / "grading.jsonl",
+             "test1_answers": TEST1 / "answers.jsonl"}
 SEED = 11
 
 
@@ -181,14 +182,19 @@ def vague() -> None:
 
 def judge() -> None:
     from assistant.evals.judges import OfflineJudge
+    from assistant.evals.point_runs import judge_rows
+    from assistant.interview.notebook import Notebook
 
     texts = sections(notebook())
+    first = sections(Notebook.from_files([ROOT / "corpus", TEST1 / "notes"]))  # the first blind set's notes, 101–116
     # --opposite-min=off,0.01,…: the judge with each value of its opposite-edit threshold (default: as shipped)
     opposite = [None if v == "off" else float(v) for a in sys.argv if a.startswith("--opposite-min=")
                 for v in a.split("=", 1)[1].split(",")]
     for judge in [OfflineJudge(opposite_min=value) for value in opposite] or [OfflineJudge()]:
         print(f"=== opposite_min {judge.opposite_min}")
         _judge_figures(texts, judge)
+        print("== offline judge (eval/dev/test1/answers.jsonl, the first blind set's)")
+        _print_means(judge_rows(judge, first, load("test1_answers")))
 
 
 def _judge_figures(texts: dict[int, str], offline) -> None:

@@ -106,3 +106,19 @@ def test_offline_proxy_tells_a_moved_negation_from_an_added_one():
     assert not judge.judge("q", added, {1: sections[26]})[0].supported
     assert judge.nearest_clauses(moved[0].text, ["一，二三四五，最坏的结果是出现无法再更新的 NaN 权重值"]) == [
         "最坏的结果是出现无法再更新的 NaN 权重值", "二三四五"]
+
+
+def test_offline_proxy_flags_a_claim_that_drops_the_notes_negation():
+    """A claim with no negation cue can still deny the notes by dropping theirs; a negation elsewhere in the note
+    sentence, about something else, does not count (its closest clauses decide)."""
+    from assistant.evals.judges import OfflineJudge
+    from assistant.notes.parse import read_notes
+    from tests.conftest import CORPUS
+
+    sections = {q.number: q.body for q in read_notes(CORPUS / "dl-interview-21-40.md")}
+    # Note 21: "ReLU 在 x>0 时导数恒为 1，因此对于再大的正值也不会饱和。"
+    dropped = split_claims("ReLU 在 x>0 时导数恒为 1，所以输入是很大的正值时也会饱和[1]。")
+    kept = split_claims("ReLU 在 x>0 时导数恒为 1，所以输入是很大的正值时也不会饱和[1]。")
+    judge = OfflineJudge()
+    assert not judge.judge("q", dropped, {1: sections[21]})[0].supported
+    assert judge.judge("q", kept, {1: sections[21]})[0].supported

