@@ -3,8 +3,8 @@
 1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl and keypoints2.jsonl, with their
    faithfulness and citation precision (offline judge) and median length in characters.
 2. The offline grader on eval/dev/grading.jsonl: negated ≤ 3/10, correct beats its negated
-   twin by ≥ 3, partial > wrong; the same over all three dev grading sets (with grading2 and the first
-   blind set's); plus ordering accuracy on the old tuning set eval/grading.jsonl.
+   twin by ≥ 3, partial > wrong; the same over all four dev grading sets (with grading2, grading3 (short
+   English answers) and the first blind set's); plus ordering accuracy on the old tuning set eval/grading.jsonl.
 3. The offline judge on eval/dev/answers.jsonl (and the old tuning set eval/answers.jsonl):
    recall per error type, faithfulness of uncited faithful and of fabricated answers; and on
    eval/dev/answers2.jsonl (round 5), contradiction recall per kind.
@@ -36,7 +36,7 @@ TEST1 = DEV / "test1"  # the first blind test set, tuning data since its success
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
-             "test1_keypoints": TEST1 / "keypoints.jsonl", "test1_grading": TEST1 / "grading.jsonl",
+             "test1_keypoints": TEST1 / "keypoints.jsonl", "test1_grading": TEST1 / "grading.jsonl", "grading3": DEV / "grading3.jsonl",
              "test1_answers": TEST1 / "answers.jsonl"}
 SEED = 11
 
@@ -112,10 +112,11 @@ def grading() -> None:
             print(f"    {key:22} {value}")
     # All three dev grading sets together (the first blind set's graded answers need its own notes, 101–116).
     every = [{**r, "question": f"{name}:{r['question']}"} for name, book in
-             (("grading", nb), ("grading2", nb), ("test1_grading", Notebook.from_files([ROOT / "corpus", TEST1 / "notes"])))
+             (("grading", nb), ("grading2", nb), ("grading3", nb),
+              ("test1_grading", Notebook.from_files([ROOT / "corpus", TEST1 / "notes"])))
              for r in grading_rows(grader, book, load(name))]
     rates = grading_rates(every)
-    print(f"  [grading + grading2 + test1/grading] {len(every)} answers: correct ≤ 3 {rates['low:correct']}  "
+    print(f"  [grading + grading2 + grading3 + test1/grading] {len(every)} answers: correct ≤ 3 {rates['low:correct']}  "
           f"negated ≤ 3 {rates['negated_low']}  twin margin {rates['twin_margin']}  partial > wrong {rates['partial_over_wrong']}")
     old = grading_report(load("old_grading"), grader, nb)
     print(f"  old tuning set eval/grading.jsonl: ordering accuracy {old['ordering_accuracy']} "

@@ -245,7 +245,3 @@ def test_an_english_answer_is_not_flip_tested_against_chinese_notes(offline, not
     grade = offline.grade(ref(notebook, 40), answer)
     assert grade.contradictions == []
     assert grade.score >= 5
-    # Shorter, the same two negation cues are denser: still no denial of the notes across languages.
-    short = ("GRU is a simpler variant of LSTM. It has only two gates, an update gate and a reset gate, and no "
-             "separate cell state; it doesn't have an output gate either. With fewer parameters it trains faster.")
-    assert offline.grade(ref(notebook, 40), short).contradictions == []
