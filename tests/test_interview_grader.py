@@ -236,12 +236,28 @@ def test_a_formula_fragment_states_no_value_an_answer_could_get_wrong():
     assert number_mismatch("动量系数一般取 0.1", "最常用的取值是 0.9。", section) == "0.1"
 
 
-def test_an_english_answer_is_not_flip_tested_against_chinese_notes(offline, notebook):
+def test_an_english_answer_is_not_flip_tested_against_chinese_notes(prompts, notebook):
     """Across languages e5 moves a segment by chance when its negation is taken out: a correct English answer
-    got 0/10 for "it doesn't have an output gate either" before the flip test was kept within one language."""
+    got 0/10 for "it doesn't have an output gate either" before the flip test was kept within one language.
+    (The cue-count denial test is held off here, at its old cross-language density, to see the flip test alone.)"""
+    from dataclasses import replace
+
+    grader = OfflineGrader(prompts)
+    grader = OfflineGrader(prompts, params=replace(grader.params, cross_lingual_density=1.0))
     answer = ("GRU is a simpler variant of LSTM. It has only two gates, an update gate and a reset gate, and no "
               "separate cell state; it doesn't have an output gate either. With fewer parameters it trains faster "
               "and often performs about as well as LSTM.")
-    grade = offline.grade(ref(notebook, 40), answer)
+    grade = grader.grade(ref(notebook, 40), answer)
     assert grade.contradictions == []
     assert grade.score >= 5
+
+
+def test_an_english_answer_denying_chinese_notes_is_caught_at_english_length(offline, notebook):
+    """English needs about twice the characters of Chinese, so two negation cues in 320 characters deny as much as
+    in 160 Chinese ones: at the old density this negated answer scored 9.5/10."""
+    answer = ("GRU stands for gated recurrent units, a kind of recurrent neural network unit used for sequences like text "
+              "or speech. Compared with LSTM it does not have fewer gates, it keeps the same forget, input and output "
+              "gates, and it never passes the hidden state directly to the next unit but wraps it in a memory cell like LSTM.")
+    grade = offline.grade(ref(notebook, 40), answer)
+    assert grade.contradictions
+    assert grade.score <= 3

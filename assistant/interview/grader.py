@@ -62,6 +62,11 @@ class GraderParams:
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
     # then (and only then) a negated segment aligned with a note sentence counts against it by cue count alone
     denial_min: float = 0.01  # ... and at least this dense (cues per character): one cue in 100 characters
+    # English takes about twice the characters of Chinese to say the same, so an English answer's density is doubled
+    # before it is compared with a Chinese section's. Swept 1/2/3 on the four dev grading sets (n=390, short English
+    # answers of eval/dev/grading3.jsonl among them): 2 takes negated ≤ 3 53 → 58 of 73, twin margin 51 → 59,
+    # partial > wrong 163 → 170 of 218 with correct ≤ 3 unchanged (7 of 105); 3 caught three more but added two.
+    cross_lingual_density: float = 2.0
     # The most an answer that covers none of the points can score, so the score agrees with a checklist of ✗
     # ("不太清楚，大概和学习率有关" was 4/10 beside "0 of 3 key points covered"). Swept 10/4/3/2 with
     # bench/tune_points.py vague on eval/dev/vague.jsonl + both dev grading sets: 3 takes vague ≤ 3 from 22 to 23
@@ -190,7 +195,8 @@ class OfflineGrader:
         # One cue never makes a denying answer, however short ("它没有单独的记忆单元" is simply true). Three for English
         # answers about Chinese notes was tried (shipped in c9d47ad, then reverted): on eval/dev/grading3.jsonl, short
         # English answers written blind afterwards, twin margin 6 → 2 of 20 and negated ≤ 3 11 → 10 of 20.
-        denies = negations(answer) >= 2 and negation_density(answer) >= max(p.denial_ratio * negation_density(ref.body),
+        scale = p.cross_lingual_density if shift else 1.0
+        denies = negations(answer) >= 2 and scale * negation_density(answer) >= max(p.denial_ratio * negation_density(ref.body),
                                                                              p.denial_min)
         conflicts: dict[int, Conflict] = {}
         for j, segment in enumerate(segments):
