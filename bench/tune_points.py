@@ -36,8 +36,8 @@ TEST1 = DEV / "test1"  # the first blind test set, tuning data since its success
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
-             "test1_keypoints": TEST1 / "keypoints.jsonl", "test1_grading": TEST1 / "grading.jsonl", "grading3": DEV / "grading3.jsonl",
-             "test1_answers": TEST1 / "answers.jsonl"}
+             "grading3": DEV / "grading3.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
+             "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl"}
 SEED = 11
 
 
@@ -48,10 +48,11 @@ def load(name: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def notebook():
+def notebook(first_blind_set: bool = False):
+    """The shipped notes with the dev notes (201–214), or with the first blind set's notes (101–116)."""
     from assistant.interview.notebook import Notebook
 
-    return Notebook.from_files([ROOT / "corpus", DEV_NOTES])
+    return Notebook.from_files([ROOT / "corpus", TEST1 / "notes" if first_blind_set else DEV_NOTES])
 
 
 def sections(nb) -> dict[int, str]:
@@ -99,7 +100,6 @@ def grading() -> None:
     from assistant.evals.point_runs import grading_rows
     from assistant.interview.calibrate import grading_report
     from assistant.interview.grader import OfflineGrader
-    from assistant.interview.notebook import Notebook
 
     nb = notebook()
     grader = OfflineGrader(Prompts(ROOT / "prompts"))
@@ -110,10 +110,9 @@ def grading() -> None:
         print(f"  [{name}] {len(subset)} answers")
         for key, value in grading_rates(subset).items():
             print(f"    {key:22} {value}")
-    # All three dev grading sets together (the first blind set's graded answers need its own notes, 101–116).
+    # All four dev grading sets together (the first blind set's graded answers need its own notes).
     every = [{**r, "question": f"{name}:{r['question']}"} for name, book in
-             (("grading", nb), ("grading2", nb), ("grading3", nb),
-              ("test1_grading", Notebook.from_files([ROOT / "corpus", TEST1 / "notes"])))
+             (("grading", nb), ("grading2", nb), ("grading3", nb), ("test1_grading", notebook(first_blind_set=True)))
              for r in grading_rows(grader, book, load(name))]
     rates = grading_rates(every)
     print(f"  [grading + grading2 + grading3 + test1/grading] {len(every)} answers: correct ≤ 3 {rates['low:correct']}  "
@@ -184,10 +183,9 @@ def vague() -> None:
 def judge() -> None:
     from assistant.evals.judges import OfflineJudge
     from assistant.evals.point_runs import judge_rows
-    from assistant.interview.notebook import Notebook
 
     texts = sections(notebook())
-    first = sections(Notebook.from_files([ROOT / "corpus", TEST1 / "notes"]))  # the first blind set's notes, 101–116
+    first = sections(notebook(first_blind_set=True))
     # --opposite-min=off,0.01,…: the judge with each value of its opposite-edit threshold (default: as shipped)
     opposite = [None if v == "off" else float(v) for a in sys.argv if a.startswith("--opposite-min=")
                 for v in a.split("=", 1)[1].split(",")]

@@ -10,7 +10,7 @@ import pytest
 from assistant.answering.prompts import Prompts
 from assistant.evals.retrieval import load_jsonl
 from assistant.interview.calibrate import grading_report
-from assistant.interview.grader import Grade, OfflineGrader, Reference
+from assistant.interview.grader import Grade, GraderParams, OfflineGrader, Reference
 from assistant.interview.llm_grader import LLMGrader, parse_json_object
 from assistant.interview.notebook import Notebook
 from assistant.interview.topics import TopicError, classify, resolve
@@ -229,7 +229,7 @@ def test_short_segments_get_no_edit_test(prompts):
 
 
 def test_a_formula_fragment_states_no_value_an_answer_could_get_wrong():
-    from assistant.notes.polarity import number_mismatch
+    from assistant.notes.quantities import number_mismatch
 
     section = "如果 x1 = 0，x2 = 1，则 z = -10。最常用的取值是 0.9。"
     assert number_mismatch("its derivative is never larger than 0.25", "x2 = 1", section) == ""
@@ -242,8 +242,7 @@ def test_an_english_answer_is_not_flip_tested_against_chinese_notes(prompts, not
     (The cue-count denial test is held off here, at its old cross-language density, to see the flip test alone.)"""
     from dataclasses import replace
 
-    grader = OfflineGrader(prompts)
-    grader = OfflineGrader(prompts, params=replace(grader.params, cross_lingual_density=1.0))
+    grader = OfflineGrader(prompts, params=replace(GraderParams(), cross_lingual_density=1.0))
     answer = ("GRU is a simpler variant of LSTM. It has only two gates, an update gate and a reset gate, and no "
               "separate cell state; it doesn't have an output gate either. With fewer parameters it trains faster "
               "and often performs about as well as LSTM.")

@@ -16,7 +16,8 @@ from assistant.evals.points import Rate, grading_rates, keypoint_recall, split_b
 from assistant.interview.grader import OfflineGrader, Reference
 from assistant.interview.notebook import Notebook
 from assistant.notes.keypoints import outline
-from assistant.notes.polarity import antonym_swap, conflict, counts, negations
+from assistant.notes.polarity import antonym_swap, conflict, negations
+from assistant.notes.quantities import counts
 from assistant.notes.text import strip_footnotes
 from assistant.retrieval.retriever import Hit
 from tests.conftest import CORPUS, ROOT

@@ -1,4 +1,5 @@
-"""Contradiction rules shared by the grader and the judge: negation, antonym swaps, numbers and crossed roles.
+"""Contradiction rules shared by the grader and the judge: negation, antonym swaps, numbers and crossed roles
+(what counts as a number or a count is in `notes/quantities.py`).
 
 Embeddings and term overlap see "不能用梯度截断" and "使用梯度截断" as the same statement. These
 rules compare a statement with the one note sentence it is about (the caller aligns them) and
@@ -28,8 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.notes.quantities import number_mismatch
 from assistant.notes.roles import crossed_roles, misattributed, reversed_direction
-from assistant.notes.text import LIST_NUMBER_RE
 
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
 _ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
@@ -61,18 +62,6 @@ _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decreas
              ("noisier", "smoother"), ("stable", "unstable"), ("accurate", "inaccurate"), ("efficient", "inefficient"),
              ("grow", "shrink"), ("growing", "shrinking"), ("grew", "shrank"), ("rise", "fall"), ("rises", "falls"),
              ("before", "after"), ("earlier", "later"))
-
-# Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq.
-_NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CLASSIFIERS = "个种层路倍门类步次项点条维份折"
-# 两个门 counts 门 (个 + the noun), 三层 counts 层. Not after 第 (第三层 is an ordinal). A lone 一 is no count
-# either (`_value`): 一个/一种/一次 are mostly the article "a" or "once" ("算一个近似梯度", "每一步", "进一步"),
-# and read as counts they contradicted "平均了最近 10 步" and "每个参数都要做两次前向计算".
-_CN_COUNT = re.compile(rf"(?<![第零一二两三四五六七八九十百\d])([零一二两三四五六七八九十百]+|\d+)\s*(?:个([\u4e00-\u9fff])|([{_CLASSIFIERS}]))")
-_EN_COUNT = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_EN_WORD = re.compile(r"\b(" + "|".join(list(_EN_COUNT)[2:]) + r")\b", re.I)
-_EN_COUNTED = re.compile(r"\b(" + "|".join(_EN_COUNT) + r"|\d+)\s+([a-z]+?)s?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -172,67 +161,6 @@ def antonym_swap(statement: str, note: str) -> str:
     return ""
 
 
-def numbers(text: str) -> set[float]:
-    """Numbers a text states: Arabic digits, Chinese counts (四个, 两种) and English two..twelve."""
-    found = {float(n) for n in _NUMBER.findall(text)}
-    found |= {float(v) for v in (_value(m) for m, _, _ in _CN_COUNT.findall(text)) if v is not None}
-    found |= {float(_EN_COUNT[w.lower()]) for w in _EN_WORD.findall(text)}
-    return found
-
-
-def counts(text: str) -> dict[str, set[float]]:
-    """Counted things: classifier or English noun → the counts stated (两个门 → {'门': {2}})."""
-    out: dict[str, set[float]] = {}
-    for value, noun, classifier in _CN_COUNT.findall(text):
-        unit = noun or classifier
-        v = _value(value)
-        if v is not None:
-            out.setdefault(unit, set()).add(float(v))
-    for value, noun in _EN_COUNTED.findall(text):
-        v = _EN_COUNT.get(value.lower()) if not value.isdigit() else int(value)
-        if v is not None and len(noun) > 2:
-            out.setdefault(noun.lower(), set()).add(float(v))
-    return out
-
-
-def _value(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "一":
-        return None  # an article or "once", not a count (see _CN_COUNT)
-    if "百" in text:
-        return None  # rare in the notes; not worth a full parser
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text) if len(text) == 1 else None
-
-
-def section_numbers(section: str) -> set[float]:
-    """Numbers a section states, list numbering ("5. 使用权重正则化") excluded: layout, not content."""
-    return numbers(LIST_NUMBER_RE.sub("", section))
-
-
-def number_mismatch(statement: str, note: str, section: str | None = None) -> str:
-    """'2门≠3门' for a count that differs, or '100' for a number the section never states while the
-    note sentence states one; else ''."""
-    said, noted = counts(statement), counts(note)
-    for unit, values in said.items():
-        if unit in noted and not values & noted[unit]:
-            return f"{_fmt(min(values))}{unit}≠{_fmt(min(noted[unit]))}{unit}"
-    new = numbers(statement) - section_numbers(section if section is not None else note)
-    if new and numbers(note) and wordy(note):
-        return _fmt(min(new))
-    return ""
-
-
-def wordy(note: str) -> bool:
-    """Whether a note unit says something in words: a fragment of a formula ("x2 = 0", "g(z)→1") states no
-    quantity an answer could get wrong ("its derivative is never larger than 0.25" was contradicted by it; dev
-    grading: correct answers ≤ 3 from 5 to 4 of 66, nothing else moved; dev judge unchanged)."""
-    return len(_CJK.findall(note)) + len(re.findall(r"[A-Za-z]{3,}", note)) >= 2
-
-
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CUE_OBJECT = re.compile(r"(?:" + _ZH_NEG.pattern + r")([^，,。；;：:！？!?]{1,12})")
 # 很难/难以 before a word do not affirm it ("很难找到局部极值"); the noun 困难 negates nothing. On the three dev grading
@@ -303,7 +231,3 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     if crossed:
         return Conflict("roles", statement, note, crossed)
     return None
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"
