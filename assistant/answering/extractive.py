@@ -181,7 +181,9 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     leads = {pt.lead for pt in o.points}
     definition = bool(DEFINITION_CUES.search(question))
     bonus = _formula_bonus(question, p)
-    sentences = o.sentences()
+    # A `### N.M` heading is a title, not a statement: quoted alone ("为什么 L1 会产生稀疏解") it says nothing.
+    titles = {pt.lead for pt in o.points if pt.kind == "heading"}
+    sentences = [s for s in o.sentences() if s not in titles]
     sem = _semantic(question, sentences, rel)
     scored = []
     for order, s in enumerate(sentences):

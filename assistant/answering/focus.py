@@ -40,8 +40,9 @@ def focused(question: str, o: Outline, title: str = "") -> list[Point]:
     named, in_title = named_in(asked), named_in(title.lower())
     if in_title and named == in_title:
         return []
-    named = _heading_named(question, o) or named
-    return named if 0 < len(named) <= len(o.points) / 2 else []
+    # A part the heading names is one of two or more, however many points it holds (its heading leads the
+    # prose around its list, and that point must not push it over half).
+    return _heading_named(question, o) or (named if 0 < len(named) <= len(o.points) / 2 else [])
 
 
 def _heading_named(question: str, o: Outline) -> list[Point]:

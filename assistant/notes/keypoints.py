@@ -9,7 +9,9 @@ Structure first, in the author's own markup:
   frequent item marker with at least two items: numbered lines (`1. 重新设计网络模型`), bold lead
   phrases (`**1. 非线性：** …`) or bullets (`- **Bagging：** …`). Each item is a point; the lines
   up to the next item support it; a list of another marker right after a sentence ending in a colon
-  is nested: its items support the point above. A subsection without items is one point, its heading the lead.
+  is nested: its items support the point above. Unindented prose after the last item of a numbered or
+  bulleted list (Markdown ends the list there) is a point of its own, led by its first sentence. A
+  subsection is led by its heading: a point with the prose before its list (or all its prose) as support.
 - Prose without such markup: the most central sentences (term overlap with the other sentences,
   bold and first-sentence bonuses) are the points, each supported by the sentence after it.
 Lead-in filler ("本节列举了一些…", "as follows") is never a point.
@@ -40,6 +42,7 @@ _NUMBERED = re.compile(r"^ ?\d{1,2}[.)、](?!\d)\s*\S")
 _BULLETED = re.compile(r"^ ?[-*+•]\s+\S")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,40}?)\*\*")
 _FILLER = re.compile(r"本节|列举|如下|以下几|下面(?:几|介绍|列)|有很多方法|as follows|listed below|the following", re.I)
+_NESTED_MARK = re.compile(r"^(?:[-*+•]|\d{1,2}[.)、]|[a-z][)）])\s*")  # an item of another (nested) list
 _NO_CLAIM = re.compile(r"^(?:\W*$|[—–-]{1,2})")  # empty or an attribution line ("——《深度学习》，2016.")
 
 
@@ -126,20 +129,21 @@ def _cached(digest: str, section: str, params: OutlineParams) -> Outline:
         kind = _marker(lines, params.min_items)
         if kind:
             structured = True
-            pre, items = _items(lines, kind)
+            pre, items = _items(lines, kind, split_after=True)
             prose = [s for s in _sentences(pre) if not _FILLER.search(s)]
+            if title:
+                # A `### N.M` part with a list: its heading leads the prose before the list, then the items follow.
+                # Central points of that prose left the rest of it out of the outline ("其中 `r_0 = 1`…" of a
+                # receptive-field formula, the Decoder of seq2seq).
+                if prose:
+                    points.append(Point(title, tuple(prose), "heading", title))
+                points.extend(Point(lead, tuple(sup), k, title) for k, lead, sup in items)
+                continue
             if len(prose) >= params.long_intro:  # a list inside prose: the prose makes points too
                 lead_in = _central(prose, params, params.central_intro_points).points
                 points.extend(Point(p.lead, p.support, p.kind, title) for p in lead_in)
-            if title:
-                intro_of_group = [s for s in _sentences(pre) if not _FILLER.search(s)]
-                points.extend(Point(lead, tuple(sup), k, title) for k, lead, sup in items)
-                if not points[-len(items):] or not intro_of_group:
-                    continue
-                intro.extend(intro_of_group[:1])
-            else:
-                intro.extend(s for s in _sentences(pre) if not _FILLER.search(s))
-                points.extend(Point(lead, tuple(sup), k) for k, lead, sup in items)
+            intro.extend(s for s in _sentences(pre) if not _FILLER.search(s))
+            points.extend(Point(lead, tuple(sup), k) for k, lead, sup in items)
         elif title:
             structured = True
             sentences = _sentences(lines)
@@ -189,13 +193,27 @@ def _marker(lines: list[str], min_items: int) -> str:
     return ""
 
 
-def _items(lines: list[str], kind: str) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
-    """(prose before the first item, [(kind, lead, support)]): every unindented marked line starts a point
-    (a section may hold two lists, e.g. the steps and then the caveats); other lines support the point above."""
+def _items(lines: list[str], kind: str, split_after: bool = False) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
+    """(prose before the first item, [(kind, lead, support)]): every unindented marked line starts a point (a
+    section may hold two lists, e.g. the steps and then the caveats); other lines support the point above.
+    With `split_after`, unindented prose after the last item of a list (no item follows, or the next one
+    starts its numbering again) is a 'central' point of its own: Markdown ends the list there, and that prose
+    is not about the last item (the hidden state of an RNN was "support" of "时间序列问题。")."""
     pre: list[str] = []
     items: list[tuple[str, str, list[str]]] = []
     nested = ""
-    for line in lines:
+    ends = _list_ends(lines, kind) if split_after else set()
+    in_prose = False
+    for i, line in enumerate(lines):
+        if i in ends:  # prose after a list: a point of its own, its first sentence the lead, in reading order
+            sentences = [s for s in _sentences([line]) if not _FILLER.search(s)]
+            if in_prose:
+                items[-1][2].extend(sentences)
+            elif sentences:
+                items.append(("central", sentences[0], sentences[1:]))
+                in_prose = True
+            continue
+        in_prose = False
         line_kind = _line_kind(line)
         if line_kind and line_kind != kind and items and (line_kind == nested or _introduces(items[-1])):
             nested, line_kind = line_kind, ""  # a nested list ("作用主要有两个：" then 1. 2.): it supports the point above
@@ -208,6 +226,40 @@ def _items(lines: list[str], kind: str) -> tuple[list[str], list[tuple[str, str,
                 continue
         (items[-1][2] if items else pre).extend(_sentences([line]))
     return pre, items
+
+
+def _list_ends(lines: list[str], kind: str) -> set[int]:
+    """Indexes of the unindented prose lines that follow the last item of a list of `kind` (see `_items`), up to
+    the next marked line of any kind (another list's items still start points). A list whose items are followed
+    by paragraphs of their own ("1. **学习率不能太大**", a paragraph, "2. …", a paragraph) keeps its last one too."""
+    if kind == "bold":
+        return set()  # bold leads head paragraphs: what follows them is theirs
+    starts = [i for i, ln in enumerate(lines) if _line_kind(ln) == kind]
+    runs: list[list[int]] = []
+    for i in starts:  # one run per list: a numbered list that starts again at 1 is another list
+        if runs and not (kind == "item" and _number(lines[i]) <= _number(lines[runs[-1][-1]])):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out: set[int] = set()
+    for run in runs:
+        if any(_unindented_prose(lines[j]) for a, b in zip(run, run[1:]) for j in range(a + 1, b)):
+            continue
+        end = next((s for s in starts if s > run[-1]), len(lines))
+        prose = [j for j in range(run[-1] + 1, end) if _unindented_prose(lines[j])]
+        if prose:
+            out.update(range(prose[0], next((j for j in range(prose[0], end) if _line_kind(lines[j])), end)))
+    return out
+
+
+def _unindented_prose(line: str) -> bool:
+    return not _line_kind(line) and len(line) - len(line.lstrip(" ")) <= 1 and not _NESTED_MARK.match(line.lstrip())
+
+
+def _number(line: str) -> int:
+    """The number of a numbered item."""
+    m = re.match(r"^ ?(\d{1,2})[.)、]", line)
+    return int(m.group(1)) if m else 0
 
 
 def _introduces(item: tuple[str, str, list[str]]) -> bool:

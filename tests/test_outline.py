@@ -1,0 +1,99 @@
+"""The outline keeps every statement of a `### N.M` part and the reading order around its lists."""
+
+from __future__ import annotations
+
+from assistant.answering.extractive import extractive_stream
+from assistant.answering.focus import focused
+from assistant.notes.keypoints import _groups, _sentences, outline
+from assistant.retrieval.retriever import Hit
+
+RECEPTIVE_FIELD = """### 5.1 定义
+
+感受野指的是特征图上的一个点在输入图像上能看到的区域大小。感受野越大，越偏全局语义。
+
+### 5.2 计算方法
+
+从第一层往后逐层递推：
+
+`r_l = r_(l-1) + (k_l - 1) × s`
+
+其中 `r_0 = 1`，`k_l` 是第 l 层的卷积核大小。也就是说，每层增加的感受野等于核大小减一乘以前面步长的累乘。
+
+举例：
+
+1. 两层 3x3、步长 1 的卷积，感受野是 5。
+2. 一层 3x3 卷积接 2x2 池化，感受野依次为 3、4。
+
+空洞卷积的等效核大小为 `k + (k-1)(d-1)`，可以在不增加参数的情况下扩大感受野。
+"""
+
+TWO_LISTS = """### 7.1 经典结构
+
+序列数据很常见，例如：
+
+1. 自然语言处理问题。每个词是一步输入。
+2. 语音处理问题。每帧声音是一步输入。
+
+为了建模序列，循环网络引入了隐状态。每一步使用的参数都是共享的，这是循环网络的重要特点。
+
+适合这种等长结构的问题有：
+
+1. 计算视频中每一帧的分类标签。
+2. 输入为字符，输出为下一个字符的概率。
+"""
+
+SPARSE = """正则化是在损失函数后加一个惩罚项，最常用的是 L1 和 L2。
+
+### 9.1 L1 正则化
+
+L1 正则化加上所有权重的绝对值之和。它倾向于把很多权重压到 0。
+
+### 9.2 L2 正则化
+
+L2 正则化加上所有权重的平方和。它让权重整体变小，但一般不会恰好为 0。
+
+### 9.3 为什么 L1 会产生稀疏解
+
+可以从两个角度理解：
+
+- **梯度角度**：L1 项的梯度大小恒为常数，权重很小时也会被推向 0。
+- **几何角度**：L1 的约束区域是菱形，尖角落在坐标轴上，最优解容易落在尖角处。
+"""
+
+
+def test_a_part_with_a_list_keeps_its_prose_under_its_heading_and_prose_after_the_list_as_a_point():
+    o = outline(RECEPTIVE_FIELD)
+    every = [s for _, lines in _groups(RECEPTIVE_FIELD) for s in _sentences(lines)]
+    assert set(every) <= set(o.sentences()), "no statement of the section is left out of the outline"
+    part = [p for p in o.points if p.group == "计算方法"]
+    assert part[0].kind == "heading" and part[0].lead == "计算方法"
+    assert any("r_0 = 1" in s for s in part[0].support)
+    assert [p.kind for p in part[1:]] == ["item", "item", "central"]
+    assert part[-1].lead.startswith("空洞卷积"), "prose after the last item is not that item's support"
+    assert not o.intro, "a section that starts with a part has no intro"
+
+
+def test_prose_between_two_numbered_lists_is_its_own_point_in_reading_order():
+    points = outline(TWO_LISTS).points
+    leads = [p.lead for p in points]
+    assert leads[0] == "经典结构" and leads[1:3] == ["自然语言处理问题。", "语音处理问题。"]
+    assert points[2].support == ("每帧声音是一步输入。",)
+    assert leads[3].startswith("为了建模序列") and points[3].kind == "central"
+    assert leads[4:] == ["计算视频中每一帧的分类标签。", "输入为字符，输出为下一个字符的概率。"]
+
+
+def test_a_part_named_by_the_question_is_its_focus_with_its_heading_and_items():
+    o = outline(SPARSE)
+    named = focused("为什么 L1 正则化会产生稀疏解？", o)
+    assert [p.kind for p in named] == ["heading", "bullet", "bullet"]
+    assert len(named) > len(o.points) / 2, "more than half of the points, still one part of three"
+
+
+def test_a_prose_answer_quotes_statements_not_bare_headings():
+    section = SPARSE
+    h = Hit("f.md", "f", "u9", 9, "L1 和 L2 正则化有什么区别？", "", "", "text", 10.0, 0.9, section=section)
+    answer = "".join(extractive_stream("Why does L1 regularization give sparse weights?", [h], "H", "L"))
+    quoted = [line for line in answer.splitlines() if line.lstrip().startswith("- ")]
+    assert quoted
+    headings = {p.lead for p in outline(section).points if p.kind == "heading"}
+    assert not [line for line in quoted if line.lstrip()[2:].rsplit(" [", 1)[0] in headings]
