@@ -90,10 +90,9 @@ def test_a_part_named_by_the_question_is_its_focus_with_its_heading_and_items():
 
 
 def test_a_prose_answer_quotes_statements_not_bare_headings():
-    section = SPARSE
-    h = Hit("f.md", "f", "u9", 9, "L1 和 L2 正则化有什么区别？", "", "", "text", 10.0, 0.9, section=section)
+    h = Hit("f.md", "f", "u9", 9, "L1 和 L2 正则化有什么区别？", "", "", "text", 10.0, 0.9, section=SPARSE)
     answer = "".join(extractive_stream("Why does L1 regularization give sparse weights?", [h], "H", "L"))
     quoted = [line for line in answer.splitlines() if line.lstrip().startswith("- ")]
     assert quoted
-    headings = {p.lead for p in outline(section).points if p.kind == "heading"}
+    headings = {p.lead for p in outline(SPARSE).points if p.kind == "heading"}
     assert not [line for line in quoted if line.lstrip()[2:].rsplit(" [", 1)[0] in headings]

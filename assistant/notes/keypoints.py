@@ -38,11 +38,11 @@ from assistant.notes.text import (
     strip_footnotes,
 )
 
-_NUMBERED = re.compile(r"^ ?\d{1,2}[.)、](?!\d)\s*\S")
+_NUMBERED = re.compile(r"^ ?(\d{1,2})[.)、](?!\d)\s*\S")
 _BULLETED = re.compile(r"^ ?[-*+•]\s+\S")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,40}?)\*\*")
 _FILLER = re.compile(r"本节|列举|如下|以下几|下面(?:几|介绍|列)|有很多方法|as follows|listed below|the following", re.I)
-_NESTED_MARK = re.compile(r"^(?:[-*+•]|\d{1,2}[.)、]|[a-z][)）])\s*")  # an item of another (nested) list
+_LETTERED = re.compile(r"^[a-z][)）]")  # "a）圆圈…": an item of a lettered list, never a marker of its own
 _NO_CLAIM = re.compile(r"^(?:\W*$|[—–-]{1,2})")  # empty or an attribution line ("——《深度学习》，2016.")
 
 
@@ -129,7 +129,7 @@ def _cached(digest: str, section: str, params: OutlineParams) -> Outline:
         kind = _marker(lines, params.min_items)
         if kind:
             structured = True
-            pre, items = _items(lines, kind, split_after=True)
+            pre, items = _items(lines, kind)
             prose = [s for s in _sentences(pre) if not _FILLER.search(s)]
             if title:
                 # A `### N.M` part with a list: its heading leads the prose before the list, then the items follow.
@@ -193,16 +193,16 @@ def _marker(lines: list[str], min_items: int) -> str:
     return ""
 
 
-def _items(lines: list[str], kind: str, split_after: bool = False) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
+def _items(lines: list[str], kind: str) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
     """(prose before the first item, [(kind, lead, support)]): every unindented marked line starts a point (a
     section may hold two lists, e.g. the steps and then the caveats); other lines support the point above.
-    With `split_after`, unindented prose after the last item of a list (no item follows, or the next one
-    starts its numbering again) is a 'central' point of its own: Markdown ends the list there, and that prose
+    Unindented prose after the last item of a list (`_list_ends`: no item follows, or the next one starts its
+    numbering again) is a 'central' point of its own: Markdown ends the list there, and that prose
     is not about the last item (the hidden state of an RNN was "support" of "时间序列问题。")."""
     pre: list[str] = []
     items: list[tuple[str, str, list[str]]] = []
     nested = ""
-    ends = _list_ends(lines, kind) if split_after else set()
+    ends = _list_ends(lines, kind)
     in_prose = False
     for i, line in enumerate(lines):
         if i in ends:  # prose after a list: a point of its own, its first sentence the lead, in reading order
@@ -234,7 +234,10 @@ def _list_ends(lines: list[str], kind: str) -> set[int]:
     by paragraphs of their own ("1. **学习率不能太大**", a paragraph, "2. …", a paragraph) keeps its last one too."""
     if kind == "bold":
         return set()  # bold leads head paragraphs: what follows them is theirs
-    starts = [i for i, ln in enumerate(lines) if _line_kind(ln) == kind]
+    kinds = [_line_kind(ln) for ln in lines]
+    prose = [not k and len(ln) - len(ln.lstrip(" ")) <= 1 and not _LETTERED.match(ln.lstrip())
+             for k, ln in zip(kinds, lines)]
+    starts = [i for i, k in enumerate(kinds) if k == kind]
     runs: list[list[int]] = []
     for i in starts:  # one run per list: a numbered list that starts again at 1 is another list
         if runs and not (kind == "item" and _number(lines[i]) <= _number(lines[runs[-1][-1]])):
@@ -243,22 +246,18 @@ def _list_ends(lines: list[str], kind: str) -> set[int]:
             runs.append([i])
     out: set[int] = set()
     for run in runs:
-        if any(_unindented_prose(lines[j]) for a, b in zip(run, run[1:]) for j in range(a + 1, b)):
+        if any(prose[j] for a, b in zip(run, run[1:]) for j in range(a + 1, b)):
             continue
         end = next((s for s in starts if s > run[-1]), len(lines))
-        prose = [j for j in range(run[-1] + 1, end) if _unindented_prose(lines[j])]
-        if prose:
-            out.update(range(prose[0], next((j for j in range(prose[0], end) if _line_kind(lines[j])), end)))
+        first = next((j for j in range(run[-1] + 1, end) if prose[j]), None)
+        if first is not None:
+            out.update(range(first, next((j for j in range(first, end) if kinds[j]), end)))
     return out
 
 
-def _unindented_prose(line: str) -> bool:
-    return not _line_kind(line) and len(line) - len(line.lstrip(" ")) <= 1 and not _NESTED_MARK.match(line.lstrip())
-
-
 def _number(line: str) -> int:
-    """The number of a numbered item."""
-    m = re.match(r"^ ?(\d{1,2})[.)、]", line)
+    """The number of a numbered item (0 for any other line)."""
+    m = _NUMBERED.match(line)
     return int(m.group(1)) if m else 0
 
 
