@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from assistant.answering.extractive import extractive_stream
 from assistant.answering.focus import focused
-from assistant.notes.keypoints import _groups, _sentences, outline
+from assistant.notes.keypoints import outline
+from assistant.notes.markup import section_parts, sentences_of
 from assistant.retrieval.retriever import Hit
 
 RECEPTIVE_FIELD = """### 5.1 定义
@@ -63,7 +64,7 @@ L2 正则化加上所有权重的平方和。它让权重整体变小，但一�
 
 def test_a_part_with_a_list_keeps_its_prose_under_its_heading_and_prose_after_the_list_as_a_point():
     o = outline(RECEPTIVE_FIELD)
-    every = [s for _, lines in _groups(RECEPTIVE_FIELD) for s in _sentences(lines)]
+    every = [s for _, lines in section_parts(RECEPTIVE_FIELD) for s in sentences_of(lines)]
     assert set(every) <= set(o.sentences()), "no statement of the section is left out of the outline"
     part = [p for p in o.points if p.group == "计算方法"]
     assert part[0].kind == "heading" and part[0].lead == "计算方法"
@@ -96,3 +97,40 @@ def test_a_prose_answer_quotes_statements_not_bare_headings():
     assert quoted
     headings = {p.lead for p in outline(SPARSE).points if p.kind == "heading"}
     assert not [line for line in quoted if line.lstrip()[2:].rsplit(" [", 1)[0] in headings]
+
+
+LEAD_INS = """学习率决定每次参数更新的步长。
+
+学习率过大的表现：
+
+- 损失剧烈震荡，不下降甚至越来越大
+- 严重时损失变成 NaN，训练发散
+
+学习率过小的表现：
+
+- 损失下降非常缓慢，浪费算力
+- 长时间停在平坦区域，像训练卡住了
+
+实践中常先做学习率范围测试，再配合学习率调度。
+"""
+
+
+def test_short_lines_ending_in_a_colon_head_their_lists_like_headings():
+    o = outline(LEAD_INS)
+    groups = {p.lead: p.group for p in o.points}
+    assert groups["损失剧烈震荡，不下降甚至越来越大"] == "学习率过大的表现："
+    assert groups["损失下降非常缓慢，浪费算力"] == "学习率过小的表现："
+    # The heading line is nobody's support, and the prose after the last list is not that list's.
+    assert not any("学习率过小的表现" in s for p in o.points for s in p.support)
+    assert groups["实践中常先做学习率范围测试，再配合学习率调度。"] == ""
+    # One such line is an ordinary lead-in: its list is not a part of its own.
+    assert {p.group for p in outline(LEAD_INS.split("学习率过小的表现：")[0]).points} == {""}
+
+
+def test_quoted_items_come_after_the_line_heading_their_list():
+    hit = Hit("n.md", "n", "1", 1, "学习率怎么设置？", "", "", "text", 5.0, 0.8, section=LEAD_INS)
+    lines = "".join(extractive_stream("学习率太大或太小有哪些表现？", [hit], "H", "L")).splitlines()
+    heads = [i for i, line in enumerate(lines) if line.startswith("- 学习率过")]
+    # Each heading line at the top level, right before its first item; never nested under the other list's item.
+    assert [lines[i] for i in heads] == ["- 学习率过大的表现： [1]", "- 学习率过小的表现： [1]"]
+    assert lines[heads[0] + 1].startswith("- 损失剧烈震荡") and lines[heads[1] + 1].startswith("- 损失下降非常缓慢")

@@ -14,35 +14,29 @@ answer to the whole lacks. A question that asks the section's own question (its 
 quotes; an English question on Chinese notes, ranked by e5 alone, gets more central quotes, the extra
 ones only when e5 puts them near it, and names outline points through the glossary (notes/glossary.py).
 A second section is quoted only when it covers question terms the first one lacks. Answers are
-bounded (`AnswerParams.max_chars`): what does not fit is left to a "more in [n]" pointer.
+bounded (`AnswerParams.max_chars`): the quotes the answer needs least are left to a "more in [n]" pointer.
+Items of a list are preceded by the part they belong to (a `### N.M` title, or a lead-in line such as
+"学习率过小的表现：").
 A quoted sentence ending in a colon brings the sentence it introduces. Every quote is a substring of
 `strip_footnotes(section)`, so the judge's exact check holds.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Iterator
 
 from assistant.answering.focus import focused, group_focus, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
+from assistant.answering.quotes import INTRODUCES, Quote, bounded
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
+from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import mostly_latin, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.answerable import asks_computation, states_formula
 from assistant.retrieval.retriever import Hit
-
-
-@dataclass
-class Quote:
-    """A sentence quoted verbatim from a cited section; level 1 is a supporting sentence under a lead."""
-
-    n: int
-    text: str
-    level: int = 0
 
 
 def _overlap(q_terms: set[str], text: str) -> float:
@@ -59,7 +53,7 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
         return []
     n, best = text_hits[0]
     o = outline(best.section)
-    quotes = _with_parts(question, n, o, _from_section(question, n, o, p, rel, best.title), p, rel)
+    quotes = _lead_ins(_with_parts(question, n, o, _from_section(question, n, o, p, rel, best.title), p, rel), o)
     covered = plain_terms(best.section)
     missing = plain_terms(question) - covered
     for n2, hit in text_hits[1:2]:
@@ -67,12 +61,15 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
             break
         gain = missing & plain_terms(hit.section)
         if len(gain) >= p.second_source_terms:
-            quotes += _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section), p.second_quotes, p, rel)
+            after = max((q.rank for q in quotes), default=0.0) + 1  # the first section's quotes stay first
+            quotes += [replace(q, rank=after + q.rank)
+                       for q in _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section), p.second_quotes, p, rel)]
     return quotes
 
 
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
-    if _asks_title(question, title, p.title_overlap):
+    whole = _asks_title(question, title, p.title_overlap)
+    if whole:
         f = p.title_factor
         p = replace(p, central_quotes=p.central_quotes * f, prose_quotes=p.prose_quotes * f,
                     central_quotes_cross=p.central_quotes_cross * f)
@@ -82,18 +79,26 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
                                   p.cross_min_z if cross else None)
         named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
         # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
-        return _merged(central, [Quote(n, s) for pt in named for s in pt.sentences if s], o)
+        # What it says comes before the section's other central sentences when the answer must be cut.
+        return _merged(central, [Quote(n, s, rank=-1) for pt in named for s in pt.sentences if s], o)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
         return _central_quotes(question, n, o, p.prose_quotes, p, rel)
     quotes: list[Quote] = []
     if DEFINITION_CUES.search(question) and o.intro:
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
-    focus = focused(question, o, title) or group_focus(question, o, p, rel)
+    focus = [] if whole else focused(question, o, title) or group_focus(question, o, p, rel)
     if not focus and len(o.points) > p.max_points and section_groups(o) and all(pt.group for pt in o.points):
         return quotes + _by_group(question, n, o, q_terms, p, rel)
-    for point in focus or o.points[: p.max_points]:
-        quotes.append(Quote(n, point.lead))
+    chosen = focus or o.points[: p.max_points]
+    titled = {pt.group for pt in chosen if pt.kind == "heading"}
+    for i, point in enumerate(chosen):
+        if not focus and point.group and point.group not in titled and section_groups(o):
+            # The items of a part follow its title ("学习率过小的表现", "### N vs M"), so one list's items are not
+            # read as the other's.
+            titled.add(point.group)
+            quotes.append(Quote(n, point.group, rank=i))
+        quotes.append(Quote(n, point.lead, rank=i))
         supports = point.support if focus else _best_supports(question, point, q_terms, p, rel)
         quotes.extend(Quote(n, s, 1) for s in supports if s)
     return quotes
@@ -101,8 +106,11 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
 
 def _asks_title(question: str, title: str, share: float) -> bool:
     """Whether at least `share` of the question's terms, and two or more, are in the section's title: it asks the
-    section's question ("池化为什么有用？" shares only its topic with "池化和归一化是什么？")."""
+    section's question ("池化为什么有用？" shares only its topic with "池化和归一化是什么？"). An English question
+    on a Chinese title is compared through the Chinese terms of its glossary phrases."""
     asked = plain_terms(question)
+    if title and mostly_latin(question) and not mostly_latin(title):
+        asked = plain_terms(" ".join(chinese_terms(question)))
     shared = asked & plain_terms(title) if title else set()
     return len(shared) >= 2 and len(shared) / len(asked) >= share
 
@@ -113,8 +121,25 @@ def _with_parts(question: str, n: int, o: Outline, quotes: list[Quote], p: Answe
     parts = question_parts(question)
     if len(parts) < 2 or p.part_quotes <= 0:
         return quotes
-    extra = [q for part in parts for q in _central_quotes(part, n, o, p.part_quotes, p, rel)]
+    # A part's j-th best sentence ranks after the whole question's quotes, next to the other parts' j-th best.
+    after = max((q.rank for q in quotes), default=0.0) + 1
+    extra = [replace(q, rank=after + q.rank) for part in parts for q in _central_quotes(part, n, o, p.part_quotes, p, rel)]
     return _merged(quotes, extra, o)
+
+
+def _lead_ins(quotes: list[Quote], o: Outline) -> list[Quote]:
+    """Each quoted item of a list headed by a lead-in line ("学习率过小的表现：", keypoints._lead_in_parts) preceded by
+    that line, once: "损失下降非常缓慢" alone does not say whether the learning rate was too large or too small."""
+    head = {s: pt.group for pt in o.points if pt.group.endswith(("：", ":")) for s in pt.sentences}
+    out: list[Quote] = []
+    shown = {q.text for q in quotes}
+    for q in quotes:
+        title = head.get(q.text)
+        if title and title not in shown:
+            shown.add(title)
+            out.append(Quote(q.n, title, 0, q.rank))
+        out.append(q)
+    return out
 
 
 def _merged(quotes: list[Quote], extra: list[Quote], o: Outline) -> list[Quote]:
@@ -133,9 +158,9 @@ def _by_group(question: str, n: int, o: Outline, q_terms: set[str], p: AnswerPar
     bullet per part, its title as the lead and its sentences that best answer the question under it. The first
     max_points points alone left whole parts out ("RNN 有哪几种结构？" heard only of N vs N)."""
     quotes: list[Quote] = []
-    for group in section_groups(o):
+    for i, group in enumerate(section_groups(o)):
         sentences = [s for pt in o.points if pt.group == group for s in pt.sentences if s != group]
-        quotes.append(Quote(n, group))
+        quotes.append(Quote(n, group, rank=i))
         best = _best_supports(question, Point(group, tuple(sentences), "heading", group), q_terms, p, rel)
         quotes.extend(Quote(n, s, 1) for s in best)
     return quotes
@@ -193,39 +218,17 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     ranked = [order for _, order, _ in sorted(scored, reverse=True)]
     chosen = ranked[:k] if min_z is None else (
         ranked[: p.central_quotes] + [i for i in ranked[p.central_quotes:] if sem[i] >= min_z][: k - p.central_quotes])
-    return [Quote(n, sentences[i]) for i in _continued(chosen, sentences)]
-
-
-_INTRODUCES = re.compile(r"[：:]\s*$")
+    rank = {i: r for r, i in enumerate(chosen)}
+    # A sentence brought by the one introducing it ("公式为：") shares its rank: the two are kept or left out together.
+    return [Quote(n, sentences[i], rank=rank[i] if i in rank else rank[i - 1]) for i in _continued(chosen, sentences)]
 
 
 def _continued(chosen: list[int], sentences: list[str]) -> list[int]:
     """The chosen sentences in reading order, each one that ends in a colon followed by the sentence it introduces:
     "输出尺寸的计算公式为：" quoted without the formula after it says nothing."""
     picked = set(chosen)
-    picked |= {i + 1 for i in chosen if i + 1 < len(sentences) and _INTRODUCES.search(plain_text(sentences[i]))}
+    picked |= {i + 1 for i in chosen if i + 1 < len(sentences) and INTRODUCES.search(plain_text(sentences[i]))}
     return sorted(picked)
-
-
-def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]]:
-    """The quotes that fit in max_chars, and the sources with quotes left out.
-
-    Supporting sentences go first, from the last point backwards, so every lead stays; then,
-    if that is still too long, the last quotes.
-    """
-    kept = list(quotes)
-    size = sum(len(q.text) for q in kept)
-    for q in reversed(quotes):
-        if size <= max_chars:
-            break
-        if q.level == 1:
-            kept = [k for k in kept if k is not q]
-            size -= len(q.text)
-    while size > max_chars and len(kept) > 1:
-        size -= len(kept.pop().text)
-    ids = {id(q) for q in kept}
-    left_out = list(dict.fromkeys(q.n for q in quotes if id(q) not in ids))
-    return kept, left_out
 
 
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,

@@ -63,6 +63,8 @@ def group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> l
     groups = section_groups(o)
     if not groups or any(not pt.group for pt in o.points):
         return []
+    if only := _distinct_group(question, o, groups):
+        return only
     best = []
     for g in groups:
         texts = [plain_text(s) for pt in o.points if pt.group == g for s in (g, *pt.sentences)]
@@ -71,3 +73,18 @@ def group_focus(question: str, o: Outline, p: AnswerParams, rel: Relevance) -> l
     if best[order[0]] - best[order[1]] < p.focus_margin:
         return []
     return [pt for pt in o.points if pt.group == groups[order[0]]]
+
+
+def _distinct_group(question: str, o: Outline, groups: list[str]) -> list[Point]:
+    """The points of the one `### N.M` group that alone holds two or more of the question's terms that no other
+    group uses ("encoder", "decoder", "seq2seq" of a section on RNN structures: only its N vs M part), when no
+    other group holds any. e5 alone put that part only 0.02 ahead of the others for an English question."""
+    asked = plain_terms(question)
+    if not has_cjk(question):
+        asked |= plain_terms(" ".join(chinese_terms(question)))
+    terms = {g: plain_terms(" ".join(s for pt in o.points if pt.group == g for s in (g, *pt.sentences))) for g in groups}
+    own = {g: len(asked & terms[g].difference(*(terms[h] for h in groups if h != g))) for g in groups}
+    ranked = sorted(groups, key=lambda g: -own[g])
+    if own[ranked[0]] < 2 or own[ranked[1]] > 0:
+        return []
+    return [pt for pt in o.points if pt.group == ranked[0]]

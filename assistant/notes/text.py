@@ -14,8 +14,11 @@ SOURCE_RE = re.compile(r"^\s*>\s*\[([^\]]+)\]\(([^)\s]+)\)")
 IMG_RE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>|!\[[^\]]*\]\(([^)\s]+)[^)]*\)", re.I)
 LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 FOOTNOTE_RE = re.compile(r" ?(?:\[\d{1,2}\])+")
-SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|(?<=[^\d\s]\.)(?=\s)")  # "1. item" is not a sentence end
-SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|(?<=[^\d\s]\.)(?=\s)")
+# A Latin full stop ends a sentence before a space, except after a digit ("1. item"), an initial ("Ross B.
+# Girshick") or a usual abbreviation ("e.g.", "i.e.", "et al.", "vs.", "Fig.").
+_LATIN_END = r"(?<=[^\d\s]\.)(?<!\b[A-Z]\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bal\.)(?<!\bvs\.)(?<!\bFig\.)(?<!\bEq\.)(?=\s)"
+SENTENCE_END_RE = re.compile(r"(?<=[。！？；!?;])|" + _LATIN_END)
+SENTENCE_END_NO_SEMICOLON_RE = re.compile(r"(?<=[。！？!?])|" + _LATIN_END)
 SUBSECTION_RE = re.compile(r"^###\s+(\d+(?:\.\d+)*)\.?\s*(.*?)\s*#*\s*$")
 LIST_NUMBER_RE = re.compile(r"^\s*(?:\*\*)?\d+[.)、]\s*", re.M)  # "1. ", "**2、" at a line start
 QUOTE_MARK_RE = re.compile(r"^\s*(?:>\s*)+")  # a Markdown blockquote marker: not part of what is quoted

@@ -1,0 +1,58 @@
+"""A quoted sentence, and the length bound: which quotes an extractive answer keeps when they are too long.
+
+Apart from `extractive.py` (what to quote) because it is about the answer's size alone: it reads only the quotes'
+levels and ranks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.notes.text import plain_text
+
+# A sentence ending in a colon introduces the next one ("输出尺寸的计算公式为：" before the formula).
+INTRODUCES = re.compile(r"[：:]\s*$")
+
+
+@dataclass
+class Quote:
+    """A sentence quoted verbatim from a cited section; level 1 is a supporting sentence under a lead.
+
+    `rank`: how much the answer needs it, 0 most (the sentence's place in the relevance ranking, or a point's
+    place in its list); an answer over its length bound leaves out the highest ranks first (`bounded`)."""
+
+    n: int
+    text: str
+    level: int = 0
+    rank: float = 0.0
+
+
+def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]]:
+    """The quotes that fit in max_chars, and the sources with quotes left out.
+
+    Supporting sentences go first, from the last point backwards, so every lead stays; then,
+    if that is still too long, the quotes the answer needs least (highest `rank`, the later on a tie),
+    a sentence and the one it introduces together; the best-ranked quote always stays. Cutting the last
+    quotes in reading order instead left a long section's answer with its opening remarks and without the
+    sentences that answer the question (第37题: the region proposal network, quoted last, was cut).
+    """
+    kept = list(quotes)
+    size = sum(len(q.text) for q in kept)
+    for q in reversed(quotes):
+        if size <= max_chars:
+            break
+        if q.level == 1:
+            kept = [k for k in kept if k is not q]
+            size -= len(q.text)
+    while size > max_chars and len(kept) > 1:
+        best = min(range(len(kept)), key=lambda j: (kept[j].rank, j))
+        i = max((j for j in range(len(kept)) if j != best), key=lambda j: (kept[j].rank, j))
+        gone = [kept.pop(i)]
+        # A sentence introducing the one just left out ("公式为：") says nothing alone.
+        if i > 0 and i - 1 != best and INTRODUCES.search(plain_text(kept[i - 1].text)):
+            gone.append(kept.pop(i - 1))
+        size -= sum(len(q.text) for q in gone)
+    ids = {id(q) for q in kept}
+    left_out = list(dict.fromkeys(q.n for q in quotes if id(q) not in ids))
+    return kept, left_out
