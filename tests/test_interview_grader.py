@@ -260,3 +260,16 @@ def test_an_english_answer_denying_chinese_notes_is_caught_at_english_length(off
     grade = offline.grade(ref(notebook, 40), answer)
     assert grade.contradictions
     assert grade.score <= 3
+
+
+def test_an_english_answer_earns_key_terms_through_the_glossary(prompts):
+    section = ("**1. 全连接：** 每个输出神经元都和上一层的所有神经元相连。\n\n"
+               "**2. 局部连接：** 卷积核只看输入的一小块区域。\n")
+
+    def embed(texts):  # every English text equally close (0.85) to every Chinese one: e5 cannot tell the points apart
+        return np.array([[0.85, 0.527] if t.isascii() else [1.0, 0.0] for t in texts], dtype=np.float32)
+
+    grade = OfflineGrader(prompts, embed=embed).grade(
+        Reference(1, "全连接和局部连接", section), "In a fully connected layer every output neuron sees the whole previous layer.")
+    # "fully connected" names the first point's term (全连接) and nothing of the second.
+    assert [r["status"] for r in grade.points] == ["covered", "missed"]

@@ -175,3 +175,12 @@ def test_a_central_question_about_one_point_quotes_all_that_point_says():
     assert all(s in texts for s in pooling.sentences)  # the lead and both benefits
     assert not any("推理时" in t for t in texts)  # nothing of the other point beyond the one central quote
     assert texts == sorted(texts, key=SECTION.index)
+
+
+def test_a_comparison_with_mei_you_or_not_as_is_no_negation():
+    # "没有想象中那么可怕" says less frightening than imagined; it denies nothing the note says.
+    assert conflict("局部最优没有想象中那么可怕。", "在后两种情况下，是很难找到局部极值的，更别说全局最优了。") is None
+    assert conflict("Local minima are not as bad as people think.", "局部极值并不可怕") is None
+    # Without the comparison, 没有 and not still negate.
+    assert conflict("训练时没有使用 Adam 优化器", "训练时使用 Adam 优化器") is not None
+    assert conflict("Adam is not used for this.", "训练时使用 Adam 优化器") is not None

@@ -26,6 +26,7 @@ import numpy as np
 from assistant.answering.prompts import Prompts
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.notes.edits import opposites, without_negation
+from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms
 from assistant.notes.polarity import Conflict, conflict, negation_density, negations
 from assistant.notes.quantities import numbers, wordy
@@ -184,6 +185,11 @@ class OfflineGrader:
         best = np.array([weighted[owner == i].max() for i in range(len(points))])
         semantic = np.clip((best - lo) / (hi - lo), 0, 1)
         terms = key_terms(answer)
+        if shift:
+            # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms
+            # ("fully connected" → 全连接层), as in retrieval and answer focus. Without them a correct English answer
+            # could reach only the semantic share of coverage (dev: tune_points.py, eval/README.md 2026-12-03).
+            terms |= key_terms(" ".join(chinese_terms(answer)))
         lexical = np.array([max(len(key_terms(s) & terms) / max(1, len(key_terms(s))) for s in pt.sentences)
                             for pt in points])
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical

@@ -32,10 +32,12 @@ from dataclasses import dataclass
 from assistant.notes.quantities import number_mismatch
 from assistant.notes.roles import crossed_roles, misattributed, reversed_direction
 
-# Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …
-_ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)|没有?|无法|无需|并非|未(?!来)")
-# and their English twins: "no matter how small" (不管), "not only" (不仅).
-_EN_NEG = re.compile(r"\b(?:not(?! only\b)|no(?! matter\b)|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|"
+# Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …; and 没有 of a comparison
+# ("局部最优没有想象中那么可怕": less than, not "not"), which made a correct answer contradict "很难找到局部极值".
+_ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)"
+                     r"|没有?(?![^，,。；;！？]{0,12}?(?:那么|这么))|无法|无需|并非|未(?!来)")
+# and their English twins: "no matter how small" (不管), "not only" (不仅), "not as bad as" (没有…那么).
+_EN_NEG = re.compile(r"\b(?:not(?! only\b)(?! as \w+(?: \w+)? as\b)|no(?! matter\b)|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|"
                      r"shouldn't|didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
 DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
 _DIMENSIONS = (("大", "小"), ("多", "少"), ("高", "低"), ("深", "浅"), ("长", "短"), ("快", "慢"), ("强", "弱"),
