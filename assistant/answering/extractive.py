@@ -61,9 +61,9 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
             break
         gain = missing & plain_terms(hit.section)
         if len(gain) >= p.second_source_terms:
-            after = max((q.rank for q in quotes), default=0.0) + 1  # the first section's quotes stay first
-            quotes += [replace(q, rank=after + q.rank)
-                       for q in _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section), p.second_quotes, p, rel)]
+            # The first section's quotes stay first when the answer must be cut.
+            quotes += _ranked_after(quotes, _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section),
+                                                            p.second_quotes, p, rel))
     return quotes
 
 
@@ -92,8 +92,9 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         return quotes + _by_group(question, n, o, q_terms, p, rel)
     chosen = focus or o.points[: p.max_points]
     titled = {pt.group for pt in chosen if pt.kind == "heading"}
+    in_parts = not focus and bool(section_groups(o))
     for i, point in enumerate(chosen):
-        if not focus and point.group and point.group not in titled and section_groups(o):
+        if in_parts and point.group and point.group not in titled:
             # The items of a part follow its title ("学习率过小的表现", "### N vs M"), so one list's items are not
             # read as the other's.
             titled.add(point.group)
@@ -122,13 +123,18 @@ def _with_parts(question: str, n: int, o: Outline, quotes: list[Quote], p: Answe
     if len(parts) < 2 or p.part_quotes <= 0:
         return quotes
     # A part's j-th best sentence ranks after the whole question's quotes, next to the other parts' j-th best.
-    after = max((q.rank for q in quotes), default=0.0) + 1
-    extra = [replace(q, rank=after + q.rank) for part in parts for q in _central_quotes(part, n, o, p.part_quotes, p, rel)]
+    extra = _ranked_after(quotes, [q for part in parts for q in _central_quotes(part, n, o, p.part_quotes, p, rel)])
     return _merged(quotes, extra, o)
 
 
+def _ranked_after(quotes: list[Quote], extra: list[Quote]) -> list[Quote]:
+    """The extra quotes, their ranks moved behind every rank of `quotes` (kept in their own order)."""
+    after = max((q.rank for q in quotes), default=0.0) + 1
+    return [replace(q, rank=after + q.rank) for q in extra]
+
+
 def _lead_ins(quotes: list[Quote], o: Outline) -> list[Quote]:
-    """Each quoted item of a list headed by a lead-in line ("学习率过小的表现：", keypoints._lead_in_parts) preceded by
+    """Each quoted item of a list headed by a lead-in line ("学习率过小的表现：", markup._lead_in_parts) preceded by
     that line, once: "损失下降非常缓慢" alone does not say whether the learning rate was too large or too small."""
     head = {s: pt.group for pt in o.points if pt.group.endswith(("：", ":")) for s in pt.sentences}
     out: list[Quote] = []
