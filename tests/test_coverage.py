@@ -68,3 +68,24 @@ def test_a_formula_question_on_a_section_without_one_is_declined_with_it_pointed
     gates = offline_assistant.retriever.search("GRU 重置门的计算公式具体是什么？")
     assert not gates.covered and [h.question for h in gates.near_misses] == [40]  # the one section on its topic
     assert offline_assistant.retriever.search("GRU 重置门具体起什么作用？").covered
+
+
+def test_a_technical_name_the_notes_never_use_is_not_covered():
+    from assistant.retrieval.answerable import unknown_names
+
+    terms = {"gru", "lstm", "batchnormalization", "region", "proposal", "network", "adam", "relu"}
+    initialisms = lambda: {"rp", "pn", "rpn"}  # noqa: E731 - the notes write "region proposal network"
+    assert unknown_names("AdamW 和 Adam 有什么区别？", terms, initialisms) == ["adamw"]
+    assert unknown_names("Why does SiLU beat ReLU?", terms, initialisms) == ["silu"]
+    # Letters swapped (GUR), the start of a known name (BatchNorm), initials of words the notes write (RPN), a
+    # hyphenated compound and a stop word in capitals are no unknown names.
+    for known in ("GUR 和 LSTM 有什么区别", "BatchNorm 的作用", "RPN 输出什么？", "N-vs-1 结构", "x AND y 怎么实现"):
+        assert unknown_names(known, terms, initialisms) == [], known
+
+
+def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offline_assistant):
+    result = offline_assistant.ask("LayerNorm 和梯度爆炸有什么关系？", mode="extractive")
+    assert not result.covered
+    assert "LayerNorm" in result.answer and "笔记里没有提到" in result.answer
+    # The same question without the unknown name is answered.
+    assert offline_assistant.ask("梯度爆炸会引发什么问题？", mode="extractive").covered

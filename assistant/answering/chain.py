@@ -111,7 +111,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
                           covered=search.covered, mode=mode)
         if not search.covered:
-            text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang)
+            named = {"names": ", ".join(_as_asked(n, inputs["standalone"]) for n in search.unknown)} if search.unknown else {}
+            text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang, **named)
             if search.near_misses:  # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang,
                                                  sections="\n".join(f"- {h.label}" for h in search.near_misses))
@@ -157,3 +158,9 @@ def _reason(exc: Exception) -> str:
     text = first_line(exc, limit=160).rstrip("。. ") if str(exc).strip() else ""  # the prompt adds its own stop
     name = type(exc).__name__
     return f"{name} {status}: {text}" if status else f"{name}: {text}" if text else name
+
+
+def _as_asked(name: str, question: str) -> str:
+    """A lower-cased name as the question wrote it ("adamw" → "AdamW")."""
+    at = question.lower().find(name)
+    return question[at : at + len(name)] if at >= 0 else name

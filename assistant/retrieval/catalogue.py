@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant.notes.terms import mostly_latin, tokenize
+from assistant.notes.terms import LATIN_RE, mostly_latin, tokenize
 from assistant.retrieval.lexical import Vocabulary
 
 Row = tuple[str, dict]  # (chunk document, chunk metadata)
@@ -83,6 +83,7 @@ class Catalogue:
         self.latin: frozenset[str] = frozenset()  # ids of the chunks written in English prose (retriever.py)
         self.bm25: Any = None
         self.vocabulary = Vocabulary(frozenset())
+        self._initialisms: tuple[str | None, frozenset[str]] = (None, frozenset())
         self._lock = threading.Lock()  # web sessions share one catalogue
 
     def invalidate(self) -> None:
@@ -135,6 +136,17 @@ class Catalogue:
         if self._snapshot is not None and snapshot.trusted(key):
             snapshot.save(self._snapshot, key, state)
         return state
+
+    def initialisms(self) -> frozenset[str]:
+        """The initials of every run of two to four Latin words in the notes ("region proposal network" → "rpn"),
+        built on first need per index version: only a question naming an unknown technical name asks."""
+        key, value = self._initialisms
+        if key != self._key:
+            words_of = (LATIN_RE.findall(doc.lower()) for doc in self.rows.docs)
+            value = frozenset("".join(w[0] for w in words[i : i + n])
+                              for words in words_of for n in (2, 3, 4) for i in range(len(words) - n + 1))
+            self._initialisms = (self._key, value)
+        return value
 
     def section_text(self, file_key: str, uid: str) -> str:
         """The whole body of a question section, reassembled from its chunks in order."""

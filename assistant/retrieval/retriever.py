@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
 from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
-from assistant.retrieval.answerable import lacking
+from assistant.retrieval.answerable import lacking, unknown_names
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
@@ -119,7 +119,8 @@ class SearchResult:
     covered: bool = False
     near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
     signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
-    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution")
+    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "name")
+    unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
 
     def to_json(self) -> dict:
         """The `assistant search --json` shape."""
@@ -231,7 +232,11 @@ class Retriever:
         # On the notes' topic but asking for what its best section does not hold (answerable.py): declined, that section named.
         if lacks := (lacking(query, hits[0].section) if covered else ""):
             covered, near = False, hits[:1]
-        return SearchResult(query, hits, score, covered, near, signals, lacks)
+        # Or naming something the notes never mention ("AdamW"): declined, the closest section named.
+        unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms) if covered else []
+        if unknown:
+            covered, near, lacks = False, hits[:1], "name"
+        return SearchResult(query, hits, score, covered, near, signals, lacks, unknown)
 
     def _level(self, english: bool, ids: list[str], cos: np.ndarray) -> np.ndarray:
         """Cosines with the cross-lingual shift: for a query in English prose, chunks that are not move up."""
