@@ -26,12 +26,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterator
 
-from assistant.answering.focus import focused, group_focus, plain_terms, section_groups
+from assistant.answering.focus import focused, glossary_terms, group_focus, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, Quote, bounded
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
-from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import mostly_latin, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
@@ -111,7 +110,7 @@ def _asks_title(question: str, title: str, share: float) -> bool:
     on a Chinese title is compared through the Chinese terms of its glossary phrases."""
     asked = plain_terms(question)
     if title and mostly_latin(question) and not mostly_latin(title):
-        asked = plain_terms(" ".join(chinese_terms(question)))
+        asked = glossary_terms(question)
     shared = asked & plain_terms(title) if title else set()
     return len(shared) >= 2 and len(shared) / len(asked) >= share
 

@@ -20,6 +20,12 @@ def plain_terms(text: str) -> set[str]:
     return term_set(plain_text(text))
 
 
+def glossary_terms(text: str) -> set[str]:
+    """The content terms of the Chinese terms an English text's glossary phrases name ("fully connected" → 全连, 连接):
+    what an English question shares with Chinese notes."""
+    return plain_terms(" ".join(chinese_terms(text)))
+
+
 def section_groups(o: Outline) -> list[str]:
     """The `### N.M` titles of the outline's groups in reading order, when there are at least two."""
     groups = list(dict.fromkeys(pt.group for pt in o.points if pt.group))
@@ -81,7 +87,7 @@ def _distinct_group(question: str, o: Outline, groups: list[str]) -> list[Point]
     other group holds any. e5 alone put that part only 0.02 ahead of the others for an English question."""
     asked = plain_terms(question)
     if not has_cjk(question):
-        asked |= plain_terms(" ".join(chinese_terms(question)))
+        asked |= glossary_terms(question)
     terms = {g: plain_terms(" ".join(s for pt in o.points if pt.group == g for s in (g, *pt.sentences))) for g in groups}
     own = {g: len(asked & terms[g].difference(*(terms[h] for h in groups if h != g))) for g in groups}
     ranked = sorted(groups, key=lambda g: -own[g])
