@@ -86,3 +86,25 @@ def test_an_elliptical_follow_up_without_a_question_type_keeps_the_earlier_one()
     assert "后果" in condense_offline("那在小数据集上呢？", ["过拟合会带来什么后果？"])
     # A follow-up asking its own kind of question lets that one win, as before.
     assert "后果" not in condense_offline("那为什么呢？", ["过拟合会带来什么后果？"])
+
+
+def test_a_weakly_covered_follow_up_is_also_read_in_the_conversation(offline_assistant):
+    """"输入输出长度不一样怎么办？" names its own topic, so it stands alone, where it lands on the LSTM input/output
+    section only weakly; read with the earlier topic (RNN structures) it is the section that builds N-vs-M."""
+    alone = offline_assistant.search("输入输出长度不一样怎么办？")
+    assert alone.covered and alone.hits[0].question == 29
+    history = [{"role": "user", "content": "RNN 有哪些结构？"}, {"role": "assistant", "content": "…"}]
+    result = offline_assistant.ask("输入输出长度不一样怎么办？", history=history, mode="extractive")
+    assert result.covered and result.hits[0].question == 31
+    assert result.standalone.startswith("RNN") and result.standalone.endswith("输入输出长度不一样怎么办？")
+    # A follow-up the notes answer strongly on its own keeps its own reading.
+    strong = offline_assistant.ask("如何修复梯度爆炸问题？", history=history, mode="extractive")
+    assert strong.standalone == "如何修复梯度爆炸问题？" and strong.hits[0].question == 28
+
+
+def test_traditional_chinese_follow_ups_are_condensed_like_simplified_ones(offline_assistant):
+    from assistant.answering.condense import condensed_search
+
+    query, _ = condensed_search(offline_assistant.retriever, "它會引發什麼問題？", ["什麼是梯度爆炸？"])
+    # The earlier question's question words (什么是) are removed once it is folded to Simplified.
+    assert query == "梯度爆炸 它会引发什么问题？"

@@ -17,7 +17,7 @@ from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 from langchain_core.runnables.utils import AddableDict
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
-from assistant.answering.condense import condense_offline
+from assistant.answering.condense import condense_offline, condensed_search
 from assistant.answering.extractive import extractive_stream
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
@@ -37,14 +37,11 @@ def user_turns(history: list[dict]) -> list[str]:
 
 
 def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None = None) -> Runnable:
-    """Turn (question, history) into a standalone query; offline heuristics without an LLM
-    (`knows`: the retriever's vocabulary test, see `condense_offline`)."""
+    """Turn (question, history) into a standalone query with the chat model; the offline heuristics when it fails
+    (`knows`: the retriever's vocabulary test, see `condense_offline`). Without a model: `build_offline_retrieval`."""
 
     def offline(inputs: dict) -> str:
         return condense_offline(inputs["question"], user_turns(inputs.get("history", [])), knows)
-
-    if llm is None:
-        return RunnableLambda(offline)
 
     def render(inputs: dict) -> str:
         lines = [f"{m['role']}: {m['content']}" for m in inputs["history"][-6:]]
@@ -75,6 +72,18 @@ def build_retrieval(retriever: Retriever, condenser: Runnable) -> Runnable:
     )
 
 
+def build_offline_retrieval(retriever: Retriever) -> Runnable:
+    """`build_retrieval` without an LLM: the question condensed and searched by `condensed_search`, which may
+    search a weakly covered follow-up twice (alone and in the conversation's context)."""
+
+    def resolve(inputs: dict) -> dict:
+        standalone, search = condensed_search(retriever, inputs["question"], user_turns(inputs.get("history", [])),
+                                              inputs.get("k"))
+        return {**inputs, "standalone": standalone, "search": search}
+
+    return RunnableLambda(resolve)
+
+
 def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -> Runnable:
     """The LLM answerer: numbered sources in a prompt from `prompts/`, streamed as text."""
 
@@ -98,7 +107,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 relevance: Relevance | None = None) -> Runnable:
     """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's;
     `relevance` scores note sentences against the question, default: the process-wide one)."""
-    retrieval = build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows))
+    retrieval = (build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows)) if llm is not None
+                 else build_offline_retrieval(retriever))
     generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
     llm_mode = f"llm:{model_name}" if model_name else "llm"
 

@@ -140,6 +140,7 @@ class Retriever:
         self.weights = weights or Weights(**settings.tuned["retrieval.weights"])
         # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
+        self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/condense.py
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
