@@ -88,9 +88,28 @@ def test_a_technical_name_the_notes_never_use_is_not_covered():
     assert unknown_names("deep MLP 为什么梯度爆炸", spelled - {"知机"}, initialisms) == ["mlp"]
 
 
+def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unknown():
+    from assistant.retrieval.answerable import unknown_names
+
+    terms = {"卷积", "梯度", "batchnormalization", "知识", "识蒸", "蒸馏"}  # 知识蒸馏 in bigrams
+    nothing = lambda: set()  # noqa: E731
+    # Names the glossary flags, written in Chinese or in English words: unknown when the notes use neither form.
+    assert unknown_names("深度可分离卷积为什么省计算？", terms, nothing) == ["深度可分离卷积"]
+    assert unknown_names("How does gradient accumulation work?", terms, nothing) == ["gradient accumulation"]
+    # Known through its Chinese term (知识蒸馏), in English words or in Chinese.
+    assert unknown_names("knowledge distillation 是什么", terms, nothing) == []
+    assert unknown_names("知识蒸馏是什么", terms, nothing) == []
+    assert unknown_names("深度可分离卷积为什么省计算？", terms | {"深度", "度可", "可分", "分离", "离卷"}, nothing) == []
+    # One Latin word is judged like a technical name: BatchNorm starts a name the notes use.
+    assert unknown_names("BatchNorm 能防止过拟合吗", terms, nothing) == []
+
+
 def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offline_assistant):
     result = offline_assistant.ask("LayerNorm 和梯度爆炸有什么关系？", mode="extractive")
     assert not result.covered
     assert "LayerNorm" in result.answer and "笔记里没有提到" in result.answer
     # The same question without the unknown name is answered.
     assert offline_assistant.ask("梯度爆炸会引发什么问题？", mode="extractive").covered
+    # A name in Chinese words the notes never use is declined the same way.
+    chinese = offline_assistant.ask("梯度累积和梯度截断能一起用吗？", mode="extractive")
+    assert not chinese.covered and "梯度累积" in chinese.answer

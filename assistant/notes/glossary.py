@@ -5,7 +5,8 @@ BM25 matched only the notes' own English names (retriever.py now adds the Chines
 query: tuning English hit@1 192 → 200 of 220), and the extractive answerer could not see which outline
 point an English question names ("nonlinear" → 非线性, extractive.focused). `glossary.tsv` holds common
 interview vocabulary, written from general knowledge, not from eval items; what was tried with it and
-not kept is in eval/README.md.
+not kept is in eval/README.md. Rows flagged `name` (abbreviations, and near-domain names a set of notes may lack)
+also tell the coverage check what a question names (`names_in`, retrieval/answerable.py).
 """
 
 from __future__ import annotations
@@ -13,33 +14,40 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from assistant.notes.terms import tokenize
+from assistant.notes.terms import has_cjk, tokenize
 
 _FILE = Path(__file__).with_name("glossary.tsv")
 
 
+class Row(NamedTuple):
+    english: str
+    pattern: re.Pattern
+    chinese: tuple[str, ...]
+    name: bool  # a technical name: the optional third column `name` (see `names_in`)
+
+
 @lru_cache(maxsize=1)
-def _entries() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
-    """(pattern of an English phrase, its Chinese terms), longest phrase first."""
+def _rows() -> tuple[Row, ...]:
+    """The glossary's rows, longest English phrase first."""
     rows = []
     for line in _FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        english, chinese = line.split("\t")
+        english, chinese, *flag = line.split("\t")
         words = [re.escape(w) for w in re.split(r"[\s-]+", english.strip())]
         # Spaces and hyphens interchangeable ("cross validation", "cross-validation"), a plural "s" or "es" allowed.
         pattern = re.compile(r"\b" + r"[\s-]+".join(words) + r"(?:e?s)?\b", re.I)
-        rows.append((len(english), pattern, tuple(chinese.split("|"))))
-    rows.sort(key=lambda r: -r[0])
-    return tuple((pattern, terms) for _, pattern, terms in rows)
+        rows.append(Row(english.strip(), pattern, tuple(chinese.split("|")), flag == ["name"]))
+    return tuple(sorted(rows, key=lambda r: -len(r.english)))
 
 
 def chinese_terms(text: str) -> list[str]:
     """The Chinese terms of the glossary phrases in a text; a longer phrase hides the shorter ones inside it
     ("exploding gradient" gives 梯度爆炸, not also 梯度). Not cached: about 0.3 ms, twice per English question."""
     found: list[str] = []
-    for pattern, terms in _entries():
+    for _, pattern, terms, _ in _rows():
         if pattern.search(text):
             found.extend(terms)
             text = pattern.sub(" ", text)
@@ -50,3 +58,20 @@ def chinese_tokens(text: str) -> list[str]:
     """The BM25 tokens of `chinese_terms(text)` (Chinese bigrams), each once and none the text has itself."""
     own = set(tokenize(text))
     return [t for t in dict.fromkeys(t for term in chinese_terms(text) for t in tokenize(term)) if t not in own]
+
+
+def names_in(text: str) -> list[tuple[str, Row]]:
+    """The glossary's technical names a text uses, in English or in Chinese: (as the text writes it, lower-cased;
+    its row). Longer first; a longer name hides the shorter ones inside it (深度可分离卷积 hides 深度卷积)."""
+    lowered, found = text.lower(), []
+    names = [row for row in _rows() if row.name]
+    chinese = sorted(((t.lower(), r) for r in names for t in r.chinese if has_cjk(t)), key=lambda pair: -len(pair[0]))
+    for term, owner in chinese:
+        if term in lowered:  # a Chinese term: a plain substring
+            found.append((term, owner))
+            lowered = lowered.replace(term, " ")
+    for row in names:
+        if match := row.pattern.search(lowered):
+            found.append((match.group(0), row))
+            lowered = row.pattern.sub(" ", lowered)
+    return found
