@@ -108,3 +108,14 @@ def test_traditional_chinese_follow_ups_are_condensed_like_simplified_ones(offli
     query, _ = condensed_search(offline_assistant.retriever, "它會引發什麼問題？", ["什麼是梯度爆炸？"])
     # The earlier question's question words (什么是) are removed once it is folded to Simplified.
     assert query == "梯度爆炸 它会引发什么问题？"
+
+
+def test_a_declined_follow_up_is_answered_in_context_when_it_stays_on_the_section_it_pointed_to(offline_assistant):
+    """"最慢的是哪一步？" alone is declined, though its best section is the R-CNN comparison; in the conversation
+    about the R-CNNs it is that section, covered. A new request the notes do not cover stays declined."""
+    alone = offline_assistant.search("最慢的是哪一步？")
+    assert not alone.covered and alone.hits[0].question == 37
+    history = [{"role": "user", "content": "R-CNN 三者有什么区别？"}, {"role": "assistant", "content": "…"}]
+    result = offline_assistant.ask("最慢的是哪一步？", history=history, mode="extractive")
+    assert result.covered and result.hits[0].question == 37 and result.standalone.startswith("R-CNN")
+    assert not offline_assistant.ask("帮我写一首关于春天的诗", history=history, mode="extractive").covered
