@@ -96,6 +96,9 @@ def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unkn
     # Names the glossary flags, written in Chinese or in English words: unknown when the notes use neither form.
     assert unknown_names("深度可分离卷积为什么省计算？", terms, nothing) == ["深度可分离卷积"]
     assert unknown_names("How does gradient accumulation work?", terms, nothing) == ["gradient accumulation"]
+    # Names with one capital or a hyphen, which the capitals-and-digits rule does not see.
+    assert unknown_names("Mish 激活函数好在哪？", terms, nothing) == ["mish"]
+    assert unknown_names("Cascade R-CNN 改进了什么？", terms | {"r", "cnn"}, nothing) == ["cascade r-cnn"]
     # Known through its Chinese term (知识蒸馏), in English words or in Chinese.
     assert unknown_names("knowledge distillation 是什么", terms, nothing) == []
     assert unknown_names("知识蒸馏是什么", terms, nothing) == []
