@@ -29,10 +29,13 @@ answered when its reading in context stays on the section it pointed to alone: 1
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, to_simplified
 from assistant.retrieval.intent import CUES, intents
+
+if TYPE_CHECKING:
+    from assistant.retrieval.retriever import Hit
 
 _QUESTION_WORDS = re.compile(
     r"(什么是|是什么|什么叫|指的是|什么意思|意思|有什么|有哪些|哪些|哪个|哪种|怎么样|怎么|怎样|如何|为什么|为啥|多少|几个|吗|呢|吧|[？?。!！,，、：:]"
@@ -147,12 +150,12 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     if query != question or not history or not result.hits or result.lacks:
         return query, result
     weak = result.covered and result.coverage < retriever.coverage.threshold + retriever.followup_margin
-    if not (weak or not result.covered):
+    if result.covered and not weak:
         return query, result
     in_context = condense_offline(question, history, retriever.knows, in_context=True)
     if in_context == query or not (second := retriever.search(in_context, k)).covered:
         return query, result
-    if weak and second.coverage > result.coverage or _same_section(second.hits[0], result.hits[0]):
+    if (weak and second.coverage > result.coverage) or _same_section(second.hits[0], result.hits[0]):
         return in_context, second
     return query, result
 
@@ -169,5 +172,5 @@ def topic_of(question: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _same_section(a, b) -> bool:
+def _same_section(a: Hit, b: Hit) -> bool:
     return (a.file_key, a.uid) == (b.file_key, b.uid)
