@@ -119,3 +119,14 @@ def test_a_declined_follow_up_is_answered_in_context_when_it_stays_on_the_sectio
     result = offline_assistant.ask("最慢的是哪一步？", history=history, mode="extractive")
     assert result.covered and result.hits[0].question == 37 and result.standalone.startswith("R-CNN")
     assert not offline_assistant.ask("帮我写一首关于春天的诗", history=history, mode="extractive").covered
+
+
+def test_a_follow_up_that_only_continues_the_conversation_is_answered_alone_when_that_is_clear(offline_assistant):
+    """"那局部最优为什么不可怕？" names its own topic; "那" only continues the talk about exploding gradients, so the
+    earlier topic is not glued on when the question alone is covered strongly."""
+    history = [{"role": "user", "content": "梯度爆炸会引发什么问题？"}, {"role": "assistant", "content": "…"}]
+    result = offline_assistant.ask("那局部最优为什么不可怕？", history=history, mode="extractive")
+    assert result.standalone == "那局部最优为什么不可怕？" and result.hits[0].question == 22
+    # A continuing follow-up that names too little to stand alone keeps the topic.
+    vague = offline_assistant.ask("那真正的原因呢？", history=history, mode="extractive")
+    assert vague.standalone.startswith("梯度爆炸")

@@ -23,7 +23,8 @@ type of its own ("在循环网络里呢？") keeps the earlier question's type w
 conversations as tuning data, follow-ups 226 → 228 of 276, none lost. A follow-up that stands alone but is covered
 only weakly is also searched with the earlier topic (`condensed_search`): tuning follow-ups 189 → 193 of 230 (7 won,
 3 lost), and questions are folded to Simplified Chinese before condensing; a declined one is re-read the same way and
-answered when its reading in context stays on the section it pointed to alone: 197 → 200 of 230, none lost.
+answered when its reading in context stays on the section it pointed to alone: 197 → 200 of 230, none lost. A follow-up
+that only continues the conversation ("那…") is answered alone when alone it is covered strongly: 202 → 204, none lost.
 """
 
 from __future__ import annotations
@@ -147,9 +148,16 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     question, history = to_simplified(question), [to_simplified(h) for h in history]
     query = condense_offline(question, history, retriever.knows)
     result = retriever.search(query, k)
+    strong = retriever.coverage.threshold + retriever.followup_margin
+    if query != question and not needs_history(question):
+        # Given the topic only because it continues the conversation ("那卷积之后输出尺寸怎么算？" after conv vs
+        # fully connected layers): the topic can pull it to a sibling section, so it is answered alone when alone
+        # it is covered strongly (tuning follow-ups 202 → 204 of 230, none lost).
+        alone = retriever.search(question, k)
+        return (question, alone) if alone.covered and alone.coverage >= strong else (query, result)
     if query != question or not history or not result.hits or result.lacks:
         return query, result
-    weak = result.covered and result.coverage < retriever.coverage.threshold + retriever.followup_margin
+    weak = result.covered and result.coverage < strong
     if result.covered and not weak:
         return query, result
     in_context = condense_offline(question, history, retriever.knows, in_context=True)
