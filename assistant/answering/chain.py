@@ -121,7 +121,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
                           covered=search.covered, mode=mode)
         if not search.covered:
-            named = {"names": ", ".join(_as_asked(n, inputs["standalone"]) for n in search.unknown)} if search.unknown else {}
+            joiner = "、" if lang == "zh" else ", "
+            named = {"names": joiner.join(_as_asked(n, inputs["standalone"]) for n in search.unknown)} if search.unknown else {}
             text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang, **named)
             if search.near_misses:  # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang,
