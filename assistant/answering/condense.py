@@ -30,13 +30,10 @@ that only continues the conversation ("那…") is answered alone when alone it 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, to_simplified
 from assistant.retrieval.intent import CUES, intents
-
-if TYPE_CHECKING:
-    from assistant.retrieval.retriever import Hit
 
 _QUESTION_WORDS = re.compile(
     r"(什么是|是什么|什么叫|指的是|什么意思|意思|有什么|有哪些|哪些|哪个|哪种|怎么样|怎么|怎样|如何|为什么|为啥|多少|几个|吗|呢|吧|[？?。!！,，、：:]"
@@ -88,8 +85,11 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
     check can decline it instead of answering the earlier topic (dev conversations 132 → 134 of 163;
     English follow-ups are left out, their ordinary words are never in Chinese notes).
     """
+    # Traditional Chinese folded first: the question words removed below are written in Simplified.
+    question = to_simplified(question)
     if not history or not (in_context or needs_history(question) or _CONTINUES.search(question)):
         return question
+    history = [to_simplified(h) for h in history]
     if knows is not None and CJK_RE.search(question):
         latin, _ = content_terms(_own_topic(question))
         if latin and not any(knows(t) for t in latin):
@@ -144,26 +144,28 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     一首关于春天的诗"; tuning follow-ups 200 → 199 of 230 against the same-section rule). Not re-read: a question
     declined for what it names or asks for (`SearchResult.lacks`).
     """
-    # Traditional Chinese folded first: the question words the condenser removes are written in Simplified.
-    question, history = to_simplified(question), [to_simplified(h) for h in history]
+    # condense_offline folds Traditional Chinese itself; folding twice is not a no-op (显著 → 显着).
+    plain = to_simplified(question)
     query = condense_offline(question, history, retriever.knows)
     result = retriever.search(query, k)
     strong = retriever.coverage.threshold + retriever.followup_margin
-    if query != question and not needs_history(question):
+    if query != plain:
+        if needs_history(plain):
+            return query, result
         # Given the topic only because it continues the conversation ("那卷积之后输出尺寸怎么算？" after conv vs
         # fully connected layers): the topic can pull it to a sibling section, so it is answered alone when alone
         # it is covered strongly (tuning follow-ups 202 → 204 of 230, none lost).
-        alone = retriever.search(question, k)
-        return (question, alone) if alone.covered and alone.coverage >= strong else (query, result)
-    if query != question or not history or not result.hits or result.lacks:
-        return query, result
-    weak = result.covered and result.coverage < strong
-    if result.covered and not weak:
+        alone = retriever.search(plain, k)
+        return (plain, alone) if alone.covered and alone.coverage >= strong else (query, result)
+    if not history or not result.hits or result.lacks or (result.covered and result.coverage >= strong):
         return query, result
     in_context = condense_offline(question, history, retriever.knows, in_context=True)
     if in_context == query or not (second := retriever.search(in_context, k)).covered:
         return query, result
-    if (weak and second.coverage > result.coverage) or _same_section(second.hits[0], result.hits[0]):
+    top, first = second.hits[0], result.hits[0]
+    same_section = (top.file_key, top.uid) == (first.file_key, first.uid)
+    stronger = result.covered and second.coverage > result.coverage  # covered here means weakly covered
+    if same_section or stronger:
         return in_context, second
     return query, result
 
@@ -179,6 +181,3 @@ def topic_of(question: str) -> str:
     text = _FILLERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
 
-
-def _same_section(a: Hit, b: Hit) -> bool:
-    return (a.file_key, a.uid) == (b.file_key, b.uid)

@@ -60,12 +60,19 @@ def chinese_tokens(text: str) -> list[str]:
     return [t for t in dict.fromkeys(t for term in chinese_terms(text) for t in tokenize(term)) if t not in own]
 
 
+@lru_cache(maxsize=1)
+def _name_terms() -> tuple[list[tuple[str, Row]], list[Row]]:
+    """(each Chinese term of a name row, lower-cased, with its row, longest first; the name rows), built once."""
+    names = [row for row in _rows() if row.name]
+    chinese = sorted(((t.lower(), r) for r in names for t in r.chinese if has_cjk(t)), key=lambda pair: -len(pair[0]))
+    return chinese, names
+
+
 def names_in(text: str) -> list[tuple[str, Row]]:
     """The glossary's technical names a text uses, in English or in Chinese: (as the text writes it, lower-cased;
     its row). Longer first; a longer name hides the shorter ones inside it (深度可分离卷积 hides 深度卷积)."""
     lowered, found = text.lower(), []
-    names = [row for row in _rows() if row.name]
-    chinese = sorted(((t.lower(), r) for r in names for t in r.chinese if has_cjk(t)), key=lambda pair: -len(pair[0]))
+    chinese, names = _name_terms()
     for term, owner in chinese:
         if term in lowered:  # a Chinese term: a plain substring
             found.append((term, owner))
