@@ -71,7 +71,7 @@ def test_the_simplified_shortcut_returns_what_the_conversion_would():
     from assistant.notes.terms import _t2s, _t2s_keys, has_cjk, to_simplified
 
     keys = _t2s_keys()
-    assert keys is not None and "確" in keys[0] and "确" not in keys[0] and "一目瞭然" in keys[1]
+    assert keys is not None and "確" in keys[0] and "确" not in keys[0] and "一目瞭然" in keys[1] and keys[2] is not None
     tables = json.loads((files("opencc_purepy") / "dicts" / "dictionary_maxlength.json").read_text(encoding="utf-8"))
     for name, known in (("ts_characters", keys[0]), ("ts_phrases", set(keys[1]))):  # what OpenCC("t2s") converts with
         table = tables[name][0] if isinstance(tables[name], list) else tables[name]
@@ -79,8 +79,21 @@ def test_the_simplified_shortcut_returns_what_the_conversion_would():
     lines = [line for f in sorted(Path("corpus").glob("*.md")) for line in f.read_text(encoding="utf-8").splitlines()]
     traditional = [OpenCC("s2t").convert(line) for line in lines[:80]]
     assert sum(t != line for t, line in zip(traditional, lines)) > 20
-    for line in lines + traditional + ["著名的乾燥劑", "後來發現梯度爆炸"]:
+    for line in traditional + ["著名的乾燥劑", "後來發現梯度爆炸"]:
         assert to_simplified(line) == (_t2s().convert(line) if has_cjk(line) else line), line
+    for line in lines:  # the notes are Simplified: folding leaves them as they are
+        assert to_simplified(line) == line, line
+
+
+def test_folding_is_idempotent_on_words_simplified_and_traditional_share():
+    """著 is Traditional in 看著 but Simplified in 显著: t2s's character table alone turned 显著 into 显着."""
+    from assistant.notes.terms import to_simplified
+
+    assert to_simplified("BN 的效果显著吗？") == "BN 的效果显著吗？"
+    assert to_simplified("BN 的效果顯著嗎？") == "BN 的效果显著吗？"
+    assert to_simplified("隨著訓練進行，著名的模型") == "随着训练进行，著名的模型"
+    for text in ("乾燥的显著差异", "看著顯著變化"):
+        assert to_simplified(to_simplified(text)) == to_simplified(text)
 
 
 def test_section_answers_weighs_rare_terms():

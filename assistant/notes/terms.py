@@ -96,14 +96,27 @@ def to_simplified(text: str) -> str:
     A query in Traditional characters shares almost no bigrams with Simplified notes and
     embeds further from them; folding it first makes 確定是否出現梯度爆炸 the same search as
     确定是否出现梯度爆炸. OpenCC's t2s tables (opencc-purepy, pure Python, tables in the wheel)
-    leave Simplified text as it is.
+    convert by longest match, and a few characters are Traditional in one word and Simplified in
+    another: t2s turns 顯著 into 显著 by a phrase but the Simplified 显著 into 显着 by the character 著.
+    The Simplified forms of such phrases are therefore kept as they are, so folding is idempotent and a
+    Simplified question ("效果显著吗") keeps the words the notes use.
     """
     if not has_cjk(text):
         return text
     tables = _t2s_keys()
-    if tables is not None and tables[0].isdisjoint(text) and not any(p in text for p in tables[1]):
-        return text  # no table entry that changes anything occurs: what the conversion returns, without loading it
-    return _t2s().convert(text)
+    if tables is None:
+        return _t2s().convert(text)
+    chars, phrases, kept = tables
+
+    def fold(part: str) -> str:
+        if chars.isdisjoint(part) and not any(p in part for p in phrases):
+            return part  # no table entry that changes anything occurs: what the conversion returns, without loading it
+        return _t2s().convert(part)
+
+    if kept is None or not kept.search(text):
+        return fold(text)
+    # Fold around the kept Simplified phrases (re.split with a group puts them at the odd positions).
+    return "".join(part if i % 2 else fold(part) for i, part in enumerate(kept.split(text)))
 
 
 @lru_cache(maxsize=1)
@@ -114,8 +127,9 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
-def _t2s_keys() -> tuple[frozenset[str], tuple[str, ...]] | None:
-    """The characters (4,000) and phrases (500) that t2s converts to something else; 2 ms to read.
+def _t2s_keys() -> tuple[frozenset[str], tuple[str, ...], re.Pattern[str] | None] | None:
+    """The characters (4,000) and phrases (500) that t2s converts to something else, and a pattern of the
+    Simplified phrases its character table would break (200: 显著, 著名, 乾坤); 2 ms to read.
 
     Most questions are in Simplified already, and OpenCC converts by longest match over these
     tables, leaving everything else as it is: a text in which none of them occurs comes back
@@ -130,16 +144,20 @@ def _t2s_keys() -> tuple[frozenset[str], tuple[str, ...]] | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     dicts = Path(spec.submodule_search_locations[0]) / "dicts"
-    found: list[set[str]] = [set(), set()]
+    found: list[dict[str, str]] = [{}, {}]
     try:
         for n, name in enumerate(("TSCharacters.txt", "TSPhrases.txt")):
             for line in (dicts / name).read_text(encoding="utf-8").splitlines():
                 key, _, values = line.partition("\t")
-                if key and not key.startswith("#") and values.split(" ")[0].strip() != key:
-                    found[n].add(key)
+                value = values.split(" ")[0].strip()
+                if key and not key.startswith("#") and value != key:
+                    found[n][key] = value
     except (OSError, ValueError):
         return None
     chars, phrases = found
     if not chars or any(len(c) != 1 for c in chars):
         return None
-    return frozenset(chars), tuple(sorted(phrases))
+    # A phrase's Simplified form that the character table would change (显著 -> 显着) is kept whole.
+    kept = sorted({v for v in phrases.values() if any(chars.get(c, c) != c for c in v)}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(map(re.escape, kept)) + ")") if kept else None
+    return frozenset(chars), tuple(sorted(phrases)), pattern
