@@ -132,3 +132,19 @@ def test_a_follow_up_that_only_continues_the_conversation_is_answered_alone_when
     # A continuing follow-up that names too little to stand alone keeps the topic.
     vague = offline_assistant.ask("那真正的原因呢？", history=history, mode="extractive")
     assert vague.standalone.startswith("梯度爆炸")
+
+
+def test_among_them_is_a_continuation_not_a_reference():
+    """"其中…" (among them) continues the talk but names its own topic: the 其 of 其中/其实/其次 points back at
+    nothing, unlike 其 alone ("其原因是什么？")."""
+    assert not needs_history("其中 LSTM 的门有几个？")
+    assert not needs_history("其实 ReLU 也会饱和吗？")
+    assert needs_history("其原因是什么？")
+    assert condense_offline("其中 LSTM 的门有几个？", ["RNN 有哪些变体？"]).startswith("RNN")  # the topic still joins
+
+
+def test_a_comparison_of_degree_with_that_refers_back():
+    """"参数为什么会少那么多？" compares with something said earlier ("that much"), so it needs the earlier topic."""
+    assert needs_history("参数为什么会少那么多？")
+    assert condense_offline("参数为什么会少那么多？", ["卷积层和全连接层有什么区别？"]).startswith("卷积层")
+    assert not needs_history("那么学习率应该怎么设置？")  # 那么 as "so, then" refers to nothing

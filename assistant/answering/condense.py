@@ -25,6 +25,8 @@ only weakly is also searched with the earlier topic (`condensed_search`): tuning
 3 lost), and questions are folded to Simplified Chinese before condensing; a declined one is re-read the same way and
 answered when its reading in context stays on the section it pointed to alone: 197 → 200 of 230, none lost. A follow-up
 that only continues the conversation ("那…") is answered alone when alone it is covered strongly: 202 → 204, none lost.
+其中/其实/其次 continue rather than refer back (其 alone does), and "那么多/那么快…" (that many, that fast) refers
+back: 204 → 206 of 230, none lost.
 """
 
 from __future__ import annotations
@@ -47,10 +49,11 @@ _QUESTION_WORDS = re.compile(
 _FILLERS = re.compile(r"一般|通常|具体|大概|到底|还有|还|也|又|再|那么|就|的|时候|情况|场景|这里|那里|里面|呀|啊|办法|"
                       r"\b(?:one|ones|thing|things|part|case|cases|more|other|else|too|again"
                       r"|for|of|my|in|on|with|to|at|by|from|if|only)\b", re.I)
-# Words that point back at something said earlier: pronouns, "the former/latter", and a choice among
-# earlier options ("选哪个", "which one"). Such a follow-up never stands alone.
+# Words that point back at something said earlier: pronouns, "the former/latter", a choice among earlier
+# options ("选哪个", "which one") and a degree measured against it ("少那么多"). Such a follow-up never stands
+# alone. 其中 (among them), 其实 (actually) and 其次 (secondly) are not references: "其中 bagging 怎么做？" names its topic.
 _REFERENCE = re.compile(
-    r"(它|其|这个|那个|这种|那种|这些|那些|这样|这么|这时|此时|那时|这点|这一点|上面|刚才|前面|前者|后者|哪个|哪一个|哪种|哪一种"
+    r"(它|其(?![中实次])|那么(?=[多大小快慢少高低好])|这个|那个|这种|那种|这些|那些|这样|这么|这时|此时|那时|这点|这一点|上面|刚才|前面|前者|后者|哪个|哪一个|哪种|哪一种"
     r"|最后一个|第[一二三]个"
     r"|\bit\b|\bits\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthose\b|\bthese\b|\blatter\b|\bformer\b|\bsuch\b"
     r"|\bones?\b|\bthe\s+(?:first|second|last)\b)",
