@@ -91,3 +91,17 @@ def test_a_list_answer_names_the_part_each_item_comes_from():
     section = ("### 1. 优点\n\n- 计算简单，收敛快\n- 正半轴不饱和\n\n### 2. 缺点\n\n- 负半轴梯度为 0，神经元可能死亡\n- 输出不是零均值\n")
     quoted = _quoted("ReLU 有哪些优缺点？", section, "ReLU 的优缺点", AnswerParams(part_quotes=0))
     assert quoted == ["优点", "计算简单，收敛快", "正半轴不饱和", "缺点", "负半轴梯度为 0，神经元可能死亡", "输出不是零均值"]
+
+
+SPLIT = ("数据集怎么切分取决于数据量。小数据常用七比三的比例，大数据时验证和测试只需要很少一部分就够了。"
+         "数据量再小一些时可以考虑交叉验证。切分时要当心：\n\n"
+         "1. 各部分要来自同一个分布；\n2. 按时间排列的数据不能打乱；\n3. 同一个用户只能出现在一个部分里。\n")
+
+
+def test_a_lead_in_added_for_one_part_of_the_question_stands_before_the_list_it_introduces():
+    """"…怎么切分？切分时要当心什么？": the second part's best sentence is the lead-in "切分时要当心：", whose list the
+    whole question already quoted; appended after the list it dangled at the end with nothing after it."""
+    quoted = _quoted("数据集怎么切分？切分时要当心什么？", SPLIT, "数据集的切分", AnswerParams(max_chars=2000))
+    assert "切分时要当心：" in quoted
+    i = quoted.index("切分时要当心：")
+    assert i + 1 < len(quoted) and quoted[i + 1].startswith("各部分要来自同一个分布")

@@ -155,7 +155,19 @@ def _merged(quotes: list[Quote], extra: list[Quote], o: Outline) -> list[Quote]:
     order = {s: i for i, s in enumerate(o.sentences())}
     if all(q.level == 0 and q.text in order for q in quotes):
         return sorted(quotes + new, key=lambda q: order.get(q.text, len(order)))
-    return quotes + new
+    out = list(quotes)
+    sentences = o.sentences()
+    for q in new:
+        # A lead-in ("划分时还要注意：") of a sentence already quoted goes right before it, not after the list it
+        # introduces, where it dangled with nothing after it.
+        i = order.get(q.text, -1)
+        introduced = sentences[i + 1] if 0 <= i < len(sentences) - 1 and INTRODUCES.search(plain_text(q.text)) else None
+        at = next((j for j, have in enumerate(out) if have.text == introduced), None)
+        if at is not None:
+            out.insert(at, replace(q, level=out[at].level, rank=out[at].rank))
+        else:
+            out.append(q)
+    return out
 
 
 def _by_group(question: str, n: int, o: Outline, q_terms: set[str], p: AnswerParams, rel: Relevance) -> list[Quote]:
