@@ -17,10 +17,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.runtime import e5_model
+from assistant.retrieval.chroma_import import light_overrides
+
+light_overrides()  # before chromadb's first import (chroma_import.py)
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
+from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
+
+from assistant.runtime import e5_model  # noqa: E402
 
 # Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread
 # (e5: runtime.e5_model, shared with the grader, answers and the judge).

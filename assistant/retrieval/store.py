@@ -28,6 +28,9 @@ class IndexStoreError(UserError, RuntimeError):
 
 def client(settings: Settings):
     """A Chroma client: HttpClient when CHROMA_HOST is set, else a PersistentClient under home."""
+    from assistant.retrieval.chroma_import import light_overrides
+
+    light_overrides()  # before chromadb's first import (chroma_import.py)
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
