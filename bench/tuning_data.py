@@ -4,7 +4,8 @@ Two indexes: the shipped notes alone (for the older tuning sets, whose out-of-sc
 refer to them) and the shipped notes plus `eval/dev/notes/` (for `eval/dev/retrieval2.jsonl`
 and `eval/dev/conversations.jsonl`, which also cover sections 201–214, notes nobody tuned
 on before; `coverage2.jsonl` and `conversations2.jsonl`, written blind later, add near-domain
-out-of-scope questions and follow-ups; `coverage3.jsonl`, the hard case: questions that reuse the
+out-of-scope questions and follow-ups, and so does `conversations3.jsonl` (written blind on 2026-12-03);
+`coverage3.jsonl`, the hard case: questions that reuse the
 notes' own terms but ask what they do not say, beside detailed questions they do answer). A third index,
 the shipped notes plus `eval/dev/test1/notes/`, serves `eval/dev/test1/` (the first blind test set,
 tuning data since its successor was frozen: its retrieval queries and conversations). Never reads the
@@ -58,7 +59,8 @@ def items() -> dict[str, list[dict]]:
     return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
             "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl")
             + load_jsonl(DEV / "coverage3.jsonl")
-            + turns(load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl")),
+            + turns(load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl")
+                    + load_jsonl(DEV / "conversations3.jsonl")),
             "with_test1_notes": load_jsonl(TEST1 / "retrieval.jsonl") + turns(load_jsonl(TEST1 / "conversations.jsonl"))}
 
 

@@ -148,3 +148,39 @@ def test_a_comparison_of_degree_with_that_refers_back():
     assert needs_history("参数为什么会少那么多？")
     assert condense_offline("参数为什么会少那么多？", ["卷积层和全连接层有什么区别？"]).startswith("卷积层")
     assert not needs_history("那么学习率应该怎么设置？")  # 那么 as "so, then" refers to nothing
+
+
+class _Scripted:
+    """A retriever whose search results are scripted by query: coverage over a threshold of 0, one hit each."""
+
+    followup_margin = 3.5
+
+    def __init__(self, results: dict[str, tuple[int, float]]) -> None:
+        from types import SimpleNamespace
+
+        self.coverage = SimpleNamespace(threshold=0.0)
+        self._results = results
+        self._ns = SimpleNamespace
+
+    def knows(self, term: str) -> bool:
+        return True
+
+    def search(self, query: str, k=None):
+        section, coverage = self._results[query]
+        hit = self._ns(file_key="notes", uid=str(section), question=section)
+        return self._ns(hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
+
+
+def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_stronger_by_the_margin():
+    """The earlier topic's words raise the coverage of any reading they join, so reading a weakly covered follow-up in
+    context must win by the follow-up margin, not by any amount."""
+    from assistant.answering.condense import condensed_search
+
+    history = ["特征图的通道数由什么决定？"]
+    question = "填充之后输出尺寸会变吗"
+    in_context = condense_offline(question, history, in_context=True)
+    assert in_context != question
+    close = _Scripted({question: (7, 1.0), in_context: (8, 3.0)})  # stronger by 2.0 < 3.5: its own reading stays
+    assert condensed_search(close, question, history)[0] == question
+    clear = _Scripted({question: (7, 1.0), in_context: (8, 5.0)})  # stronger by 4.0: read in context
+    assert condensed_search(clear, question, history)[0] == in_context
