@@ -85,6 +85,27 @@ def test_exact_terms_reorder_sections_without_deciding_coverage(offline_settings
     assert [h.score for h in shipped.search(english, 3).hits] == [h.score for h in plain.search(english, 3).hits]
 
 
+def test_a_section_with_nothing_to_quote_loses_a_near_tie_without_deciding_coverage(offline_settings):
+    """第36题 is only links (the R-CNN family up to YOLO/SSD), 第37题 compares the R-CNNs in text: a near tie goes to
+    the section the answer can quote; a question asking the link-only section's own title still gets it."""
+    import dataclasses
+
+    from assistant.retrieval.retriever import Retriever
+    from assistant.retrieval.store import client
+
+    shipped = Retriever(offline_settings, client(offline_settings))
+    plain = Retriever(offline_settings, shipped.chroma, dataclasses.replace(shipped.weights, no_text=0.0))
+    query = "R-CNN 系列各自的速度瓶颈在哪"
+    ranked, unranked = shipped.search(query, 3), plain.search(query, 3)
+    links = next(h for h in ranked.hits if h.question == 36)
+    assert links.kind != "text" and links.adjust == pytest.approx(
+        next(h for h in unranked.hits if h.question == 36).adjust - shipped.weights.no_text)
+    text = next(h for h in ranked.hits if h.question == 37)
+    assert text.score == pytest.approx(next(h for h in unranked.hits if h.question == 37).score)
+    assert ranked.coverage == pytest.approx(unranked.coverage)  # coverage is decided without it
+    assert shipped.search("CNN 究竟是怎样一步一步工作的？", 3).hits[0].question == 35
+
+
 def test_rare_terms_and_known_names():
     from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
     from assistant.retrieval.lexical import Vocabulary

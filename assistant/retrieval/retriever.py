@@ -50,6 +50,9 @@ class Weights:
     rare: float = 1.0
     rare_sections: int = 1
     absent: float = 1.0
+    # Taken off a section with nothing to quote (only links or a figure: 第23题, 第33-36题), for ranking only: it loses
+    # a near-tie to a section with text, which the answer can quote (36's links against 37's comparison of the R-CNNs).
+    no_text: float = 0.5
 
     def of(self, retriever: str) -> float:
         """The weight of one retriever's z-scores."""
@@ -86,7 +89,7 @@ class Hit:
     cosine: float
     chunks: list[ChunkHit] = field(default_factory=list)
     section: str = ""
-    adjust: float = 0.0  # the lexical part of score (rare-term bonus, absent-name malus), kept out of coverage
+    adjust: float = 0.0  # the ranking-only part of score (rare-term bonus, absent-name and no-text maluses), kept out of coverage
 
     @property
     def label(self) -> str:
@@ -294,6 +297,9 @@ class Retriever:
             if names and not names <= section_terms(self.catalogue.sections.get(key, ()), rows):
                 hit.score -= self.weights.absent
                 hit.adjust -= self.weights.absent
+            if hit.kind != "text":
+                hit.score -= self.weights.no_text
+                hit.adjust -= self.weights.no_text
         ranked = sorted(hits.values(), key=lambda h: -h.score)[:k]
         for h in ranked:
             h.section = self.catalogue.section_text(h.file_key, h.uid)
