@@ -184,3 +184,16 @@ def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_
     assert condensed_search(close, question, history)[0] == question
     clear = _Scripted({question: (7, 1.0), in_context: (8, 5.0)})  # stronger by 4.0: read in context
     assert condensed_search(clear, question, history)[0] == in_context
+
+
+def test_a_declined_follow_up_is_answered_from_the_section_under_discussion_when_it_names_what_it_says(offline_assistant):
+    """"为什么用批尺寸更小的训练？" alone is declined (its best section is another); after the question on fixing
+    exploding gradients its reading in context is that section, strongly covered, and 批尺寸 is a word of it. A request
+    about something else lands there just as strongly with the topic glued on, but names nothing the section says."""
+    alone = offline_assistant.search("为什么用批尺寸更小的训练？")
+    assert not alone.covered and alone.hits[0].question != 28
+    history = [{"role": "user", "content": "如何修复梯度爆炸问题？"}, {"role": "assistant", "content": "…"}]
+    result = offline_assistant.ask("为什么用批尺寸更小的训练？", history=history, mode="extractive")
+    assert result.covered and result.hits[0].question == 28 and result.standalone.startswith("梯度爆炸")
+    gru = [{"role": "user", "content": "GRU 对 LSTM 做了哪些改动？"}, {"role": "assistant", "content": "…"}]
+    assert not offline_assistant.ask("今天天气怎么样？", history=gru, mode="extractive").covered

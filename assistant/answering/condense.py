@@ -30,7 +30,10 @@ back: 204 → 206 of 230, none lost. A fresh set written blind (eval/dev/convers
 66/93 on that code, well under the older sets: the weak-coverage reading in context won whenever it was covered more
 strongly, which the earlier topic's own words make it almost always. It now has to win by the follow-up margin as
 well: all tuning follow-ups 272 → 277 of 323 (dev 145 → 147, first blind set 61 → 60, new set 66 → 70), margin
-swept 0/2/3/3.5/4/5: 272/275/276/277/278/276.
+swept 0/2/3/3.5/4/5: 272/275/276/277/278/276. A declined follow-up whose reading in context lands, strongly covered,
+on the section the previous question was answered from, and names something that section says ("鞍點又是什麼意思" after
+the local-minima answer), is answered there: 278 → 280 of 323, none lost; without the naming guard "今天天气怎么样？"
+after a GRU question was answered with the GRU section.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, to_simplified
+from assistant.notes.glossary import chinese_terms
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, to_simplified, tokenize
 from assistant.retrieval.intent import CUES, intents
 
 _QUESTION_WORDS = re.compile(
@@ -148,8 +152,9 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     that reading wins when it is covered more strongly by the same margin (the topic's words alone raise it). A declined one ("最慢的是哪一步？" after comparing the
     R-CNNs) is read in context too, but that reading wins only when it lands on the section the question alone
     pointed to: accepting any covered reading answered new out-of-scope questions with the earlier topic ("帮我写
-    一首关于春天的诗"; tuning follow-ups 200 → 199 of 230 against the same-section rule). Not re-read: a question
-    declined for what it names or asks for (`SearchResult.lacks`).
+    一首关于春天的诗"; tuning follow-ups 200 → 199 of 230 against the same-section rule), or when it lands, covered by
+    the margin, on the previous answer's section and the follow-up names something that section says. Not re-read: a
+    question declined for what it names or asks for (`SearchResult.lacks`).
     """
     # condense_offline folds Traditional Chinese itself; folding twice is not a no-op (显著 → 显着).
     plain = to_simplified(question)
@@ -175,8 +180,34 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
         # own words raise its coverage whatever the follow-up asks ("用 same padding 的话 output size 会变吗" after
         # feature-map channels read in context as the channels section).
         return (in_context, second) if second.coverage > result.coverage + retriever.followup_margin else (query, result)
-    same_section = (top.file_key, top.uid) == (first.file_key, first.uid)
-    return (in_context, second) if same_section else (query, result)
+    if _section(top) == _section(first):
+        return in_context, second
+    if second.coverage >= strong:
+        # Declined alone, covered strongly in context: answered when that reading stays on the section the conversation
+        # is about and the follow-up names something that section says ("鞍点又是什么意思？" after the local-minima answer).
+        # A request about anything else ("今天天气怎么样？") names nothing there, however strong the topic makes it.
+        previous = _previous_hit(retriever, history, k)
+        if previous is not None and _section(previous) == _section(top) and _names_in(plain, previous.section):
+            return in_context, second
+    return query, result
+
+
+def _section(hit) -> tuple[str, str]:
+    return hit.file_key, hit.uid
+
+
+def _previous_hit(retriever, history: list[str], k: int | None):
+    """The section the previous question was answered from (its offline condensed reading), or None if declined."""
+    previous = retriever.search(condense_offline(history[-1], history[:-1], retriever.knows), k)
+    return previous.hits[0] if previous.covered and previous.hits else None
+
+
+def _names_in(question: str, section: str) -> bool:
+    """Does the section use one of the follow-up's own topic terms (an English phrase through its glossary terms)?"""
+    latin, cjk = content_terms(_own_topic(question))
+    used = set(tokenize(section))
+    wanted = set(latin) | set(cjk) | {t for term in chinese_terms(question) for t in tokenize(term)}
+    return bool(wanted & used)
 
 
 def topic_of(question: str) -> str:
