@@ -149,9 +149,9 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     ("大了会有什么问题" after "batch size 怎么选", "学习率应该怎么采样？" after grid vs random search): read
     alone they land on some section only weakly. So a follow-up covered by less than
     `Retriever.followup_margin` over the coverage threshold is also read with the conversation's topic, and
-    that reading wins when it is covered more strongly by the same margin (the topic's words alone raise it). A declined one ("最慢的是哪一步？" after comparing the
-    R-CNNs) is read in context too, but that reading wins only when it lands on the section the question alone
-    pointed to: accepting any covered reading answered new out-of-scope questions with the earlier topic ("帮我写
+    that reading wins when it is covered more strongly by the same margin (the topic's words alone raise it).
+    A declined one ("最慢的是哪一步？" after comparing the R-CNNs) is read in context too, but that reading wins only
+    when it lands on the section the question alone pointed to: accepting any covered reading answered new out-of-scope questions with the earlier topic ("帮我写
     一首关于春天的诗"; tuning follow-ups 200 → 199 of 230 against the same-section rule), or when it lands, covered by
     the margin, on the previous answer's section and the follow-up names something that section says. Not re-read: a
     question declined for what it names or asks for (`SearchResult.lacks`).
