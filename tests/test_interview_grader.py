@@ -236,6 +236,18 @@ def test_a_formula_fragment_states_no_value_an_answer_could_get_wrong():
     assert number_mismatch("动量系数一般取 0.1", "最常用的取值是 0.9。", section) == "0.1"
 
 
+def test_a_minus_sign_makes_a_negative_number_but_not_in_a_difference_an_exponent_or_an_index():
+    """"压缩到 -1 到 1 之间" states -1, which a note saying "压缩至 0 到 1 之间" never does; k-1, 1e-7, 10^-4 and the index
+    of s_{-1} state no negative number (read as one, a correct answer writing s_{-1} contradicted its notes)."""
+    from assistant.notes.quantities import number_mismatch, numbers
+
+    assert numbers("把实数压缩到 -1 到 1 之间") == {-1.0, 1.0} and numbers("b 取 −30") == {-30.0}
+    assert all(n >= 0 for t in ("其余 k-1 份做训练", "ε 取 1e-7", "在 10^-4 到 10^-1 之间", "s_{-1} 一般为 0") for n in numbers(t))
+    note = "sigmoid 函数的功能是相当于把一个实数压缩至 0 到 1 之间。"
+    assert number_mismatch("sigmoid 把任意实数压缩到 -1 到 1 之间", note, note) == "-1"
+    assert number_mismatch("sigmoid 把任意实数压缩到 0 到 1 之间", note, note) == ""
+
+
 def test_an_english_answer_is_not_flip_tested_against_chinese_notes(prompts, notebook):
     """Across languages e5 moves a segment by chance when its negation is taken out: a correct English answer
     got 0/10 for "it doesn't have an output gate either" before the flip test was kept within one language.

@@ -12,8 +12,10 @@ import re
 from assistant.notes.terms import CJK_RE
 from assistant.notes.text import LIST_NUMBER_RE
 
-# Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq.
-_NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
+# Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq. A minus sign that follows no
+# letter, digit, bracket or caret makes a negative number ("压缩到 -1 到 1" is not "0 到 1"); "k-1", "1e-7", "10^-4" and
+# the index of "s_{-1}" subtract, write an exponent or name.
+_NUMBER = re.compile(r"(?:(?<![A-Za-z_\d.)\]{^])[-−])?(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLASSIFIERS = "个种层路倍门类步次项点条维份折"
 # 两个门 counts 门 (个 + the noun), 三层 counts 层. Not after 第 (第三层 is an ordinal). A lone 一 is no count
@@ -27,7 +29,7 @@ _EN_COUNTED = re.compile(r"\b(" + "|".join(_EN_COUNT) + r"|\d+)\s+([a-z]+?)s?\b"
 
 def numbers(text: str) -> set[float]:
     """Numbers a text states: Arabic digits, Chinese counts (四个, 两种) and English two..twelve."""
-    found = {float(n) for n in _NUMBER.findall(text)}
+    found = {float(n.replace("−", "-")) for n in _NUMBER.findall(text)}
     found |= {float(v) for v in (_value(m) for m, _, _ in _CN_COUNT.findall(text)) if v is not None}
     found |= {float(_EN_COUNT[w.lower()]) for w in _EN_WORD.findall(text)}
     return found
