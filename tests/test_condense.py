@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from assistant.answering.condense import condense_offline, needs_history, topic_of
@@ -154,21 +156,18 @@ class _Scripted:
     """A retriever whose search results are scripted by query: coverage over a threshold of 0, one hit each."""
 
     followup_margin = 3.5
+    coverage = SimpleNamespace(threshold=0.0)
 
     def __init__(self, results: dict[str, tuple[int, float]]) -> None:
-        from types import SimpleNamespace
-
-        self.coverage = SimpleNamespace(threshold=0.0)
         self._results = results
-        self._ns = SimpleNamespace
 
     def knows(self, term: str) -> bool:
         return True
 
     def search(self, query: str, k=None):
         section, coverage = self._results[query]
-        hit = self._ns(file_key="notes", uid=str(section), question=section)
-        return self._ns(hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
+        hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)
+        return SimpleNamespace(hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
 
 
 def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_stronger_by_the_margin():

@@ -26,14 +26,10 @@ only weakly is also searched with the earlier topic (`condensed_search`): tuning
 answered when its reading in context stays on the section it pointed to alone: 197 → 200 of 230, none lost. A follow-up
 that only continues the conversation ("那…") is answered alone when alone it is covered strongly: 202 → 204, none lost.
 其中/其实/其次 continue rather than refer back (其 alone does), and "那么多/那么快…" (that many, that fast) refers
-back: 204 → 206 of 230, none lost. A fresh set written blind (eval/dev/conversations3.jsonl, 93 follow-ups) scored
-66/93 on that code, well under the older sets: the weak-coverage reading in context won whenever it was covered more
-strongly, which the earlier topic's own words make it almost always. It now has to win by the follow-up margin as
-well: all tuning follow-ups 272 → 277 of 323 (dev 145 → 147, first blind set 61 → 60, new set 66 → 70), margin
-swept 0/2/3/3.5/4/5: 272/275/276/277/278/276. A declined follow-up whose reading in context lands, strongly covered,
-on the section the previous question was answered from, and names something that section says ("鞍點又是什麼意思" after
-the local-minima answer), is answered there: 278 → 280 of 323, none lost; without the naming guard "今天天气怎么样？"
-after a GRU question was answered with the GRU section.
+back: 204 → 206 of 230, none lost. On a set written blind later (eval/dev/conversations3.jsonl) that code resolved
+66/93: the earlier topic's words make the reading in context the more strongly covered almost always, so it now has
+to win by the follow-up margin (all tuning follow-ups 272 → 277 of 323), and a declined follow-up is also answered on
+the previous answer's section when it names something that section says (278 → 280). Details: eval/README.md.
 """
 
 from __future__ import annotations
@@ -41,8 +37,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from assistant.notes.glossary import chinese_terms
-from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, to_simplified, tokenize
+from assistant.notes.glossary import chinese_tokens
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, term_set, to_simplified, tokenize
 from assistant.retrieval.intent import CUES, intents
 
 _QUESTION_WORDS = re.compile(
@@ -151,13 +147,12 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     `Retriever.followup_margin` over the coverage threshold is also read with the conversation's topic, and
     that reading wins when it is covered more strongly by the same margin (the topic's words alone raise it).
     A declined one ("最慢的是哪一步？" after comparing the R-CNNs) is read in context too, but that reading wins only
-    when it lands on the section the question alone pointed to: accepting any covered reading answered new out-of-scope questions with the earlier topic ("帮我写
-    一首关于春天的诗"; tuning follow-ups 200 → 199 of 230 against the same-section rule), or when it lands, covered by
-    the margin, on the previous answer's section and the follow-up names something that section says. Not re-read: a
-    question declined for what it names or asks for (`SearchResult.lacks`).
+    when it lands on the section the question alone pointed to, or, covered by the margin, on the previous answer's
+    section while the follow-up names something that section says. Accepting any covered reading answered new
+    out-of-scope questions with the earlier topic ("帮我写一首关于春天的诗", "今天天气怎么样？"). Not re-read: a question
+    declined for what it names or asks for (`SearchResult.lacks`).
     """
-    # condense_offline folds Traditional Chinese itself; folding twice is not a no-op (显著 → 显着).
-    plain = to_simplified(question)
+    plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
     query = condense_offline(question, history, retriever.knows)
     result = retriever.search(query, k)
     strong = retriever.coverage.threshold + retriever.followup_margin
@@ -204,10 +199,7 @@ def _previous_hit(retriever, history: list[str], k: int | None):
 
 def _names_in(question: str, section: str) -> bool:
     """Does the section use one of the follow-up's own topic terms (an English phrase through its glossary terms)?"""
-    latin, cjk = content_terms(_own_topic(question))
-    used = set(tokenize(section))
-    wanted = set(latin) | set(cjk) | {t for term in chinese_terms(question) for t in tokenize(term)}
-    return bool(wanted & used)
+    return not (term_set(_own_topic(question)) | set(chinese_tokens(question))).isdisjoint(tokenize(section))
 
 
 def topic_of(question: str) -> str:

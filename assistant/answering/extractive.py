@@ -152,11 +152,11 @@ def _merged(quotes: list[Quote], extra: list[Quote], o: Outline) -> list[Quote]:
     points are followed by them."""
     have = {q.text for q in quotes}
     new = list({q.text: q for q in extra if q.text not in have}.values())  # each text once, in order
-    order = {s: i for i, s in enumerate(o.sentences())}
+    sentences = o.sentences()
+    order = {s: i for i, s in enumerate(sentences)}
     if all(q.level == 0 and q.text in order for q in quotes):
         return sorted(quotes + new, key=lambda q: order.get(q.text, len(order)))
     out = list(quotes)
-    sentences = o.sentences()
     for q in new:
         # A lead-in ("划分时还要注意：") of a sentence already quoted goes right before it, not after the list it
         # introduces, where it dangled with nothing after it.

@@ -4,8 +4,8 @@ chromadb decorates about 160 methods with `overrides.override`, which disassembl
 find the class's bases and compares each method's signature with the one it overrides: a check for chromadb's own
 developers, run on every import. Before chromadb is first imported, `light_overrides` puts in its place a decorator
 that only marks the method (`__override__ = True`, all that the `EnforceOverrides` metaclass of chromadb's components
-reads). Measured on the shipped notes, 4 interleaved rounds: cold `assistant ask` 1.17 s → 1.05 s. Nothing else in
-the process uses `overrides`; once chromadb's modules are loaded, replacing it changes nothing.
+reads). `bench/ab_cold.py --rounds 10` on the shipped notes: cold `assistant ask` 1.24 s → 1.12 s (docs/performance.md).
+Nothing else in the process uses `overrides`; once chromadb's modules are loaded, replacing it changes nothing.
 """
 
 from __future__ import annotations
