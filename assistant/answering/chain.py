@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
-from langchain_core.runnables.utils import AddableDict
-
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
 from assistant.answering.condense import condense_offline, condensed_search
 from assistant.answering.extractive import extractive_stream
+from assistant.answering.langsmith_import import light_langsmith
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
 from assistant.notes.terms import language_of, to_simplified
 from assistant.retrieval.retriever import Retriever, SearchResult
+
+light_langsmith()  # before LangChain's Runnables are first imported (langsmith_import.py)
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough  # noqa: E402
+from langchain_core.runnables.utils import AddableDict  # noqa: E402
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
