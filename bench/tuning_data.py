@@ -6,7 +6,8 @@ and `eval/dev/conversations.jsonl`, which also cover sections 201–214, notes n
 on before; `coverage2.jsonl` and `conversations2.jsonl`, written blind later, add near-domain
 out-of-scope questions and follow-ups, and so does `conversations3.jsonl` (written blind on 2026-12-03);
 `coverage3.jsonl`, the hard case: questions that reuse the
-notes' own terms but ask what they do not say, beside detailed questions they do answer). A third index,
+notes' own terms but ask what they do not say, beside detailed questions they do answer), and the
+questions of the key-point sets (`keypoints3.jsonl` written blind on 2026-12-03). A third index,
 the shipped notes plus `eval/dev/test1/notes/`, serves `eval/dev/test1/` (the first blind test set,
 tuning data since its successor was frozen: its retrieval queries and conversations). Never reads the
 frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
@@ -54,14 +55,25 @@ def turns(conversations: list[dict]) -> list[dict]:
     return out
 
 
+# The key-point sets' questions are interview questions with a gold section too: their retrieval counts here.
+KEYPOINT_SETS = ("keypoints.jsonl", "keypoints2.jsonl", "keypoints3.jsonl")
+
+
+def keypoint_queries(folder: Path, names: tuple[str, ...]) -> list[dict]:
+    """The questions of key-point sets as retrieval items (kind "keypoints"; their points are not needed here)."""
+    return [{"id": item["id"], "query": item["query"], "gold": item["gold"], "lang": item.get("lang", ""),
+             "kind": "keypoints"} for name in names for item in load_jsonl(folder / name)]
+
+
 def items() -> dict[str, list[dict]]:
     """Tuning items by index (the keys of NOTES), conversations flattened."""
     return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
             "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl")
-            + load_jsonl(DEV / "coverage3.jsonl")
+            + load_jsonl(DEV / "coverage3.jsonl") + keypoint_queries(DEV, KEYPOINT_SETS)
             + turns(load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl")
                     + load_jsonl(DEV / "conversations3.jsonl")),
-            "with_test1_notes": load_jsonl(TEST1 / "retrieval.jsonl") + turns(load_jsonl(TEST1 / "conversations.jsonl"))}
+            "with_test1_notes": load_jsonl(TEST1 / "retrieval.jsonl") + keypoint_queries(TEST1, ("keypoints.jsonl",))
+            + turns(load_jsonl(TEST1 / "conversations.jsonl"))}
 
 
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:
