@@ -1,6 +1,6 @@
 """The point-by-point measures of issue 11 on the DEV (tuning) files only, each rate with n and a 95 % Wilson interval.
 
-1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl and keypoints2.jsonl, with their
+1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl, keypoints2.jsonl and keypoints3.jsonl, with their
    faithfulness and citation precision (offline judge) and median length in characters.
 2. The offline grader on eval/dev/grading.jsonl: negated ≤ 3/10, correct beats its negated
    twin by ≥ 3, partial > wrong; the same over all four dev grading sets (with grading2, grading3 (short
@@ -33,7 +33,8 @@ DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
 TEST1 = DEV / "test1"  # the first blind test set, tuning data since its successor was frozen
 # The only files this script reads: the dev sets and the three old sets that became tuning data.
-DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
+DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl",
+             "keypoints3": DEV / "keypoints3.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
              "grading3": DEV / "grading3.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
@@ -69,8 +70,9 @@ def keypoints() -> None:
     settings = Settings.from_env({}, home=home, corpus=(ROOT / "corpus", DEV_NOTES), mode="extractive")
     assistant = Assistant(settings, progress=False)
     # keypoints2 (46 questions, written later from the notes alone by a writer who saw no system output) is the
-    # fresher check: choices made on keypoints.jsonl alone should hold on it too.
-    for name in ("keypoints", "keypoints2"):
+    # fresher check: choices made on keypoints.jsonl alone should hold on it too; keypoints3 (60, blind, 2026-12-03)
+    # is the freshest.
+    for name in ("keypoints", "keypoints2", "keypoints3"):
         _print_keypoints(name, keypoint_rows(assistant, load(name), OfflineJudge()))
     # test1's key points cover the shipped notes and its own notes file (101–116), so they need that index.
     settings = settings.replace(home=home / "test1", corpus=(ROOT / "corpus", TEST1 / "notes"))
