@@ -14,6 +14,13 @@ def test_tokenize_mixes_latin_words_and_cjk_bigrams():
     assert tokenize("梯度爆炸 clipnorm=1.0 VOC2007") == ["clipnorm", "1.0", "voc2007", "梯度", "度爆", "爆炸"]
 
 
+def test_a_hyphen_between_letters_is_spelling_not_a_term_of_its_own():
+    # Notes write one method "RCNN", "R-CNN" or "Fast-RCNN"; a minus in a number or an index stays.
+    assert tokenize("R-CNN vs RCNN, Fast-RCNN") == ["rcnn", "vs", "rcnn", "fastrcnn"]
+    assert tokenize("eps 1e-7, k-1, s_{t-1}") == ["eps", "1e-7", "k-1", "s", "t-1"]
+    assert content_terms("Leaky-ReLU 和 one-hot")[0] == ["leakyrelu", "onehot"]
+
+
 def test_content_terms_drop_function_characters_and_stop_words():
     latin, cjk = content_terms("What is the Transformer 的自注意力是怎么算的？")
     assert latin == ["transformer"]

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 
 LATIN_RE = re.compile(r"[a-z0-9]+(?:[_\-.][a-z0-9]+)*")
+# A hyphen between letters is spelling, not meaning: notes write "RCNN", "Fast-RCNN" and "R-CNN" for one method.
+_HYPHEN_RE = re.compile(r"(?<=[a-z])-(?=[a-z])")
 CJK_RE = re.compile(r"[\u3400-\u9fff]+")
 # Function characters and English stop words carry no topic: a query's "的/吗/what/the"
 # always appear in the notes and would make any question look covered.
@@ -28,12 +30,17 @@ STOP_WORDS = frozenset(
 def tokenize(text: str) -> list[str]:
     """BM25 terms: lower-cased Latin words and numbers, Chinese character bigrams (unigrams for 1-char runs)."""
     text = text.lower()
-    tokens = LATIN_RE.findall(text)
+    tokens = latin_words(text)
     for run in CJK_RE.findall(text):
         if len(run) == 1:
             tokens.append(run)
         tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
     return tokens
+
+
+def latin_words(lowered: str) -> list[str]:
+    """The Latin words and numbers of a lower-cased text, hyphens between letters dropped ("r-cnn" → "rcnn")."""
+    return [_HYPHEN_RE.sub("", w) for w in LATIN_RE.findall(lowered)]
 
 
 def has_cjk(text: str) -> bool:
@@ -44,7 +51,7 @@ def has_cjk(text: str) -> bool:
 def content_terms(text: str) -> tuple[list[str], list[str]]:
     """Topic-bearing terms of a text: (Latin words of 2+ letters, Chinese bigrams without function characters)."""
     text = text.lower()
-    latin = [w for w in LATIN_RE.findall(text) if len(w) > 1 and w not in STOP_WORDS and not w[0].isdigit()]
+    latin = [w for w in latin_words(text) if len(w) > 1 and w not in STOP_WORDS and not w[0].isdigit()]
     cjk = [
         run[i : i + 2]
         for run in CJK_RE.findall(text)

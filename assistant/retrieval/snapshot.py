@@ -23,7 +23,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-VERSION = 1
+VERSION = 2  # 2: BM25 terms without hyphens between letters (notes/terms.tokenize)
 
 
 def path(home: Path, collection: str, kind: str) -> Path:
