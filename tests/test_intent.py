@@ -30,3 +30,7 @@ def test_agreement():
     assert agreement(frozenset({"effect"}), frozenset({"fix"})) == -1.0
     assert agreement(frozenset(), frozenset({"fix"})) == 0.0
     assert agreement(frozenset({"fix"}), frozenset()) == 0.0
+    # a reason asked of a "what is" section: its definition usually says what causes it, so no clash either way
+    assert agreement(frozenset({"why"}), frozenset({"define"})) == 0.0
+    assert agreement(frozenset({"define"}), frozenset({"why"})) == 0.0
+    assert agreement(frozenset({"why", "fix"}), frozenset({"define"})) == -1.0
