@@ -21,10 +21,10 @@ class AnswerParams:
     second_source_terms: int = 2  # question terms the first section lacks and the second has
     max_chars: int = 1100  # quoted characters before the rest is left to the "more in [n]" pointer
     max_points: int = 10  # bullets of a list-type answer
-    central_quotes: int = 6  # quotes of a definition/why answer (5 until the three dev key-point sets: tuned.json)
+    central_quotes: int = 7  # quotes of a definition/why answer (5, then 6 with three dev key-point sets, 7 with four: tuned.json)
     second_quotes: int = 2  # quotes from a second section
     e5_weight: float = 0.6  # weight of a sentence's e5 z-score (question vs sentences of the section) in its rank
-    prose_quotes: int = 6  # quotes of a list-type answer from a section without list markup
+    prose_quotes: int = 8  # quotes of a list-type answer from a section without list markup (6 until the fourth dev set)
     list_supports: int = 3  # supporting sentences under each point of a list-type answer (2 until then)
     focus_margin: float = 0.03  # e5 lead of one `### N.M` group over the next that makes a question about it
     # Quotes added for each part of a multi-part question that the whole-question answer lacks: on the 65 dev
