@@ -20,6 +20,8 @@ from assistant.retrieval.intent import agreement, intents
     ("What happens to the loss when the learning rate is far too high?", {"effect"}),
     ("基于深度学习的目标检测技术演进", set()),  # 目标检测 is a topic, not a diagnosis
     ("LSTM神经网络输入输出究竟是怎样的？", set()),
+    ("Is the max function differentiable everywhere?", set()),  # "differentiable" compares nothing
+    ("How do max pooling and average pooling differ?", {"compare"}),
 ])
 def test_intents(text, expected):
     assert intents(text) == expected

@@ -29,7 +29,8 @@ CUES = {
     # not bare 方法/办法/处理: "用什么方法生成候选区域" asks how something works, not for a remedy
     "fix": r"修复|解决|缓解|避免|防止|应对|对付|怎么办|\bfix|\bsolve|\bsolution|\bprevent|\bavoid"
            r"|\bmitigat|\bremed|\bdeal\s+with|\bhandle|\bcure|\bcounter",
-    "compare": r"区别|不同|差异|对比|比较|改动|改进|\bdiffer|\bvs\.?\b|\bversus\b",
+    # "differentiable" compares nothing ("ReLU isn't differentiable at zero. Why…" was read as a comparison).
+    "compare": r"区别|不同|差异|对比|比较|改动|改进|\bdiffer(?!entia)|\bvs\.?\b|\bversus\b",
     "list": r"哪些|哪几|几种|几个|常用的|常见的|\blist\b|\bwhich\b|\btypes\s+of\b|\bkinds\s+of\b",
 }
 # "Why does X happen?" asks for X's cause, which a "what is X" section gives ("什么是梯度爆炸？" ends with what
