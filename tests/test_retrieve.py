@@ -128,20 +128,11 @@ def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
     assert _zscores(["a", "b"], np.array([0.5, 0.5])) == ({"a": 0.0, "b": 0.0}, 0.0)  # no spread, no signal
 
 
-def test_english_queries_are_not_drawn_to_english_quotes_inside_chinese_notes():
-    import numpy as np
-
+def test_english_prose_is_told_from_chinese_with_english_terms():
     from assistant.notes.terms import mostly_latin
-    from assistant.retrieval.retriever import Retriever, Weights
 
     assert mostly_latin("Training stops at a point that has a small gradient.")
     assert not mostly_latin("使用 ReLU 激活函数可以减少梯度爆炸，LSTM 也有帮助。")
-    r = Retriever.__new__(Retriever)  # only the cosine levelling is exercised
-    r.weights = Weights(cross_lingual=0.02)
-    r.catalogue = type("C", (), {"latin": frozenset({"quote"})})()
-    cos = np.array([0.80, 0.80])
-    assert r._level(mostly_latin("Why does training stop?"), ["quote", "zh"], cos).tolist() == pytest.approx([0.80, 0.82])
-    assert r._level(mostly_latin("为什么训练会停下来？"), ["quote", "zh"], cos).tolist() == [0.80, 0.80]  # Chinese queries: as they were
 
 
 def test_glossary_gives_english_phrases_their_chinese_terms():
@@ -162,3 +153,29 @@ def test_english_queries_reach_chinese_sections_through_bm25(offline_settings):
     bm25 = Retriever(offline_settings, client(offline_settings),
                      Weights(e5=0.0, use=0.0, bm25=1.0, intent=0.0, rare=0.0, absent=0.0))
     assert [h.question for h in bm25.search("How do I fix exploding gradients?", 2).hits] == [28, 25]
+
+
+def test_an_english_question_lifts_chunks_by_how_much_of_them_is_chinese(offline_assistant):
+    """The cross-lingual shift: for a question in English prose each pooled cosine rises by the weight times the
+    chunk's Chinese share (a chunk half English terms half as much as an all-Chinese one); other questions keep theirs."""
+    import numpy as np
+
+    from assistant.notes.terms import chinese_share
+
+    retriever = offline_assistant.retriever
+    retriever.catalogue.refresh()
+    rows = retriever.catalogue.rows
+    ids = list(rows.ids)
+    shares = np.array([chinese_share(rows[cid][0]) for cid in ids])
+    assert shares.min() < 0.6 < 0.95 < shares.max()  # the shipped notes hold chunks of both kinds
+    cos = np.full(len(ids), 0.8)
+    lifted = retriever._level(True, ids, cos)
+    assert np.allclose(lifted - cos, retriever.weights.cross_lingual * shares)
+    assert np.array_equal(retriever._level(False, ids, cos), cos)
+
+
+def test_chinese_share_counts_a_character_as_two_letters():
+    from assistant.notes.terms import chinese_share
+
+    assert chinese_share("梯度爆炸") == 1.0 and chinese_share("the gradient") == 0.0 and chinese_share("") == 1.0
+    assert chinese_share("LSTM 网络") == 0.5  # four letters, two characters

@@ -93,6 +93,14 @@ def mostly_latin(text: str) -> bool:
     return latin > 2 * cjk and len(_FUNCTION_WORDS.findall(text)) >= 2
 
 
+def chinese_share(text: str) -> float:
+    """How much of a text is Chinese, from 0 (only Latin letters) to 1 (no Latin letters): a character counts as two
+    letters, about what it says. Chunks of Chinese notes quote English in every amount ("Feedforward 的输入输出…")."""
+    latin = sum(len(w) for w in LATIN_RE.findall(text.lower()))
+    cjk = 2 * sum(len(run) for run in CJK_RE.findall(text))
+    return cjk / (latin + cjk) if latin + cjk else 1.0
+
+
 _FUNCTION_WORDS = re.compile(r"\b(?:the|a|an|is|are|was|of|to|in|on|and|or|that|it|for|with|can|do|does|how|what|why|which)\b",
                              re.I)
 

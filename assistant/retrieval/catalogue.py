@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant.notes.terms import LATIN_RE, mostly_latin, tokenize
+from assistant.notes.terms import LATIN_RE, chinese_share, tokenize
 from assistant.retrieval.lexical import Vocabulary
 
 Row = tuple[str, dict]  # (chunk document, chunk metadata)
@@ -80,7 +80,7 @@ class Catalogue:
         self._key: str | None = None
         self.rows = Rows([], [], {})
         self.ids: list[str] = []
-        self.latin: frozenset[str] = frozenset()  # ids of the chunks written in English prose (retriever.py)
+        self.chinese: dict[str, float] = {}  # chunk id → how much of it is Chinese (retriever.py, cross-lingual shift)
         self.bm25: Any = None
         self.vocabulary = Vocabulary(frozenset())
         self._initialisms: tuple[str | None, frozenset[str]] = (None, frozenset())
@@ -103,7 +103,7 @@ class Catalogue:
                 return
             state = self._load(key) or self._build(primary, key)
             self.rows, self.bm25, self.vocabulary = state["rows"], state["bm25"], state["vocabulary"]
-            self.ids, self.latin, self.sections = self.rows.ids, state["latin"], state["sections"]
+            self.ids, self.chinese, self.sections = self.rows.ids, state["chinese"], state["sections"]
             self._key = key
 
     def _load(self, key: str) -> dict | None:
@@ -116,7 +116,7 @@ class Catalogue:
             return None
         if not isinstance(state["rows"], Rows):  # written before the columns: converted once, and kept
             rows = Rows.of(state["rows"])
-            state |= {"rows": rows, "latin": state.get("latin") or _latin_ids(rows), "sections": _sections(rows)}
+            state |= {"rows": rows, "chinese": _chinese_shares(rows), "sections": _sections(rows)}
             snapshot.save(self._snapshot, key, state)
         return state
 
@@ -132,7 +132,7 @@ class Catalogue:
             bm25 = bm25s.BM25()
             bm25.index([tokenize(doc) or ["∅"] for doc in rows.docs], show_progress=False)
         state = {"rows": rows, "bm25": bm25, "vocabulary": Vocabulary.of_sections(_section_texts(rows)),
-                 "bm25_built": self._with_bm25, "latin": _latin_ids(rows), "sections": _sections(rows)}
+                 "bm25_built": self._with_bm25, "chinese": _chinese_shares(rows), "sections": _sections(rows)}
         if self._snapshot is not None and snapshot.trusted(key):
             snapshot.save(self._snapshot, key, state)
         return state
@@ -162,10 +162,9 @@ class Catalogue:
         return sorted(found, key=lambda m: (m["file"], m["question"], m["uid"]))
 
 
-def _latin_ids(rows: Rows) -> frozenset[str]:
-    """Ids of the chunks whose body is English prose, worked out once per fingerprint with the rest of the state."""
-    return frozenset(cid for cid, doc, head in zip(rows.ids, rows.docs, rows.column("head", 1))
-                     if mostly_latin(_body(doc, head)))
+def _chinese_shares(rows: Rows) -> dict[str, float]:
+    """How much of each chunk, as embedded (title lines included), is Chinese: once per fingerprint with the rest."""
+    return {cid: chinese_share(doc) for cid, doc in zip(rows.ids, rows.docs)}
 
 
 def section_uid(meta: dict) -> str:

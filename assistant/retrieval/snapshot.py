@@ -23,7 +23,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-VERSION = 2  # 2: BM25 terms without hyphens between letters (notes/terms.tokenize)
+VERSION = 3  # 2: BM25 terms without hyphens between letters (notes/terms.tokenize); 3: Chinese share per chunk
 
 
 def path(home: Path, collection: str, kind: str) -> Path:
