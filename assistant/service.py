@@ -59,6 +59,7 @@ class Assistant:
         self.llm = llm
         self._chains: dict | None = None
         self._chains_lock = threading.Lock()
+        self._prefetch: threading.Thread | None = None
         # Bumped when the model connection or the notes change: whoever built something from the old ones
         # (the web Interview tab's grader and question list) compares it and rebuilds.
         self.generation = 0
@@ -97,6 +98,39 @@ class Assistant:
         from assistant.runtime import e5_version
 
         return Relevance(disk=VectorCache(self.settings.home / "cache" / "sentences.sqlite", e5_version()))
+
+    def prefetch(self, question: str, k: int | None = None) -> None:
+        """Search a first question now, then score the note sentences its extractive answer quotes in a background
+        thread, while this thread's first `stream()` imports LangChain and builds the chain (`stream` waits for it).
+
+        A one-shot `assistant ask` spends ≈ 0.25 s importing LCEL and, for a question no process answered before,
+        ≈ 0.4 s embedding the sentences of its section with e5 (answering/relevance.py). The encoder is native code
+        that releases the GIL, so the two overlap on a second core; the search stays in this thread, since searching
+        is Python and Rust that hold the GIL and would only slow the import down. The chain then repeats the search
+        and the quote selection on warm caches (the same functions, so it answers exactly what it would have).
+        Anything that fails here is left for the chain to raise. Measured: docs/performance.md."""
+        if self.llm is not None or self._chains is not None:
+            return  # the model writes the answer, or the chain is built already: nothing to overlap
+        from assistant.answering.condense import condensed_search
+        from assistant.answering.extractive import select_quotes
+        from assistant.answering.params import AnswerParams
+
+        try:
+            standalone, found = condensed_search(self.retriever, clean_question(question), [], k)
+        except Exception:  # noqa: BLE001 - `stream` repeats this and reports the error in one line
+            return
+        if not found.covered:
+            return
+        params, relevance = self.settings.tuned.params("answers.extractive", AnswerParams), self.relevance
+
+        def run() -> None:
+            try:
+                select_quotes(standalone, found.hits, params, relevance)
+            except Exception:  # noqa: BLE001 - a warm-up only: the chain repeats it and reports any error
+                pass
+
+        self._prefetch = threading.Thread(target=run, name="prefetch", daemon=True)
+        self._prefetch.start()
 
     def use_settings(self, settings: Settings) -> None:
         """Apply a new model connection without a restart: the chains are rebuilt on the next answer, the index stays open."""
@@ -140,6 +174,9 @@ class Assistant:
         if chain is None:
             raise QuestionError(f"answer mode {mode!r} is not available; configure OPENAI_BASE_URL for 'llm'")
         question = clean_question(question)
+        if self._prefetch is not None:  # the Chroma client, e5 and the caches are used by one thread at a time
+            self._prefetch.join()
+            self._prefetch = None
         return AnswerStream(chain.stream({"question": question, "history": history or [], "k": k}))
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,

@@ -23,6 +23,7 @@ def ask(ctx: click.Context, question, k, as_json) -> None:
     """Answer QUESTION from the notes, citing each statement as [n] ('-' reads it from stdin)."""
     text = question_text(sys.stdin.read() if question == ("-",) else " ".join(question))
     assistant = open_assistant(settings_from(ctx), progress=not as_json)
+    assistant.prefetch(text, k)  # searched and quoted while the chain is imported
     if as_json:
         result = assistant.ask(text, k=k)
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -90,6 +91,8 @@ def chat(ctx: click.Context, k) -> None:
             history = []
             click.echo("(new conversation)")
             continue
+        if not history:
+            assistant.prefetch(text, k)  # a no-op once the chain is built: only the first question overlaps its import
         try:
             result = stream_answer(assistant, text, history, k)
         except QuestionError as exc:
