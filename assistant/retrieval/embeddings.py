@@ -24,7 +24,7 @@ light_overrides()  # before chromadb's first import (chroma_import.py)
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
 
-from assistant.runtime import e5_model  # noqa: E402
+from assistant.runtime import e5_model, e5_queries  # noqa: E402
 
 # Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread
 # (e5: runtime.e5_model, shared with the grader, answers and the judge).
@@ -114,7 +114,7 @@ class E5Embedding(_OfflineEmbedding):
         return list(np.atleast_2d(e5_model().passage(list(input))).astype(np.float32))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(e5_model().query(list(input))).astype(np.float32))
+        return list(e5_queries(list(input)))
 
     @staticmethod
     def name() -> str:
