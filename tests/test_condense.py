@@ -76,6 +76,26 @@ def test_a_chinese_follow_up_about_a_term_the_notes_never_use_stands_alone():
     assert condense_offline("What about Transformers?", history, known).startswith("RNN")  # English words: not judged
 
 
+def test_an_english_follow_up_naming_only_words_the_notes_never_use_is_read_with_the_earlier_topic():
+    """"Any drawbacks?" names no topic the notes could answer alone, so it keeps the earlier question's."""
+    known = {"dropout", "rate", "batch"}.__contains__
+    history = ["What does dropout do during training?"]
+    assert condense_offline("Any drawbacks?", history, known).startswith("dropout")
+    assert condense_offline("Which rate do people pick?", history, known) == "Which rate do people pick?"  # a known word
+    assert condense_offline("Any drawbacks?", history) == "Any drawbacks?"  # no vocabulary: as before
+    # nor is it the topic that later follow-ups go back to
+    assert condense_offline("And in CNNs?", [*history, "Any drawbacks?", "Why?"], known).startswith("dropout")
+
+
+def test_a_question_that_changes_the_subject_stands_alone():
+    known = {"dropout", "rate"}.__contains__
+    history = ["What does dropout do during training?"]
+    assert condense_offline("By the way, which city hosts the Olympics next?", history, known) == \
+        "By the way, which city hosts the Olympics next?"
+    assert condense_offline("顺便问一下，它的作者是谁？", ["Dropout 是谁提出的？"]) == "顺便问一下，它的作者是谁？"
+    assert condense_offline("它的作者是谁？", ["Dropout 是谁提出的？"]).startswith("Dropout")
+
+
 def test_the_chain_declines_a_follow_up_about_something_the_notes_never_mention(offline_assistant):
     history = [{"role": "user", "content": "LSTM 是怎么缓解梯度消失的？"}, {"role": "assistant", "content": "…"}]
     assert offline_assistant.retriever.knows("lstm") and not offline_assistant.retriever.knows("transformer")
