@@ -117,6 +117,16 @@ def test_app_lists_every_page_in_tab_order():
     assert [cls.title for cls in PAGES] == ["Chat", "Notes", "Interview", "Settings"]
 
 
+def test_the_app_loads_the_models_and_the_chain_before_the_first_visitor(offline_settings):
+    from assistant.service import Assistant
+    from assistant.web.app import build_app
+
+    assistant = Assistant(offline_settings, progress=False)
+    assert assistant._chains is None
+    build_app(offline_settings, assistant=assistant)
+    assert assistant._chains is not None and assistant.retriever.knows("lstm")
+
+
 class _FailingAssistant:
     modes = ["extractive"]
 

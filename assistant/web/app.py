@@ -152,7 +152,7 @@ def build_app(settings: Settings, assistant=None):
     ctx = WebContext(llmsetup.apply(settings))  # a model saved from the Settings tab
     if assistant is not None:
         ctx.assistant = assistant  # seeds the cached_property
-    ctx.assistant.notes()  # open the index and warm the retriever before the first visitor
+    ctx.assistant.warm_up()  # models, indexes and chain loaded before the first visitor (service.Assistant.warm_up)
     with gr.Blocks(title="DL Interview Assistant", analytics_enabled=False) as demo:
         ctx.demo = demo
         with gr.Row(elem_id="app-header", equal_height=False):
