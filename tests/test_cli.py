@@ -87,6 +87,28 @@ def test_chat_follow_up_through_stdin(built_home):
     assert "第28题" in second
 
 
+def test_chat_loads_the_models_and_chain_while_the_first_question_is_typed(monkeypatch):
+    import threading
+
+    from click.testing import CliRunner
+
+    import assistant.cli.ask as ask_module
+    from assistant.cli import cli
+
+    warmed = threading.Event()
+
+    class Spy:
+        mode = "extractive"
+
+        def warm_up(self):
+            warmed.set()
+
+    monkeypatch.setattr(ask_module, "open_assistant", lambda settings: Spy())
+    result = CliRunner().invoke(cli, ["chat"], input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert warmed.wait(10)
+
+
 def test_ingest_reports_bad_files_and_keeps_going(built_copy, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 
 import click
 
@@ -75,6 +76,8 @@ def chat(ctx: click.Context, k) -> None:
     from assistant.service import QuestionError
 
     assistant = open_assistant(settings_from(ctx))
+    # The models and the chain load while the first question is typed (the web server does this before serving).
+    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     click.echo(f"mode: {assistant.mode} · /new starts over · /quit or Ctrl-D exits")
     history: list[dict] = []
     while True:
@@ -91,8 +94,6 @@ def chat(ctx: click.Context, k) -> None:
             history = []
             click.echo("(new conversation)")
             continue
-        if not history:
-            assistant.prefetch(text, k)  # a no-op once the chain is built: only the first question overlaps its import
         try:
             result = stream_answer(assistant, text, history, k)
         except QuestionError as exc:
