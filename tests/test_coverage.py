@@ -105,6 +105,10 @@ def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unkn
     assert unknown_names("深度可分离卷积为什么省计算？", terms | {"深度", "度可", "可分", "分离", "离卷"}, nothing) == []
     # One Latin word is judged like a technical name: BatchNorm starts a name the notes use.
     assert unknown_names("BatchNorm 能防止过拟合吗", terms, nothing) == []
+    # Known through its abbreviation (LSTM for 长短期记忆网络) or its English words in the plural the notes write.
+    assert unknown_names("长短期记忆网络为什么能记住长期依赖？", terms | {"lstm"}, nothing) == []
+    assert unknown_names("长短期记忆网络为什么能记住长期依赖？", terms, nothing) == ["长短期记忆"]
+    assert unknown_names("门控循环单元有几个门？", terms | {"gated", "recurrent", "units"}, nothing) == []
 
 
 def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offline_assistant):

@@ -60,6 +60,13 @@ def chinese_tokens(text: str) -> list[str]:
     return [t for t in dict.fromkeys(t for term in chinese_terms(text) for t in tokenize(term)) if t not in own]
 
 
+def initials(english: str) -> str:
+    """The initials of a glossary phrase of two or more words ("long short-term memory" → "lstm"), else "": notes
+    often use only the abbreviation of what a question writes out ("门控循环单元" where the notes write GRU)."""
+    words = re.findall(r"[a-z]+", english.lower())
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
 @lru_cache(maxsize=1)
 def _name_terms() -> tuple[list[tuple[str, Row]], list[Row]]:
     """(each Chinese term of a name row, lower-cased, with its row, longest first; the name rows), built once."""
