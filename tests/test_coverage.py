@@ -32,6 +32,20 @@ def test_top_features_read_the_best_section():
     assert top_features("x", hits[:1])["top_gap"] is None and top_features("x", []) == {}
 
 
+def test_an_english_question_is_read_through_the_glossary_against_chinese_sections():
+    from types import SimpleNamespace as Hit
+
+    from assistant.retrieval.lexical import Vocabulary
+
+    section = "训练一次迭代：先做前向传播算出损失，再做反向传播求梯度，最后更新参数。"
+    other = "卷积层的参数共享与局部连接。"
+    vocabulary = Vocabulary.of_sections([section, other])
+    hits = [Hit(score=2.0, adjust=0.0, title="一次训练迭代", section=section)]
+    known = top_features("What happens in the forward pass and the backward pass?", hits, vocabulary)["top_idf_known"]
+    unknown = top_features("What happens in the warm-up phase and the cool-down phase?", hits, vocabulary)["top_idf_known"]
+    assert known > 0.2 and unknown == 0.0
+
+
 def test_score_is_the_calibrated_linear_rule_with_missing_lexical_features_neutral():
     cal = Calibration(("use_max", "cjk_known"), (0.4, 0.5), (0.1, 0.25), (1.0, 2.0), 0.0, bias=-0.5)
     assert cal.score({"use_max": 0.5, "cjk_known": 1.0}) == pytest.approx(-0.5 + 1.0 + 2.0 * 2.0)
