@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,21 @@ def test_chat_loads_the_models_and_chain_while_the_first_question_is_typed(monke
     result = CliRunner().invoke(cli, ["chat"], input="/quit\n")
     assert result.exit_code == 0, result.output
     assert warmed.wait(10)
+
+    # A warm-up that fails stays quiet: the first question meets the same error and reports it in one line.
+    failed, uncaught = threading.Event(), []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+
+    class Broken(Spy):
+        def warm_up(self):
+            failed.set()
+            raise RuntimeError("index went away")
+
+    monkeypatch.setattr(ask_module, "open_assistant", lambda settings: Broken())
+    assert CliRunner().invoke(cli, ["chat"], input="/quit\n").exit_code == 0
+    assert failed.wait(10)
+    time.sleep(0.2)  # the thread ends after setting the event
+    assert uncaught == []
 
 
 def test_ingest_reports_bad_files_and_keeps_going(built_copy, tmp_path):

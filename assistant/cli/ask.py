@@ -77,7 +77,7 @@ def chat(ctx: click.Context, k) -> None:
 
     assistant = open_assistant(settings_from(ctx))
     # The models and the chain load while the first question is typed (the web server does this before serving).
-    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up_quietly, args=(assistant,), name="warm-up", daemon=True).start()
     click.echo(f"mode: {assistant.mode} · /new starts over · /quit or Ctrl-D exits")
     history: list[dict] = []
     while True:
@@ -100,6 +100,13 @@ def chat(ctx: click.Context, k) -> None:
             click.echo(f"error: {exc}", err=True)
             continue
         history += [{"role": "user", "content": text}, {"role": "assistant", "content": result.answer}]
+
+
+def _warm_up_quietly(assistant) -> None:
+    try:
+        assistant.warm_up()
+    except Exception:  # noqa: BLE001 - the first question meets the same error and reports it in one line
+        pass
 
 
 @click.command()
