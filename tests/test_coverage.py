@@ -123,6 +123,11 @@ def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unkn
     assert unknown_names("长短期记忆网络为什么能记住长期依赖？", terms | {"lstm"}, nothing) == []
     assert unknown_names("长短期记忆网络为什么能记住长期依赖？", terms, nothing) == ["长短期记忆"]
     assert unknown_names("门控循环单元有几个门？", terms | {"gated", "recurrent", "units"}, nothing) == []
+    # A Chinese name whose bigrams the notes all use apart, never as the phrase, is unknown when the text is asked.
+    apart = terms | {"度检", "检查", "查点"}
+    assert unknown_names("梯度检查点能省多少显存？", apart, nothing) == []  # no text to ask: the bigrams decide
+    assert unknown_names("梯度检查点能省多少显存？", apart, nothing, uses=lambda phrase: False) == ["梯度检查点"]
+    assert unknown_names("梯度检查点能省多少显存？", apart, nothing, uses="…梯度检查点…".__contains__) == []
 
 
 def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offline_assistant):

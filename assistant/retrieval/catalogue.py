@@ -137,6 +137,11 @@ class Catalogue:
             snapshot.save(self._snapshot, key, state)
         return state
 
+    def uses(self, phrase: str) -> bool:
+        """Whether some chunk of the notes contains the phrase as written (a scan: asked only for a glossary name
+        whose words the vocabulary knows)."""
+        return any(phrase in doc for doc in self.rows.docs)
+
     def initialisms(self) -> frozenset[str]:
         """The initials of every run of two to four Latin words in the notes ("region proposal network" → "rpn"),
         built on first need per index version: only a question naming an unknown technical name asks."""

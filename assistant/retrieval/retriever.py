@@ -237,7 +237,7 @@ class Retriever:
         if lacks := (lacking(query, hits[0].section) if covered else ""):
             covered, near = False, hits[:1]
         # Or naming something the notes never mention ("AdamW"): declined, the closest section named.
-        unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms) if covered else []
+        unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms, catalogue.uses) if covered else []
         if unknown:
             covered, near, lacks = False, hits[:1], "name"
         return SearchResult(query, hits, score, covered, near, signals, lacks, unknown)
