@@ -76,6 +76,8 @@ def e5_queries(texts: list[str]) -> Any:
 
     with _QUERIES_LOCK:
         known = {t: _QUERIES[t] for t in texts if t in _QUERIES}
+        for text in known:
+            _QUERIES.move_to_end(text)  # least recently asked goes first
     missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
         fresh = np.atleast_2d(np.asarray(e5_model().query(missing), dtype=np.float32))
@@ -85,11 +87,6 @@ def e5_queries(texts: list[str]) -> Any:
                 _QUERIES[text] = known[text] = vector
                 if len(_QUERIES) > _QUERIES_MAX:
                     _QUERIES.popitem(last=False)
-    if texts:
-        with _QUERIES_LOCK:
-            for text in texts:
-                if text in _QUERIES:
-                    _QUERIES.move_to_end(text)
     return np.stack([known[t] for t in texts]) if texts else np.empty((0, 0), dtype=np.float32)
 
 

@@ -75,11 +75,9 @@ class Assistant:
 
     def _build_chains(self) -> dict:
         from assistant.answering.chain import build_chain
-        from assistant.answering.params import AnswerParams
 
         settings, llm = self.settings, self.llm
-        params = settings.tuned.params("answers.extractive", AnswerParams)
-        relevance = self.relevance
+        params, relevance = self._answer_params(), self.relevance
         chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params, relevance=relevance)}
         if llm is not None:
             from assistant.answering.tokens import get_encoding
@@ -88,6 +86,12 @@ class Assistant:
                                         get_encoding(settings.tiktoken_dir), settings.model, answer_params=params,
                                         relevance=relevance)
         return chains
+
+    def _answer_params(self):
+        """The extractive answerer's tuned parameters (the "answers.extractive" entry of tuned.json)."""
+        from assistant.answering.params import AnswerParams
+
+        return self.settings.tuned.params("answers.extractive", AnswerParams)
 
     @cached_property
     def relevance(self):
@@ -113,7 +117,6 @@ class Assistant:
             return  # the model writes the answer, or the chain is built already: nothing to overlap
         from assistant.answering.condense import condensed_search
         from assistant.answering.extractive import select_quotes
-        from assistant.answering.params import AnswerParams
 
         try:
             standalone, found = condensed_search(self.retriever, clean_question(question), [], k)
@@ -121,7 +124,7 @@ class Assistant:
             return
         if not found.covered:
             return
-        params, relevance = self.settings.tuned.params("answers.extractive", AnswerParams), self.relevance
+        params, relevance = self._answer_params(), self.relevance
 
         def run() -> None:
             try:

@@ -100,6 +100,8 @@ def test_a_technical_name_the_notes_never_use_is_not_covered():
     spelled = terms | {"多层", "层感", "感知", "知机"}
     assert unknown_names("deep MLP 为什么梯度爆炸", spelled, initialisms) == []
     assert unknown_names("deep MLP 为什么梯度爆炸", spelled - {"知机"}, initialisms) == ["mlp"]
+    # and, given the notes' text, the Chinese words must occur as written, not only their bigrams apart
+    assert unknown_names("deep MLP 为什么梯度爆炸", spelled, initialisms, uses=lambda phrase: False) == ["mlp"]
 
 
 def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unknown():

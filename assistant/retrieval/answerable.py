@@ -86,40 +86,43 @@ def unknown_names(query: str, terms: Collection[str], initialisms: Callable[[], 
     `terms`: the notes' vocabulary; `initialisms`: the initials of their runs of Latin words (built on first need);
     `uses(phrase)`: whether the notes' text contains a Chinese phrase (its bigrams can all occur apart: 梯度检查点 in
     notes that say 梯度检查 and 检查点 but never the phrase)."""
-    out = [name for name in technical_names(query) if not _known_latin(name, terms, initialisms)]
+    out = [name for name in technical_names(query) if not _known_latin(name, terms, initialisms, uses)]
     # The glossary's names, in Chinese or English words ("深度可分离卷积", "knowledge distillation"): unknown when the
     # notes use neither their Chinese terms nor all the words of their English phrase; one Latin word as written is
     # judged like a technical name (BatchNorm: the start of BatchNormalization).
     for asked, row in names_in(query):
-        if any(_all_used(term, terms) and (uses is None or not CJK_RE.search(term) or uses(term)) for term in row.chinese) \
-                or _all_used(row.english, terms) \
+        if any(_all_used(term, terms, uses) for term in row.chinese) or _all_used(row.english, terms) \
                 or initials(row.english) in terms:
             continue
-        if re.fullmatch(r"[a-z][a-z0-9]*", asked) and _known_latin(asked, terms, initialisms):
+        if re.fullmatch(r"[a-z][a-z0-9]*", asked) and _known_latin(asked, terms, initialisms, uses):
             continue
         out.append(asked)
     return list(dict.fromkeys(out))
 
 
-def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]]) -> bool:
+def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
+                 uses: Callable[[str], bool] | None = None) -> bool:
     """Whether a lower-cased Latin name counts as used by the notes, with the exemptions of the module docstring."""
     if name in terms or name in STOP_WORDS or "-" in name or any(s in terms for s in _swapped(name)):
         return True
     if len(name) >= 5 and any(t.startswith(name) for t in terms if len(t) > len(name)):
         return True
-    return name in initialisms() or _written_out(name, terms)
+    return name in initialisms() or _written_out(name, terms, uses)
 
 
-def _all_used(term: str, terms: Collection[str]) -> bool:
+def _all_used(term: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:
     """Every token of the term is in the notes, a Latin word also in its plural or singular ("gated recurrent unit":
-    the notes write "Gated Recurrent Units")."""
-    return all(t in terms or f"{t}s" in terms or (t.endswith("s") and t[:-1] in terms) for t in tokenize(term))
+    the notes write "Gated Recurrent Units"); a Chinese term, given `uses`, also as written, since its bigrams can
+    all occur apart (梯度检查点 in notes that say 梯度检查 and 检查点)."""
+    if not all(t in terms or f"{t}s" in terms or (t.endswith("s") and t[:-1] in terms) for t in tokenize(term)):
+        return False
+    return uses is None or not CJK_RE.search(term) or uses(term)
 
 
-def _written_out(name: str, terms: Collection[str]) -> bool:
+def _written_out(name: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:
     """True when the glossary spells the name out in Chinese and the notes use those words (MLP: 多层感知机):
     Chinese notes name many things only in Chinese. Every token of the Chinese term must be in the notes."""
-    return any(_all_used(term, terms) for term in chinese_terms(name))
+    return any(_all_used(term, terms, uses) for term in chinese_terms(name))
 
 
 def _swapped(name: str) -> set[str]:

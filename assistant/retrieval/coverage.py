@@ -51,7 +51,8 @@ def top_features(query: str, hits: list, vocabulary: Vocabulary | None = None) -
     itself uses the query's words is sharper evidence. An English question's words are joined by the Chinese terms
     the glossary gives for its phrases ("forward pass" → 前向传播), so Chinese notes can use them: the calibration was
     fitted without them, yet on the tuning queries English answered 0.949 → 0.958 (n=429) and declined 0.861 → 0.855
-    (n=166), and on the blind dev set eval/dev/retrieval4.jsonl English in-scope 35 → 38 of 50, declined unchanged.
+    (n=166); on eval/dev/retrieval4.jsonl, whose failures suggested it (an in-sample figure), English in-scope 35 → 38
+    of 50, declined unchanged. The frozen test set did not move.
     """
     from assistant.retrieval.lexical import lexical_features, section_answers
 
