@@ -61,6 +61,14 @@ def test_ask_streams_text_with_mode_and_sources(built_home):
     assert "[extractive" in proc.stdout and "Sources:" in proc.stdout and "[1] 第40题" in proc.stdout
 
 
+def test_ask_says_how_it_read_a_typing_slip(built_home):
+    slip = run(["ask", "梯度接断有什么作用？"], built_home)
+    assert slip.returncode == 0 and "↳ interpreted as: 梯度截断有什么作用？" in slip.stdout
+    assert "第28题" in slip.stdout
+    typed_right = run(["ask", "梯度截断有什么作用？"], built_home)
+    assert "interpreted as" not in typed_right.stdout and typed_right.stdout.split("\n", 1)[1] == slip.stdout.split("\n", 2)[2]
+
+
 def test_ask_out_of_scope(built_home):
     data = json.loads(run(["ask", "--json", "今天天气怎么样？"], built_home).stdout)
     assert data["covered"] is False and data["citations"] == []

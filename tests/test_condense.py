@@ -187,7 +187,7 @@ class _Scripted:
     def search(self, query: str, k=None):
         section, coverage = self._results[query]
         hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)
-        return SimpleNamespace(hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
+        return SimpleNamespace(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
 
 
 def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_stronger_by_the_margin():

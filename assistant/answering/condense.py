@@ -160,7 +160,15 @@ def _latin_names(topic: str) -> list[str]:
 def condensed_search(retriever, question: str, history: list[str], k: int | None = None):
     """(standalone query, SearchResult) of one chat turn offline: the question condensed with its history and
     the notes' vocabulary (`Retriever.knows`), then searched. What the evals and tuning scripts measure is
-    what the chain does (chain.build_offline_retrieval), in one place.
+    what the chain does (chain.build_offline_retrieval), in one place. The standalone query is the one the
+    search read, typing slips corrected (retrieval/typos.py: "过你合" is shown as 过拟合).
+    """
+    standalone, result = _condensed_search(retriever, question, history, k)
+    return (result.query or standalone), result
+
+
+def _condensed_search(retriever, question: str, history: list[str], k: int | None = None):
+    """`condensed_search` before the searched query replaces the condensed one.
 
     A follow-up that names a topic of its own stands alone, yet many such follow-ups name only an aspect
     ("大了会有什么问题" after "batch size 怎么选", "学习率应该怎么采样？" after grid vs random search): read

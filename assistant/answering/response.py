@@ -14,6 +14,13 @@ from typing import Any, Iterable, Iterator
 from assistant.retrieval.retriever import Hit
 
 
+def rewritten(question: str, standalone: str) -> str:
+    """The question as the search read it when that differs from the typed one (a follow-up given its topic, a
+    typing slip corrected, Traditional characters folded), else '': the "interpreted as" line of every front end."""
+    typed, read = " ".join((question or "").split()), " ".join((standalone or "").split())
+    return read if read and read != typed else ""
+
+
 @dataclass
 class AnswerResult:
     """A finished (or, from `snapshot()`, partial) answer with its sources, as every front end shows it."""

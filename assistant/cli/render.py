@@ -21,11 +21,16 @@ def mode_badge(mode: str) -> str:
 
 def stream_answer(assistant: Assistant, question: str, history: list[dict], k: int | None = None) -> AnswerResult:
     """Print an answer as it streams, then its sources; returns the AnswerResult."""
+    from assistant.answering.response import rewritten
+
     stream = assistant.stream(question, history, k)
     badge = False
     for delta in stream:
         if not badge:  # the mode is known with the sources, before the first text
-            click.secho(mode_badge(stream.snapshot().mode), fg="cyan", err=False)
+            snapshot = stream.snapshot()
+            click.secho(mode_badge(snapshot.mode), fg="cyan", err=False)
+            if read := rewritten(question, snapshot.standalone):
+                click.secho(f"↳ interpreted as: {read}", dim=True)
             badge = True
         click.echo(delta, nl=False)
     result = stream.result()

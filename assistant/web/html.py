@@ -142,10 +142,10 @@ def link_citations(text: str, msg: int) -> str:
 
 def interpreted_as(question: str, standalone: str) -> str:
     """The "interpreted as …" line under an answer, or '' when the rewritten question is the typed one."""
-    typed, rewritten = " ".join((question or "").split()), " ".join((standalone or "").split())
-    if not rewritten or rewritten == typed:
-        return ""
-    return f"\n\n*↳ Interpreted as: {chat_markdown(rewritten).replace('*', '＊')}*"
+    from assistant.answering.response import rewritten
+
+    read = rewritten(question, standalone)
+    return f"\n\n*↳ Interpreted as: {chat_markdown(read).replace('*', '＊')}*" if read else ""
 
 
 def mode_badge(mode: str, covered: bool = True) -> str:
