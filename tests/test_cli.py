@@ -65,6 +65,8 @@ def test_ask_says_how_it_read_a_typing_slip(built_home):
     slip = run(["ask", "梯度接断有什么作用？"], built_home)
     assert slip.returncode == 0 and "↳ interpreted as: 梯度截断有什么作用？" in slip.stdout
     assert "第28题" in slip.stdout
+    search = run(["search", "梯度接断有什么作用？"], built_home)
+    assert search.stdout.splitlines()[:2] == ["梯度接断有什么作用？", "↳ interpreted as: 梯度截断有什么作用？"]
     typed_right = run(["ask", "梯度截断有什么作用？"], built_home)
     assert "interpreted as" not in typed_right.stdout and typed_right.stdout.split("\n", 1)[1] == slip.stdout.split("\n", 2)[2]
 

@@ -62,7 +62,7 @@ def search(ctx: click.Context, query, k, as_json) -> None:
         if as_json:
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:
-            print_search(result)
+            print_search(result, typed=q)
     if failed:
         ctx.exit(1)
 

@@ -55,9 +55,14 @@ def print_sources(result: AnswerResult) -> None:
         click.secho(f"(removed citation(s) {nums}: no such source)", fg="yellow")
 
 
-def print_search(result: SearchResult) -> None:
-    """Ranked sections with fused score and cosine."""
-    click.secho(f"{result.query}", bold=True)
+def print_search(result: SearchResult, typed: str = "") -> None:
+    """Ranked sections with fused score and cosine, under the query as typed and, if the search read it otherwise
+    (a typing slip corrected, Traditional folded), as read."""
+    from assistant.answering.response import rewritten
+
+    click.secho(typed or result.query, bold=True)
+    if typed and (read := rewritten(typed, result.query)):
+        click.secho(f"↳ interpreted as: {read}", dim=True)
     if not result.covered:
         click.secho("  (the notes probably do not cover this; best matches below)", fg="yellow")
     for i, h in enumerate(result.hits, start=1):
