@@ -93,7 +93,7 @@ class Respeller:
         self.terms = terms
         self.counts = section_counts
         self._uses = uses  # whether the notes contain a phrase as written (Catalogue.uses); None: not checked
-        self._dictionary = dictionary  # called once, when a suspect character has a homophone in the notes
+        self._dictionary = dictionary  # called once, when some pair of a question sounds like a pair of the notes
         self._words: Pairs | None = None
 
     @staticmethod
