@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 from assistant.notes.terms import LATIN_RE, chinese_share, tokenize
 from assistant.retrieval.lexical import Vocabulary
+from assistant.retrieval.typos import Respeller
 
 Row = tuple[str, dict]  # (chunk document, chunk metadata)
 
@@ -72,7 +74,8 @@ class Rows(Mapping[str, Row]):
 class Catalogue:
     """What the primary collection holds, cached by its fingerprint."""
 
-    def __init__(self, collection: Callable[[], Any], bm25: bool, snapshot: Path | None = None) -> None:
+    def __init__(self, collection: Callable[[], Any], bm25: bool, snapshot: Path | None = None,
+                 cache_dir: Path | None = None) -> None:
         self._collection = collection  # a getter: the handle changes when the collection is reopened
         self._with_bm25 = bm25
         self._snapshot = snapshot  # where the built state is saved, keyed on the fingerprint (None: never)
@@ -84,6 +87,8 @@ class Catalogue:
         self.bm25: Any = None
         self.vocabulary = Vocabulary(frozenset())
         self._initialisms: tuple[str | None, frozenset[str]] = (None, frozenset())
+        self._cache_dir = cache_dir  # where typos.words keeps its word list (None: read from jieba each process)
+        self._respeller: tuple[str | None, Respeller | None] = (None, None)
         self._lock = threading.Lock()  # web sessions share one catalogue
 
     def invalidate(self) -> None:
@@ -141,6 +146,17 @@ class Catalogue:
         """Whether some chunk of the notes contains the phrase as written (a scan: asked only for a glossary name
         whose words the vocabulary knows)."""
         return any(phrase in doc for doc in self.rows.docs)
+
+    def respell(self, text: str) -> str:
+        """The text with its Chinese typing slips read as the notes' words (typos.py), per index version."""
+        from assistant.retrieval.typos import words
+
+        key, speller = self._respeller
+        if speller is None or key != self._key:
+            speller = Respeller(self.vocabulary.terms, self.vocabulary.section_counts, partial(words, self._cache_dir),
+                                self.uses)
+            self._respeller = (self._key, speller)
+        return speller.respell(text)
 
     def initialisms(self) -> frozenset[str]:
         """The initials of every run of two to four Latin words in the notes ("region proposal network" → "rpn"),

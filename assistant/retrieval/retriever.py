@@ -16,7 +16,7 @@ with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 
 import numpy as np
 
@@ -29,7 +29,6 @@ from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
-from assistant.retrieval.typos import Respeller
 
 
 @dataclass(frozen=True)
@@ -149,8 +148,8 @@ class Retriever:
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
         self.catalogue = Catalogue(lambda: self.collections[self.models[0]], bm25="bm25" in settings.recipe_parts,
-                                   snapshot=snapshot.path(settings.home, collection_name(settings, self.models[0]), "lexical"))
-        self._respeller: Respeller | None = None  # rebuilt when the vocabulary changes (typos.py)
+                                   snapshot=snapshot.path(settings.home, collection_name(settings, self.models[0]), "lexical"),
+                                   cache_dir=settings.home / "cache")
 
     def search(self, query: str, k: int | None = None) -> SearchResult:
         """The top-k question sections for a query, best first, with the coverage decision."""
@@ -192,7 +191,7 @@ class Retriever:
         catalogue.refresh()
         if not catalogue.ids:
             return SearchResult(query)
-        query = self._respell(query)  # 过你合 → 过拟合: the query searched, and shown as "interpreted as"
+        query = catalogue.respell(query)  # 过你合 → 过拟合: the query searched, and shown as "interpreted as"
         pool = min(POOL, len(catalogue.ids))
         standardised: list[tuple[dict[str, float], float, float]] = []  # (z-score by chunk, floor, weight)
         english = mostly_latin(query)
@@ -261,18 +260,6 @@ class Retriever:
         """The calibrated coverage model for this recipe (see coverage.py), built once per retriever."""
         recipes = self.settings.tuned["coverage"]["recipes"]
         return load_calibration(recipes, self.settings.recipe_parts, self.settings.min_score)
-
-    def _respell(self, query: str) -> str:
-        """The query with its Chinese typing slips read as the notes' words (typos.py), against the current vocabulary."""
-        from assistant.retrieval.typos import words
-
-        vocabulary = self.catalogue.vocabulary
-        speller = self._respeller
-        if speller is None or speller.terms is not vocabulary.terms:
-            speller = Respeller(vocabulary.terms, vocabulary.section_counts, partial(words, self.settings.home / "cache"),
-                                self.catalogue.uses)
-            self._respeller = speller
-        return speller.respell(query)
 
     def knows(self, term: str) -> bool:
         """Whether the indexed notes use a term (a lower-cased Latin word or a Chinese bigram)."""
