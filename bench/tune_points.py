@@ -103,8 +103,9 @@ def grading() -> None:
     from assistant.interview.calibrate import grading_report
     from assistant.interview.grader import OfflineGrader
 
-    nb = notebook()
-    grader = OfflineGrader(Prompts(ROOT / "prompts"))
+    nb, nb1 = notebook(), notebook(first_blind_set=True)
+    graders = {id(book): OfflineGrader(Prompts(ROOT / "prompts"), sections=book.references) for book in (nb, nb1)}
+    grader = graders[id(nb)]
     items = grading_rows(grader, nb, load("grading"))
     fit, held = split_by_question(items, lambda i: int(i["question"]), SEED)
     print("== offline grader (eval/dev/grading.jsonl)")
@@ -113,18 +114,31 @@ def grading() -> None:
         for key, value in grading_rates(subset).items():
             print(f"    {key:22} {value}")
     # All four dev grading sets together (the first blind set's graded answers need its own notes).
-    every = [{**r, "question": f"{name}:{r['question']}"} for name, book in
-             (("grading", nb), ("grading2", nb), ("grading3", nb), ("test1_grading", notebook(first_blind_set=True)))
-             for r in grading_rows(grader, book, load(name))]
+    sets = (("grading", nb), ("grading2", nb), ("grading3", nb), ("test1_grading", nb1))
+    every = [{**r, "question": f"{name}:{r['question']}"} for name, book in sets
+             for r in grading_rows(graders[id(book)], book, load(name))]
     rates = grading_rates(every)
     print(f"  [grading + grading2 + grading3 + test1/grading] {len(every)} answers: correct ≤ 3 {rates['low:correct']}  "
-          f"negated ≤ 3 {rates['negated_low']}  twin margin {rates['twin_margin']}  partial > wrong {rates['partial_over_wrong']}")
+          f"negated ≤ 3 {rates['negated_low']}  twin margin {rates['twin_margin']}  partial > wrong {rates['partial_over_wrong']}  "
+          f"off-topic ≤ 3 {rates['low:off_topic']}")
+    # Every correct answer of those sets given to another question (7 sections on in the notebook's order):
+    # an answer to the wrong question must score low, however much vocabulary the two sections share.
+    moved = [r for name, book in sets for r in grading_rows(graders[id(book)], book, elsewhere_items(book, load(name)))]
+    print(f"  correct answers given to another question ≤ 3: {Rate(sum(r['score'] <= 3 for r in moved), len(moved))}")
     old = grading_report(load("old_grading"), grader, nb)
     print(f"  old tuning set eval/grading.jsonl: ordering accuracy {old['ordering_accuracy']} "
           f"(n={old['n_questions']} questions)")
     if "-v" in sys.argv:
         for i in items:
             print(f"    {i['id']} q{i['question']} {i['kind']:12} {i['score']:5}  {i['answer'][:60]}")
+
+
+def elsewhere_items(book, items: list[dict], step: int = 7) -> list[dict]:
+    """The correct answers of `items`, each given to the section `step` places on among the askable ones."""
+    numbers = sorted(n.number for n in book.askable())
+    return [{**i, "id": f"{i['id']}-elsewhere", "label": "wrong", "kind": "elsewhere",
+             "question": numbers[(numbers.index(int(i["question"])) + step) % len(numbers)]}
+            for i in items if i["label"] == "complete"]
 
 
 def vague() -> None:
@@ -160,7 +174,8 @@ def vague() -> None:
             name, _, vals = part.partition("=")
             grid = [{**g, name: float(v)} for g in grid for v in vals.split(",")]
     for value in grid:
-        grader = OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=dataclasses.replace(GraderParams(), **value))
+        grader = OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=dataclasses.replace(GraderParams(), **value),
+                               sections=nb.references)
         rows = grading_rows(grader, nb, items)
         weak = [r for r in rows if r["kind"] != "minimal_correct"]
         good = [r for r in rows if r["kind"] == "minimal_correct"]

@@ -23,12 +23,21 @@ def test_grade_json_shape(built_copy):
     result = run("grade", "--question", "38", "--answer", "可以用 Dropout，还有就是加 L2 正则化。", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations", "points"}
+    assert set(data) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations", "points",
+                         "elsewhere"}
+    assert data["elsewhere"] == ""
     assert [p["point"] for p in data["points"]] == ["Dropout", "加L1/L2正则化", "BatchNormalization", "网络bagging"]
     assert {p["status"] for p in data["points"]} <= {"covered", "missed", "contradicted"}
     assert data["question"] == 38 and data["max_score"] == 10 and 0 < data["score"] < 10
     assert data["citations"] == ["[1] 第38题 在神经网络中，有哪些办法防止过拟合？"]
     assert any("bagging" in m for m in data["missed"])
+
+
+def test_grade_names_the_question_an_answer_belongs_to(built_copy):
+    answer = "梯度截断：梯度超过阈值就截断。激活函数换成ReLU。用LSTM。加L2权重正则化。"
+    result = run("grade", "--question", "21", "--answer", answer)
+    assert result.exit_code == 0, result.output
+    assert "这个回答大部分在讲「第28题 如何修复梯度爆炸问题？」" in result.output
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -75,7 +75,7 @@ def test_offline_grade_lists_missed_points_and_cites_the_section(offline, notebo
     assert "bagging" in grade.feedback and "[1] 第38题 在神经网络中，有哪些办法防止过拟合？" in grade.feedback
     assert grade.citations == ["[1] 第38题 在神经网络中，有哪些办法防止过拟合？"]
     assert set(grade.to_json()) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations",
-                                    "points"}
+                                    "points", "elsewhere"}
 
 
 def test_roles_crossed_against_a_two_clause_note_sentence_are_contradicted(offline, notebook):
@@ -285,3 +285,55 @@ def test_an_english_answer_earns_key_terms_through_the_glossary(prompts):
         Reference(1, "全连接和局部连接", section), "In a fully connected layer every output neuron sees the whole previous layer.")
     # "fully connected" names the first point's term (全连接) and nothing of the second.
     assert [r["status"] for r in grade.points] == ["covered", "missed"]
+
+
+# How to fix exploding gradients (第28题), given as the answer to 第21题 (what an activation function is for): it names
+# 激活函数 and ReLU, so without the other sections to compare with it covered points of 21.
+FIX_EXPLODING = "可以用梯度截断，设一个阈值，梯度超过阈值就把它截断。也可以把激活函数换成ReLU。用LSTM网络也能缓解。还可以加L2权重正则化。"
+
+
+@pytest.fixture(scope="module")
+def comparing(prompts, notebook, tmp_path_factory):
+    """The grader as the interview builds it: with every section of the notes to compare an answer with."""
+    return OfflineGrader(prompts, cache_dir=tmp_path_factory.mktemp("kp-cache-all"), sections=notebook.references)
+
+
+def test_an_answer_to_another_question_is_named_and_covers_nothing(comparing, offline, notebook):
+    alone = offline.grade(ref(notebook, 21), FIX_EXPLODING)
+    assert alone.score > 3 and alone.covered, "without the other sections the shared words cover points of 21"
+    grade = comparing.grade(ref(notebook, 21), FIX_EXPLODING)
+    assert grade.elsewhere == "第28题 如何修复梯度爆炸问题？" and grade.to_json()["elsewhere"] == grade.elsewhere
+    assert grade.score <= 3 and not grade.covered
+    assert grade.feedback.splitlines()[0].startswith("这个回答大部分在讲「第28题 如何修复梯度爆炸问题？」")
+
+
+def test_more_sections_than_the_limit_skip_the_comparison(prompts, notebook, tmp_path):
+    import dataclasses
+
+    from assistant.interview.grader import GraderParams
+
+    few = dataclasses.replace(GraderParams(), elsewhere_max_sections=len(notebook.references()) - 1)
+    grader = OfflineGrader(prompts, cache_dir=tmp_path, params=few, sections=notebook.references)
+    assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == ""
+    assert not list(tmp_path.glob("titles1-*.npy")), "the titles were not embedded"
+
+
+def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, notebook):
+    grade = comparing.grade(ref(notebook, 28), FIX_EXPLODING)
+    assert grade.elsewhere == "" and grade.score >= 6, grade.score
+    english = comparing.grade(ref(notebook, 38), "Use dropout, L2 regularisation, early stopping and more training data.")
+    assert english.elsewhere == "", english.feedback
+
+
+def test_elsewhere_needs_a_share_of_sentences_beaten_by_the_margin():
+    from assistant.interview.topicality import elsewhere
+
+    a, b = Reference(1, "a", ""), Reference(2, "b", "")
+    mine = np.array([0.90, 0.90, 0.90, 0.90])
+    rival_a = np.array([[0.95, 0.95, 0.91, 0.80]])  # beats sentences 0 and 1 by more than 0.02, sentence 2 by less
+    rival_b = np.array([[0.80, 0.80, 0.80, 0.93]])  # beats sentence 3
+    about, away = elsewhere(mine, [(a, rival_a), (b, rival_b)], 0.02, 0.5)
+    assert about == a and away.tolist() == [True, True, False, True]
+    assert elsewhere(mine, [(a, rival_a)], 0.02, 0.75)[0] is None  # two of four: not enough at 0.75
+    assert elsewhere(mine, [(a, rival_a), (b, rival_b)], 0.06, 0.5)[0] is None  # no rival ahead by 0.06
+    assert elsewhere(mine, [], 0.02, 0.5)[0] is None

@@ -189,7 +189,8 @@ def test_grader_orders_hand_written_answers_and_flags_contradictions(notebook, g
     assert k.score < 10, "a keyword list earns partial credit"
     assert any(p["status"] == "contradicted" for p in n.points)
     assert "!" in n.feedback and "笔记" in n.feedback and "✓" in g.feedback or g.feedback.startswith("得分")
-    assert set(g.to_json()) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations", "points"}
+    assert set(g.to_json()) == {"question", "score", "max_score", "covered", "missed", "feedback", "citations", "points",
+                                "elsewhere"}
 
 
 def test_judge_checks_uncited_claims_against_all_retrieved_sections(notebook):

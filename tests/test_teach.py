@@ -156,6 +156,24 @@ def test_answer_cards_hold_the_answer_and_each_point_with_the_notes_words(tmp_pa
     assert [c.skipped for c in cards[:-1]] == [True] * (len(cards) - 1)
 
 
+def test_an_answer_to_another_question_says_so_on_its_card_after_the_session(tmp_path, notebook):
+    from assistant.interview.cards import answer_cards
+    from assistant.interview.grader import OfflineGrader
+    from assistant.web.interview_view import card_html
+
+    grader = OfflineGrader(PROMPTS, cache_dir=tmp_path / "kp", sections=notebook.references)  # as the kit builds it
+    session = Interview.start(Store(tmp_path / "i.db"), notebook, grader, PROMPTS, topic=notebook.by_number(21).topic,
+                              n=5, now=T0)
+    while session.current.note.number != 21:
+        session.skip(now=T0)
+    grade = session.answer("梯度截断：梯度超过阈值就截断。激活函数换成ReLU。用LSTM。加L2权重正则化。", now=T0)
+    assert grade.elsewhere == "第28题 如何修复梯度爆炸问题？"
+    reopened = Interview(Store(tmp_path / "i.db"), notebook, grader, session.id)  # read back from SQLite
+    card = answer_cards(reopened)[-1]
+    assert card.elsewhere == grade.elsewhere and card.score <= 3
+    assert "this answer is about 第28题 如何修复梯度爆炸问题？" in card_html(card)
+
+
 # -- uploads --------------------------------------------------------------------------------------------------
 
 

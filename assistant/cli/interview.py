@@ -38,7 +38,7 @@ def _grading(settings: Settings):
     except CorpusError as exc:
         raise Failure(str(exc)) from None
     prompts = Prompts(settings.prompts_path)
-    return notebook, build_grader(settings, prompts)
+    return notebook, build_grader(settings, prompts, sections=notebook.references)
 
 
 @click.command()
@@ -150,7 +150,6 @@ def _print_report(report) -> None:
 def grade(ctx: click.Context, number, answer, as_json) -> None:
     """Grade one answer to question N against the notes (nothing is stored)."""
     from assistant.cli.common import settings_from
-    from assistant.interview.grades import Reference
 
     if answer == "-":
         answer = sys.stdin.read()
@@ -168,7 +167,7 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
         raise usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
     if note.kind != "text":
         raise usage_error(f"question {number} is {note.kind} in the notes: there is no text to grade against")
-    result = grader.grade(Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid)), answer.strip())
+    result = grader.grade(notebook.reference(note), answer.strip())
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

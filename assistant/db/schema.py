@@ -4,7 +4,8 @@ One file holds interview memory and saved conversations, so one ordered list des
 an old database is upgraded by applying, in this order, the migrations it has not seen
 (`sqlite.migrate`). Names and order are permanent: never rename, reorder or edit a migration
 that has shipped; add a new one at the end. m001–m005 are the interview's history; m006 makes
-interview memory per user (shared deployments); m007–m008 keep chat conversations and feedback.
+interview memory per user (shared deployments); m007–m008 keep chat conversations and feedback; m009
+names the section an off-topic answer was about.
 """
 
 from __future__ import annotations
@@ -167,3 +168,10 @@ def m008_feedback(db: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL);
         CREATE INDEX feedback_message ON feedback(message_id, id)
     """)
+
+
+@migration
+def m009_answer_elsewhere(db: sqlite3.Connection) -> None:
+    # The section an off-topic answer is about instead (its label; '' for an answer to the question asked), so the
+    # answer's card can say so after the session: the grader recognises answers to another question since then.
+    script(db, "ALTER TABLE answers ADD COLUMN elsewhere TEXT NOT NULL DEFAULT ''")

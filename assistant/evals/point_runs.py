@@ -31,14 +31,13 @@ def keypoint_rows(assistant: Any, items: list[dict], judge: Any) -> list[dict]:
 
 def grading_rows(grader: Any, notebook: Any, items: list[dict]) -> list[dict]:
     """Each graded answer with its score (items name their section by number)."""
-    from assistant.interview.grades import Reference
 
     rows = []
     for item in items:
         note = notebook.by_number(int(item["question"]))
         if note is None:
             raise ValueError(f"grading item {item['id']}: question {item['question']} is not in the notes")
-        grade = grader.grade(Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid)), item["answer"])
+        grade = grader.grade(notebook.reference(note), item["answer"])
         rows.append({**item, "score": grade.score})
     return rows
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from assistant.interview.grades import Reference
 from assistant.interview.notebook import Notebook
 
 LABEL_ORDER = ("complete", "partial", "wrong")
@@ -24,7 +23,7 @@ def grading_report(items: list[dict], grader, notebook: Notebook | None = None) 
         note = notebook.by_number(int(item["question"]))
         if note is None or note.kind != "text":
             raise ValueError(f"{item.get('id')}: question {item['question']} has no text section to grade against")
-        ref = Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid))
+        ref = notebook.reference(note)
         scores.setdefault(note.number, {})[item["label"]] = grader.grade(ref, item["answer"]).score
     spread = {}
     for label in LABEL_ORDER:

@@ -56,6 +56,7 @@ class AnswerCard:
     follow_up: str = ""
     contradictions: list[str] = field(default_factory=list)  # the grader's, when no point row carries them
     probe: dict | None = None  # {prompt, answer, status, feedback} of the follow-up probe
+    elsewhere: str = ""  # the section the answer is about instead of the one asked
 
     @property
     def skipped(self) -> bool:
@@ -89,5 +90,5 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
             section_key(note.file_key, note.uid) if note is not None else "",
             lines, row["feedback"] if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
             row["follow_up"], [] if any(p.status == "contradicted" for p in lines) else row["contradictions"],
-            row.get("probe")))
+            row.get("probe"), row.get("elsewhere") or ""))
     return cards

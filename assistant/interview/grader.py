@@ -9,14 +9,14 @@ negated segment, when taking its negation out brings it closer to that sentence 
 or when its opposite (an antonym swapped, two compared names swapped: `polarity.opposites`) does;
 the opposite test needs no word alignment, so it reaches English answers about Chinese notes.
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
-coverage; a precision factor pulls down answers that talk about something else. The feedback
+coverage; a precision factor pulls down answers that talk about something else, and an answer to another
+question (`topicality.py`, given the other sections) covers nothing and is named as such. The feedback
 is a checklist of the outline (`grades.py`). The LLM grader (`llm_grader.py`) grades the same outline.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,6 +24,8 @@ from typing import Callable
 import numpy as np
 
 from assistant.answering.prompts import Prompts
+from assistant.interview.answer_text import answer_parts, is_keyword_list
+from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.notes.edits import opposites, without_negation
 from assistant.notes.glossary import chinese_terms
@@ -31,56 +33,9 @@ from assistant.notes.keypoints import Point, key_terms
 from assistant.notes.polarity import Conflict, conflict, negation_density, negations
 from assistant.notes.quantities import numbers, wordy
 from assistant.notes.terms import language_of
-from assistant.notes.text import clauses, plain_text, split_sentences, word_chars
+from assistant.notes.text import clauses, plain_text, word_chars
 
 __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "build_grader", "points_of"]
-
-
-@dataclass(frozen=True)
-class GraderParams:
-    """Offline grader constants. lo..raw_full were tuned on the even questions of eval/grading.jsonl
-    (calibrate.py). The point-level ones (align_min and below) were set by hand while writing the rules,
-    looking at per-answer output on ALL of eval/dev/grading.jsonl (not only its fit half), and checked
-    with bench/tune_points.py; no script has searched them yet, and the held-out half is not pristine.
-    support_weight: small grid on the fit half of eval/dev/grading.jsonl and on eval/grading.jsonl (round 2).
-    flip_min, denial_ratio, denial_min (round 3): small sweeps on both dev grading sets and eval/grading.jsonl,
-    after a blind-written dev set showed half of its correct answers graded ≤ 3 by the cue-count negation rule."""
-
-    lo: float = 0.85  # e5 passage cosine at which a point starts to count as covered
-    hi: float = 0.95  # ...and at which it counts fully
-    cross_lingual_shift: float = 0.07  # English answer vs Chinese notes: cosines run ~0.07 lower
-    term_weight: float = 0.35  # share of key-term overlap in a point's coverage
-    precision_weight: float = 0.3  # how much off-topic answer sentences pull the score down
-    covered_at: float = 0.5  # coverage at which a point is listed as covered
-    raw_floor: float = 0.15  # raw score mapped to 0 ...
-    raw_full: float = 0.75  # ... and to MAX_SCORE
-    align_min: float = 0.86  # cosine at which an answer segment is taken to be about a note sentence
-    align_top: int = 3  # ... and how many of the closest note sentences must all disagree with it
-    contradiction_weight: float = 0.6  # raw score lost when every point the answer touches is contradicted
-    keyword_cap: float = 0.5  # most a point can be covered by a bare keyword list ("partial, not full")
-    keyword_max_chars: int = 14  # list items this short (median) with no sentence among them make a keyword list
-    support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
-    flip_min: float = 0.01  # a negated segment contradicts when, un-negated, its best note cosine rises by this much
-    denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
-    # then (and only then) a negated segment aligned with a note sentence counts against it by cue count alone
-    denial_min: float = 0.01  # ... and at least this dense (cues per character): one cue in 100 characters
-    # English takes about twice the characters of Chinese to say the same, so an English answer's density is doubled
-    # before it is compared with a Chinese section's (swept 1/2/3 on the four dev grading sets: tuned.json).
-    cross_lingual_density: float = 2.0
-    # The most an answer that covers none of the points can score, so the score agrees with a checklist of ✗
-    # ("不太清楚，大概和学习率有关" was 4/10 beside "0 of 3 key points covered"). Swept 10/4/3/2 with
-    # bench/tune_points.py vague on eval/dev/vague.jsonl + both dev grading sets: 3 takes vague ≤ 3 from 22 to 23
-    # of 45 and moves nothing else (correct ≤ 3 7/66, partial > wrong 132/178, minimal correct ≥ 4 11/15).
-    none_covered_max: float = 3.0
-    # Share of its coverage a point below covered_at (✗ in the checklist) still earns. Swept on the dev sets
-    # (bench/tune_points.py vague, with opposite_min on): 0.5 takes vague answers ≤ 3 from 0.49 to 0.80 (n=45)
-    # but partial > wrong from 0.73 to 0.65 (n=178 pairs); no value won on both, so it stays 1.
-    partial_credit: float = 1.0
-    opposite_min: float = 0.01  # a segment contradicts when a minimal opposite edit of it matches the notes this much better
-    # Segments shorter than this (letters and characters) get no negation/opposite edit test: e5 moves short texts
-    # by chance ("速度很慢" read as contradicting "大大提高了速度"). Swept 0/5/6/8/10 on both dev grading sets
-    # (bench/tune_points.py vague): 5-8 take correct ≤ 3 from 4 to 3 of 66 and move nothing else; 10 loses a negated answer.
-    edit_min_chars: int = 6
 
 
 def _default_embed(texts: list[str]) -> np.ndarray:
@@ -105,12 +60,17 @@ class OfflineGrader:
     name = "offline"
 
     def __init__(self, prompts: Prompts, embed: Callable[[list[str]], np.ndarray] | None = None,
-                 params: GraderParams | None = None, cache_dir: Path | None = None) -> None:
+                 params: GraderParams | None = None, cache_dir: Path | None = None,
+                 sections: Callable[[], list[Reference]] | None = None) -> None:
+        """`sections` lists every gradable section: with it, an answer about another one is recognised."""
+        from assistant.interview.topicality import Titles
+
         self.prompts = prompts
         self.embed = embed or _default_embed
         self.params = params or GraderParams()
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._units: dict[str, _Units] = {}
+        self._titles = Titles(sections, self.embed, self._vectors) if sections else None
 
     def key_points(self, ref: Reference) -> list[Point]:
         """The section's outline points (what both graders score)."""
@@ -128,16 +88,35 @@ class OfflineGrader:
                         texts.append(unit)
                         owner.append(i)
                         lead.append(k == 0)
-            path = self.cache_dir / f"{digest}.npy" if self.cache_dir else None
-            if path is not None and path.is_file():
-                vectors = np.load(path)
-            else:
-                vectors = self.embed(texts) if texts else np.zeros((0, 1), np.float32)
-                if path is not None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    np.save(path, vectors)
+            vectors = self._vectors(digest, lambda: self.embed(texts) if texts else np.zeros((0, 1), np.float32))
             self._units[digest] = _Units(texts, owner, vectors, np.array(lead, dtype=bool))
         return self._units[digest]
+
+    def _vectors(self, digest: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """Embeddings from the disk cache, else computed and stored there."""
+        path = self.cache_dir / f"{digest}.npy" if self.cache_dir else None
+        if path is not None and path.is_file():
+            return np.load(path)
+        vectors = compute()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, vectors)
+        return vectors
+
+    def _elsewhere(self, ref: Reference, sims: np.ndarray, vectors: np.ndarray, parent: list[int]) -> tuple[Reference | None, np.ndarray]:
+        """The section the answer is about instead of `ref` (or None), and which of its segments are about it."""
+        from assistant.interview.topicality import elsewhere
+
+        keep = np.ones(len(parent), dtype=bool)
+        n = max(parent) + 1
+        if self._titles is None or n == 0:
+            return None, keep
+        p = self.params
+        sentences = vectors[:n]  # answer_parts lists the sentences first
+        rivals = [(r, self.units(r).vectors @ sentences.T) for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals,
+                                                                                             p.elsewhere_max_sections)]
+        about, away = elsewhere(sims[:, :n].max(axis=0), rivals, p.elsewhere_margin, p.elsewhere_share)
+        return about, keep if about is None else ~away[np.array(parent)]
 
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:
         """(segment, kind, edited text) of every test edit: a negated segment without its negation cues
@@ -169,13 +148,17 @@ class OfflineGrader:
         """Score an answer 0–10 against the section's outline, with a per-point checklist."""
         p = self.params
         points = self.key_points(ref)
-        segments = answer_segments(answer)
+        segments, parent = answer_parts(answer)
         if not points or not segments:
             return self._result(ref, answer, points, np.zeros(len(points)), {}, 0.0)
         units = self.units(ref)
         edits = self._edits(segments, ref.title)
         vectors = self.embed([*segments, *(text for _, _, text in edits)])  # one batch per answer
         sims = units.vectors @ vectors[: len(segments)].T  # units x answer segments
+        instead, keep = self._elsewhere(ref, sims, vectors, parent)
+        # Sentences about another section neither cover nor contradict this one's points; they still count as
+        # off-topic in the precision factor (their cosines drop out of the max below, as -1).
+        sims = np.where(keep[None, :], sims, -1.0)
         shift = p.cross_lingual_shift if language_of(answer) != language_of(ref.body) else 0.0
         lo, hi = p.lo - shift, p.hi - shift
         owner = np.array(units.owner)
@@ -184,7 +167,7 @@ class OfflineGrader:
         weighted = np.where(units.lead[:, None], sims, lo + (sims - lo) * p.support_weight)
         best = np.array([weighted[owner == i].max() for i in range(len(points))])
         semantic = np.clip((best - lo) / (hi - lo), 0, 1)
-        terms = key_terms(answer)
+        terms = key_terms(answer if keep.all() else " ".join(s for s, k in zip(segments, keep) if k))
         if shift:
             # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms
             # ("fully connected" → 全连接层), as in retrieval and answer focus. Without them a correct English answer
@@ -232,11 +215,14 @@ class OfflineGrader:
         precision = float(np.clip((sims.max(axis=0) - lo) / (hi - lo), 0, 1).mean())
         raw = recall * ((1 - p.precision_weight) + p.precision_weight * precision)
         raw -= p.contradiction_weight * len(conflicts) / max(1, touched)
+        # An answer to another question covers none of this one's points, whatever it shares with them.
+        covers = (coverage >= p.covered_at).any() and instead is None
         return self._result(ref, answer, points, coverage, conflicts, raw,
-                            ceiling=MAX_SCORE if (coverage >= p.covered_at).any() else p.none_covered_max)
+                            ceiling=MAX_SCORE if covers else p.none_covered_max, elsewhere=instead)
 
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
-                conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE) -> Grade:
+                conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE,
+                elsewhere: Reference | None = None) -> Grade:
         p = self.params
         scaled = MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1))
         score = round(min(float(ceiling), scaled), 1)  # float(): a full mark is 10.0, not the int MAX_SCORE
@@ -244,9 +230,12 @@ class OfflineGrader:
                     for i, c in enumerate(coverage)]
         rows = point_rows(points, statuses, conflicts)
         feedback = render_feedback(self.prompts, ref, answer, score, rows)
+        if elsewhere is not None:  # said first: it explains the checklist that follows
+            feedback = self.prompts.render("interview_elsewhere", language_of(answer), label=elsewhere.label) + "\n" + feedback
         return Grade(ref.number, score, [r["point"] for r in rows if r["status"] == "covered"],
                      [r["point"] for r in rows if r["status"] != "covered"], feedback, [ref.citation],
-                     contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows)
+                     contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows,
+                     elsewhere=elsewhere.label if elsewhere else "")
 
 
 def _deciding(found: list[Conflict | None], texts: list[str]) -> Conflict | None:
@@ -272,28 +261,13 @@ def _deciding(found: list[Conflict | None], texts: list[str]) -> Conflict | None
     return None
 
 
-def answer_segments(answer: str) -> list[str]:
-    """Sentences of an answer plus their comma clauses: short list-style key points match a clause best."""
-    sentences = [s for s in split_sentences(re.sub(r"[；;]", "；\n", answer)) if s.strip()]
-    parts = [c for s in sentences for c in clauses(s)]
-    return sentences + [c for c in parts if c not in sentences]
-
-
-def is_keyword_list(answer: str, max_chars: int) -> bool:
-    """True for an answer that is only a list of short terms ("ReLU、LSTM、梯度截断"), no sentence among them."""
-    items = [x.strip() for x in re.split(r"[、,，;；/\n]|\band\b", answer) if x.strip()]
-    if len(items) < 3:
-        return False
-    lengths = sorted(len(x) for x in items)
-    return lengths[len(lengths) // 2] <= max_chars and not re.search(r"[。！？.!?]\s*\S", answer.strip())
-
-
-def build_grader(settings, prompts: Prompts, llm=None):
-    """The grader for these settings: LLM-backed when an endpoint is configured, else offline."""
+def build_grader(settings, prompts: Prompts, llm=None, sections: Callable[[], list[Reference]] | None = None):
+    """The grader for these settings: LLM-backed when an endpoint is configured, else offline; `sections`
+    (every gradable section, e.g. `Notebook.references`) lets it recognise an answer to another question."""
     from assistant.interview.llm_grader import LLMGrader
 
     offline = OfflineGrader(prompts, params=settings.tuned.params("interview.grader", GraderParams),
-                            cache_dir=settings.home / "cache" / "keypoints")
+                            cache_dir=settings.home / "cache" / "keypoints", sections=sections)
     if llm is None and settings.answer_mode == "llm":
         from assistant.answering.llm import build_llm
 

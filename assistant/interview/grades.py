@@ -58,11 +58,12 @@ class Grade:
     follow_up: str = ""
     grader: str = "offline"
     notice: str = ""
+    elsewhere: str = ""  # the label of the section an off-topic answer is about instead
     points: list[dict] = field(default_factory=list)  # {point, status, note, statement, rule}
 
     def to_json(self) -> dict:
         """The `assistant grade --json` shape."""
-        keys = ("question", "score", "max_score", "covered", "missed", "feedback", "citations", "points")
+        keys = ("question", "score", "max_score", "covered", "missed", "feedback", "citations", "points", "elsewhere")
         return {k: getattr(self, k) for k in keys}
 
     def to_dict(self) -> dict:

@@ -33,8 +33,9 @@ class InterviewKit:
         """The kit for this Assistant's notes and model (the LLM grader when a model is configured)."""
         from assistant.interview.grader import build_grader
 
-        return cls(Notebook.from_assistant(assistant), assistant.prompts, build_grader(settings, assistant.prompts, assistant.llm),
-                   assistant)
+        notebook = Notebook.from_assistant(assistant)
+        return cls(notebook, assistant.prompts,
+                   build_grader(settings, assistant.prompts, assistant.llm, sections=notebook.references), assistant)
 
     @property
     def grader_name(self) -> str:

@@ -9,10 +9,13 @@ never asked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from assistant.interview.topics import Topic, classify, load_topics
 from assistant.notes.parse import question_label
+
+if TYPE_CHECKING:
+    from assistant.interview.grades import Reference
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,16 @@ class Notebook:
         if key not in self._bodies:
             self._bodies[key] = self._body(file_key, uid)
         return self._bodies[key]
+
+    def reference(self, note: Note) -> Reference:
+        """What an answer to this note is graded against."""
+        from assistant.interview.grades import Reference
+
+        return Reference(note.number, note.title, self.body_of(note.file_key, note.uid))
+
+    def references(self) -> list[Reference]:
+        """Every askable section as a grading reference: what an off-topic answer may be about instead."""
+        return [self.reference(n) for n in self.askable()]
 
     def askable(self, topic: str | None = None) -> list[Note]:
         """Text sections (never link- or image-only), optionally of one topic, in notes order."""

@@ -109,7 +109,7 @@ class Interview:
         cards = store.cards()
 
         def ids(note: Note) -> list[str]:
-            return [point_id(p.lead) for p in points_of(_ref(notebook, note))]
+            return [point_id(p.lead) for p in points_of(notebook.reference(note))]
 
         llm = getattr(grader, "llm", None)
         slots = weakest(candidates, cards, n, now) if weak else plan_turns(candidates, cards, n, now, ids)
@@ -119,7 +119,7 @@ class Interview:
         for slot in slots:
             note, lang = slot.note, language_of(slot.note.title)
             if slot.targets:
-                text = practice.recall_prompt(prompts, note, points_of(_ref(notebook, note)), slot.targets, lang)
+                text = practice.recall_prompt(prompts, note, points_of(notebook.reference(note)), slot.targets, lang)
             else:
                 check = (lambda t, k=note.key: same_section(k, t)) if same_section else None
                 text = practice.wording(prompts, note, question_card(note.key) in cards, rng, lang,
@@ -159,7 +159,7 @@ class Interview:
 
     def reference(self, note: Note) -> Reference:
         """The notes section a question is graded against."""
-        return _ref(self.notebook, note)
+        return self.notebook.reference(note)
 
     def answer(self, text: str, now: float | None = None, elapsed: float | None = None) -> Grade:
         """Grade the answer to the current turn, store it (committed at once) and move on.
@@ -251,7 +251,7 @@ def session_report(store: Store, session_id: int, topics=None) -> Report:
              "probe": probes.get(a["position"]),
              # what the web cards show beside the score (cards.py), so one read of the answers serves both
              "note_key": a["note_key"], "feedback": a.get("feedback") or "", "follow_up": a.get("follow_up") or "",
-             "contradictions": list(a.get("contradictions") or [])}
+             "contradictions": list(a.get("contradictions") or []), "elsewhere": a.get("elsewhere") or ""}
             for a in store.answers(session_id)]
     report = Report(session_id, rows, finished=row.get("finished_at") is not None, time_limit=limit)
     if not rows:
@@ -265,7 +265,3 @@ def session_report(store: Store, session_id: int, topics=None) -> Report:
     weak = sorted((r for r in rows if r["score"] < WEAK_BELOW), key=lambda r: r["score"])
     report.reread = [f"[{i}] {r['label']}" for i, r in enumerate(weak, start=1)]
     return report
-
-
-def _ref(notebook: Notebook, note: Note) -> Reference:
-    return Reference(note.number, note.title, notebook.body_of(note.file_key, note.uid))

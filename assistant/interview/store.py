@@ -73,11 +73,11 @@ class Store(PracticeRows):
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO answers (session_id, position, note_key, question, title, topic, prompt, answer,"
-                " score, max_score, covered, missed, feedback, answered_at, contradictions, follow_up, grader)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " score, max_score, covered, missed, feedback, answered_at, contradictions, follow_up, grader, elsewhere)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (session_id, position, note.key, note.number, note.title, note.topic, prompt, answer, grade.score,
                  grade.max_score, as_json(grade.covered), as_json(grade.missed), grade.feedback, now_iso(),
-                 as_json(grade.contradictions), grade.follow_up, grade.grader))
+                 as_json(grade.contradictions), grade.follow_up, grade.grader, grade.elsewhere))
             self.db.execute(
                 "INSERT INTO reviews (user, note_key, box, due_at, last_score, seen) VALUES (?, ?, ?, ?, ?, 1)"
                 " ON CONFLICT(user, note_key) DO UPDATE SET box = excluded.box, due_at = excluded.due_at,"

@@ -63,6 +63,8 @@ def card_html(card) -> str:
     else:
         summary = "Feedback"
         points = f'<div class="qa-text">{escape(card.feedback)}</div>'
+    if card.elsewhere:  # said before the checklist: it is why nothing is ticked
+        points = f'<div class="qa-why qa-elsewhere">this answer is about {escape(card.elsewhere)}</div>' + points
     extra = "".join(f'<div class="qa-why qa-contra">contradicts the notes: {escape(c)}</div>' for c in card.contradictions)
     if card.follow_up:
         extra += f'<div class="qa-why">to think about: {escape(card.follow_up)}</div>'

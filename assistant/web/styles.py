@@ -94,6 +94,7 @@ LIGHT = """
 .qa-pt-text { grid-column: 2; grid-row: 1; }
 .qa-why { font-size: 0.9em; color: #374151; }
 .qa-contra { color: #7f1d1d; }
+.qa-elsewhere { color: #7a4b00; font-weight: 600; }
 .qa-text { white-space: pre-wrap; }
 .qa-probe { border-top: 1px dashed var(--border-color-primary); margin-top: 10px; padding-top: 8px; }
 .qa-cite .src-open { margin: 0 0 0 6px; }
@@ -165,6 +166,7 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.qa-missed .qa-mark', 'color: #fca5a5;'),
     ('.qa-contradicted .qa-mark', 'color: #fdba74;'),
     ('.qa-contra', 'color: #fecaca;'),
+    ('.qa-elsewhere', 'color: #fde68a;'),
     ('.qa-answer', 'border-left-color: #9ca3af;'),
     ('.m-bar', 'background: #374151; border-color: #6b7280;'),
     ('.m-strong', 'background: #22c55e;'),
