@@ -337,3 +337,6 @@ def test_elsewhere_needs_a_share_of_sentences_beaten_by_the_margin():
     assert elsewhere(mine, [(a, rival_a)], 0.02, 0.75)[0] is None  # two of four: not enough at 0.75
     assert elsewhere(mine, [(a, rival_a), (b, rival_b)], 0.06, 0.5)[0] is None  # no rival ahead by 0.06
     assert elsewhere(mine, [], 0.02, 0.5)[0] is None
+    # By length, a short sentence elsewhere does not outweigh a long one at home (answers are weighed by characters).
+    assert elsewhere(mine[:2], [(a, np.array([[0.80, 0.95]]))], 0.02, 0.5)[0] == a
+    assert elsewhere(mine[:2], [(a, np.array([[0.80, 0.95]]))], 0.02, 0.5, np.array([60.0, 20.0]))[0] is None

@@ -172,6 +172,8 @@ def test_an_answer_to_another_question_says_so_on_its_card_after_the_session(tmp
     card = answer_cards(reopened)[-1]
     assert card.elsewhere == grade.elsewhere and card.score <= 3
     assert "this answer is about 第28题 如何修复梯度爆炸问题？" in card_html(card)
+    assert {p.status for p in card.points} == {"missed"}, "the feedback says it covers none of 21's points"
+    assert "还有别的" not in (card.probe or {}).get("prompt", ""), "no 'any others?' probe: nothing was named"
 
 
 # -- uploads --------------------------------------------------------------------------------------------------

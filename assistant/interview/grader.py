@@ -103,7 +103,8 @@ class OfflineGrader:
             np.save(path, vectors)
         return vectors
 
-    def _elsewhere(self, ref: Reference, sims: np.ndarray, vectors: np.ndarray, parent: list[int]) -> tuple[Reference | None, np.ndarray]:
+    def _elsewhere(self, ref: Reference, segments: list[str], sims: np.ndarray, vectors: np.ndarray,
+                   parent: list[int]) -> tuple[Reference | None, np.ndarray]:
         """The section the answer is about instead of `ref` (or None), and which of its segments are about it."""
         from assistant.interview.topicality import elsewhere
 
@@ -113,9 +114,12 @@ class OfflineGrader:
             return None, keep
         p = self.params
         sentences = vectors[:n]  # answer_parts lists the sentences first
-        rivals = [(r, self.units(r).vectors @ sentences.T) for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals,
-                                                                                             p.elsewhere_max_sections)]
-        about, away = elsewhere(sims[:, :n].max(axis=0), rivals, p.elsewhere_margin, p.elsewhere_share)
+        rivals = [(r, self.units(r).vectors @ sentences.T)
+                  for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals, p.elsewhere_max_sections)]
+        # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
+        # unit somewhere by chance and must not outweigh a long one about the question asked.
+        weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
+        about, away = elsewhere(sims[:, :n].max(axis=0), rivals, p.elsewhere_margin, p.elsewhere_share, weight)
         return about, keep if about is None else ~away[np.array(parent)]
 
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:
@@ -155,7 +159,7 @@ class OfflineGrader:
         edits = self._edits(segments, ref.title)
         vectors = self.embed([*segments, *(text for _, _, text in edits)])  # one batch per answer
         sims = units.vectors @ vectors[: len(segments)].T  # units x answer segments
-        instead, keep = self._elsewhere(ref, sims, vectors, parent)
+        instead, keep = self._elsewhere(ref, segments, sims, vectors, parent)
         # Sentences about another section neither cover nor contradict this one's points; they still count as
         # off-topic in the precision factor (their cosines drop out of the max below, as -1).
         sims = np.where(keep[None, :], sims, -1.0)
@@ -178,6 +182,10 @@ class OfflineGrader:
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
         if is_keyword_list(answer, p.keyword_max_chars):
             coverage = np.minimum(coverage, p.keyword_cap)
+        if instead is not None:
+            # An answer to another question covers none of this one's points, as its feedback says: a sentence left
+            # at home ("激活函数换成ReLU" in a fix-exploding-gradients answer) ticked a point of 第21题 by chance.
+            coverage = np.zeros_like(coverage)
         rises = self._rises(units, sims, edits, vectors[len(segments):])
         flips, reversed_ = rises["negation"], rises["opposite"]
         # One cue never makes a denying answer, however short ("它没有单独的记忆单元" is simply true). (Three for English
@@ -215,10 +223,9 @@ class OfflineGrader:
         precision = float(np.clip((sims.max(axis=0) - lo) / (hi - lo), 0, 1).mean())
         raw = recall * ((1 - p.precision_weight) + p.precision_weight * precision)
         raw -= p.contradiction_weight * len(conflicts) / max(1, touched)
-        # An answer to another question covers none of this one's points, whatever it shares with them.
-        covers = (coverage >= p.covered_at).any() and instead is None
         return self._result(ref, answer, points, coverage, conflicts, raw,
-                            ceiling=MAX_SCORE if covers else p.none_covered_max, elsewhere=instead)
+                            ceiling=MAX_SCORE if (coverage >= p.covered_at).any() else p.none_covered_max,
+                            elsewhere=instead)
 
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
                 conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE,

@@ -52,8 +52,8 @@ class GraderParams:
     edit_min_chars: int = 6
     # An answer about another section (`topicality.py`): a sentence is elsewhere when one of the elsewhere_rivals
     # sections with the nearest questions has a unit closer to it by elsewhere_margin; the answer is, when at least
-    # elsewhere_share of its sentences are. Swept on the four dev grading sets plus their correct answers given to
-    # another question (eval/README.md, 2026-12-03 twelfth session).
+    # elsewhere_share of its sentences (weighed by length) are. Swept on the four dev grading sets plus their correct
+    # answers given to another question (eval/README.md, 2026-12-03 twelfth session).
     elsewhere_margin: float = 0.02
     elsewhere_share: float = 0.5
     elsewhere_rivals: int = 3

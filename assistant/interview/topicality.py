@@ -7,11 +7,11 @@ since a segment that names 激活函数 is at 0.91–0.93 from each of them. Wha
 the answer sits *relative to the other sections*: each sentence is compared with the asked
 section's units and with those of the few sections whose questions (titles) are nearest to it;
 a sentence is "elsewhere" when another section's closest unit beats the asked one's by
-`elsewhere_margin`. When at least `elsewhere_share` of the sentences are elsewhere, the answer
-is graded as covering nothing and the feedback names the section it answers.
+`elsewhere_margin`. When at least `elsewhere_share` of the answer (its sentences weighed by length)
+is elsewhere, the answer is graded as covering nothing and the feedback names the section it answers.
 
 Comparing against every section was measured too: it flags more correct answers to sibling
-sections (26↔27, 25↔28); the nearest titles first keep the check to a bounded amount of work at
+sections (RNN 29↔30, 22↔29); the nearest titles first keep the check to a bounded amount of work at
 any notes size (tuning figures: eval/README.md, 2026-12-03 twelfth session).
 """
 
@@ -54,13 +54,13 @@ class Titles:
         return [refs[i] for i in np.argsort(-closeness) if refs[i].number != ref.number][:k]
 
 
-def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float,
-              share: float) -> tuple[Reference | None, np.ndarray]:
+def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,
+              weight: np.ndarray | None = None) -> tuple[Reference | None, np.ndarray]:
     """(the section the answer is about instead, or None; which sentences are elsewhere).
 
     `mine` is each sentence's best cosine with the asked section's units; each rival comes with its
     units × sentences cosines. A sentence is elsewhere when some rival beats `mine` by more than
-    `margin`; the answer is, when at least `share` of its sentences are, and it is then about the
+    `margin`; the answer is, when at least `share` of its sentences (by `weight`, e.g. length) are, and it is then about the
     rival most of those sentences are closest to."""
     away = np.zeros(len(mine), dtype=bool)
     where: list[int] = []
@@ -69,6 +69,7 @@ def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], marg
     best = np.stack([sims.max(axis=0) for _, sims in rivals])  # rivals × sentences
     away = best.max(axis=0) - mine > margin
     where = [int(best[:, j].argmax()) for j in np.flatnonzero(away)]
-    if not where or away.mean() < share:
+    weight = np.ones(len(mine)) if weight is None else weight
+    if not where or float(weight[away].sum()) < share * float(weight.sum()):
         return None, away
     return rivals[Counter(where).most_common(1)[0][0]][0], away
