@@ -11,7 +11,7 @@ a sentence is "elsewhere" when another section's closest unit beats the asked on
 is elsewhere, the answer is graded as covering nothing and the feedback names the section it answers.
 
 Comparing against every section was measured too: it flags more correct answers to sibling
-sections (RNN 29↔30, 22↔29); the nearest titles first keep the check to a bounded amount of work at
+sections (correct ≤ 3 5 → 7 of 105 on dev); the nearest titles first keep the check to a bounded amount of work at
 any notes size (tuning figures: eval/README.md, 2026-12-03 twelfth session).
 """
 
