@@ -104,8 +104,7 @@ def grading() -> None:
     from assistant.interview.grader import OfflineGrader
 
     nb, nb1 = notebook(), notebook(first_blind_set=True)
-    graders = {id(book): OfflineGrader(Prompts(ROOT / "prompts"), sections=book.references) for book in (nb, nb1)}
-    grader = graders[id(nb)]
+    grader, grader1 = (OfflineGrader(Prompts(ROOT / "prompts"), sections=book.references) for book in (nb, nb1))
     items = grading_rows(grader, nb, load("grading"))
     fit, held = split_by_question(items, lambda i: int(i["question"]), SEED)
     print("== offline grader (eval/dev/grading.jsonl)")
@@ -114,16 +113,16 @@ def grading() -> None:
         for key, value in grading_rates(subset).items():
             print(f"    {key:22} {value}")
     # All four dev grading sets together (the first blind set's graded answers need its own notes).
-    sets = (("grading", nb), ("grading2", nb), ("grading3", nb), ("test1_grading", nb1))
-    every = [{**r, "question": f"{name}:{r['question']}"} for name, book in sets
-             for r in grading_rows(graders[id(book)], book, load(name))]
+    sets = (("grading", nb, grader), ("grading2", nb, grader), ("grading3", nb, grader), ("test1_grading", nb1, grader1))
+    every = [{**r, "question": f"{name}:{r['question']}"} for name, book, g in sets
+             for r in grading_rows(g, book, load(name))]
     rates = grading_rates(every)
     print(f"  [grading + grading2 + grading3 + test1/grading] {len(every)} answers: correct ≤ 3 {rates['low:correct']}  "
           f"negated ≤ 3 {rates['negated_low']}  twin margin {rates['twin_margin']}  partial > wrong {rates['partial_over_wrong']}  "
           f"off-topic ≤ 3 {rates['low:off_topic']}")
     # Every correct answer of those sets given to another question (7 sections on in the notebook's order):
     # an answer to the wrong question must score low, however much vocabulary the two sections share.
-    moved = [r for name, book in sets for r in grading_rows(graders[id(book)], book, elsewhere_items(book, load(name)))]
+    moved = [r for name, book, g in sets for r in grading_rows(g, book, elsewhere_items(book, load(name)))]
     print(f"  correct answers given to another question ≤ 3: {Rate(sum(r['score'] <= 3 for r in moved), len(moved))}")
     old = grading_report(load("old_grading"), grader, nb)
     print(f"  old tuning set eval/grading.jsonl: ordering accuracy {old['ordering_accuracy']} "

@@ -90,5 +90,5 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
             section_key(note.file_key, note.uid) if note is not None else "",
             lines, row["feedback"] if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
             row["follow_up"], [] if any(p.status == "contradicted" for p in lines) else row["contradictions"],
-            row.get("probe"), row.get("elsewhere") or ""))
+            row.get("probe"), row["elsewhere"]))
     return cards

@@ -27,6 +27,7 @@ from assistant.answering.prompts import Prompts
 from assistant.interview.answer_text import answer_parts, is_keyword_list
 from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
+from assistant.interview.topicality import Titles, elsewhere
 from assistant.notes.edits import opposites, without_negation
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms
@@ -63,8 +64,6 @@ class OfflineGrader:
                  params: GraderParams | None = None, cache_dir: Path | None = None,
                  sections: Callable[[], list[Reference]] | None = None) -> None:
         """`sections` lists every gradable section: with it, an answer about another one is recognised."""
-        from assistant.interview.topicality import Titles
-
         self.prompts = prompts
         self.embed = embed or _default_embed
         self.params = params or GraderParams()
@@ -106,13 +105,11 @@ class OfflineGrader:
     def _elsewhere(self, ref: Reference, segments: list[str], sims: np.ndarray, vectors: np.ndarray,
                    parent: list[int]) -> tuple[Reference | None, np.ndarray]:
         """The section the answer is about instead of `ref` (or None), and which of its segments are about it."""
-        from assistant.interview.topicality import elsewhere
-
         keep = np.ones(len(parent), dtype=bool)
-        n = max(parent) + 1
-        if self._titles is None or n == 0:
+        if self._titles is None:
             return None, keep
         p = self.params
+        n = max(parent) + 1
         sentences = vectors[:n]  # answer_parts lists the sentences first
         rivals = [(r, self.units(r).vectors @ sentences.T)
                   for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals, p.elsewhere_max_sections)]
@@ -160,8 +157,8 @@ class OfflineGrader:
         vectors = self.embed([*segments, *(text for _, _, text in edits)])  # one batch per answer
         sims = units.vectors @ vectors[: len(segments)].T  # units x answer segments
         instead, keep = self._elsewhere(ref, segments, sims, vectors, parent)
-        # Sentences about another section neither cover nor contradict this one's points; they still count as
-        # off-topic in the precision factor (their cosines drop out of the max below, as -1).
+        # Sentences about another section cannot contradict this one's points (an answer to another question is
+        # graded as covering none of them, below, but a "!" would still claim it denied the notes).
         sims = np.where(keep[None, :], sims, -1.0)
         shift = p.cross_lingual_shift if language_of(answer) != language_of(ref.body) else 0.0
         lo, hi = p.lo - shift, p.hi - shift
@@ -171,7 +168,7 @@ class OfflineGrader:
         weighted = np.where(units.lead[:, None], sims, lo + (sims - lo) * p.support_weight)
         best = np.array([weighted[owner == i].max() for i in range(len(points))])
         semantic = np.clip((best - lo) / (hi - lo), 0, 1)
-        terms = key_terms(answer if keep.all() else " ".join(s for s, k in zip(segments, keep) if k))
+        terms = key_terms(answer)
         if shift:
             # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms
             # ("fully connected" → 全连接层), as in retrieval and answer focus. Without them a correct English answer
@@ -236,9 +233,7 @@ class OfflineGrader:
         statuses = ["contradicted" if i in conflicts else "covered" if c >= p.covered_at else "missed"
                     for i, c in enumerate(coverage)]
         rows = point_rows(points, statuses, conflicts)
-        feedback = render_feedback(self.prompts, ref, answer, score, rows)
-        if elsewhere is not None:  # said first: it explains the checklist that follows
-            feedback = self.prompts.render("interview_elsewhere", language_of(answer), label=elsewhere.label) + "\n" + feedback
+        feedback = render_feedback(self.prompts, ref, answer, score, rows, elsewhere=elsewhere.label if elsewhere else "")
         return Grade(ref.number, score, [r["point"] for r in rows if r["status"] == "covered"],
                      [r["point"] for r in rows if r["status"] != "covered"], feedback, [ref.citation],
                      contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows,

@@ -87,8 +87,9 @@ def point_rows(points: list[Point], statuses: list[str], conflicts: dict[int, Co
 
 
 def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float, rows: list[dict],
-                    extra: str = "") -> str:
-    """The checklist feedback from `prompts/interview_feedback*.md`, in the answer's language."""
+                    extra: str = "", elsewhere: str = "") -> str:
+    """The checklist feedback from `prompts/interview_feedback*.md`, in the answer's language; led by
+    `prompts/interview_elsewhere*.md` when the answer is about the section labelled `elsewhere` instead."""
     lang = language_of(answer or ref.title)
     n_covered = sum(r["status"] == "covered" for r in rows)
     if rows and n_covered == len(rows):
@@ -103,6 +104,8 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
             lines.append(line)
         text = prompts.render("interview_feedback", lang, score=_fmt(score), max_score=MAX_SCORE, n_covered=n_covered,
                               n_total=len(rows), checklist="\n".join(lines), citation=ref.citation)
+    if elsewhere:  # said first: it explains the checklist that follows
+        text = prompts.render("interview_elsewhere", lang, label=elsewhere) + "\n" + text
     return f"{text}\n{extra}".strip()
 
 

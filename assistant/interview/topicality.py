@@ -51,7 +51,7 @@ class Titles:
         if not refs or len(refs) > limit or not len(vectors):
             return []
         closeness = (self.vectors(refs) @ vectors.T).max(axis=1)
-        return [refs[i] for i in np.argsort(-closeness) if refs[i].number != ref.number][:k]
+        return [refs[i] for i in np.argsort(-closeness) if refs[i] != ref][:k]  # numbers may repeat across files
 
 
 def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,
@@ -62,10 +62,8 @@ def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], marg
     units × sentences cosines. A sentence is elsewhere when some rival beats `mine` by more than
     `margin`; the answer is, when at least `share` of its sentences (by `weight`, e.g. length) are, and it is then about the
     rival most of those sentences are closest to."""
-    away = np.zeros(len(mine), dtype=bool)
-    where: list[int] = []
     if not rivals or not len(mine):
-        return None, away
+        return None, np.zeros(len(mine), dtype=bool)
     best = np.stack([sims.max(axis=0) for _, sims in rivals])  # rivals × sentences
     away = best.max(axis=0) - mine > margin
     where = [int(best[:, j].argmax()) for j in np.flatnonzero(away)]
