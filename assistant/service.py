@@ -98,10 +98,9 @@ class Assistant:
         """The note-sentence scorer of both chains (an LLM failure falls back to quotes), built once: a new model
         connection rebuilds the chains but keeps its vectors (in memory, and on disk in HOME/cache)."""
         from assistant.answering.relevance import Relevance
-        from assistant.answering.vector_cache import VectorCache
-        from assistant.runtime import e5_version
+        from assistant.retrieval.vector_cache import note_vectors
 
-        return Relevance(disk=VectorCache(self.settings.home / "cache" / "sentences.sqlite", e5_version()))
+        return Relevance(disk=note_vectors(self.settings.home))
 
     def prefetch(self, question: str, k: int | None = None) -> None:
         """Search a first question now, then score the note sentences its extractive answer quotes in a background

@@ -42,6 +42,25 @@ def test_ingest_is_idempotent(home, notes):
     assert chunk_ids(s) == ids
 
 
+def test_ingest_keeps_the_title_of_every_askable_section_for_the_grader(home, notes, monkeypatch):
+    from assistant.notes.corpus import Corpus
+    from assistant.retrieval.vector_cache import note_vectors
+
+    s = settings_for(home)
+    ingest(s, [notes], progress=False)
+    questions = [q for qs in Corpus.read([notes]).parsed.values() for q in qs]
+    askable = [q.title for q in questions if q.kind == "text"]
+    kept = note_vectors(home).get([q.title for q in questions])
+    assert set(kept) == set(askable) and len(askable) < len(questions)  # the image-only section has no reference
+    import assistant.runtime
+
+    def no_model():
+        raise AssertionError("an unchanged re-ingest embeds no title")
+
+    monkeypatch.setattr(assistant.runtime, "e5_model", no_model)
+    ingest(s, [notes], progress=False)
+
+
 def test_changed_and_removed_sections_are_synced(home, notes):
     s = settings_for(home)
     ingest(s, [notes], progress=False)

@@ -307,15 +307,32 @@ def test_an_answer_to_another_question_is_named_and_covers_nothing(comparing, of
     assert grade.feedback.splitlines()[0].startswith("这个回答大部分在讲「第28题 如何修复梯度爆炸问题？」")
 
 
-def test_more_sections_than_the_limit_skip_the_comparison(prompts, notebook, tmp_path):
+def test_titles_are_read_from_the_notes_cache_and_embedded_only_up_to_the_limit(prompts, notebook, tmp_path):
     import dataclasses
 
     from assistant.interview.grader import GraderParams
+    from assistant.retrieval.vector_cache import VectorCache
+    from assistant.runtime import e5_version
 
-    few = dataclasses.replace(GraderParams(), elsewhere_max_sections=len(notebook.references()) - 1)
-    grader = OfflineGrader(prompts, cache_dir=tmp_path, params=few, sections=notebook.references)
-    assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == ""
-    assert not list(tmp_path.glob("titles1-*.npy")), "the titles were not embedded"
+    seen: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return OfflineGrader(prompts).embed(texts)
+
+    titles = [r.title for r in notebook.references()]
+    none = dataclasses.replace(GraderParams(), elsewhere_max_embedded=len(titles) - 1)
+    cache = VectorCache(tmp_path / "sentences.sqlite", e5_version())
+    grader = OfflineGrader(prompts, embed, params=none, cache_dir=tmp_path, sections=notebook.references, titles=cache)
+    assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == ""  # too many titles to embed during a grade
+    assert not set(titles) & set(seen), "no title was embedded"
+
+    cache.fill(titles, embed)  # what ingest does (retrieval/ingest.py)
+    seen.clear()
+    grader = OfflineGrader(prompts, embed, params=dataclasses.replace(none, elsewhere_max_embedded=0),
+                           cache_dir=tmp_path, sections=notebook.references, titles=cache)
+    assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == "第28题 如何修复梯度爆炸问题？"
+    assert not set(titles) & set(seen), "the titles were read from the cache"
 
 
 def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, notebook):

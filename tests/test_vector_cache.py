@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answering.relevance import Relevance
-from assistant.answering.vector_cache import VectorCache
+from assistant.retrieval.vector_cache import VectorCache
 
 SENTENCES = ["梯度截断可以防止梯度爆炸。", "使用 ReLU 激活函数。", "权重正则化也有帮助。"]
 
@@ -62,7 +62,7 @@ def test_a_damaged_cache_file_is_skipped(tmp_path):
 
 
 def test_the_file_keeps_only_the_newest_vectors(tmp_path, monkeypatch):
-    from assistant.answering import vector_cache
+    from assistant.retrieval import vector_cache
 
     monkeypatch.setattr(vector_cache, "KEEP", 3)
     path = tmp_path / "sentences.sqlite"
@@ -71,3 +71,14 @@ def test_the_file_keeps_only_the_newest_vectors(tmp_path, monkeypatch):
         cache.put({f"句子{n}": np.full(3, n, dtype=np.float32)})
     later = VectorCache(path, "e5-test")  # the next process trims on opening
     assert sorted(later.get([f"句子{n}" for n in range(5)])) == ["句子2", "句子3", "句子4"]
+
+
+def test_fill_embeds_only_what_is_missing_and_nothing_past_the_limit(tmp_path):
+    cache, passage = VectorCache(tmp_path / "sentences.sqlite", "e5-test"), Counting()
+    assert cache.fill(SENTENCES, passage, limit=2) is None and passage.seen == []  # three missing: over the limit
+    first = cache.fill(SENTENCES[:2], passage)
+    assert first is not None and passage.seen == SENTENCES[:2]
+    assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-5 for v in first.values())  # unit length: cosines are dots
+    again = cache.fill(SENTENCES, passage, limit=1)  # two kept, one missing: within the limit
+    assert again is not None and passage.seen == [*SENTENCES[:2], SENTENCES[2]]
+    assert np.allclose(again[SENTENCES[0]], first[SENTENCES[0]])

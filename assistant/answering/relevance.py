@@ -12,12 +12,11 @@ cosine is 0 and the answerer falls back to term overlap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from assistant.answering.vector_cache import VectorCache
+from assistant.retrieval.vector_cache import VectorCache, unit
 
 Embed = Callable[[list[str]], np.ndarray]
 _CACHE_MAX = 20000
@@ -66,13 +65,9 @@ class Relevance:
             if len(self._cache) + len(missing) > _CACHE_MAX:
                 self._cache.clear()
             if self._disk is not None:
-                self._cache.update(self._disk.get(missing))
-                missing = [s for s in missing if s not in self._cache]
-        if missing:
-            fresh = {text: vec / (np.linalg.norm(vec) or 1.0) for text, vec in zip(missing, self._passage(missing))}
-            self._cache.update(fresh)
-            if self._disk is not None:
-                self._disk.put(fresh)
+                self._cache.update(self._disk.fill(missing, self._passage) or {})
+            else:
+                self._cache.update({text: unit(vec) for text, vec in zip(missing, self._passage(missing))})
         last = self._last
         if last is None or last[0] != question:
             q = self._query([question])[0]

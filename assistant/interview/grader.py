@@ -35,6 +35,7 @@ from assistant.notes.polarity import Conflict, conflict, negation_density, negat
 from assistant.notes.quantities import numbers, wordy
 from assistant.notes.terms import language_of
 from assistant.notes.text import clauses, plain_text, word_chars
+from assistant.retrieval.vector_cache import VectorCache, note_vectors
 
 __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "build_grader", "points_of"]
 
@@ -62,14 +63,15 @@ class OfflineGrader:
 
     def __init__(self, prompts: Prompts, embed: Callable[[list[str]], np.ndarray] | None = None,
                  params: GraderParams | None = None, cache_dir: Path | None = None,
-                 sections: Callable[[], list[Reference]] | None = None) -> None:
-        """`sections` lists every gradable section: with it, an answer about another one is recognised."""
+                 sections: Callable[[], list[Reference]] | None = None, titles: VectorCache | None = None) -> None:
+        """`sections` lists every gradable section: with it, an answer about another one is recognised (`titles`:
+        where their title vectors are kept, `vector_cache.note_vectors`, filled at ingest)."""
         self.prompts = prompts
         self.embed = embed or _default_embed
         self.params = params or GraderParams()
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._units: dict[str, _Units] = {}
-        self._titles = Titles(sections, self.embed, self._vectors) if sections else None
+        self._titles = Titles(sections, self.embed, titles) if sections else None
 
     def key_points(self, ref: Reference) -> list[Point]:
         """The section's outline points (what both graders score)."""
@@ -112,7 +114,7 @@ class OfflineGrader:
         n = max(parent) + 1
         sentences = vectors[:n]  # answer_parts lists the sentences first
         rivals = [(r, self.units(r).vectors @ sentences.T)
-                  for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals, p.elsewhere_max_sections)]
+                  for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
         weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
@@ -269,7 +271,8 @@ def build_grader(settings, prompts: Prompts, llm=None, sections: Callable[[], li
     from assistant.interview.llm_grader import LLMGrader
 
     offline = OfflineGrader(prompts, params=settings.tuned.params("interview.grader", GraderParams),
-                            cache_dir=settings.home / "cache" / "keypoints", sections=sections)
+                            cache_dir=settings.home / "cache" / "keypoints", sections=sections,
+                            titles=note_vectors(settings.home) if sections else None)
     if llm is None and settings.answer_mode == "llm":
         from assistant.answering.llm import build_llm
 

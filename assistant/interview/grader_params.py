@@ -57,5 +57,6 @@ class GraderParams:
     elsewhere_margin: float = 0.02
     elsewhere_share: float = 0.5
     elsewhere_rivals: int = 3
-    # Above this many sections the check is skipped: their titles would take e5 about 25 s per 2,000 to embed once.
-    elsewhere_max_sections: int = 2000
+    # Section titles are embedded at ingest; when more than this many are not (notes parsed from files, a cache
+    # switched off) the check is skipped rather than hold up a grade: e5 embeds about 74 titles a second here.
+    elsewhere_max_embedded: int = 200

@@ -12,45 +12,59 @@ is elsewhere, the answer is graded as covering nothing and the feedback names th
 
 Comparing against every section was measured too: it flags more correct answers to sibling
 sections (correct ≤ 3 5 → 7 of 105 on dev); the nearest titles first keep the check to a bounded amount of work at
-any notes size (tuning figures: eval/README.md, 2026-12-03 twelfth session).
+any notes size (their vectors are written at ingest) (tuning figures: eval/README.md, 2026-12-03 twelfth session).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import Callable
 
 import numpy as np
 
 from assistant.interview.grades import Reference
+from assistant.retrieval.vector_cache import VectorCache, unit
 
 
 class Titles:
-    """The questions of every section, embedded once per set of sections (memory, then the caller's cache)."""
+    """The question (title) of every section as an e5 vector: memory, then the notes' vector cache, then e5.
+
+    Ingest writes every title's vector to that cache (`retrieval/ingest.py`), so finding the sections nearest
+    to an answer reads them and embeds nothing, at any size of the notes. A title missing there (notes parsed
+    from files, the cache switched off, a title edited since) is embedded during the grade, at most `limit` of
+    them: e5 embeds about 74 titles a second here, so a grade never waits for thousands.
+    """
 
     def __init__(self, sections: Callable[[], list[Reference]], embed: Callable[[list[str]], np.ndarray],
-                 load: Callable[[str, Callable[[], np.ndarray]], np.ndarray]) -> None:
+                 cache: VectorCache | None = None) -> None:
         self.sections = sections
         self.embed = embed
-        self.load = load  # (digest, compute) → vectors: the grader's disk cache
-        self._cached: tuple[str, np.ndarray] | None = None
+        self.cache = cache
+        self._known: dict[str, np.ndarray] = {}
 
-    def vectors(self, refs: list[Reference]) -> np.ndarray:
-        """The title vectors of these sections (re-embedded when the notes' sections change)."""
-        digest = "titles1-" + hashlib.sha1("\n".join(f"{r.number}\t{r.title}" for r in refs).encode()).hexdigest()[:20]
-        if self._cached is None or self._cached[0] != digest:
-            vectors = self.load(digest, lambda: self.embed([r.title for r in refs]))
-            self._cached = (digest, vectors)
-        return self._cached[1]
+    def vectors(self, refs: list[Reference], limit: int) -> np.ndarray | None:
+        """The title vectors of these sections, one row each; None when more than `limit` would be embedded."""
+        missing = [t for t in dict.fromkeys(r.title for r in refs) if t not in self._known]
+        if missing:
+            if self.cache is not None:
+                found = self.cache.fill(missing, self.embed, limit)
+            elif len(missing) <= limit:
+                found = {t: unit(v) for t, v in zip(missing, np.atleast_2d(self.embed(missing)))}
+            else:
+                found = None
+            if found is None:
+                return None
+            self._known.update(found)
+        return np.stack([self._known[r.title] for r in refs])
 
     def nearest(self, ref: Reference, vectors: np.ndarray, k: int, limit: int) -> list[Reference]:
         """The k sections other than `ref` whose questions are nearest to any of the sentence vectors
-        (none when there are more than `limit` sections: embedding all their titles would hold up a grade)."""
+        (none when more than `limit` titles would have to be embedded first)."""
         refs = self.sections()
-        if not refs or len(refs) > limit or not len(vectors):
+        titles = self.vectors(refs, limit) if refs and len(vectors) else None
+        if titles is None:
             return []
-        closeness = (self.vectors(refs) @ vectors.T).max(axis=1)
+        closeness = (titles @ vectors.T).max(axis=1)
         return [refs[i] for i in np.argsort(-closeness) if refs[i] != ref][:k]  # numbers may repeat across files
 
 

@@ -110,6 +110,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
 
         with EmbeddingPool(_threads_for(settings)) as pool:
             _sync(settings, chroma, wanted, plans, pool, progress, step)
+        _embed_titles(settings, corpus)
         if paths is None:  # the configured notes are now indexed as they are on disk
             stamp.write_text(notes_stamp(settings), encoding="utf-8")
         _save_catalogue(settings, chroma)
@@ -150,6 +151,22 @@ def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], po
         except Exception as exc:
             raise index_error(settings, exc) from None
         pause_point("collection")
+
+
+def _embed_titles(settings: Settings, corpus: Corpus) -> None:
+    """Keep the e5 vector of every askable section's title in the data directory's vector cache.
+
+    The interview grader compares an answer with the sections whose questions are nearest to it
+    (interview/topicality.py); embedding every title there would hold up a grade (e5: about 74 titles a
+    second here, 2 minutes for 10,000), so they are embedded here, once: a title already kept is read,
+    not embedded (an unchanged re-ingest loads no model). Offline vectors, whatever the recipe: the
+    grader is e5's. Running on every ingest also fills the cache for notes indexed before it existed."""
+    from assistant.retrieval.vector_cache import note_vectors
+    from assistant.runtime import e5_model
+
+    titles = [q.title for qs in corpus.parsed.values() for q in qs if q.kind == "text"]
+    if titles:
+        note_vectors(settings.home).fill(titles, lambda texts: e5_model().passage(texts))
 
 
 def _rows(settings: Settings, col, model: str) -> dict:

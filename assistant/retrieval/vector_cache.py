@@ -5,7 +5,9 @@ e5 (`relevance.py`). Those sentences come from the notes and repeat across quest
 processes, but embedding them took about 0.9 s of a 2.4 s cold `assistant ask` (five passage
 batches for one list answer). This cache keeps each sentence's vector in one SQLite file under
 the data directory, keyed by the model and a hash of the text, so a changed sentence is simply a
-new key and nothing goes stale. It is only a cache: any database error (read-only disk,
+new key and nothing goes stale. The grader keeps the section titles it compares an answer with in
+the same file (`note_vectors`), written at ingest, so finding the sections nearest to an answer
+embeds nothing however many there are. It is only a cache: any database error (read-only disk,
 damaged file) switches it off for the process and the answer is computed as before.
 """
 
@@ -15,16 +17,25 @@ import hashlib
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+EMBED_BATCH = 256  # texts per embedding call of `fill` (10,000 section titles are not one tensor)
 BATCH = 500  # keys per SELECT (SQLite's variable limit is 32,766; small batches keep statements short)
 # Rows kept: the newest written. Sentences of edited notes and of another model version are never read again,
 # so without a bound the file would only grow. On disk a row takes ≈ 2.2 KB (a 384-float vector, key, index),
 # so 100,000 rows ≈ 220 MB; the eval's answers over the 20 shipped sections stored 259 rows, so this holds the
 # sentences of several thousand sections. Past it, the oldest are embedded again when needed.
 KEEP = 100_000
+
+
+def note_vectors(home: Path) -> "VectorCache":
+    """The e5 passage vectors of note texts (answer sentences, section titles) of one data directory."""
+    from assistant.runtime import e5_version
+
+    return VectorCache(Path(home) / "cache" / "sentences.sqlite", e5_version())
 
 
 class VectorCache:
@@ -84,3 +95,24 @@ class VectorCache:
                                    [(self._key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()])
             except sqlite3.Error:
                 self._off, self._db = True, None
+
+    def fill(self, texts: list[str], embed: Callable[[list[str]], np.ndarray],
+             limit: int | None = None) -> dict[str, np.ndarray] | None:
+        """Every text's vector: read where the file has one, else embedded (scaled to unit length) and kept.
+        None, with nothing embedded, when more than `limit` texts are missing."""
+        found = self.get(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if limit is not None and len(missing) > limit:
+            return None
+        for start in range(0, len(missing), EMBED_BATCH):  # kept batch by batch: an interrupted fill is not lost
+            part = missing[start:start + EMBED_BATCH]
+            fresh = {t: unit(v) for t, v in zip(part, np.atleast_2d(embed(part)))}
+            self.put(fresh)
+            found.update(fresh)
+        return found
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    """The vector scaled to length 1 (a zero vector stays zero), as float32: cosines are then dot products."""
+    v = np.asarray(vector, dtype=np.float32)
+    return v / (np.linalg.norm(v) or np.float32(1.0))
