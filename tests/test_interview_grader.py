@@ -335,6 +335,20 @@ def test_titles_are_read_from_the_notes_cache_and_embedded_only_up_to_the_limit(
     assert not set(titles) & set(seen), "the titles were read from the cache"
 
 
+def test_the_llm_grader_leaves_an_answer_to_another_question_to_the_offline_check(prompts, notebook, comparing):
+    class Model:
+        asked = 0
+
+        def invoke(self, messages):
+            Model.asked += 1
+            return type("Msg", (), {"content": '{"score": 8, "covered": [1, 2, 3]}'})()
+
+    grader = LLMGrader(Model(), prompts, comparing, "stub")
+    grade = grader.grade(ref(notebook, 21), FIX_EXPLODING)
+    assert Model.asked == 0 and grade.elsewhere == "第28题 如何修复梯度爆炸问题？" and grade.score <= 3
+    assert grader.grade(ref(notebook, 28), FIX_EXPLODING).grader == "llm:stub" and Model.asked == 1
+
+
 def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, notebook):
     grade = comparing.grade(ref(notebook, 28), FIX_EXPLODING)
     assert grade.elsewhere == "" and grade.score >= 6, grade.score

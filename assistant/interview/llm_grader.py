@@ -2,7 +2,8 @@
 
 Both modes must agree on what "complete" means, so the model gets the section's outline as
 numbered points and answers with JSON: which points are covered, which are contradicted, a score.
-The reply is parsed defensively; any failure falls back to the offline grade with a notice.
+The reply is parsed defensively; any failure falls back to the offline grade with a notice. An answer
+the offline grader finds to be about another section (`topicality.py`) is graded offline, the model not asked.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ class LLMGrader:
         self.name = f"llm:{model_name}" if model_name else "llm"
 
     def grade(self, ref: Reference, answer: str) -> Grade:
-        """Ask the model for a JSON grade; parse it defensively; fall back to the offline grader."""
+        """Ask the model for a JSON grade; parse it defensively; fall back to the offline grader.
+
+        The offline grade comes first (about a quarter of a second beside the model's seconds): an answer to
+        another question is graded by it, named and covering nothing, without asking the model, so both modes
+        grade it alike (the rubric has no notion of the other sections); otherwise it is the fallback."""
+        offline = self.fallback.grade(ref, answer)
+        if offline.elsewhere:
+            return offline
         points = self.fallback.key_points(ref)
         numbered = "\n".join(f"{i}. {pt.label}: {plain_text(' '.join(pt.sentences))}" for i, pt in enumerate(points, start=1))
         try:
@@ -33,9 +41,8 @@ class LLMGrader:
             reply = self.llm.invoke([("system", system), ("human", user)])
             return self._parse(ref, answer, points, getattr(reply, "content", reply))
         except Exception as exc:  # a bad reply or a dead endpoint must never lose the user's answer
-            grade = self.fallback.grade(ref, answer)
-            grade.notice = f"LLM grader unavailable ({type(exc).__name__}); graded offline"
-            return grade
+            offline.notice = f"LLM grader unavailable ({type(exc).__name__}); graded offline"
+            return offline
 
     def _parse(self, ref: Reference, answer: str, points: list[Point], content) -> Grade:
         data = parse_json_object(str(content))
