@@ -29,6 +29,15 @@ def test_verify_rejects_an_edited_file(tmp_path):
         frozen.verify(tmp_path)
 
 
+def test_the_parts_scored_are_those_the_checksums_list(tmp_path):
+    (tmp_path / "grading2.jsonl").write_text('{"id": "x1"}\n', encoding="utf-8")
+    (tmp_path / "SHA256SUMS").write_text("0" * 64 + "  grading.jsonl\n", encoding="utf-8")
+    assert frozen.listed(tmp_path) == {"grading.jsonl"}  # a file beside the set is not part of it until listed
+    (tmp_path / "SHA256SUMS").write_text("0" * 64 + "  grading.jsonl\n" + "1" * 64 + "  grading2.jsonl\n\n",
+                                         encoding="utf-8")
+    assert frozen.listed(tmp_path) == {"grading.jsonl", "grading2.jsonl"}
+
+
 def test_no_benchmark_or_test_reads_the_frozen_set():
     me = ROOT / "tests" / "test_eval_hygiene.py"
     offenders = [str(p.relative_to(ROOT)) for folder in ("bench", "tests") for p in (ROOT / folder).rglob("*.py")

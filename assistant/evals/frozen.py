@@ -41,6 +41,12 @@ def verify(folder: Path) -> None:
                             "write a new blind set instead of editing this one")
 
 
+def listed(folder: Path) -> set[str]:
+    """The files SHA256SUMS lists (the set's parts; `verify` has checked each)."""
+    lines = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return {line.strip().partition("  ")[2] for line in lines if line.strip()}
+
+
 def test_settings(settings: Settings, folder: Path) -> Settings:
     """Settings for the test index: the shipped notes plus the test's own notes, in a separate data directory."""
     return settings.replace(home=settings.home / "test-index", corpus=(package_data_dir("corpus"), folder / "notes"))
@@ -137,11 +143,16 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
         "items": [{k: r[k] for k in ("id", "qtype", "lang", "answer", "covered")} for r in rows],
     }
     kit = InterviewKit.build(settings, assistant)
-    graded = grading_rows(kit.grader, kit.notebook, load(folder, "grading.jsonl"))
-    g = grading_rates(graded)
-    out["grading"] = {"rates": {key: rate_of(v) for key, v in g.items() if isinstance(v, Rate)},
-                      "metrics": {key: v for key, v in g.items() if not isinstance(v, Rate)},
-                      "items": [{"id": r["id"], "kind": r["kind"], "score": r["score"]} for r in graded]}
+    # grading2.jsonl (added 2026-12-04, written blind like the rest): answers to another question beside correct ones,
+    # reported apart so that its "wrong" answers do not join grading.jsonl's partial > wrong pairs.
+    parts = ["retrieval", "conversations", "keypoints", "grading", *(["grading2"] if "grading2.jsonl" in listed(folder) else []),
+             "judge"]
+    for part in (p for p in parts if p.startswith("grading")):
+        graded = grading_rows(kit.grader, kit.notebook, load(folder, f"{part}.jsonl"))
+        g = grading_rates(graded)
+        out[part] = {"rates": {key: rate_of(v) for key, v in g.items() if isinstance(v, Rate)},
+                     "metrics": {key: v for key, v in g.items() if not isinstance(v, Rate)},
+                     "items": [{"id": r["id"], "kind": r["kind"], "score": r["score"]} for r in graded]}
     texts = {n.number: kit.notebook.body_of(n.file_key, n.uid) for n in kit.notebook.notes}
     judged_rows = judge_rows(judge, texts, load(folder, "answers.jsonl"))
     means = judge_means(judged_rows)
@@ -149,9 +160,8 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
                     "metrics": {key: {"mean": v[0], "n": v[1]} for key, v in means.items() if not isinstance(v, Rate)},
                     "items": [{"id": r["id"], "error_type": r["error_type"], "faithfulness": r["faithfulness"],
                                "caught": r["caught"]} for r in judged_rows]}
-    out["rates"] = {f"{part}.{name}": value for part in ("retrieval", "conversations", "keypoints", "grading", "judge")
-                    for name, value in out[part]["rates"].items()}
-    out["metrics"] = {f"{part}.{name}": value for part in ("retrieval", "keypoints", "grading", "judge")
+    out["rates"] = {f"{part}.{name}": value for part in parts for name, value in out[part]["rates"].items()}
+    out["metrics"] = {f"{part}.{name}": value for part in parts
                       for name, value in out[part].get("metrics", {}).items()}
     return out
 
