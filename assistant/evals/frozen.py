@@ -150,7 +150,8 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
     for part in (p for p in parts if p.startswith("grading")):
         graded = grading_rows(kit.grader, kit.notebook, load(folder, f"{part}.jsonl"))
         g = grading_rates(graded)
-        out[part] = {"rates": {key: rate_of(v) for key, v in g.items() if isinstance(v, Rate)},
+        # A rate over no items (grading2 has no negated twins or partial answers) is left out, not printed as "-".
+        out[part] = {"rates": {key: rate_of(v) for key, v in g.items() if isinstance(v, Rate) and v.n},
                      "metrics": {key: v for key, v in g.items() if not isinstance(v, Rate)},
                      "items": [{"id": r["id"], "kind": r["kind"], "score": r["score"]} for r in graded]}
     texts = {n.number: kit.notebook.body_of(n.file_key, n.uid) for n in kit.notebook.notes}
