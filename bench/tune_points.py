@@ -37,7 +37,7 @@ DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoint
              "keypoints3": DEV / "keypoints3.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
-             "grading3": DEV / "grading3.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
+             "grading3": DEV / "grading3.jsonl", "grading4": DEV / "grading4.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
              "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl"}
 SEED = 11
 
@@ -156,23 +156,8 @@ def vague() -> None:
     askable = {n.number for n in nb.askable()}  # 23 and 33–36 are a figure or links: nothing to grade against
     items = [i for i in load("vague") if int(i["question"]) in askable]
     adversarial = [i for i in load("grading") + load("grading2") if int(i["question"]) in askable]
-    cache: dict[str, object] = {}
-
-    def embed(texts: list[str]):
-        import numpy as np
-
-        todo = [t for t in dict.fromkeys(texts) if t not in cache]
-        if todo:
-            cache.update(zip(todo, _default_embed(todo)))
-        return np.stack([cache[t] for t in texts])
-
-    # --sweep=name=v1,v2;name2=w1,w2: every combination of GraderParams values (default: the shipped ones)
-    grid: list[dict] = [{}]
-    for arg in (a for a in sys.argv if a.startswith("--sweep=")):
-        for part in arg[len("--sweep="):].split(";"):
-            name, _, vals = part.partition("=")
-            grid = [{**g, name: float(v)} for g in grid for v in vals.split(",")]
-    for value in grid:
+    embed = memo_embed(_default_embed)
+    for value in sweep_grid():
         grader = OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=dataclasses.replace(GraderParams(), **value),
                                sections=nb.references)
         rows = grading_rows(grader, nb, items)
@@ -194,6 +179,31 @@ def vague() -> None:
         if "-v" in sys.argv:
             for r in rows:
                 print(f"    {r['id']} q{r['question']} {r['kind']:16} {r['score']:5}  {r['answer'][:60]}")
+
+
+def memo_embed(embed):
+    """The embedder with a per-process cache: a sweep embeds each answer segment once, not once per combination."""
+    import numpy as np
+
+    cache: dict[str, object] = {}
+
+    def embedded(texts: list[str]):
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            cache.update(zip(todo, embed(todo)))
+        return np.stack([cache[t] for t in texts])
+
+    return embedded
+
+
+def sweep_grid() -> list[dict]:
+    """`--sweep=name=v1,v2;name2=w1,w2`: every combination of GraderParams values ([{}]: the shipped ones)."""
+    grid: list[dict] = [{}]
+    for arg in (a for a in sys.argv if a.startswith("--sweep=")):
+        for part in arg[len("--sweep="):].split(";"):
+            name, _, vals = part.partition("=")
+            grid = [{**g, name: float(v) if "." in v else int(v)} for g in grid for v in vals.split(",")]
+    return grid
 
 
 def judge() -> None:

@@ -30,7 +30,8 @@ def keypoint_rows(assistant: Any, items: list[dict], judge: Any) -> list[dict]:
 
 
 def grading_rows(grader: Any, notebook: Any, items: list[dict]) -> list[dict]:
-    """Each graded answer with its score (items name their section by number)."""
+    """Each graded answer with its score and the section it was found to answer instead, if any (items name
+    their section by number)."""
 
     rows = []
     for item in items:
@@ -38,7 +39,7 @@ def grading_rows(grader: Any, notebook: Any, items: list[dict]) -> list[dict]:
         if note is None:
             raise ValueError(f"grading item {item['id']}: question {item['question']} is not in the notes")
         grade = grader.grade(notebook.reference(note), item["answer"])
-        rows.append({**item, "score": grade.score})
+        rows.append({**item, "score": grade.score, "elsewhere": grade.elsewhere})
     return rows
 
 
