@@ -356,6 +356,20 @@ def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, noteboo
     assert english.elsewhere == "", english.feedback
 
 
+def test_an_answer_taken_whole_is_nearer_one_question_than_another():
+    from assistant.interview.topicality import Titles
+
+    asked, other = Reference(1, "asked question", ""), Reference(2, "other question", "")
+    vectors = {"asked question": np.array([1.0, 0.0, 0.0]), "other question": np.array([0.0, 1.0, 0.0])}
+    titles = Titles(lambda: [asked, other], lambda texts: np.stack([vectors[t] for t in texts]))
+    near_other = np.array([[0.2, 0.9, 0.1], [0.4, 0.6, 0.2]])  # their mean: nearer "other" by 0.55
+    assert titles.closer(asked, other, near_other, 0.02, limit=10)
+    assert not titles.closer(other, asked, near_other, 0.02, limit=10)
+    assert not titles.closer(asked, other, near_other, 0.6, limit=10)  # not by that much
+    fresh = Titles(lambda: [asked, other], lambda texts: np.stack([vectors[t] for t in texts]))
+    assert not fresh.closer(asked, other, near_other, 0.02, limit=1)  # two titles to embed, one allowed
+
+
 def test_elsewhere_needs_a_share_of_sentences_beaten_by_the_margin():
     from assistant.interview.topicality import elsewhere
 

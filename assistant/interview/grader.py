@@ -118,7 +118,15 @@ class OfflineGrader:
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
         weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
-        about, away = elsewhere(sims[:, :n].max(axis=0), rivals, p.elsewhere_margin, p.elsewhere_share, weight)
+        mine = sims[:, :n].max(axis=0)
+        about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight)
+        if about is None and rivals:
+            # Partly elsewhere, and as a whole nearer the rival's question: an answer to a neighbouring section
+            # (eval/dev/grading4.jsonl) shares many sentences with the asked one, so fewer of them beat it.
+            partly, partly_away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_low_share, weight)
+            if partly is not None and self._titles.closer(ref, partly, sentences, p.elsewhere_title_margin,
+                                                          p.elsewhere_max_embedded):
+                about, away = partly, partly_away
         return about, keep if about is None else ~away[np.array(parent)]
 
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:

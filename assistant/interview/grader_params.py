@@ -56,6 +56,11 @@ class GraderParams:
     # answers given to another question (eval/README.md, 2026-12-03 twelfth session).
     elsewhere_margin: float = 0.02
     elsewhere_share: float = 0.5
+    # ... or when at least elsewhere_low_share of it is, and the answer as a whole is nearer that section's question
+    # than the asked one's by elsewhere_title_margin (e5 cosines with the titles). Swept on eval/dev/grading4.jsonl,
+    # answers to neighbouring sections, with the older dev sets (bench/tune_elsewhere.py, 2026-12-04).
+    elsewhere_low_share: float = 0.25
+    elsewhere_title_margin: float = 0.02
     elsewhere_rivals: int = 3
     # Section titles are embedded at ingest; when more than this many are not (notes parsed from files, a cache
     # switched off) the check is skipped rather than hold up a grade: e5 embeds about 74 titles a second here.

@@ -8,7 +8,9 @@ the answer sits *relative to the other sections*: each sentence is compared with
 section's units and with those of the few sections whose questions (titles) are nearest to it;
 a sentence is "elsewhere" when another section's closest unit beats the asked one's by
 `elsewhere_margin`. When at least `elsewhere_share` of the answer (its sentences weighed by length)
-is elsewhere, the answer is graded as covering nothing and the feedback names the section it answers.
+is elsewhere, the answer is graded as covering nothing and the feedback names the section it answers; so is an
+answer partly elsewhere (`elsewhere_low_share`) that, taken whole, is nearer that section's question than the asked
+one by `elsewhere_title_margin` (an answer to a neighbouring section shares many sentences with the asked one's).
 
 Comparing against every section was measured too: it flags more correct answers to sibling
 sections (correct ≤ 3 5 → 7 of 105 on dev); the nearest titles first keep the check to a bounded amount of work at
@@ -56,6 +58,14 @@ class Titles:
                 return None
             self._known.update(found)
         return np.stack([self._known[r.title] for r in refs])
+
+    def closer(self, ref: Reference, other: Reference, vectors: np.ndarray, margin: float, limit: int) -> bool:
+        """Are these sentence vectors, taken together, nearer `other`'s question than `ref`'s by `margin`?"""
+        titles = self.vectors([ref, other], limit)
+        if titles is None or not len(vectors):
+            return False
+        whole = unit(vectors.mean(axis=0))
+        return float((titles[1] - titles[0]) @ whole) >= margin
 
     def nearest(self, ref: Reference, vectors: np.ndarray, k: int, limit: int) -> list[Reference]:
         """The k sections other than `ref` whose questions are nearest to any of the sentence vectors
