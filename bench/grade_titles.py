@@ -2,7 +2,7 @@
 
 The grader finds the sections whose questions are nearest to an answer from one e5 vector per
 section title. Ingest embeds the titles into the data directory's vector cache
-(`vector_cache.note_vectors`); a grade reads them. Per size, on generated varied notes
+(`vector_cache.note_vectors(home, "titles")`); a grade reads them. Per size, on generated varied notes
 (tests/support/gen_notes.py, as bench/scale.py): the titles embedded as ingest does (its added
 cost), a new process's first read of them from the cache, the notebook listing every section (done
 on each grade) and a warm `Titles.nearest` (one matrix product and a sort). Prints a table.

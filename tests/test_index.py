@@ -50,7 +50,7 @@ def test_ingest_keeps_the_title_of_every_askable_section_for_the_grader(home, no
     ingest(s, [notes], progress=False)
     questions = [q for qs in Corpus.read([notes]).parsed.values() for q in qs]
     askable = [q.title for q in questions if q.kind == "text"]
-    kept = note_vectors(home).get([q.title for q in questions])
+    kept = note_vectors(home, "titles").get([q.title for q in questions])
     assert set(kept) == set(askable) and len(askable) < len(questions)  # the image-only section has no reference
     import assistant.runtime
 

@@ -65,7 +65,7 @@ class OfflineGrader:
                  params: GraderParams | None = None, cache_dir: Path | None = None,
                  sections: Callable[[], list[Reference]] | None = None, titles: VectorCache | None = None) -> None:
         """`sections` lists every gradable section: with it, an answer about another one is recognised (`titles`:
-        where their title vectors are kept, `vector_cache.note_vectors`, filled at ingest)."""
+        where their title vectors are kept, `vector_cache.note_vectors(home, "titles")`, filled at ingest)."""
         self.prompts = prompts
         self.embed = embed or _default_embed
         self.params = params or GraderParams()
@@ -280,7 +280,7 @@ def build_grader(settings, prompts: Prompts, llm=None, sections: Callable[[], li
 
     offline = OfflineGrader(prompts, params=settings.tuned.params("interview.grader", GraderParams),
                             cache_dir=settings.home / "cache" / "keypoints", sections=sections,
-                            titles=note_vectors(settings.home) if sections else None)
+                            titles=note_vectors(settings.home, "titles") if sections else None)
     if llm is None and settings.answer_mode == "llm":
         from assistant.answering.llm import build_llm
 

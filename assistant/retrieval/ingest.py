@@ -154,7 +154,7 @@ def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], po
 
 
 def _embed_titles(settings: Settings, corpus: Corpus) -> None:
-    """Keep the e5 vector of every askable section's title in the data directory's vector cache.
+    """Keep the e5 vector of every askable section's title in the data directory (HOME/cache/titles.sqlite).
 
     The interview grader compares an answer with the sections whose questions are nearest to it
     (interview/topicality.py); embedding every title there would hold up a grade (e5: about 74 titles a
@@ -166,7 +166,7 @@ def _embed_titles(settings: Settings, corpus: Corpus) -> None:
 
     titles = [q.title for qs in corpus.parsed.values() for q in qs if q.kind == "text"]
     if titles:
-        note_vectors(settings.home).fill(titles, lambda texts: e5_model().passage(texts))
+        note_vectors(settings.home, "titles").fill(titles, lambda texts: e5_model().passage(texts))
 
 
 def _rows(settings: Settings, col, model: str) -> dict:

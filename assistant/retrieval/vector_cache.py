@@ -6,8 +6,8 @@ processes, but embedding them took about 0.9 s of a 2.4 s cold `assistant ask` (
 batches for one list answer). This cache keeps each sentence's vector in one SQLite file under
 the data directory, keyed by the model and a hash of the text, so a changed sentence is simply a
 new key and nothing goes stale. The grader keeps the section titles it compares an answer with in
-the same file (`note_vectors`), written at ingest, so finding the sections nearest to an answer
-embeds nothing however many there are. It is only a cache: any database error (read-only disk,
+a file of the same kind (`note_vectors(home, "titles")`), written at ingest, so finding the sections
+nearest to an answer embeds nothing however many there are. It is only a cache: any database error (read-only disk,
 damaged file) switches it off for the process and the answer is computed as before.
 """
 
@@ -31,11 +31,13 @@ BATCH = 500  # keys per SELECT (SQLite's variable limit is 32,766; small batches
 KEEP = 100_000
 
 
-def note_vectors(home: Path) -> "VectorCache":
-    """The e5 passage vectors of note texts (answer sentences, section titles) of one data directory."""
+def note_vectors(home: Path, kind: str = "sentences") -> "VectorCache":
+    """The e5 passage vectors of one kind of note text ("sentences" answers quote, section "titles") of one data
+    directory. One file per kind: the titles, written at ingest and then only read, would otherwise be the oldest
+    rows and the first evicted (KEEP) by a stream of answer sentences."""
     from assistant.runtime import e5_version
 
-    return VectorCache(Path(home) / "cache" / "sentences.sqlite", e5_version())
+    return VectorCache(Path(home) / "cache" / f"{kind}.sqlite", e5_version())
 
 
 class VectorCache:
