@@ -79,6 +79,8 @@ def test_fill_embeds_only_what_is_missing_and_nothing_past_the_limit(tmp_path):
     first = cache.fill(SENTENCES[:2], passage)
     assert first is not None and passage.seen == SENTENCES[:2]
     assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-5 for v in first.values())  # unit length: cosines are dots
-    again = cache.fill(SENTENCES, passage, limit=1)  # two kept, one missing: within the limit
+    batches: list[int] = []
+    again = cache.fill(SENTENCES, passage, limit=1, on_batch=batches.append)  # two kept, one missing: within the limit
+    assert batches == [1]
     assert again is not None and passage.seen == [*SENTENCES[:2], SENTENCES[2]]
     assert np.allclose(again[SENTENCES[0]], first[SENTENCES[0]])

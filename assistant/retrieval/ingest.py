@@ -110,7 +110,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
 
         with EmbeddingPool(_threads_for(settings)) as pool:
             _sync(settings, chroma, wanted, plans, pool, progress, step)
-        _embed_titles(settings, corpus)
+        _embed_titles(settings, corpus, progress)
         if paths is None:  # the configured notes are now indexed as they are on disk
             stamp.write_text(notes_stamp(settings), encoding="utf-8")
         _save_catalogue(settings, chroma)
@@ -153,7 +153,7 @@ def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], po
         pause_point("collection")
 
 
-def _embed_titles(settings: Settings, corpus: Corpus) -> None:
+def _embed_titles(settings: Settings, corpus: Corpus, progress: bool = False) -> None:
     """Keep the e5 vector of every askable section's title in the data directory (HOME/cache/titles.sqlite).
 
     The interview grader compares an answer with the sections whose questions are nearest to it
@@ -164,9 +164,12 @@ def _embed_titles(settings: Settings, corpus: Corpus) -> None:
     from assistant.retrieval.vector_cache import note_vectors
     from assistant.runtime import e5_model
 
-    titles = [q.title for qs in corpus.parsed.values() for q in qs if q.kind == "text"]
-    if titles:
-        note_vectors(settings.home, "titles").fill(titles, lambda texts: e5_model().passage(texts))
+    titles = list(dict.fromkeys(q.title for qs in corpus.parsed.values() for q in qs if q.kind == "text"))
+    cache = note_vectors(settings.home, "titles")
+    missing = len(titles) - len(cache.get(titles))
+    if missing:  # a bar of its own: 10,000 new titles take minutes after the chunks' bar has finished
+        with _progress(progress, missing) as advance:
+            cache.fill(titles, lambda texts: e5_model().passage(texts), on_batch=advance)
 
 
 def _rows(settings: Settings, col, model: str) -> dict:

@@ -98,10 +98,11 @@ class VectorCache:
             except sqlite3.Error:
                 self._off, self._db = True, None
 
-    def fill(self, texts: list[str], embed: Callable[[list[str]], np.ndarray],
-             limit: int | None = None) -> dict[str, np.ndarray] | None:
+    def fill(self, texts: list[str], embed: Callable[[list[str]], np.ndarray], limit: int | None = None,
+             on_batch: Callable[[int], None] | None = None) -> dict[str, np.ndarray] | None:
         """Every text's vector: read where the file has one, else embedded (scaled to unit length) and kept.
-        None, with nothing embedded, when more than `limit` texts are missing."""
+        None, with nothing embedded, when more than `limit` texts are missing. `on_batch(n)` after each batch
+        embedded (a progress bar)."""
         found = self.get(texts)
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if limit is not None and len(missing) > limit:
@@ -111,6 +112,8 @@ class VectorCache:
             fresh = {t: unit(v) for t, v in zip(part, np.atleast_2d(embed(part)))}
             self.put(fresh)
             found.update(fresh)
+            if on_batch is not None:
+                on_batch(len(part))
         return found
 
 
