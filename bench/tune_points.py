@@ -150,13 +150,14 @@ def vague() -> None:
 
     from assistant.answering.prompts import Prompts
     from assistant.evals.point_runs import grading_rows
-    from assistant.interview.grader import GraderParams, OfflineGrader, _default_embed
+    from assistant.interview.grader import GraderParams, OfflineGrader
+    from assistant.runtime import e5_passages
 
     nb = notebook()
     askable = {n.number for n in nb.askable()}  # 23 and 33–36 are a figure or links: nothing to grade against
     items = [i for i in load("vague") if int(i["question"]) in askable]
     adversarial = [i for i in load("grading") + load("grading2") if int(i["question"]) in askable]
-    embed = memo_embed(_default_embed)
+    embed = memo_embed(e5_passages)
     for value in sweep_grid():
         grader = OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=dataclasses.replace(GraderParams(), **value),
                                sections=nb.references)

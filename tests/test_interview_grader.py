@@ -370,6 +370,19 @@ def test_an_answer_taken_whole_is_nearer_one_question_than_another():
     assert not fresh.closer(asked, other, near_other, 0.02, limit=1)  # two titles to embed, one allowed
 
 
+def test_partly_elsewhere_counts_only_when_confirmed():
+    from assistant.interview.topicality import elsewhere
+
+    a = Reference(1, "a", "")
+    mine = np.array([0.90, 0.90, 0.90, 0.90])
+    rival = np.array([[0.95, 0.80, 0.80, 0.80]])  # one sentence of four beats the asked section
+    asked: list[Reference] = []
+    assert elsewhere(mine, [(a, rival)], 0.02, 0.5, low_share=0.25, confirm=lambda r: asked.append(r) or False)[0] is None
+    assert asked == [a]  # a quarter elsewhere: the rival was put to the confirmation
+    assert elsewhere(mine, [(a, rival)], 0.02, 0.5, low_share=0.25, confirm=lambda r: True)[0] == a
+    assert elsewhere(mine, [(a, rival)], 0.02, 0.5, low_share=0.3, confirm=lambda r: True)[0] is None  # under it
+
+
 def test_elsewhere_needs_a_share_of_sentences_beaten_by_the_margin():
     from assistant.interview.topicality import elsewhere
 

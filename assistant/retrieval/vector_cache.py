@@ -109,12 +109,17 @@ class VectorCache:
             return None
         for start in range(0, len(missing), EMBED_BATCH):  # kept batch by batch: an interrupted fill is not lost
             part = missing[start:start + EMBED_BATCH]
-            fresh = {t: unit(v) for t, v in zip(part, np.atleast_2d(embed(part)))}
+            fresh = embedded(part, embed)
             self.put(fresh)
             found.update(fresh)
             if on_batch is not None:
                 on_batch(len(part))
         return found
+
+
+def embedded(texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
+    """text → its vector, scaled to unit length (texts distinct)."""
+    return {t: unit(v) for t, v in zip(texts, np.atleast_2d(embed(texts)))} if texts else {}
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
