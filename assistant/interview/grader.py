@@ -2,7 +2,8 @@
 
 The reference answer is the section's outline (`notes/keypoints.py`). The offline grader scores
 each point covered, missed or contradicted: a point is covered by how close the best-matching
-answer segment is to one of its sentences (e5 cosine, soft between two thresholds) blended with
+answer segment is to one of its sentences (e5 cosine, soft between two thresholds, counted only beyond the segment's
+closeness to the question itself, so restating the topic covers nothing) blended with
 how many of its terms the answer uses; it is contradicted when an answer segment about one of
 its sentences breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a
 negated segment, when taking its negation out brings it closer to that sentence (the "flip test"),
@@ -49,6 +50,7 @@ class _Units:
     owner: list[int]
     vectors: np.ndarray
     lead: np.ndarray  # True for the units of a point's lead
+    question: np.ndarray  # the section's question (title), the topic baseline of `OfflineGrader.grade`
 
 
 class OfflineGrader:
@@ -73,8 +75,8 @@ class OfflineGrader:
         return points_of(ref)
 
     def units(self, ref: Reference) -> _Units:
-        """Sentences and clauses of every point, embedded (memory, then disk cache, then one batch call)."""
-        digest = "pts1-" + hashlib.sha1(ref.body.encode()).hexdigest()[:20]
+        """Sentences and clauses of every point, and the question, embedded (memory, then disk cache, then one batch call)."""
+        digest = "pts2-" + hashlib.sha1(f"{ref.title}\n{ref.body}".encode()).hexdigest()[:20]
         if digest not in self._units:
             texts, owner, lead = [], [], []
             for i, point in enumerate(self.key_points(ref)):
@@ -84,8 +86,8 @@ class OfflineGrader:
                         texts.append(unit)
                         owner.append(i)
                         lead.append(k == 0)
-            vectors = self._vectors(digest, lambda: self.embed(texts) if texts else np.zeros((0, 1), np.float32))
-            self._units[digest] = _Units(texts, owner, vectors, np.array(lead, dtype=bool))
+            vectors = self._vectors(digest, lambda: self.embed([*texts, ref.title]))  # the question last
+            self._units[digest] = _Units(texts, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1])
         return self._units[digest]
 
     def _vectors(self, digest: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
@@ -170,7 +172,11 @@ class OfflineGrader:
         owner = np.array(units.owner)
         # What the point is (its lead) counts fully; a supporting sentence mentions many things, so a match
         # with it counts support_weight (else an answer about one point covers them all through their support).
-        weighted = np.where(units.lead[:, None], sims, lo + (sims - lo) * p.support_weight)
+        # e5 puts any sentence about the topic near every point of its section; what tells a point is how much
+        # nearer than the question itself a segment comes to it (`topic_margin`).
+        topical = np.maximum(0.0, vectors[: len(segments)] @ units.question + p.topic_margin - lo)
+        cover = sims - topical[None, :]
+        weighted = np.where(units.lead[:, None], cover, lo + (cover - lo) * p.support_weight)
         best = np.array([weighted[owner == i].max() for i in range(len(points))])
         semantic = np.clip((best - lo) / (hi - lo), 0, 1)
         terms = key_terms(answer)

@@ -28,6 +28,11 @@ class GraderParams:
     contradiction_weight: float = 0.6  # raw score lost when every point the answer touches is contradicted
     keyword_cap: float = 0.5  # most a point can be covered by a bare keyword list ("partial, not full")
     keyword_max_chars: int = 14  # list items this short (median) with no sentence among them make a keyword list
+    # A segment's match with a point counts only by how far it beats the segment's own cosine with the section's
+    # question (less this margin) where that is above lo: a sentence that restates the topic ("梯度爆炸就是梯度变得非常大")
+    # sits at 0.92-0.96 from every point of its section and ticked 3 of 4 of them (7.3/10). -1 switches it off.
+    # Swept -1/-0.05/-0.04/-0.03/-0.02/0/0.02 on the dev grading sets with eval/dev/vague.jsonl (eval/README.md, 2026-12-04).
+    topic_margin: float = -0.05
     support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
     flip_min: float = 0.01  # a negated segment contradicts when, un-negated, its best note cosine rises by this much
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
