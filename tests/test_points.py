@@ -214,6 +214,10 @@ def test_point_metrics_are_plain_arithmetic():
             {"id": "c", "question": 1, "kind": "partial", "label": "partial", "twin_of": None, "score": 5}]
     rates = grading_rates(rows)
     assert (rates["negated_low"].k, rates["twin_margin"].k, rates["partial_over_wrong"].k) == (1, 1, 1)
+    assert rates["vague_low"].n == 0
+    vague = [{"id": "v1", "question": 1, "kind": "restates", "label": "vague", "score": 2.0},
+             {"id": "v2", "question": 1, "kind": "generic", "label": "vague", "score": 4.5}]
+    assert (grading_rates(rows + vague)["vague_low"].k, grading_rates(rows + vague)["vague_low"].n) == (1, 2)
     fit, held = split_by_question([{"q": i} for i in range(10)], lambda r: r["q"])
     assert len(fit) == 5 and not {r["q"] for r in fit} & {r["q"] for r in held}
 

@@ -143,9 +143,10 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
         "items": [{k: r[k] for k in ("id", "qtype", "lang", "answer", "covered")} for r in rows],
     }
     kit = InterviewKit.build(settings, assistant)
-    # grading2.jsonl (added 2026-12-04, written blind like the rest): answers to another question beside correct ones,
-    # reported apart so that its "wrong" answers do not join grading.jsonl's partial > wrong pairs.
-    grading = ["grading", *(["grading2"] if "grading2.jsonl" in listed(folder) else [])]
+    # Later parts, written blind like the rest and reported apart so that their answers do not join grading.jsonl's
+    # partial > wrong pairs: grading2.jsonl (2026-12-04), answers to another question beside correct ones;
+    # vague.jsonl (2026-12-04), answers that sound on topic but state no point beside short correct ones.
+    grading = ["grading", *(part for part in ("grading2", "vague") if f"{part}.jsonl" in listed(folder))]
     parts = ["retrieval", "conversations", "keypoints", *grading, "judge"]
     for part in grading:
         graded = grading_rows(kit.grader, kit.notebook, load(folder, f"{part}.jsonl"))

@@ -70,9 +70,9 @@ def keypoint_summary(rows: list[dict]) -> dict:
 def grading_rates(rows: list[dict], low: float = 3.0, margin: float = 3.0) -> dict:
     """Adversarial grading rates over {id, question, kind, label, twin_of, score} rows.
 
-    negated_low: negated answers scoring ≤ `low`; twin_margin: correct answers beating their
-    negated twin by ≥ `margin`; partial_over_wrong: (partial, wrong) pairs of one question in
-    which the partial answer scores higher; plus the ≤ `low` rate and mean score of every kind.
+    negated_low: negated answers scoring ≤ `low` (vague_low: answers labelled vague); twin_margin: correct
+    answers beating their negated twin by ≥ `margin`; partial_over_wrong: (partial, wrong) pairs of one question
+    in which the partial answer scores higher; plus the ≤ `low` rate and mean score of every kind.
     """
     by_id = {r["id"]: r for r in rows}
     negated = [r for r in rows if r["kind"] == "negated"]
@@ -83,6 +83,9 @@ def grading_rates(rows: list[dict], low: float = 3.0, margin: float = 3.0) -> di
         "negated_low": Rate(sum(r["score"] <= low for r in negated), len(negated)),
         "twin_margin": Rate(sum(c["score"] - n["score"] >= margin for c, n in twins), len(twins)),
         "partial_over_wrong": Rate(sum(p["score"] > w["score"] for p, w in pairs), len(pairs)),
+        # Answers that sound on topic but state no point of the notes (restating, generic, topic words, don't know).
+        "vague_low": Rate(sum(r["score"] <= low for r in rows if r.get("label") == "vague"),
+                          sum(r.get("label") == "vague" for r in rows)),
     }
     for kind in sorted({r["kind"] for r in rows}):
         scores = [r["score"] for r in rows if r["kind"] == kind]
