@@ -416,3 +416,14 @@ def test_restating_the_topic_covers_no_point(offline, notebook):
     assert not restating.covered and restating.score <= 3
     specific = offline.grade(ref(notebook, 25), "在深层网络里误差梯度会在更新中累积，变成非常大的梯度，权重大幅更新，网络就不稳定了。")
     assert specific.covered and specific.score >= restating.score + 3
+
+
+def test_an_answer_about_one_point_ticks_that_point_only(offline, notebook):
+    """e5 puts the four points of 第25题 within 0.04 of each other: an answer about how gradients accumulate ticked
+    the overflow to NaN and the repeated multiplication as well. A point is ticked only when the answer says something
+    of its own (`keypoints.own_terms`)."""
+    grade = offline.grade(ref(notebook, 25), "在深层网络里误差梯度会在更新中累积，变成非常大的梯度，权重大幅更新，网络就不稳定了。")
+    assert [r["status"] for r in grade.points] == ["missed", "covered", "missed", "missed"]
+    whole = offline.grade(ref(notebook, 25), "误差梯度在深层网络中累积，层间大于 1 的梯度重复相乘呈指数级增长，权重大幅更新，"
+                                             "网络不稳定；极端情况下权重溢出，变成 NaN。")
+    assert [r["status"] for r in whole.points][1:] == ["covered", "covered", "covered"] and whole.score > grade.score

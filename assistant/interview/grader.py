@@ -2,10 +2,10 @@
 
 The reference answer is the section's outline (`notes/keypoints.py`). The offline grader scores
 each point covered, missed or contradicted: a point is covered by how close the best-matching
-answer segment is to one of its sentences (e5 cosine, soft between two thresholds, counted only beyond the segment's
-closeness to the question itself, so restating the topic covers nothing) blended with
-how many of its terms the answer uses; it is contradicted when an answer segment about one of
-its sentences breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a
+answer segment is to one of its sentences (e5 cosine, soft between two thresholds, counted only beyond the
+segment's closeness to the question itself, so restating the topic covers nothing) blended with how many of its
+terms the answer uses, and it is ticked only when the answer uses terms of that point alone (`keypoints.own_terms`:
+e5 cannot tell a section's points apart); it is contradicted when an answer segment about one of its sentences breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a
 negated segment, when taking its negation out brings it closer to that sentence (the "flip test"),
 or when its opposite (an antonym swapped, two compared names swapped: `polarity.opposites`) does;
 the opposite test needs no word alignment, so it reaches English answers about Chinese notes.
@@ -31,7 +31,7 @@ from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, 
 from assistant.interview.topicality import Titles, elsewhere
 from assistant.notes.edits import opposites, without_negation
 from assistant.notes.glossary import chinese_terms
-from assistant.notes.keypoints import Point, key_terms
+from assistant.notes.keypoints import Point, key_terms, own_terms
 from assistant.notes.polarity import Conflict, conflict, negation_density, negations
 from assistant.notes.quantities import numbers, wordy
 from assistant.notes.terms import language_of
@@ -188,6 +188,11 @@ class OfflineGrader:
         lexical = np.array([max(len(key_terms(s) & terms) / max(1, len(key_terms(s))) for s in pt.sentences)
                             for pt in points])
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
+        if not shift:
+            # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with fewer,
+            # such as a one-word list item "Dropout"): the answer must say something of that point itself.
+            unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) for own in own_terms(points, ref.title)])
+            coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
         if is_keyword_list(answer, p.keyword_max_chars):
             coverage = np.minimum(coverage, p.keyword_cap)
         if instead is not None:

@@ -33,6 +33,13 @@ class GraderParams:
     # sits at 0.92-0.96 from every point of its section and ticked 3 of 4 of them (7.3/10). -1 switches it off.
     # Swept -1/-0.05/-0.04/-0.03/-0.02/0/0.02 on the dev grading sets with eval/dev/vague.jsonl (eval/README.md, 2026-12-04).
     topic_margin: float = -0.05
+    # A point is ticked only when the answer uses at least own_terms_min of the point's own terms (terms of its
+    # sentences that are neither in the question nor in another point's lead); else its coverage stays at most
+    # own_terms_cap. e5 puts a section's points within 0.04 of each other, so an answer about one point ticked its
+    # neighbours as well. Not for answers in another language than the notes (they share no words with them).
+    # Swept cap 0.3/0.4/0.45/0.49 x min 1/2/3 on the dev grading sets (eval/README.md, 2026-12-04).
+    own_terms_min: int = 2
+    own_terms_cap: float = 0.45
     support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
     flip_min: float = 0.01  # a negated segment contradicts when, un-negated, its best note cosine rises by this much
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:

@@ -100,6 +100,16 @@ def key_terms(text: str) -> frozenset[str]:
     return frozenset(t for t in tokenize(plain_text(text)) if t not in STOP_WORDS and (len(t) > 1 or not t.isascii()))
 
 
+def own_terms(points: list[Point], question: str) -> list[frozenset[str]]:
+    """Each point's own key terms: those of its sentences that the question and the other points' leads do not use.
+    (A section of one point has no neighbours to tell it from: every term but the question's is its own.)"""
+    terms = [frozenset().union(*(key_terms(s) for s in point.sentences)) for point in points]
+    leads = [key_terms(point.sentences[0]) for point in points]
+    asked = key_terms(question)
+    return [mine - asked - frozenset().union(*(lead for k, lead in enumerate(leads) if k != i))
+            for i, mine in enumerate(terms)]
+
+
 def outline(section: str, params: OutlineParams | None = None) -> Outline:
     """The outline of a section body; cached by the text's hash (the same text always gives the same outline)."""
     p = params or OutlineParams()
