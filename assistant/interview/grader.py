@@ -5,10 +5,11 @@ each point covered, missed or contradicted: a point is covered by how close the 
 answer segment is to one of its sentences (e5 cosine, soft between two thresholds, counted only beyond the
 segment's closeness to the question itself, so restating the topic covers nothing) blended with how many of its
 terms the answer uses, and it is ticked only when the answer uses terms of that point alone (`keypoints.own_terms`:
-e5 cannot tell a section's points apart); it is contradicted when an answer segment about one of its sentences breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a
-negated segment, when taking its negation out brings it closer to that sentence (the "flip test"),
-or when its opposite (an antonym swapped, two compared names swapped: `polarity.opposites`) does;
-the opposite test needs no word alignment, so it reaches English answers about Chinese notes.
+e5 cannot tell a section's points apart); it is contradicted when an answer segment about one of its sentences
+breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a negated segment,
+when taking its negation out brings it closer to that sentence (the "flip test"), or when its opposite (an
+antonym swapped, two compared names swapped: `polarity.opposites`) does; the opposite test needs no word
+alignment, so it reaches English answers about Chinese notes.
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else, and an answer to another
 question (`topicality.py`, given the other sections) covers nothing and is named as such. The feedback
