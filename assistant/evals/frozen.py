@@ -146,7 +146,8 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
     # Later parts, written blind like the rest and reported apart so that their answers do not join grading.jsonl's
     # partial > wrong pairs: grading2.jsonl (2026-12-04), answers to another question beside correct ones;
     # vague.jsonl (2026-12-04), answers that sound on topic but state no point beside short correct ones.
-    grading = ["grading", *(part for part in ("grading2", "vague") if f"{part}.jsonl" in listed(folder))]
+    present = listed(folder)
+    grading = ["grading", *(part for part in ("grading2", "vague") if f"{part}.jsonl" in present)]
     parts = ["retrieval", "conversations", "keypoints", *grading, "judge"]
     for part in grading:
         graded = grading_rows(kit.grader, kit.notebook, load(folder, f"{part}.jsonl"))

@@ -84,8 +84,8 @@ def grading_rates(rows: list[dict], low: float = 3.0, margin: float = 3.0) -> di
         "twin_margin": Rate(sum(c["score"] - n["score"] >= margin for c, n in twins), len(twins)),
         "partial_over_wrong": Rate(sum(p["score"] > w["score"] for p, w in pairs), len(pairs)),
         # Answers that sound on topic but state no point of the notes (restating, generic, topic words, don't know).
-        "vague_low": Rate(sum(r["score"] <= low for r in rows if r.get("label") == "vague"),
-                          sum(r.get("label") == "vague" for r in rows)),
+        "vague_low": Rate(sum(r["score"] <= low for r in rows if r["label"] == "vague"),
+                          sum(r["label"] == "vague" for r in rows)),
     }
     for kind in sorted({r["kind"] for r in rows}):
         scores = [r["score"] for r in rows if r["kind"] == kind]

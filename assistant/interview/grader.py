@@ -45,13 +45,16 @@ __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "
 
 @dataclass
 class _Units:
-    """The note sentences (and their clauses) a point is matched by, with their point index and vectors."""
+    """The note sentences (and their clauses) a point is matched by, with their point index and vectors, and the
+    key terms of each point's sentences and its own terms (`keypoints.own_terms`): all fixed per section."""
 
     texts: list[str]
     owner: list[int]
     vectors: np.ndarray
     lead: np.ndarray  # True for the units of a point's lead
     question: np.ndarray  # the section's question (title), the topic baseline of `OfflineGrader.grade`
+    terms: list[list[frozenset[str]]]  # per point, the key terms of each of its sentences
+    own: list[frozenset[str]]  # per point, the terms only it uses
 
 
 class OfflineGrader:
@@ -76,11 +79,13 @@ class OfflineGrader:
         return points_of(ref)
 
     def units(self, ref: Reference) -> _Units:
-        """Sentences and clauses of every point, and the question, embedded (memory, then disk cache, then one batch call)."""
+        """Sentences and clauses of every point, and the question, embedded (memory, then disk cache, then one
+        batch call), with the points' key terms."""
         digest = "pts2-" + hashlib.sha1(f"{ref.title}\n{ref.body}".encode()).hexdigest()[:20]
         if digest not in self._units:
             texts, owner, lead = [], [], []
-            for i, point in enumerate(self.key_points(ref)):
+            points = self.key_points(ref)
+            for i, point in enumerate(points):
                 for k, sentence in enumerate(point.sentences):
                     plain = plain_text(sentence)
                     for unit in dict.fromkeys([plain, *clauses(plain)]):
@@ -88,7 +93,9 @@ class OfflineGrader:
                         owner.append(i)
                         lead.append(k == 0)
             vectors = self._vectors(digest, lambda: self.embed([*texts, ref.title]))  # the question last
-            self._units[digest] = _Units(texts, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1])
+            self._units[digest] = _Units(texts, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1],
+                                         [[key_terms(s) for s in point.sentences] for point in points],
+                                         own_terms(points, ref.title))
         return self._units[digest]
 
     def _vectors(self, digest: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
@@ -186,13 +193,12 @@ class OfflineGrader:
             # ("fully connected" → 全连接层), as in retrieval and answer focus. Without them a correct English answer
             # could reach only the semantic share of coverage (dev: tune_points.py, eval/README.md 2026-12-03).
             terms |= key_terms(" ".join(chinese_terms(answer)))
-        lexical = np.array([max(len(key_terms(s) & terms) / max(1, len(key_terms(s))) for s in pt.sentences)
-                            for pt in points])
+        lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
         if not shift:
             # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with fewer,
             # such as a one-word list item "Dropout"): the answer must say something of that point itself.
-            unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) for own in own_terms(points, ref.title)])
+            unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) for own in units.own])
             coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
         if is_keyword_list(answer, p.keyword_max_chars):
             coverage = np.minimum(coverage, p.keyword_cap)

@@ -31,7 +31,7 @@ class GraderParams:
     # A segment's match with a point counts only by how far it beats the segment's own cosine with the section's
     # question (less this margin) where that is above lo: a sentence that restates the topic ("梯度爆炸就是梯度变得非常大")
     # sits at 0.92-0.96 from every point of its section and ticked 3 of 4 of them (7.3/10). -1 switches it off.
-    # Swept -1/-0.05/-0.04/-0.03/-0.02/0/0.02 on the dev grading sets with eval/dev/vague.jsonl (eval/README.md, 2026-12-04).
+    # Swept -1 (off) to 0.06 on the dev grading sets with eval/dev/vague.jsonl (tuned.json, eval/README.md, 2026-12-04).
     topic_margin: float = -0.05
     # A point is ticked only when the answer uses at least own_terms_min of the point's own terms (terms of its
     # sentences that are neither in the question nor in another point's lead); else its coverage stays at most
