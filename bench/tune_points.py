@@ -216,7 +216,8 @@ def judge() -> None:
     # --opposite-min=off,0.01,…: the judge with each value of its opposite-edit threshold (default: as shipped)
     opposite = [None if v == "off" else float(v) for a in sys.argv if a.startswith("--opposite-min=")
                 for v in a.split("=", 1)[1].split(",")]
-    for judge in [OfflineJudge(opposite_min=value) for value in opposite] or [OfflineJudge()]:
+    names = "--no-new-names" not in sys.argv  # --no-new-names: the judge without its new-names rule
+    for judge in [OfflineJudge(opposite_min=value, new_names=names) for value in opposite] or [OfflineJudge(new_names=names)]:
         print(f"=== opposite_min {judge.opposite_min}")
         _judge_figures(texts, judge)
         print("== offline judge (eval/dev/test1/answers.jsonl, the first blind set's)")

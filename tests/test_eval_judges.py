@@ -122,3 +122,22 @@ def test_offline_proxy_flags_a_claim_that_drops_the_notes_negation():
     judge = OfflineJudge()
     assert not judge.judge("q", dropped, {1: sections[21]})[0].supported
     assert judge.judge("q", kept, {1: sections[21]})[0].supported
+
+
+def test_offline_proxy_flags_a_name_the_section_never_uses():
+    """A claim naming a technical name its section never uses brings in something the notes do not say (as a new
+    number does); the initials of the section's words (RPN), a glossary name in other spacing or case and a
+    subscripted variable are no new names."""
+    from assistant.evals.judges import OfflineJudge, _new_names
+    from assistant.notes.parse import read_notes
+    from tests.conftest import CORPUS
+
+    section = next(q.body for q in read_notes(CORPUS / "dl-interview-21-40.md") if q.number == 37)
+    invented = split_claims("Faster-RCNN 把 Region proposal 也交给 CNN 来做，这一步是用 PyTorch 实现的[1]。")
+    initials = split_claims("Faster-RCNN 把 Region proposal 也交给 CNN 来做，也就是 RPN[1]。")
+    assert OfflineJudge(new_names=False).judge("q", invented, {1: section})[0].supported  # the rule is what flags it
+    assert not OfflineJudge().judge("q", invented, {1: section})[0].supported
+    assert OfflineJudge().judge("q", initials, {1: section})[0].supported
+    assert _new_names("tanh 配合 Xavier初始化。", "tanh、sigmoid 配 Xavier 初始化。") == []
+    assert _new_names("计算 s_0 时需要 s_{-1}。", "s_t = f(U x_t + W s_{t-1})") == []
+    assert _new_names("cuDNN 会自动选择算法。", "tanh、sigmoid 配 Xavier 初始化。") == ["cudnn"]

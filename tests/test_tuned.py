@@ -29,7 +29,8 @@ def test_code_defaults_are_the_shipped_values(tmp_path, name, cls):
 def test_judge_defaults_are_the_shipped_thresholds(tmp_path):
     judge = OfflineJudge(embeddings=object())
     assert load_tuned(tmp_path)["evals.judge"] == {"semantic_min": judge.semantic_min, "lexical_min": judge.lexical_min,
-                                                   "opposite_min": judge.opposite_min, "negation_near": judge.negation_near}
+                                                   "opposite_min": judge.opposite_min, "negation_near": judge.negation_near,
+                                                   "new_names": judge.new_names}
 
 
 def test_a_user_refit_overrides_one_entry_only(tmp_path):

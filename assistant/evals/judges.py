@@ -7,7 +7,7 @@ of the section; for Chinese claims, the share of the claim's
 character bigrams / Latin words found in the section (an English claim about a Chinese
 section shares no bigrams, so it is judged on the cosine alone); and numbers: a number in
 the claim that the section's sentences do not contain is unsupported whatever the
-similarity. Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers`
+similarity, and so is a technical name the section never uses (PyTorch, cuDNN). Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers`
 reports them with the judge's precision/recall). A supported-looking claim is then checked
 against its closest note sentence with the grader's rules (`notes/polarity.py`): an added
 negation (one that none of the claim's three closest clauses of the section carries as well), an
@@ -21,6 +21,8 @@ better, and e5 hardly separates the two orders.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -40,6 +42,9 @@ SEMANTIC_MIN = 0.83
 LEXICAL_MIN = 0.28
 OPPOSITE_MIN = 0.01  # the opposite-edit test (round 4, bench/tune_points.py judge --opposite-min=…; tuned.json)
 NEGATION_NEAR = 3  # an added negation counts only when none of the claim's 3 closest clauses negates as much (tuned.json)
+# A claim naming a technical name, or a glossary name, that the section never uses brings in something the notes do
+# not say, as a new number does (`_new_names`; tuned.json "evals.judge" new_names).
+NEW_NAMES = True
 
 
 def lexical_support(claim: str, context: str) -> float:
@@ -95,12 +100,13 @@ class OfflineJudge:
 
     def __init__(self, embeddings: Embeddings | None = None, semantic_min: float = SEMANTIC_MIN,
                  lexical_min: float = LEXICAL_MIN, opposite_min: float | None = OPPOSITE_MIN,
-                 negation_near: int = NEGATION_NEAR) -> None:
+                 negation_near: int = NEGATION_NEAR, new_names: bool = NEW_NAMES) -> None:
         self.embeddings = embeddings or Embeddings()
         self.semantic_min = semantic_min
         self.lexical_min = lexical_min
         self.opposite_min = opposite_min  # None: no opposite-edit test
         self.negation_near = negation_near
+        self.new_names = new_names  # False: no new-names rule
         self.stats = {"claims": 0}
 
     @classmethod
@@ -130,6 +136,8 @@ class OfflineJudge:
         f = self.features(claim.text, section)
         lexical_ok = f["lexical"] >= self.lexical_min or language_of(claim.text) != "zh"
         ok = not f["new_numbers"] and f["semantic"] >= self.semantic_min and lexical_ok
+        if ok and self.new_names and _new_names(claim.text, f"{question}\n{section}"):
+            ok = False
         if ok and self.contradiction(claim.text, f, section, question):
             ok = False
         return ok, f["semantic"], f["evidence"]
@@ -200,3 +208,20 @@ class OfflineJudge:
                 "second": wins[second] if second is not None else "",
                 "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0,
                 "windows": wins}  # the section's sentences, for the opposite-edit and negation tests (split once)
+
+
+def _new_names(claim: str, section: str) -> list[str]:
+    """Technical names (and the glossary's names) of the claim that the section (with the question) never uses.
+
+    The test for a question the notes cannot answer (`answerable.unknown_names`), against one section: the
+    initials of its Latin words ("RPN" for "region proposal network") and a glossary name written with other
+    spacing or case ("Xavier初始化") count as used. Dev (bench/tune_points.py judge; `--no-new-names` turns it off):
+    fabricated claims caught 9 → 11 of 12 and 4 → 5 of 8, answers to another question 5 → 6 of 8, faithful
+    answers kept unchanged on all four dev judge sets (35/40, 31/34, 36/39, 23/23)."""
+    from assistant.retrieval.answerable import initialisms_of, unknown_names
+
+    text = re.sub(r"\s+", "", section.lower())
+    found = unknown_names(claim, set(tokenize(section)), lambda: initialisms_of([section]),
+                          lambda t: re.sub(r"\s+", "", t.lower()) in text)
+    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in.
+    return [name for name in found if "_" not in name]

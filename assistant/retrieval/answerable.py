@@ -37,10 +37,10 @@ questions), nothing lost.
 from __future__ import annotations
 
 import re
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterable
 
 from assistant.notes.glossary import chinese_terms, initials, names_in
-from assistant.notes.terms import CJK_RE, STOP_WORDS, technical_names, tokenize
+from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, technical_names, tokenize
 
 # (what the question asks for, what the section must contain), by answer type.
 _TYPES = {
@@ -78,6 +78,13 @@ def lacking(question: str, section: str) -> str:
     """The first kind of answer the question asks for that the section does not hold ("formula",
     "attribution"), or ""."""
     return next((name for name, (asks, holds) in _TYPES.items() if asks.search(question) and not holds.search(section)), "")
+
+
+def initialisms_of(texts: Iterable[str]) -> frozenset[str]:
+    """The initials of every run of two to four Latin words in these texts ("region proposal network" → "rpn")."""
+    words_of = (LATIN_RE.findall(text.lower()) for text in texts)
+    return frozenset("".join(w[0] for w in words[i : i + n])
+                     for words in words_of for n in (2, 3, 4) for i in range(len(words) - n + 1))
 
 
 def unknown_names(query: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],

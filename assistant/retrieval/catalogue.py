@@ -20,7 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant.notes.terms import LATIN_RE, chinese_share, tokenize
+from assistant.notes.terms import chinese_share, tokenize
+from assistant.retrieval.answerable import initialisms_of
 from assistant.retrieval.lexical import Vocabulary
 from assistant.retrieval.typos import Respeller
 
@@ -163,9 +164,7 @@ class Catalogue:
         built on first need per index version: only a question naming an unknown technical name asks."""
         key, value = self._initialisms
         if key != self._key:
-            words_of = (LATIN_RE.findall(doc.lower()) for doc in self.rows.docs)
-            value = frozenset("".join(w[0] for w in words[i : i + n])
-                              for words in words_of for n in (2, 3, 4) for i in range(len(words) - n + 1))
+            value = initialisms_of(self.rows.docs)
             self._initialisms = (self._key, value)
         return value
 
