@@ -140,4 +140,5 @@ def test_offline_proxy_flags_a_name_the_section_never_uses():
     assert OfflineJudge().judge("q", initials, {1: section})[0].supported
     assert _new_names("tanh 配合 Xavier初始化。", "tanh、sigmoid 配 Xavier 初始化。") == []
     assert _new_names("计算 s_0 时需要 s_{-1}。", "s_t = f(U x_t + W s_{t-1})") == []
+    assert _new_names("RNN 能处理序列数据。", "RNNs 的目的是处理序列数据。") == []
     assert _new_names("cuDNN 会自动选择算法。", "tanh、sigmoid 配 Xavier 初始化。") == ["cudnn"]

@@ -214,14 +214,15 @@ def _new_names(claim: str, section: str) -> list[str]:
     """Technical names (and the glossary's names) of the claim that the section (with the question) never uses.
 
     The test for a question the notes cannot answer (`answerable.unknown_names`), against one section: the
-    initials of its Latin words ("RPN" for "region proposal network") and a glossary name written with other
-    spacing or case ("Xavier初始化") count as used. Dev (bench/tune_points.py judge; `--no-new-names` turns it off):
-    fabricated claims caught 9 → 11 of 12 and 4 → 5 of 8, answers to another question 5 → 6 of 8, faithful
-    answers kept unchanged on all four dev judge sets (35/40, 31/34, 36/39, 23/23)."""
+    initials of its Latin words ("RPN" for "region proposal network"), a glossary name written with other spacing
+    or case ("Xavier初始化") and a name in the plural or singular ("RNNs") count as used. Dev figures
+    (bench/tune_points.py judge; `--no-new-names` turns it off): eval/README.md, 2026-12-04."""
     from assistant.retrieval.answerable import initialisms_of, unknown_names
 
     text = re.sub(r"\s+", "", section.lower())
-    found = unknown_names(claim, set(tokenize(section)), lambda: initialisms_of([section]),
+    terms = set(tokenize(section))
+    found = unknown_names(claim, terms, lambda: initialisms_of([section]),
                           lambda t: re.sub(r"\s+", "", t.lower()) in text)
-    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in.
-    return [name for name in found if "_" not in name]
+    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in; "RNN" is the
+    # "RNNs" the notes write.
+    return [name for name in found if "_" not in name and f"{name}s" not in terms and name.removesuffix("s") not in terms]
