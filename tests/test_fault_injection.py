@@ -51,14 +51,15 @@ def snapshot(s: Settings) -> dict[str, dict]:
     return out
 
 
-def rankings(s: Settings, k: int = 5) -> list[list[tuple[str, str, float]]]:
+def rankings(s: Settings, k: int = 5) -> list[list[tuple[str, str, float, float]]]:
+    """Per query, the hits' (file, section, fused score, primary cosine)."""
     retriever = Retriever(s, client(s))
-    return [[(h.file_key, h.uid, h.score) for h in retriever.search(q, k).hits] for q in QUERIES]
+    return [[(h.file_key, h.uid, h.score, h.cosine) for h in retriever.search(q, k).hits] for q in QUERIES]
 
 
 def assert_same_ranking(got, want) -> None:
-    """The same top hit with its score within 0.05 + 1 %, and every section the clean index ranks clearly inside
-    its top 5 (0.5 above the fifth) still in the repaired index's top 8 (`got` is searched 8 deep).
+    """The same top hit with the same cosine, and every section the clean index ranks clearly inside its top 5
+    (0.5 above the fifth) still in the repaired index's top 8 (`got` is searched 8 deep).
 
     The rows of the repaired index are already asserted identical to a clean ingest's; the ranking is not
     bit-stable on top of them. Seen on 2026-12-02 (about 1 run in 4 of the two 'written' cases, with and
@@ -67,10 +68,13 @@ def assert_same_ranking(got, want) -> None:
     e5 gives bit-identical vectors in any batch, so most likely the HNSW graph, which the repair builds in
     another insertion order, returns a slightly different pool for the z-scores. A missing, stale or duplicated
     chunk moves the top hit or a clear top-5 section, which this still catches. On 2026-12-03 a fresh-clone run saw
-    a clear third section of the clean index sixth or lower after repair (top hit unchanged), hence the top 8."""
+    a clear third section of the clean index sixth or lower after repair (top hit unchanged), hence the top 8.
+    The top hit's fused score was compared within 0.05 + 1 % until a fresh-clone run on 2026-12-04 saw 7.88 vs 7.51
+    (same top hit): the fused score is a z-score over the candidate pool the graph returns, so it moves with the
+    pool; the e5 cosine of the same chunk does not, and a stale or missing chunk changes it."""
     for g, w in zip(got, want):
         assert g and w and g[0][:2] == w[0][:2], (g, w)
-        assert abs(g[0][2] - w[0][2]) < 0.05 + 0.01 * abs(w[0][2]), (g, w)
+        assert abs(g[0][3] - w[0][3]) < 1e-3, (g, w)
         cut = w[-1][2] + 0.5
         assert {h[:2] for h in w if h[2] > cut} <= {h[:2] for h in g}, (g, w)
 
