@@ -13,7 +13,8 @@ Grader and judge figures are given for the held-out half (questions split with a
 cannot open the test sets under eval/ or anything outside the repository.
 4. Vague answers (eval/dev/vague.jsonl) against short correct ones, optionally over a sweep of the
    grader's parameters (`vague --sweep=partial_credit=1,0.5`), with both dev grading sets' rates.
-Usage: python bench/tune_points.py [keypoints|grading|judge|vague ...]   (builds a throw-away index)
+Usage: python bench/tune_points.py [keypoints|grading|judge|vague ...]   (builds a throw-away index;
+judge takes --opposite-min=off,0.01,… and --no-new-names)
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ of the section; for Chinese claims, the share of the claim's
 character bigrams / Latin words found in the section (an English claim about a Chinese
 section shares no bigrams, so it is judged on the cosine alone); and numbers: a number in
 the claim that the section's sentences do not contain is unsupported whatever the
-similarity, and so is a technical name the section never uses (PyTorch, cuDNN). Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers`
-reports them with the judge's precision/recall). A supported-looking claim is then checked
+similarity, and so is a technical name the section never uses (PyTorch, cuDNN: `_new_names`).
+Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers` reports them with
+the judge's precision/recall). A supported-looking claim is then checked
 against its closest note sentence with the grader's rules (`notes/polarity.py`): an added
 negation (one that none of the claim's three closest clauses of the section carries as well), an
 antonym swap or a wrong count makes it unsupported, and so does a claim whose opposite
@@ -33,6 +34,7 @@ from assistant.notes.polarity import conflict, negated_claim, negations
 from assistant.notes.quantities import numbers
 from assistant.notes.terms import language_of, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, clauses
+from assistant.retrieval.answerable import initialisms_of, unknown_names
 
 __all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"]
 
@@ -217,8 +219,6 @@ def _new_names(claim: str, section: str) -> list[str]:
     initials of its Latin words ("RPN" for "region proposal network"), a glossary name written with other spacing
     or case ("Xavier初始化") and a name in the plural or singular ("RNNs") count as used. Dev figures
     (bench/tune_points.py judge; `--no-new-names` turns it off): eval/README.md, 2026-12-04."""
-    from assistant.retrieval.answerable import initialisms_of, unknown_names
-
     text = re.sub(r"\s+", "", section.lower())
     terms = set(tokenize(section))
     found = unknown_names(claim, terms, lambda: initialisms_of([section]),
