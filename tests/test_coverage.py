@@ -95,6 +95,9 @@ def test_a_technical_name_the_notes_never_use_is_not_covered():
     # hyphenated compound and a stop word in capitals are no unknown names.
     for known in ("GUR 和 LSTM 有什么区别", "BatchNorm 的作用", "RPN 输出什么？", "N-vs-1 结构", "x AND y 怎么实现"):
         assert unknown_names(known, terms, initialisms) == [], known
+    # Nor is a name the notes write in the plural (RNNs) or singular.
+    assert unknown_names("RNN 为什么能处理序列？", terms | {"rnns"}, initialisms) == []
+    assert unknown_names("GRUs 有几个门？", terms, initialisms) == []
     # Nor is a name the glossary writes out in Chinese words the notes use (MLP: 多层感知机); with one of those
     # words missing from the notes it is unknown again.
     spelled = terms | {"多层", "层感", "感知", "知机"}

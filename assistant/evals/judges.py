@@ -24,6 +24,7 @@ better, and e5 hardly separates the two orders.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -219,10 +220,14 @@ def _new_names(claim: str, section: str) -> list[str]:
     initials of its Latin words ("RPN" for "region proposal network"), a glossary name written with other spacing
     or case ("Xavier初始化") and a name in the plural or singular ("RNNs") count as used. Dev figures
     (bench/tune_points.py judge; `--no-new-names` turns it off): eval/README.md, 2026-12-04."""
-    text = re.sub(r"\s+", "", section.lower())
-    terms = set(tokenize(section))
+    terms, text = _vocabulary(section)
     found = unknown_names(claim, terms, lambda: initialisms_of([section]),
                           lambda t: re.sub(r"\s+", "", t.lower()) in text)
-    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in; "RNN" is the
-    # "RNNs" the notes write.
-    return [name for name in found if "_" not in name and f"{name}s" not in terms and name.removesuffix("s") not in terms]
+    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in.
+    return [name for name in found if "_" not in name]
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(section: str) -> tuple[frozenset[str], str]:
+    """A section's terms and its text lower-cased without whitespace: every claim checked against it asks."""
+    return frozenset(tokenize(section)), re.sub(r"\s+", "", section.lower())
