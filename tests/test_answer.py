@@ -145,3 +145,28 @@ def test_a_list_question_on_a_long_section_in_parts_hears_of_every_part():
     few = select_quotes("这个模型由哪些部分组成？", [_hit(9, 6.0, body)], AnswerParams(max_points=10))
     # Few enough points to list them all: each part's items, after its title.
     assert [q.text for q in few if q.level == 0][:5] == ["编码器", "输入序列逐步读入。", "每一步更新隐状态。", "最后得到上下文向量。", "注意力"]
+
+
+def test_a_question_about_a_bare_list_item_hears_that_the_notes_say_no_more(offline_assistant):
+    """第38题 only lists "Dropout": asked why it works, the answer quotes the item alone and says the notes stop there,
+    instead of quoting the list's other items as if they explained it."""
+    zh = offline_assistant.ask("dropout为什么能防止过拟合").answer
+    assert "只列出了「Dropout」" in zh
+    assert [line for line in zh.splitlines() if line.startswith("- ")] == ["- Dropout [1]"]
+    assert 'only list "Dropout"' in offline_assistant.ask("Why does dropout reduce overfitting?").answer
+    # A question about the whole list, or about a point the notes explain, hears no such thing.
+    assert "只列出了" not in offline_assistant.ask("防止过拟合有哪些办法").answer
+    assert "只列出了" not in offline_assistant.ask("梯度截断是什么").answer
+
+
+def test_a_question_naming_one_point_is_not_padded_with_the_other_points(offline_assistant):
+    """Asked about gradient clipping, the answer quotes that point of 第28题, not the weight-regularisation point too."""
+    answer = offline_assistant.ask("What is gradient clipping and when should I use it?").answer
+    assert "clipnorm" in answer and "使用权重正则化" not in answer
+
+
+def test_what_a_question_sets_aside_is_not_its_focus(offline_assistant):
+    """"除了 Dropout，…" asks for the rest of 第38题's list, not about Dropout."""
+    for question in ("除了 Dropout，还有什么办法防止过拟合？", "Apart from dropout, how else can I prevent overfitting?"):
+        answer = offline_assistant.ask(question).answer
+        assert "BatchNormalization" in answer and "网络bagging" in answer, question

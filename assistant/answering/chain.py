@@ -158,7 +158,9 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
 def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None,
                 relevance: Relevance | None) -> Iterator[str]:
     return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang),
-                             more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance)
+                             more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
+                             bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n,
+                                                                   names=("、" if lang == "zh" else ", ").join(labels)))
 
 
 def _merge(chunks: Iterator[dict]) -> dict:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterator
 
-from assistant.answering.focus import focused, glossary_terms, group_focus, plain_terms, section_groups
+from assistant.answering.focus import bare_points, focused, glossary_terms, group_focus, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, Quote, bounded
 from assistant.answering.relevance import Relevance, shared
@@ -66,7 +66,19 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     return quotes
 
 
+def bare_focus(question: str, hits: list[Hit], p: AnswerParams | None = None) -> tuple[int, list[str]]:
+    """(n, labels) when the question is about points of its best section that only name something (`focus.bare_points`): the
+    notes say nothing more about them, and the answer has to say so. (0, []) otherwise."""
+    n, best = next(((n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section), (0, None))
+    if best is None:
+        return 0, []
+    return n, [pt.label for pt in bare_points(question, outline(best.section), best.title, p or AnswerParams())]
+
+
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
+    bare = bare_points(question, o, title, p)
+    if bare:
+        return [Quote(n, pt.lead, rank=i) for i, pt in enumerate(bare)]  # all the notes say of them
     whole = _asks_title(question, title, p.title_overlap)
     if whole:
         f = p.title_factor
@@ -77,6 +89,10 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         central = _central_quotes(question, n, o, p.central_quotes_cross if cross else p.central_quotes, p, rel,
                                   p.cross_min_z if cross else None)
         named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
+        if named:
+            inside = {s for pt in named for s in pt.sentences}
+            kept = sorted((q for q in central if q.text not in inside), key=lambda q: q.rank)[: p.focus_others]
+            central = [q for q in central if q.text in inside or q in kept]
         # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
         # What it says comes before the section's other central sentences when the answer must be cut.
         return _merged(central, [Quote(n, s, rank=-1) for pt in named for s in pt.sentences if s], o)
@@ -250,15 +266,20 @@ def _continued(chosen: list[int], sentences: list[str]) -> list[int]:
 
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
                       more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
-                      relevance: Relevance | None = None) -> Iterator[str]:
+                      relevance: Relevance | None = None, bare: Callable[[int, list[str]], str] | None = None) -> Iterator[str]:
     """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
 
     When the best section is link-only or image-only it has nothing to quote: its references are
-    listed first, then quotes from the next sections, so the answer is never just a header.
+    listed first, then quotes from the next sections, so the answer is never just a header. `bare(n, labels)`
+    renders the line saying the notes only name what the question is about (`bare_focus`), before the quotes.
     """
     p = params or AnswerParams()
     quotes, left_out = bounded(select_quotes(question, hits, p, relevance), p.max_chars)
     yield header + "\n\n"
+    if bare is not None:
+        n, labels = bare_focus(question, hits, p)
+        if labels:
+            yield bare(n, labels) + "\n\n"
     if hits and hits[0].kind != "text":
         yield links_note + "\n"
         for line in hits[0].section.split("\n"):

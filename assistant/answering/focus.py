@@ -1,4 +1,5 @@
-"""Which points of a section's outline a question is about, so the answer quotes all they say.
+"""Which points of a section's outline a question is about, so the answer quotes all they say, and whether the
+notes say anything about them beyond their names (`bare_points`).
 
 By name ("padding 有哪些作用" → the padding point), by a `### N.M` heading the question names or words
 differently, or, for a section in parts, by e5 when one part stands out. Apart from `extractive.py`,
@@ -7,12 +8,19 @@ which decides how much to quote; this decides about what.
 
 from __future__ import annotations
 
+import re
+
 from assistant.answering.params import AnswerParams
 from assistant.answering.relevance import Relevance
+from assistant.answering.shapes import question_parts
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point
-from assistant.notes.terms import has_cjk, term_set
+from assistant.notes.terms import CJK_RE, has_cjk, latin_words, mostly_latin, term_set
 from assistant.notes.text import plain_text
+
+# What a question sets aside is not what it asks about: "除了 Dropout，还有哪些办法？", "Besides dropout, what other
+# tricks …?" ask for the rest of the list, and focusing on Dropout answered them with that one item.
+_SET_ASIDE = re.compile(r"除了[^，,。；;？?]*|\b(?:besides|apart from|other than|except(?: for)?)\b[^,.;?]*", re.I)
 
 
 def plain_terms(text: str) -> set[str]:
@@ -42,6 +50,7 @@ def focused(question: str, o: Outline, title: str = "") -> list[Point]:
         return [pt for pt in o.points if any(name in text for name in pt.names) or (pt.group and pt.group.lower() in text)]
 
     # Chinese notes name their points in Chinese: an English question names them through the glossary ("nonlinear" → 非线性).
+    question = _SET_ASIDE.sub(" ", question)
     asked = question.lower() if has_cjk(question) else " ".join([question.lower(), *chinese_terms(question)])
     named, in_title = named_in(asked), named_in(title.lower())
     if in_title and named == in_title:
@@ -94,3 +103,36 @@ def _distinct_group(question: str, o: Outline, groups: list[str]) -> list[Point]
     if own[ranked[0]] < 2 or own[ranked[1]] > 0:
         return []
     return [pt for pt in o.points if pt.group == ranked[0]]
+
+
+def bare_points(question: str, o: Outline, title: str, p: AnswerParams) -> list[Point]:
+    """The points the question is about (`focus.focused`) when each of them only names something, with no supporting
+    sentence and a short lead, and the section mentions it nowhere else ("dropout为什么能防止过拟合" of a list
+    "缓解过拟合：- Dropout - 加L1/L2正则化 …"): quoting the list's other items let it pass for an explanation."""
+    if len(question_parts(question)) > 1:
+        return []  # "CNN 有哪些关键层？卷积层和全连接层有什么区别？" asks for the whole list too
+    named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
+    others = [plain_text(s).lower() for pt in o.points if pt not in named for s in pt.sentences]
+    if any(pt.support or _words(plain_text(pt.lead)) > p.bare_max_words
+           or any(name in s for name in pt.names for s in others) for pt in named):
+        return []
+    return named if named and len(_beyond(question, named, title)) <= p.bare_beyond else []
+
+
+def _beyond(question: str, points: list[Point], title: str) -> set[str]:
+    """What the question's topic (`condense.topic_of`) names beyond the points and the section's title: "CNN里池化层是
+    干嘛的，输入层又要做啥预处理" asks about more than 池化层. An English question on Chinese notes is compared by its
+    Latin words, each also through the glossary ("overfitting" → 过拟合)."""
+    from assistant.answering.condense import topic_of
+
+    topic, known = topic_of(question), " ".join([title, *(pt.lead for pt in points)])
+    have = plain_terms(known)
+    if mostly_latin(question) and not mostly_latin(known):
+        words = {w for w in latin_words(topic.lower()) if len(w) > 1}
+        return {w for w in words if w not in have and not glossary_terms(w) & have}
+    return plain_terms(topic) - have
+
+
+def _words(text: str) -> int:
+    """How much a lead says: its Chinese characters and its Latin words ("BatchNormalization" is one)."""
+    return sum(len(run) for run in CJK_RE.findall(text)) + len(latin_words(text.lower()))

@@ -49,3 +49,9 @@ class AnswerParams:
     # Rank bonus of a sentence writing an equation when the question asks for a formula or how to compute something
     # ("How do you compute the output size…?" quoted everything about padding but the formula): tuned.json.
     formula_bonus: float = 1.0
+    # A point a question is about that only names something (no supporting sentence, a lead of at most this many
+    # Chinese characters and Latin words: "Dropout", "池化层，下采样") is quoted alone, with a line saying the notes
+    # explain it no further (`extractive._bare`).
+    bare_max_words: int = 12
+    bare_beyond: int = 1  # ... when the question's topic names at most this many terms beyond those points and the title
+    focus_others: int = 2
