@@ -6,7 +6,9 @@ copy used by one code only. Pass a directory the old code built: a newer code co
 reads in another format (snapshots) during its warm-up ask. One warm-up ask per code first; then rounds of a bare
 `python -c "import chromadb, langchain_core.runnables"` and one cold ask per code, the order of
 the two codes alternating. Prints each code's median and its ratio to the bare import's median.
-Usage: python bench/ab_cold.py --home DIR --notes DIR [--before HEAD] [--rounds 20] [--work DIR]
+When the change is in what ingest writes, give `--after-home`: a data directory this tree built
+from the same notes (then each code answers from a copy of the directory its own ingest built).
+Usage: python bench/ab_cold.py --home DIR --notes DIR [--after-home DIR] [--before HEAD] [--rounds 20] [--work DIR]
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="a data directory with a built index (copied, not changed)")
     parser.add_argument("--notes", type=Path, required=True, help="the notes that index was built from")
+    parser.add_argument("--after-home", type=Path, help="a data directory this tree built from the same notes "
+                        "(default: --home for both codes)")
     parser.add_argument("--before", default="HEAD", help="git ref of the old code")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--work", type=Path)
@@ -37,10 +41,11 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="ab-cold-"))
     codes = {"before": code_at(args.before, work / "old-code"), "after": ROOT}
     envs = {}
+    built = {"before": args.home, "after": args.after_home or args.home}
     for name, code in codes.items():
         home = work / f"home-{name}"
         if not home.exists():
-            shutil.copytree(args.home, home)
+            shutil.copytree(built[name], home)
         envs[name] = env_for(args.notes, home, code)
         assistant(["ask", QUERIES[0]], envs[name], quiet=True)  # warm-up: page cache, and a snapshot in its format
     bare: list[float] = []

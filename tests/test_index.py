@@ -218,3 +218,30 @@ def test_collections_save_their_hnsw_index_every_100_writes(home, notes):
     ingest(s, [notes], progress=False)
     for model in ("e5", "use"):
         assert get_collection(client(s), s, model).configuration["hnsw"]["sync_threshold"] == SYNC_THRESHOLD == 100
+
+
+def test_an_ingest_leaves_every_hnsw_index_saved(home, notes):
+    """After an ingest that wrote, no write is left in Chroma's log for a cold start to re-insert (store.save_vectors):
+    each collection's vector segment is saved up to the sequence number its metadata segment has applied. Read from
+    Chroma's own tables (segments, max_seq_id), since that is what its cold start compares."""
+    import sqlite3
+
+    s = Settings.from_env({}, home=home, recipe="e5+use")
+
+    def check() -> None:
+        with sqlite3.connect(f"file:{s.chroma_path / 'chroma.sqlite3'}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT s.collection, s.scope, m.seq_id FROM segments s "
+                              "LEFT JOIN max_seq_id m ON m.segment_id = s.id").fetchall()
+        seqs = {(c, scope): seq or 0 for c, scope, seq in rows}
+        assert len({c for c, _ in seqs}) == 2
+        assert all(seqs[c, "VECTOR"] == seqs[c, "METADATA"] > 0 for c, _ in seqs)
+
+    first = ingest(s, [notes], progress=False)
+    check()
+    ids = chunk_ids(s)
+    assert len(ids) == first.chunks_embedded and not any(i.startswith("save-hnsw:") for i in ids)
+    edited = notes / "small-notes.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("过拟合。", "过拟合现象。", 1), encoding="utf-8")
+    assert ingest(s, [notes], progress=False).added == 1
+    check()
+    assert chunk_ids(s) == ids  # the same chunks (one section re-embedded), nothing added by the saves

@@ -135,3 +135,15 @@ def test_rows_by_column_give_back_each_row_as_stored():
     assert rows.column("uid") == [None, "u2"] and rows.column("head", 1) == [1, 1]
     with pytest.raises(KeyError):
         rows["c"]
+
+
+def test_rows_keep_one_string_per_repeated_value_through_a_snapshot():
+    """Chroma returns a new string per row; the columns share equal ones, so pickle writes and reads each once."""
+    from assistant.retrieval.catalogue import Rows
+
+    stored = {f"c{i}": (f"doc {i}", {"file": "".join(["notes", ".md"]), "title": "".join(["题", "目"]), "chunk": i})
+              for i in range(3)}
+    assert len({id(meta["file"]) for _, meta in stored.values()}) == 3
+    rows = pickle.loads(pickle.dumps(Rows.of(stored)))
+    assert dict(rows) == stored
+    assert len({id(v) for v in rows.columns["file"]}) == 1 and len({id(v) for v in rows.columns["title"]}) == 1

@@ -25,7 +25,15 @@ from assistant.notes.corpus import Corpus, Repeat
 from assistant.notes.parse import Chunk, CorpusError, find_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.pipeline import EmbeddingPool
-from assistant.retrieval.store import IndexStoreError, client, get_collection, index_error, keep_synced, while_locked
+from assistant.retrieval.store import (
+    IndexStoreError,
+    client,
+    get_collection,
+    index_error,
+    keep_synced,
+    save_vectors,
+    while_locked,
+)
 from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, plan
 from assistant.testhooks import pause_point
 
@@ -143,6 +151,8 @@ def _sync(settings: Settings, chroma, wanted: Wanted, plans: dict[str, Plan], po
                 col.delete(ids=todo.delete)
                 pause_point("deleted")
             _add(col, pool, embedder(model, settings), todo.upsert, wanted.tag_suffix, show, step)
+            if not settings.chroma_host:  # a server keeps its indexes in memory and saves them itself
+                save_vectors(col)  # else each cold start re-inserts the last writes (store.save_vectors)
             _stamp(settings, col, model)
 
         try:
