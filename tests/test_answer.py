@@ -170,3 +170,14 @@ def test_what_a_question_sets_aside_is_not_its_focus(offline_assistant):
     for question in ("除了 Dropout，还有什么办法防止过拟合？", "Apart from dropout, how else can I prevent overfitting?"):
         answer = offline_assistant.ask(question).answer
         assert "BatchNormalization" in answer and "网络bagging" in answer, question
+
+
+def test_a_quoted_sentence_that_points_back_brings_the_one_before_it():
+    """"这也是激活函数的意义所在。" alone says nothing: the sentence it points back to comes with it, right before it."""
+    from assistant.answering.extractive import select_quotes
+
+    body = ("激活函数要满足几个性质。\n\n非线性保证多层网络不会退化成单层线性网络。这也是激活函数的意义所在。\n\n"
+            + "".join(f"第{i}种常见的激活函数在实践中各有取舍，计算代价也不同。\n\n" for i in range(8)))
+    texts = [q.text for q in select_quotes("激活函数的意义是什么？", [_hit(21, 6.0, body)])]
+    assert "这也是激活函数的意义所在。" in texts
+    assert texts[texts.index("这也是激活函数的意义所在。") - 1] == "非线性保证多层网络不会退化成单层线性网络。"

@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from assistant.answering.focus import bare_points, focused, glossary_terms, group_focus, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
-from assistant.answering.quotes import INTRODUCES, Quote, bounded
+from assistant.answering.quotes import INTRODUCES, REFERS_BACK, Quote, bounded
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
@@ -228,7 +228,7 @@ def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerPara
     scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z + bonus * states_formula(s), -i)
               for i, (s, z) in enumerate(zip(support, sem))]
     top = sorted(range(len(support)), key=lambda i: scored[i], reverse=True)[: p.list_supports]
-    return [support[i] for i in _continued(top, support)]
+    return [support[i] for i in sorted(_continued(top, support, p.refer_back))]
 
 
 def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, rel: Relevance,
@@ -252,16 +252,24 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     chosen = ranked[:k] if min_z is None else (
         ranked[: p.central_quotes] + [i for i in ranked[p.central_quotes:] if sem[i] >= min_z][: k - p.central_quotes])
     rank = {i: r for r, i in enumerate(chosen)}
-    # A sentence brought by the one introducing it ("公式为：") shares its rank: the two are kept or left out together.
-    return [Quote(n, sentences[i], rank=rank[i] if i in rank else rank[i - 1]) for i in _continued(chosen, sentences)]
+    # A sentence brought by another ("公式为：" brings the formula) shares its rank: they are kept or left out together.
+    context = _continued(chosen, sentences, p.refer_back)
+    return [Quote(n, sentences[i], rank=rank[context[i]]) for i in sorted(context)]
 
 
-def _continued(chosen: list[int], sentences: list[str]) -> list[int]:
-    """The chosen sentences in reading order, each one that ends in a colon followed by the sentence it introduces:
-    "输出尺寸的计算公式为：" quoted without the formula after it says nothing."""
-    picked = set(chosen)
-    picked |= {i + 1 for i in chosen if i + 1 < len(sentences) and INTRODUCES.search(plain_text(sentences[i]))}
-    return sorted(picked)
+def _continued(chosen: list[int], sentences: list[str], back: int = 0) -> dict[int, int]:
+    """The chosen sentences with what they need to be understood, each mapped to the chosen one that brought it: a
+    sentence ending in a colon brings the one it introduces ("输出尺寸的计算公式为：" quoted without the formula says
+    nothing), and one that points back ("这也是激活函数的意义所在。") brings the one before it, up to `back` steps."""
+    picked = {i: i for i in chosen}
+    for i in chosen:
+        if i + 1 < len(sentences) and INTRODUCES.search(plain_text(sentences[i])):
+            picked.setdefault(i + 1, i)
+        j = i
+        while j > 0 and i - j < back and REFERS_BACK.search(plain_text(sentences[j])):
+            j -= 1
+            picked.setdefault(j, i)
+    return picked
 
 
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
