@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering.extractive import focused, select_quotes
+from assistant.answering.extractive import select_quotes
+from assistant.answering.focus import focused
 from assistant.answering.params import AnswerParams
 from assistant.answering.relevance import Relevance
 from assistant.notes.keypoints import outline

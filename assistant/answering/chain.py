@@ -125,8 +125,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
                           covered=search.covered, mode=mode)
         if not search.covered:
-            joiner = "、" if lang == "zh" else ", "
-            named = {"names": joiner.join(_as_asked(n, inputs["standalone"]) for n in search.unknown)} if search.unknown else {}
+            named = {"names": _listed([_as_asked(n, inputs["standalone"]) for n in search.unknown], lang)} if search.unknown else {}
             text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang, **named)
             if search.near_misses:  # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang,
@@ -159,8 +158,12 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
                 relevance: Relevance | None) -> Iterator[str]:
     return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang),
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
-                             bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n,
-                                                                   names=("、" if lang == "zh" else ", ").join(labels)))
+                             bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)))
+
+
+def _listed(names: list[str], lang: str) -> str:
+    """Names as a sentence of the answer's language lists them ("ReLU、LSTM", "ReLU, LSTM")."""
+    return ("、" if lang == "zh" else ", ").join(names)
 
 
 def _merge(chunks: Iterator[dict]) -> dict:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterator
 
-from assistant.answering.focus import bare_points, focused, glossary_terms, group_focus, plain_terms, section_groups
+from assistant.answering.focus import bare_points, glossary_terms, group_focus, named_points, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, REFERS_BACK, Quote, bounded
 from assistant.answering.relevance import Relevance, shared
@@ -47,7 +47,7 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     """The quotes of the answer, in the order they are shown: best section first, then at most one more."""
     p = params or AnswerParams()
     rel = relevance or shared()
-    text_hits = [(n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section]
+    text_hits = _text_hits(hits)
     if not text_hits:
         return []
     n, best = text_hits[0]
@@ -66,17 +66,14 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     return quotes
 
 
-def bare_focus(question: str, hits: list[Hit], p: AnswerParams | None = None) -> tuple[int, list[str]]:
-    """(n, labels) when the question is about points of its best section that only name something (`focus.bare_points`): the
-    notes say nothing more about them, and the answer has to say so. (0, []) otherwise."""
-    n, best = next(((n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section), (0, None))
-    if best is None:
-        return 0, []
-    return n, [pt.label for pt in bare_points(question, outline(best.section), best.title, p or AnswerParams())]
+def _text_hits(hits: list[Hit]) -> list[tuple[int, Hit]]:
+    """The hits with text to quote, with their citation numbers: the first is the section an answer is built from."""
+    return [(n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section]
 
 
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
-    bare = bare_points(question, o, title, p)
+    named = named_points(question, o, title)
+    bare = bare_points(question, named, o, title, p)
     if bare:
         return [Quote(n, pt.lead, rank=i) for i, pt in enumerate(bare)]  # all the notes say of them
     whole = _asks_title(question, title, p.title_overlap)
@@ -88,7 +85,6 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         cross = mostly_latin(question) and not mostly_latin(" ".join(o.sentences()))
         central = _central_quotes(question, n, o, p.central_quotes_cross if cross else p.central_quotes, p, rel,
                                   p.cross_min_z if cross else None)
-        named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
         if named:
             inside = {s for pt in named for s in pt.sentences}
             kept = sorted((q for q in central if q.text not in inside), key=lambda q: q.rank)[: p.focus_others]
@@ -102,7 +98,7 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     if DEFINITION_CUES.search(question) and o.intro:
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
-    focus = [] if whole else focused(question, o, title) or group_focus(question, o, p, rel)
+    focus = [] if whole else named or group_focus(question, o, p, rel)
     if not focus and len(o.points) > p.max_points and section_groups(o) and all(pt.group for pt in o.points):
         return quotes + _by_group(question, n, o, q_terms, p, rel)
     chosen = focus or o.points[: p.max_points]
@@ -279,15 +275,18 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
 
     When the best section is link-only or image-only it has nothing to quote: its references are
     listed first, then quotes from the next sections, so the answer is never just a header. `bare(n, labels)`
-    renders the line saying the notes only name what the question is about (`bare_focus`), before the quotes.
+    renders the line saying the notes only name what the question is about (`focus.bare_points`), before the quotes.
     """
     p = params or AnswerParams()
     quotes, left_out = bounded(select_quotes(question, hits, p, relevance), p.max_chars)
     yield header + "\n\n"
-    if bare is not None:
-        n, labels = bare_focus(question, hits, p)
-        if labels:
-            yield bare(n, labels) + "\n\n"
+    text_hits = _text_hits(hits)
+    if bare is not None and text_hits:
+        n, best = text_hits[0]
+        o = outline(best.section)
+        named = bare_points(question, named_points(question, o, best.title), o, best.title, p)
+        if named:
+            yield bare(n, [pt.label for pt in named]) + "\n\n"
     if hits and hits[0].kind != "text":
         yield links_note + "\n"
         for line in hits[0].section.split("\n"):

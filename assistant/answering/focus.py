@@ -105,18 +105,22 @@ def _distinct_group(question: str, o: Outline, groups: list[str]) -> list[Point]
     return [pt for pt in o.points if pt.group == ranked[0]]
 
 
-def bare_points(question: str, o: Outline, title: str, p: AnswerParams) -> list[Point]:
-    """The points the question is about (`focus.focused`) when each of them only names something, with no supporting
+def named_points(question: str, o: Outline, title: str = "") -> list[Point]:
+    """`focused`, for an outline that has points to tell apart (structure, two or more): what an answer is about."""
+    return focused(question, o, title) if o.structured and len(o.points) >= 2 else []
+
+
+def bare_points(question: str, named: list[Point], o: Outline, title: str, p: AnswerParams) -> list[Point]:
+    """The points the question names (`named_points`) when each of them only names something, with no supporting
     sentence and a short lead, and the section mentions it nowhere else ("dropout为什么能防止过拟合" of a list
     "缓解过拟合：- Dropout - 加L1/L2正则化 …"): quoting the list's other items let it pass for an explanation."""
-    if len(question_parts(question)) > 1:
+    if not named or len(question_parts(question)) > 1:
         return []  # "CNN 有哪些关键层？卷积层和全连接层有什么区别？" asks for the whole list too
-    named = focused(question, o, title) if o.structured and len(o.points) >= 2 else []
     others = [plain_text(s).lower() for pt in o.points if pt not in named for s in pt.sentences]
     if any(pt.support or _words(plain_text(pt.lead)) > p.bare_max_words
            or any(name in s for name in pt.names for s in others) for pt in named):
         return []
-    return named if named and len(_beyond(question, named, title)) <= p.bare_beyond else []
+    return named if len(_beyond(question, named, title)) <= p.bare_beyond else []
 
 
 def _beyond(question: str, points: list[Point], title: str) -> set[str]:

@@ -51,7 +51,7 @@ class AnswerParams:
     formula_bonus: float = 1.0
     # A point a question is about that only names something (no supporting sentence, a lead of at most this many
     # Chinese characters and Latin words: "Dropout", "池化层，下采样") is quoted alone, with a line saying the notes
-    # explain it no further (`extractive._bare`).
+    # explain it no further (`focus.bare_points`).
     bare_max_words: int = 12
     bare_beyond: int = 1  # ... when the question's topic names at most this many terms beyond those points and the title
     focus_others: int = 2
