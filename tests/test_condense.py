@@ -180,11 +180,13 @@ class _Scripted:
 
     def __init__(self, results: dict[str, tuple[int, float]]) -> None:
         self._results = results
+        self.reranked: dict[str, bool] = {}  # query → whether it was searched with the learned order
 
     def knows(self, term: str) -> bool:
         return True
 
-    def search(self, query: str, k=None):
+    def search(self, query: str, k=None, rerank=True):
+        self.reranked[query] = rerank
         section, coverage = self._results[query]
         hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)
         return SimpleNamespace(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
@@ -203,6 +205,8 @@ def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_
     assert condensed_search(close, question, history)[0] == question
     clear = _Scripted({question: (7, 1.0), in_context: (8, 5.0)})  # stronger by 4.0: read in context
     assert condensed_search(clear, question, history)[0] == in_context
+    # The learned order is for a question as asked; the earlier topic's words would drive its term-share signal.
+    assert clear.reranked == {question: True, in_context: False}
 
 
 def test_a_declined_follow_up_is_answered_from_the_section_under_discussion_when_it_names_what_it_says(offline_assistant):

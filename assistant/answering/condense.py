@@ -183,7 +183,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     """
     plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
     query = condense_offline(question, history, retriever.knows)
-    result = retriever.search(query, k)
+    result = retriever.search(query, k, rerank=query == plain)  # the learned order is for a question as asked
     strong = retriever.coverage.threshold + retriever.followup_margin
     if query != plain:
         if needs_history(plain):
@@ -196,7 +196,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     if not history or not result.hits or result.lacks or (result.covered and result.coverage >= strong):
         return query, result
     in_context = condense_offline(question, history, retriever.knows, in_context=True)
-    if in_context == query or not (second := retriever.search(in_context, k)).covered:
+    if in_context == query or not (second := retriever.search(in_context, k, rerank=False)).covered:
         return query, result
     top, first = second.hits[0], result.hits[0]
     if result.covered:
@@ -222,7 +222,8 @@ def _section(hit) -> tuple[str, str]:
 
 def _previous_hit(retriever, history: list[str], k: int | None):
     """The section the previous question was answered from (its offline condensed reading), or None if declined."""
-    previous = retriever.search(condense_offline(history[-1], history[:-1], retriever.knows), k)
+    reading = condense_offline(history[-1], history[:-1], retriever.knows)
+    previous = retriever.search(reading, k, rerank=reading == to_simplified(history[-1]))
     return previous.hits[0] if previous.covered and previous.hits else None
 
 

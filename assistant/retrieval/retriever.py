@@ -29,6 +29,7 @@ from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
+from assistant.retrieval.rerank import Reranker
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ class Retriever:
         # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
         self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/condense.py
+        rerank = settings.tuned["retrieval.rerank"]
+        # Fitted on one recipe's scores: another recipe's fused scores have another scale, so it is not applied there.
+        self.reranker = Reranker.from_tuned(rerank) if rerank and rerank.get("recipe") == settings.recipe else None
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
@@ -151,9 +155,11 @@ class Retriever:
                                    snapshot=snapshot.path(settings.home, collection_name(settings, self.models[0]), "lexical"),
                                    cache_dir=settings.home / "cache")
 
-    def search(self, query: str, k: int | None = None) -> SearchResult:
-        """The top-k question sections for a query, best first, with the coverage decision."""
-        return self._guard(lambda: self._search(query, k))
+    def search(self, query: str, k: int | None = None, rerank: bool = True) -> SearchResult:
+        """The top-k question sections for a query, best first, with the coverage decision. `rerank=False` keeps the
+        fused order: for a follow-up read with the conversation's words (answering/condense.py), whose share of
+        the query's terms a section uses measures the earlier topic, not the question (tuning follow-ups 288 → 285)."""
+        return self._guard(lambda: self._search(query, k, rerank))
 
     def reopen(self) -> None:
         """Look the collections up again and forget the catalogue, after this process ingested through other handles
@@ -182,7 +188,7 @@ class Retriever:
         except Exception as exc:
             raise index_error(self.settings, exc) from None
 
-    def _search(self, query: str, k: int | None) -> SearchResult:
+    def _search(self, query: str, k: int | None, rerank: bool = True) -> SearchResult:
         from assistant.retrieval.embeddings import embed_query
 
         k = k or self.settings.k
@@ -198,10 +204,10 @@ class Retriever:
         candidates: set[str] = set()
         cosines: dict[str, float] = {}
         dense: dict[str, np.ndarray] = {}
+        vectors: dict[str, np.ndarray] = {}
         for n, model in enumerate(self.models):
-            res = self.collections[model].query(
-                query_embeddings=[embed_query(self.embedders[model], query)], n_results=pool, include=["distances"],
-            )
+            vectors[model] = embed_query(self.embedders[model], query)
+            res = self.collections[model].query(query_embeddings=[vectors[model]], n_results=pool, include=["distances"])
             ids, cos = res["ids"][0], 1.0 - np.asarray(res["distances"][0], dtype=np.float64)
             dense[model] = cos  # the coverage signals read raw cosines
             standardised.append((*_zscores(ids, self._level(english, ids, cos)), self.weights.of(model)))
@@ -242,7 +248,33 @@ class Retriever:
         unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms, catalogue.uses) if covered else []
         if unknown:
             covered, near, lacks = False, hits[:1], "name"
+        # The learned order (rerank.py) comes last and only for an answered query: what the query is declined for is
+        # judged on the fused ranking the coverage model and those checks were tuned on (judged on the re-ranked best
+        # section, 3 more of the 717 out-of-scope tuning queries were answered: a formula question whose new best
+        # section has one), and a declined follow-up's reading in context is compared with its fused best section
+        # (condense.py; re-ranked, one more out-of-scope follow-up was answered).
+        if rerank and covered and self.reranker is not None and not english and len(hits) > 1:
+            hits = self._rerank(query, hits, vectors.get("e5"))
         return SearchResult(query, hits, score, covered, near, signals, lacks, unknown)
+
+    def _rerank(self, query: str, hits: list[Hit], query_vector: np.ndarray | None) -> list[Hit]:
+        """The sections in the learned model's order (rerank.py)."""
+        assert self.reranker is not None
+        order = self.reranker.order(self.rerank_features(query, hits, query_vector))
+        return [hits[i] for i in order]
+
+    def rerank_features(self, query: str, hits: list[Hit], query_vector: np.ndarray | None) -> np.ndarray:
+        """The re-ranker's features of a search's sections (also what bench/tune_ranker.py fits on)."""
+        from assistant.retrieval.rerank import features
+
+        return features(query, hits, query_vector, self.title_vectors.get([h.title for h in hits]))
+
+    @cached_property
+    def title_vectors(self):
+        """The e5 vectors of the section titles, kept by ingest in the data directory."""
+        from assistant.retrieval.vector_cache import note_vectors
+
+        return note_vectors(self.settings.home, "titles")
 
     def _level(self, english: bool, ids: list[str], cos: np.ndarray) -> np.ndarray:
         """Cosines with the cross-lingual shift: for a query in English prose, chunks move up by how Chinese they are."""
