@@ -16,7 +16,7 @@ from assistant.answering.prompts import Prompts
 from assistant.answering.response import AnswerResult, AnswerStream
 from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.retrieval.retriever import SearchResult
+from assistant.retrieval.results import SearchResult
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

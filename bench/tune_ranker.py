@@ -2,7 +2,7 @@
 
 Every in-scope tuning query (bench/tuning_data.py, never the frozen test set) is searched once as the
 chat does (condensed with its history) with the re-ranker off; each of its top-8 sections becomes the
-feature row `Retriever.rerank_features` computes at run time (retrieval/rerank.py). A conditional logit
+feature row the retriever computes at run time (`rerank.section_features`). A conditional logit
 (softmax over a query's sections, L2) is fitted on the searches it is applied to (answered, as asked)
 and scored by leave-one-set-out cross-validation: each tuning set is ranked by a model fitted on the
 others, so the figure is one no model saw. Prints hit@1 before and after, with wins and losses, per L2.
@@ -39,6 +39,7 @@ def build(out: Path) -> None:
     from assistant.answering.condense import _condensed_search
     from assistant.notes.terms import mostly_latin, to_simplified
     from assistant.retrieval.embeddings import embed_query
+    from assistant.retrieval.rerank import section_features
 
     rows = []
     for name, items in tuning_data.items().items():
@@ -51,7 +52,7 @@ def build(out: Path) -> None:
             if not result.hits:
                 continue
             q = result.query
-            x = retriever.rerank_features(q, result.hits, embed_query(retriever.embedders["e5"], q))
+            x = section_features(q, result.hits, embed_query(retriever.embedders["e5"], q), retriever.title_vectors)
             # As asked, or read with the conversation's words (the re-ranker is not applied to those: condense.py).
             # And only to an answered search (retriever.py).
             own = read == to_simplified(item["query"]) and result.covered

@@ -99,7 +99,7 @@ def test_footnote_markers_of_the_notes_never_look_like_citations(offline_assista
 
 
 def _hit(n: int, score: float, body: str):
-    from assistant.retrieval.retriever import ChunkHit, Hit
+    from assistant.retrieval.results import ChunkHit, Hit
 
     chunk = ChunkHit(f"c{n}", body, body, "", score, 0.9)
     return Hit("notes.md", "notes-1", str(n), n, f"题{n}", "", "", "text", score, 0.9, [chunk], body)

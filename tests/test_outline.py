@@ -6,7 +6,7 @@ from assistant.answering.extractive import extractive_stream
 from assistant.answering.focus import focused
 from assistant.notes.keypoints import outline
 from assistant.notes.markup import section_parts, sentences_of
-from assistant.retrieval.retriever import Hit
+from assistant.retrieval.results import Hit
 
 RECEPTIVE_FIELD = """### 5.1 定义
 

@@ -19,7 +19,7 @@ from assistant.notes.keypoints import outline
 from assistant.notes.polarity import antonym_swap, conflict, negations
 from assistant.notes.quantities import counts
 from assistant.notes.text import strip_footnotes
-from assistant.retrieval.retriever import Hit
+from assistant.retrieval.results import Hit
 from tests.conftest import CORPUS, ROOT
 
 

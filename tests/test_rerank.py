@@ -7,7 +7,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.retrieval.rerank import FEATURES, Reranker, features
-from assistant.retrieval.retriever import ChunkHit, Hit, Retriever
+from assistant.retrieval.results import ChunkHit, Hit
+from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.store import client
 from assistant.tuned import load_tuned, write_user_entry
 

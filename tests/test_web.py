@@ -28,7 +28,7 @@ def free_port() -> int:
 
 def fake_hit(n: int = 28, title: str = "如何修复梯度爆炸问题？", body: str = "使用梯度截断。", source: str = "https://example.org/a"):
     """A retrieve.Hit-shaped object for rendering tests."""
-    from assistant.retrieval.retriever import ChunkHit, Hit
+    from assistant.retrieval.results import ChunkHit, Hit
 
     chunk = ChunkHit("c1", body, body, "", 0.5, 0.9)
     return Hit("notes.md", "notes-1", str(n), n, title, source, "原文", "text", 0.5, 0.9, [chunk], body)

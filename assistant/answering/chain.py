@@ -21,7 +21,8 @@ from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
 from assistant.notes.terms import language_of, to_simplified
-from assistant.retrieval.retriever import Retriever, SearchResult
+from assistant.retrieval.results import SearchResult
+from assistant.retrieval.retriever import Retriever
 
 light_langsmith()  # before LangChain's Runnables are first imported (langsmith_import.py)
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough  # noqa: E402

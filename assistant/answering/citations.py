@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from assistant.notes.text import strip_footnotes
-from assistant.retrieval.retriever import Hit
+from assistant.retrieval.results import Hit
 
 # Models writing Chinese often cite as 【1】 or ［1］: those count too, and are shown as [1].
 _CITATION = re.compile(r"[\[【［](\d{1,3})[\]】］]")

@@ -35,7 +35,7 @@ from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import mostly_latin, tokenize
 from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
 from assistant.retrieval.answerable import asks_computation, states_formula
-from assistant.retrieval.retriever import Hit
+from assistant.retrieval.results import Hit
 
 
 def _overlap(q_terms: set[str], text: str) -> float:

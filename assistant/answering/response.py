@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from assistant.retrieval.retriever import Hit
+from assistant.retrieval.results import Hit
 
 
 def rewritten(question: str, standalone: str) -> str:

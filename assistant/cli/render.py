@@ -8,7 +8,7 @@ import click
 
 if TYPE_CHECKING:
     from assistant.answering.response import AnswerResult
-    from assistant.retrieval.retriever import SearchResult
+    from assistant.retrieval.results import SearchResult
     from assistant.service import Assistant
 
 

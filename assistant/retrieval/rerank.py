@@ -24,7 +24,8 @@ import numpy as np
 from assistant.notes.terms import tokenize
 
 if TYPE_CHECKING:
-    from assistant.retrieval.retriever import Hit
+    from assistant.retrieval.results import Hit
+    from assistant.retrieval.vector_cache import VectorCache
 
 # The signals, in the order of the weights. Each is computed per section of one query; a constant
 # added to every section of a query changes nothing (the model is a softmax within the query).
@@ -53,6 +54,12 @@ def features(query: str, hits: Sequence["Hit"], query_vector: np.ndarray | None,
     return np.array(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))
 
 
+def section_features(query: str, hits: Sequence["Hit"], query_vector: np.ndarray | None,
+                     titles: "VectorCache") -> np.ndarray:
+    """`features` with the title vectors read from the data directory's cache (what bench/tune_ranker.py fits on)."""
+    return features(query, hits, query_vector, titles.get([h.title for h in hits]))
+
+
 @dataclass(frozen=True)
 class Reranker:
     """Weights on standardised features (mean and sd of the fitting data), as stored in tuned.json."""
@@ -77,3 +84,7 @@ class Reranker:
         """Row indexes best first; ties keep the fused order."""
         s = self.scores(x)
         return sorted(range(len(s)), key=lambda i: (-s[i], i))
+
+    def reorder(self, query: str, hits: list["Hit"], query_vector: np.ndarray | None, titles: "VectorCache") -> list["Hit"]:
+        """The sections of one search in the model's order."""
+        return [hits[i] for i in self.order(section_features(query, hits, query_vector, titles))]

@@ -15,7 +15,7 @@ with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -30,6 +30,7 @@ from assistant.retrieval.coverage import Calibration, features, load_calibration
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
 from assistant.retrieval.rerank import Reranker
+from assistant.retrieval.results import ChunkHit, Hit, SearchResult
 
 
 @dataclass(frozen=True)
@@ -62,75 +63,6 @@ class Weights:
 
 CANDIDATES = 40  # chunks per retriever that may be returned
 POOL = 200  # chunks per dense retriever whose cosines define the z-scores (and the coverage signals)
-@dataclass
-class ChunkHit:
-    """One retrieved chunk with its fused score and the primary model's cosine."""
-
-    id: str
-    text: str
-    body: str
-    subsection: str
-    fused: float
-    cosine: float
-
-
-@dataclass
-class Hit:
-    """One question section, with the chunks that matched it, best first."""
-
-    file: str
-    file_key: str
-    uid: str
-    question: int
-    title: str
-    source: str
-    source_title: str
-    kind: str
-    score: float
-    cosine: float
-    chunks: list[ChunkHit] = field(default_factory=list)
-    section: str = ""
-    adjust: float = 0.0  # the ranking-only part of score (rare-term bonus, absent-name and no-text maluses), kept out of coverage
-
-    @property
-    def label(self) -> str:
-        """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
-        from assistant.notes.parse import question_label
-
-        return question_label(self.question, self.title)
-
-    def to_json(self) -> dict:
-        """The search result shape shared by the CLI, the web API and the eval."""
-        return {
-            "question": self.question,
-            "title": self.title,
-            "score": round(self.score, 4),
-            "cosine": round(self.cosine, 4),
-            "section": self.chunks[0].subsection if self.chunks else "",
-            "file": self.file,
-            "source": self.source,
-            "excerpt": self.chunks[0].body if self.chunks else "",
-        }
-
-
-@dataclass
-class SearchResult:
-    """One search: the ranked sections, and whether (and how well) the notes cover the query."""
-
-    query: str
-    hits: list[Hit] = field(default_factory=list)
-    coverage: float = float("-inf")  # the calibrated coverage score (a logit; see coverage.py)
-    covered: bool = False
-    near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
-    signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
-    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "name")
-    unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
-
-    def to_json(self) -> dict:
-        """The `assistant search --json` shape."""
-        return {"query": self.query, "covered": self.covered, "results": [h.to_json() for h in self.hits]}
-
-
 class Retriever:
     """Searches the notes; one instance per process, reused across questions."""
 
@@ -254,24 +186,12 @@ class Retriever:
         # section has one), and a declined follow-up's reading in context is compared with its fused best section
         # (condense.py; re-ranked, one more out-of-scope follow-up was answered).
         if rerank and covered and self.reranker is not None and not english and len(hits) > 1:
-            hits = self._rerank(query, hits, vectors.get("e5"))
+            hits = self.reranker.reorder(query, hits, vectors.get("e5"), self.title_vectors)
         return SearchResult(query, hits, score, covered, near, signals, lacks, unknown)
-
-    def _rerank(self, query: str, hits: list[Hit], query_vector: np.ndarray | None) -> list[Hit]:
-        """The sections in the learned model's order (rerank.py)."""
-        assert self.reranker is not None
-        order = self.reranker.order(self.rerank_features(query, hits, query_vector))
-        return [hits[i] for i in order]
-
-    def rerank_features(self, query: str, hits: list[Hit], query_vector: np.ndarray | None) -> np.ndarray:
-        """The re-ranker's features of a search's sections (also what bench/tune_ranker.py fits on)."""
-        from assistant.retrieval.rerank import features
-
-        return features(query, hits, query_vector, self.title_vectors.get([h.title for h in hits]))
 
     @cached_property
     def title_vectors(self):
-        """The e5 vectors of the section titles, kept by ingest in the data directory."""
+        """The e5 vectors of the section titles, kept by ingest in the data directory (read by the re-ranker)."""
         from assistant.retrieval.vector_cache import note_vectors
 
         return note_vectors(self.settings.home, "titles")

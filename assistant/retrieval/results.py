@@ -1,0 +1,76 @@
+"""What a search returns, shared by the CLI, the web app, the answer chain and the eval: the ranked question
+sections (`Hit`, each with its matched chunks) and the coverage decision (`SearchResult`). Kept apart from the
+retriever so that modules which only read results do not import the search machinery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ChunkHit:
+    """One retrieved chunk with its fused score and the primary model's cosine."""
+
+    id: str
+    text: str
+    body: str
+    subsection: str
+    fused: float
+    cosine: float
+
+
+@dataclass
+class Hit:
+    """One question section, with the chunks that matched it, best first."""
+
+    file: str
+    file_key: str
+    uid: str
+    question: int
+    title: str
+    source: str
+    source_title: str
+    kind: str
+    score: float
+    cosine: float
+    chunks: list[ChunkHit] = field(default_factory=list)
+    section: str = ""
+    adjust: float = 0.0  # the ranking-only part of score (rare-term bonus, absent-name and no-text maluses), kept out of coverage
+
+    @property
+    def label(self) -> str:
+        """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
+        from assistant.notes.parse import question_label
+
+        return question_label(self.question, self.title)
+
+    def to_json(self) -> dict:
+        """The search result shape shared by the CLI, the web API and the eval."""
+        return {
+            "question": self.question,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "cosine": round(self.cosine, 4),
+            "section": self.chunks[0].subsection if self.chunks else "",
+            "file": self.file,
+            "source": self.source,
+            "excerpt": self.chunks[0].body if self.chunks else "",
+        }
+
+
+@dataclass
+class SearchResult:
+    """One search: the ranked sections, and whether (and how well) the notes cover the query."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    coverage: float = float("-inf")  # the calibrated coverage score (a logit; see coverage.py)
+    covered: bool = False
+    near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
+    signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
+    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "name")
+    unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
+
+    def to_json(self) -> dict:
+        """The `assistant search --json` shape."""
+        return {"query": self.query, "covered": self.covered, "results": [h.to_json() for h in self.hits]}
