@@ -24,6 +24,12 @@ def test_condense_keeps_the_topic_of_the_last_standalone_question():
     assert condense_offline("GRU是什么？", ["什么是梯度爆炸？"]) == "GRU是什么？"  # a new topic stands alone
 
 
+def test_a_question_word_holding_an_intent_cue_leaves_nothing_behind():
+    # 哪些 is a list cue and 有哪些 a question word: removing the cue first left "过拟合有" as the topic.
+    assert topic_of("防止过拟合有哪些办法？") == "过拟合"
+    assert condense_offline("其中 bagging 具体是怎么做的？", ["防止过拟合有哪些办法？"]).startswith("过拟合 ")
+
+
 def test_the_follow_up_keeps_the_topic_but_asks_its_own_question():
     # The earlier question's type (解决 = fix) must not travel with its topic.
     standalone = condense_offline("那该怎么发现它？", ["梯度消失怎么解决？"])

@@ -238,8 +238,10 @@ def topic_of(question: str) -> str:
     "梯度爆炸怎么解决？" → "梯度爆炸": the follow-up then supplies the question type, instead
     of the earlier question's type ("how to fix") outweighing it.
     """
-    text = _INTENT_WORDS.sub(" ", _CONTINUES.sub(" ", question))
-    text = _QUESTION_WORDS.sub(" ", text)
+    # Question words go first: an intent cue inside one ("哪些" of "有哪些") would leave its other half behind
+    # ("防止过拟合有哪些办法？" → "过拟合有").
+    text = _QUESTION_WORDS.sub(" ", _CONTINUES.sub(" ", question))
+    text = _INTENT_WORDS.sub(" ", text)
     text = _FILLERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
 
