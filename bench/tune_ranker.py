@@ -6,7 +6,7 @@ feature row the retriever computes at run time (`rerank.section_features`). A co
 (softmax over a query's sections, L2) is fitted on the searches it is applied to (answered, as asked)
 and scored by leave-one-set-out cross-validation: each tuning set is ranked by a model fitted on the
 others, so the figure is one no model saw. Prints hit@1 before and after, with wins and losses, per L2.
-Usage: python bench/tune_ranker.py CACHE.pkl [--build] [--l2=1,10] [--features=a,b,...] [--english] [--ship]
+Usage: python bench/tune_ranker.py CACHE.pkl [--build] [--l2=1,10] [--features=a,b,...] [--english] [--by-index] [--ship]
 """
 
 from __future__ import annotations
@@ -123,18 +123,22 @@ def main() -> None:
     parser.add_argument("--l2", default="1", help="L2 penalties to compare (comma-separated); the first is shipped")
     parser.add_argument("--features", default=",".join(FEATURES), help="a subset of rerank.FEATURES")
     parser.add_argument("--english", action="store_true", help="fit and score queries in English prose instead")
+    parser.add_argument("--by-index", action="store_true",
+                        help="hold out one index's queries at a time (notes no model was fitted on) instead of one set")
     parser.add_argument("--ship", action="store_true", help="store the model (first L2, all tuning queries) in tuned.json")
     args = parser.parse_args()
     cache = Path(args.cache)
     if args.build or not cache.exists():
         build(cache)
     rows = [r for r in pickle.loads(cache.read_bytes()) if r["english"] == args.english]
+    if args.by_index:
+        rows = [{**r, "group": r["index"]} for r in rows]
     names = args.features.split(",")
     data = matrices(rows, names)
     groups = sorted({r["group"] for r in rows})
     print(f"{len(rows)} in-scope tuning queries {'in' if args.english else 'not in'} English prose "
           f"({sum(r['own'] for r in rows)} answered as asked; the rest, declined or read with the conversation's words, keep the fused order), "
-          f"leave-one-set-out over {len(groups)} sets; features {','.join(names)}")
+          f"leave-one-{'index' if args.by_index else 'set'}-out over {len(groups)}; features {','.join(names)}")
     for l2 in (float(v) for v in args.l2.split(",")):
         before = after = won = lost = 0
         for g in groups:
