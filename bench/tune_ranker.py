@@ -6,7 +6,7 @@ feature row the retriever computes at run time (`rerank.section_features`). A co
 (softmax over a query's sections, L2) is fitted on the searches it is applied to (answered, as asked)
 and scored by leave-one-set-out cross-validation: each tuning set is ranked by a model fitted on the
 others, so the figure is one no model saw. Prints hit@1 before and after, with wins and losses, per L2.
-Usage: python bench/tune_ranker.py CACHE.pkl [--build] [--l2=1,10] [--features=a,b,...] [--english] [--by-index] [--ship]
+Usage: python bench/tune_ranker.py CACHE.pkl [--build] [--l2=1,10] [--features=a,b,...] [--english] [--by-index] [--write | --ship]
 """
 
 from __future__ import annotations
@@ -125,7 +125,8 @@ def main() -> None:
     parser.add_argument("--english", action="store_true", help="fit and score queries in English prose instead")
     parser.add_argument("--by-index", action="store_true",
                         help="hold out one index's queries at a time (notes no model was fitted on) instead of one set")
-    parser.add_argument("--ship", action="store_true", help="store the model (first L2, all tuning queries) in tuned.json")
+    parser.add_argument("--ship", action="store_true", help="store the model (first L2, all tuning queries) in the package's tuned.json")
+    parser.add_argument("--write", action="store_true", help="store it in $ASSISTANT_HOME/tuned.json (overrides the shipped one)")
     args = parser.parse_args()
     cache = Path(args.cache)
     if args.build or not cache.exists():
@@ -152,26 +153,27 @@ def main() -> None:
         print(f"l2 {l2:g}: hit@1 {before}/{n} = {before / n:.3f} -> {after}/{n} = {after / n:.3f} (won {won}, lost {lost})")
     w, mu, sd = fit([d for d, r in zip(data, rows) if r["own"]], float(args.l2.split(",")[0]))
     print("weights (standardised, all queries):", ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, w)))
-    if args.ship:
+    if args.ship or args.write:
         if names != list(FEATURES) or args.english:
-            raise SystemExit("--ship stores a model of every feature of rerank.FEATURES fitted on non-English queries")
-        ship(w, mu, sd, f"{after}/{n}", f"{before}/{n}", float(args.l2.split(",")[0]), len(groups))
+            raise SystemExit("--ship/--write store a model of every feature of rerank.FEATURES fitted on non-English queries")
+        store(w, mu, sd, f"{after}/{n}", f"{before}/{n}", float(args.l2.split(",")[0]), len(groups), args.ship)
 
 
-def ship(w: np.ndarray, mu: np.ndarray, sd: np.ndarray, after: str, before: str, l2: float, sets: int) -> None:
+def store(w: np.ndarray, mu: np.ndarray, sd: np.ndarray, after: str, before: str, l2: float, sets: int, ship: bool) -> None:
+    """The model as the "retrieval.rerank" entry: in the package's tuned.json (--ship) or the user's (--write)."""
     from assistant.config import Settings
-    from assistant.tuned import SHIPPED
+    from assistant.tuned import SHIPPED, write_user_entry
 
-    recipe = Settings.__dataclass_fields__["recipe"].default  # the recipe the tuning indexes use
-
+    value = {"recipe": Settings.__dataclass_fields__["recipe"].default,  # the recipe the tuning indexes use
+             "features": list(FEATURES), "weights": [round(float(v), 4) for v in w],
+             "mean": [round(float(v), 4) for v in mu], "sd": [round(float(v), 4) for v in sd]}
+    source = (f"bench/tune_ranker.py (L2 {l2:g}), fitted on the in-scope tuning queries not in English prose "
+              f"(bench/tuning_data.py); leave-one-set-out over {sets} tuning sets: hit@1 {before} -> {after}")
+    if not ship:
+        print(f"wrote {write_user_entry(Settings.from_env().home, 'retrieval.rerank', value, source)}")
+        return
     entries = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    entries["retrieval.rerank"]["value"] = {
-        "recipe": recipe, "features": list(FEATURES),
-        "weights": [round(float(v), 4) for v in w], "mean": [round(float(v), 4) for v in mu],
-        "sd": [round(float(v), 4) for v in sd]}
-    entries["retrieval.rerank"]["source"] = (
-        f"bench/tune_ranker.py --ship (L2 {l2:g}), fitted on the in-scope tuning queries not in English prose "
-        f"(bench/tuning_data.py); leave-one-set-out over {sets} tuning sets: hit@1 {before} -> {after}")
+    entries["retrieval.rerank"] = {"value": value, "source": source}
     SHIPPED.write_text(json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {SHIPPED}")
 
