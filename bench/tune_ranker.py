@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieval.rerank import FEATURES  # noqa: E402
+from assistant.retrieval.rerank import FEATURES, Reranker  # noqa: E402
 
 
 def group(item_id: str) -> str:
@@ -69,7 +69,7 @@ def matrices(rows: list[dict], names: list[str]) -> list[tuple[np.ndarray, np.nd
     return [(r["x"][:, cols], np.array([q in r["gold"] for q in r["questions"]])) for r in rows]
 
 
-def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float) -> Reranker:
     """Conditional logit weights (on standardised features) by damped Newton steps; queries without a gold section
     in their top 8 carry no information and are skipped. Several gold sections: the likelihood of any of them."""
     usable = [(x, y) for x, y in data if y.any() and len(y) > 1]
@@ -108,12 +108,7 @@ def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float) -> tuple[np.ndarra
         w, gain, current = w - t * step, current - new, new
         if gain < 1e-7:
             break
-    return w, mu, sd
-
-
-def top(x: np.ndarray, model: tuple[np.ndarray, np.ndarray, np.ndarray]) -> int:
-    w, mu, sd = model
-    return int(np.argmax(((x - mu) / sd) @ w))
+    return Reranker(tuple(w.tolist()), tuple(mu.tolist()), tuple(sd.tolist()))
 
 
 def main() -> None:
@@ -147,26 +142,26 @@ def main() -> None:
             for (x, y), r in zip(data, rows):
                 if r["group"] == g:
                     old = bool(y[0])
-                    new = bool(y[top(x, model)]) if r["own"] else old
+                    new = bool(y[model.order(x)[0]]) if r["own"] else old
                     before, after, won, lost = before + old, after + new, won + (new and not old), lost + (old and not new)
         n = len(rows)
         print(f"l2 {l2:g}: hit@1 {before}/{n} = {before / n:.3f} -> {after}/{n} = {after / n:.3f} (won {won}, lost {lost})")
-    w, mu, sd = fit([d for d, r in zip(data, rows) if r["own"]], float(args.l2.split(",")[0]))
-    print("weights (standardised, all queries):", ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, w)))
+    model = fit([d for d, r in zip(data, rows) if r["own"]], float(args.l2.split(",")[0]))
+    print("weights (standardised, all queries):", ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, model.weights)))
     if args.ship or args.write:
         if names != list(FEATURES) or args.english:
             raise SystemExit("--ship/--write store a model of every feature of rerank.FEATURES fitted on non-English queries")
-        store(w, mu, sd, f"{after}/{n}", f"{before}/{n}", float(args.l2.split(",")[0]), len(groups), args.ship)
+        store(model, f"{after}/{n}", f"{before}/{n}", float(args.l2.split(",")[0]), len(groups), args.ship)
 
 
-def store(w: np.ndarray, mu: np.ndarray, sd: np.ndarray, after: str, before: str, l2: float, sets: int, ship: bool) -> None:
+def store(model: Reranker, after: str, before: str, l2: float, sets: int, ship: bool) -> None:
     """The model as the "retrieval.rerank" entry: in the package's tuned.json (--ship) or the user's (--write)."""
     from assistant.config import Settings
     from assistant.tuned import SHIPPED, write_user_entry
 
     value = {"recipe": Settings.__dataclass_fields__["recipe"].default,  # the recipe the tuning indexes use
-             "features": list(FEATURES), "weights": [round(float(v), 4) for v in w],
-             "mean": [round(float(v), 4) for v in mu], "sd": [round(float(v), 4) for v in sd]}
+             "features": list(FEATURES), "weights": [round(v, 4) for v in model.weights],
+             "mean": [round(v, 4) for v in model.mean], "sd": [round(v, 4) for v in model.sd]}
     source = (f"bench/tune_ranker.py (L2 {l2:g}), fitted on the in-scope tuning queries not in English prose "
               f"(bench/tuning_data.py); leave-one-set-out over {sets} tuning sets: hit@1 {before} -> {after}")
     if not ship:

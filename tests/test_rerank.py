@@ -26,13 +26,13 @@ def _hit(question: int, title: str, score: float, section: str, chunks: int = 1)
 
 
 def test_the_model_is_off_when_absent_or_fitted_on_other_features():
-    assert Reranker.from_tuned(None) is None
-    assert Reranker.from_tuned({**_model({}), "features": ["score", "gap"]}) is None
-    assert Reranker.from_tuned(_model({"score": 1.0})) is not None
+    assert Reranker.from_tuned(None, "e5+use+bm25") is None
+    assert Reranker.from_tuned({**_model({}), "features": ["score", "gap"]}, "e5+use+bm25") is None
+    assert Reranker.from_tuned(_model({"score": 1.0}), "e5+use+bm25") is not None
 
 
 def test_the_order_follows_the_model_and_ties_keep_the_fused_order():
-    model = Reranker.from_tuned(_model({"overlap": 1.0}))
+    model = Reranker.from_tuned(_model({"overlap": 1.0}), "e5+use+bm25")
     assert model is not None
     x = np.zeros((3, len(FEATURES)))
     x[2, FEATURES.index("overlap")] = 0.5
@@ -94,4 +94,4 @@ def test_other_recipes_and_readings_in_context_keep_the_fused_order(built_home, 
 
 
 def test_the_shipped_model_is_on_for_the_default_recipe(tmp_path):
-    assert Reranker.from_tuned(load_tuned(tmp_path)["retrieval.rerank"]) is not None
+    assert Reranker.from_tuned(load_tuned(tmp_path)["retrieval.rerank"], Settings.from_env({}, home=tmp_path).recipe) is not None

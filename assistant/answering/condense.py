@@ -183,7 +183,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     """
     plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
     query = condense_offline(question, history, retriever.knows)
-    result = retriever.search(query, k, rerank=query == plain)  # the learned order is for a question as asked
+    result = _search(retriever, query, question, k)
     strong = retriever.coverage.threshold + retriever.followup_margin
     if query != plain:
         if needs_history(plain):
@@ -191,12 +191,12 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
         # Given the topic only because it continues the conversation ("那卷积之后输出尺寸怎么算？" after conv vs
         # fully connected layers): the topic can pull it to a sibling section, so it is answered alone when alone
         # it is covered strongly (tuning follow-ups 202 → 204 of 230, none lost).
-        alone = retriever.search(plain, k)
+        alone = _search(retriever, plain, question, k)
         return (plain, alone) if alone.covered and alone.coverage >= strong else (query, result)
     if not history or not result.hits or result.lacks or (result.covered and result.coverage >= strong):
         return query, result
     in_context = condense_offline(question, history, retriever.knows, in_context=True)
-    if in_context == query or not (second := retriever.search(in_context, k, rerank=False)).covered:
+    if in_context == query or not (second := _search(retriever, in_context, question, k)).covered:
         return query, result
     top, first = second.hits[0], result.hits[0]
     if result.covered:
@@ -216,14 +216,19 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     return query, result
 
 
+def _search(retriever, reading: str, asked: str, k: int | None):
+    """Search one reading of a question. Only the question as asked gets the learned order (retrieval/rerank.py): in a
+    reading with the conversation's words, the share of its terms a section uses measures the earlier topic."""
+    return retriever.search(reading, k, rerank=reading == to_simplified(asked))
+
+
 def _section(hit) -> tuple[str, str]:
     return hit.file_key, hit.uid
 
 
 def _previous_hit(retriever, history: list[str], k: int | None):
     """The section the previous question was answered from (its offline condensed reading), or None if declined."""
-    reading = condense_offline(history[-1], history[:-1], retriever.knows)
-    previous = retriever.search(reading, k, rerank=reading == to_simplified(history[-1]))
+    previous = _search(retriever, condense_offline(history[-1], history[:-1], retriever.knows), history[-1], k)
     return previous.hits[0] if previous.covered and previous.hits else None
 
 

@@ -47,7 +47,7 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     """The quotes of the answer, in the order they are shown: best section first, then at most one more."""
     p = params or AnswerParams()
     rel = relevance or shared()
-    text_hits = _text_hits(hits)
+    text_hits = [(n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section]
     if not text_hits:
         return []
     n, best = text_hits[0]
@@ -66,16 +66,11 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     return quotes
 
 
-def _text_hits(hits: list[Hit]) -> list[tuple[int, Hit]]:
-    """The hits with text to quote, with their citation numbers: the first is the section an answer is built from."""
-    return [(n, h) for n, h in enumerate(hits, start=1) if h.kind == "text" and h.section]
-
-
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
     named = named_points(question, o, title)
     bare = bare_points(question, named, o, title, p)
     if bare:
-        return [Quote(n, pt.lead, rank=i) for i, pt in enumerate(bare)]  # all the notes say of them
+        return [Quote(n, pt.lead, rank=i, only_named=pt.label) for i, pt in enumerate(bare)]  # all the notes say of them
     whole = _asks_title(question, title, p.title_overlap)
     if whole:
         f = p.title_factor
@@ -278,15 +273,12 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
     renders the line saying the notes only name what the question is about (`focus.bare_points`), before the quotes.
     """
     p = params or AnswerParams()
-    quotes, left_out = bounded(select_quotes(question, hits, p, relevance), p.max_chars)
+    selected = select_quotes(question, hits, p, relevance)
+    quotes, left_out = bounded(selected, p.max_chars)
     yield header + "\n\n"
-    text_hits = _text_hits(hits)
-    if bare is not None and text_hits:
-        n, best = text_hits[0]
-        o = outline(best.section)
-        named = bare_points(question, named_points(question, o, best.title), o, best.title, p)
-        if named:
-            yield bare(n, [pt.label for pt in named]) + "\n\n"
+    named = [q for q in selected if q.only_named]
+    if bare is not None and named:
+        yield bare(named[0].n, [q.only_named for q in named]) + "\n\n"
     if hits and hits[0].kind != "text":
         yield links_note + "\n"
         for line in hits[0].section.split("\n"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.condense import topic_of
 from assistant.answering.params import AnswerParams
 from assistant.answering.relevance import Relevance
 from assistant.answering.shapes import question_parts
@@ -127,8 +128,6 @@ def _beyond(question: str, points: list[Point], title: str) -> set[str]:
     """What the question's topic (`condense.topic_of`) names beyond the points and the section's title: "CNN里池化层是
     干嘛的，输入层又要做啥预处理" asks about more than 池化层. An English question on Chinese notes is compared by its
     Latin words, each also through the glossary ("overfitting" → 过拟合)."""
-    from assistant.answering.condense import topic_of
-
     topic, known = topic_of(question), " ".join([title, *(pt.lead for pt in points)])
     have = plain_terms(known)
     if mostly_latin(question) and not mostly_latin(known):

@@ -30,6 +30,8 @@ class Quote:
     text: str
     level: int = 0
     rank: float = 0.0
+    # Set on the lead of a point the notes only name (`focus.bare_points`), to its label: the answer says so.
+    only_named: str = ""
 
 
 def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]]:

@@ -67,12 +67,12 @@ class Reranker:
     weights: tuple[float, ...]
     mean: tuple[float, ...]
     sd: tuple[float, ...]
-    features: tuple[str, ...] = FEATURES
 
     @classmethod
-    def from_tuned(cls, value: Mapping | None) -> "Reranker | None":
-        """The shipped model, or None when the entry is off (`null`) or was fitted on other features."""
-        if not value or tuple(value.get("features", ())) != FEATURES:
+    def from_tuned(cls, value: Mapping | None, recipe: str) -> "Reranker | None":
+        """The model of the "retrieval.rerank" entry, or None when the entry is off (`null`), was fitted on other
+        features, or on another recipe: another recipe's fused scores have another scale."""
+        if not value or tuple(value.get("features", ())) != FEATURES or value.get("recipe") != recipe:
             return None
         return cls(tuple(value["weights"]), tuple(value["mean"]), tuple(value["sd"]))
 

@@ -77,9 +77,7 @@ class Retriever:
         # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
         self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/condense.py
-        rerank = settings.tuned["retrieval.rerank"]
-        # Fitted on one recipe's scores: another recipe's fused scores have another scale, so it is not applied there.
-        self.reranker = Reranker.from_tuned(rerank) if rerank and rerank.get("recipe") == settings.recipe else None
+        self.reranker = Reranker.from_tuned(settings.tuned["retrieval.rerank"], settings.recipe)
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
         self.embedders = {m: embedder(m, settings) for m in self.models}
