@@ -191,7 +191,7 @@ class _Scripted:
     def knows(self, term: str) -> bool:
         return True
 
-    def search(self, query: str, k=None, rerank=True):
+    def search(self, query: str, k=None, rerank=True, asked=None):
         self.reranked[query] = rerank
         section, coverage = self._results[query]
         hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)

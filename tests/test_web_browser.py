@@ -166,6 +166,12 @@ def test_not_covered_question_is_friendly(page, app_url, shots):
     assert "最接近的章节" in bot and "第38题" in bot
     assert page.locator("#sources .src-item").count() == 0  # pointers, not sources
     shots(page, "2b-chat-near-miss")
+    _ask(page, "SELU 有什么特点", "do not cover")  # declined, but the notes name SELU once: that sentence is shown
+    bot = page.locator("#chatbot .bot").last
+    assert "提到了「SELU」" in bot.inner_text() and "第21题" in bot.inner_text()
+    assert "对应的激活函数是 SELU" in bot.locator("blockquote").inner_text()  # quoted, set apart from the reply
+    assert page.locator("#sources .src-item").count() == 0
+    shots(page, "2c-chat-mention")
 
 
 def test_notes_show_figure_placeholders_and_links(page, app_url, shots):

@@ -128,9 +128,14 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         if not search.covered:
             named = {"names": _listed([_as_asked(n, inputs["standalone"]) for n in search.unknown], lang)} if search.unknown else {}
             text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang, **named)
-            if search.near_misses:  # pointers, not sources: nothing is quoted or cited from them
-                text += "\n\n" + prompts.render("not_covered_nearest", lang,
-                                                 sections="\n".join(f"- {h.label}" for h in search.near_misses))
+            if search.mentions:  # the sentences naming what it asks about: shown as pointers, not cited
+                text += "\n\n" + prompts.render(
+                    "not_covered_mentions", lang, names=_listed(list(dict.fromkeys(m.name for m in search.mentions)), lang),
+                    mentions="\n".join(f"- {m.label}\n  > {m.sentence}" for m in search.mentions))
+            mentioned = {(m.file_key, m.uid) for m in search.mentions}
+            if near := [h for h in search.near_misses if (h.file_key, h.uid) not in mentioned]:
+                # pointers, not sources: nothing is quoted or cited from them
+                text += "\n\n" + prompts.render("not_covered_nearest", lang, sections="\n".join(f"- {h.label}" for h in near))
             yield AddableDict(answer=text, citations=[], invalid_citations=[])
             return
         checker = CitationFilter(len(hits))

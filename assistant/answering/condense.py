@@ -219,7 +219,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
 def _search(retriever, reading: str, asked: str, k: int | None):
     """Search one reading of a question. Only the question as asked gets the learned order (retrieval/rerank.py): in a
     reading with the conversation's words, the share of its terms a section uses measures the earlier topic."""
-    return retriever.search(reading, k, rerank=reading == to_simplified(asked))
+    return retriever.search(reading, k, rerank=reading == to_simplified(asked), asked=asked)
 
 
 def _section(hit) -> tuple[str, str]:

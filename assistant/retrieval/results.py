@@ -5,6 +5,10 @@ retriever so that modules which only read results do not import the search machi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.retrieval.mentions import Mention
 
 
 @dataclass
@@ -70,6 +74,7 @@ class SearchResult:
     signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
     lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "name")
     unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
+    mentions: list[Mention] = field(default_factory=list)  # declined: sentences naming what it asks about
 
     def to_json(self) -> dict:
         """The `assistant search --json` shape."""

@@ -1,0 +1,107 @@
+"""Where the notes mention a declined question's name: "SELU 有什么特点？" is not answered, but the notes do name SELU.
+
+A declined question still deserves the one place its name occurs. The coverage model declines a question about
+a fine point that a long section only mentions in passing ("dying ReLU 是什么？", "SELU 有什么特点" in 第21题), and
+answering such questions was measured to answer out-of-scope ones too (eval/README.md, "Declined searches whose
+best section gets the exact-term bonus"). So the decision stays a decline, and the decline quotes the sentence that
+names it, with its section, as a pointer: the user sees at once what the notes say, and that it is not an answer.
+
+A name here is a run of Latin words in a Chinese question ("dying ReLU", "Leaky ReLU", "batch size") or a
+technical name in any question ("SELU", "PReLU", "R-CNN"); a single plain English word ("model") is not. Only
+a name that at most `MAX_SECTIONS` sections use points somewhere: "ReLU" alone, used all over the notes, says
+nothing about where the answer would be.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.notes.text import plain_text
+
+MAX_SECTIONS = 2  # a name used in more sections than this points nowhere in particular
+MAX_MENTIONS = 2  # sections quoted under one decline
+
+_LATIN_RUN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[A-Za-z][A-Za-z0-9-]*)*")
+_IS_NAME = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]|\d")  # SELU, ReLU, PReLU, VOC2007 (as notes/terms.py)
+# A name written with capitals inside it is matched only where the notes write capitals too: "mAP" is not the
+# "map" of "feature map", "ZeRO" not "zero", "BN" not "bn"; "seq2seq" still finds "Seq2Seq".
+_CASED = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One sentence of a section that names what a declined question asks about."""
+
+    name: str  # as the question spells it
+    question: int
+    title: str
+    file_key: str
+    uid: str
+    sentence: str  # verbatim from the section (list bullet and footnote markers removed, as quotes are)
+
+    @property
+    def label(self) -> str:
+        from assistant.notes.parse import question_label
+
+        return question_label(self.question, self.title)
+
+
+def names_in(query: str) -> list[str]:
+    """The names a question asks about, in its order: Latin runs of a Chinese question, technical names of any."""
+    from assistant.notes.terms import mostly_latin
+
+    english = mostly_latin(query)
+    out: list[str] = []
+    for run in _LATIN_RUN.findall(query):
+        words = run.split()
+        if not english and (len(words) > 1 or _IS_NAME.search(run)):
+            out.append(" ".join(words))
+        else:
+            out.extend(w for w in words if _IS_NAME.search(w))
+    return list(dict.fromkeys(out))
+
+
+def _names(name: str, text: str) -> bool:
+    """Whether a text uses the name as a whole word or phrase: any case (but see _CASED), any spacing between words."""
+    words = [re.escape(w) for w in name.split()]
+    pattern = re.compile(r"(?<![A-Za-z0-9])" + r"\s+".join(words) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+    cased = bool(_CASED.search(name))
+    return any(not cased or _CASED.search(m.group()) for m in pattern.finditer(plain_text(text)))
+
+
+def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], reading: str = "") -> list[Mention]:
+    """The first sentence naming each of the question's names, for names that 1 to MAX_SECTIONS sections use.
+
+    `sections` are (question, title, file_key, uid, body), in the order to prefer (the search's ranking first).
+    A follow-up read with the conversation's words (`reading`) is pointed to the names it asks about itself ("那
+    Cascade R-CNN 又改进了什么？" not to the Faster-RCNN of the turn before); one naming nothing ("它是谁提出的？")
+    to the names of its reading, which are what "it" stands for.
+    """
+    from assistant.notes.text import candidate_sentences
+
+    found: list[Mention] = []
+    for name in names_in(asked) or names_in(reading):
+        using = [s for s in sections if _names(name, f"{s[1]}\n{s[4]}")]
+        if not using or len(using) > MAX_SECTIONS:
+            continue
+        for question, title, file_key, uid, body in using:
+            if any(m.file_key == file_key and m.uid == uid for m in found):
+                continue
+            sentence = next((s for s in candidate_sentences(body) if _names(name, s)), "")
+            if sentence:  # named only in the title: the nearest-sections pointer covers it
+                found.append(Mention(name, question, title, file_key, uid, sentence))
+    return found[:MAX_MENTIONS]
+
+
+def catalogue_sections(catalogue, hits) -> list[tuple[int, str, str, str, str]]:
+    """Every indexed section as `find_mentions` reads it, the search's hits first."""
+    first = [(h.file_key, h.uid) for h in hits]
+    keys = first + [key for key in catalogue.sections if key not in set(first)]
+    out = []
+    for file_key, uid in keys:
+        cids = catalogue.sections.get((file_key, uid))
+        if cids and cids[0] in catalogue.rows:
+            meta = catalogue.rows[cids[0]][1]
+            out.append((int(meta["question"]), meta["title"], file_key, uid, catalogue.section_text(file_key, uid)))
+    return out
