@@ -12,7 +12,7 @@ from assistant.answering.prompts import Prompts
 from assistant.answering.shapes import question_kind
 from assistant.evals.claims import split_claims
 from assistant.evals.metrics import answer_scores, wilson
-from assistant.evals.points import Rate, grading_rates, keypoint_recall, split_by_question
+from assistant.evals.points import Rate, grading_rates, keypoint_recall, keypoint_summary, split_by_question
 from assistant.interview.grader import OfflineGrader, Reference
 from assistant.interview.notebook import Notebook
 from assistant.notes.keypoints import outline
@@ -207,6 +207,11 @@ def test_judge_checks_uncited_claims_against_all_retrieved_sections(notebook):
 
 def test_point_metrics_are_plain_arithmetic():
     assert keypoint_recall("ReLU 和 LSTM", [{"match": ["relu"]}, {"match": ["lstm"]}, {"match": ["clip"]}]) == 2 / 3
+    # A decline that quotes where the notes name ReLU (a pointer) mentions no point: only answers earn them.
+    points = [{"match": ["relu"]}, {"match": ["lstm"]}]
+    summary = keypoint_summary([{"answer": "ReLU 和 LSTM", "key_points": points, "covered": True},
+                                {"answer": "笔记只在下面的地方提到了「ReLU」", "key_points": points, "covered": False}])
+    assert summary["points"].k == 2 and summary["points"].n == 4 and summary["mean_recall"] == 0.5
     lo, hi = wilson(9, 10)
     assert 0.55 < lo < 0.6 and 0.98 < hi <= 1.0 and str(Rate(0, 0)).startswith("n/a")
     rows = [{"id": "a", "question": 1, "kind": "correct", "label": "complete", "twin_of": None, "score": 9},

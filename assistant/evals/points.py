@@ -59,10 +59,14 @@ def keypoint_recall(answer: str, key_points: list[dict]) -> float:
 
 
 def keypoint_summary(rows: list[dict]) -> dict:
-    """Mean recall, points mentioned/listed (a Rate) and median answer length over {answer, key_points} rows."""
-    hits = sum(sum(mentioned(r["answer"], p) for p in r["key_points"]) for r in rows)
+    """Mean recall, points mentioned/listed (a Rate) and median answer length over {answer, key_points} rows.
+
+    A declined answer (`covered` False) mentions no point, whatever its text: a decline can quote the sentence
+    naming what was asked (retrieval/mentions.py) as a pointer, which is not an answer."""
+    answered = [(r["answer"] if r.get("covered", True) else "", r["key_points"]) for r in rows]
+    hits = sum(sum(mentioned(answer, p) for p in points) for answer, points in answered)
     total = sum(len(r["key_points"]) for r in rows)
-    recalls = [keypoint_recall(r["answer"], r["key_points"]) for r in rows]
+    recalls = [keypoint_recall(answer, points) for answer, points in answered]
     return {"n": len(rows), "mean_recall": sum(recalls) / len(recalls) if recalls else None,
             "points": Rate(hits, total), "median_chars": median(len(r["answer"]) for r in rows) if rows else None}
 
