@@ -64,6 +64,8 @@ def names_in(query: str) -> list[str]:
 
 def _names(name: str, text: str) -> bool:
     """Whether a text uses the name as a whole word or phrase: any case (but see _CASED), any spacing between words."""
+    if name.split()[0].lower() not in text.lower():  # most sections: rejected before the Markdown is reduced to text
+        return False
     words = [re.escape(w) for w in name.split()]
     pattern = re.compile(r"(?<![A-Za-z0-9])" + r"\s+".join(words) + r"(?![A-Za-z0-9])", re.IGNORECASE)
     cased = bool(_CASED.search(name))
