@@ -427,3 +427,16 @@ def test_an_answer_about_one_point_ticks_that_point_only(offline, notebook):
     whole = offline.grade(ref(notebook, 25), "误差梯度在深层网络中累积，层间大于 1 的梯度重复相乘呈指数级增长，权重大幅更新，"
                                              "网络不稳定；极端情况下权重溢出，变成 NaN。")
     assert [r["status"] for r in whole.points][1:] == ["covered", "covered", "covered"] and whole.score > grade.score
+
+
+def test_a_negated_clause_naming_bare_list_items_contradicts_them(offline, notebook):
+    """第38题's items are bare names under "缓解过拟合：": one negation cue denying them is a contradiction."""
+    denied = offline.grade(ref(notebook, 38), "我觉得只有 Dropout 靠谱，网络 bagging 和 BatchNormalization 都没法防止过拟合。")
+    statuses = {row["point"]: row["status"] for row in denied.points}
+    assert statuses["网络bagging"] == statuses["BatchNormalization"] == "contradicted" != statuses["Dropout"]
+    assert denied.score <= 3
+    english = offline.grade(ref(notebook, 38), "Only dropout works. Bagging several networks doesn't reduce overfitting.")
+    assert {row["point"]: row["status"] for row in english.points}["网络bagging"] == "contradicted"
+    # A negation in a clause that names no item ("测试时不丢弃") denies nothing of the list.
+    kept = offline.grade(ref(notebook, 38), "Dropout 训练时随机丢弃神经元，测试时不丢弃；另外可以做网络 bagging。")
+    assert not any(row["status"] == "contradicted" for row in kept.points)

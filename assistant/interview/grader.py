@@ -9,7 +9,8 @@ e5 cannot tell a section's points apart); it is contradicted when an answer segm
 breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a negated segment,
 when taking its negation out brings it closer to that sentence (the "flip test"), or when its opposite (an
 antonym swapped, two compared names swapped: `polarity.opposites`) does; the opposite test needs no word
-alignment, so it reaches English answers about Chinese notes.
+alignment, so it reaches English answers about Chinese notes. A bare list item (a name with no sentence of its
+own) is contradicted by a negated clause naming it (`denied_items.py`).
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else, and an answer to another
 question (`topicality.py`, given the other sections) covers nothing and is named as such. The feedback
@@ -27,6 +28,7 @@ import numpy as np
 
 from assistant.answering.prompts import Prompts
 from assistant.interview.answer_text import answer_parts, is_keyword_list
+from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.interview.topicality import Titles, elsewhere
@@ -235,6 +237,8 @@ class OfflineGrader:
                 found = [first]
             if first and (first.rule != "negation" or all(found)) and units.owner[about[0]] not in conflicts:
                 conflicts[units.owner[about[0]]] = first
+        for i, piece in denied_items(points, units.own, [seg for j, seg in enumerate(segments) if keep[j]], bool(shift)):
+            conflicts.setdefault(i, Conflict("negation", piece, plain_text(points[i].lead), "negation"))
         touched = sum(1 for i, c in enumerate(coverage) if i in conflicts or c >= p.covered_at)
         for i in conflicts:
             coverage[i] = 0.0
