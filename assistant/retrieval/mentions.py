@@ -21,6 +21,7 @@ from assistant.notes.text import plain_text
 
 MAX_SECTIONS = 2  # a name used in more sections than this points nowhere in particular
 MAX_MENTIONS = 2  # sections quoted under one decline
+MAX_NAMES = 8  # names of one question looked up: each reads every section, and a pasted paragraph has dozens
 
 _LATIN_RUN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[A-Za-z][A-Za-z0-9-]*)*")
 _IS_NAME = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]|\d")  # SELU, ReLU, PReLU, VOC2007 (as notes/terms.py)
@@ -83,7 +84,7 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
     from assistant.notes.text import candidate_sentences
 
     found: list[Mention] = []
-    for name in names_in(asked) or names_in(reading):
+    for name in (names_in(asked) or names_in(reading))[:MAX_NAMES]:
         using = [s for s in sections if _names(name, f"{s[1]}\n{s[4]}")]
         if not using or len(using) > MAX_SECTIONS:
             continue
