@@ -68,9 +68,15 @@ _NAME_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9_-]*")
 _IS_NAME = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]|\d")
 
 
+def is_name(word: str) -> bool:
+    """Whether a Latin word is written as a technical name: two capitals, a capital after a small letter, or a
+    digit ("SELU", "ReLU", "VOC2007"); "Dropout" and "model" are not."""
+    return bool(_IS_NAME.search(word))
+
+
 def technical_names(text: str) -> list[str]:
     """The technical names of a text, lower-cased like the BM25 terms ("PyTorch", "ReLU6" → "pytorch", "relu6")."""
-    return [name.lower() for name in _NAME_RE.findall(text) if _IS_NAME.search(name)]
+    return [name.lower() for name in _NAME_RE.findall(text) if is_name(name)]
 
 
 def term_set(text: str) -> set[str]:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.notes.text import plain_text
+from assistant.notes.terms import is_name, mostly_latin
+from assistant.notes.text import candidate_sentences, plain_text
 
 MAX_SECTIONS = 2  # a name used in more sections than this points nowhere in particular
 MAX_MENTIONS = 2  # sections quoted under one decline
 MAX_NAMES = 8  # names of one question looked up: each reads every section, and a pasted paragraph has dozens
 
 _LATIN_RUN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[A-Za-z][A-Za-z0-9-]*)*")
-_IS_NAME = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]|\d")  # SELU, ReLU, PReLU, VOC2007 (as notes/terms.py)
 # A name written with capitals inside it is matched only where the notes write capitals too: "mAP" is not the
 # "map" of "feature map", "ZeRO" not "zero", "BN" not "bn"; "seq2seq" still finds "Seq2Seq".
 _CASED = re.compile(r"[A-Z].*[A-Z]|[a-z][A-Z]")
@@ -50,16 +50,14 @@ class Mention:
 
 def names_in(query: str) -> list[str]:
     """The names a question asks about, in its order: Latin runs of a Chinese question, technical names of any."""
-    from assistant.notes.terms import mostly_latin
-
     english = mostly_latin(query)
     out: list[str] = []
     for run in _LATIN_RUN.findall(query):
         words = run.split()
-        if not english and (len(words) > 1 or _IS_NAME.search(run)):
+        if not english and (len(words) > 1 or is_name(run)):
             out.append(" ".join(words))
         else:
-            out.extend(w for w in words if _IS_NAME.search(w))
+            out.extend(w for w in words if is_name(w))
     return list(dict.fromkeys(out))
 
 
@@ -81,8 +79,6 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
     Cascade R-CNN 又改进了什么？" not to the Faster-RCNN of the turn before); one naming nothing ("它是谁提出的？")
     to the names of its reading, which are what "it" stands for.
     """
-    from assistant.notes.text import candidate_sentences
-
     found: list[Mention] = []
     for name in (names_in(asked) or names_in(reading))[:MAX_NAMES]:
         using = [s for s in sections if _names(name, f"{s[1]}\n{s[4]}")]
@@ -99,8 +95,9 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
 
 def catalogue_sections(catalogue, hits) -> list[tuple[int, str, str, str, str]]:
     """Every indexed section as `find_mentions` reads it, the search's hits first."""
-    first = [(h.file_key, h.uid) for h in hits]
-    keys = first + [key for key in catalogue.sections if key not in set(first)]
+    first = list(dict.fromkeys((h.file_key, h.uid) for h in hits))
+    seen = set(first)
+    keys = first + [key for key in catalogue.sections if key not in seen]
     out = []
     for file_key, uid in keys:
         cids = catalogue.sections.get((file_key, uid))
