@@ -191,11 +191,14 @@ class _Scripted:
     def knows(self, term: str) -> bool:
         return True
 
-    def search(self, query: str, k=None, rerank=True, asked=None):
+    def search(self, query: str, k=None, rerank=True, point=True):
         self.reranked[query] = rerank
         section, coverage = self._results[query]
         hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)
         return SimpleNamespace(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
+
+    def mentions(self, result, asked: str) -> list:
+        return []
 
 
 def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_stronger_by_the_margin():

@@ -164,6 +164,8 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     search read, typing slips corrected (retrieval/typos.py: "过你合" is shown as 过拟合).
     """
     standalone, result = _condensed_search(retriever, question, history, k)
+    if not result.covered:  # only the reading answered is pointed (the others were searched with point=False)
+        result.mentions = retriever.mentions(result, question)
     return (result.query or standalone), result
 
 
@@ -219,7 +221,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
 def _search(retriever, reading: str, asked: str, k: int | None):
     """Search one reading of a question. Only the question as asked gets the learned order (retrieval/rerank.py): in a
     reading with the conversation's words, the share of its terms a section uses measures the earlier topic."""
-    return retriever.search(reading, k, rerank=reading == to_simplified(asked), asked=asked)
+    return retriever.search(reading, k, rerank=reading == to_simplified(asked), point=False)
 
 
 def _section(hit) -> tuple[str, str]:

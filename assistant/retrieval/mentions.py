@@ -15,6 +15,7 @@ nothing about where the answer would be.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.notes.terms import is_name, mostly_latin
@@ -61,14 +62,19 @@ def names_in(query: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _names(name: str, text: str) -> bool:
+def _matcher(name: str) -> Callable[[str], bool]:
     """Whether a text uses the name as a whole word or phrase: any case (but see _CASED), any spacing between words."""
-    if name.split()[0].lower() not in text.lower():  # most sections: rejected before the Markdown is reduced to text
-        return False
-    words = [re.escape(w) for w in name.split()]
-    pattern = re.compile(r"(?<![A-Za-z0-9])" + r"\s+".join(words) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+    first = name.split()[0].lower()
+    pattern = re.compile(r"(?<![A-Za-z0-9])" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?![A-Za-z0-9])",
+                         re.IGNORECASE)
     cased = bool(_CASED.search(name))
-    return any(not cased or _CASED.search(m.group()) for m in pattern.finditer(plain_text(text)))
+
+    def names(text: str) -> bool:
+        if first not in text.lower():  # most sections: rejected before the Markdown is reduced to text
+            return False
+        return any(not cased or _CASED.search(m.group()) for m in pattern.finditer(plain_text(text)))
+
+    return names
 
 
 def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], reading: str = "") -> list[Mention]:
@@ -81,13 +87,14 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
     """
     found: list[Mention] = []
     for name in (names_in(asked) or names_in(reading))[:MAX_NAMES]:
-        using = [s for s in sections if _names(name, f"{s[1]}\n{s[4]}")]
+        names = _matcher(name)
+        using = [s for s in sections if names(f"{s[1]}\n{s[4]}")]
         if not using or len(using) > MAX_SECTIONS:
             continue
         for question, title, file_key, uid, body in using:
             if any(m.file_key == file_key and m.uid == uid for m in found):
                 continue
-            sentence = next((s for s in candidate_sentences(body) if _names(name, s)), "")
+            sentence = next((s for s in candidate_sentences(body) if names(s)), "")
             if sentence:  # named only in the title: the nearest-sections pointer covers it
                 found.append(Mention(name, question, title, file_key, uid, sentence))
     return found[:MAX_MENTIONS]

@@ -29,7 +29,7 @@ from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
-from assistant.retrieval.mentions import catalogue_sections, find_mentions
+from assistant.retrieval.mentions import Mention, catalogue_sections, find_mentions
 from assistant.retrieval.rerank import Reranker
 from assistant.retrieval.results import ChunkHit, Hit, SearchResult
 
@@ -86,13 +86,21 @@ class Retriever:
                                    snapshot=snapshot.path(settings.home, collection_name(settings, self.models[0]), "lexical"),
                                    cache_dir=settings.home / "cache")
 
-    def search(self, query: str, k: int | None = None, rerank: bool = True, asked: str | None = None) -> SearchResult:
+    def search(self, query: str, k: int | None = None, rerank: bool = True, point: bool = True) -> SearchResult:
         """The top-k question sections for a query, best first, with the coverage decision. `rerank=False` keeps the
         fused order: for a follow-up read with the conversation's words (answering/condense.py), whose share of
         the query's terms a section uses measures the earlier topic, not the question (tuning follow-ups 288 → 285).
-        `asked` is the question as the user wrote it, when `query` adds the conversation's words to it: a decline
-        points to where the notes mention the names the user asked about (mentions.find_mentions)."""
-        return self._guard(lambda: self._search(query, k, rerank, query if asked is None else asked))
+        A declined query also gets the sentences naming what it asks about (`mentions`), unless `point=False`: a
+        caller that searches several readings and shows one points that one only (condense.condensed_search)."""
+        result = self._guard(lambda: self._search(query, k, rerank))
+        if point and not result.covered:
+            result.mentions = self.mentions(result, query)
+        return result
+
+    def mentions(self, result: SearchResult, asked: str) -> list[Mention]:
+        """Where the notes name what a declined question asks about (mentions.py): pointers, not an answer. `asked`
+        is the question as the user wrote it; `result.query` may add the conversation's words to it."""
+        return find_mentions(asked, catalogue_sections(self.catalogue, result.hits), result.query)
 
     def reopen(self) -> None:
         """Look the collections up again and forget the catalogue, after this process ingested through other handles
@@ -121,7 +129,7 @@ class Retriever:
         except Exception as exc:
             raise index_error(self.settings, exc) from None
 
-    def _search(self, query: str, k: int | None, rerank: bool, asked: str) -> SearchResult:
+    def _search(self, query: str, k: int | None, rerank: bool) -> SearchResult:
         from assistant.retrieval.embeddings import embed_query
 
         k = k or self.settings.k
@@ -188,9 +196,7 @@ class Retriever:
         # (condense.py; re-ranked, one more out-of-scope follow-up was answered).
         if rerank and covered and self.reranker is not None and not english and len(hits) > 1:
             hits = self.reranker.reorder(query, hits, vectors.get("e5"), self.title_vectors)
-        # A declined query still gets the sentences naming what it asks about (mentions.py): pointers, not an answer.
-        mentions = [] if covered else find_mentions(asked, catalogue_sections(catalogue, hits), query)
-        return SearchResult(query, hits, score, covered, near, signals, lacks, unknown, mentions)
+        return SearchResult(query, hits, score, covered, near, signals, lacks, unknown)
 
     @cached_property
     def title_vectors(self):
