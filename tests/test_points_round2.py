@@ -185,3 +185,13 @@ def test_a_comparison_with_mei_you_or_not_as_is_no_negation():
     # Without the comparison, 没有 and not still negate.
     assert conflict("训练时没有使用 Adam 优化器", "训练时使用 Adam 优化器") is not None
     assert conflict("Adam is not used for this.", "训练时使用 Adam 优化器") is not None
+
+
+def test_a_quoted_supporting_sentence_comes_with_its_items_lead():
+    # "传统的激活函数如 sigmoid 等满足处处可微" quoted alone does not say which property it illustrates: its item's lead comes too.
+    section = ("**1. 非线性：** 即导数不是常数。保证多层网络不退化成单层线性网络。\n\n"
+               "**2. 几乎处处可微：** 可微性保证了梯度的可计算性。传统的激活函数如 sigmoid 等满足处处可微。\n")
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    quotes = select_quotes("传统的激活函数 sigmoid 满足吗？", [_Hit(section)], AnswerParams(central_quotes=1, part_quotes=0), flat)  # type: ignore[list-item]
+    assert [q.text for q in quotes] == ["**2. 几乎处处可微：** 可微性保证了梯度的可计算性。", "传统的激活函数如 sigmoid 等满足处处可微。"]
+    assert quotes[0].rank == quotes[1].rank  # kept or cut together

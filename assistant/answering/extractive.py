@@ -244,8 +244,21 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
         ranked[: p.central_quotes] + [i for i in ranked[p.central_quotes:] if sem[i] >= min_z][: k - p.central_quotes])
     rank = {i: r for r, i in enumerate(chosen)}
     # A sentence brought by another ("公式为：" brings the formula) shares its rank: they are kept or left out together.
-    context = _continued(chosen, sentences, p.refer_back)
+    context = _led(_continued(chosen, sentences, p.refer_back), sentences, o)
     return [Quote(n, sentences[i], rank=rank[context[i]]) for i in sorted(context)]
+
+
+def _led(picked: dict[int, int], sentences: list[str], o: Outline) -> dict[int, int]:
+    """The picked sentences plus the lead of each list item whose support they are, at the same rank: "这样的好处是
+    使得输出的幅值不会…" quoted without "**7. 接近恒等变换（identity）：**" does not say what it is the good of."""
+    lead_of = {s: pt.lead for pt in o.points if pt.kind in ("item", "bold", "bullet") for s in pt.support}
+    index = {s: i for i, s in enumerate(sentences)}
+    out = dict(picked)
+    for i, by in picked.items():
+        j = index.get(lead_of.get(sentences[i], ""))
+        if j is not None:
+            out.setdefault(j, by)
+    return out
 
 
 def _continued(chosen: list[int], sentences: list[str], back: int = 0) -> dict[int, int]:
