@@ -440,3 +440,34 @@ def test_a_negated_clause_naming_bare_list_items_contradicts_them(offline, noteb
     # A negation in a clause that names no item ("测试时不丢弃") denies nothing of the list.
     kept = offline.grade(ref(notebook, 38), "Dropout 训练时随机丢弃神经元，测试时不丢弃；另外可以做网络 bagging。")
     assert not any(row["status"] == "contradicted" for row in kept.points)
+
+
+LOSSES = Reference(901, "MSE 和 MAE 有什么区别？", (
+    "**1. 均方误差（MSE）：** 对误差取平方，处处可导，梯度随误差变小。由于平方，**对异常值非常敏感**。\n\n"
+    "**2. 平均绝对误差（MAE）：** 对所有误差一视同仁，**对异常值更鲁棒**。缺点是在 0 处不可导，梯度大小恒定。\n"))
+
+
+def test_a_segment_is_about_the_point_it_names_and_its_clauses_follow_it():
+    from assistant.interview.answer_text import answer_parts
+    from assistant.interview.subjects import segment_subjects
+
+    points = list(outline(LOSSES.body).points)
+    segments, parent = answer_parts("MSE 处处可导，对异常值很敏感；因为平方，梯度随误差变小。而 MAE 对异常值更鲁棒，梯度恒定。"
+                                    "大误差时 Huber 像 MSE 一样。梯度恒定会震荡。")
+    subjects = dict(zip(segments, segment_subjects(segments, parent, points)))
+    assert subjects["对异常值很敏感"] == subjects["梯度随误差变小。"] == 0  # carried past the clause and the semicolon
+    assert subjects["梯度恒定。"] == 1  # "而 MAE": one connective before the name
+    assert subjects["大误差时 Huber 像 MSE 一样。"] is None  # named in a comparison, not as the subject
+    assert subjects["梯度恒定会震荡。"] is None  # a new sentence without a pronoun starts afresh
+
+
+def test_properties_swapped_between_two_named_points_are_contradicted_on_the_right_points(offline):
+    """Aligned by meaning alone, "对异常值非常敏感" said of MAE matches MSE's sentence and contradicts nothing; read as
+    being about MAE (the clause's subject), it says the reverse of "对异常值更鲁棒"."""
+    swapped = "MSE 是误差平方的均值，对异常值很鲁棒。MAE 是绝对误差的均值，对异常值非常敏感。"
+    statuses = [r["status"] for r in offline.grade(LOSSES, swapped).points]
+    assert statuses == ["contradicted", "contradicted"]
+    unscoped = OfflineGrader(offline.prompts, params=GraderParams(subject_scope=False))
+    assert [r["status"] for r in unscoped.grade(LOSSES, swapped).points] != statuses
+    right = offline.grade(LOSSES, "MSE 是误差平方的均值，对异常值非常敏感。MAE 是绝对误差的均值，对异常值更鲁棒。")
+    assert not any(r["status"] == "contradicted" for r in right.points) and right.score > 5

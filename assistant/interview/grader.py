@@ -9,8 +9,9 @@ e5 cannot tell a section's points apart); it is contradicted when an answer segm
 breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a negated segment,
 when taking its negation out brings it closer to that sentence (the "flip test"), or when its opposite (an
 antonym swapped, two compared names swapped: `polarity.opposites`) does; the opposite test needs no word
-alignment, so it reaches English answers about Chinese notes. A bare list item (a name with no sentence of its
-own) is contradicted by a negated clause naming it (`denied_items.py`).
+alignment, so it reaches English answers about Chinese notes. A segment that opens with a point's name ("MAE 是…，对异常值非常敏感") is checked
+against that point's sentences only (`subjects.py`); the rules themselves are applied in `conflicts.py`. A bare
+list item (a name with no sentence of its own) is contradicted by a negated clause naming it (`denied_items.py`).
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else, and an answer to another
 question (`topicality.py`, given the other sections) covers nothing and is named as such. The feedback
@@ -28,15 +29,16 @@ import numpy as np
 
 from assistant.answering.prompts import Prompts
 from assistant.interview.answer_text import answer_parts, is_keyword_list
+from assistant.interview.conflicts import segment_conflict
 from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
+from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere
 from assistant.notes.edits import opposites, without_negation
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms, own_terms
-from assistant.notes.polarity import Conflict, conflict, negation_density, negations
-from assistant.notes.quantities import numbers, wordy
+from assistant.notes.polarity import Conflict, negation_density, negations
 from assistant.notes.terms import language_of
 from assistant.notes.text import clauses, plain_text, word_chars
 from assistant.retrieval.vector_cache import VectorCache, note_vectors
@@ -216,27 +218,23 @@ class OfflineGrader:
         denies = negations(answer) >= 2 and scale * negation_density(answer) >= max(p.denial_ratio * negation_density(ref.body),
                                                                              p.denial_min)
         conflicts: dict[int, Conflict] = {}
+        subjects = segment_subjects(segments, parent, points) if p.subject_scope else [None] * len(segments)
         for j, segment in enumerate(segments):
-            # The note sentences this segment is about: a negated claim must disagree with all of them
-            # (paraphrases negate freely); an antonym only with the closest one; roles and numbers with the unit
-            # that can decide them (`_deciding`).
-            about = [i for i in np.argsort(-sims[:, j])[: p.align_top] if sims[i, j] >= p.align_min - shift]
-            found = [conflict(segment, units.texts[i], ref.body, added_negation=denies) for i in about]
-            first = (found[0] or _deciding(found, [units.texts[i] for i in about])) if found else None
-            # The embedding edit tests need a note unit that says something in words: a formula ("L = -Σ y log p")
-            # cannot be denied, and an edit's small rise against it is chance. So is a rise of 0.01 across languages,
-            # where the flip test took a correct English answer to 0/10 (dev figures: eval/README.md, 2026-12-02).
-            testable = bool(about) and wordy(units.texts[about[0]])
-            if testable and not shift and first is None and flips.get(j, 0.0) >= p.flip_min:
-                # Taking the negation out brings the segment closer to the notes: it denies what they say.
-                first = Conflict("negation", segment, units.texts[about[0]], "negation")
-                found = [first]
-            elif testable and first is None and reversed_.get(j, 0.0) >= p.opposite_min:
-                # Its opposite ("更多" for "更少", the two names swapped) fits the notes better: it says the reverse.
-                first = Conflict("antonym", segment, units.texts[about[0]], "opposite")
-                found = [first]
-            if first and (first.rule != "negation" or all(found)) and units.owner[about[0]] not in conflicts:
-                conflicts[units.owner[about[0]]] = first
+            # The note sentences this segment is about, closest first. A segment about a point by name ("MAE
+            # …，对异常值非常敏感", `subjects.py`) is about that point's sentences only.
+            ranked = [int(i) for i in np.argsort(-sims[:, j]) if sims[i, j] >= p.align_min - shift]
+            subject = subjects[j]
+            about = ranked if subject is None else [i for i in ranked if owner[i] == subject]
+            found = segment_conflict(segment, [units.texts[i] for i in about[: p.align_top]], ref.body, denies,
+                                     flips.get(j, 0.0) if not shift else 0.0, reversed_.get(j, 0.0), p)
+            if found is None and subject is not None:
+                # A negation stays a negation whichever point's sentence it lines up with ("ReLU …，所以永远不会出现
+                # 神经元死亡" against Leaky ReLU's "避免了神经元死亡"): the segment's point takes the charge.
+                found = segment_conflict(segment, [units.texts[i] for i in ranked[: p.align_top]], ref.body, denies, 0.0, 0.0, p)
+                found = found if found is not None and found.rule == "negation" else None
+            at = subject if subject is not None else (units.owner[about[0]] if about else None)
+            if found is not None and at is not None and at not in conflicts:
+                conflicts[at] = found
         for i, piece in denied_items(points, units.own, [seg for j, seg in enumerate(segments) if keep[j]], bool(shift)):
             conflicts.setdefault(i, Conflict("negation", piece, plain_text(points[i].lead), "negation"))
         touched = sum(1 for i, c in enumerate(coverage) if i in conflicts or c >= p.covered_at)
@@ -265,29 +263,6 @@ class OfflineGrader:
                      [r["point"] for r in rows if r["status"] != "covered"], feedback, [ref.citation],
                      contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows,
                      elsewhere=elsewhere.label if elsewhere else "")
-
-
-def _deciding(found: list[Conflict | None], texts: list[str]) -> Conflict | None:
-    """A conflict with a less close aligned note unit, for the rules the closest unit cannot decide.
-
-    - Roles: crossing needs the whole two-clause note sentence, and one of its clauses is often closer.
-    - Numbers: the closest unit often names the thing without its value ("β 是动量系数") while the one beside
-      it states it ("最常用的取值是 0.9"), so the first unit that states a number decides "动量系数一般取0.1".
-      Only that one: a clause about a sibling thing further down ("GRU 有两个门" under "LSTM 有三个门")
-      cannot. On the dev grading sets (eval/dev/grading*.jsonl, bench/tune_points.py vague) partial > wrong
-      132 → 135 of 178, every other rate unchanged; with lone 一 no longer a count (polarity._CN_COUNT) as
-      well: correct ≤ 3 7 → 6 of 66, partial > wrong 134, vague ≤ 3 23 → 22 of 45, negated ≤ 3 and twin
-      margin 26 of 34 as before; the judge's dev figures unchanged.
-    Antonyms stay with the closest unit: the same first-that-can-decide rule caught 4 more wrong answers but took
-    3 correct comparisons ("MSE 对异常值敏感，MAE 更鲁棒") to 0–6/10, since a segment about one option aligns
-    with the other option's sentence."""
-    roles = next((c for c in found if c is not None and c.rule == "roles"), None)
-    if roles is not None:
-        return roles
-    for k, (conflict_, text) in enumerate(zip(found, texts)):
-        if numbers(text):
-            return conflict_ if k and conflict_ is not None and conflict_.rule == "number" else None
-    return None
 
 
 def build_grader(settings, prompts: Prompts, llm=None, sections: Callable[[], list[Reference]] | None = None):

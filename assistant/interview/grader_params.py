@@ -57,6 +57,11 @@ class GraderParams:
     # (bench/tune_points.py vague, with opposite_min on): 0.5 takes vague answers ≤ 3 from 0.49 to 0.80 (n=45)
     # but partial > wrong from 0.73 to 0.65 (n=178 pairs); no value won on both, so it stays 1.
     partial_credit: float = 1.0
+    # A segment that names the point it is about is checked against that point's sentences only (subjects.py), and
+    # a negation of its closest sentences elsewhere is charged to that point. On the four dev grading sets (n=390):
+    # negated ≤ 3 60 → 61 of 73, partial > wrong 178 → 179 of 218, the rest unchanged (scoping without the negation
+    # fallback: 61, 178, a wrong answer 0 → 5.8).
+    subject_scope: bool = True
     opposite_min: float = 0.01  # a segment contradicts when a minimal opposite edit of it matches the notes this much better
     # Segments shorter than this (letters and characters) get no negation/opposite edit test: e5 moves short texts
     # by chance ("速度很慢" read as contradicting "大大提高了速度"). Swept 0/5/6/8/10 on both dev grading sets
