@@ -471,3 +471,13 @@ def test_properties_swapped_between_two_named_points_are_contradicted_on_the_rig
     assert [r["status"] for r in unscoped.grade(LOSSES, swapped).points] != statuses
     right = offline.grade(LOSSES, "MSE 是误差平方的均值，对异常值非常敏感。MAE 是绝对误差的均值，对异常值更鲁棒。")
     assert not any(r["status"] == "contradicted" for r in right.points) and right.score > 5
+
+
+def test_the_checklist_quotes_the_notes_without_the_gaps_emphasis_left(offline):
+    """"取平方，**对异常值非常敏感**，" read as "取平方， 对异常值非常敏感 ，" in the "!" line; a space beside a Latin word stays."""
+    from assistant.notes.text import readable
+
+    assert readable("取平方，**对异常值非常敏感**，少数样本") == "取平方，对异常值非常敏感，少数样本"
+    assert readable("误差小时像 MSE 一样，`ReLU` 的**优点**。") == "误差小时像 MSE 一样，ReLU 的优点。"
+    row = next(r for r in offline.grade(LOSSES, "MSE 是误差平方的均值，对异常值很鲁棒。").points if r["status"] == "contradicted")
+    assert "对异常值非常敏感" in row["note"] and " ，" not in row["note"] and "， " not in row["note"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.interview.grades import MARKS, citation, points_of
 from assistant.notes.parse import section_key
-from assistant.notes.text import plain_text
+from assistant.notes.text import readable
 
 SUPPORT_CHARS = 160  # the explaining sentence of a missed point is cut here
 
@@ -65,7 +65,7 @@ class AnswerCard:
 
 
 def _support(point) -> str:
-    text = plain_text(point.support[0]) if point.support else ""
+    text = readable(point.support[0]) if point.support else ""
     return text if len(text) <= SUPPORT_CHARS else text[: SUPPORT_CHARS - 1] + "…"
 
 

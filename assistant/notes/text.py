@@ -94,6 +94,18 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+# No space belongs between two Han characters, nor beside full-width punctuation.
+_HAN, _WIDE_PUNCT = r"[\u4e00-\u9fff]", r"[\u3000-\u303f\uff00-\uffef]"
+_WIDE_GAP = re.compile(rf"(?<={_HAN})[ \t]+(?={_HAN})|(?<={_WIDE_PUNCT})[ \t]+|[ \t]+(?={_WIDE_PUNCT})")
+
+
+def readable(markdown: str) -> str:
+    """`plain_text` for a reader: the spaces left where emphasis marks stood between Chinese characters or
+    punctuation are taken out ("取平方，**对异常值非常敏感**，" reads "取平方，对异常值非常敏感，", not "取平方， 对异常值
+    非常敏感 ，"); a space the author put beside a Latin word stays. Display only: matching keeps `plain_text`."""
+    return _WIDE_GAP.sub("", plain_text(markdown))
+
+
 def candidate_sentences(body: str) -> list[str]:
     """Quotable sentences of a chunk body: prose only, list bullets and the notes' footnote markers
     stripped, verbatim otherwise (a quote is a substring of `strip_footnotes(section)`)."""
