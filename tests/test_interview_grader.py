@@ -474,10 +474,19 @@ def test_properties_swapped_between_two_named_points_are_contradicted_on_the_rig
 
 
 def test_the_checklist_quotes_the_notes_without_the_gaps_emphasis_left(offline):
-    """"取平方，**对异常值非常敏感**，" read as "取平方， 对异常值非常敏感 ，" in the "!" line; a space beside a Latin word stays."""
+    """"取平方，**对异常值非常敏感**，" read as "取平方， 对异常值非常敏感 ，" in the "!" line, and "`x>0`" as "x 0"; the line
+    now quotes the note sentence as written, less its Markdown."""
     from assistant.notes.text import readable
 
     assert readable("取平方，**对异常值非常敏感**，少数样本") == "取平方，对异常值非常敏感，少数样本"
     assert readable("误差小时像 MSE 一样，`ReLU` 的**优点**。") == "误差小时像 MSE 一样，ReLU 的优点。"
+    assert readable("ReLU 在 `x>0` 时导数恒为 1，s_t 为状态") == "ReLU 在 x>0 时导数恒为 1，s_t 为状态"  # a formula kept whole
     row = next(r for r in offline.grade(LOSSES, "MSE 是误差平方的均值，对异常值很鲁棒。").points if r["status"] == "contradicted")
-    assert "对异常值非常敏感" in row["note"] and " ，" not in row["note"] and "， " not in row["note"]
+    assert row["note"] == "由于平方，对异常值非常敏感。"  # the sentence as written, not the clause e5 matched
+
+
+def test_a_contradiction_quotes_the_note_sentence_with_its_formula(offline, notebook):
+    grade = offline.grade(ref(notebook, 21), "ReLU 在 x>0 时并不是线性的，它在原点附近也没有线性区，所以完全不接近恒等变换。")
+    notes = [r["note"] for r in grade.points if r["status"] == "contradicted"]
+    assert notes and all("**" not in n and "`" not in n for n in notes)
+    assert any("x>0" in n for n in notes), notes

@@ -21,7 +21,7 @@ is a checklist of the outline (`grades.py`). The LLM grader (`llm_grader.py`) gr
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -40,7 +40,7 @@ from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms, own_terms
 from assistant.notes.polarity import Conflict, negation_density, negations
 from assistant.notes.terms import language_of
-from assistant.notes.text import clauses, plain_text, word_chars
+from assistant.notes.text import clauses, plain_text, readable, word_chars
 from assistant.retrieval.vector_cache import VectorCache, note_vectors
 from assistant.runtime import e5_passages
 
@@ -53,6 +53,7 @@ class _Units:
     key terms of each point's sentences and its own terms (`keypoints.own_terms`): all fixed per section."""
 
     texts: list[str]
+    source: list[str]  # the note sentence (Markdown) each unit comes from, quoted in feedback (`text.readable`)
     owner: list[int]
     vectors: np.ndarray
     lead: np.ndarray  # True for the units of a point's lead
@@ -87,17 +88,18 @@ class OfflineGrader:
         batch call), with the points' key terms."""
         digest = "pts2-" + hashlib.sha1(f"{ref.title}\n{ref.body}".encode()).hexdigest()[:20]
         if digest not in self._units:
-            texts, owner, lead = [], [], []
+            texts, source, owner, lead = [], [], [], []
             points = self.key_points(ref)
             for i, point in enumerate(points):
                 for k, sentence in enumerate(point.sentences):
                     plain = plain_text(sentence)
                     for unit in dict.fromkeys([plain, *clauses(plain)]):
                         texts.append(unit)
+                        source.append(sentence)
                         owner.append(i)
                         lead.append(k == 0)
             vectors = self._vectors(digest, lambda: self.embed([*texts, ref.title]))  # the question last
-            self._units[digest] = _Units(texts, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1],
+            self._units[digest] = _Units(texts, source, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1],
                                          [[key_terms(s) for s in point.sentences] for point in points],
                                          own_terms(points, ref.title))
         return self._units[digest]
@@ -234,9 +236,11 @@ class OfflineGrader:
                 found = found if found is not None and found.rule == "negation" else None
             at = subject if subject is not None else (units.owner[about[0]] if about else None)
             if found is not None and at is not None and at not in conflicts:
-                conflicts[at] = found
+                # The feedback quotes the whole note sentence as written ("x>0" kept), not the matched unit.
+                source = units.source[units.texts.index(found.note)] if found.note in units.texts else found.note
+                conflicts[at] = replace(found, note=readable(source))
         for i, piece in denied_items(points, units.own, [seg for j, seg in enumerate(segments) if keep[j]], bool(shift)):
-            conflicts.setdefault(i, Conflict("negation", piece, plain_text(points[i].lead), "negation"))
+            conflicts.setdefault(i, Conflict("negation", piece, readable(points[i].lead), "negation"))
         touched = sum(1 for i, c in enumerate(coverage) if i in conflicts or c >= p.covered_at)
         for i in conflicts:
             coverage[i] = 0.0

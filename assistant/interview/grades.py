@@ -13,7 +13,6 @@ from assistant.notes.keypoints import Point, outline
 from assistant.notes.parse import question_label
 from assistant.notes.polarity import Conflict
 from assistant.notes.terms import language_of
-from assistant.notes.text import readable
 
 MAX_SCORE = 10
 # The checklist mark of each point verdict: feedback, answer cards and Markdown reports (this module loads no numpy).
@@ -82,7 +81,7 @@ def point_rows(points: list[Point], statuses: list[str], conflicts: dict[int, Co
     rows = []
     for i, (point, status) in enumerate(zip(points, statuses)):
         c = (conflicts or {}).get(i)
-        rows.append({"point": point.label, "status": status, "note": readable(c.note) if c else "",
+        rows.append({"point": point.label, "status": status, "note": c.note if c else "",
                      "statement": c.statement if c else "", "rule": c.rule if c else ""})
     return rows
 

@@ -100,10 +100,16 @@ _WIDE_GAP = re.compile(rf"(?<={_HAN})[ \t]+(?={_HAN})|(?<={_WIDE_PUNCT})[ \t]+|[
 
 
 def readable(markdown: str) -> str:
-    """`plain_text` for a reader: the spaces left where emphasis marks stood between Chinese characters or
-    punctuation are taken out ("取平方，**对异常值非常敏感**，" reads "取平方，对异常值非常敏感，", not "取平方， 对异常值
-    非常敏感 ，"); a space the author put beside a Latin word stays. Display only: matching keeps `plain_text`."""
-    return _WIDE_GAP.sub("", plain_text(markdown))
+    """A note sentence as a reader should see it quoted in feedback: links as their text, no images, URLs, bold or
+    code marks, no blockquote or heading marker, and no space between Chinese characters or beside full-width
+    punctuation ("取平方，**对异常值非常敏感**，" reads "取平方，对异常值非常敏感，"). Unlike `plain_text` (for matching),
+    it keeps what a formula says: "`x>0`" stays "x>0", "s_t" stays "s_t"; a space beside a Latin word stays."""
+    text = IMG_RE.sub(" ", markdown)
+    text = LINK_RE.sub(lambda m: m.group(1), text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\*\*|__|`+", "", text)
+    text = re.sub(r"^[ \t]*(?:>[ \t]*)+|^[ \t]*#+[ \t]+", "", text, flags=re.M)
+    return _WIDE_GAP.sub("", re.sub(r"[ \t]+", " ", text).strip())
 
 
 def candidate_sentences(body: str) -> list[str]:
