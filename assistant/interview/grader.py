@@ -9,9 +9,10 @@ e5 cannot tell a section's points apart); it is contradicted when an answer segm
 breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count) or, for a negated segment,
 when taking its negation out brings it closer to that sentence (the "flip test"), or when its opposite (an
 antonym swapped, two compared names swapped: `polarity.opposites`) does; the opposite test needs no word
-alignment, so it reaches English answers about Chinese notes. A segment that opens with a point's name ("MAE 是…，对异常值非常敏感") is checked
-against that point's sentences only (`subjects.py`); the rules themselves are applied in `conflicts.py`. A bare
-list item (a name with no sentence of its own) is contradicted by a negated clause naming it (`denied_items.py`).
+alignment, so it reaches English answers about Chinese notes. A segment that opens with a point's name
+("MAE 是…，对异常值非常敏感") is checked against that point's sentences only (`subjects.py`); the rules themselves
+are applied in `conflicts.py`. A bare list item (a name with no sentence of its own) is contradicted by a negated
+clause naming it (`denied_items.py`).
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else, and an answer to another
 question (`topicality.py`, given the other sections) covers nothing and is named as such. The feedback
