@@ -490,3 +490,11 @@ def test_a_contradiction_quotes_the_note_sentence_with_its_formula(offline, note
     notes = [r["note"] for r in grade.points if r["status"] == "contradicted"]
     assert notes and all("**" not in n and "`" not in n for n in notes)
     assert any("x>0" in n for n in notes), notes
+
+
+def test_the_checklist_shows_point_labels_without_the_gaps_of_bold_marks(offline, notebook):
+    """第25题's first point is bold up to its full stop: its label keeps a gap there ("…更新网络权重 。"), as the key the
+    stored rows and review cards use; the checklist shows it closed."""
+    grade = offline.grade(ref(notebook, 25), "梯度爆炸就是梯度变得非常大。")
+    assert any(r["point"].endswith(" 。") for r in grade.points)  # the stored key, unchanged
+    assert "更新网络权重。" in grade.feedback and "更新网络权重 。" not in grade.feedback

@@ -99,6 +99,12 @@ _HAN, _WIDE_PUNCT = r"[\u4e00-\u9fff]", r"[\u3000-\u303f\uff00-\uffef]"
 _WIDE_GAP = re.compile(rf"(?<={_HAN})[ \t]+(?={_HAN})|(?<={_WIDE_PUNCT})[ \t]+|[ \t]+(?={_WIDE_PUNCT})")
 
 
+def close_gaps(text: str) -> str:
+    """The text without spaces between Chinese characters or beside full-width punctuation: for showing a point's
+    label, whose plain text keeps a gap where a bold mark stood ("…更新网络权重 。")."""
+    return _WIDE_GAP.sub("", text)
+
+
 def readable(markdown: str) -> str:
     """A note sentence as a reader should see it quoted in feedback: links as their text, no images, URLs, bold or
     code marks, no blockquote or heading marker, and no space between Chinese characters or beside full-width
@@ -109,7 +115,7 @@ def readable(markdown: str) -> str:
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"\*\*|__|`+", "", text)
     text = re.sub(r"^[ \t]*(?:>[ \t]*)+|^[ \t]*#+[ \t]+", "", text, flags=re.M)
-    return _WIDE_GAP.sub("", re.sub(r"[ \t]+", " ", text).strip())
+    return close_gaps(re.sub(r"[ \t]+", " ", text).strip())
 
 
 def candidate_sentences(body: str) -> list[str]:
