@@ -44,6 +44,8 @@ def test_anki_export_one_note_per_key_point_with_stable_ids(built_copy, tmp_path
     relu = next(f for f in fields if f[2].startswith("使用 ReLU 激活函数"))
     assert relu[0] == "如何修复梯度爆炸问题？" and relu[1].startswith("要点 2/5") and relu[3] == "[1] 第28题 如何修复梯度爆炸问题？"
     assert "<br>" in relu[2] and "Sigmoid 和 Tanh" in relu[2], "the back is the point verbatim with its support"
+    # Anki shows HTML: Markdown bold is <b>, not asterisks ("**使用 ReLU 激活函数可以减少梯度爆炸**。").
+    assert "<b>使用 ReLU 激活函数可以减少梯度爆炸</b>" in relu[2] and "**" not in "".join(f[2] for f in fields)
     assert all(row[2].strip() == "gradient-explosion" for row in notes)
     again = tmp_path / "again.apkg"
     assert run("export", "anki", "--topic", "gradient-explosion", "-o", str(again)).exit_code == 0

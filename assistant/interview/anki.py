@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from pathlib import Path
 
 from assistant.interview.srs import point_id
 from assistant.notes.keypoints import Point, outline
 from assistant.notes.terms import language_of
+from assistant.notes.text import LINK_RE
 
 DECK_NAME = "DL interview notes"
 FIELDS = ("Question", "Cue", "Point", "Citation")
@@ -37,6 +39,14 @@ def cue(point: Point, index: int, total: int, lang: str) -> str:
     return " · ".join(parts)
 
 
+def as_html(sentence: str) -> str:
+    """A note sentence for an Anki field, which shows HTML: escaped, its bold and code as <b> and <code> (escaped
+    Markdown showed the asterisks: "**1. 非线性：**"), a link as its text; a formula's "x>0" stays."""
+    text = html.escape(LINK_RE.sub(lambda m: m.group(1), sentence), quote=False)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
 def cards(notebook, topic: str | None = None) -> list[dict]:
     """Every key point of the askable questions (of one topic) as note fields plus its GUID parts."""
     out = []
@@ -48,7 +58,7 @@ def cards(notebook, topic: str | None = None) -> list[dict]:
                 "guid": (note.file_key, note.uid, point_id(point.lead)),
                 "topic": note.topic,
                 "fields": (html.escape(note.title), html.escape(cue(point, i, len(points), lang)),
-                           "<br>".join(html.escape(s) for s in point.sentences),
+                           "<br>".join(as_html(s) for s in point.sentences),
                            html.escape(f"[1] {note.label}")),
             })
     return out
