@@ -39,13 +39,15 @@ def segment_subjects(segments: list[str], parent: list[int], points: list[Point]
     out: list[int | None] = [None] * len(segments)
     if not names:
         return out
-    sentences = [j for j, k in enumerate(parent) if j == k]
+    clauses_of: dict[int, list[int]] = {}
+    for j, k in enumerate(parent):
+        if j != k:
+            clauses_of.setdefault(k, []).append(j)
     running: int | None = None
-    for k in sentences:
-        sentence = segments[k]
-        if k and not (segments[k - 1].rstrip().endswith(("；", ";")) or _CONTINUES.match(sentence.strip())):
+    for k in (j for j, k in enumerate(parent) if j == k):  # the sentences, in order
+        if k and not (segments[k - 1].rstrip().endswith(("；", ";")) or _CONTINUES.match(segments[k].strip())):
             running = None
-        clauses = [j for j, p in enumerate(parent) if p == k and j != k]
+        clauses = clauses_of.get(k, [])
         for j in clauses or [k]:
             subject, any_named = _named(segments[j], names)
             if any_named:
