@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from assistant.answering.focus import bare_points, glossary_terms, group_focus, named_points, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
-from assistant.answering.quotes import INTRODUCES, REFERS_BACK, Quote, bounded
+from assistant.answering.quotes import INTRODUCES, Quote, bounded, continued, led
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
@@ -219,7 +219,7 @@ def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerPara
     scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z + bonus * states_formula(s), -i)
               for i, (s, z) in enumerate(zip(support, sem))]
     top = sorted(range(len(support)), key=lambda i: scored[i], reverse=True)[: p.list_supports]
-    return [support[i] for i in sorted(_continued(top, support, p.refer_back))]
+    return [support[i] for i in sorted(continued(top, support, p.refer_back))]
 
 
 def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, rel: Relevance,
@@ -244,36 +244,8 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
         ranked[: p.central_quotes] + [i for i in ranked[p.central_quotes:] if sem[i] >= min_z][: k - p.central_quotes])
     rank = {i: r for r, i in enumerate(chosen)}
     # A sentence brought by another ("公式为：" brings the formula) shares its rank: they are kept or left out together.
-    context = _led(_continued(chosen, sentences, p.refer_back), sentences, o)
+    context = led(continued(chosen, sentences, p.refer_back), sentences, o)
     return [Quote(n, sentences[i], rank=rank[context[i]]) for i in sorted(context)]
-
-
-def _led(picked: dict[int, int], sentences: list[str], o: Outline) -> dict[int, int]:
-    """The picked sentences plus the lead of each list item whose support they are, at the same rank: "这样的好处是
-    使得输出的幅值不会…" quoted without "**7. 接近恒等变换（identity）：**" does not say what it is the good of."""
-    lead_of = {s: pt.lead for pt in o.points if pt.kind in ("item", "bold", "bullet") for s in pt.support}
-    index = {s: i for i, s in enumerate(sentences)}
-    out = dict(picked)
-    for i, by in picked.items():
-        j = index.get(lead_of.get(sentences[i], ""))
-        if j is not None:
-            out.setdefault(j, by)
-    return out
-
-
-def _continued(chosen: list[int], sentences: list[str], back: int = 0) -> dict[int, int]:
-    """The chosen sentences with what they need to be understood, each mapped to the chosen one that brought it: a
-    sentence ending in a colon brings the one it introduces ("输出尺寸的计算公式为：" quoted without the formula says
-    nothing), and one that points back ("这也是激活函数的意义所在。") brings the one before it, up to `back` steps."""
-    picked = {i: i for i in chosen}
-    for i in chosen:
-        if i + 1 < len(sentences) and INTRODUCES.search(plain_text(sentences[i])):
-            picked.setdefault(i + 1, i)
-        j = i
-        while j > 0 and i - j < back and REFERS_BACK.search(plain_text(sentences[j])):
-            j -= 1
-            picked.setdefault(j, i)
-    return picked
 
 
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,

@@ -1,7 +1,7 @@
 """A quoted sentence, and the length bound: which quotes an extractive answer keeps when they are too long.
 
 Apart from `extractive.py` (what to quote) because it is about the answer's size alone: it reads only the quotes'
-levels and ranks.
+levels and ranks; and what a chosen sentence brings with it to be understood (`continued`, `led`), kept or cut with it.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.notes.keypoints import Outline
 from assistant.notes.text import plain_text
 
 # A sentence ending in a colon introduces the next one ("输出尺寸的计算公式为：" before the formula).
@@ -62,3 +63,31 @@ def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]
     ids = {id(q) for q in kept}
     left_out = list(dict.fromkeys(q.n for q in quotes if id(q) not in ids))
     return kept, left_out
+
+
+def led(picked: dict[int, int], sentences: list[str], o: Outline) -> dict[int, int]:
+    """The picked sentences plus the lead of each list item whose support they are, at the same rank: "这样的好处是
+    使得输出的幅值不会…" quoted without "**7. 接近恒等变换（identity）：**" does not say what it is the good of."""
+    lead_of = {s: pt.lead for pt in o.points if pt.kind in ("item", "bold", "bullet") for s in pt.support}
+    index = {s: i for i, s in enumerate(sentences)}
+    out = dict(picked)
+    for i, by in picked.items():
+        j = index.get(lead_of.get(sentences[i], ""))
+        if j is not None:
+            out.setdefault(j, by)
+    return out
+
+
+def continued(chosen: list[int], sentences: list[str], back: int = 0) -> dict[int, int]:
+    """The chosen sentences with what they need to be understood, each mapped to the chosen one that brought it: a
+    sentence ending in a colon brings the one it introduces ("输出尺寸的计算公式为：" quoted without the formula says
+    nothing), and one that points back ("这也是激活函数的意义所在。") brings the one before it, up to `back` steps."""
+    picked = {i: i for i in chosen}
+    for i in chosen:
+        if i + 1 < len(sentences) and INTRODUCES.search(plain_text(sentences[i])):
+            picked.setdefault(i + 1, i)
+        j = i
+        while j > 0 and i - j < back and REFERS_BACK.search(plain_text(sentences[j])):
+            j -= 1
+            picked.setdefault(j, i)
+    return picked
