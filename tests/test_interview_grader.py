@@ -492,9 +492,32 @@ def test_a_contradiction_quotes_the_note_sentence_with_its_formula(offline, note
     assert any("x>0" in n for n in notes), notes
 
 
-def test_the_checklist_shows_point_labels_without_the_gaps_of_bold_marks(offline, notebook):
-    """第25题's first point is bold up to its full stop: its label keeps a gap there ("…更新网络权重 。"), as the key the
-    stored rows and review cards use; the checklist shows it closed."""
+def test_point_labels_have_no_gaps_where_bold_marks_stood(offline, notebook):
+    """第25题's first point is bold up to its full stop: plain text leaves a gap there ("…更新网络权重 。"). The label
+    (the stored key, the checklist, probes and review cards) reads it closed."""
     grade = offline.grade(ref(notebook, 25), "梯度爆炸就是梯度变得非常大。")
-    assert any(r["point"].endswith(" 。") for r in grade.points)  # the stored key, unchanged
+    assert any(r["point"].endswith("更新网络权重。") for r in grade.points)
+    assert not any(" 。" in r["point"] for r in grade.points)
     assert "更新网络权重。" in grade.feedback and "更新网络权重 。" not in grade.feedback
+
+
+def test_rows_stored_with_the_old_gapped_labels_still_find_their_points(tmp_path, offline, notebook):
+    """Answers graded before labels were closed keep "RNNs 的目的使用来处理序列数据 。" in SQLite; their cards still
+    find the point (and show the notes' words for one not covered) and read the label closed."""
+    from assistant.interview.cards import answer_cards
+    from assistant.interview.session import Interview
+    from assistant.interview.store import Store
+
+    store = Store(tmp_path / "i.db")
+    session = Interview.start(store, notebook, offline, offline.prompts, topic=notebook.by_number(30).topic, n=5)
+    while session.current.note.number != 30:
+        session.skip()
+    session.answer("梯度爆炸就是梯度变得非常大。")
+    last = "rowid = (SELECT max(rowid) FROM answers)"  # the answer to 第30题
+    rows = json.loads(store.db.execute(f"SELECT points FROM answers WHERE {last}").fetchone()[0])
+    gapped = [{**r, "point": r["point"].replace("处理序列数据。", "处理序列数据 。")} for r in rows]
+    assert gapped != rows
+    store.db.execute(f"UPDATE answers SET points = ? WHERE {last}", (json.dumps(gapped, ensure_ascii=False),))
+    line = next(p for p in answer_cards(Interview(store, notebook, offline, session.id))[-1].points
+                if p.point == "RNNs 的目的使用来处理序列数据。")
+    assert line.support.startswith("在传统的神经网络模型中")  # the point was found: the notes' words are shown

@@ -24,7 +24,6 @@ def notes(ctx: click.Context, number, points, as_json) -> None:
     from assistant.cli.common import Failure
     from assistant.notes.keypoints import outline
     from assistant.notes.parse import question_label
-    from assistant.notes.text import close_gaps
 
     assistant = open_assistant(settings_from(ctx), progress=not as_json)
     rows = sorted(assistant.notes(), key=lambda r: int(r["question"]))
@@ -56,7 +55,7 @@ def notes(ctx: click.Context, number, points, as_json) -> None:
         if p.group and p.group != group:
             group = p.group
             click.secho(f"  {group}", fg="cyan")
-        click.echo(f"{i:>3}. {close_gaps(p.label)}")
+        click.echo(f"{i:>3}. {p.label}")
         for s in p.support[:2]:
             click.echo(f"       · {s}")
         if len(p.support) > 2:

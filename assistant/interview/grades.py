@@ -13,7 +13,6 @@ from assistant.notes.keypoints import Point, outline
 from assistant.notes.parse import question_label
 from assistant.notes.polarity import Conflict
 from assistant.notes.terms import language_of
-from assistant.notes.text import close_gaps
 
 MAX_SCORE = 10
 # The checklist mark of each point verdict: feedback, answer cards and Markdown reports (this module loads no numpy).
@@ -99,7 +98,7 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
     else:
         lines = []
         for r in rows:
-            line = f"{MARKS[r['status']]} {close_gaps(r['point'])}"
+            line = f"{MARKS[r['status']]} {r['point']}"
             if r["status"] == "contradicted":
                 line += " " + prompts.render("interview_contradiction", lang, statement=r["statement"], note=r["note"])
             lines.append(line)

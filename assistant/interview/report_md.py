@@ -27,6 +27,7 @@ def render(report, details: bool = False) -> str:
         for r in report.rows:
             lines += ["", f"#### {r['label']} — {r['score']:g}/{r['max_score']}", "", f"> {r.get('prompt', '')}", "",
                       f"Answer: {r.get('answer') or '(skipped)'}", ""]
+            # close_gaps: rows stored before labels closed the gaps of bold marks still have them
             lines += [f"- {MARKS.get(p['status'], '?')} {close_gaps(p['point'])}" for p in r.get("points", [])]
             probe = r.get("probe")
             if probe:

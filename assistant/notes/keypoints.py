@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from assistant.notes.markup import BOLD_LEAD, FILLER, list_items, list_marker, section_parts, sentences_of
 from assistant.notes.terms import STOP_WORDS, tokenize
-from assistant.notes.text import plain_text
+from assistant.notes.text import close_gaps, plain_text
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,11 @@ class Point:
 
     @property
     def label(self) -> str:
-        """The lead as plain text, for checklists: '非线性：', '重新设计网络模型'."""
+        """The lead as plain text, for checklists, probes and cards: '非线性：', '重新设计网络模型'. The gaps plain text
+        leaves where bold marks stood are closed ("…更新网络权重 。" reads "…更新网络权重。")."""
         bold = BOLD_LEAD.match(self.lead)
         text = bold.group(1) if bold and self.kind in ("bold", "bullet") else self.lead
-        return re.sub(r"^\d{1,2}[.)、]\s*", "", plain_text(text)).strip(" ：:")
+        return close_gaps(re.sub(r"^\d{1,2}[.)、]\s*", "", plain_text(text)).strip(" ：:"))
 
     @property
     def names(self) -> tuple[str, ...]:

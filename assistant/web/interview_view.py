@@ -9,7 +9,6 @@ each point says its status in words as well as a mark, so colour is never the on
 from __future__ import annotations
 
 from assistant.interview.srs import GOOD_AT, HARD_AT, out_of_10
-from assistant.notes.text import close_gaps
 from assistant.web.html import escape
 
 STATUS_WORDS = {"covered": "covered", "missed": "missed", "contradicted": "contradicts the notes"}
@@ -25,7 +24,7 @@ def score_band(score: float, max_score: int = 10) -> str:
 
 def _point(p) -> str:
     words = STATUS_WORDS.get(p.status, p.status)
-    body = f'<span class="qa-pt-text">{escape(close_gaps(p.point))}</span>'
+    body = f'<span class="qa-pt-text">{escape(p.point)}</span>'
     if p.status == "contradicted" and (p.said or p.note):
         body += (f'<div class="qa-why">you said “{escape(p.said)}”; the notes: “{escape(p.note)}”</div>')
     elif p.support:
