@@ -29,6 +29,21 @@ def test_a_name_is_found_as_written_and_in_few_sections_only():
     assert find_mentions("SELU 是什么", [section(1, "正文没有提到它。", title="SELU 的由来？")]) == []  # title only
 
 
+def test_a_name_the_notes_spell_otherwise_is_found_by_its_glossary_spellings():
+    from assistant.notes.glossary import spellings
+
+    assert {"batch normalization", "BatchNormalization", "批归一化"} <= set(spellings("BatchNorm"))
+    assert "门控循环单元" in spellings("GRU")  # an abbreviation: the rows it stands for
+    assert spellings("ReLU") == [] and spellings("Leaky") == []  # no row spells them whole
+    sections = [section(1, "比如 Batch Normalization 也用了这种思想。"), section(2, "- BatchNormalization\n- 网络bagging"),
+                section(3, "- BN 层，缓解梯度弥散")]
+    got = find_mentions("BatchNorm 为什么有效？", sections)
+    assert [(m.question, m.name, m.sentence) for m in got] == [
+        (1, "BatchNorm", "比如 Batch Normalization 也用了这种思想。"), (2, "BatchNorm", "BatchNormalization")]
+    # Written as asked in one section: only that one, though other spellings would find all three.
+    assert [m.question for m in find_mentions("BN 在推理时怎么算？", sections)] == [3]
+
+
 def test_a_declined_question_quotes_where_the_notes_name_it(offline_assistant):
     result = offline_assistant.ask("SELU 有什么特点")
     assert not result.covered and result.citations == []
@@ -36,6 +51,9 @@ def test_a_declined_question_quotes_where_the_notes_name_it(offline_assistant):
     assert "第21题" in result.answer and "对应的激活函数是 SELU，主要思想是使样本分布自动归一化" in result.answer
     english = offline_assistant.ask("What is SELU?")
     assert not english.covered and "they only mention SELU here" in english.answer
+    spelled = offline_assistant.ask("BatchNorm 为什么有效？")  # the notes write Batch Normalization, BatchNormalization
+    assert not spelled.covered and "第21题" in spelled.answer and "第38题" in spelled.answer
+    assert "比如 Batch Normalization" in spelled.answer
 
 
 def test_a_follow_up_is_pointed_to_its_own_names_or_to_what_it_refers_to(offline_assistant):

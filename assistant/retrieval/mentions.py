@@ -9,7 +9,10 @@ names it, with its section, as a pointer: the user sees at once what the notes s
 A name here is a run of Latin words in a Chinese question ("dying ReLU", "Leaky ReLU", "batch size") or a
 technical name in any question ("SELU", "PReLU", "R-CNN"); a single plain English word ("model") is not. Only
 a name that at most `MAX_SECTIONS` sections use points somewhere: "ReLU" alone, used all over the notes, says
-nothing about where the answer would be.
+nothing about where the answer would be. A name the notes never write as asked is looked up by the glossary's
+other spellings of it ("BatchNorm": Batch Normalization, BatchNormalization, 批归一化; `glossary.spellings`): on the
+682 declined tuning searches, pointers 59 → 75, each new one read and naming what was asked (one question
+naming both BatchNorm and BN now shows BatchNorm's two instead of BN's one).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.notes.terms import is_name, mostly_latin
+from assistant.notes.glossary import spellings
+from assistant.notes.terms import has_cjk, is_name, mostly_latin
 from assistant.notes.text import candidate_sentences, plain_text
 
 MAX_SECTIONS = 2  # a name used in more sections than this points nowhere in particular
@@ -62,8 +66,16 @@ def names_in(query: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _any_of(names: list[str]) -> Callable[[str], bool]:
+    spelled = [_matcher(name) for name in names]
+    return lambda text: any(uses(text) for uses in spelled)
+
+
 def _matcher(name: str) -> Callable[[str], bool]:
-    """Whether a text uses the name as a whole word or phrase: any case (but see _CASED), any spacing between words."""
+    """Whether a text uses a name as a whole word or phrase: any case (but see _CASED), any spacing between words;
+    a Chinese one anywhere."""
+    if has_cjk(name):
+        return lambda text: name in text
     first = name.split()[0].lower()
     pattern = re.compile(r"(?<![A-Za-z0-9])" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?![A-Za-z0-9])",
                          re.IGNORECASE)
@@ -89,6 +101,11 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
     for name in (names_in(asked) or names_in(reading))[:MAX_NAMES]:
         names = _matcher(name)
         using = [s for s in sections if names(f"{s[1]}\n{s[4]}")]
+        if not using and (others := spellings(name)):
+            # Not written as asked: the glossary's other spellings ("BatchNorm": Batch Normalization, 批归一化). Only
+            # then, so "BN" still points to the one section writing BN, not to every section naming batch norm.
+            names = _any_of(others)
+            using = [s for s in sections if names(f"{s[1]}\n{s[4]}")]
         if not using or len(using) > MAX_SECTIONS:
             continue
         for question, title, file_key, uid, body in using:
