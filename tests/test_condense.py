@@ -41,6 +41,12 @@ def test_elliptical_and_topicless_follow_ups_need_history(question):
     assert needs_history(question)
 
 
+def test_a_follow_up_of_function_words_names_no_topic():
+    """"大了会有什么问题？" is about the earlier topic: 了, 会 and 问题 name nothing, so the next turn keeps dropout."""
+    assert needs_history("大了会有什么问题？")
+    assert "dropout" in condense_offline("这时候学习率要跟着改吗？", ["dropout 的比例怎么选？", "大了会有什么问题？"])
+
+
 def test_a_new_topic_with_its_own_question_stands_alone():
     assert not needs_history("卷积层的参数量怎么计算？")
     assert condense_offline("What is batch normalization?", ["什么是梯度爆炸？"]) == "What is batch normalization?"

@@ -53,8 +53,9 @@ _QUESTION_WORDS = re.compile(
     re.I,
 )
 # Words that carry no topic of their own in a follow-up: fillers and vague scope words.
-# Single characters only where they cannot sit inside a technical term (下 would cut 梯度下降).
-_FILLERS = re.compile(r"一般|通常|具体|大概|到底|还有|还|也|又|再|那么|就|的|时候|情况|场景|这里|那里|里面|呀|啊|办法|"
+# Single characters only where they cannot sit inside a technical term (下 would cut 梯度下降). 了, 会 and 问题:
+# "大了会有什么问题？" names no topic, so the next turn keeps the earlier one (tuning follow-ups 288 → 289 of 323).
+_FILLERS = re.compile(r"一般|通常|具体|大概|到底|还有|还|也|又|再|那么|就|的|了|会|问题|时候|情况|场景|这里|那里|里面|呀|啊|办法|"
                       r"\b(?:one|ones|thing|things|part|case|cases|more|other|else|too|again"
                       r"|for|of|my|in|on|with|to|at|by|from|if|only)\b", re.I)
 # Words that point back at something said earlier: pronouns, "the former/latter", a choice among earlier
