@@ -176,6 +176,24 @@ def test_an_answer_to_another_question_says_so_on_its_card_after_the_session(tmp
     assert "还有别的" not in (card.probe or {}).get("prompt", ""), "no 'any others?' probe: nothing was named"
 
 
+def test_after_an_answer_to_another_question_the_interviewer_asks_this_one_again(tmp_path, notebook):
+    from assistant.interview.grader import OfflineGrader
+
+    grader = OfflineGrader(PROMPTS, cache_dir=tmp_path / "kp", sections=notebook.references)
+    session = Interview.start(Store(tmp_path / "i.db"), notebook, grader, PROMPTS, topic=notebook.by_number(25).topic,
+                              n=5, now=T0)
+    while session.current.note.number != 25:
+        session.skip(now=T0)
+    grade = session.answer("梯度截断：梯度超过阈值就截断。还可以把激活函数换成 ReLU。", now=T0)
+    assert grade.elsewhere.startswith("第28题")
+    probe = session.current
+    assert probe.kind == "probe" and probe.prompt == "那我们回到这道题：什么是梯度爆炸？"
+    assert len(probe.targets) == len(outline(notebook.body_of(probe.note.file_key, probe.note.uid)).points)
+    again = session.answer("梯度爆炸就是误差梯度在更新中不断累积变得非常大，导致权重大幅更新、网络不稳定，严重时溢出成 NaN。",
+                           now=T0 + 60)
+    assert 0 < again.score < 10 and sum(r["status"] == "covered" for r in again.points) >= 2
+
+
 # -- uploads --------------------------------------------------------------------------------------------------
 
 

@@ -6,8 +6,12 @@ Offline the follow-up comes from the notes' own outline, so it is always answera
   "还有别的办法吗？" (`interview_probe_more`), aimed at every missed item;
 - a missed point whose notes give a reason: "为什么使用 ReLU 激活函数能缓解梯度爆炸问题？" (`interview_probe_why`);
 - any other missed point: ask about it by a cue (a bold phrase or term of the point, `interview_probe_explain`);
-- nothing missed, but a covered point has a reason the answer did not give: the why question again.
-With a model configured the wording is generated (`interview_probe_*.md` system/user prompts) for the
+- nothing missed, but a covered point has a reason the answer did not give: the why question again;
+- before all these, an answer mostly about another question (`Grade.elsewhere`), covering nothing: its feedback says
+  which question it answered, and the follow-up asks this one again (`interview_probe_again`), aimed at every point;
+  a probe about one point of a question the user did not answer ("能再展开说说「误差梯度」这一点吗？") followed
+  nothing they said.
+With a model configured the wording of the others is generated (`interview_probe_*.md` system/user prompts) for the
 same target point, and kept only if it is one short question sharing a term with the point or title.
 The probe's answer is graded by the same grader; only its target points' verdicts count.
 """
@@ -38,7 +42,7 @@ class Probe:
     prompt: str
     points: tuple[str, ...]
     labels: tuple[str, ...]
-    kind: str  # 'check' | 'more' | 'why' | 'explain' | 'llm'
+    kind: str  # 'again' | 'check' | 'more' | 'why' | 'explain' | 'llm'
     was_missed: bool = True
 
     def to_row(self, note_key: str) -> dict:
@@ -48,11 +52,15 @@ class Probe:
 
 
 def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang: str,
-           prompts: Prompts) -> Probe | None:
-    """The offline follow-up for a graded answer (None when the grade has no per-point verdicts)."""
+           prompts: Prompts, elsewhere: str = "") -> Probe | None:
+    """The offline follow-up for a graded answer (None when the grade has no per-point verdicts); `elsewhere`: the
+    label of the question the answer was mostly about instead."""
     if not points or len(points) != len(rows):
         return None
     status = [r["status"] for r in rows]
+    if elsewhere and "covered" not in status:
+        return _probe(prompts.render("interview_probe_again", lang, title=title), points,
+                      list(range(len(points))), "again")
     kinds = intents(title)
     wrong = [i for i, s in enumerate(status) if s == "contradicted"]
     missed = [i for i, s in enumerate(status) if s == "missed"]
