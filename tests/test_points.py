@@ -71,6 +71,15 @@ def test_list_question_answer_has_every_point_as_a_cited_bullet_and_no_filler(no
     assert question_kind("什么是梯度爆炸？") == "central"
 
 
+def test_a_question_about_one_remedy_names_it_without_the_verb_of_its_label(notebook):
+    """第28题's items are "使用梯度截断（Gradient Clipping）", "使用长短期记忆网络": a question names 梯度截断 or 长短期记忆网络."""
+    clipping = "".join(extractive_stream("梯度截断一般怎么用？", [hit(notebook, 28)], "H", "L"))
+    assert "如果梯度超过阈值，就截断它们" in clipping and "使用 ReLU 激活函数" not in clipping
+    lstm = "".join(extractive_stream("长短期记忆网络为啥能减轻梯度爆炸？", [hit(notebook, 28)], "H", "L"))
+    assert "门类型神经元结构" in lstm and "使用权重正则化" not in lstm and "使用梯度截断" not in lstm
+    assert "长短期记忆网络" in next(p for p in outline(body(notebook, 28)).points if "长短期" in p.lead).names
+
+
 @pytest.mark.parametrize("question", ["梯度爆炸有哪些解决办法？", "一个好的激活函数要满足哪些性质", "什么是梯度爆炸？",
                                       "padding 有哪些作用？", "Why is gradient descent widely used?"])
 def test_every_quoted_line_is_verbatim_and_the_judge_agrees(notebook, question):
