@@ -80,6 +80,16 @@ def test_a_question_about_one_remedy_names_it_without_the_verb_of_its_label(note
     assert "长短期记忆网络" in next(p for p in outline(body(notebook, 28)).points if "长短期" in p.lead).names
 
 
+def test_a_chinese_label_is_also_named_by_the_english_name_and_abbreviation_of_its_term(notebook):
+    from assistant.notes.keypoints import Point
+
+    lstm = "".join(extractive_stream("LSTM 为啥能减轻梯度爆炸？", [hit(notebook, 28)], "H", "L"))
+    assert "门类型神经元结构" in lstm and "使用 ReLU 激活函数" not in lstm and "重新设计网络模型" not in lstm
+    assert {"long short-term memory", "lstm"} <= set(Point("使用长短期记忆网络", (), "item").names)
+    # A name inside a longer phrase is not what the point is called.
+    assert "fine-tuning" not in Point("数据少、与源数据相似：可以放心微调最后几层", (), "item").names
+
+
 @pytest.mark.parametrize("question", ["梯度爆炸有哪些解决办法？", "一个好的激活函数要满足哪些性质", "什么是梯度爆炸？",
                                       "padding 有哪些作用？", "Why is gradient descent widely used?"])
 def test_every_quoted_line_is_verbatim_and_the_judge_agrees(notebook, question):
