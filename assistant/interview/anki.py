@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant.interview.srs import point_id
 from assistant.notes.keypoints import Point, outline
 from assistant.notes.terms import language_of
-from assistant.notes.text import LINK_RE
+from assistant.notes.text import unlinked
 
 DECK_NAME = "DL interview notes"
 FIELDS = ("Question", "Cue", "Point", "Citation")
@@ -41,8 +41,9 @@ def cue(point: Point, index: int, total: int, lang: str) -> str:
 
 def as_html(sentence: str) -> str:
     """A note sentence for an Anki field, which shows HTML: escaped, its bold and code as <b> and <code> (escaped
-    Markdown showed the asterisks: "**1. 非线性：**"), a link as its text; a formula's "x>0" stays."""
-    text = html.escape(LINK_RE.sub(lambda m: m.group(1), sentence), quote=False)
+    Markdown showed the asterisks: "**1. 非线性：**"), a link as its text, no image or bare URL (`text.unlinked`, as
+    feedback quotes show them); a formula's "x>0" stays."""
+    text = html.escape(unlinked(sentence), quote=False)
     text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 

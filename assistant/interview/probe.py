@@ -90,9 +90,10 @@ def target(probe: Probe, points: list[Point]) -> list[int]:
 
 
 def llm_wording(llm, prompts: Prompts, probe: Probe, points: list[Point], title: str, answer: str) -> str | None:
-    """A model-written follow-up for the same target points, or None (then the offline wording stays)."""
+    """A model-written follow-up for the same target points, or None (then the offline wording stays). Asking the
+    question again (kind 'again') is never reworded: the question itself is the follow-up."""
     idx = target(probe, points)
-    if llm is None or not idx:
+    if llm is None or not idx or probe.kind == "again":
         return None
     focus = "\n".join(f"- {plain_text(' '.join(points[i].sentences))}" for i in idx)
     outline_text = "\n".join(f"{n}. {p.label}" for n, p in enumerate(points, start=1))

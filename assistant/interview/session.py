@@ -196,9 +196,8 @@ class Interview:
             follow = probe.choose(points, grade.points, turn.note.title, text, language_of(text), self.prompts,
                                   grade.elsewhere)
             if follow is not None:
-                if follow.kind != "again":  # asking the question again needs no rewording
-                    worded = probe.llm_wording(self.llm, self.prompts, follow, points, turn.note.title, text)
-                    follow = replace(follow, prompt=worded, kind="llm") if worded else follow
+                worded = probe.llm_wording(self.llm, self.prompts, follow, points, turn.note.title, text)
+                follow = replace(follow, prompt=worded, kind="llm") if worded else follow
                 grade.follow_up = ""  # one follow-up at most: the probe, asked next
         box = self.store.reviews().get(turn.note.key, {}).get("box")
         self.store.record_answer(self.id, turn.position, turn.note, turn.prompt, text, grade,

@@ -109,9 +109,8 @@ def spellings(name: str) -> list[str]:
     `batchnorm`) or abbreviates ("GRU": gated recurrent unit): their Chinese terms (批归一化) and the rows sharing one
     (batch normalization, BatchNormalization).
     Empty for a name no row spells whole: a phrase inside a longer name ("ReLU" of "Leaky ReLU") is not a synonym."""
-    rows = [row for row in _rows() if row.pattern.fullmatch(name.strip()) or initials(row.english) == name.strip().lower()]
+    name = name.strip()
+    rows = [row for row in _rows() if row.pattern.fullmatch(name) or initials(row.english) == name.lower()]
     terms = {t for row in rows for t in row.chinese}
-    kin = [row for row in _rows() if terms & set(row.chinese)]
-    out = [t for row in kin for t in (row.english, *row.chinese)]
-    return [t for t in dict.fromkeys(out) if t.lower() != name.strip().lower()]
-
+    out = [t for row in _rows() if terms & set(row.chinese) for t in (row.english, *row.chinese)]
+    return [t for t in dict.fromkeys(out) if t.lower() != name.lower()]

@@ -85,7 +85,7 @@ def strip_footnotes(text: str) -> str:
     return FOOTNOTE_RE.sub("", text)
 
 
-def _unlinked(markdown: str) -> str:
+def unlinked(markdown: str) -> str:
     """Markdown with links as their text and images and bare URLs gone."""
     text = LINK_RE.sub(lambda m: m.group(1), IMG_RE.sub(" ", markdown))
     return re.sub(r"https?://\S+", " ", text)
@@ -93,7 +93,7 @@ def _unlinked(markdown: str) -> str:
 
 def plain_text(markdown: str) -> str:
     """Markdown reduced to readable text for embedding and matching: no images, URLs or emphasis marks."""
-    text = re.sub(r"[*_`>#]+", " ", _unlinked(markdown))
+    text = re.sub(r"[*_`>#]+", " ", unlinked(markdown))
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -113,7 +113,7 @@ def readable(markdown: str) -> str:
     code marks, no blockquote or heading marker, and no space between Chinese characters or beside full-width
     punctuation ("取平方，**对异常值非常敏感**，" reads "取平方，对异常值非常敏感，"). Unlike `plain_text` (for matching),
     it keeps what a formula says: "`x>0`" stays "x>0", "s_t" stays "s_t"; a space beside a Latin word stays."""
-    text = re.sub(r"\*\*|__|`+", "", _unlinked(markdown))
+    text = re.sub(r"\*\*|__|`+", "", unlinked(markdown))
     text = re.sub(r"^[ \t]*(?:>[ \t]*)+|^[ \t]*#+[ \t]+", "", text, flags=re.M)
     return close_gaps(re.sub(r"[ \t]+", " ", text).strip())
 

@@ -91,6 +91,11 @@ def _matcher(name: str) -> Callable[[str], bool]:
     return names
 
 
+def _using(names: Callable[[str], bool], sections: list[tuple[int, str, str, str, str]]) -> list[tuple]:
+    """The sections whose title or body uses the name."""
+    return [s for s in sections if names(f"{s[1]}\n{s[4]}")]
+
+
 def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], reading: str = "") -> list[Mention]:
     """The first sentence naming each of the question's names, for names that 1 to MAX_SECTIONS sections use.
 
@@ -102,12 +107,12 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
     found: list[Mention] = []
     for name in (names_in(asked) or names_in(reading))[:MAX_NAMES]:
         names = _matcher(name)
-        using = [s for s in sections if names(f"{s[1]}\n{s[4]}")]
+        using = _using(names, sections)
         if not using and (others := spellings(name)):
             # Not written as asked: the glossary's other spellings ("BatchNorm": Batch Normalization, 批归一化). Only
             # then, so "BN" still points to the one section writing BN, not to every section naming batch norm.
             names = _any_of(others)
-            using = [s for s in sections if names(f"{s[1]}\n{s[4]}")]
+            using = _using(names, sections)
         if not using or len(using) > MAX_SECTIONS:
             continue
         for question, title, file_key, uid, body in using:
