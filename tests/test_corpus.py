@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.notes.parse import CorpusError, chunk_question, file_key, find_notes, parse_notes, read_notes
+from assistant.notes.parse import CorpusError, Skipped, chunk_question, file_key, find_notes, parse_notes, read_notes
 from assistant.notes.text import plain_text, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +85,25 @@ def test_file_without_headings_is_rejected(tmp_path):
     f = tmp_path / "plain.md"
     f.write_text((FIXTURES / "no-headings.md.txt").read_text())
     with pytest.raises(CorpusError, match="plain.md: no '## N. question' headings"):
+        read_notes(f)
+
+
+def test_the_numberings_chinese_notes_use_are_questions_and_other_numbered_headings_are_reported():
+    text = ("## 目录\nskip\n## 1. 一\na\n## 2、二\nb\n## ３．三\nc\n## 第4题 四\nd\n## Q5: five\ne\n## 6）六\nf\n"
+            "## 7 七\ng\n## 8.1 八\nh\n## 9.ReLU\ni\n")
+    skipped: list[Skipped] = []
+    qs = parse_notes(text, "mine.md", skipped=skipped)
+    assert [(q.number, q.title, q.body) for q in qs] == [
+        (1, "一", "a"), (2, "二", "b"), (3, "三", "c"), (4, "四", "d"), (5, "five", "e"), (6, "六", "f"), (9, "ReLU", "i")]
+    # "## 目录" is no question and looks like none; a numbered heading that is not read is named with its line.
+    assert [(s.line, s.heading) for s in skipped] == [(15, "## 7 七"), (17, "## 8.1 八")]
+    assert str(skipped[0]).startswith("mine.md:15: '## 7 七' is not read as a question")
+
+
+def test_a_file_whose_numbered_headings_are_all_unread_says_which_line(tmp_path):
+    f = tmp_path / "mine.md"
+    f.write_text("intro\n\n## 1 第一题\ntext\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"mine.md: no '## N. question' headings found \(line 3, '## 1 第一题', is not one\)"):
         read_notes(f)
 
 

@@ -111,6 +111,16 @@ def test_a_repeated_section_is_a_note_not_a_problem(home, tmp_path):
     assert lines[-1].startswith("healthy: 4 section(s) in the notes (4 repeated section(s) indexed once)")
 
 
+def test_ingest_warns_of_a_numbered_heading_it_does_not_read(home, tmp_path):
+    notes = tmp_path / "mine.md"
+    notes.write_text("## 1. 什么是过拟合？\n训练集好，测试集差。\n\n## 2 什么是欠拟合？\n训练集也差。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", str(notes)])
+    assert result.exit_code == 0, result.output
+    assert "1 question(s)" in result.stdout and "1 numbered heading(s) not read as questions" in result.stdout
+    assert result.stderr.strip() == (f"warning: {notes}:4: '## 2 什么是欠拟合？' is not read as a question "
+                                     "(write '## N. question'), so the text under it is not indexed")
+
+
 def test_damaged_interview_database_is_reported_not_repaired(built_copy):
     db = built_copy / "assistant.db"
     from assistant.interview.store import Store

@@ -253,6 +253,9 @@ def test_an_upload_is_saved_ingested_and_answered_without_restart(built_copy):
     twin = assistant.add_notes("copy.md", NEW_NOTES.encode())[1]  # the same notes under another name
     assert (twin.added, twin.questions, [r.kept_file for r in twin.repeats]) == (0, 0, [str(path)])
     assert [n["question"] for n in assistant.notes()].count(61) == 1
+    # "62、" is read as question 62; "## 63 …" is not read, and the report says so (the Notes tab shows its line).
+    mixed = assistant.add_notes("more.md", "## 62、什么是温度？\n温度让软标签更平滑。\n\n## 63 什么是学生模型？\n小模型。\n".encode())
+    assert [q.number for q in mixed[2]] == [62] and [(s.line, s.heading) for s in mixed[1].skipped] == [(4, "## 63 什么是学生模型？")]
     with pytest.raises(CorpusError):
         assistant.add_notes("我的 笔记.md", b"no headings at all")
     assert path.read_text(encoding="utf-8") == NEW_NOTES  # a bad replacement leaves the saved file as it was

@@ -122,6 +122,8 @@ def ingest(ctx: click.Context, paths) -> None:
         click.echo(f"error: {err}", err=True)
     for line in report.repeats:
         click.echo(f"note: {line}")
+    for skipped in report.skipped:
+        click.echo(f"warning: {skipped}", err=True)
     click.echo(report.summary())
     if report.errors:
         ctx.exit(1)

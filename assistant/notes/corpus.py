@@ -25,6 +25,7 @@ from assistant.notes.parse import (
     Chunk,
     CorpusError,
     Question,
+    Skipped,
     chunk_question,
     file_key,
     find_notes,
@@ -55,6 +56,7 @@ class Corpus:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line message)
     repeats: list[Repeat] = field(default_factory=list)  # the sections left out
     file_keys: set[str] = field(default_factory=set)  # every parsed file, even one left empty by repeats
+    skipped: list[Skipped] = field(default_factory=list)  # numbered headings not read as questions
 
     @classmethod
     def read(cls, roots) -> "Corpus":
@@ -63,7 +65,7 @@ class Corpus:
         corpus = cls()
         for f in find_notes(roots):
             try:
-                corpus.parsed[str(f)] = read_notes(f)
+                corpus.parsed[str(f)] = read_notes(f, corpus.skipped)
             except CorpusError as exc:
                 corpus.errors.append((str(f), str(exc)))
                 continue

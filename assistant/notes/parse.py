@@ -17,8 +17,11 @@ from pathlib import Path
 from assistant.errors import UserError
 from assistant.notes.text import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fences, plain_text
 
-QUESTION_RE = re.compile(r"^##\s+(\d+)\.\s*(.+?)\s*#*\s*$")
+# "## 21. title", and the numberings Chinese notes also use: "21、", "21．", "21）", "21：", "第21题", "Q21:". Not "21.1":
+# a numbered subsection written at the wrong level is reported (Skipped), not read as question 21.
+QUESTION_RE = re.compile(r"^##\s+(?:第\s*)?(?:Q\s*)?(\d+)\s*(?:[.．、:：)）]|题)(?![\d.．])\s*(.+?)\s*#*\s*$", re.I)
 H2_RE = re.compile(r"^##\s")
+NUMBERED_RE = re.compile(r"^##\s+(?:第\s*)?(?:Q\s*)?\d", re.I)  # a heading that looks like a question's
 
 
 def question_label(number, title: str) -> str:
@@ -34,6 +37,22 @@ def section_key(file_key: str, uid) -> str:
 
 class CorpusError(UserError, ValueError):
     """A notes file cannot be used; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A numbered `##` heading that is not read as a question ("## 2 什么是欠拟合", "## 3.1 …"): its text is not indexed.
+
+    Lines under a heading that is no question belong to no section, like a preamble. For "## Index" that is right;
+    for a numbered heading it is a section the user wrote and would silently never find, so ingest names it."""
+
+    file: str
+    line: int  # 1-based
+    heading: str
+
+    def __str__(self) -> str:
+        return (f"{self.file}:{self.line}: '{self.heading[:60]}' is not read as a question (write '## N. question'), "
+                "so the text under it is not indexed")
 
 
 HASH_CHARS = 16  # of a section's content hash (stored in each chunk's metadata as the start of `qhash`)
@@ -164,40 +183,48 @@ def file_key(path: Path) -> str:
     return f"{_slug(Path(path).stem)}-{hashlib.sha1(resolved.encode()).hexdigest()[:8]}"
 
 
-def read_notes(path: Path) -> list[Question]:
-    """Parse one notes file; raises CorpusError for undecodable files or files with no `## N.` heading."""
+def read_notes(path: Path, skipped: list[Skipped] | None = None) -> list[Question]:
+    """Parse one notes file; raises CorpusError for undecodable files or files with no `## N.` heading.
+    Numbered headings that are not read as questions are added to `skipped`."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return parse_notes_bytes(data, path, str(path))
+    return parse_notes_bytes(data, path, str(path), skipped)
 
 
-def parse_notes_bytes(data: bytes, path: Path, name: str) -> list[Question]:
+def parse_notes_bytes(data: bytes, path: Path, name: str, skipped: list[Skipped] | None = None) -> list[Question]:
     """Parse a notes file's bytes (stored as `path`); errors name the file as `name` (an upload's own name)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{name}: not valid UTF-8 (byte {exc.start}); save it as UTF-8 and ingest again") from None
-    questions = parse_notes(text, file=str(path), key=file_key(path))
+    unread: list[Skipped] = []
+    questions = parse_notes(text, file=str(path), key=file_key(path), skipped=unread)
     if not questions:
-        raise CorpusError(f"{name}: no '## N. question' headings found; is this a notes file?")
+        near = f" (line {unread[0].line}, '{unread[0].heading[:40]}', is not one)" if unread else ""
+        raise CorpusError(f"{name}: no '## N. question' headings found{near}; is this a notes file?")
+    if skipped is not None:
+        skipped.extend(unread)
     return questions
 
 
-def parse_notes(text: str, file: str = "<text>", key: str = "text") -> list[Question]:
-    """Split Markdown text into questions; lines outside any question (preamble, TOC) are skipped."""
+def parse_notes(text: str, file: str = "<text>", key: str = "text", skipped: list[Skipped] | None = None) -> list[Question]:
+    """Split Markdown text into questions; lines outside any question (preamble, TOC) are skipped, and numbered
+    headings that are not questions are added to `skipped`."""
     questions: list[Question] = []
     current: Question | None = None
     fences = Fences()
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         line = raw.rstrip().lstrip("\ufeff")  # a BOM left by concatenated files must not hide a heading
         if not fences.step(line) and not fences.inside and H2_RE.match(line):
             match = QUESTION_RE.match(line)
             current = Question(file, key, int(match.group(1)), match.group(2).strip(), []) if match else None
             if current is not None:
                 questions.append(current)
+            elif skipped is not None and NUMBERED_RE.match(line):
+                skipped.append(Skipped(file, n, line))
             continue
         if current is not None:
             current.lines.append(line)

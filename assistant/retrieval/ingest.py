@@ -22,7 +22,7 @@ from typing import Callable
 
 from assistant.config import Settings
 from assistant.notes.corpus import Corpus, Repeat
-from assistant.notes.parse import Chunk, CorpusError, find_notes
+from assistant.notes.parse import Chunk, CorpusError, Skipped, find_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.pipeline import EmbeddingPool
 from assistant.retrieval.store import (
@@ -53,13 +53,15 @@ class IngestReport:
     chunks_embedded: int = 0
     errors: list[str] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)  # sections left out: the same as one already indexed
+    skipped: list[Skipped] = field(default_factory=list)  # numbered headings not read as questions
 
     def summary(self) -> str:
         """One line for the terminal."""
         repeats = f"; {len(self.repeats)} repeated section(s) indexed once" if self.repeats else ""
+        skipped = f"; {len(self.skipped)} numbered heading(s) not read as questions" if self.skipped else ""
         return (
             f"{self.files} file(s), {self.questions} question(s): {self.added} new or changed, "
-            f"{self.unchanged} unchanged, {self.removed} removed ({self.chunks_embedded} chunks embedded){repeats}"
+            f"{self.unchanged} unchanged, {self.removed} removed ({self.chunks_embedded} chunks embedded){repeats}{skipped}"
         )
 
 
@@ -103,7 +105,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
             raise index_error(settings, exc) from None
         wanted = Wanted.of(corpus, rows[settings.dense_models[0]], roots, settings.chunk_chars)
         plans = {m: plan(rows[m], wanted) for m in settings.dense_models}
-        report.questions, report.repeats = corpus.questions, corpus.repeats
+        report.questions, report.repeats, report.skipped = corpus.questions, corpus.repeats, corpus.skipped
         _count(report, wanted, list(plans.values()))
         stamp = _stamp_file(settings)
         if any(not p.empty for p in plans.values()):

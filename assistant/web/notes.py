@@ -108,8 +108,11 @@ class NotesPage(Page):
                      report.repeats[0].kept_key if report.repeats else None)
         repeated = (f" {len(report.repeats)} already in your notes word for word (e.g. {Path(report.repeats[0].kept_file).name}), "
                     "so kept once.") if report.repeats else ""
+        # A numbered heading the parser did not read (parse.Skipped) is text the user expects to find: say so.
+        unread = (f" {len(report.skipped)} numbered heading(s) not read as questions, e.g. line {report.skipped[0].line} "
+                  f"'{report.skipped[0].heading[:40]}': write '## N. question' and upload again.") if report.skipped else ""
         line = (f"Added {saved.name}: {len(questions)} question(s), {report.added} new or changed, "
-                f"{report.unchanged} unchanged.{repeated} Saved in {saved.parent}; ask about them in Chat.")
+                f"{report.unchanged} unchanged.{repeated}{unread} Saved in {saved.parent}; ask about them in Chat.")
         return (status_line(UPLOAD, line), None, "",
                 gr.update(choices=self.choices(notes), value=first, label=f"{len(notes)} questions"), self.show(first))
 
