@@ -119,6 +119,11 @@ def test_ingest_warns_of_a_numbered_heading_it_does_not_read(home, tmp_path):
     assert "1 question(s)" in result.stdout and "1 numbered heading(s) not read as questions" in result.stdout
     assert result.stderr.strip() == (f"warning: {notes}:4: '## 2 什么是欠拟合？' is not read as a question "
                                      "(write '## N. question'), so the text under it is not indexed")
+    # doctor names it too, as a problem an ingest cannot repair (only an edit of the heading does)
+    checked = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", str(notes), "--repair"])
+    assert checked.exit_code == 1 and result.stderr.strip()[len("warning: "):] in checked.output.splitlines()
+    assert "repaired by ingest" not in checked.output
+    assert checked.output.splitlines()[-1].startswith("1 problem(s): 1 section(s) in the notes")
 
 
 def test_damaged_interview_database_is_reported_not_repaired(built_copy):

@@ -24,7 +24,7 @@ from assistant.retrieval.sync import Wanted, plan
 class Problem:
     """One thing wrong, as one line; `repairable` when an ingest fixes it."""
 
-    kind: str  # missing, outdated, half-written, duplicated, orphan, no-collection, notes, database
+    kind: str  # missing, outdated, half-written, duplicated, orphan, no-collection, notes, unread-heading, database
     where: str  # a collection name, notes file or database path
     message: str
     repairable: bool
@@ -73,6 +73,9 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
     roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
     corpus = Corpus.read(roots)
     health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
+    # Text under a numbered heading that is not read as a question is in the notes but in no section: only an edit
+    # of the heading fixes it, so it is a problem an ingest cannot repair.
+    health.problems += [Problem("unread-heading", s.file, str(s), False) for s in corpus.skipped]
     chroma = chroma or client(settings)
     with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
         found: dict[str, tuple] = {}  # model → (collection, its rows), for the collections that exist
