@@ -247,6 +247,17 @@ def test_a_bad_upload_shows_one_line(browser, upload_app, tmp_path, shots):  # n
         assert not (home / "notes").exists() or not any((home / "notes").iterdir())  # nothing saved
         assert page.evaluate(CONTRAST_JS, "#notes-upload-status .upload-status") >= 4.5
         shots(page, "teach-5-notes-bad-upload-phone")
+        # A numbered heading that is not read as a question: the file is added, and the line says which heading
+        mixed = tmp_path / "mixed.md"
+        mixed.write_text("## 71. 什么是混合精度训练？\n用 FP16 计算、FP32 保存主权重。\n\n## 72 什么是损失缩放？\n放大损失防止下溢。\n",
+                         encoding="utf-8")
+        _upload(page, mixed)
+        page.wait_for_function("() => document.querySelector('#notes-upload-status').innerText.includes('Added mixed.md')",
+                               timeout=120_000)
+        line = page.inner_text("#notes-upload-status").strip()
+        assert line.startswith("✓ Added mixed.md: 1 question(s)") and "\n" not in line
+        assert "1 numbered heading(s) not read as questions, e.g. line 4 '## 72 什么是损失缩放？': write '## N. question'" in line
+        shots(page, "teach-5b-notes-unread-heading-phone")
     finally:
         context.close()
 
