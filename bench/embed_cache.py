@@ -50,7 +50,8 @@ def key(text: str) -> bytes:
 def chunk_texts(notes: Path, distinct: bool = True) -> list[str]:
     """The embedded texts of a notes folder's chunks, in ingest's order (what `_add` passes to the embedder)."""
     from assistant.config import Settings
-    from assistant.notes.parse import chunk_question, find_notes, read_notes
+    from assistant.notes.chunks import chunk_question
+    from assistant.notes.parse import find_notes, read_notes
     from assistant.notes.text import plain_text
 
     chunk_chars = Settings.from_env({}, home=Path(os.devnull)).chunk_chars

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.notes.parse import CorpusError, Skipped, chunk_question, file_key, find_notes, parse_notes, read_notes
+from assistant.notes.chunks import chunk_question
+from assistant.notes.parse import CorpusError, Skipped, file_key, find_notes, parse_notes, read_notes
 from assistant.notes.text import plain_text, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from assistant.answering.citations import CitationFilter, check_citations, filter_stream
 from assistant.config import Settings
-from assistant.notes.parse import chunk_question, parse_notes
+from assistant.notes.chunks import chunk_question
+from assistant.notes.parse import parse_notes
 from assistant.notes.text import strip_footnotes
 from assistant.retrieval.ingest import ingest
 from assistant.service import MAX_QUESTION_CHARS, Assistant, QuestionError, clean_question

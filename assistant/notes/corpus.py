@@ -20,13 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.notes.chunks import Chunk, chunk_question
 from assistant.notes.parse import (
     HASH_CHARS,
-    Chunk,
     CorpusError,
     Question,
     Skipped,
-    chunk_question,
     file_key,
     find_notes,
     read_notes,

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.config import Settings
+from assistant.notes.chunks import Chunk
 from assistant.notes.corpus import Corpus, Repeat
-from assistant.notes.parse import Chunk, CorpusError, Skipped, find_notes
+from assistant.notes.parse import CorpusError, Skipped, find_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.pipeline import EmbeddingPool
 from assistant.retrieval.store import (

@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.notes.chunks import Chunk
 from assistant.notes.corpus import Corpus, content_hash_of
-from assistant.notes.parse import Chunk, question_label, section_key
+from assistant.notes.parse import question_label, section_key
 from assistant.retrieval.catalogue import section_uid
 
 CHUNKER_VERSION = "1"
