@@ -22,12 +22,15 @@ DISTILL = """## 61. 什么是知识蒸馏（Knowledge Distillation）？
 """
 
 
-def _app(built_home, root):
+def _app(built_home, root, tuned: dict | None = None):
     from assistant.config import Settings
     from assistant.service import Assistant
+    from assistant.tuned import write_user_entry
 
     home = root / "home"
     shutil.copytree(built_home, home, ignore=shutil.ignore_patterns("assistant.db*"))  # a fresh database: other tests chat over built_home
+    for name, value in (tuned or {}).items():  # the user's own tuned values, read when the app starts
+        write_user_entry(home, name, value, "test")
     settings = Settings.from_env({}, home=home)
     demo, url = _serve(settings, Assistant(settings, progress=False))
     return demo, url, home
@@ -260,6 +263,20 @@ def test_a_bad_upload_shows_one_line(browser, upload_app, tmp_path, shots):  # n
         shots(page, "teach-5b-notes-unread-heading-phone")
     finally:
         context.close()
+
+
+def test_a_weak_match_says_so_above_the_answer(desktop, built_home, tmp_path, shots):  # noqa: F811
+    demo, url, _ = _app(built_home, tmp_path, tuned={"retrieval.weak_margin": 1000.0})  # every answer a weak match
+    try:
+        page = desktop
+        _open(page, url)
+        _ask(page, "梯度爆炸会引发什么问题？", "第26题")
+        answer = page.locator("#chatbot .bot").last
+        assert answer.inner_text().startswith("⚠ 笔记可能没有直接回答这个问题") and "[1]" in answer.inner_text()
+        shots(page, "teach-9-weak-match-desktop")
+        assert page.errors == []
+    finally:
+        demo.close()
 
 
 def test_dark_mode_toggles_persists_and_stays_readable(desktop, teach_app, browser, shots):  # noqa: F811

@@ -123,8 +123,10 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         search: SearchResult = inputs["search"]
         hits = search.hits if search.covered else []
         mode = llm_mode if generator is not None else "extractive"
+        # A weak match (retriever.weak_margin) is answered, with a line saying the notes may not answer it exactly.
+        weak = prompts.render("weak_match", lang).strip() if search.covered and search.weak else ""
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
-                          covered=search.covered, mode=mode)
+                          covered=search.covered, mode=mode, weak=weak)
         if not search.covered:
             named = {"names": _listed([_as_asked(n, inputs["standalone"]) for n in search.unknown], lang)} if search.unknown else {}
             text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang, **named)

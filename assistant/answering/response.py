@@ -34,6 +34,7 @@ class AnswerResult:
     citations: list[int] = field(default_factory=list)
     invalid_citations: list[int] = field(default_factory=list)
     notice: str = ""
+    weak: str = ""  # the weak-match line when the notes may not answer it exactly (retriever.weak_margin), else ''
 
     def cited_hits(self) -> list[tuple[int, Hit]]:
         """(n, hit) for every source the answer cites, in citation order."""
@@ -56,6 +57,8 @@ class AnswerResult:
             ],
             "invalid_citations": self.invalid_citations,
             "notice": self.notice,
+            "weak_match": bool(self.weak),
+            "weak_match_note": self.weak,
             "contexts": [h.section for h in self.hits],
         }
 
@@ -96,7 +99,7 @@ class AnswerStream:
         return AnswerResult(
             question=f.get("question", ""), answer=self.text.strip(), mode=mode, covered=bool(f.get("covered")),
             standalone=f.get("standalone", ""), hits=list(f.get("hits", [])), citations=list(f.get("citations", [])),
-            invalid_citations=list(f.get("invalid_citations", [])), notice=f.get("notice", ""),
+            invalid_citations=list(f.get("invalid_citations", [])), notice=f.get("notice", ""), weak=f.get("weak", ""),
         )
 
     def result(self) -> AnswerResult:

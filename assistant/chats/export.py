@@ -29,6 +29,8 @@ def markdown(conversation: dict, messages: list[dict]) -> str:
         if standalone and standalone != _one_line(question):
             lines += [f"*Interpreted as: {standalone}*", ""]
         lines += [f"*Answer mode: {m.get('mode') or record.get('mode', 'extractive')}*", ""]
+        if record.get("weak"):
+            lines += [f"> ⚠ {_one_line(record['weak'])}", ""]
         if record.get("notice"):
             lines += [f"> ⚠ {_one_line(record['notice'])}", ""]
         sources = record.get("sources") or []

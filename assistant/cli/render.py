@@ -31,6 +31,8 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
             click.secho(mode_badge(snapshot.mode), fg="cyan", err=False)
             if read := rewritten(question, snapshot.standalone):
                 click.secho(f"↳ interpreted as: {read}", dim=True)
+            if snapshot.weak:
+                click.secho(f"⚠ {snapshot.weak}", fg="yellow")
             badge = True
         click.echo(delta, nl=False)
     result = stream.result()
@@ -65,5 +67,7 @@ def print_search(result: SearchResult, typed: str = "") -> None:
         click.secho(f"↳ interpreted as: {read}", dim=True)
     if not result.covered:
         click.secho("  (the notes probably do not cover this; best matches below)", fg="yellow")
+    elif result.weak:
+        click.secho("  (a weak match: the notes may not answer this exactly)", fg="yellow")
     for i, h in enumerate(result.hits, start=1):
         click.echo(f"  {i}. {h.label}  score={h.score:.4f} cos={h.cosine:.3f}")

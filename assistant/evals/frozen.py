@@ -80,6 +80,13 @@ def retrieval_report(retriever, items: list[dict], k: int = 5) -> dict:
         "oos_declined": rate(sum(not r.covered for r in oos), len(oos)),
         "answered_and_top1": rate(sum(r.rank == 1 and r.covered for r in scoped), len(scoped)),
     }
+    # The weak-match line (retrieval.weak_margin): how many of the answers that are not right it is on (out of scope, or
+    # another section first), and how many of the right ones it needlessly hedges.
+    answered = [r for r in rows if r.covered]
+    right = [r for r in answered if r.rank == 1]
+    not_right = [r for r in answered if r.rank != 1]
+    rates["weak_on_not_right"] = rate(sum(r.weak for r in not_right), len(not_right))
+    rates["weak_on_right"] = rate(sum(r.weak for r in right), len(right))
     for lang in sorted({langs[r.id] for r in scoped}):
         rates[f"hit@1.{lang}"] = rate(sum(r.rank == 1 for r in scoped if langs[r.id] == lang),
                                       sum(langs[r.id] == lang for r in scoped))
@@ -88,7 +95,8 @@ def retrieval_report(retriever, items: list[dict], k: int = 5) -> dict:
         # in-scope kinds: hit@1; out-of-scope kinds: declined
         rates[f"kind.{kind}"] = hit1(subset) if subset[0].gold else rate(sum(not r.covered for r in subset), len(subset))
     return {"metrics": {"mrr": retrieval_metrics(rows)["mrr"]}, "rates": rates,
-            "items": [{"id": r.id, "kind": r.kind, "gold": r.gold, "ranked": r.ranked, "covered": r.covered} for r in rows]}
+            "items": [{"id": r.id, "kind": r.kind, "gold": r.gold, "ranked": r.ranked, "covered": r.covered, "weak": r.weak}
+                      for r in rows]}
 
 
 def conversations_report(retriever, conversations: list[dict]) -> dict:

@@ -44,6 +44,7 @@ class RetrievalRow:
     ranked: list[int]
     covered: bool
     kind: str = ""
+    weak: bool = False  # answered as a weak match (SearchResult.weak)
 
     @property
     def rank(self) -> int | None:
@@ -82,5 +83,5 @@ def run_retrieval(retriever, items: list[dict], k: int = 5) -> list[RetrievalRow
     for item in items:
         _, result = condensed_search(retriever, item["query"], item.get("history", []), k)
         rows.append(RetrievalRow(item["id"], list(item.get("gold", [])), [h.question for h in result.hits],
-                                 result.covered, item.get("kind", "")))
+                                 result.covered, item.get("kind", ""), result.weak))
     return rows

@@ -75,7 +75,8 @@ class SearchResult:
     lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "name")
     unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
     mentions: list[Mention] = field(default_factory=list)  # declined: sentences naming what it asks about
+    weak: bool = False  # answered, but covered by less than `retrieval.weak_margin` over the threshold: maybe not answered
 
     def to_json(self) -> dict:
         """The `assistant search --json` shape."""
-        return {"query": self.query, "covered": self.covered, "results": [h.to_json() for h in self.hits]}
+        return {"query": self.query, "covered": self.covered, "weak_match": self.weak, "results": [h.to_json() for h in self.hits]}

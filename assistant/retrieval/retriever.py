@@ -78,6 +78,9 @@ class Retriever:
         # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
         self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/condense.py
+        # An answered query covered by less than this over the threshold is a weak match: about two in five such
+        # answers on the tuning searches are out of scope or from the wrong section (tuned.json says which figures).
+        self.weak_margin = float(settings.tuned["retrieval.weak_margin"])
         self.reranker = Reranker.from_tuned(settings.tuned["retrieval.rerank"], settings.recipe)
         self.models = settings.dense_models
         self.collections = {m: get_collection(chroma, settings, m) for m in self.models}
@@ -196,7 +199,8 @@ class Retriever:
         # (condense.py; re-ranked, one more out-of-scope follow-up was answered).
         if rerank and covered and self.reranker is not None and not english and len(hits) > 1:
             hits = self.reranker.reorder(query, hits, vectors.get("e5"), self.title_vectors)
-        return SearchResult(query, hits, score, covered, near, signals, lacks, unknown)
+        weak = covered and score < calibration.threshold + self.weak_margin
+        return SearchResult(query, hits, score, covered, near, signals, lacks, unknown, weak=weak)
 
     @cached_property
     def title_vectors(self):

@@ -16,7 +16,7 @@ from typing import Any
 from assistant.chats.record import answer_record
 from assistant.service import MAX_QUESTION_CHARS
 from assistant.web.base import Page
-from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, which_answer
+from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, weak_line, which_answer
 
 EXAMPLES = [
     "什么是梯度爆炸？",
@@ -40,7 +40,8 @@ def display(history: list[dict], turns: list[dict] | None = None) -> list[dict]:
     """The chatbot value for a history: same turns, content made safe for Markdown rendering.
 
     The j-th answer's `[n]` link to its source cards (`#src-<j>-<n>`), and `turns[j]` (the
-    per-answer record: sources panel, typed and standalone question) adds "interpreted as …".
+    per-answer record: sources panel, typed and standalone question) adds "interpreted as …" under it and, for a
+    weak match, the line saying the notes may not answer it exactly above it.
     """
     out, j = [], 0
     for m in history:
@@ -48,6 +49,7 @@ def display(history: list[dict], turns: list[dict] | None = None) -> list[dict]:
         if m["role"] == "assistant":
             content = link_citations(content, j)
             if turns and j < len(turns):
+                content = weak_line((turns[j].get("record") or {}).get("weak", "")) + content
                 content += interpreted_as(turns[j].get("asked", ""), turns[j].get("standalone", ""))
             j += 1
         out.append({"role": m["role"], "content": content})
@@ -247,11 +249,15 @@ class ChatPage(Page):
         stream, sources_shown = None, False
         try:
             stream = self.ctx.assistant.stream(question, history, self._k(k), self._mode(mode))
+            streaming: list[dict] = []  # the answer being written, as a turn: its weak-match line shows while it streams
             for _ in stream:
                 if not sources_shown:  # retrieval is done before the first text arrives
-                    yield skip(), skip(), sources_panel(stream.snapshot(), pending=True, msg=msg), skip(), skip(), skip()
+                    snapshot = stream.snapshot()
+                    yield skip(), skip(), sources_panel(snapshot, pending=True, msg=msg), skip(), skip(), skip()
+                    streaming = [{"asked": question, "standalone": snapshot.standalone, "record": {"weak": snapshot.weak}}]
                     sources_shown = True
-                yield skip(), display(asked + [{"role": "assistant", "content": stream.text}], turns), skip(), skip(), skip(), skip()
+                yield (skip(), display(asked + [{"role": "assistant", "content": stream.text}], turns + streaming), skip(), skip(),
+                       skip(), skip())
         except Exception as exc:  # an index/model error must end the turn visibly, never a stuck spinner
             # The typed question goes back into the box; the failed turn is not kept in the history.
             # The user sees a plain line; whoever runs the server gets the traceback.

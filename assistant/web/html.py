@@ -148,6 +148,11 @@ def interpreted_as(question: str, standalone: str) -> str:
     return f"\n\n*↳ Interpreted as: {chat_markdown(read).replace('*', '＊')}*" if read else ""
 
 
+def weak_line(note: str) -> str:
+    """The weak-match line above an answer (the notes may not answer it exactly), or '' for a clear match."""
+    return f"*⚠ {chat_markdown(note).replace('*', '＊')}*\n\n" if note else ""
+
+
 def mode_badge(mode: str, covered: bool = True) -> str:
     """A coloured badge naming the answerer: extractive quotes, llm:<model>, or a fallback."""
     mode = mode or "extractive"
