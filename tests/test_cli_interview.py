@@ -102,6 +102,14 @@ def test_killed_session_resumes_with_stored_answers(built_copy):
     assert history.exit_code == 0 and "finished" in history.output and "Gradient explosion" in history.output
 
 
+def test_a_skipped_question_lists_the_notes_points_without_marking_them_missed(built_copy):
+    result = run("interview", "--topic", "gradient-explosion", "--n", "1", input="/skip\n")
+    assert result.exit_code == 0, result.output
+    feedback = result.output.split("you> ", 1)[1]
+    assert "已跳过（计 0 分）。笔记（[1] 第25题 什么是梯度爆炸？）的 4 个要点：" in feedback
+    assert feedback.count("\n• ") == 4 and "✗" not in feedback and "覆盖了" not in feedback
+
+
 def test_corrupt_database_does_not_crash_history(home):
     home.mkdir(parents=True)
     (home / "assistant.db").write_text("garbage" * 50)

@@ -92,7 +92,11 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
     `prompts/interview_elsewhere*.md` when the answer is about the section labelled `elsewhere` instead."""
     lang = language_of(answer or ref.title)
     n_covered = sum(r["status"] == "covered" for r in rows)
-    if rows and n_covered == len(rows):
+    if not answer.strip() and rows:
+        # Skipped (/skip): nothing was answered, so nothing was missed either; the points are what the notes say.
+        text = prompts.render("interview_skipped", lang, n_total=len(rows), citation=ref.citation,
+                              checklist="\n".join(f"• {r['point']}" for r in rows))
+    elif rows and n_covered == len(rows):
         text = prompts.render("interview_feedback_full", lang, score=_fmt(score), max_score=MAX_SCORE,
                               citation=ref.citation)
     else:
