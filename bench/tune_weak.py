@@ -12,6 +12,7 @@ Usage: python bench/tune_weak.py [--cache CACHE.pkl] [MARGIN ...]
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import sys
 from pathlib import Path
@@ -19,18 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
 
-from assistant.evals.metrics import wilson  # noqa: E402
+from assistant.evals.points import Rate  # noqa: E402
 from assistant.tuned import SHIPPED  # noqa: E402
 
 
-def rate(k: int, n: int) -> str:
-    lo, hi = wilson(k, n)
-    return f"{k}/{n} = {k / n if n else 0:.3f} [{lo:.3f}, {hi:.3f}]"
-
-
 def main() -> None:
-    import json
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", help="tuning searches from bench/tuning_data.py (default: run it now)")
     parser.add_argument("margins", nargs="*", type=float, default=[0.5, 1.0, 1.5, 2.0, 2.5])
@@ -54,8 +48,8 @@ def main() -> None:
     for margin in args.margins:
         flagged = [right for over, right in answered if over < margin]
         caught = sum(not right for right in flagged)
-        print(f"margin {margin:>4}: flags {len(flagged):>4}; not right among them {rate(caught, len(flagged))}; "
-              f"caught {rate(caught, wrong)}; right ones flagged {rate(sum(flagged), len(answered) - wrong)}")
+        print(f"margin {margin:>4}: flags {len(flagged):>4}; not right among them {Rate(caught, len(flagged))}; "
+              f"caught {Rate(caught, wrong)}; right ones flagged {Rate(sum(flagged), len(answered) - wrong)}")
 
 
 if __name__ == "__main__":

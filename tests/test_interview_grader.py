@@ -521,3 +521,32 @@ def test_rows_stored_with_the_old_gapped_labels_still_find_their_points(tmp_path
     line = next(p for p in answer_cards(Interview(store, notebook, offline, session.id))[-1].points
                 if p.point == "RNNs 的目的使用来处理序列数据。")
     assert line.support.startswith("在传统的神经网络模型中")  # the point was found: the notes' words are shown
+
+
+def test_every_stored_label_reads_closed_where_the_store_reads_it(tmp_path, offline, notebook):
+    """The Markdown report, the card states (the schedule's weakest point) and the missed list of an answer graded
+    before labels were closed read its labels closed too: the store reads them so, not each view."""
+    from assistant.interview import report_md
+    from assistant.interview.session import Interview
+    from assistant.interview.store import Store
+
+    store = Store(tmp_path / "i.db")
+    session = Interview.start(store, notebook, offline, offline.prompts, topic=notebook.by_number(30).topic, n=5)
+    while session.current.note.number != 30:
+        session.skip()
+    session.answer("梯度爆炸就是梯度变得非常大。")
+
+    def gap(text: str) -> str:
+        return text.replace("处理序列数据。", "处理序列数据 。")
+
+    last = "rowid = (SELECT max(rowid) FROM answers)"
+    points, missed = (json.loads(v) for v in store.db.execute(f"SELECT points, missed FROM answers WHERE {last}").fetchone())
+    store.db.execute(f"UPDATE answers SET points = ?, missed = ? WHERE {last}",
+                     (json.dumps([{**r, "point": gap(r["point"])} for r in points], ensure_ascii=False),
+                      json.dumps([gap(m) for m in missed], ensure_ascii=False)))
+    store.db.execute("UPDATE cards SET label = ? WHERE label = ?", (gap("RNNs 的目的使用来处理序列数据。"), "RNNs 的目的使用来处理序列数据。"))
+    assert store.db.execute("SELECT count(*) FROM cards WHERE label LIKE '% 。'").fetchone()[0] == 1
+    report = report_md.render(Interview(store, notebook, offline, session.id).report(), details=True)
+    assert "RNNs 的目的使用来处理序列数据。" in report and "处理序列数据 。" not in report
+    assert not any(" 。" in (c["label"] or "") for c in store.cards().values())
+    assert all(" 。" not in m for a in store.answers(session.id) for m in a["missed"])

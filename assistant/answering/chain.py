@@ -124,7 +124,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         hits = search.hits if search.covered else []
         mode = llm_mode if generator is not None else "extractive"
         # A weak match (retriever.weak_margin) is answered, with a line saying the notes may not answer it exactly.
-        weak = prompts.render("weak_match", lang).strip() if search.covered and search.weak else ""
+        weak = prompts.render("weak_match", lang).strip() if search.weak else ""  # `weak` implies covered
         yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
                           covered=search.covered, mode=mode, weak=weak)
         if not search.covered:

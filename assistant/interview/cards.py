@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.interview.grades import MARKS, citation, points_of
 from assistant.notes.parse import section_key
-from assistant.notes.text import close_gaps, readable
+from assistant.notes.text import readable
 
 SUPPORT_CHARS = 160  # the explaining sentence of a missed point is cut here
 
@@ -79,10 +79,8 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
         outline = {p.label: p for p in points_of(session.reference(note))} if note is not None else {}
         lines = []
         for r in row.get("points") or []:
-            # Rows stored before labels closed the gaps of bold marks keep them ("…更新网络权重 。"): read them closed.
-            label = close_gaps(r["point"])
-            point = outline.get(label)
-            lines.append(PointLine(r["status"], label,
+            point = outline.get(r["point"])  # stored labels read as today's (store.Store.answers)
+            lines.append(PointLine(r["status"], r["point"],
                                    _support(point) if point and r["status"] != "covered" else "",
                                    r.get("statement", ""), r.get("note", "")))
         kind = "recall" if row.get("targets") else "question"

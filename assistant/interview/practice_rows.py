@@ -11,6 +11,18 @@ from __future__ import annotations
 import sqlite3
 
 from assistant.db.sqlite import as_json, now_iso
+from assistant.notes.text import close_gaps
+
+
+def with_closed_label(row: sqlite3.Row) -> dict:
+    """A stored row as the app reads it: a point label stored before labels closed the gap a bold mark leaves
+    ("…更新网络权重 。", `Point.label`) reads closed, so cards, reports and schedules all show, and look points up
+    by, today's label. Done where rows are read, since the database layer (migrations) cannot use the notes' text
+    rules."""
+    out = dict(row)
+    if out.get("label"):
+        out["label"] = close_gaps(out["label"])
+    return out
 
 
 class PracticeRows:
@@ -49,10 +61,11 @@ class PracticeRows:
     def cards(self, note_key: str | None = None) -> dict[str, dict]:
         """This user's card states (card_key → row): every card, or one question's cards (an answer touches only those)."""
         if note_key is None:
-            return {r["card_key"]: dict(r) for r in self.db.execute("SELECT * FROM cards WHERE user = ?", (self.user,))}
+            rows = self.db.execute("SELECT * FROM cards WHERE user = ?", (self.user,))
+            return {r["card_key"]: with_closed_label(r) for r in rows}
         rows = self.db.execute("SELECT * FROM cards WHERE user = ? AND note_key = ?",  # index cards_note (m006)
                                (self.user, note_key))
-        return {r["card_key"]: dict(r) for r in rows}
+        return {r["card_key"]: with_closed_label(r) for r in rows}
 
     def answered_topics(self) -> dict[str, str]:
         """note_key → topic of every question this user answered at least once."""
@@ -71,7 +84,7 @@ class PracticeRows:
     def probes(self, session_id: int) -> dict[int, dict]:
         """A session's probes by the position of the answer that raised them."""
         rows = self.db.execute("SELECT * FROM probes WHERE session_id = ? ORDER BY position", (session_id,))
-        return {r["position"]: dict(r) for r in rows}
+        return {r["position"]: with_closed_label(r) for r in rows}
 
     def answer_probe(self, session_id: int, position: int, answer: str, status: str, feedback: str,
                      cards: dict[str, dict]) -> None:

@@ -5,7 +5,6 @@ its follow-up, weak topics and sections to reread. Shown in the web tab and writ
 from __future__ import annotations
 
 from assistant.interview.grades import MARKS
-from assistant.notes.text import close_gaps
 
 
 def render(report, details: bool = False) -> str:
@@ -27,8 +26,7 @@ def render(report, details: bool = False) -> str:
         for r in report.rows:
             lines += ["", f"#### {r['label']} — {r['score']:g}/{r['max_score']}", "", f"> {r.get('prompt', '')}", "",
                       f"Answer: {r.get('answer') or '(skipped)'}", ""]
-            # close_gaps: rows stored before labels closed the gaps of bold marks still have them
-            lines += [f"- {MARKS.get(p['status'], '?')} {close_gaps(p['point'])}" for p in r.get("points", [])]
+            lines += [f"- {MARKS.get(p['status'], '?')} {p['point']}" for p in r.get("points", [])]
             probe = r.get("probe")
             if probe:
                 lines += ["", f"Follow-up: {probe['prompt']}", f"Answer: {probe.get('answer') or '-'} → {probe.get('status') or 'pending'}"]

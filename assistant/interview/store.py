@@ -16,6 +16,7 @@ from pathlib import Path
 from assistant.db.schema import MIGRATIONS, open_app_database
 from assistant.db.sqlite import DatabaseError, applied, as_json, now_iso
 from assistant.interview.practice_rows import PracticeRows
+from assistant.notes.text import close_gaps
 
 __all__ = ["MIGRATIONS", "DatabaseError", "Store"]  # the migration names and error, as before the move
 
@@ -89,7 +90,7 @@ class Store(PracticeRows):
         """A session's graded answers in order (JSON columns decoded)."""
         rows = self.db.execute("SELECT * FROM answers WHERE session_id = ? ORDER BY position", (session_id,))
         keys = ("covered", "missed", "contradictions", "points", "targets")
-        return [{**dict(r), **{k: json.loads(r[k]) for k in keys if k in r.keys()}} for r in rows]
+        return [_closed({**dict(r), **{k: json.loads(r[k]) for k in keys if k in r.keys()}}) for r in rows]
 
     def reviews(self) -> dict[str, dict]:
         """The review state of every question this user has seen: note_key → {box, due_at, last_score, seen}."""
@@ -114,3 +115,15 @@ class Store(PracticeRows):
             " (SELECT score FROM mine b WHERE b.topic = a.topic ORDER BY b.id DESC LIMIT 1) AS last"
             " FROM mine a GROUP BY topic ORDER BY mean", (self.user,))
         return [dict(r) for r in rows]
+
+
+def _closed(answer: dict) -> dict:
+    """An answer's point labels as today's outline writes them (see `practice_rows.with_closed_label`): the verdict
+    rows and the covered and missed lists of answers graded before labels closed the gaps bold marks leave."""
+    if "points" in answer:
+        answer["points"] = [{**p, "point": close_gaps(p["point"])} if "point" in p else p for p in answer["points"]]
+    for key in ("covered", "missed"):
+        if key in answer:
+            answer[key] = [close_gaps(x) if isinstance(x, str) else x for x in answer[key]]
+    return answer
+

@@ -19,9 +19,10 @@ from assistant.notes.text import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fen
 
 # "## 21. title", and the numberings Chinese notes also use: "21、", "21．", "21）", "21：", "第21题", "Q21:". Not "21.1":
 # a numbered subsection written at the wrong level is reported (Skipped), not read as question 21.
-QUESTION_RE = re.compile(r"^##\s+(?:第\s*)?(?:Q\s*)?(\d+)\s*(?:[.．、:：)）]|题)(?![\d.．])\s*(.+?)\s*#*\s*$", re.I)
+_NUMBERED = r"^##\s+(?:第\s*)?(?:Q\s*)?"  # a question heading up to its number
+QUESTION_RE = re.compile(_NUMBERED + r"(\d+)\s*(?:[.．、:：)）]|题)(?![\d.．])\s*(.+?)\s*#*\s*$", re.I)
 H2_RE = re.compile(r"^##\s")
-NUMBERED_RE = re.compile(r"^##\s+(?:第\s*)?(?:Q\s*)?\d", re.I)  # a heading that looks like a question's
+NUMBERED_RE = re.compile(_NUMBERED + r"\d", re.I)  # a heading that looks like a question's
 
 
 def question_label(number, title: str) -> str:
