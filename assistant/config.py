@@ -73,7 +73,7 @@ class Settings:
             raw = env.get(f.metadata["env"])
             if raw is None or raw.strip() == "":
                 continue
-            values[f.name] = _coerce(f.name, f.type, raw.strip())
+            values[f.name] = _coerce(f.metadata["env"], f.type, raw.strip())  # errors name the variable a user set
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "home" in values:
             values["home"] = Path(values["home"]).expanduser()
@@ -88,7 +88,17 @@ class Settings:
         if self.mode not in ("auto", "extractive", "llm"):
             raise ConfigError(f"ASSISTANT_MODE must be auto, extractive or llm, not {self.mode!r}")
         if self.k < 1 or self.k > 20:
-            raise ConfigError(f"k must be between 1 and 20, not {self.k}")
+            raise ConfigError(f"ASSISTANT_K (k) must be between 1 and 20, not {self.k}")
+        # Values that would only fail later, far from where they were set (a negative timeout, chunks of -5 chars).
+        for name, value, low in (("ASSISTANT_CHUNK_CHARS", self.chunk_chars, 20), ("ASSISTANT_LLM_TIMEOUT", self.llm_timeout, 0.1),
+                                 ("ASSISTANT_LLM_RETRIES", self.llm_retries, 0), ("ASSISTANT_CONTEXT_TOKENS", self.context_tokens, 100),
+                                 ("CHROMA_PORT", self.chroma_port, 1)):
+            if value < low:
+                raise ConfigError(f"{name} must be at least {low:g}, not {value:g}")
+        if self.openai_base_url and not _http_url(self.openai_base_url):
+            # Here rather than in the Settings tab: OPENAI_BASE_URL=... from the environment is the same mistake.
+            raise ConfigError(f"OPENAI_BASE_URL {self.openai_base_url[:80]!r} is not an http(s) URL; e.g. "
+                              "https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
         parts = self.recipe_parts
         unknown = [p for p in parts if p not in ("e5", "use", "bm25", "openai")]
         if not parts or unknown:
@@ -184,6 +194,14 @@ class Settings:
                 value = value[:3] + "…"
             rows.append((f.metadata["env"], "" if value in (None, ()) else str(value), f.metadata["help"]))
         return rows
+
+
+def _http_url(url: str) -> bool:
+    """An endpoint the openai client can call: http(s), a host, no spaces ("not a url" was once saved)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url.strip())
 
 
 def _coerce(name: str, type_: object, raw: str):

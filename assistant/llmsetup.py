@@ -63,10 +63,15 @@ def configured(settings: Settings, base_url: str, model: str, key: str | None = 
 
 def apply(settings: Settings) -> Settings:
     """The settings with the saved connection (if any) overlaid."""
+    from assistant.errors import UserError
+
     data = saved(settings.home)
     if not data.get("base_url"):
         return settings
-    return configured(settings, data["base_url"], data.get("model", ""))
+    try:
+        return configured(settings, data["base_url"], data.get("model", ""))
+    except UserError:  # a malformed URL saved before Settings checked it: answers stay extractive, the app starts
+        return settings
 
 
 def check(settings: Settings, timeout: float = 20.0) -> tuple[bool, str]:

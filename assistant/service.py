@@ -26,12 +26,37 @@ class QuestionError(UserError, ValueError):
     """The question cannot be asked as given (empty, too long); shown as a usage error."""
 
 
+NOT_UTF8 = "the text is not valid UTF-8 (saved or typed in another encoding, e.g. GBK?)"
+
+
+def is_utf8(text: str) -> bool:
+    """False for text read from bytes that are not UTF-8: Python keeps them as lone surrogates, which
+    nothing downstream (the embedder, SQLite, the terminal) can encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(text: str) -> str:
+    """`text` safe to print: undecodable input bytes shown as U+FFFD."""
+    if is_utf8(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """Normalise a user question: NFC, control and bidi characters removed, whitespace folded.
 
     Rejects empty questions and questions longer than `max_chars` (a 200,000-character paste
     would take minutes to embed and is never a real interview question).
     """
+    if not is_utf8(text or ""):
+        raise QuestionError(NOT_UTF8)
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or ""))  # NFC: NFKC would rewrite ？ to ?
     text = re.sub(r"[ \t]+", " ", text).strip()
     if not text:

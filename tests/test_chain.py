@@ -53,14 +53,15 @@ def test_server_error_falls_back_to_extractive_with_a_notice(llm_assistant, open
     result = llm_assistant.ask("如何修复梯度爆炸问题？")
     assert result.mode == "extractive (fallback from llm:stub-model)"
     assert "语言模型调用失败" in result.notice and "500" in result.notice
-    assert "摘录模式" in result.answer and result.citations
+    assert "笔记原文摘录" in result.answer and result.citations
+    assert "未配置语言模型" not in result.answer  # a model is configured: it failed, which the notice says
 
 
 def test_stream_cut_mid_answer_falls_back(llm_assistant, openai_stub):
     openai_stub.script(Reply(content="梯度截断可以缓解梯度爆炸，这是一个很长的回答" * 3, cut_after=2))
     result = llm_assistant.ask("如何修复梯度爆炸问题？")
     assert result.mode.startswith("extractive (fallback")
-    assert result.answer.startswith("梯度") and "摘录模式" in result.answer
+    assert result.answer.startswith("梯度") and "笔记原文摘录" in result.answer
 
 
 def test_rate_limit_is_retried_honouring_retry_after(offline_settings, openai_stub):

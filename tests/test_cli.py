@@ -59,6 +59,8 @@ def test_ask_streams_text_with_mode_and_sources(built_home):
     proc = run(["ask", "GRU", "对", "LSTM", "做了哪些改动？"], built_home)
     assert proc.returncode == 0
     assert "[extractive" in proc.stdout and "Sources:" in proc.stdout and "[1] 第40题" in proc.stdout
+    declined = run(["ask", "如何烤一个巧克力蛋糕？"], built_home)
+    assert declined.stdout.startswith("[not in the notes") and "[extractive" not in declined.stdout
 
 
 def test_ask_says_how_it_read_a_typing_slip(built_home):
@@ -153,7 +155,7 @@ def test_ingest_missing_path(tmp_path):
 
 
 def test_bad_setting_is_one_line(tmp_path):
-    assert_one_line_error(run(["ask", "x"], tmp_path, env={"ASSISTANT_K": "many"}), 1, "k must be a number")
+    assert_one_line_error(run(["ask", "x"], tmp_path, env={"ASSISTANT_K": "many"}), 1, "ASSISTANT_K must be a number")
     assert_one_line_error(run(["--mode", "llm", "ask", "x"], tmp_path), 1, "needs OPENAI_BASE_URL")
 
 
@@ -173,3 +175,18 @@ def test_search_batch_reports_bad_lines_and_continues(built_home):
     proc = run(["search", "--json", "-"], built_home, stdin="x" * 3000 + "\nclipnorm\n")
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert proc.returncode == 1 and "too long" in lines[0]["error"] and lines[1]["results"][0]["question"] == 28
+
+
+def test_chat_answers_a_mistyped_command_with_the_commands_not_a_search(built_home):
+    proc = run(["chat"], built_home, stdin="/help\n/foo\n/quit\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "unknown command /foo; commands: /new starts over" in proc.stdout
+    assert proc.stdout.count("commands: /new starts over") == 2 and "Sources" not in proc.stdout
+
+
+def test_the_first_run_says_it_is_building_the_index(tmp_path):
+    proc = run(["search", "clipnorm", "--k", "1"], tmp_path / "fresh-home")
+    assert proc.returncode == 0 and "第28题" in proc.stdout
+    assert f"building the index of the notes in {tmp_path / 'fresh-home'}" in proc.stderr
+    again = run(["search", "clipnorm", "--k", "1"], tmp_path / "fresh-home")
+    assert "building the index" not in again.stderr

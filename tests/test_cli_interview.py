@@ -117,6 +117,7 @@ def test_corrupt_database_does_not_crash_history(home):
     assert result.exit_code == 0
     assert "moved it to assistant.db.corrupt-" in result.output
     assert list(home.glob("assistant.db.corrupt-*"))
+    assert "No interview sessions yet: start one with `assistant interview`" in result.output  # not empty tables
 
 
 def test_grade_finds_a_question_from_notes_ingested_elsewhere(built_copy, tmp_path):
@@ -128,3 +129,51 @@ def test_grade_finds_a_question_from_notes_ingested_elsewhere(built_copy, tmp_pa
     assert json.loads(result.output)["question"] == 77
     missing = run("grade", "--question", "78", "--answer", "x")
     assert missing.exit_code == 2 and "question 78 is not in the notes" in missing.output
+
+
+def test_input_that_is_not_utf8_is_one_line_and_ends_no_session(built_copy):
+    """A GBK-encoded line (as a Windows terminal or file gives) is refused in one line; chat and interview go on."""
+    def cli_run(*args, stdin: bytes):
+        return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True, cwd=ROOT,
+                              env=_env(built_copy), timeout=300)
+
+    gbk = "梯度爆炸".encode("gbk")
+    chat = cli_run("chat", stdin="什么是梯度爆炸？\n".encode() + gbk + "\n它会引发什么问题？\n".encode())
+    assert chat.returncode == 0, chat.stderr.decode()
+    assert chat.stderr.decode().count("error: the text is not valid UTF-8") == 1
+    assert "第26题 梯度爆炸会引发什么问题？" in chat.stdout.decode()  # the turn after the bad line, with its history
+
+    interview = cli_run("interview", "--topic", "gradient-explosion", "--n", "1", stdin=gbk + "\n/skip\n".encode())
+    assert interview.returncode == 0, interview.stderr.decode()
+    assert "not valid UTF-8" in interview.stderr.decode() and "type the answer again" in interview.stderr.decode()
+    assert "已跳过（计 0 分）" in interview.stdout.decode()
+
+    for args in (("ask", "-"), ("grade", "--question", "28", "--answer", "-")):
+        refused = cli_run(*args, stdin=gbk)
+        assert refused.returncode == 2 and "not valid UTF-8" in refused.stderr.decode()
+        assert "Traceback" not in refused.stderr.decode() and len(refused.stderr.decode().strip().splitlines()) == 1
+
+
+def test_a_number_two_files_share_asks_which_file_and_the_list_names_the_files(built_copy, tmp_path):
+    (tmp_path / "mine.md").write_text("## 1. 什么是批归一化？\n\n批归一化把每层输入归一化到零均值、单位方差，使训练更稳定。\n",
+                                      encoding="utf-8")
+    (tmp_path / "en notes.md").write_text("## 1. What is dropout?\n\nDropout randomly drops units during training.\n",
+                                          encoding="utf-8")
+    assert run("ingest", str(tmp_path)).exit_code == 0
+    listed = run("notes").output
+    assert "mine.md  什么是批归一化？" in listed and "en notes.md  What is dropout?" in listed
+    ambiguous = run("notes", "1")
+    assert ambiguous.exit_code == 2 and "question 1 is in 2 notes files (en notes.md, mine.md)" in ambiguous.output
+    assert "批归一化把每层输入" in run("notes", "1", "--file", "mine.md").output
+    assert "Dropout randomly" in run("notes", "1", "--file", "en notes").output
+    assert run("notes", "99").exit_code == 2  # a number the notes lack is a usage error, as in `grade`
+    graded = run("grade", "--question", "1", "--file", "mine.md", "--answer", "把每层的输入归一化到零均值、单位方差，训练更稳定。")
+    assert graded.exit_code == 0 and "第1题 什么是批归一化？" in graded.output
+    assert run("grade", "--question", "1", "--answer", "x").exit_code == 2
+
+
+def test_resume_with_planning_options_and_an_empty_judged_answer_are_usage_errors(home):
+    resumed = run("interview", "--resume", "--topic", "rnn")
+    assert resumed.exit_code == 2 and "leave out --topic, --n and --weak" in resumed.output
+    empty = run("judge", "--question", "什么是梯度爆炸？", "--answer", " ")
+    assert empty.exit_code == 2 and "the answer is empty" in empty.output and "question is empty" not in empty.output

@@ -99,6 +99,16 @@ def test_an_english_follow_up_naming_only_words_the_notes_never_use_is_read_with
     assert condense_offline("And in CNNs?", [*history, "Any drawbacks?", "Why?"], known).startswith("dropout")
 
 
+def test_an_english_question_naming_a_place_or_person_the_notes_never_use_stands_alone():
+    """"What's the capital of Peru?" after a dropout question is a new subject (a name the notes never use), not an
+    aspect of dropout: it is not read as "dropout … capital of Peru?"."""
+    known = {"dropout", "rate", "lstm"}.__contains__
+    history = ["What does dropout do during training?"]
+    assert condense_offline("What's the capital of Peru?", history, known) == "What's the capital of Peru?"
+    assert condense_offline("Who was Napoleon?", history, known) == "Who was Napoleon?"
+    assert condense_offline("Any drawbacks?", history, known).startswith("dropout")  # no name: as before
+
+
 def test_a_question_that_changes_the_subject_stands_alone():
     known = {"dropout", "rate"}.__contains__
     history = ["What does dropout do during training?"]

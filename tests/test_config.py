@@ -29,8 +29,12 @@ def test_llm_mode_when_an_endpoint_is_configured():
     ({"ASSISTANT_MODE": "magic"}, "ASSISTANT_MODE must be"),
     ({"ASSISTANT_RECIPE": "bm25"}, "at least one dense"),
     ({"ASSISTANT_RECIPE": "e5+foo"}, "ASSISTANT_RECIPE must combine"),
-    ({"ASSISTANT_K": "0"}, "k must be between"),
-    ({"ASSISTANT_MIN_SCORE": "high"}, "min_score must be a number"),
+    ({"ASSISTANT_K": "0"}, r"ASSISTANT_K \(k\) must be between"),
+    ({"ASSISTANT_MIN_SCORE": "high"}, "ASSISTANT_MIN_SCORE must be a number"),  # the variable the user set
+    ({"ASSISTANT_CHUNK_CHARS": "-5"}, "ASSISTANT_CHUNK_CHARS must be at least 20, not -5"),
+    ({"ASSISTANT_LLM_TIMEOUT": "-1"}, "ASSISTANT_LLM_TIMEOUT must be at least 0.1, not -1"),
+    ({"ASSISTANT_LLM_RETRIES": "-2"}, "ASSISTANT_LLM_RETRIES must be at least 0"),
+    ({"OPENAI_BASE_URL": "not a url"}, "OPENAI_BASE_URL 'not a url' is not an http"),  # from the env as from the web
     ({"ASSISTANT_MODE": "llm"}, "needs OPENAI_BASE_URL"),
 ])
 def test_invalid_values_are_rejected(env, message):

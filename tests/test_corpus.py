@@ -101,6 +101,13 @@ def test_the_numberings_chinese_notes_use_are_questions_and_other_numbered_headi
     assert str(skipped[0]).startswith("mine.md:15: '## 7 七' is not read as a question")
 
 
+def test_a_heading_that_says_question_text_is_not_a_question_numbered_by_it():
+    skipped: list[Skipped] = []
+    qs = parse_notes("## 1. 一\na\n## 105 题目 什么是空洞卷积？\nb\n## 106题 什么是分组卷积？\nc\n", "m.md", skipped=skipped)
+    assert [(q.number, q.title) for q in qs] == [(1, "一"), (106, "什么是分组卷积？")]
+    assert [(s.line, s.heading) for s in skipped] == [(3, "## 105 题目 什么是空洞卷积？")]
+
+
 def test_a_file_whose_numbered_headings_are_all_unread_says_which_line(tmp_path):
     f = tmp_path / "mine.md"
     f.write_text("intro\n\n## 1 第一题\ntext\n", encoding="utf-8")

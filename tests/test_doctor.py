@@ -144,3 +144,23 @@ def test_damaged_interview_database_is_reported_not_repaired(built_copy):
 
 def test_doctor_on_a_missing_path_is_one_line(tmp_path):
     assert_one_line_error(run(["doctor", str(tmp_path / "none")], tmp_path / "h"), 1, "no such file or folder")
+
+
+def test_a_deleted_notes_file_is_reported_and_ingest_remove_takes_it_out(home, tmp_path):
+    keep, solo = tmp_path / "keep.md", tmp_path / "solo.md"
+    keep.write_text("## 1. 什么是过拟合？\n训练集上好，测试集上差。\n", encoding="utf-8")
+    solo.write_text("## 2. 什么是欠拟合？\n训练集上也差。\n\n## 3. 什么是早停？\n验证误差不再下降时停止训练。\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["--recipe", "e5", "ingest", str(keep), str(solo)]).exit_code == 0
+    solo.unlink()
+    checked = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", str(keep)])
+    assert checked.exit_code == 1
+    assert (f"{solo} was deleted, but its 2 section(s) are still indexed: take them out with "
+            f"`assistant ingest --remove {solo}`") in checked.output.splitlines()
+    removed = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", "--remove", str(solo)])
+    assert removed.exit_code == 0 and "removed 2 section(s) from the index" in removed.output
+    after = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", str(keep)])
+    assert after.exit_code == 0 and after.output.splitlines()[-1].startswith("healthy: 1 section(s)")
+    again = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", "--remove", str(solo)])
+    assert again.exit_code == 2 and "nothing in the index comes from" in again.output
+    configured = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", "--remove", str(Settings.from_env({}).corpus_paths[0])])
+    assert configured.exit_code == 2 and "is part of the configured notes" in configured.output

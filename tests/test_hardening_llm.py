@@ -38,7 +38,7 @@ def assert_fell_back(result, fragment: str) -> None:
     """A one-line notice naming the failure, then verbatim quotes with valid citations."""
     assert result.mode == "extractive (fallback from llm:stub-model)"
     assert "语言模型调用失败" in result.notice and fragment in result.notice and "\n" not in result.notice
-    assert "摘录模式" in result.answer and result.citations and result.invalid_citations == []
+    assert "笔记原文摘录" in result.answer and "未配置" not in result.answer and result.citations and result.invalid_citations == []
 
 
 def test_connection_refused_is_retried_then_falls_back(offline_settings):
@@ -108,7 +108,8 @@ def test_cli_ask_with_a_dead_endpoint_answers_extractively(built_home):
     proc = run(["ask", QUESTION], built_home, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout and time.monotonic() - start < 90
-    assert "语言模型调用失败" in proc.stdout and "摘录模式" in proc.stdout and "[1] 第28题" in proc.stdout
+    assert "语言模型调用失败" in proc.stdout and "笔记原文摘录" in proc.stdout and "[1] 第28题" in proc.stdout
+    assert "未配置语言模型" not in proc.stdout
 
 
 def test_cli_ask_json_with_a_hanging_endpoint(built_home, openai_stub):

@@ -550,3 +550,46 @@ def test_every_stored_label_reads_closed_where_the_store_reads_it(tmp_path, offl
     assert "RNNs 的目的使用来处理序列数据。" in report and "处理序列数据 。" not in report
     assert not any(" 。" in (c["label"] or "") for c in store.cards().values())
     assert all(" 。" not in m for a in store.answers(session.id) for m in a["missed"])
+    # A question card's label keeps the space after its number (the schedule read "第30题什么是RNN？").
+    questions = [c["label"] for c in store.cards().values() if not c["point"]]
+    assert questions and all(label.startswith("第") and "题 " in label for label in questions)
+
+
+def test_every_point_named_but_scored_low_says_it_was_brief_not_complete(offline, notebook, prompts):
+    from assistant.interview.grades import render_feedback
+
+    section = ref(notebook, 38)
+    rows = [{"point": p, "status": "covered", "note": "", "statement": "", "rule": ""} for p in ("Dropout", "bagging")]
+    low = render_feedback(prompts, section, "用 Dropout 和网络 bagging", 5.8, rows)
+    high = render_feedback(prompts, section, "Dropout 随机丢弃神经元；bagging 集成多个网络。", 9.1, rows)
+    assert "都提到了，但讲得比较简略" in low and "覆盖到了" not in low
+    assert high.startswith("得分 9.1/10：笔记中的要点都覆盖到了")
+    english = render_feedback(prompts, section, "Dropout and bagging.", 6.0, rows)
+    assert "you named all 2 key points" in english and "but briefly" in english
+
+
+def test_another_member_of_a_points_family_in_its_place_is_a_contradiction(offline, notebook):
+    """"换成 tanh 激活函数" where the notes say "使用 ReLU 激活函数": close wording, another claim (notes/families.py)."""
+    section = ref(notebook, 28)
+    swapped = offline.grade(section, "遇到梯度爆炸可以把激活函数换成 tanh 激活函数，再配合梯度截断。")
+    rows = {r["point"]: r for r in swapped.points}
+    assert rows["使用 ReLU 激活函数"]["status"] != "covered"
+    denied = offline.grade(section, "梯度截断帮助不大，最好改用 tanh 激活函数。")  # aligned with the clipping point
+    relu = {r["point"]: r for r in denied.points}["使用 ReLU 激活函数"]
+    assert relu["status"] == "contradicted" and "tanh" in relu["statement"]
+    kept = offline.grade(section, "tanh 和 sigmoid 容易饱和，所以把激活函数换成 ReLU，再配合梯度截断。")
+    assert {r["point"]: r for r in kept.points}["使用 ReLU 激活函数"]["status"] == "covered"  # its own name is said
+    assert denied.score < kept.score - 2
+
+
+def test_family_names_hide_the_shorter_names_inside_them():
+    from assistant.notes.families import named, swapped
+
+    assert [f for f, _ in named("Leaky ReLU 比 ReLU 好")] == ["activation", "activation"]
+    assert len(named("Leaky ReLU")) == 1 and len(named("Faster R-CNN")) == 1
+    assert swapped("使用长短期记忆网络", "改用 GRU", "改用 GRU 就行", ["使用梯度截断"]) == "gru"
+    assert swapped("使用长短期记忆网络", "改用 LSTM", "改用 LSTM 就行", []) == ""
+    assert swapped("重新设计网络模型", "改用 GRU", "改用 GRU", []) == ""  # names no family member
+    # a sibling another point names is no swap (a section listing activations), nor a hyphenated own name
+    assert swapped("tanh", "ReLU 在正区间导数是 1", "ReLU 在正区间导数是 1", ["sigmoid", "ReLU"]) == ""
+    assert swapped("交叉熵损失", "unlike MSE", "Cross-entropy, unlike MSE, …", []) == ""

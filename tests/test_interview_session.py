@@ -130,6 +130,12 @@ def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     assert "Start" not in flash  # the answered question is asked again
     _, _, _, kept, flash, *_ = page.on_answer(sid, "   ")
     assert "Start an interview first" in flash or "Type an answer" in flash
+    # Submit after the end keeps the finished session's cards and report, and what was typed.
+    _, cards, question, kept, flash, report, *_ = page.on_answer(sid, "one more thought")
+    assert "qa-card" in cards and "Interview finished" in question and "**Overall:** 9/10" in report
+    assert kept == "one more thought" and "finished" in flash
+    _, cards, _, kept, flash, *_ = page.on_answer(None, "typed before starting")
+    assert cards == "" and kept == "typed before starting" and "Start an interview first" in flash
 
 
 def _rendered_page(home, notebook):
@@ -210,3 +216,25 @@ def test_web_interview_rebuilds_its_kit_when_another_model_is_connected(offline_
     assert second is not first and second.grader_name == first.grader_name
     offline_assistant.generation += 1  # what Assistant.add_notes does (tests/test_teach.py checks it)
     assert page.kit is not second
+
+
+@pytest.mark.parametrize("text", ["不知道", "嗯，这题不会。", "I don't know", "no idea"])
+def test_an_answer_that_only_says_i_dont_know_is_a_skip_and_is_not_probed(tmp_path, notebook, text):
+    from assistant.interview.grader import OfflineGrader
+
+    store, prompts = Store(tmp_path / "i.db"), Prompts(ROOT / "prompts")
+    session = Interview.start(store, notebook, OfflineGrader(prompts, cache_dir=tmp_path), prompts, topic="gradient-explosion", n=2, seed=1)
+    grade = session.answer(text)
+    skipped = "Skipped (scored 0)" if text in ("I don't know", "no idea") else "已跳过（计 0 分）"  # in the words' language
+    assert grade.score == 0 and grade.feedback.startswith(skipped)
+    assert session.current.kind == "question" and session.current.position == 1  # no probe of a non-answer
+    assert store.answers(session.id)[0]["answer"] == ""  # kept as a skip, as /skip is
+
+
+def test_an_answer_that_starts_with_i_dont_know_is_still_graded(tmp_path, notebook):
+    from assistant.interview.grader import OfflineGrader
+
+    store, prompts = Store(tmp_path / "i.db"), Prompts(ROOT / "prompts")
+    session = Interview.start(store, notebook, OfflineGrader(prompts, cache_dir=tmp_path), prompts, topic="gradient-explosion", n=1, seed=1)
+    grade = session.answer("不知道对不对：梯度累积变得非常大，导致网络权重大幅更新，网络变得不稳定。")
+    assert grade.score > 0 and not grade.feedback.startswith("已跳过")

@@ -134,3 +134,11 @@ def test_quoted_items_come_after_the_line_heading_their_list():
     # Each heading line at the top level, right before its first item; never nested under the other list's item.
     assert [lines[i] for i in heads] == ["- 学习率过大的表现： [1]", "- 学习率过小的表现： [1]"]
     assert lines[heads[0] + 1].startswith("- 损失剧烈震荡") and lines[heads[1] + 1].startswith("- 损失下降非常缓慢")
+
+
+def test_a_point_label_keeps_the_underscores_and_products_of_its_formula():
+    from assistant.notes.keypoints import outline
+
+    body = "1. 输入矩阵形状：(n_samples, dim_input)\n2. **输出**：z = b + w1*x1 + w2*x2\n"
+    assert [p.label for p in outline(body).points] == ["输入矩阵形状：(n_samples, dim_input)", "输出：z = b + w1*x1 + w2*x2"]
+    assert outline("- 参数量为 K×K×C_in×C_out\n- 另一点\n").points[0].label == "参数量为 K×K×C_in×C_out"

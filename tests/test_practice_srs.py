@@ -62,3 +62,15 @@ def test_schedule_rows_show_due_and_predicted_recall():
     (row,) = rows
     assert row["due"] == "due now" and row["points_due"] == 1 and row["points"] == 2
     assert 0.9 < row["recall"] <= 1 and row["weakest"].startswith("使用 ReLU 激活函数")
+
+
+def test_the_schedule_and_the_mastery_table_say_the_same_next_review():
+    from assistant.interview import mastery
+
+    q = {**review(None, GOOD, T0), "note_key": "f:25", "label": "第25题 什么是梯度爆炸？", "point": None}
+    missed = {**review(None, AGAIN, T0), "note_key": "f:25", "label": "误差梯度", "point": "a"}
+    assert missed["due_at"] < q["due_at"]  # a missed point's relearning step comes back first
+    cards = {"q:f:25": q, "p:f:25#a": missed}
+    (row,) = schedule_rows(cards, {"f:25": "gradient-explosion"}, now=T0 + 60)
+    (m,) = mastery.questions(cards, [], now=T0 + 60)
+    assert row["due_at"] == m.due_at == missed["due_at"] and row["due"] == m.due and row["due"] != "due now"

@@ -121,12 +121,14 @@ def test_rare_terms_and_known_names():
 
 
 def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
-    from assistant.retrieval.retriever import _zscores
+    from assistant.retrieval.fusion import on_scale, zscores
 
-    z, floor = _zscores(["a", "b", "c"], np.array([0.9, 0.6, 0.3]))
+    z, floor = zscores(["a", "b", "c"], np.array([0.9, 0.6, 0.3]))
     assert z["a"] == pytest.approx(1.2247, abs=1e-4) and z["b"] == pytest.approx(0.0)
     assert floor == pytest.approx(z["c"])
-    assert _zscores(["a", "b"], np.array([0.5, 0.5])) == ({"a": 0.0, "b": 0.0}, 0.0)  # no spread, no signal
+    assert zscores(["a", "b"], np.array([0.5, 0.5])) == ({"a": 0.0, "b": 0.0}, 0.0)  # no spread, no signal
+    # a chunk outside the pool, on the pool's scale: 0.75 is half-way between the pool's mean and its best
+    assert on_scale(["d"], np.array([0.75]), np.array([0.9, 0.6, 0.3]))["d"] == pytest.approx(z["a"] / 2)
 
 
 def test_english_prose_is_told_from_chinese_with_english_terms():
@@ -180,3 +182,35 @@ def test_chinese_share_counts_a_character_as_two_letters():
 
     assert chinese_share("梯度爆炸") == 1.0 and chinese_share("the gradient") == 0.0 and chinese_share("") == 1.0
     assert chinese_share("LSTM 网络") == 0.5  # four letters, two characters
+
+
+def test_a_candidate_outside_the_dense_pool_gets_its_own_cosine(offline_settings, monkeypatch):
+    """With notes larger than the dense pool (thousands of chunks), a section BM25 finds may be outside it: it is
+    scored by its own cosine, on the pool's scale, not at the pool's floor with a cosine of 0 (which declined
+    "Adam 的默认超参数是多少？" once a 3,000-section file was added). A pool of 4 stands for such notes here."""
+    from assistant.retrieval import retriever as module
+    from assistant.retrieval.store import client
+
+    full = module.Retriever(offline_settings, client(offline_settings))
+    query = "clipnorm 和 clipvalue 怎么设置"
+    reference = {h.question: h.cosine for h in full.search(query, 5, rerank=False).hits}
+    monkeypatch.setattr(module, "POOL", 4)
+    small = module.Retriever(offline_settings, full.chroma)
+    result = small.search(query, 5, rerank=False)
+    assert result.hits[0].question == 28 and result.covered
+    assert all(h.cosine > 0.5 for h in result.hits)  # every hit has a real cosine, pooled or not
+    for h in result.hits:
+        if h.question in reference:
+            assert h.cosine == pytest.approx(reference[h.question], abs=1e-4)
+
+
+@pytest.mark.parametrize("asked, number", [("第28题", 28), ("讲讲第40题？", 40), ("Q25", 25), ("question 31", 31)])
+def test_a_question_that_only_names_a_section_number_is_asked_as_its_title(offline_assistant, asked, number):
+    result = offline_assistant.search(asked, 3)
+    assert result.covered and result.hits[0].question == number
+    assert result.query == result.hits[0].label  # shown as "interpreted as 第28题 如何修复梯度爆炸问题？"
+
+
+def test_a_number_inside_a_question_or_missing_from_the_notes_is_searched_as_written(offline_assistant):
+    assert offline_assistant.search("第28题里梯度截断怎么用", 3).query == "第28题里梯度截断怎么用"
+    assert offline_assistant.search("第99题", 3).query == "第99题"

@@ -105,6 +105,10 @@ def test_progress_chart_is_escaped_svg_with_a_point_per_group_and_series():
     assert "<b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out and "8/10 (1 answer)" in out
     assert 'role="img"' in out and '<table class="sr-only">' in out
     assert "appear here" in chart_html([], "session")
+    # One session so far: the chart falls back to one point per answer and its caption says why.
+    used, rows = progress.trend(history[:1] + [{**history[0], "question": 2}], "session")
+    assert used == "answer" and "per answer (only one session so far)" in chart_html(rows, used, "session")
+    assert "so far" not in chart_html(rows, used, "answer")
 
 
 # -- weak-question sessions and answer cards ------------------------------------------------------------------
@@ -154,6 +158,15 @@ def test_answer_cards_hold_the_answer_and_each_point_with_the_notes_words(tmp_pa
     assert out.count('class="qa-pt qa-missed"') == 3 and "the notes: " in out and "Open in Notes" in out
     assert "2 of 5 key points covered" in out and 'class="qa-score qa-fair"' in out
     assert [c.skipped for c in cards[:-1]] == [True] * (len(cards) - 1)
+    # The follow-up answered with what it asked about: those points read as covered "in the follow-up".
+    asked = card.probe["label"].split("、")
+    session.answer("；".join(asked), now=T0)
+    card = answer_cards(session)[-1]
+    assert card.probe["status"] == "covered" and card.score == 5.0  # the score stays the graded answer's
+    later = [p.point for p in card.points if p.later]
+    assert later and set(later) <= set(asked) and all(p.mark == "✓" for p in card.points if p.later)
+    out = card_html(card)
+    assert f"{2 + len(later)} of 5 key points covered ({len(later)} in the follow-up)" in out and "(in the follow-up)" in out
 
 
 def test_an_answer_to_another_question_says_so_on_its_card_after_the_session(tmp_path, notebook):

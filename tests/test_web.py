@@ -253,3 +253,50 @@ def test_settings_page_shows_the_doctor_status(built_copy):
     shown = page.health()
     assert 'class="settings-health bad"' in shown and "1 problem(s)" in shown and "assistant doctor --repair" in shown
     assert "notes-use: missing section" in shown or "notes-use: half-written section" in shown
+
+
+def test_notes_search_counts_what_it_found_and_says_when_nothing_matches(offline_assistant, tmp_path):
+    pytest.importorskip("gradio")
+    from assistant.web.base import WebContext
+    from assistant.web.notes import NotesPage
+
+    ctx = WebContext(offline_assistant.settings)
+    ctx.assistant = offline_assistant
+    page = NotesPage(ctx)
+    total = len(offline_assistant.notes())
+    assert page.on_filter("")["label"] == f"{total} questions"
+    found = page.on_filter("clipnorm")
+    assert found["label"] == f"{len(found['choices'])} of {total} questions" and 0 < len(found["choices"]) < total
+    none = page.on_filter("zzzzqqq")
+    assert none["choices"] == [] and none["label"].startswith("No question mentions 'zzzzqqq'")
+
+
+def test_settings_refuse_a_base_url_that_is_not_http_and_keep_the_connection(built_copy):
+    pytest.importorskip("gradio")
+    from assistant import llmsetup
+    from assistant.config import Settings
+    from assistant.web.base import WebContext
+    from assistant.web.settings import SettingsPage
+
+    settings = Settings.from_env({}, home=built_copy)
+    page = SettingsPage(WebContext(settings))
+    for bad in ("not a url", "127.0.0.1:11434/v1", "ftp://example.com/v1"):
+        status, *_ = page.on_save(bad, "m", "")
+        assert "Not saved" in status and "is not an http(s) URL" in status
+        assert "is not an http(s) URL" in page.on_test(bad, "m", "")
+    assert llmsetup.saved(built_copy) == {} or not llmsetup.saved(built_copy).get("base_url")
+    (built_copy / "llm.json").write_text('{"base_url": "not a url", "model": "m"}')  # saved by an older version
+    assert llmsetup.apply(settings).openai_base_url is None  # ignored: the app still starts, answers stay extractive
+
+
+def test_a_declined_question_the_notes_name_points_to_its_section_in_the_sources_panel(offline_assistant):
+    from assistant.chats.record import answer_record
+    from assistant.web.html import sources_panel
+
+    result = offline_assistant.ask("SELU 有什么特点？")
+    assert not result.covered and result.pointers
+    first = result.pointers[0]
+    assert first["label"].startswith("第21题") and "SELU" in first["sentence"] and first["note"].endswith("::21")
+    panel = sources_panel(answer_record(result))
+    assert "Where to read on" in panel and f'data-note="{first["note"]}"' in panel and "no sources" not in panel
+    assert result.to_json()["pointers"] == result.pointers

@@ -161,17 +161,23 @@ def test_not_covered_question_is_friendly(page, app_url, shots):
     assert "笔记中没有涉及" in page.locator("#chatbot .bot").last.inner_text()
     assert page.locator("#sources .src-item").count() == 0
     shots(page, "2-chat-not-covered")
-    _ask(page, "dropout 的比例一般设多少？", "do not cover")  # just under the coverage line
+    _ask(page, "dropout 的比例一般设多少？", "do not answer")  # just under the coverage line
     bot = page.locator("#chatbot .bot").last.inner_text()
     assert "最接近的章节" in bot and "第38题" in bot
-    assert page.locator("#sources .src-item").count() == 0  # pointers, not sources
+    sources = "#sources .src-item:not(.src-pointer)"
+    assert page.locator(sources).count() == 0  # pointers, not sources: listed to read on, nothing cited
+    assert "第38题" in page.locator("#sources .src-pointer").first.inner_text()
     shots(page, "2b-chat-near-miss")
-    _ask(page, "SELU 有什么特点", "do not cover")  # declined, but the notes name SELU once: that sentence is shown
+    _ask(page, "SELU 有什么特点", "do not answer")  # declined, but the notes name SELU once: that sentence is shown
     bot = page.locator("#chatbot .bot").last
     assert "提到了「SELU」" in bot.inner_text() and "第21题" in bot.inner_text()
     assert "对应的激活函数是 SELU" in bot.locator("blockquote").inner_text()  # quoted, set apart from the reply
-    assert page.locator("#sources .src-item").count() == 0
+    assert page.locator(sources).count() == 0
+    pointer = page.locator("#sources .src-pointer").first
+    assert "第21题" in pointer.inner_text() and "SELU" in pointer.inner_text()
     shots(page, "2c-chat-mention")
+    pointer.locator(".src-open").click()  # where the notes name it, opened in the Notes tab
+    page.wait_for_function("() => (document.querySelector('#note-view')?.innerText || '').includes('SELU')", timeout=30_000)
 
 
 def test_notes_show_figure_placeholders_and_links(page, app_url, shots):
@@ -288,6 +294,7 @@ def test_citations_link_to_per_message_sources_and_open_in_notes(page, app_url, 
 
 
 def test_question_limit_is_enforced_before_sending(page, app_url, shots):
+    page.set_viewport_size({"width": 1280, "height": 800})  # a laptop screen: the counter sits near the fold
     _open(page, app_url)
     box = page.locator("#question textarea")
     box.fill("梯度" * 1200)
@@ -299,6 +306,8 @@ def test_question_limit_is_enforced_before_sending(page, app_url, shots):
     page.wait_for_timeout(1500)
     assert page.locator("#chatbot .user").count() == 0  # nothing was sent
     assert len(box.input_value()) == 2400  # the text is kept
+    # ... and why is on screen (it sat below the fold at 1280×800)
+    assert page.evaluate("() => document.getElementById('q-count-text').getBoundingClientRect().bottom <= window.innerHeight + 1")
     shots(page, "11-chat-too-long")
     box.fill("什么是梯度爆炸？")
     page.wait_for_function("() => document.querySelector('#q-count-text').innerText.startsWith('8 / 2,000')")
@@ -378,6 +387,16 @@ def test_settings_connect_an_llm_without_restart(browser, built_home, tmp_path, 
             stub.default(Reply(content="梯度截断可以防止梯度爆炸 [1]。"))
             tab.get_by_role("tab", name="Chat").click()
             _ask(tab, "如何修复梯度爆炸问题？", "第28题")
+            assert "llm:stub-model" in tab.locator("#sources .mode-badge").first.inner_text()
+            # After a reload the saved model is still shown and used (the page once showed the model at server start).
+            tab.reload()
+            tab.get_by_role("tab", name="Settings").click()
+            tab.wait_for_function("(u) => document.querySelector('#llm-base-url input, #llm-base-url textarea').value === u",
+                                  arg=stub.base_url, timeout=30_000)
+            assert "llm:stub-model" in tab.inner_text("#settings-summary") and tab.locator("#settings-k").is_visible()
+            tab.get_by_role("tab", name="Chat").click()
+            _ask(tab, "梯度截断怎么用？", "第28题")  # (with a model, a follow-up is condensed by it: the stub's reply)
+            assert "answer 2 of 2" in tab.inner_text("#sources")
             assert "llm:stub-model" in tab.locator("#sources .mode-badge").first.inner_text()
     finally:
         context.close()

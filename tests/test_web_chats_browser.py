@@ -191,10 +191,14 @@ def test_thumbs_down_with_a_reason_is_stored_and_kept(context, chat_page):
     assert rows[0][1:] == ("down", "没有提到重置门") and "GRU" in rows[0][0] and rows[1][1:] == ("up", "") and "梯度" in rows[1][0]
     _ask(page, "那它有几个门？", "第")  # the thumbs already given stay on screen after another answer
     assert page.locator("#chatbot button[aria-label='Liked'], #chatbot button[aria-label='Disliked']").count() == 2
+    page.locator("#chatbot button[aria-label='Dislike']").last.click()  # a reason asked for, then not given:
+    page.wait_for_selector("#feedback-row", state="visible")
+    _ask(page, "GRU 是什么？", "第40题")  # the next question dismisses it (it pushed the question box down)
+    page.wait_for_selector("#feedback-row", state="hidden")
     page.reload()
     _open(page)
-    page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 3", timeout=15_000)
-    assert page.locator("#chatbot button[aria-label='Disliked']").count() == 1
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 4", timeout=15_000)
+    assert page.locator("#chatbot button[aria-label='Disliked']").count() == 2
     assert page.locator("#chatbot button[aria-label='Liked']").count() == 1
     assert context.errors == []
 

@@ -136,6 +136,11 @@ def test_an_answer_becomes_a_card_with_its_feedback_beside_it(desktop, teach_app
     assert page.locator("#progress-chart canvas, #progress-chart svg").count() >= 1
     page.wait_for_timeout(500)
     shots(page, "teach-1-interview-desktop")
+    # The progress is stored: a reload shows it at once, not only after the next answer.
+    page.reload()
+    page.get_by_role("tab", name="Interview").click()
+    page.wait_for_function("() => (document.querySelector('#topic-mastery')?.innerText || '').includes('梯度爆炸')",
+                           timeout=30_000)
     assert page.errors == []
 
 
@@ -224,6 +229,14 @@ def test_uploaded_notes_are_answered_in_chat(desktop, upload_app, tmp_path, shot
     assert page.locator("#notes-list label", has_text="61.").count() == 1
     assert "distill-notes · 61." in page.locator("#notes-list label:has(input:checked)").inner_text()  # the kept copy
     shots(page, "teach-4b-notes-repeated-upload")
+    # A reload (or another browser) lists the uploaded notes too, not the list the server rendered at start.
+    page.reload()
+    page.get_by_role("tab", name="Notes").click()
+    page.wait_for_function("() => (document.querySelector('#notes-list')?.innerText || '').includes('61.')", timeout=30_000)
+    assert page.locator("#notes-list label", has_text="61.").count() == 1
+    page.fill("#notes-filter textarea, #notes-filter input", "蒸馏")
+    page.wait_for_function("() => /^\\d+ of \\d+ questions/.test(document.querySelector('#notes-list')?.innerText || '')",
+                           timeout=30_000)
     assert page.errors == []
 
 

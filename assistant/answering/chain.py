@@ -20,6 +20,7 @@ from assistant.answering.langsmith_import import light_langsmith
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.errors import first_line
+from assistant.notes.parse import section_key
 from assistant.notes.terms import language_of, to_simplified
 from assistant.retrieval.results import SearchResult
 from assistant.retrieval.retriever import Retriever
@@ -138,7 +139,10 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
             if near := [h for h in search.near_misses if (h.file_key, h.uid) not in mentioned]:
                 # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang, sections="\n".join(f"- {h.label}" for h in near))
-            yield AddableDict(answer=text, citations=[], invalid_citations=[])
+            pointers = [{"label": m.label, "note": section_key(m.file_key, m.uid), "sentence": m.sentence}
+                        for m in search.mentions]
+            pointers += [{"label": h.label, "note": section_key(h.file_key, h.uid), "sentence": ""} for h in near]
+            yield AddableDict(answer=text, citations=[], invalid_citations=[], pointers=pointers)
             return
         checker = CitationFilter(len(hits))
         notice = ""
@@ -150,8 +154,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 notice = prompts.render("llm_fallback", lang, reason=_reason(exc))
                 yield AddableDict(answer=f"\n\n{notice}\n\n", fallback=True)
                 checker = CitationFilter(len(hits))
-                for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
-                                           checker):
+                quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header=False)
+                for piece in filter_stream(quotes, checker):
                     yield AddableDict(answer=piece)
         else:
             for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
@@ -163,8 +167,11 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
 
 
 def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None,
-                relevance: Relevance | None) -> Iterator[str]:
-    return extractive_stream(question, hits, prompts.render("extractive_header", lang), prompts.render("extractive_links", lang),
+                relevance: Relevance | None, header: bool = True) -> Iterator[str]:
+    """The extractive answer; `header=False` after the LLM-failure notice (its "no language model is configured"
+    would contradict the notice, which already says quotes follow)."""
+    heading = prompts.render("extractive_header", lang) if header else ""
+    return extractive_stream(question, hits, heading, prompts.render("extractive_links", lang),
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
                              bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)))
 

@@ -76,6 +76,8 @@ _CONTINUES = re.compile(r"^\s*(?:那么?|所以|然后|和|跟|与)|里面|其�
 # earlier topic ("By the way, what's the capital of Australia?" was answered from the section before it).
 _SWITCH = re.compile(r"\bby the way\b|\bbtw\b|\bunrelated\b|\bchanging the subject\b|\bon another note\b"
                      r"|顺便问|顺便说|另外问|换个话题|换个问题|题外话", re.I)
+# A capitalised word after the first letter of a sentence: a name (France, Paris), not an acronym (GRU, SGD).
+_PROPER = re.compile(r"(?<![A-Za-z'’])[A-Z][a-z]{2,}\b")
 # Elliptical follow-ups: "X 呢？", "what about X?", "and X?"
 _ELLIPSIS = re.compile(r"呢\s*[？?]?\s*$|^\s*(?:and|what about|how about)\b", re.I)
 # A Latin cue is a word stem (\\bdiffer): the rest of its word goes with it ("difference", not "ence").
@@ -136,6 +138,11 @@ def _names_nothing_known(question: str, knows: Callable[[str], bool] | None) -> 
     if knows is None or CJK_RE.search(question):
         return False
     words = _latin_names(_own_topic(question))
+    # A capitalised name inside the sentence the notes never use ("What's the capital of France?") is a new subject,
+    # not an aspect of the earlier one: it stands alone (and is declined), rather than being read as "gradient
+    # clipping What's the capital of France?".
+    if any(not knows(name.lower()) for name in _PROPER.findall(question.strip()[1:])):
+        return False
     return bool(words) and not any(knows(w) for w in words)
 
 

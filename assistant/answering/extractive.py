@@ -260,7 +260,8 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
     p = params or AnswerParams()
     selected = select_quotes(question, hits, p, relevance)
     quotes, left_out = bounded(selected, p.max_chars)
-    yield header + "\n\n"
+    if header:  # none after the LLM-failure notice, which already says quotes follow
+        yield header + "\n\n"
     named = [q for q in selected if q.only_named]
     if bare is not None and named:
         yield bare(named[0].n, [q.only_named for q in named]) + "\n\n"

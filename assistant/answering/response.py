@@ -35,6 +35,9 @@ class AnswerResult:
     invalid_citations: list[int] = field(default_factory=list)
     notice: str = ""
     weak: str = ""  # the weak-match line when the notes may not answer it exactly (retriever.weak_margin), else ''
+    # A declined question's pointers: the sections that name what it asks about (with the sentence) and the nearest
+    # ones, as {"label", "note" (section key), "sentence"}. Not sources: nothing is cited from them.
+    pointers: list[dict] = field(default_factory=list)
 
     def cited_hits(self) -> list[tuple[int, Hit]]:
         """(n, hit) for every source the answer cites, in citation order."""
@@ -59,6 +62,7 @@ class AnswerResult:
             "notice": self.notice,
             "weak_match": bool(self.weak),
             "weak_match_note": self.weak,
+            "pointers": self.pointers,
             "contexts": [h.section for h in self.hits],
         }
 
@@ -100,6 +104,7 @@ class AnswerStream:
             question=f.get("question", ""), answer=self.text.strip(), mode=mode, covered=bool(f.get("covered")),
             standalone=f.get("standalone", ""), hits=list(f.get("hits", [])), citations=list(f.get("citations", [])),
             invalid_citations=list(f.get("invalid_citations", [])), notice=f.get("notice", ""), weak=f.get("weak", ""),
+            pointers=list(f.get("pointers", [])),
         )
 
     def result(self) -> AnswerResult:

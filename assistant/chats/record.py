@@ -20,6 +20,7 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
         "mode": result.mode or "extractive", "covered": bool(result.covered), "notice": result.notice or "",
         "invalid_citations": list(result.invalid_citations or []), "retrieved": len(result.hits),
         "standalone": result.standalone or "", "sources": [], "weak": result.weak or "",
+        "pointers": list(getattr(result, "pointers", None) or []),
     }
     if pending:
         return record

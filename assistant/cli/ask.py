@@ -7,6 +7,7 @@ each command, so `assistant --help` stays instant.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 
@@ -42,7 +43,7 @@ def ask(ctx: click.Context, question, k, as_json) -> None:
 def search(ctx: click.Context, query, k, as_json) -> None:
     """Rank the question sections for QUERY ('-' reads one query per line from stdin)."""
     from assistant.cli.render import print_search
-    from assistant.service import QuestionError
+    from assistant.service import QuestionError, printable
 
     queries = [line.strip() for line in sys.stdin] if query == "-" else [question_text(query)]
     assistant = open_assistant(settings_from(ctx), progress=not as_json)
@@ -55,7 +56,7 @@ def search(ctx: click.Context, query, k, as_json) -> None:
         except QuestionError as exc:  # one bad line in a batch must not stop the others
             failed += 1
             if as_json:
-                click.echo(json.dumps({"query": q[:200], "error": str(exc)}, ensure_ascii=False))
+                click.echo(json.dumps({"query": printable(q[:200]), "error": str(exc)}, ensure_ascii=False))
             else:
                 click.echo(f"error: {exc}", err=True)
             continue
@@ -94,6 +95,10 @@ def chat(ctx: click.Context, k) -> None:
             history = []
             click.echo("(new conversation)")
             continue
+        if re.fullmatch(r"/[A-Za-z?]\w*", text):  # a mistyped command is not a question to search
+            known = "" if text in ("/help", "/?") else f"unknown command {text}; "
+            click.echo(f"{known}commands: /new starts over, /quit (or Ctrl-D) exits; anything else is a question")
+            continue
         try:
             result = stream_answer(assistant, text, history, k)
         except QuestionError as exc:
@@ -111,12 +116,29 @@ def _warm_up_quietly(assistant) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--remove", is_flag=True, help="Take these files' (or folders') sections out of the index.")
 @click.pass_context
-def ingest(ctx: click.Context, paths) -> None:
-    """Index notes files or folders (default: the configured corpus). Unchanged sections are skipped."""
+def ingest(ctx: click.Context, paths, remove) -> None:
+    """Index notes files or folders (default: the configured corpus). Unchanged sections are skipped.
+
+    With --remove, take the sections of the given files (or of the files under the given folders) out
+    of the index instead; the files themselves are not touched and need not exist any more."""
+    from assistant.cli.common import usage_error
+    from assistant.errors import UserError
     from assistant.retrieval.ingest import ingest as run_ingest
 
     settings = settings_from(ctx)
+    if remove:
+        if not paths:
+            raise usage_error("--remove needs the notes files or folders to take out of the index")
+        try:
+            removed = run_ingest(settings, list(paths), progress=True, remove=True).removed
+        except UserError as exc:  # the configured notes: not removable, and saying so is about the argument
+            raise usage_error(str(exc)) from None
+        if not removed:
+            raise usage_error(f"nothing in the index comes from {', '.join(paths)} (see 'assistant notes')")
+        click.echo(f"removed {removed} section(s) from the index; the files were not touched")
+        return
     report = run_ingest(settings, list(paths) or None, progress=True)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)

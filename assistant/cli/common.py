@@ -5,10 +5,14 @@ question cleaning and opening the Assistant. Kept apart from cli.py so feature m
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 import click
 
 from assistant.config import Settings
 from assistant.errors import UserError
+
+T = TypeVar("T")
 
 
 class Failure(click.ClickException):
@@ -77,3 +81,19 @@ def open_store(settings: Settings):
     if store.notice:
         click.secho(f"warning: {store.notice}", fg="yellow", err=True)
     return store
+
+
+def one_numbered(items: list[T], number: int, file: str | None, name_of: Callable[[T], str]) -> T | None:
+    """The item numbered `number`, from the notes file named `file` (its name, stem or path) when given. Two
+    files may both number a question N (files are namespaced): then, without `file`, a usage error names them,
+    rather than one of them being picked silently. None when no file has question N."""
+    from pathlib import Path
+
+    from assistant.notes.parse import slug
+
+    if file:  # compared as parse.file_key names a file: "my notes.md", "my-notes" and a path to it are one file
+        items = [i for i in items if slug(Path(name_of(i)).stem) == slug(Path(file).stem)]
+    if len(items) > 1:
+        names = ", ".join(sorted({Path(name_of(i)).name for i in items}))
+        raise usage_error(f"question {number} is in {len(items)} notes files ({names}): choose one with --file NAME")
+    return items[0] if items else None

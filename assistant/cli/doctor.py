@@ -42,7 +42,7 @@ def doctor(ctx: click.Context, paths, repair, as_json) -> None:
     else:
         for p in found.problems:
             click.echo(p.message)
-        for line in health.notices:
+        for line in health.notices + health.others:
             click.echo(f"note: {line}")
         if report is not None:
             click.echo(f"repaired by ingest: {report.summary()}")

@@ -182,6 +182,8 @@ def judge_command(ctx: click.Context, question, answer, judge_kind, k, as_json) 
     from assistant.evals.suites import judge_answer
     from assistant.service import Assistant
 
+    if not (answer or "").strip():
+        raise click.UsageError("the answer is empty")
     question, answer = question_text(question), question_text(answer)
     settings = settings_from(ctx)
     judge = _judge(judge_kind, settings, Embeddings())

@@ -17,12 +17,12 @@ from assistant.cli.common import open_store, topic_id_of, usage_error
 from assistant.config import Settings
 
 
-def _kit(settings: Settings):
-    """The interview kit (notebook, prompts, grader) over the Assistant's index."""
+def _kit(settings: Settings, progress: bool = True):
+    """The interview kit (notebook, prompts, grader) over the Assistant's index (`progress`: index messages)."""
     from assistant.cli.common import open_assistant
     from assistant.interview.kit import InterviewKit
 
-    return InterviewKit.build(settings, open_assistant(settings, progress=True))
+    return InterviewKit.build(settings, open_assistant(settings, progress=progress))
 
 
 def _grading(settings: Settings):
@@ -53,12 +53,15 @@ def _grading(settings: Settings):
 def interview(ctx: click.Context, topic, n, resume, time_limit, weak, seed) -> None:
     """Mock interview from the notes: answer, get graded, and weak questions come back later.
 
-    Type an answer and press Enter. /skip shows the notes' answer and moves on; /quit (or
-    Ctrl-D) pauses the session, which `assistant interview --resume` continues.
+    Type an answer and press Enter. /skip (or an answer that only says "不知道" / "I don't know")
+    shows the notes' points and moves on; /quit (or Ctrl-D) pauses the session, which
+    `assistant interview --resume` continues.
     """
     from assistant.cli.common import settings_from
     from assistant.interview.session import InterviewError
 
+    if resume and (topic or weak or ctx.get_parameter_source("n") != click.core.ParameterSource.DEFAULT):
+        raise usage_error("--resume continues the latest session as it was planned: leave out --topic, --n and --weak")
     topic_id = topic_id_of(topic)
     settings = settings_from(ctx)
     parts = _kit(settings)
@@ -102,11 +105,16 @@ def _read_answer() -> str | None:
     """One non-empty answer line from the user; None on end of input or Ctrl-C."""
     import sys
 
+    from assistant.service import NOT_UTF8, is_utf8
+
     while True:
         try:
             text = input("you> ").strip()
         except (EOFError, KeyboardInterrupt):
             return None
+        if not is_utf8(text):  # one undecodable line must not end the session: say so and read the next
+            click.echo(f"error: {NOT_UTF8}; type the answer again", err=True)
+            continue
         if text:
             if not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
                 click.echo(text)
@@ -145,23 +153,27 @@ def _print_report(report) -> None:
 @click.command()
 @click.option("--question", "number", type=int, required=True, help="Question number in the notes, e.g. 28.")
 @click.option("--answer", "answer", required=True, help="Your answer ('-' reads it from stdin).")
+@click.option("--file", "file", metavar="NAME", help="The notes file of question N when several files number it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def grade(ctx: click.Context, number, answer, as_json) -> None:
+def grade(ctx: click.Context, number, answer, file, as_json) -> None:
     """Grade one answer to question N against the notes (nothing is stored)."""
     from assistant.cli.common import settings_from
+    from assistant.service import NOT_UTF8, is_utf8
 
     if answer == "-":
         answer = sys.stdin.read()
     if not answer.strip():
         raise usage_error("the answer is empty")
+    if not is_utf8(answer):
+        raise usage_error(NOT_UTF8)
     settings = settings_from(ctx)
     notebook, grader = _grading(settings)
-    note = notebook.by_number(number)
+    note = _numbered(notebook, number, file)
     if note is None and (settings.chroma_host or settings.chroma_path.exists()):
         # Not in the configured notes files: it may be in notes ingested from elsewhere (slower: opens the index).
-        kit = _kit(settings)
-        notebook, grader, note = kit.notebook, kit.grader, kit.notebook.by_number(number)
+        kit = _kit(settings, progress=not as_json)  # --json: one JSON object, nothing else
+        notebook, grader, note = kit.notebook, kit.grader, _numbered(kit.notebook, number, file)
     if note is None:
         numbers = sorted({n.number for n in notebook.notes})
         raise usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
@@ -172,6 +184,15 @@ def grade(ctx: click.Context, number, answer, as_json) -> None:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
     _print_grade(result)
+
+
+def _numbered(notebook, number: int, file: str | None):
+    """Question `number` of the notebook (of notes file `file`); several files numbering it is a usage error."""
+    from assistant.cli.common import one_numbered
+
+    # A Note knows its file by its key, '<file stem slug>-<path hash>' (parse.file_key).
+    return one_numbered([n for n in notebook.notes if n.number == number], number, file,
+                        lambda n: n.file_key.rsplit("-", 1)[0])
 
 
 @click.command()
@@ -186,11 +207,15 @@ def history(ctx: click.Context, limit) -> None:
     from assistant.interview.topics import load_topics
 
     store = open_store(settings_from(ctx))
+    summary = store.sessions_summary(limit)
+    if not summary:  # three empty tables said nothing a new user could act on
+        click.echo("No interview sessions yet: start one with `assistant interview` (e.g. --topic 梯度 --n 3).")
+        return
     names = {t.id: t.display for t in load_topics()}
     sessions = Table(title="Interview sessions")
     for col in ("#", "started", "topic", "answered", "mean score", "status"):
         sessions.add_column(col)
-    for s in store.sessions_summary(limit):
+    for s in summary:
         mean = "-" if s["mean"] is None else f"{s['mean']:.1f}/10"
         status = "finished" if s["finished_at"] else "unfinished (--resume)"
         sessions.add_row(str(s["id"]), s["started_at"][:16].replace("T", " "), names.get(s["topic"], "all"),

@@ -17,11 +17,14 @@ from assistant.cli.common import open_assistant, settings_from
 @click.command()
 @click.argument("number", type=int, required=False)
 @click.option("--points", is_flag=True, help="Show the section's key-point outline instead of its text.")
+@click.option("--file", "file", metavar="NAME", help="The notes file of question NUMBER when several files number it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def notes(ctx: click.Context, number, points, as_json) -> None:
+def notes(ctx: click.Context, number, points, file, as_json) -> None:
     """List the indexed notes, or show question NUMBER (with --points: its outline)."""
-    from assistant.cli.common import Failure
+    from pathlib import Path
+
+    from assistant.cli.common import one_numbered, usage_error
     from assistant.notes.keypoints import outline
     from assistant.notes.parse import question_label
 
@@ -31,12 +34,15 @@ def notes(ctx: click.Context, number, points, as_json) -> None:
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
+        many = len({r["file"] for r in rows}) > 1  # then each line says which file, as the web's Notes list does
         for r in rows:
-            click.echo(f"{r['question']:>4}  {r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))
+            where = f"{Path(r['file']).name}  " if many else ""
+            click.echo(f"{r['question']:>4}  {where}{r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))
         return
-    row = next((r for r in rows if int(r["question"]) == number), None)
+    row = one_numbered([r for r in rows if int(r["question"]) == number], number, file, lambda r: r["file"])
     if row is None:
-        raise Failure(f"no question {number} in the notes (see 'assistant notes')")
+        where = f" of {file}" if file else ""
+        raise usage_error(f"no question {number} in the notes{where} (see 'assistant notes')")
     body = assistant.section(row["file_key"], row["uid"])
     label = question_label(number, row["title"])
     if not points:

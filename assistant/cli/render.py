@@ -12,8 +12,11 @@ if TYPE_CHECKING:
     from assistant.service import Assistant
 
 
-def mode_badge(mode: str) -> str:
-    """A short line saying which answerer produced the text."""
+def mode_badge(mode: str, covered: bool = True) -> str:
+    """A short line saying which answerer produced the text; for a declined question, that nothing was answered
+    from the notes (as the web's badge says): "[extractive: verbatim quotes…]" over "not in the notes" misled."""
+    if not covered:
+        return "[not in the notes: nothing quoted or generated]"
     if mode.startswith("extractive"):
         return f"[{mode}: verbatim quotes from the notes]"
     return f"[{mode}: generated, grounded in the notes]"
@@ -28,7 +31,7 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
     for delta in stream:
         if not badge:  # the mode is known with the sources, before the first text
             snapshot = stream.snapshot()
-            click.secho(mode_badge(snapshot.mode), fg="cyan", err=False)
+            click.secho(mode_badge(snapshot.mode, snapshot.covered), fg="cyan", err=False)
             if read := rewritten(question, snapshot.standalone):
                 click.secho(f"↳ interpreted as: {read}", dim=True)
             if snapshot.weak:

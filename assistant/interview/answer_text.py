@@ -1,4 +1,5 @@
-"""How the grader reads an answer: its sentences and comma clauses, and whether it is only a keyword list."""
+"""How the grader reads an answer: its sentences and comma clauses, whether it is only a keyword list, and whether
+it only says the candidate does not know."""
 
 from __future__ import annotations
 
@@ -27,3 +28,21 @@ def is_keyword_list(answer: str, max_chars: int) -> bool:
         return False
     lengths = sorted(len(x) for x in items)
     return lengths[len(lengths) // 2] <= max_chars and not re.search(r"[。！？.!?]\s*\S", answer.strip())
+
+
+# An answer that only says "I don't know" ("不知道", "这题不会", "忘了", "no idea", "pass"): in an interview it is a
+# skip, not an answer whose every point was missed, and a follow-up probe of it would only ask again. Whole answers
+# only: "不知道对不对，梯度截断可以…" is an answer. Written from how candidates say it, not from any eval item.
+_OPENER = r"(?:(?:嗯+|呃+|额+|啊+|唉|抱歉|不好意思|对不起|sorry|um+|uh+|hmm+|honestly|sadly)\s*[，,.。…]*\s*)*"
+_GIVE_UP_ZH = (r"(?:我|这题|这道题|这个|这个问题)?(?:我)?(?:真的|确实|实在|完全|还|暂时)?"
+               r"(?:不知道|不清楚|不太清楚|不会|不太会|不懂|不太懂|不记得|不太记得|记不[得清住]|忘[了记]|想不起来"
+               r"|没[有]?印象|没学过|没复习|答不[上出]来|回答不了|跳过|过)(?:了|啊|呢|耶|诶|哈|呀)*")
+_GIVE_UP_EN = (r"(?:i\s+)?(?:really\s+|honestly\s+)?(?:don'?t|do not|dont)\s+know(?:\s+(?:this|that|it))?"
+               r"|dunno|idk|no idea|no clue|not sure|i'?m not sure|i have no idea|(?:i\s+)?(?:forgot|can'?t remember)"
+               r"|pass|skip|next")
+GIVE_UP_RE = re.compile(rf"^\s*{_OPENER}(?:{_GIVE_UP_ZH}|{_GIVE_UP_EN})\s*[。.！!？?…~～,，]*\s*$", re.I)
+
+
+def gives_up(answer: str) -> bool:
+    """True when the whole answer only says the candidate does not know (or passes)."""
+    return bool(GIVE_UP_RE.match(answer))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.interview.grades import MARKS, citation, points_of
+from assistant.interview.srs import point_id
 from assistant.notes.parse import section_key
 from assistant.notes.text import readable
 
@@ -28,6 +29,7 @@ class PointLine:
     support: str = ""
     said: str = ""  # a contradiction: what the answer said ...
     note: str = ""  # ... and the note's sentence it contradicts
+    later: bool = False  # covered in the answer to the follow-up probe, not in the graded answer
 
     @property
     def mark(self) -> str:
@@ -83,6 +85,14 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
             lines.append(PointLine(r["status"], r["point"],
                                    _support(point) if point and r["status"] != "covered" else "",
                                    r.get("statement", ""), r.get("note", "")))
+        probe = row.get("probe") or {}
+        if probe.get("status") == "covered":
+            # The follow-up was answered: its points read as covered on the card too ("in the follow-up"), not ✗
+            # beside a probe marked "→ covered". The score stays the graded answer's.
+            asked = set(str(probe.get("point") or "").split(","))  # the probed points' ids (srs.point_id)
+            probed = {label for label, point in outline.items() if point_id(point.lead) in asked}
+            lines = [PointLine("covered", p.point, later=True) if p.status != "covered" and p.point in probed else p
+                     for p in lines]
         kind = "recall" if row.get("targets") else "question"
         cards.append(AnswerCard(
             row["position"], session.total, kind, row["prompt"], row["answer"], row["score"], row["max_score"],

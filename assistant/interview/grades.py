@@ -15,6 +15,7 @@ from assistant.notes.polarity import Conflict
 from assistant.notes.terms import language_of
 
 MAX_SCORE = 10
+BRIEF_BELOW = 0.7  # below 7/10 with every point named, the feedback says the answer was brief (a display rule)
 # The checklist mark of each point verdict: feedback, answer cards and Markdown reports (this module loads no numpy).
 MARKS = {"covered": "✓", "missed": "✗", "contradicted": "!"}
 
@@ -87,18 +88,21 @@ def point_rows(points: list[Point], statuses: list[str], conflicts: dict[int, Co
 
 
 def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float, rows: list[dict],
-                    extra: str = "", elsewhere: str = "") -> str:
+                    extra: str = "", elsewhere: str = "", lang: str | None = None) -> str:
     """The checklist feedback from `prompts/interview_feedback*.md`, in the answer's language; led by
     `prompts/interview_elsewhere*.md` when the answer is about the section labelled `elsewhere` instead."""
-    lang = language_of(answer or ref.title)
+    lang = lang or language_of(answer or ref.title)
     n_covered = sum(r["status"] == "covered" for r in rows)
     if not answer.strip() and rows:
         # Skipped (/skip): nothing was answered, so nothing was missed either; the points are what the notes say.
         text = prompts.render("interview_skipped", lang, n_total=len(rows), citation=ref.citation,
                               checklist="\n".join(f"• {r['point']}" for r in rows))
     elif rows and n_covered == len(rows):
-        text = prompts.render("interview_feedback_full", lang, score=_fmt(score), max_score=MAX_SCORE,
-                              citation=ref.citation)
+        # Every point named, yet a low score (a bare list of the points' names earns partial credit): "you covered
+        # every key point" next to 5.8/10 read as a contradiction, so the feedback says what the score is missing.
+        filled = {"score": _fmt(score), "max_score": MAX_SCORE, "citation": ref.citation}
+        text = prompts.render("interview_feedback_full", lang, **filled) if score >= BRIEF_BELOW * MAX_SCORE else \
+            prompts.render("interview_feedback_brief", lang, **filled, n_total=len(rows))
     else:
         lines = []
         for r in rows:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from assistant.interview.srs import AGAIN, EASY, GOOD, HARD, by_note, describe_due, out_of_10, retrievability
+from assistant.interview.srs import AGAIN, EASY, GOOD, HARD, by_note, describe_due, next_due, out_of_10, retrievability
 from assistant.notes.parse import question_label
 
 STRENGTH = {AGAIN: 0.0, HARD: 0.5, GOOD: 1.0, EASY: 1.0}
@@ -97,7 +97,7 @@ def questions(cards: dict[str, dict], history: list[dict], now: float | None = N
         points = [c for c in group if c.get("point")]
         tried = answers.get(note_key, [])
         last = tried[-1] if tried else None
-        due_at = min(c["due_at"] for c in group)
+        due_at = next_due(group)
         label = (q or {}).get("label") or (question_label(last["question"], last["title"]) if last else note_key)
         out.append(QuestionMastery(
             note_key, label, last["topic"] if last else "other", mastery,

@@ -20,7 +20,8 @@ def with_closed_label(row: sqlite3.Row) -> dict:
     by, today's label. Done where rows are read, since the database layer (migrations) cannot use the notes' text
     rules."""
     out = dict(row)
-    if out.get("label"):
+    # A question card (point NULL) is labelled "第25题 什么是梯度爆炸？": its space is the label's own, not a gap.
+    if out.get("label") and out.get("point", True):
         out["label"] = close_gaps(out["label"])
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from assistant.interview.srs import by_note, describe_due, is_due, retrievability
+from assistant.interview.srs import by_note, describe_due, is_due, next_due, retrievability
 
 
 def schedule_rows(cards: dict[str, dict], topics: dict[str, str], now: float | None = None) -> list[dict]:
@@ -18,7 +18,7 @@ def schedule_rows(cards: dict[str, dict], topics: dict[str, str], now: float | N
         if q is None:
             continue
         due_points = [c for c in points if is_due(c, now)]
-        due_at = min([q["due_at"]] + [c["due_at"] for c in due_points])
+        due_at = next_due(group)
         weakest = min(points, key=lambda c: (retrievability(c, now), c["stability"] or 0.0), default=None)  # same-day ties: least stable
         rows.append({"note_key": note_key, "label": q["label"] or note_key, "topic": topics.get(note_key, "other"),
                      "due_at": due_at, "due": describe_due(due_at, now), "recall": retrievability(q, now),

@@ -19,7 +19,8 @@ from typing import Callable
 from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
 from assistant.interview import practice, probe
-from assistant.interview.grades import MAX_SCORE, Grade, Reference, points_of
+from assistant.interview.answer_text import gives_up
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, points_of, render_feedback
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest
@@ -166,17 +167,20 @@ class Interview:
         `elapsed` is the seconds the user took; over the session's time limit the rating is capped."""
         if not text.strip():
             raise InterviewError("the answer is empty")
+        if gives_up(text):  # "不知道", "I don't know": a skip, fed back with the notes' points and never probed
+            return self.skip(now, elapsed, lang=language_of(text))
         return self._record(text.strip(), now, elapsed)
 
-    def skip(self, now: float | None = None, elapsed: float | None = None) -> Grade:
-        """Give up on the current turn: it scores 0, and the feedback quotes what the notes say."""
-        return self._record("", now, elapsed)
+    def skip(self, now: float | None = None, elapsed: float | None = None, lang: str | None = None) -> Grade:
+        """Give up on the current turn: it scores 0, and the feedback quotes what the notes say (in `lang`, when the
+        user gave up in words: "I don't know" is answered in English whatever the notes' language)."""
+        return self._record("", now, elapsed, lang)
 
     def over_time(self, elapsed: float | None) -> bool:
         """True when an answer took longer than the session's per-question time limit."""
         return bool(self.time_limit) and elapsed is not None and elapsed > self.time_limit  # type: ignore[operator]
 
-    def _record(self, text: str, now: float | None, elapsed: float | None) -> Grade:
+    def _record(self, text: str, now: float | None, elapsed: float | None, lang: str | None = None) -> Grade:
         turn = self.current
         if turn is None:
             raise InterviewError("the interview is finished")
@@ -184,6 +188,8 @@ class Interview:
         ref = self.reference(turn.note)
         points = points_of(ref)
         grade = self.grader.grade(ref, text)
+        if lang and not text and self.prompts is not None and grade.points:
+            grade.feedback = render_feedback(self.prompts, ref, "", grade.score, grade.points, lang=lang)
         cards = self.store.cards(turn.note.key)
         if turn.kind == "probe":
             return self._record_probe(turn, ref, points, text, grade, cards, now)

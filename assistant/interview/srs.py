@@ -106,6 +106,13 @@ def retrievability(state: dict | None, now: float) -> float:
     return float(scheduler().get_card_retrievability(_card(state, now), _dt(now)))
 
 
+def next_due(group: list[dict]) -> float:
+    """When a question next comes back: the soonest due of its question card and point cards (a missed point's
+    relearning step brings it back in minutes however far off the question card is). The mastery table and the
+    review schedule both say this; they disagreed ("review in 15 min" beside "in 8 d")."""
+    return min(c["due_at"] for c in group)
+
+
 def is_due(state: dict | None, now: float) -> bool:
     """True when a card exists and its due time has come."""
     return bool(state) and state["due_at"] <= now  # type: ignore[index]

@@ -32,7 +32,7 @@ from assistant.notes.glossary import initials
 from assistant.notes.glossary import names_in as glossary_names
 from assistant.notes.markup import BOLD_LEAD, FILLER, list_items, list_marker, section_parts, sentences_of
 from assistant.notes.terms import STOP_WORDS, tokenize
-from assistant.notes.text import close_gaps, plain_text
+from assistant.notes.text import plain_text, readable
 
 _USE = re.compile(r"^\s*(?:使用|采用|利用|引入|加入|添加|应用)\s*")
 
@@ -63,7 +63,8 @@ class Point:
         leaves where bold marks stood are closed ("…更新网络权重 。" reads "…更新网络权重。")."""
         bold = BOLD_LEAD.match(self.lead)
         text = bold.group(1) if bold and self.kind in ("bold", "bullet") else self.lead
-        return close_gaps(re.sub(r"^\d{1,2}[.)、]\s*", "", plain_text(text)).strip(" ：:"))
+        # As the notes write it (`readable`): "(n_samples, dim_input)" keeps its underscores, which plain text drops.
+        return re.sub(r"^\d{1,2}[.)、]\s*", "", readable(text)).strip(" ：:")
 
     @property
     def names(self) -> tuple[str, ...]:

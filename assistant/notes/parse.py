@@ -20,7 +20,8 @@ from assistant.notes.text import FENCE_RE, IMG_RE, SOURCE_RE, SUBSECTION_RE, Fen
 # "## 21. title", and the numberings Chinese notes also use: "21、", "21．", "21）", "21：", "第21题", "Q21:". Not "21.1":
 # a numbered subsection written at the wrong level is reported (Skipped), not read as question 21.
 _NUMBERED = r"^##\s+(?:第\s*)?(?:Q\s*)?"  # a question heading up to its number
-QUESTION_RE = re.compile(_NUMBERED + r"(\d+)\s*(?:[.．、:：)）]|题)(?![\d.．])\s*(.+?)\s*#*\s*$", re.I)
+# 题 ends the number of "第21题" but not of "21 题目" (a heading saying "question text", which is not one).
+QUESTION_RE = re.compile(_NUMBERED + r"(\d+)\s*(?:[.．、:：)）]|题(?!目))(?![\d.．])\s*(.+?)\s*#*\s*$", re.I)
 H2_RE = re.compile(r"^##\s")
 NUMBERED_RE = re.compile(_NUMBERED + r"\d", re.I)  # a heading that looks like a question's
 
@@ -140,7 +141,7 @@ class Question:
 def file_key(path: Path) -> str:
     """A stable id prefix per notes file, so two files may both have a question 21."""
     resolved = str(Path(path).resolve())
-    return f"{_slug(Path(path).stem)}-{hashlib.sha1(resolved.encode()).hexdigest()[:8]}"
+    return f"{slug(Path(path).stem)}-{hashlib.sha1(resolved.encode()).hexdigest()[:8]}"
 
 
 def read_notes(path: Path, skipped: list[Skipped] | None = None) -> list[Question]:
@@ -246,5 +247,6 @@ def _is_prose(line: str) -> bool:
     return bool(plain_text(stripped).strip(" -•|"))
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """A file stem as file keys write it: letters, digits and CJK, the rest one hyphen."""
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", text).strip("-")[:40] or "notes"

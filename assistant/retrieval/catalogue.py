@@ -14,6 +14,7 @@ and a search reads only the few dozen rows it ranks (issue 15: start-up independ
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from functools import partial
@@ -167,6 +168,17 @@ class Catalogue:
             self._respeller = (self._key, speller)
         return speller.respell(text)
 
+    def by_number(self, text: str) -> str:
+        """A question that only names a section by its number ("第28题", "讲讲第28题", "Q28", "question 28") asked as
+        that section's title ("第28题 如何修复梯度爆炸问题？"), so it is answered from it and shown "interpreted as" it;
+        searched as written, "第28题" matched whichever title was nearest (or was declined). Any other text as it is."""
+        match = _NUMBER_ONLY.match(text)
+        if not match:
+            return text
+        number = int(next(g for g in match.groups() if g))
+        titles = [q["title"] for q in self.questions() if int(q["question"]) == number]
+        return f"第{number}题 {titles[0]}" if titles else text
+
     def initialisms(self) -> frozenset[str]:
         """The initials of every run of two to four Latin words in the notes ("region proposal network" → "rpn"),
         built on first need per index version: only a question naming an unknown technical name asks."""
@@ -188,6 +200,12 @@ class Catalogue:
             meta = rows[cids[0]][1]
             found.append({k: meta[k] for k in ("file", "file_key", "uid", "question", "title", "kind", "source")})
         return sorted(found, key=lambda m: (m["file"], m["question"], m["uid"]))
+
+
+# The whole question is a reference to a section number, with at most a request around it.
+_NUMBER_ONLY = re.compile(r"^\s*(?:请|麻烦)?(?:讲讲|说说|讲一下|说一下|解释一下|回答一下|回答|看看)?\s*"
+                          r"(?:第\s*(\d+)\s*[题道问]|Q\s*(\d+)|(?:question|no\.?)\s*(\d+)|#\s*(\d+))"
+                          r"\s*(?:是什么|讲的是什么|怎么答|怎么回答)?\s*[?？。.!！]*\s*$", re.I)
 
 
 def _chinese_shares(rows: Rows) -> dict[str, float]:

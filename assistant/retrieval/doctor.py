@@ -17,14 +17,14 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.notes.corpus import Corpus
-from assistant.retrieval.sync import Wanted, plan
+from assistant.retrieval.sync import Wanted, at_or_under, plan
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, as one line; `repairable` when an ingest fixes it."""
 
-    kind: str  # missing, outdated, half-written, duplicated, orphan, no-collection, notes, unread-heading, database
+    kind: str  # missing, outdated, half-written, duplicated, orphan, no-collection, notes, unread-heading, gone, database
     where: str  # a collection name, notes file or database path
     message: str
     repairable: bool
@@ -39,6 +39,7 @@ class Health:
     chunks: dict[str, int] = field(default_factory=dict)  # collection → chunks stored
     database: str = "absent"  # "ok", "absent" or what is wrong
     notices: list[str] = field(default_factory=list)  # worth knowing, not wrong: sections repeated across files
+    others: list[str] = field(default_factory=list)  # notes indexed from files this check did not read
 
     @property
     def ok(self) -> bool:
@@ -61,7 +62,8 @@ class Health:
     def to_json(self) -> dict:
         """A JSON-ready dict for `assistant doctor --json`."""
         return {"ok": self.ok, "summary": self.summary(), "sections": self.sections, "chunks": self.chunks,
-                "database": self.database, "problems": [asdict(p) for p in self.problems], "notices": self.notices}
+                "database": self.database, "problems": [asdict(p) for p in self.problems], "notices": self.notices,
+                "others": self.others}
 
 
 def check(settings: Settings, paths=None, chroma=None) -> Health:
@@ -103,11 +105,30 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
                     health.problems.append(Problem("duplicated", name, f"{name}: chunk id {cid} stored twice", False))
     health.sections = len(wanted.sections)
     health.notices = [str(r) for r in corpus.repeats]
+    health.problems += elsewhere_problems(first["metadatas"], roots, health.others)
     problem = database_problem(settings.db_path)
     health.database = "absent" if not settings.db_path.exists() else "ok" if problem is None else "damaged"
     if problem is not None:
         health.problems.append(problem)
     return health
+
+
+def elsewhere_problems(metadatas: list[dict], roots: list[Path], others: list[str]) -> list[Problem]:
+    """Notes indexed from files outside the checked ones (`assistant ingest FILE`): a file deleted since is a problem
+    (its sections still answer questions; `ingest --remove` takes them out), one still there a notice of how to
+    check it. Without this, `doctor` said "healthy: 20 section(s)" over thousands of sections it never looked at."""
+    sections: dict[str, set] = {}
+    for meta in metadatas:
+        if not at_or_under(meta["file"], roots):
+            sections.setdefault(meta["file"], set()).add((meta["file_key"], meta.get("question")))
+    problems = []
+    for file, keys in sorted(sections.items()):
+        if Path(file).exists():
+            others.append(f"{len(keys)} section(s) indexed from {file}, not checked here: run `assistant doctor {file}`")
+        else:
+            problems.append(Problem("gone", file, f"{file} was deleted, but its {len(keys)} section(s) are still indexed: "
+                                    f"take them out with `assistant ingest --remove {file}`", False))
+    return problems
 
 
 def snapshot_problems(settings: Settings, name: str, key: str, rows: dict) -> list[Problem]:

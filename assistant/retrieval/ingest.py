@@ -16,15 +16,15 @@ import hashlib
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from assistant.config import Settings
 from assistant.notes.chunks import Chunk
-from assistant.notes.corpus import Corpus, Repeat
-from assistant.notes.parse import CorpusError, Skipped, find_notes
+from assistant.notes.corpus import Corpus
+from assistant.notes.parse import CorpusError, find_notes
 from assistant.notes.text import plain_text
+from assistant.retrieval.ingest_report import IngestReport, check_removable, count
 from assistant.retrieval.pipeline import EmbeddingPool
 from assistant.retrieval.store import (
     IndexStoreError,
@@ -40,30 +40,6 @@ from assistant.testhooks import pause_point
 
 __all__ = ["CHUNKER_VERSION", "IngestReport", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
 BATCH = 16
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did, for the CLI and the benchmark."""
-
-    files: int = 0
-    questions: int = 0
-    added: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    chunks_embedded: int = 0
-    errors: list[str] = field(default_factory=list)
-    repeats: list[Repeat] = field(default_factory=list)  # sections left out: the same as one already indexed
-    skipped: list[Skipped] = field(default_factory=list)  # numbered headings not read as questions
-
-    def summary(self) -> str:
-        """One line for the terminal."""
-        repeats = f"; {len(self.repeats)} repeated section(s) indexed once" if self.repeats else ""
-        skipped = f"; {len(self.skipped)} numbered heading(s) not read as questions" if self.skipped else ""
-        return (
-            f"{self.files} file(s), {self.questions} question(s): {self.added} new or changed, "
-            f"{self.unchanged} unchanged, {self.removed} removed ({self.chunks_embedded} chunks embedded){repeats}{skipped}"
-        )
 
 
 @contextmanager
@@ -84,7 +60,7 @@ def ingest_lock(settings: Settings, timeout: float = 300.0):
 
 
 def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
-           on_progress: Callable[[int, int], None] | None = None) -> IngestReport:
+           on_progress: Callable[[int, int], None] | None = None, remove: bool = False) -> IngestReport:
     """Sync the given notes files/folders (default: the configured corpus) into every collection of the recipe.
     `on_progress(done, total)` is called as chunks are embedded and written (all collections counted; the web app's bar).
 
@@ -92,9 +68,15 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
     section interrupted anywhere (mid-batch, between collections, mid-delete) is written
     again by the next ingest, and the notes stamp that lets `ensure_index` skip the sync
     is removed before the first write and written last.
+
+    `remove=True` (`assistant ingest --remove`): the sections of the given files, or of the files under the given
+    folders, are deleted from the index, whether or not those files still exist (a single file ingested and then
+    deleted could not be taken out). The configured notes cannot be removed: the next run would index them again.
     """
     roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
-    corpus = Corpus.read(roots)
+    if remove:
+        check_removable(settings, roots)
+    corpus = Corpus() if remove else Corpus.read(roots)
     report = IngestReport(files=len(corpus.parsed), errors=[message for _, message in corpus.errors])
     chroma = chroma or client(settings)
     with ingest_lock(settings):
@@ -104,10 +86,10 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
                                          for m in settings.dense_models})
         except Exception as exc:
             raise index_error(settings, exc) from None
-        wanted = Wanted.of(corpus, rows[settings.dense_models[0]], roots, settings.chunk_chars)
+        wanted = Wanted.of(corpus, rows[settings.dense_models[0]], roots, settings.chunk_chars, roots if remove else None)
         plans = {m: plan(rows[m], wanted) for m in settings.dense_models}
         report.questions, report.repeats, report.skipped = corpus.questions, corpus.repeats, corpus.skipped
-        _count(report, wanted, list(plans.values()))
+        count(report, wanted, list(plans.values()))
         stamp = _stamp_file(settings)
         if any(not p.empty for p in plans.values()):
             stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
@@ -213,15 +195,6 @@ def _save_catalogue(settings: Settings, chroma) -> None:
               snapshot=snapshot.path(settings.home, collection_name(settings, model), "lexical")).refresh()
 
 
-def _count(report: IngestReport, wanted: Wanted, plans: list[Plan]) -> None:
-    """A section is unchanged only when no collection needs it; chunks count once however many embedders redo them."""
-    redo = {i.key for p in plans for i in p.issues if i.state != "orphan"}
-    report.added = len(redo)
-    report.unchanged = len(wanted.sections) - len(redo)
-    report.removed = len({i.key for p in plans for i in p.issues if i.state == "orphan"})
-    report.chunks_embedded = len({c.id for p in plans for c in p.upsert})
-
-
 def notes_stamp(settings: Settings) -> str:
     """Paths, sizes and modification times of the configured notes files; changes when one is edited, added or removed."""
     try:
@@ -251,12 +224,16 @@ def ensure_index(settings: Settings, chroma=None, progress: bool = True):
         pass  # an ingest running in another process finishes first: its half-written index cannot be read
     stamp = _stamp_file(settings)
     stale = not stamp.exists() or stamp.read_text(encoding="utf-8") != notes_stamp(settings)
+    empty = False
     for model in settings.dense_models:
         try:
-            if get_collection(chroma, settings, model, create=False).count() == 0:
-                stale = True
+            empty = empty or get_collection(chroma, settings, model, create=False).count() == 0
         except Exception:
-            stale = True
+            empty = True
+    if (stale or empty) and progress:  # the first run embeds every section (about 10 s for the shipped notes)
+        doing = "building the index of the notes" if empty else "checking the index against the notes"
+        print(f"{doing} in {settings.home} …", file=sys.stderr, flush=True)
+    stale = stale or empty
     report = ingest(settings, progress=progress, chroma=chroma) if stale else None
     if report is not None and report.errors and report.questions == 0:
         # Otherwise every question would be "not in the notes" with no hint why.

@@ -27,6 +27,7 @@ from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, se
 from assistant.retrieval.answerable import lacking, unknown_names
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
+from assistant.retrieval.fusion import on_scale, zscores
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
 from assistant.retrieval.mentions import Mention, catalogue_sections, find_mentions
@@ -141,7 +142,7 @@ class Retriever:
         catalogue.refresh()
         if not catalogue.ids:
             return SearchResult(query)
-        query = catalogue.respell(query)  # 过你合 → 过拟合: the query searched, and shown as "interpreted as"
+        query = catalogue.respell(catalogue.by_number(query))  # 过你合 → 过拟合: the query searched, and shown as "interpreted as"
         pool = min(POOL, len(catalogue.ids))
         standardised: list[tuple[dict[str, float], float, float]] = []  # (z-score by chunk, floor, weight)
         english = mostly_latin(query)
@@ -149,21 +150,31 @@ class Retriever:
         cosines: dict[str, float] = {}
         dense: dict[str, np.ndarray] = {}
         vectors: dict[str, np.ndarray] = {}
-        for n, model in enumerate(self.models):
+        pooled: dict[str, tuple[list[str], np.ndarray]] = {}
+        for model in self.models:
             vectors[model] = embed_query(self.embedders[model], query)
             res = self.collections[model].query(query_embeddings=[vectors[model]], n_results=pool, include=["distances"])
-            ids, cos = res["ids"][0], 1.0 - np.asarray(res["distances"][0], dtype=np.float64)
-            dense[model] = cos  # the coverage signals read raw cosines
-            standardised.append((*_zscores(ids, self._level(english, ids, cos)), self.weights.of(model)))
-            candidates.update(ids[:CANDIDATES])
-            if n == 0:
-                cosines = dict(zip(ids, cos.tolist()))
+            pooled[model] = res["ids"][0], 1.0 - np.asarray(res["distances"][0], dtype=np.float64)
+            dense[model] = pooled[model][1]  # the coverage signals read raw cosines, over the pool
+            candidates.update(pooled[model][0][:CANDIDATES])
         # BM25 of an English question also looks for the Chinese terms of its glossary phrases ("exploding
         # gradients" → 梯度爆炸): its own words are not in Chinese notes (tuning hit@1 in English 192 → 200 of 220).
+        bm25 = None
         if catalogue.bm25 is not None and (terms := tokenize(query) + (chinese_tokens(query) if english else [])):
             scores = np.asarray(catalogue.bm25.get_scores(terms), dtype=np.float64)
-            standardised.append((*_zscores(catalogue.ids, scores), self.weights.bm25))
+            bm25 = zscores(catalogue.ids, scores)
             candidates.update(catalogue.ids[i] for i in np.argsort(-scores)[:CANDIDATES] if scores[i] > 0)
+        for n, model in enumerate(self.models):
+            ids, cos = self._with_candidates(model, vectors[model], *pooled[model], candidates)
+            level = self._level(english, ids, cos)
+            # candidates outside the pool (ids[pool:]) go on the pool's scale: its mean and spread
+            z, floor = zscores(ids[:pool], level[:pool])
+            z |= on_scale(ids[pool:], level[pool:], level[:pool])
+            standardised.append((z, floor, self.weights.of(model)))
+            if n == 0:
+                cosines = dict(zip(ids, cos.tolist()))
+        if bm25 is not None:
+            standardised.append((*bm25, self.weights.bm25))
         # A chunk outside one retriever's pool counts as that retriever's worst pooled score.
         fused = {cid: sum(w * z.get(cid, floor) for z, floor, w in standardised) for cid in candidates}
         # The lexical adjustments are for queries with Chinese in them. In English prose a Latin word is ordinary
@@ -201,6 +212,24 @@ class Retriever:
             hits = self.reranker.reorder(query, hits, vectors.get("e5"), self.title_vectors)
         weak = covered and score < calibration.threshold + self.weak_margin
         return SearchResult(query, hits, score, covered, near, signals, lacks, unknown, weak=weak)
+
+    def _with_candidates(self, model: str, vector: np.ndarray, ids: list[str], cos: np.ndarray,
+                         candidates: set[str]) -> tuple[list[str], np.ndarray]:
+        """The pool's ids and cosines, then those of the other retrievers' candidates outside it, computed from their
+        stored vectors. With notes of thousands of chunks, a question the words of one section answer (BM25 finds it)
+        may be outside the dense pool: scored at the pool's floor and with a cosine of 0, it was declined (a 3,000-
+        section file of near-identical "参数量是多少" sections pushed "Adam 的默认超参数是多少？" out of both pools).
+        Notes smaller than the pool (every eval index) have nothing outside it, so nothing changes for them."""
+        missing = sorted(candidates.difference(ids))
+        if not missing:
+            return ids, cos
+        got = self.collections[model].get(ids=missing, include=["embeddings"])
+        vectors = np.asarray(got["embeddings"], dtype=np.float64)
+        if not len(vectors):
+            return ids, cos
+        query = np.asarray(vector, dtype=np.float64)
+        extra = vectors @ query / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-12)
+        return list(ids) + list(got["ids"]), np.concatenate([cos, extra])
 
     @cached_property
     def title_vectors(self):
@@ -273,10 +302,3 @@ class Retriever:
         for h in ranked:
             h.section = self.catalogue.section_text(h.file_key, h.uid)
         return ranked
-
-
-def _zscores(ids: list[str], scores: np.ndarray) -> tuple[dict[str, float], float]:
-    """One retriever's scores standardised over its pool, and the lowest of them."""
-    spread = float(scores.std()) if len(scores) else 0.0
-    z = (scores - scores.mean()) / spread if spread > 1e-9 else np.zeros_like(scores)
-    return dict(zip(ids, z.tolist())), float(z.min()) if len(z) else 0.0

@@ -33,12 +33,14 @@ class Wanted:
     parsed_files: set[str]  # file keys of the files parsed now: their other stored sections were removed
     roots: list[Path]  # stored files under these folders that no longer exist were deleted
     tag_suffix: str  # chunker version and size, appended to each stored section hash
+    removing: list[Path] = field(default_factory=list)  # `ingest --remove`: stored files at or under these go
 
     @classmethod
-    def of(cls, corpus: Corpus, existing: dict, roots: list[Path], chunk_chars: int) -> "Wanted":
+    def of(cls, corpus: Corpus, existing: dict, roots: list[Path], chunk_chars: int,
+           removing: list[Path] | None = None) -> "Wanted":
         """The corpus's chunks by section, once a section already stored from a file this sync leaves alone
         is left out of the corpus too (corpus.py: each section indexed once). `existing` is a collection's rows."""
-        wanted = cls({}, set(corpus.file_keys), roots, f"-{CHUNKER_VERSION}-{chunk_chars}")
+        wanted = cls({}, set(corpus.file_keys), roots, f"-{CHUNKER_VERSION}-{chunk_chars}", list(removing or []))
         kept: dict[str, tuple[str, str, str]] = {}
         removed: dict[str, bool] = {}  # per file, not per chunk row: `removes` resolves paths
         for meta in existing["metadatas"]:
@@ -57,7 +59,9 @@ class Wanted:
     def removes(self, key: str, file: str) -> bool:
         """Does a sync delete a stored section of this file that the notes no longer have? Yes for a file parsed
         now and for a file deleted from an ingested folder; a section of any other file is left alone."""
-        return key in self.parsed_files or (_under(file, self.roots) and not Path(file).exists())
+        folders = [r for r in self.roots if r.is_dir()]
+        return key in self.parsed_files or (at_or_under(file, folders) and not Path(file).exists()) \
+            or at_or_under(file, self.removing)
 
     def tag(self, key: Key) -> str:
         """The hash every stored chunk of this section must carry."""
@@ -141,9 +145,12 @@ def plan(existing: dict, wanted: Wanted) -> Plan:
     return result
 
 
-def _under(path: str, roots) -> bool:
+def at_or_under(path: str, roots) -> bool:
+    """Is a stored file one of `roots` or inside one (whether or not it still exists)?"""
+    if not roots:
+        return False
     try:
         p = Path(path).resolve()
     except OSError:
         return False
-    return any(r.is_dir() and p.is_relative_to(r.resolve()) for r in roots)
+    return any(p.is_relative_to(r.resolve()) for r in roots)  # a path is relative to itself

@@ -72,6 +72,9 @@ HEAD = """<script>
     const n = len(box.value), over = n > MAX, el = document.getElementById("q-count-text");
     if (el) {
       el.textContent = fmt(n) + " / " + fmt(MAX) + " characters" + (over ? " — too long: shorten it by " + fmt(n - MAX) + " to send" : "");
+      // Turning over the limit, the counter is brought into view: below the input it sat under the fold at 1280×800,
+      // and Send looked enabled but did nothing.
+      if (over && !el.classList.contains("over")) el.scrollIntoView({block: "nearest"});
       el.classList.toggle("over", over);
     }
     const send = document.getElementById("send");
@@ -80,7 +83,11 @@ HEAD = """<script>
   }
   const question = () => document.querySelector("#question textarea");
   function tooLong() { const box = question(); return !!box && count(box); }
-  function block(e) { e.preventDefault(); e.stopImmediatePropagation(); const box = question(); if (box) box.focus(); }
+  function block(e) {
+    e.preventDefault(); e.stopImmediatePropagation();
+    const box = question(); if (box) box.focus({preventScroll: true});
+    const el = document.getElementById("q-count-text"); if (el) el.scrollIntoView({block: "nearest"});
+  }
   function poke(id, value) {
     const box = document.querySelector("#" + id + " textarea, #" + id + " input");
     if (!box) return;

@@ -59,6 +59,14 @@ class Page:
     def wire(self) -> None:
         """Attach event handlers (called after every page has rendered)."""
 
+    def on_page_load(self, fn, inputs, outputs, **options):
+        """Run `fn` whenever a browser loads the app: what render() put in the page is the server's state at
+        start, and stored state (a saved model, uploaded notes, interview progress) changes while it runs. Returns
+        the event (to chain `.then`), or None for a page rendered on its own (unit tests call its handlers directly)."""
+        if self.ctx.demo is None:
+            return None
+        return self.ctx.demo.load(fn, inputs, outputs, **{"show_progress": "hidden", **options})
+
 
 def download_folder(name: str) -> Path:
     """A new private folder for files the page offers for download. Gradio serves only files under the

@@ -207,10 +207,9 @@ class ChatPage(Page):
             return saved.explain(target, reason, browser, username(request))
 
         opened = view + sidebar + hide
-        if self.ctx.demo is not None:
-            # The sidebar starts open; on a phone it covers the chat, so it is closed once the app has loaded.
-            self.ctx.demo.load(load, [saved.browser], opened + [saved.who], **QUIET).then(
-                None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
+        # The sidebar starts open; on a phone it covers the chat, so it is closed once the app has loaded.
+        if loaded := self.on_page_load(load, [saved.browser], opened + [saved.who], **QUIET):
+            loaded.then(None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
         saved.chat_list.input(open_chat, [saved.chat_list, saved.browser], opened, cancels=events, **QUIET).then(
             None, None, None, js=CLOSE_SIDEBAR_ON_PHONE)
         self.clear.click(new_chat, [saved.browser], [self.question] + opened, cancels=events, queue=False, **QUIET)
@@ -222,6 +221,8 @@ class ChatPage(Page):
                            **QUIET)
         saved.cancel.click(lambda: gr.update(visible=False), None, [saved.confirm_box], queue=False, **QUIET)
         saved.confirm.click(delete, [saved.conv, saved.browser], opened, cancels=events, **QUIET)
+        for sent in (self.question.submit, self.send.click):  # a new question dismisses an unanswered reason prompt
+            sent(lambda: gr.update(visible=False), None, [saved.reason_row], queue=False, **QUIET)
         self.chatbot.like(like, [self.history, self.turns, saved.browser],
                           [self.turns, saved.reason_row, saved.reason, saved.feedback_target, saved.feedback_note], **QUIET)
         for explained in (saved.reason_save.click, saved.reason.submit):

@@ -216,6 +216,15 @@ def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
     sources = r.get("sources") or []
     if pending:
         parts.append(f'<div class="src-empty">Answering from {int(r.get("retrieved", 0))} retrieved section(s)…</div>')
+    elif not r.get("covered") and r.get("pointers"):
+        # Not sources (nothing is cited), but where to read on: the section that names it, or the nearest ones.
+        items = "".join(
+            f'<li class="src-item src-pointer"><div class="src-top"><span class="src-title">{escape(p.get("label", ""))}'
+            f'</span></div>' + (f'<div class="src-excerpt">{markdown_html(p["sentence"])}</div>' if p.get("sentence") else "")
+            + f'<button type="button" class="src-open" data-note="{escape(p.get("note", ""))}">Open in Notes</button></li>'
+            for p in r["pointers"])
+        parts.append('<div class="src-empty">The notes do not answer this question, so nothing is cited. '
+                     f'Where to read on:</div><ul class="src-list src-pointers">{items}</ul>')
     elif not r.get("covered"):
         parts.append('<div class="src-empty">The notes do not cover this question, so there are no sources. '
                      'Try other words, or browse the <b>Notes</b> tab.</div>')

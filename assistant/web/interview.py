@@ -107,6 +107,8 @@ class InterviewPage(Page):
             event(self.on_answer, [self.session_id, self.answer, self.progress.group], outputs).then(None, js=reveal)
         self.skip.click(self.on_skip, [self.session_id, self.progress.group], outputs).then(None, js=reveal)
         self.progress.group.change(self.on_progress, [self.progress.group], self.progress.outputs)
+        # Progress is stored, not per page: a reload shows it at once rather than after the next answer.
+        self.on_page_load(self.on_progress, [self.progress.group], self.progress.outputs)
         self.refresh.click(self.on_history, None, [self.sessions, self.chart])
         self.refresh.click(self.on_schedule, None, [self.schedule])
         self.export_anki.click(self.on_export_anki, [self.topic], [self.download])
@@ -194,17 +196,19 @@ class InterviewPage(Page):
             return None
         return self.kit.open(self._store(request), int(session_id))
 
-    def _message(self, text: str, group: str, request: gr.Request | None):
-        """No session to show: a one-line message, the (signed-in user's) progress as it is."""
-        return (None, "", "Press *Start interview* to get the first question.", "", f"**{text}**", "",
+    def _message(self, text: str, group: str, request: gr.Request | None, keep: str = ""):
+        """No session to show: a one-line message, the (signed-in user's) progress as it is; `keep` stays typed."""
+        return (None, "", "Press *Start interview* to get the first question.", keep, f"**{text}**", "",
                 *self.on_progress(group, request))
 
     def _grade(self, session_id, act, group: str, text: str, request: gr.Request | None = None):
         from assistant.interview.session import InterviewError
 
         session = self._load(session_id, request)
-        if session is None or session.done:
-            return self._message("Start an interview first.", group, request)
+        if session is None:
+            return self._message("Start an interview first.", group, request, keep=text)
+        if session.done:  # the finished session's cards and report stay on the page, and so does what was typed
+            return self._show(session, "This interview is finished: start a new one to answer more.", group, keep=text)
         asked = self._shown.pop(session.id, None)
         elapsed = round(time.monotonic() - asked, 1) if asked is not None else None
         try:

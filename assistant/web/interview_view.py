@@ -25,6 +25,8 @@ def score_band(score: float, max_score: int = 10) -> str:
 def _point(p) -> str:
     words = STATUS_WORDS.get(p.status, p.status)
     body = f'<span class="qa-pt-text">{escape(p.point)}</span>'
+    if p.later:
+        body += ' <span class="qa-later">(in the follow-up)</span>'
     if p.status == "contradicted" and (p.said or p.note):
         body += (f'<div class="qa-why">you said “{escape(p.said)}”; the notes: “{escape(p.note)}”</div>')
     elif p.support:
@@ -58,7 +60,8 @@ def card_html(card) -> str:
             f'<p class="qa-prompt">{escape(card.prompt)}</p><div class="qa-h">Your answer</div>{answer}{timing}</section>')
     covered = sum(p.status == "covered" for p in card.points)
     if card.points:
-        summary = f"{covered} of {len(card.points)} key points covered"
+        later = sum(p.later for p in card.points)
+        summary = f"{covered} of {len(card.points)} key points covered" + (f" ({later} in the follow-up)" if later else "")
         points = f'<ul class="qa-points">{"".join(_point(p) for p in card.points)}</ul>'
     else:
         summary = "Feedback"

@@ -70,8 +70,9 @@ class NotesPage(Page):
 
     def wire(self) -> None:
         """Filtering narrows the list; choosing a question shows its section; an upload adds notes."""
-        self.filter.change(lambda text: gr.update(choices=self.choices(self.ctx.assistant.notes(), text)),
-                           self.filter, self.list, queue=False)
+        self.filter.change(self.on_filter, self.filter, self.list, queue=False)
+        # The list render() built is the notes at server start: each page load lists the notes uploaded since.
+        self.on_page_load(self.on_filter, self.filter, self.list)
         # On a phone the section renders below the list: bring it into view once shown.
         self.list.change(self.show, self.list, self.view).then(
             None, None, None, js="() => { if (window.innerWidth < 720) "
@@ -79,6 +80,18 @@ class NotesPage(Page):
         outputs = [self.filter, self.list, self.view] + ([self.ctx.tabs] if self.ctx.tabs is not None else [])
         self.opener.change(self.open, self.opener, outputs, show_progress="hidden")
         self.upload.upload(self.on_upload, self.upload, [self.upload_status, self.upload, self.filter, self.list, self.view])
+
+    def on_filter(self, text: str = ""):
+        """The questions matching the search box, counted in the list's label ("3 of 22 questions")."""
+        notes = self.ctx.assistant.notes()
+        found = self.choices(notes, text or "")
+        if not (text or "").strip():
+            label = f"{len(notes)} questions"
+        elif found:
+            label = f"{len(found)} of {len(notes)} questions"
+        else:
+            label = f"No question mentions '{text.strip()[:40]}': try other words"
+        return gr.update(choices=found, label=label)
 
     def on_upload(self, path: str | None, progress=PROGRESS):
         """Check, save and ingest an uploaded notes file; a one-line message either way, the new notes listed."""

@@ -54,8 +54,9 @@ class ProgressView:
         for note in notebook.askable():
             askable.setdefault(note.topic, []).append(note.key)
         topics = mastery.topics(practised, askable)
-        used, rows = progress.trend(history, GROUPS.get(group, "session"), names)
-        return topic_mastery_html(topics, names), chart_html(rows, used), question_mastery_html(practised, names)
+        asked = GROUPS.get(group, "session")
+        used, rows = progress.trend(history, asked, names)
+        return topic_mastery_html(topics, names), chart_html(rows, used, asked), question_mastery_html(practised, names)
 
     @staticmethod
     def history(store, notebook):

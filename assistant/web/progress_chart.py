@@ -29,8 +29,10 @@ def _series(rows: list[dict]) -> tuple[list[str], dict[str, dict[str, dict]]]:
     return cats, {s: by[s] for s in keep}
 
 
-def chart_html(rows: list[dict], grouping: str) -> str:
-    """The chart (SVG, legend, hidden data table) for `progress.trend` rows grouped by `grouping`."""
+def chart_html(rows: list[dict], grouping: str, asked: str = "") -> str:
+    """The chart (SVG, legend, hidden data table) for `progress.trend` rows grouped by `grouping`; `asked`: the
+    grouping chosen, when there was only one such group and the chart fell back to a finer one (said in the caption,
+    or the control looked broken)."""
     if not rows:
         return '<div class="m-empty">Your scores over time appear here once you have answered a question.</div>'
     cats, series = _series(rows)
@@ -68,7 +70,8 @@ def chart_html(rows: list[dict], grouping: str) -> str:
                    + "".join(f"<td>{points[c]['score']:g}</td>" if c in points else "<td>-</td>" for c in cats) + "</tr>"
                    for name, points in series.items())
     label = f"Score out of 10 per {grouping}, overall and by topic"
-    return (f'<figure class="pc"><figcaption class="pc-title">Score out of 10, per {escape(grouping)}</figcaption>'
+    why = f" (only one {escape(asked)} so far)" if asked and asked != grouping else ""
+    return (f'<figure class="pc"><figcaption class="pc-title">Score out of 10, per {escape(grouping)}{why}</figcaption>'
             f'<svg class="pc-svg" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(label)}">{"".join(parts)}</svg>'
             f'<ul class="pc-legend">{"".join(legend)}</ul>'
             f'<table class="sr-only"><caption>{escape(label)}</caption><tr><th></th>{head}</tr>{body}</table></figure>')

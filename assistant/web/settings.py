@@ -61,7 +61,7 @@ class SettingsPage(Page):
                     self.save = gr.Button("Save and use", variant="primary", elem_id="llm-save")
                 self.status = gr.HTML("", elem_id="llm-status", js_on_load=None, padding=False)
             self.summary_html = gr.HTML(self.summary(), elem_id="settings-summary", js_on_load=None)
-            gr.HTML(self.health(), elem_id="settings-health", js_on_load=None)
+            self.health_html = gr.HTML(self.health(), elem_id="settings-health", js_on_load=None)
         self.ctx.options = AnswerOptions(k=self.k, mode=self.mode)
 
     def wire(self) -> None:
@@ -77,6 +77,31 @@ class SettingsPage(Page):
         self.test.click(self.on_test, [self.base_url, self.model, self.key], self.status)
         self.save.click(self.on_save, [self.base_url, self.model, self.key],
                         [self.status, self.key, self.mode, self.k, self.k_note, self.summary_html])
+        # What render() put in the page is what the server had at start: each page load reads the model saved since,
+        # the notes uploaded since and the index health now (a reload after "Save and use" showed no model).
+        self.on_page_load(self.on_load, None, [self.mode, self.k, self.k_note, self.base_url, self.model, self.key,
+                                               self.summary_html, self.health_html])
+
+    def on_load(self):
+        """The form and summaries as they are now: the saved connection, the modes it allows, notes and health."""
+        import gradio as gr
+
+        from assistant import llmsetup
+
+        settings, saved = self.ctx.settings, llmsetup.saved(self.ctx.settings.home)
+        return (*self.mode_outputs(), saved.get("base_url") or settings.openai_base_url or "",
+                saved.get("model") or settings.model, gr.update(value="", placeholder=self.key_placeholder(saved)),
+                self.summary(), self.health())
+
+    def mode_outputs(self) -> tuple:
+        """The answer-mode radio, the k slider and its note for the modes the Assistant has now (load and Save)."""
+        import gradio as gr
+
+        modes = self.ctx.assistant.modes
+        mode = "llm" if "llm" in modes else "extractive"
+        info = "" if "llm" in modes else "Connect a language model below to enable LLM answers."
+        return (gr.update(choices=[(MODE_LABELS[m], m) for m in modes], value=mode, info=info),
+                gr.update(visible=mode == "llm"), self.k_note_html(mode))
 
     @staticmethod
     def k_note_html(mode: str) -> str:
@@ -114,14 +139,10 @@ class SettingsPage(Page):
             return status_line(STATUS, f"Not saved: {first_line(exc)}", ok=False), "", gr.skip(), gr.skip(), gr.skip(), \
                 gr.skip()
         self.ctx.settings = settings
-        modes = self.ctx.assistant.modes
-        mode = "llm" if "llm" in modes else "extractive"
-        line = f"Saved; answers now use {settings.model} at {settings.openai_base_url}." if mode == "llm" else \
-            "Saved; no endpoint set, so answers quote the notes (extractive)."
+        line = f"Saved; answers now use {settings.model} at {settings.openai_base_url}." if "llm" in self.ctx.assistant.modes \
+            else "Saved; no endpoint set, so answers quote the notes (extractive)."
         placeholder = self.key_placeholder(llmsetup.saved(settings.home))
-        return (status_line(STATUS, line), gr.update(value="", placeholder=placeholder),
-                gr.update(choices=[(MODE_LABELS[m], m) for m in modes], value=mode, info=""),
-                gr.update(visible=mode == "llm"), self.k_note_html(mode), self.summary())
+        return (status_line(STATUS, line), gr.update(value="", placeholder=placeholder), *self.mode_outputs(), self.summary())
 
     def summary(self) -> str:
         """Model, endpoint, data directory and corpus, as an escaped definition list."""

@@ -92,7 +92,7 @@ LIGHT = """
 .qa-mark { font-weight: 700; text-align: center; }
 .qa-covered .qa-mark { color: #166534; } .qa-missed .qa-mark { color: #b91c1c; } .qa-contradicted .qa-mark { color: #9a3412; }
 .qa-pt-text { grid-column: 2; grid-row: 1; }
-.qa-why { font-size: 0.9em; color: #374151; }
+.qa-why, .qa-later { font-size: 0.9em; color: #374151; }
 .qa-contra { color: #7f1d1d; }
 .qa-elsewhere { color: #7a4b00; font-weight: 600; }
 .qa-text { white-space: pre-wrap; }
@@ -145,7 +145,7 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.mode-fallback', 'background: #78350f; color: #fef3c7; border-color: #f59e0b;'),
     ('.mode-uncovered', 'background: #374151; color: #e5e7eb; border-color: #6b7280;'),
     ('.src-which, .src-sub, .src-empty, .src-removed, .q-count, .note-meta, .settings-note', 'color: #d1d5db;'),
-    ('.qa-h, .qa-time, .qa-cite, .qa-verdict, .qa-why, .m-pct, .m-empty, .mq-meta', 'color: #d1d5db;'),
+    ('.qa-h, .qa-time, .qa-cite, .qa-verdict, .qa-why, .qa-later, .m-pct, .m-empty, .mq-meta', 'color: #d1d5db;'),
     ('.q-count.over', 'color: #fca5a5;'),
     ('.q-problem', 'background: #450a0a; color: #fecaca;'),
     ('.src-n, #chatbot a[href^="#src-"]', 'color: #93c5fd;'),
