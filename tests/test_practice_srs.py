@@ -54,14 +54,22 @@ def test_migration_converts_leitner_rows_to_cards(tmp_path):
     assert review(strong, GOOD, T0 + 3 * DAY)["stability"] > 3.0, "converted cards keep being scheduled by FSRS"
 
 
-def test_schedule_rows_show_due_and_predicted_recall():
+def test_schedule_rows_show_due_and_how_well_known():
     q = {**review(None, GOOD, T0), "note_key": "f:28", "label": "第28题 如何修复梯度爆炸问题？", "point": None}
     p1 = {**review(None, AGAIN, T0), "note_key": "f:28", "label": "使用 ReLU 激活函数", "point": "a"}
     p2 = {**review(None, GOOD, T0), "note_key": "f:28", "label": "梯度截断", "point": "b"}
     rows = schedule_rows({"q:f:28": q, "p:f:28#a": p1, "p:f:28#b": p2}, {"f:28": "gradient-explosion"}, now=T0 + 3600)
     (row,) = rows
     assert row["due"] == "due now" and row["points_due"] == 1 and row["points"] == 2
-    assert 0.9 < row["recall"] <= 1 and row["weakest"].startswith("使用 ReLU 激活函数")
+    assert 0.9 < row["known"] <= 1 and row["weakest"] == "使用 ReLU 激活函数 (0%)"
+
+
+def test_a_question_just_failed_reads_not_known_not_predicted_recall_100():
+    # FSRS predicts 100 % recall right after any review; the schedule showed that beside a 0/10 answer.
+    q = {**review(None, AGAIN, T0), "note_key": "f:28", "label": "第28题 如何修复梯度爆炸问题？", "point": None}
+    assert retrievability(q, T0 + 1) > 0.99
+    (row,) = schedule_rows({"q:f:28": q}, {}, now=T0 + 1)
+    assert row["known"] == 0.0 and row["weakest"] == "-"
 
 
 def test_the_schedule_and_the_mastery_table_say_the_same_next_review():

@@ -233,16 +233,16 @@ def history(ctx: click.Context, limit) -> None:
 
 
 def _schedule_table(store, names: dict):
-    """What is due when, with the predicted recall of each question and its weakest point (FSRS)."""
+    """What is due when, and how well each question and its weakest point are known now (FSRS)."""
     from rich.table import Table
 
     from assistant.interview.schedule_view import schedule_rows
 
     table = Table(title="Review schedule (FSRS, soonest first)")
-    for col in ("question", "topic", "due", "recall now", "points due", "weakest point"):
+    for col in ("question", "topic", "due", "known now", "points due", "weakest point"):
         table.add_column(col)
     for r in schedule_rows(store.cards(), store.answered_topics()):
-        table.add_row(r["label"], names.get(r["topic"], r["topic"]), r["due"], f"{r['recall']:.0%}",
+        table.add_row(r["label"], names.get(r["topic"], r["topic"]), r["due"], f"{r['known']:.0%}",
                       f"{r['points_due']}/{r['points']}", r["weakest"])
     return table
 

@@ -85,7 +85,7 @@ class InterviewPage(Page):
             self.refresh = gr.Button("Refresh")
             self.sessions = gr.Dataframe(headers=["#", "started", "answered", "mean score", "status"], interactive=False)
             self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10])
-            self.schedule = gr.Dataframe(headers=["question", "due", "recall now", "points due", "weakest point"],
+            self.schedule = gr.Dataframe(headers=["question", "due", "known now", "points due", "weakest point"],
                                          interactive=False, label="Review schedule (FSRS)")
         with gr.Accordion("Export", open=False, elem_id="iv-export"):
             with gr.Row():
@@ -162,7 +162,7 @@ class InterviewPage(Page):
         return self.progress.history(self._store(request), self.kit.notebook)
 
     def on_schedule(self, request: gr.Request | None = None):
-        """Rows of the review schedule: what is due when, and the predicted recall."""
+        """Rows of the review schedule: what is due when, and how well each is known now."""
         return self.progress.schedule(self._store(request))
 
     def on_export_anki(self, topic_display: str):

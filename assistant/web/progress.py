@@ -73,8 +73,8 @@ class ProgressView:
 
     @staticmethod
     def schedule(store):
-        """Rows of the review schedule: what is due when, and the predicted recall."""
+        """Rows of the review schedule: what is due when, and how well each is known now."""
         from assistant.interview.schedule_view import schedule_rows
 
-        return [[r["label"], r["due"], f"{r['recall']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
+        return [[r["label"], r["due"], f"{r['known']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
                 for r in schedule_rows(store.cards(), store.answered_topics())]
