@@ -147,6 +147,7 @@ def test_answer_cards_hold_the_answer_and_each_point_with_the_notes_words(tmp_pa
     cards = answer_cards(session)
     card = cards[-1]
     assert card.answer == answer and card.score == 5.0 and card.label.startswith("第28题")
+    assert card.prompt == "如何修复梯度爆炸问题？", "the card shows the question, not the interviewer's lead-in"
     assert card.citation == "[1] 第28题 如何修复梯度爆炸问题？" and card.note_key.endswith("::28")
     statuses = [p.status for p in card.points]
     assert statuses.count("covered") == 2 and statuses.count("missed") == 3
@@ -167,6 +168,17 @@ def test_answer_cards_hold_the_answer_and_each_point_with_the_notes_words(tmp_pa
     assert later and set(later) <= set(asked) and all(p.mark == "✓" for p in card.points if p.later)
     out = card_html(card)
     assert f"{2 + len(later)} of 5 key points covered ({len(later)} in the follow-up)" in out and "(in the follow-up)" in out
+
+
+def test_a_card_shows_the_question_without_the_interviewers_lead_in(notebook):
+    from assistant.interview.cards import card_prompt
+
+    note = notebook.by_number(28)
+    assert card_prompt(f"下一题：{note.title}", "question", note) == note.title
+    assert card_prompt(f"我们聊聊这个问题：{note.title} 请尽量完整地回答。", "question", note) == note.title
+    assert card_prompt("遇到梯度爆炸你会怎么办？", "question", note) == "遇到梯度爆炸你会怎么办？"  # a paraphrase stays
+    recall = f"回忆一下「{note.title}」：上次漏掉的两点是什么？"
+    assert card_prompt(recall, "recall", note) == recall  # a recall turn says what it asks for
 
 
 def test_an_answer_to_another_question_says_so_on_its_card_after_the_session(tmp_path, notebook):

@@ -71,6 +71,15 @@ def _support(point) -> str:
     return text if len(text) <= SUPPORT_CHARS else text[: SUPPORT_CHARS - 1] + "…"
 
 
+def card_prompt(prompt: str, kind: str, note) -> str:
+    """The question as the card shows it: a first-time question's interviewer lead-in ("下一题：", "面试官：",
+    "请尽量完整地回答") is conversation, not question, so the card keeps only the title it wraps; a paraphrase
+    (no title in it) and a recall turn's prompt stay as asked."""
+    if kind == "question" and note is not None and note.title and note.title in prompt:
+        return note.title
+    return prompt
+
+
 def answer_cards(session, report=None) -> list[AnswerCard]:
     """The cards of a session's answered questions, in the order they were asked; `report` is
     `session.report()` when the caller already has it (the page shows both)."""
@@ -95,7 +104,8 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
                      for p in lines]
         kind = "recall" if row.get("targets") else "question"
         cards.append(AnswerCard(
-            row["position"], session.total, kind, row["prompt"], row["answer"], row["score"], row["max_score"],
+            row["position"], session.total, kind, card_prompt(row["prompt"], kind, note), row["answer"],
+            row["score"], row["max_score"],
             row["label"], citation(row["label"]),  # the question as it was asked and stored
             section_key(note.file_key, note.uid) if note is not None else "",
             lines, row["feedback"] if not lines else "", row.get("elapsed"), bool(row.get("over_time")),
