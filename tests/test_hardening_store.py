@@ -105,7 +105,7 @@ def test_read_only_data_dir(built_home, tmp_path):
     store.create_session([{"key": "k:1", "prompt": "q"}], None, "offline")
     store.close()
     with mounted(tmp_path / "ro", f"--bind {source}", "-o remount,bind,ro"):
-        with pytest.raises(IndexStoreError, match="cannot open the index at .*readonly"):
+        with pytest.raises(IndexStoreError, match="cannot open the index at .*read-only.*set ASSISTANT_HOME to a writable directory"):
             Assistant(Settings.from_env({}, home=tmp_path / "ro"), progress=False)
         assert [s["id"] for s in Store(tmp_path / "ro" / "assistant.db").sessions_summary()] == [1]
     with mounted(tmp_path / "ro-empty", "-t tmpfs -o size=1m,ro tmpfs"):

@@ -50,7 +50,13 @@ def client(settings: Settings):
         return while_locked(lambda: _persistent(chromadb, str(settings.chroma_path), chroma_settings),
                             also=("already exists",))
     except Exception as exc:
-        raise IndexStoreError(f"cannot open the index at {settings.chroma_path} ({first_line(exc)})") from None
+        why = first_line(exc)
+        if "readonly" in why.replace(" ", "") or "read-only" in why:
+            # Chroma writes to its SQLite file even to read (a read-only mount, a shared copy): say what to do.
+            raise IndexStoreError(f"cannot open the index at {settings.chroma_path}: the data directory is read-only and "
+                                  "Chroma must write to it; set ASSISTANT_HOME to a writable directory "
+                                  "(a copy of this one keeps its index and history)") from None
+        raise IndexStoreError(f"cannot open the index at {settings.chroma_path} ({why})") from None
 
 
 def _persistent(chromadb, path: str, chroma_settings):
