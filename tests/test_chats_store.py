@@ -192,14 +192,14 @@ def test_each_exchange_is_saved_when_its_answer_completes(offline_settings, offl
     view = saved.open(conv, browser)
     assert [t["panel"] for t in view[2]] == [t["panel"] for t in _last(follow, 4)]
     assert view[2][1]["standalone"] == _last(follow, 4)[1]["standalone"] != "" and len(view[1]) == 4
-    # a refused turn is not saved; a regenerated answer replaces the last one (the old one is kept, superseded)
+    # a refused turn is not saved; regenerating an extractive answer gives the same sentences: the saved answer is
+    # kept (no superseding copy) and a note says why (the LLM path's replacement: test_web_chats_browser)
     list(saved.exchange("   ", view[1], 4, "extractive", view[2], conv, browser))
     again = list(saved.regenerate(view[1], view[2], conv, 4, "extractive", browser))
-    assert len(_last(again, 3)) == 4 and _last(again, 4)[-1]["id"] != view[2][-1]["id"]
+    assert _last(again, 4)[-1]["id"] == view[2][-1]["id"] and "Same answer" in _last(again, 5)
     with ChatStore(db_path, f"browser:{browser['id']}") as chats:
-        assert len(chats.messages(conv)) == 4 and chats.messages(conv)[3]["id"] == _last(again, 4)[-1]["id"]
-        superseded = chats.db.execute("SELECT superseded_by FROM messages WHERE id = ?", (view[2][-1]["id"],)).fetchone()[0]
-        assert superseded == _last(again, 4)[-1]["id"]
+        assert len(chats.messages(conv)) == 4 and chats.messages(conv)[3]["id"] == view[2][-1]["id"]
+        assert chats.db.execute("SELECT COUNT(*) FROM messages WHERE superseded_by IS NOT NULL").fetchone()[0] == 0
 
 
 def test_interview_tab_opens_the_signed_in_users_store(offline_settings, tmp_path):

@@ -70,6 +70,15 @@ def problem_html(message: str = "") -> str:
     return f'<div class="q-problem" role="alert">⚠ {escape(message)}</div>' if message else ""
 
 
+def notice_html(message: str = "") -> str:
+    """A plain-words note under the question box, not a problem: announced politely ('' hides it)."""
+    return f'<div class="q-note" role="status">{escape(message)}</div>' if message else ""
+
+
+SAME_AGAIN = ("Same answer: an extractive answer quotes the notes' own sentences, so asking again gives the same ones. "
+              "Connect a model in Settings to have it reworded.")
+
+
 def plain_error(exc: BaseException) -> str:
     """What went wrong, in plain words, without exception class names."""
     from assistant.errors import UserError, first_line

@@ -99,6 +99,16 @@ class SavedTurns:
                    gr.skip(), gr.skip())
             return
         assert final is not None
+        if final[3][-1]["content"] == history[-1]["content"]:
+            # An extractive answer is the same sentences every time: keep the saved one (and its thumbs) rather
+            # than store a copy that supersedes it, and say why nothing changed.
+            from assistant.web.chat import SAME_AGAIN, notice_html
+
+            kept = [dict(t) for t in final[4]]
+            kept[-1].update(id=old.get("id"), rating=old.get("rating", "none"))
+            chat = gr.update(value=final[3], feedback_value=feedback_values(kept))
+            yield (gr.skip(), chat, gr.skip(), gr.skip(), kept, notice_html(SAME_AGAIN), gr.skip(), gr.skip())
+            return
         yield self._saved(final, conv, browser, user, question, old.get("id"))
 
     def _saved(self, final: tuple, conv, browser, user: str, question: str, replaces) -> tuple:

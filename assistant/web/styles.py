@@ -24,6 +24,7 @@ LIGHT = """
 .q-count { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
 .q-count.over { color: #b91c1c; font-weight: 600; }
 .q-problem { background: #fde8e8; color: #7f1d1d; border-radius: 6px; padding: 6px 8px; margin: 4px 0; }
+.q-note { background: #eff6ff; color: #1e3a8a; border-radius: 6px; padding: 6px 8px; margin: 4px 0; }
 #chatbot a[href^="#src-"] { color: #1d4ed8; font-weight: 600; text-decoration: none; }
 .settings-test { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
 .settings-test.ok { color: #166534; } .settings-test.bad { color: #991b1b; }
@@ -148,6 +149,7 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.qa-h, .qa-time, .qa-cite, .qa-verdict, .qa-why, .qa-later, .m-pct, .m-empty, .mq-meta', 'color: #d1d5db;'),
     ('.q-count.over', 'color: #fca5a5;'),
     ('.q-problem', 'background: #450a0a; color: #fecaca;'),
+    ('.q-note', 'background: #1e293b; color: #e2e8f0;'),
     ('.src-n, #chatbot a[href^="#src-"]', 'color: #93c5fd;'),
     ('.src-open', 'border-color: #93c5fd; color: #93c5fd;'),
     ('.src-open:hover, .src-open:focus-visible', 'background: #93c5fd; color: #0b0f19;'),
