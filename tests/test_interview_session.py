@@ -238,3 +238,23 @@ def test_an_answer_that_starts_with_i_dont_know_is_still_graded(tmp_path, notebo
     session = Interview.start(store, notebook, OfflineGrader(prompts, cache_dir=tmp_path), prompts, topic="gradient-explosion", n=1, seed=1)
     grade = session.answer("不知道对不对：梯度累积变得非常大，导致网络权重大幅更新，网络变得不稳定。")
     assert grade.score > 0 and not grade.feedback.startswith("已跳过")
+
+
+def test_web_timed_interview_counts_down_from_when_the_question_was_first_shown(tmp_path, notebook, monkeypatch):
+    import re
+    import time as clock
+
+    page = _rendered_page(tmp_path, notebook)
+    now = [1000.0]
+    monkeypatch.setattr(clock, "monotonic", lambda: now[0])
+    topic = "Overfitting and regularisation (过拟合与正则化)"
+    sid, _, question, *_ = page.on_start(topic, 1, 60)
+    assert 'class="iv-timer" datetime="PT60S"' in question and "⏱ 1:00 left" in question
+    now[0] += 25
+    _, _, question, *_ = page.on_answer(sid, "   ")  # "type an answer first": the same turn, the same clock
+    assert 'datetime="PT35S"' in question
+    now[0] += 50
+    _, cards, *_ = page.on_answer(sid, "good answer")
+    assert "Time taken: 75 s — over the time limit" in cards  # the server's clock agrees with the countdown
+    _, _, question, *_ = page.on_start(topic, 1)  # untimed: no countdown
+    assert not re.search("iv-timer", question)

@@ -144,6 +144,31 @@ def test_an_answer_becomes_a_card_with_its_feedback_beside_it(desktop, teach_app
     assert page.errors == []
 
 
+def test_a_timed_interview_counts_down_and_says_when_over(desktop, teach_app, shots):  # noqa: F811
+    url, _ = teach_app
+    page = desktop
+    _open(page, url)
+    page.get_by_role("tab", name="Interview").click()
+    page.locator("#iv-start").wait_for()
+    page.get_by_label("Time limit per question (s, 0 = none)").fill("3")
+    page.keyboard.press("Tab")
+    page.click("#iv-start")
+    _wait_question(page)
+    timer = page.locator("#iv-question .iv-timer")
+    timer.wait_for()
+    page.wait_for_function("() => /^⏱ 0:0[0-2] left$/.test(document.querySelector('#iv-question .iv-timer').innerText)",
+                           timeout=5_000)  # counting down, as m:ss
+    page.wait_for_function("() => document.querySelector('#iv-question .iv-timer').classList.contains('over')",
+                           timeout=10_000)
+    assert "over the time limit by 0:0" in timer.inner_text() and "rated at most Hard" in timer.inner_text()
+    ratio = page.evaluate(CONTRAST_JS, "#iv-question .iv-timer")
+    assert ratio is not None and ratio >= 4.5, ratio
+    shots(page, "teach-timer-over")
+    _submit(page, "梯度爆炸就是梯度变得非常大。", 1)
+    assert "over the time limit" in page.locator("#answer-cards .qa-card .qa-time").last.inner_text()
+    assert page.errors == []
+
+
 def test_phone_stacks_the_card(browser, teach_app, shots):  # noqa: F811
     url, _ = teach_app
     context = _phone(browser)

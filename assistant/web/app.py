@@ -26,7 +26,7 @@ RELAYOUT_SIDEBAR = "() => { setTimeout(() => window.dispatchEvent(new Event('res
 
 # Page-level behaviour that has no Gradio event: the question counter and the length block before
 # sending, citation links that jump to (and highlight) their source card, "Open in Notes" buttons,
-# the document language, the sources live region and the dark-mode toggle (the choice is kept in
+# the document language, the sources live region, the timed interview's countdown and the dark-mode toggle (kept in
 # localStorage and put back on <body> whenever Gradio or the system setting changes it).
 # Delegated listeners survive re-renders.
 HEAD = """<script>
@@ -120,6 +120,21 @@ HEAD = """<script>
     const open = t.closest(".src-open");
     if (open) { e.preventDefault(); poke("open-note", open.dataset.note); }
   }, true);
+  // The timed interview's countdown (web/interview.py timer_html): counted from when this browser first saw it.
+  function tick() {
+    document.querySelectorAll("#iv-question .iv-timer").forEach((el) => {
+      if (!el.dataset.t0) el.dataset.t0 = String(Date.now());
+      const given = parseInt((el.getAttribute("datetime") || "").replace(/^PT/, ""), 10);  // "PT42S", "PT-5S"
+      if (Number.isNaN(given)) return;
+      const left = given - Math.floor((Date.now() - Number(el.dataset.t0)) / 1000);
+      const mmss = (s) => Math.floor(s / 60) + ":" + String(s %% 60).padStart(2, "0");
+      const text = left >= 0 ? "⏱ " + mmss(left) + " left"
+        : "⏱ over the time limit by " + mmss(-left) + ": still graded, rated at most Hard";
+      if (el.textContent !== text) el.textContent = text;
+      el.classList.toggle("over", left < 0);
+    });
+  }
+  setInterval(tick, 1000);
   new MutationObserver(fixups).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["lang"]});
   document.addEventListener("DOMContentLoaded", () => {
     fixups();

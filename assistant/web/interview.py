@@ -31,7 +31,6 @@ class InterviewPage(Page):
     """Mock interview that teaches: each answer gets a card with its graded points; mastery and progress below."""
 
     title = "Interview"
-    _shown: dict[int, float] = {}  # session id → when its current turn was shown (monotonic), for timed mode
 
     _kit: InterviewKit | None = None
     _kit_generation: int | None = None  # the Assistant.generation (model connection, notes) the kit was built for
@@ -187,6 +186,13 @@ class InterviewPage(Page):
         return str(path)
 
     @cached_property
+    def _shown(self) -> dict[int, tuple[tuple[int, str], float]]:
+        """Session id → (its current turn, when that turn was first shown (monotonic)): the answer's time, and the
+        timed mode's countdown, run from there. Showing the same turn again ("type an answer first", a reload)
+        keeps the clock. Per page (one per app), not per class: apps in one process share nothing."""
+        return {}
+
+    @cached_property
     def _exports(self) -> Path:
         # Not under the data directory: Gradio would refuse to serve it from there (see download_folder).
         return download_folder("interview")
@@ -210,7 +216,7 @@ class InterviewPage(Page):
         if session.done:  # the finished session's cards and report stay on the page, and so does what was typed
             return self._show(session, "This interview is finished: start a new one to answer more.", group, keep=text)
         asked = self._shown.pop(session.id, None)
-        elapsed = round(time.monotonic() - asked, 1) if asked is not None else None
+        elapsed = round(time.monotonic() - asked[1], 1) if asked is not None else None
         try:
             grade = act(session, elapsed)
         except InterviewError as exc:
@@ -226,9 +232,13 @@ class InterviewPage(Page):
         turn = session.current
         # Notes text reaches the page here too: same treatment as chat (no raw tags, figure placeholders).
         if turn:
-            self._shown[session.id] = time.monotonic()  # the answer's time is measured from here
+            shown = self._shown.get(session.id)
+            if shown is None or shown[0] != (turn.position, turn.kind):
+                shown = self._shown[session.id] = ((turn.position, turn.kind), time.monotonic())
             head = "**Follow-up:**" if turn.kind == "probe" else f"**[{turn.position + 1}/{turn.total}]**"
-            limit = f" *(⏱ {session.time_limit:g} s)*" if session.time_limit and turn.kind != "probe" else ""
+            limit = ""
+            if session.time_limit and turn.kind != "probe":
+                limit = " " + timer_html(session.time_limit, time.monotonic() - shown[1])
             question = f"{head}{limit} {chat_markdown(turn.prompt)}"
         else:
             question = "**Interview finished.**"
@@ -238,6 +248,16 @@ class InterviewPage(Page):
         # The progress of the session's own store: under --auth that is the signed-in user's, not the local user's.
         return (session.id, cards_html(answer_cards(session, report)), question, keep, flash_md, summary,
                 *self.progress.values(session.store, self.kit.notebook, group))
+
+
+def timer_html(limit: float, used: float) -> str:
+    """The timed mode's countdown beside the question: the seconds left when shown; the page's script counts it
+    down each second and, past zero, says the answer is over the limit (still graded, rated at most Hard).
+    The seconds travel as a <time> duration: Gradio's Markdown sanitiser drops data-* attributes."""
+    left = round(limit - used)
+    shown = max(left, 0)
+    return (f'<time class="iv-timer" datetime="PT{left}S" title="Time limit per question: {limit:g} s">'
+            f"⏱ {shown // 60}:{shown % 60:02d} left</time>")
 
 
 def render_report(report) -> str:

@@ -24,6 +24,8 @@ LIGHT = """
 .q-count { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
 .q-count.over { color: #b91c1c; font-weight: 600; }
 .q-problem { background: #fde8e8; color: #7f1d1d; border-radius: 6px; padding: 6px 8px; margin: 4px 0; }
+.iv-timer { font-variant-numeric: tabular-nums; font-weight: 600; color: #1e3a8a; }
+.iv-timer.over { color: #b91c1c; }
 .q-note { background: #eff6ff; color: #1e3a8a; border-radius: 6px; padding: 6px 8px; margin: 4px 0; }
 #chatbot a[href^="#src-"] { color: #1d4ed8; font-weight: 600; text-decoration: none; }
 .settings-test { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
@@ -150,6 +152,8 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.q-count.over', 'color: #fca5a5;'),
     ('.q-problem', 'background: #450a0a; color: #fecaca;'),
     ('.q-note', 'background: #1e293b; color: #e2e8f0;'),
+    ('.iv-timer', 'color: #93c5fd;'),
+    ('.iv-timer.over', 'color: #fca5a5;'),
     ('.src-n, #chatbot a[href^="#src-"]', 'color: #93c5fd;'),
     ('.src-open', 'border-color: #93c5fd; color: #93c5fd;'),
     ('.src-open:hover, .src-open:focus-visible', 'background: #93c5fd; color: #0b0f19;'),
