@@ -142,3 +142,15 @@ def test_a_point_label_keeps_the_underscores_and_products_of_its_formula():
     body = "1. 输入矩阵形状：(n_samples, dim_input)\n2. **输出**：z = b + w1*x1 + w2*x2\n"
     assert [p.label for p in outline(body).points] == ["输入矩阵形状：(n_samples, dim_input)", "输出：z = b + w1*x1 + w2*x2"]
     assert outline("- 参数量为 K×K×C_in×C_out\n- 另一点\n").points[0].label == "参数量为 K×K×C_in×C_out"
+
+
+def test_a_sentence_that_only_introduces_an_example_or_a_figure_is_never_a_point():
+    from assistant.notes.keypoints import outline
+
+    section = ("以 FaceBook DeepFace 为例：\n\n"
+               "DeepFace 先进行了两次全卷积加一次池化，提取了低层次的边缘和纹理等特征。\n\n"
+               "在单变量的情形下，优化问题最直观的困难就是有很多局部极值，如\n\n"
+               "后接了三个 Local-Conv 层，因为人脸不同区域的特征不同，Local-Conv 更适合提取这些特征。\n\n"
+               "Local-Conv 不共享权值，每个区域的卷积核参数各不相同，所以参数比普通卷积多。\n")
+    leads = [p.lead for p in outline(section).points]
+    assert leads and not any("为例" in lead or lead.rstrip().endswith("如") for lead in leads), leads
