@@ -286,3 +286,26 @@ def test_an_upload_is_saved_ingested_and_answered_without_restart(built_copy):
     assert path.read_text(encoding="utf-8") == NEW_NOTES  # a bad replacement leaves the saved file as it was
     restarted = Assistant(settings, progress=False)  # a restart keeps the uploaded notes
     assert restarted.ask("什么是知识蒸馏？").covered
+
+
+def test_point_cards_of_points_no_longer_in_the_outline_are_left_out_of_mastery_and_the_schedule(notebook):
+    from assistant.interview.schedule_view import schedule_rows
+    from assistant.interview.srs import point_card, question_card
+
+    note = notebook.by_number(28)
+    ids = notebook.point_ids(note)
+    card = lambda pid, rating: {**review(None, rating, T0), "note_key": note.key, "point": pid,  # noqa: E731
+                                "label": f"point {pid}"}
+    cards = {question_card(note.key): {**review(None, GOOD, T0), "note_key": note.key, "point": None,
+                                       "label": note.label},
+             **{point_card(note.key, pid): card(pid, GOOD) for pid in ids},
+             point_card(note.key, "gone000000"): card("gone000000", AGAIN)}  # a point the note no longer makes
+    live = notebook.live_cards(cards)
+    assert set(cards) - set(live) == {point_card(note.key, "gone000000")}
+    (m,) = mastery.questions(live, [], now=T0 + 60)
+    assert (m.points_known, m.points) == (len(ids), len(ids)) and m.mastery > 0.9  # not "4/5 known", not dragged down
+    (row,) = schedule_rows(live, {}, now=T0 + 60)
+    assert row["points"] == len(ids) and "gone000000" not in row["weakest"]
+    other = {"q:elsewhere:1": {**cards[question_card(note.key)], "note_key": "elsewhere:1"},
+             "p:elsewhere:1#x": {**cards[point_card(note.key, "gone000000")], "note_key": "elsewhere:1"}}
+    assert notebook.live_cards(other) == other  # a question not in these notes: its cards as stored

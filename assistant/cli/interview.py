@@ -229,10 +229,23 @@ def history(ctx: click.Context, limit) -> None:
     console = Console(soft_wrap=True)
     console.print(sessions)
     console.print(topics)
-    console.print(_schedule_table(store, names))
+    console.print(_schedule_table(store, names, settings_from(ctx)))
 
 
-def _schedule_table(store, names: dict):
+def _live_cards(store, settings) -> dict:
+    """The stored cards minus point cards of points no longer in the notes (Notebook.live_cards), reading the
+    configured notes files (no index to open); cards of notes added elsewhere are kept as they are."""
+    from assistant.interview.notebook import Notebook
+    from assistant.notes.parse import CorpusError
+
+    cards = store.cards()
+    try:
+        return Notebook.from_files(settings.corpus_paths).live_cards(cards)
+    except (CorpusError, OSError):  # the notes cannot be read now: the schedule as stored
+        return cards
+
+
+def _schedule_table(store, names: dict, settings):
     """What is due when, and how well each question and its weakest point are known now (FSRS)."""
     from rich.table import Table
 
@@ -241,7 +254,7 @@ def _schedule_table(store, names: dict):
     table = Table(title="Review schedule (FSRS, soonest first)")
     for col in ("question", "topic", "due", "known now", "points due", "weakest point"):
         table.add_column(col)
-    for r in schedule_rows(store.cards(), store.answered_topics()):
+    for r in schedule_rows(_live_cards(store, settings), store.answered_topics()):
         table.add_row(r["label"], names.get(r["topic"], r["topic"]), r["due"], f"{r['known']:.0%}",
                       f"{r['points_due']}/{r['points']}", r["weakest"])
     return table

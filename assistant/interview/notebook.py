@@ -96,6 +96,24 @@ class Notebook:
         """Text sections (never link- or image-only), optionally of one topic, in notes order."""
         return [n for n in self.notes if n.kind == "text" and (topic is None or n.topic == topic)]
 
+    def point_ids(self, note: Note) -> list[str]:
+        """The ids of a question's key points in today's outline (srs.point_id of each lead)."""
+        from assistant.interview.grades import points_of
+        from assistant.interview.srs import point_id
+
+        return [point_id(p.lead) for p in points_of(self.reference(note))]
+
+    def live_cards(self, cards: dict[str, dict]) -> dict[str, dict]:
+        """The cards that still describe the notes: a point card whose point is no longer in its question's outline
+        (the note was edited, or the outline is read differently) is left out, so mastery ("3/5 key points known"),
+        the schedule and the weakest point count only points the cards and the grader show. The cards stay stored:
+        an edit undone brings them back. Cards of a question no longer in the notes are kept as they are."""
+        current: dict[str, set[str]] = {}
+        for note in self.askable():
+            current[note.key] = set(self.point_ids(note))
+        return {key: card for key, card in cards.items()
+                if not card.get("point") or card["note_key"] not in current or card["point"] in current[card["note_key"]]}
+
     def get(self, key: str) -> Note | None:
         """A note by its 'file_key:uid' key."""
         return next((n for n in self.notes if n.key == key), None)

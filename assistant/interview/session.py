@@ -25,7 +25,7 @@ from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest
 from assistant.interview.schedule import review_after
-from assistant.interview.srs import indexes_of, point_id, question_card
+from assistant.interview.srs import indexes_of, question_card
 from assistant.interview.store import Store
 from assistant.notes.parse import question_label
 from assistant.notes.terms import language_of
@@ -107,13 +107,9 @@ class Interview:
             raise InterviewError(f"no questions with text to grade{where}")
         rng = random.Random(seed)
         now = time.time() if now is None else now
-        cards = store.cards()
-
-        def ids(note: Note) -> list[str]:
-            return [point_id(p.lead) for p in points_of(notebook.reference(note))]
-
+        cards = notebook.live_cards(store.cards())
         llm = getattr(grader, "llm", None)
-        slots = weakest(candidates, cards, n, now) if weak else plan_turns(candidates, cards, n, now, ids)
+        slots = weakest(candidates, cards, n, now) if weak else plan_turns(candidates, cards, n, now, notebook.point_ids)
         if not slots:
             raise InterviewError(f"no answered questions{where} to practise yet: start an interview first")
         plan = []

@@ -162,7 +162,7 @@ class InterviewPage(Page):
 
     def on_schedule(self, request: gr.Request | None = None):
         """Rows of the review schedule: what is due when, and how well each is known now."""
-        return self.progress.schedule(self._store(request))
+        return self.progress.schedule(self._store(request), self.kit.notebook)
 
     def on_export_anki(self, topic_display: str):
         """Write the Anki deck (all topics or the selected one) and offer it for download."""

@@ -49,7 +49,7 @@ class ProgressView:
 
         names = {t.id: t.display for t in notebook.topics}
         history = store.answer_history()
-        practised = mastery.questions(store.cards(), history, now)
+        practised = mastery.questions(notebook.live_cards(store.cards()), history, now)
         askable: dict[str, list[str]] = {}
         for note in notebook.askable():
             askable.setdefault(note.topic, []).append(note.key)
@@ -72,9 +72,9 @@ class ProgressView:
         return rows, chart
 
     @staticmethod
-    def schedule(store):
+    def schedule(store, notebook):
         """Rows of the review schedule: what is due when, and how well each is known now."""
         from assistant.interview.schedule_view import schedule_rows
 
         return [[r["label"], r["due"], f"{r['known']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
-                for r in schedule_rows(store.cards(), store.answered_topics())]
+                for r in schedule_rows(notebook.live_cards(store.cards()), store.answered_topics())]
