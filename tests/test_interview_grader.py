@@ -138,6 +138,22 @@ def test_key_point_embeddings_are_cached_per_section(prompts, notebook, tmp_path
     assert calls[-1] == 2 and len(calls) == 4, "the disk cache is reused by a new grader"
 
 
+def test_a_cache_written_for_another_outline_of_the_section_is_never_loaded(prompts, notebook, tmp_path, monkeypatch):
+    """An upgrade that reads a section's points differently meets the vectors cached by the old version: they must not
+    be used (a cached file of 33 units met an outline of 27 and grading crashed with a numpy broadcast error)."""
+    section = ref(notebook, 22)
+    before = OfflineGrader(prompts, embed=fake_embed, cache_dir=tmp_path)
+    before.grade(section, "局部最优可能是一种想象，高维中主要是鞍点问题。")
+    fewer = before.key_points(section)[1:]  # the next version's outline of the same text: one point fewer
+    after = OfflineGrader(prompts, embed=fake_embed, cache_dir=tmp_path)
+    monkeypatch.setattr(after, "key_points", lambda r: fewer)
+    grade = after.grade(section, "局部最优可能是一种想象，高维中主要是鞍点问题。")
+    assert len(grade.points) == len(fewer)
+    for path in tmp_path.glob("*.npy"):  # a file cut short or of another shape is computed again, not loaded
+        path.write_bytes(b"not an array")
+    assert len(OfflineGrader(prompts, embed=fake_embed, cache_dir=tmp_path).grade(section, "鞍点").points) > len(fewer)
+
+
 def test_llm_grader_uses_the_models_json(prompts, notebook):
     from assistant.answering.llm import build_llm
     from assistant.config import Settings

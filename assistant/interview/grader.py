@@ -88,29 +88,38 @@ class OfflineGrader:
     def units(self, ref: Reference) -> _Units:
         """Sentences and clauses of every point, and the question, embedded (memory, then disk cache, then one
         batch call), with the points' key terms."""
-        digest = "pts2-" + hashlib.sha1(f"{ref.title}\n{ref.body}".encode()).hexdigest()[:20]
+        texts, source, owner, lead = [], [], [], []
+        points = self.key_points(ref)
+        for i, point in enumerate(points):
+            for k, sentence in enumerate(point.sentences):
+                plain = plain_text(sentence)
+                for unit in dict.fromkeys([plain, *clauses(plain)]):
+                    texts.append(unit)
+                    source.append(sentence)
+                    owner.append(i)
+                    lead.append(k == 0)
+        # Keyed by what is embedded, not by the section: an upgrade that reads the outline differently (or splits
+        # clauses differently) must not load vectors of the old units. Keyed by the section text, a cached file of
+        # 33 units met an outline of 27 and grading crashed ("operands could not be broadcast together").
+        digest = "units-" + hashlib.sha1("\n".join([*texts, ref.title]).encode()).hexdigest()[:24]
         if digest not in self._units:
-            texts, source, owner, lead = [], [], [], []
-            points = self.key_points(ref)
-            for i, point in enumerate(points):
-                for k, sentence in enumerate(point.sentences):
-                    plain = plain_text(sentence)
-                    for unit in dict.fromkeys([plain, *clauses(plain)]):
-                        texts.append(unit)
-                        source.append(sentence)
-                        owner.append(i)
-                        lead.append(k == 0)
-            vectors = self._vectors(digest, lambda: self.embed([*texts, ref.title]))  # the question last
+            vectors = self._vectors(digest, lambda: self.embed([*texts, ref.title]), len(texts) + 1)  # question last
             self._units[digest] = _Units(texts, source, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1],
                                          [[key_terms(s) for s in point.sentences] for point in points],
                                          own_terms(points, ref.title))
         return self._units[digest]
 
-    def _vectors(self, digest: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
-        """Embeddings from the disk cache, else computed and stored there."""
+    def _vectors(self, digest: str, compute: Callable[[], np.ndarray], rows: int) -> np.ndarray:
+        """Embeddings from the disk cache, else computed and stored there. A cached file that cannot be read or holds
+        another number of rows (cut short, written by another version) is computed again and replaced."""
         path = self.cache_dir / f"{digest}.npy" if self.cache_dir else None
         if path is not None and path.is_file():
-            return np.load(path)
+            try:
+                cached = np.load(path)
+                if cached.ndim == 2 and cached.shape[0] == rows:
+                    return cached
+            except (OSError, ValueError):
+                pass
         vectors = compute()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
