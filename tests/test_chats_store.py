@@ -197,6 +197,8 @@ def test_each_exchange_is_saved_when_its_answer_completes(offline_settings, offl
     list(saved.exchange("   ", view[1], 4, "extractive", view[2], conv, browser))
     again = list(saved.regenerate(view[1], view[2], conv, 4, "extractive", browser))
     assert _last(again, 4)[-1]["id"] == view[2][-1]["id"] and "Same answer" in _last(again, 5)
+    shown = _last(again, 1)["value"][-1]["content"]
+    assert '(#src-1-1)' in shown or 'href="#src-1-1"' in shown, "the kept answer's [1] still links to its source card"
     with ChatStore(db_path, f"browser:{browser['id']}") as chats:
         assert len(chats.messages(conv)) == 4 and chats.messages(conv)[3]["id"] == view[2][-1]["id"]
         assert chats.db.execute("SELECT COUNT(*) FROM messages WHERE superseded_by IS NOT NULL").fetchone()[0] == 0

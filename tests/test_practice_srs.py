@@ -61,7 +61,20 @@ def test_schedule_rows_show_due_and_how_well_known():
     rows = schedule_rows({"q:f:28": q, "p:f:28#a": p1, "p:f:28#b": p2}, {"f:28": "gradient-explosion"}, now=T0 + 3600)
     (row,) = rows
     assert row["due"] == "due now" and row["points_due"] == 1 and row["points"] == 2
-    assert 0.9 < row["known"] <= 1 and row["weakest"] == "使用 ReLU 激活函数 (0%)"
+    assert 0.45 < row["known"] <= 0.5 and row["weakest"] == "使用 ReLU 激活函数 (0%)"  # one point of two known
+
+
+def test_the_schedule_says_the_mastery_the_question_list_shows():
+    # Over the time limit every point was covered: the question card is rated Hard, the points Good. The list said
+    # "100% · 2/2 key points known" while the schedule said "known now 50%".
+    from assistant.interview import mastery
+
+    q = {**review(None, HARD, T0), "note_key": "f:24", "label": "第24题", "point": None}
+    points = {f"p:f:24#{k}": {**review(None, GOOD, T0), "note_key": "f:24", "label": k, "point": k} for k in "ab"}
+    cards = {"q:f:24": q, **points}
+    (row,) = schedule_rows(cards, {}, now=T0 + 60)
+    (m,) = mastery.questions(cards, [], now=T0 + 60)
+    assert row["known"] == m.mastery > 0.99
 
 
 def test_a_question_just_failed_reads_not_known_not_predicted_recall_100():

@@ -102,11 +102,12 @@ class SavedTurns:
         if final[3][-1]["content"] == history[-1]["content"]:
             # An extractive answer is the same sentences every time: keep the saved one (and its thumbs) rather
             # than store a copy that supersedes it, and say why nothing changed.
-            from assistant.web.chat import SAME_AGAIN, notice_html
+            from assistant.web.chat import SAME_AGAIN, display, notice_html
 
             kept = [dict(t) for t in final[4]]
             kept[-1].update(id=old.get("id"), rating=old.get("rating", "none"))
-            chat = gr.update(value=final[3], feedback_value=feedback_values(kept))
+            # Rendered as every chat value is (display: safe Markdown, [n] linked to its source card), not raw history.
+            chat = gr.update(value=display(final[3], kept), feedback_value=feedback_values(kept))
             yield (gr.skip(), chat, gr.skip(), gr.skip(), kept, notice_html(SAME_AGAIN), gr.skip(), gr.skip())
             return
         yield self._saved(final, conv, browser, user, question, old.get("id"))
