@@ -99,6 +99,23 @@ def test_ask_variants_come_from_the_prompt_files():
         assert len(variants) >= 3 and all(v.variables == {"title"} for v in variants)
 
 
+def test_reworded_questions_keep_every_part_and_read_as_chinese():
+    from assistant.interview.variants import offline_variants
+
+    prompts = Prompts(ROOT / "prompts")
+
+    def reworded(title: str) -> list[str]:
+        return offline_variants(prompts, title, "zh")
+
+    # Two parts of one type share one template, which dropped the second: asked as written.
+    assert reworded("激活函数需要具有哪些必要的属性？还有哪些属性是好的属性但不必要的？") == []
+    assert reworded("动量（Momentum）是什么？有什么作用？") == []  # a part no template type fits
+    assert reworded("样本类别不平衡该怎么处理？") == []  # "请谈谈你对…该怎么处理的理解" is not Chinese
+    words = " ".join(reworded("在神经网络中，有哪些办法防止过拟合？") + reworded("卷积层和全连接层有什么区别？")
+                     + reworded("一个好的激活函数需要具有哪些性质？"))
+    assert words and "在神经网络中，过拟合" not in words and "有什么有什么" not in words and "需要具" not in words
+
+
 def test_web_page_builds_and_runs_an_interview(tmp_path, notebook):
     gr = pytest.importorskip("gradio")
     from assistant.config import Settings
@@ -258,3 +275,5 @@ def test_web_timed_interview_counts_down_from_when_the_question_was_first_shown(
     assert "Time taken: 75 s — over the time limit" in cards  # the server's clock agrees with the countdown
     _, _, question, *_ = page.on_start(topic, 1)  # untimed: no countdown
     assert not re.search("iv-timer", question)
+    sid, cards, question, kept, flash, *_ = page.on_start(topic, 1, -5)  # one line, not an error on every output
+    assert sid is None and "cannot be negative" in flash

@@ -8,6 +8,7 @@ answer) exit 2 with one line; runtime errors exit 1.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 
@@ -115,9 +116,14 @@ def _read_answer() -> str | None:
         if not is_utf8(text):  # one undecodable line must not end the session: say so and read the next
             click.echo(f"error: {NOT_UTF8}; type the answer again", err=True)
             continue
+        if text and not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
+            click.echo(text)
+        if re.fullmatch(r"/\w+", text) and text not in ("/skip", "/quit"):
+            # A mistyped command ("/bogus") was graded as an answer (3/10); /help lists them.
+            what = "" if text == "/help" else f"unknown command {text}; "
+            click.echo(f"{what}/skip shows the notes' points and moves on, /quit pauses (resume with --resume)")
+            continue
         if text:
-            if not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
-                click.echo(text)
             return text
 
 

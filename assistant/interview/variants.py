@@ -18,7 +18,8 @@ from assistant.retrieval.intent import intents
 
 # Question words stripped to get a title's subject (ordinary phrasings, longest first).
 _QUESTION_WORDS = re.compile(
-    r"在神经网络中，|在深度学习中，|什么是|是什么|究竟是怎样的|是怎么|怎么样|怎样|如何|为什么|为啥|有哪些|哪些|"
+    r"在神经网络中，?|在深度学习中，?|什么是|是什么|究竟是怎样的|是怎么|怎么样|怎样|如何|为什么|为啥|"
+    r"需要具有哪些|需要具备哪些|具有哪些|具备哪些|有哪些|哪些|有什么用|有什么作用|有什么|常见的|常用的|"  # whole verbs: 具有哪些 minus 有哪些 left "需要具必要的属性"
     r"会引发什么问题|会导致什么问题|什么问题|简单说下|简单说说|说说|请问|确定是否出现|确定|修复|解决|办法|方法|防止|避免|"
     r"三者的区别|的区别|区别|做了哪些改动|改动|"
     r"\bwhat\s+(?:is|are)\b|\bhow\s+(?:do|does|can)\s+(?:you|we|i)\b|\bhow\s+(?:do|does|can|to)\b|\bwhy\b|\bwhich\b"
@@ -35,8 +36,9 @@ def subject_of(title: str, kind: str | None = None) -> str:
     first = clauses[i]
     subject = _EDGES.sub("", _QUESTION_WORDS.sub("", first))
     subject = re.sub(r"(会|能|要|该)$", "", subject).strip()
-    if i and len(subject) < 6 and not intents(clauses[i - 1]):  # "…局部最优，为什么应用广泛": keep the context
-        subject = f"{clauses[i - 1].strip()}，{subject}"
+    context = _EDGES.sub("", _QUESTION_WORDS.sub("", clauses[i - 1])) if i else ""
+    if len(context) >= 2 and len(subject) < 6 and not intents(clauses[i - 1]):  # "…局部最优，为什么应用广泛": keep it
+        subject = f"{clauses[i - 1].strip()}，{subject}"  # (not a scope alone: "在神经网络中，有哪些办法防止过拟合")
     return subject if len(subject) >= 2 else _EDGES.sub("", first)
 
 
@@ -54,12 +56,23 @@ def offline_variants(prompts: Prompts, title: str, lang: str) -> list[str]:
     """Rewordings of a title from the templates of its question types ('any' when it has none). A title that
     asks several things ("CNN是什么，关键的层有哪些？") gets one template per type, joined, so nothing is dropped."""
     kinds = intents(title)
+    questions = [q for q in re.split(r"[？?]", title) if q.strip()]
+    if len(questions) > 1 and not all(intents(q) for q in questions):
+        # A question of the title that no template type fits ("…是什么？有什么作用？") would be dropped from the wording
+        # while the grade still expects its points: the title is asked as written.
+        return []
     table = templates(prompts, lang)
     clauses = [c for c in re.split(r"[？?，,]", title) if intents(c)]
     chosen = [next(k for k in _PRIORITY if k in intents(c)) for c in clauses] or sorted(kinds)
+    if len(set(chosen)) < len(chosen):
+        # Two clauses of one type ("需要具有哪些必要的属性？还有哪些属性是好的属性但不必要的？") share one template, which
+        # dropped the second: the question would no longer ask for points it is graded on, so it is asked as written.
+        return []
     per_kind = []
     for kind in list(dict.fromkeys(chosen)) or ["any"]:
         subject = subject_of(title, kind)
+        if kind == "any" and re.search(r"怎么|怎样|如何|该", subject):
+            return []  # a how-to no template type fits ("样本类别不平衡该怎么处理"): "请谈谈你对…该怎么处理的理解" is not Chinese
         filled = [t.replace("{subject}", subject) for t in table.get(kind, [])]
         per_kind.append([x for x in filled if not kinds or intents(x) & {kind}])
     per_kind = [x for x in per_kind if x]

@@ -64,7 +64,9 @@ class InterviewPage(Page):
             self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic",
                                      elem_id="iv-topic")
             self.n = gr.Slider(1, 20, value=5, step=1, label="Questions", elem_id="iv-n")
-            self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", minimum=0, precision=0)
+            # No `minimum`: Gradio refuses a value under it before the handler runs and marks every output "Error";
+            # on_start says what is wrong in the one-line message instead.
+            self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", precision=0)
         with gr.Row():
             self.start = gr.Button("Start interview", variant="primary", elem_id="iv-start")
             self.weak = gr.Button("Practise my weak questions", elem_id="iv-weak")
@@ -120,6 +122,9 @@ class InterviewPage(Page):
         from assistant.interview.session import InterviewError
 
         topic = _topic_id(topic_display)
+        if time_limit is not None and time_limit < 0:
+            return self._message("The time limit cannot be negative: give the seconds per question, or 0 for none.",
+                                 group, request)
         try:
             session = self.kit.start(self._store(request), topic, int(n), time_limit=float(time_limit) if time_limit else None,
                                      weak=weak)
