@@ -154,6 +154,14 @@ def test_a_cache_written_for_another_outline_of_the_section_is_never_loaded(prom
     assert len(OfflineGrader(prompts, embed=fake_embed, cache_dir=tmp_path).grade(section, "鞍点").points) > len(fewer)
 
 
+def test_an_answer_too_short_to_say_anything_scores_nothing(offline, notebook):
+    # "x" ticked 第31题's point on "输入的 X 就是图像的特征" (4.1/10, blind QA).
+    for answer in ("x", "对", "?"):
+        grade = offline.grade(ref(notebook, 31), answer)
+        assert grade.score == 0 and not any(p["status"] == "covered" for p in grade.points), answer
+    assert offline.grade(ref(notebook, 28), "梯度截断").score > 0  # two characters of a point's name still count
+
+
 def test_llm_grader_uses_the_models_json(prompts, notebook):
     from assistant.answering.llm import build_llm
     from assistant.config import Settings

@@ -21,6 +21,12 @@ def answer_parts(answer: str) -> tuple[list[str], list[int]]:
     return parts, parent
 
 
+def says_anything(answer: str) -> bool:
+    """False for an answer too short to say anything: under two Chinese characters and no Latin word or number of two
+    characters or more ("x", "?", "对"). A single letter ticked "输入的 X 就是图像的特征" (4.1/10 for "x")."""
+    return len(re.findall(r"[\u3400-\u9fff]", answer)) >= 2 or bool(re.search(r"[A-Za-z0-9]{2,}", answer))
+
+
 def is_keyword_list(answer: str, max_chars: int) -> bool:
     """True for an answer that is only a list of short terms ("ReLU、LSTM、梯度截断"), no sentence among them."""
     items = [x.strip() for x in re.split(r"[、,，;；/\n]|\band\b", answer) if x.strip()]
