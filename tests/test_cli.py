@@ -190,3 +190,8 @@ def test_the_first_run_says_it_is_building_the_index(tmp_path):
     assert f"building the index of the notes in {tmp_path / 'fresh-home'}" in proc.stderr
     again = run(["search", "clipnorm", "--k", "1"], tmp_path / "fresh-home")
     assert "building the index" not in again.stderr
+
+
+def test_notes_points_of_an_image_only_section_say_why_there_are_none(built_home):
+    proc = run(["notes", "23", "--points"], built_home)
+    assert proc.returncode == 0 and "no key points: this section is image-only" in proc.stdout

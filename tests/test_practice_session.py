@@ -112,3 +112,11 @@ def test_a_probe_cue_is_a_whole_phrase_of_the_point(notebook):
     assert _lead_phrase("实际上，全连接层也可以看作卷积核大小等于输入尺寸的卷积层。", "卷积层和全连接层有什么区别？") \
         == "全连接层也可以看作卷积核…"
     assert _lead_phrase("从图像生成文字（image caption）等多种任务都可以用它来完成", "") == "从图像生成文字…"  # no "（imag…"
+
+
+def test_a_probe_names_a_point_without_cutting_inside_a_bracket():
+    from assistant.interview.probe import _cut
+
+    # The follow-up quoted 「网络层之间的梯度（值大于…」 (blind QA): a cut inside a bracket reads broken.
+    assert _cut("网络层之间的梯度（值大于 1.0）重复相乘会指数增长", 12) == "网络层之间的梯度…"
+    assert _cut("使用长短期记忆网络来缓解梯度爆炸问题", 12) == "使用长短期记忆网络来缓解…"

@@ -156,7 +156,7 @@ def test_a_timed_interview_counts_down_and_says_when_over(desktop, teach_app, sh
     _wait_question(page)
     timer = page.locator("#iv-question .iv-timer")
     timer.wait_for()
-    page.wait_for_function("() => /^⏱ 0:0[0-2] left$/.test(document.querySelector('#iv-question .iv-timer').innerText)",
+    page.wait_for_function("() => /^0:0[0-2] left$/.test(document.querySelector('#iv-question .iv-timer').innerText)",
                            timeout=5_000)  # counting down, as m:ss
     page.wait_for_function("() => document.querySelector('#iv-question .iv-timer').classList.contains('over')",
                            timeout=10_000)

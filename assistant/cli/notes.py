@@ -56,6 +56,11 @@ def notes(ctx: click.Context, number, points, file, as_json) -> None:
         click.echo(json.dumps({"question": number, "title": row["title"], "points": data}, ensure_ascii=False, indent=2))
         return
     click.secho(label, bold=True)
+    if not o.points:  # a title alone said nothing: the section is a figure or a link (`notes` marks it so)
+        kind = row.get("kind", "")
+        click.echo(f"  no key points: this section is {kind} in the notes, with no text to outline"
+                   if kind and kind != "text" else "  no key points: this section has no text to outline")
+        return
     group = ""
     for i, p in enumerate(o.points, start=1):
         if p.group and p.group != group:

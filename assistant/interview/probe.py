@@ -158,6 +158,9 @@ def _cut(text: str, n: int) -> str:
     head = text[:n]
     if text[n:n + 1].isascii() and text[n:n + 1].isalnum():
         head = re.sub(r"[A-Za-z0-9]+$", "", head)
+    for opening, closing in (("（", "）"), ("(", ")")):  # "网络层之间的梯度（值大于…" reads cut off: end before the bracket
+        if head.count(opening) > head.count(closing) and head.rfind(opening) >= 2:
+            head = head[: head.rfind(opening)]
     return head.rstrip(" （(") + "…"
 
 

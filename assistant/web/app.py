@@ -128,8 +128,9 @@ HEAD = """<script>
       if (Number.isNaN(given)) return;
       const left = given - Math.floor((Date.now() - Number(el.dataset.t0)) / 1000);
       const mmss = (s) => Math.floor(s / 60) + ":" + String(s %% 60).padStart(2, "0");
-      const text = left >= 0 ? "⏱ " + mmss(left) + " left"
-        : "⏱ over the time limit by " + mmss(-left) + ": still graded, rated at most Hard";
+      // Words, not a ⏱ glyph: fonts without emoji (Debian's Chromium) showed an empty box.
+      const text = left >= 0 ? mmss(left) + " left"
+        : "over the time limit by " + mmss(-left) + ": still graded, rated at most Hard";
       if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("over", left < 0);
     });

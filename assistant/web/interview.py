@@ -71,9 +71,11 @@ class InterviewPage(Page):
             self.start = gr.Button("Start interview", variant="primary", elem_id="iv-start")
             self.weak = gr.Button("Practise my weak questions", elem_id="iv-weak")
             self.resume = gr.Button("Resume last", elem_id="iv-resume")
-        self.flash = gr.Markdown(elem_id="iv-flash")
         self.cards = gr.HTML("", elem_id="answer-cards", js_on_load=None, padding=False)
         self.question = gr.Markdown("Press *Start interview* to get the first question.", elem_id="iv-question")
+        # Messages sit by the answer box, where the user acts: above the cards, "This interview is finished" was
+        # off screen after a long session and Submit looked like it did nothing.
+        self.flash = gr.Markdown(elem_id="iv-flash")
         self.answer = gr.Textbox(label="Your answer", lines=4, placeholder="Answer as you would in an interview",
                                  elem_id="iv-answer")
         with gr.Row():
@@ -110,6 +112,7 @@ class InterviewPage(Page):
         self.progress.group.change(self.on_progress, [self.progress.group], self.progress.outputs)
         # Progress is stored, not per page: a reload shows it at once rather than after the next answer.
         self.on_page_load(self.on_progress, [self.progress.group], self.progress.outputs)
+        self.on_page_load(self.on_reload, None, [self.flash])
         self.refresh.click(self.on_history, None, [self.sessions, self.chart])
         self.refresh.click(self.on_schedule, None, [self.schedule])
         self.export_anki.click(self.on_export_anki, [self.topic], [self.download])
@@ -142,7 +145,18 @@ class InterviewPage(Page):
         session = self.kit.resume(self._store(request))
         if session is None:
             return self._message("No unfinished interview: start a new one.", group, request)
+        self._shown.pop(session.id, None)  # a new sitting: the time limit counts from now, not while the page was shut
         return self._show(session, "", group)
+
+    def on_reload(self, request: gr.Request | None = None) -> str:
+        """On a fresh page: say when an interview is waiting, which the page otherwise hides behind "Press Start"."""
+        store = self._store(request)
+        session_id = store.latest_unfinished()
+        if session_id is None:
+            return ""
+        summary = next((s for s in store.sessions_summary(50) if s["id"] == session_id), None)
+        done = f" ({summary['answered']} answered)" if summary else ""
+        return f"*Interview #{session_id} is unfinished{done}: press **Resume last** to continue it.*"
 
     def on_answer(self, session_id, text: str, group: str = "per session", request: gr.Request | None = None):
         """Grade the answer: its card appears with the point-by-point feedback, the next question below it."""
@@ -262,7 +276,7 @@ def timer_html(limit: float, used: float) -> str:
     left = round(limit - used)
     shown = max(left, 0)
     return (f'<time class="iv-timer" datetime="PT{left}S" title="Time limit per question: {limit:g} s">'
-            f"⏱ {shown // 60}:{shown % 60:02d} left</time>")
+            f"{shown // 60}:{shown % 60:02d} left</time>")
 
 
 def render_report(report) -> str:
