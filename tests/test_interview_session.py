@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -97,6 +98,8 @@ def test_ask_variants_come_from_the_prompt_files():
     for lang in ("zh", "en"):
         variants = ask_variants(prompts, lang)
         assert len(variants) >= 3 and all(v.variables == {"title"} for v in variants)
+        # Any wording may open a session: "下一题：" / "Next question:" was the first question's lead-in (blind QA).
+        assert not any(re.search(r"下一题|next question", v.template, re.I) for v in variants)
 
 
 def test_reworded_questions_keep_every_part_and_read_as_chinese():

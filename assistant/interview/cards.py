@@ -72,7 +72,7 @@ def _support(point) -> str:
 
 
 def card_prompt(prompt: str, kind: str, note) -> str:
-    """The question as the card shows it: a first-time question's interviewer lead-in ("下一题：", "面试官：",
+    """The question as the card shows it: a first-time question's interviewer lead-in ("面试官：", "我们聊聊这个问题：",
     "请尽量完整地回答") is conversation, not question, so the card keeps only the title it wraps; a paraphrase
     (no title in it) and a recall turn's prompt stay as asked."""
     if kind == "question" and note is not None and note.title and note.title in prompt:
