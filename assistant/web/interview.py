@@ -87,7 +87,9 @@ class InterviewPage(Page):
         with gr.Accordion("History and review schedule", open=False):
             self.refresh = gr.Button("Refresh")
             self.sessions = gr.Dataframe(headers=["#", "started", "answered", "mean score", "status"], interactive=False)
-            self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10])
+            # Slanted topic names: level ones overprinted each other on a phone ("Activation functionsConvolutional…").
+            self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10],
+                                    x_label_angle=-40)
             self.schedule = gr.Dataframe(headers=["question", "due", "known now", "points due", "weakest point"],
                                          interactive=False, label="Review schedule (FSRS)")
         with gr.Accordion("Export", open=False, elem_id="iv-export"):
