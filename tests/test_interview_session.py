@@ -283,5 +283,7 @@ def test_web_timed_interview_counts_down_from_when_the_question_was_first_shown(
     assert page.on_reload() == ""  # nothing unfinished
     _, _, question, *_ = page.on_start(topic, 1)  # untimed: no countdown
     assert not re.search("iv-timer", question)
+    _, _, _, _, flash, *_ = page.on_start(topic, 1)  # the previous one was left unanswered: say so
+    assert "(0 answered) was left unfinished; its answers are kept in History" in flash
     sid, cards, question, kept, flash, *_ = page.on_start(topic, 1, -5)  # one line, not an error on every output
     assert sid is None and "cannot be negative" in flash

@@ -130,12 +130,14 @@ class InterviewPage(Page):
         if time_limit is not None and time_limit < 0:
             return self._message("The time limit cannot be negative: give the seconds per question, or 0 for none.",
                                  group, request)
+        store = self._store(request)
+        left = _unfinished(store)  # not lost by starting anew, but it was left behind without a word
         try:
-            session = self.kit.start(self._store(request), topic, int(n), time_limit=float(time_limit) if time_limit else None,
+            session = self.kit.start(store, topic, int(n), time_limit=float(time_limit) if time_limit else None,
                                      weak=weak)
         except InterviewError as exc:
             return self._message(f"{exc}", group, request)
-        return self._show(session, "", group)
+        return self._show(session, f"{left} was left unfinished; its answers are kept in History." if left else "", group)
 
     def on_weak(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
                 request: gr.Request | None = None):
@@ -152,13 +154,8 @@ class InterviewPage(Page):
 
     def on_reload(self, request: gr.Request | None = None) -> str:
         """On a fresh page: say when an interview is waiting, which the page otherwise hides behind "Press Start"."""
-        store = self._store(request)
-        session_id = store.latest_unfinished()
-        if session_id is None:
-            return ""
-        summary = next((s for s in store.sessions_summary(50) if s["id"] == session_id), None)
-        done = f" ({summary['answered']} answered)" if summary else ""
-        return f"*Interview #{session_id} is unfinished{done}: press **Resume last** to continue it.*"
+        left = _unfinished(self._store(request))
+        return f"*{left} is unfinished: press **Resume last** to continue it.*" if left else ""
 
     def on_answer(self, session_id, text: str, group: str = "per session", request: gr.Request | None = None):
         """Grade the answer: its card appears with the point-by-point feedback, the next question below it."""
@@ -269,6 +266,15 @@ class InterviewPage(Page):
         # The progress of the session's own store: under --auth that is the signed-in user's, not the local user's.
         return (session.id, cards_html(answer_cards(session, report)), question, keep, flash_md, summary,
                 *self.progress.values(session.store, self.kit.notebook, group))
+
+
+def _unfinished(store) -> str:
+    """'Interview #7 (2 answered)': the user's latest unfinished session, or '' when there is none."""
+    session_id = store.latest_unfinished()
+    if session_id is None:
+        return ""
+    summary = next((s for s in store.sessions_summary(50) if s["id"] == session_id), None)
+    return f"Interview #{session_id}" + (f" ({summary['answered']} answered)" if summary else "")
 
 
 def timer_html(limit: float, used: float) -> str:
