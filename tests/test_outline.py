@@ -154,3 +154,16 @@ def test_a_sentence_that_only_introduces_an_example_or_a_figure_is_never_a_point
                "Local-Conv 不共享权值，每个区域的卷积核参数各不相同，所以参数比普通卷积多。\n")
     leads = [p.lead for p in outline(section).points]
     assert leads and not any("为例" in lead or lead.rstrip().endswith("如") for lead in leads), leads
+
+
+def test_a_question_for_a_drawback_is_answered_by_the_sentence_that_names_one_first():
+    from assistant.interview.notebook import Notebook
+    from tests.conftest import CORPUS
+
+    nb = Notebook.from_files([CORPUS])
+    note = nb.by_number(32)
+    hit = Hit("c.md", note.file_key, note.uid, 32, note.title, "", "", "text", 5.0, 0.8, section=nb.reference(note).body)
+    bullets = [x for x in "".join(extractive_stream("sigmoid 有什么缺点？", [hit], "H", "L")).splitlines() if x.startswith("- ")]
+    assert len(bullets) > 1 and "不足之处" in bullets[0]  # it came last of nine, in reading order
+    plain = [x for x in "".join(extractive_stream("简单说下 sigmoid 激活函数", [hit], "H", "L")).splitlines() if x.startswith("- ")]
+    assert "不足之处" not in plain[0]  # a question asking no aspect keeps the reading order

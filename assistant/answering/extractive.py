@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from assistant.answering.focus import bare_points, glossary_terms, group_focus, named_points, plain_terms, section_groups
 from assistant.answering.params import AnswerParams
-from assistant.answering.quotes import INTRODUCES, Quote, bounded, continued, led
+from assistant.answering.quotes import INTRODUCES, Quote, aspect_first, bounded, continued, led
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
@@ -260,6 +260,7 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
     p = params or AnswerParams()
     selected = select_quotes(question, hits, p, relevance)
     quotes, left_out = bounded(selected, p.max_chars)
+    quotes = aspect_first(question, quotes)
     if header:  # none after the LLM-failure notice, which already says quotes follow
         yield header + "\n\n"
     named = [q for q in selected if q.only_named]
