@@ -1,7 +1,8 @@
 """A quoted sentence, and the length bound: which quotes an extractive answer keeps when they are too long.
 
 Apart from `extractive.py` (what to quote) because it is about the answer's size alone: it reads only the quotes'
-levels and ranks; and what a chosen sentence brings with it to be understood (`continued`, `led`), kept or cut with it.
+levels and ranks; and what a chosen sentence brings with it to be understood (`continued`, `led`), kept or cut with it;
+and, once the quotes are chosen and bounded, which of them a drawback or advantage question hears first (`aspect_first`).
 """
 
 from __future__ import annotations

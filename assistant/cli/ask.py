@@ -7,13 +7,12 @@ each command, so `assistant --help` stays instant.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 
 import click
 
-from assistant.cli.common import open_assistant, question_text, settings_from
+from assistant.cli.common import command_help, open_assistant, question_text, settings_from
 
 
 @click.command()
@@ -95,9 +94,8 @@ def chat(ctx: click.Context, k) -> None:
             history = []
             click.echo("(new conversation)")
             continue
-        if re.fullmatch(r"/[A-Za-z?]\w*", text):  # a mistyped command is not a question to search
-            known = "" if text in ("/help", "/?") else f"unknown command {text}; "
-            click.echo(f"{known}commands: /new starts over, /quit (or Ctrl-D) exits; anything else is a question")
+        if (unknown := command_help(text, ("/quit", "/exit", "/new"))) is not None:  # not a question to search
+            click.echo(f"{unknown}commands: /new starts over, /quit (or Ctrl-D) exits; anything else is a question")
             continue
         try:
             result = stream_answer(assistant, text, history, k)

@@ -97,3 +97,14 @@ def one_numbered(items: list[T], number: int, file: str | None, name_of: Callabl
         names = ", ".join(sorted({Path(name_of(i)).name for i in items}))
         raise usage_error(f"question {number} is in {len(items)} notes files ({names}): choose one with --file NAME")
     return items[0] if items else None
+
+
+def command_help(text: str, commands: tuple[str, ...]) -> str | None:
+    """For a line typed at a REPL prompt (chat, interview) that looks like a command but is none of `commands`:
+    the start of the help line ("" for /help or /?, "unknown command /x; " otherwise), so it is answered with the
+    commands instead of being searched or graded. None for anything else (a command to run, or text)."""
+    import re
+
+    if text in commands or not re.fullmatch(r"/[A-Za-z?]\w*", text):
+        return None
+    return "" if text in ("/help", "/?") else f"unknown command {text}; "

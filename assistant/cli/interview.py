@@ -8,13 +8,12 @@ answer) exit 2 with one line; runtime errors exit 1.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 
 import click
 
-from assistant.cli.common import open_store, topic_id_of, usage_error
+from assistant.cli.common import command_help, open_store, topic_id_of, usage_error
 from assistant.config import Settings
 
 
@@ -118,10 +117,8 @@ def _read_answer() -> str | None:
             continue
         if text and not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
             click.echo(text)
-        if re.fullmatch(r"/\w+", text) and text not in ("/skip", "/quit"):
-            # A mistyped command ("/bogus") was graded as an answer (3/10); /help lists them.
-            what = "" if text == "/help" else f"unknown command {text}; "
-            click.echo(f"{what}/skip shows the notes' points and moves on, /quit pauses (resume with --resume)")
+        if (unknown := command_help(text, ("/skip", "/quit"))) is not None:  # "/bogus" was graded as an answer (3/10)
+            click.echo(f"{unknown}/skip shows the notes' points and moves on, /quit pauses (resume with --resume)")
             continue
         if text:
             return text

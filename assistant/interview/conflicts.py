@@ -1,4 +1,5 @@
-"""Whether one answer segment contradicts the note sentences it is about: the rules, then the embedding edit tests.
+"""Whether one answer segment contradicts the note sentences it is about: the rules, then the embedding edit tests;
+and whether a ticked point's name was swapped for another of its family (`swaps`).
 
 The grader (`grader.py`) decides which note units a segment is about and which point a contradiction is charged
 to; this module decides, for those units, whether there is one and which rule found it.
@@ -7,8 +8,11 @@ to; this module decides, for those units, whether there is one and which rule fo
 from __future__ import annotations
 
 from assistant.interview.grader_params import GraderParams
+from assistant.notes.families import swapped
+from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict, conflict
 from assistant.notes.quantities import numbers, wordy
+from assistant.notes.text import readable
 
 
 def segment_conflict(segment: str, about: list[str], body: str, denies: bool, flip: float, rise: float,
@@ -57,3 +61,19 @@ def _deciding(found: list[Conflict | None], texts: list[str]) -> Conflict | None
         if numbers(text):
             return conflict_ if k and conflict_ is not None and conflict_.rule == "number" else None
     return None
+
+
+def swaps(points: list[Point], ticked: list[int], segments: list[str], answer: str) -> dict[int, Conflict]:
+    """The ticked points whose family member the answer puts another in place of ("应该用 sigmoid 激活函数" for
+    "使用 ReLU 激活函数"), the point's own name nowhere in it: close wording, another claim (notes/families.py). Checked
+    for every ticked point, whichever point its sentence was aligned with ("梯度截断没用，应该用 tanh" is about clipping);
+    the shortest segment naming the swap is quoted."""
+    out = {}
+    for i in ticked:
+        point = points[i]
+        others = [q.label for q in points if q is not point]
+        swap = next(((seg, name) for seg in sorted(segments, key=len) if (name := swapped(point.label, seg, answer, others))),
+                    None)
+        if swap is not None:
+            out[i] = Conflict("swap", swap[0], readable(point.lead), f"names {swap[1]}")
+    return out

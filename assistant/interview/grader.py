@@ -30,14 +30,13 @@ import numpy as np
 
 from assistant.answering.prompts import Prompts
 from assistant.interview.answer_text import answer_parts, is_keyword_list, says_anything
-from assistant.interview.conflicts import segment_conflict
+from assistant.interview.conflicts import segment_conflict, swaps
 from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere
 from assistant.notes.edits import opposites, without_negation
-from assistant.notes.families import swapped
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms, own_terms
 from assistant.notes.polarity import Conflict, negation_density, negations
@@ -250,17 +249,9 @@ class OfflineGrader:
                 # The feedback quotes the whole note sentence as written ("x>0" kept), not the matched unit.
                 source = units.source[units.texts.index(found.note)] if found.note in units.texts else found.note
                 conflicts[at] = replace(found, note=readable(source))
-        # Another member of a ticked point's family in its place ("应该用 sigmoid 激活函数" for "使用 ReLU 激活函数"), the
-        # point's own name nowhere in the answer: close wording, another claim (notes/families.py). Checked for every
-        # ticked point, whichever point its sentence was aligned with ("梯度截断没用，应该用 tanh" is about clipping).
         kept = [seg for j, seg in enumerate(segments) if keep[j]]
-        for i, point in enumerate(points):
-            if i not in conflicts and coverage[i] >= p.covered_at:
-                others = [q.label for q in points if q is not point]
-                swap = next(((seg, n) for seg in sorted(kept, key=len) if (n := swapped(point.label, seg, answer, others))),
-                            None)
-                if swap is not None:
-                    conflicts[i] = Conflict("swap", swap[0], readable(point.lead), f"names {swap[1]}")
+        ticked = [i for i in range(len(points)) if i not in conflicts and coverage[i] >= p.covered_at]
+        conflicts.update(swaps(points, ticked, kept, answer))
         for i, piece in denied_items(points, units.own, kept, bool(shift)):
             conflicts.setdefault(i, Conflict("negation", piece, readable(points[i].lead), "negation"))
         touched = sum(1 for i, c in enumerate(coverage) if i in conflicts or c >= p.covered_at)

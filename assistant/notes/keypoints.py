@@ -37,7 +37,9 @@ from assistant.notes.text import plain_text, readable
 _USE = re.compile(r"^\s*(?:使用|采用|利用|引入|加入|添加|应用)\s*")
 # A sentence that only introduces what follows (a figure, an example, a list): "以 FaceBook DeepFace 为例：",
 # "…最直观的困难就是有很多局部极值，如". It says nothing without what it introduces, so it is never a central point.
-_INTRODUCES = re.compile(r"(?:[：:]|[，,]\s*(?:如|例如|比如)|为例[：:]?|such as|for example|e\.g\.)\s*$", re.I)
+# Wider than answering/quotes.INTRODUCES (a colon at the end), which decides that a quote brings its next sentence:
+# "…，如" is followed by a figure in the notes, not by a sentence to quote.
+_LEADS_INTO = re.compile(r"(?:[：:]|[，,]\s*(?:如|例如|比如)|为例[：:]?|such as|for example|e\.g\.)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class OutlineParams:
     central_points: int = 4  # points of an unstructured section (most central sentences)
     long_intro: int = 4  # a list preceded by this many sentences of prose also gets central points from them
     central_intro_points: int = 2  # ... this many
-    min_central_chars: int = 10  # shorter sentences are never central (an introducing one never is: _INTRODUCES)
+    min_central_chars: int = 10  # shorter sentences are never central (an introducing one never is: _LEADS_INTO)
     min_items: int = 2  # items of one marker needed before a list counts as structure
 
 
@@ -197,7 +199,7 @@ def _central(sentences: list[str], params: OutlineParams, n_points: int | None =
     for i, t in enumerate(terms):
         overlap = sum(len(t & u) / ((len(t) * len(u)) ** 0.5 or 1) for j, u in enumerate(terms) if j != i)
         scores.append(overlap / max(1, len(terms) - 1) + 0.15 * ("**" in candidates[i]) + 0.1 * (i == 0))
-    eligible = [i for i in range(len(candidates)) if not _INTRODUCES.search(plain_text(candidates[i]).strip())]
+    eligible = [i for i in range(len(candidates)) if not _LEADS_INTO.search(plain_text(candidates[i]).strip())]
     top = sorted(sorted(eligible, key=lambda i: -scores[i])[: n_points or params.central_points])
     points = []
     for i in top:

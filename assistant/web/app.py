@@ -120,7 +120,7 @@ HEAD = """<script>
     const open = t.closest(".src-open");
     if (open) { e.preventDefault(); poke("open-note", open.dataset.note); }
   }, true);
-  // The timed interview's countdown (web/interview.py timer_html): counted from when this browser first saw it.
+  // The timed interview's countdown (web/interview_view.py timer_html): counted from when this browser first saw it.
   function tick() {
     document.querySelectorAll("#iv-question .iv-timer").forEach((el) => {
       if (!el.dataset.t0) el.dataset.t0 = String(Date.now());

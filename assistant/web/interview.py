@@ -245,7 +245,7 @@ class InterviewPage(Page):
         """Outputs for a session: its answer cards, the next question (or the end), the report and the progress."""
         from assistant.interview.cards import answer_cards
         from assistant.web.html import chat_markdown
-        from assistant.web.interview_view import cards_html
+        from assistant.web.interview_view import cards_html, timer_html
 
         turn = session.current
         # Notes text reaches the page here too: same treatment as chat (no raw tags, figure placeholders).
@@ -273,18 +273,7 @@ def _unfinished(store) -> str:
     session_id = store.latest_unfinished()
     if session_id is None:
         return ""
-    summary = next((s for s in store.sessions_summary(50) if s["id"] == session_id), None)
-    return f"Interview #{session_id}" + (f" ({summary['answered']} answered)" if summary else "")
-
-
-def timer_html(limit: float, used: float) -> str:
-    """The timed mode's countdown beside the question: the seconds left when shown; the page's script counts it
-    down each second and, past zero, says the answer is over the limit (still graded, rated at most Hard).
-    The seconds travel as a <time> duration: Gradio's Markdown sanitiser drops data-* attributes."""
-    left = round(limit - used)
-    shown = max(left, 0)
-    return (f'<time class="iv-timer" datetime="PT{left}S" title="Time limit per question: {limit:g} s">'
-            f"{shown // 60}:{shown % 60:02d} left</time>")
+    return f"Interview #{session_id} ({len(store.answers(session_id))} answered)"
 
 
 def render_report(report) -> str:

@@ -1,4 +1,5 @@
-"""HTML of the Interview tab that teaches: answer cards, per-topic mastery bars and the mastery table rows.
+"""HTML of the Interview tab that teaches: answer cards, per-topic mastery bars, the mastery table rows and the
+timed mode's countdown.
 
 Pure functions over the interview layer's data (interview/cards.py, interview/mastery.py), no
 Gradio: every string from the notes, the user or a model is escaped here. A card puts the
@@ -43,6 +44,16 @@ def _probe(probe: dict) -> str:
             f'<p class="qa-prompt">{escape(probe.get("prompt", ""))}</p>'
             + (f'<div class="qa-answer">{escape(answer)}</div>' if answer else "")
             + f'<div class="qa-verdict">→ {escape(verdict)}</div></div>')
+
+
+def timer_html(limit: float, used: float) -> str:
+    """The timed mode's countdown beside the question: the seconds left when shown; the page's script counts it
+    down each second and, past zero, says the answer is over the limit (still graded, rated at most Hard).
+    The seconds travel as a <time> duration: Gradio's Markdown sanitiser drops data-* attributes."""
+    left = round(limit - used)
+    shown = max(left, 0)
+    return (f'<time class="iv-timer" datetime="PT{left}S" title="Time limit per question: {limit:g} s">'
+            f"{shown // 60}:{shown % 60:02d} left</time>")
 
 
 def card_html(card) -> str:
