@@ -162,6 +162,14 @@ def test_an_answer_too_short_to_say_anything_scores_nothing(offline, notebook):
     assert offline.grade(ref(notebook, 28), "梯度截断").score > 0  # two characters of a point's name still count
 
 
+def test_an_english_answer_naming_nothing_of_the_notes_scores_nothing(offline, notebook):
+    # "asdf qwer zxcv" ticked three of 第28题's five points (6.2/10): e5 puts any short text near every sentence.
+    for answer in ("asdf qwer zxcv", "hello world", "blah blah blah"):
+        grade = offline.grade(ref(notebook, 28), answer)
+        assert grade.score == 0 and not any(p["status"] == "covered" for p in grade.points), answer
+    assert offline.grade(ref(notebook, 28), "Clip the gradients, or use ReLU instead of sigmoid.").score > 0
+
+
 def test_llm_grader_uses_the_models_json(prompts, notebook):
     from assistant.answering.llm import build_llm
     from assistant.config import Settings

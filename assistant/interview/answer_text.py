@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.notes.terms import STOP_WORDS, has_cjk, latin_words
 from assistant.notes.text import clauses, split_sentences
 
 
@@ -25,6 +26,19 @@ def says_anything(answer: str) -> bool:
     """False for an answer too short to say anything: under two Chinese characters and no Latin word or number of two
     characters or more ("x", "?", "对"). A single letter ticked "输入的 X 就是图像的特征" (4.1/10 for "x")."""
     return len(re.findall(r"[\u3400-\u9fff]", answer)) >= 2 or bool(re.search(r"[A-Za-z0-9]{2,}", answer))
+
+
+def names_nothing_of(answer: str, body: str) -> bool:
+    """True for an English answer to Chinese notes that uses no glossary phrase and no Latin word of the notes' own
+    ("asdf qwer zxcv", "hello world"): nothing in it can be matched to a point. Without this, e5's nearness of any
+    short text to every sentence ticked three of 第28题's five points for "asdf qwer zxcv" (6.2/10); none of the 179
+    English answers of the dev grading sets is caught (each names at least two such terms)."""
+    from assistant.notes.glossary import chinese_terms
+
+    if has_cjk(answer) or not has_cjk(body) or chinese_terms(answer):
+        return False
+    words = {w for w in latin_words(answer.lower()) if len(w) > 1 and w not in STOP_WORDS}
+    return not words & set(latin_words(body.lower()))
 
 
 def is_keyword_list(answer: str, max_chars: int) -> bool:

@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.answering.prompts import Prompts
-from assistant.interview.answer_text import answer_parts, is_keyword_list, says_anything
+from assistant.interview.answer_text import answer_parts, is_keyword_list, names_nothing_of, says_anything
 from assistant.interview.conflicts import segment_conflict, swaps
 from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
@@ -181,7 +181,7 @@ class OfflineGrader:
         p = self.params
         points = self.key_points(ref)
         segments, parent = answer_parts(answer)
-        if not points or not segments or not says_anything(answer):
+        if not points or not segments or not says_anything(answer) or names_nothing_of(answer, ref.body):
             return self._result(ref, answer, points, np.zeros(len(points)), {}, 0.0)
         units = self.units(ref)
         edits = self._edits(segments, ref.title)
