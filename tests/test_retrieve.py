@@ -66,6 +66,26 @@ def test_a_users_own_note_brings_its_topic_into_scope(built_copy, tmp_path):
     assert result.covered
 
 
+def test_notes_in_traditional_chinese_answer_questions_in_either_script_and_in_english(built_copy, tmp_path):
+    """A user's notes written in Traditional characters: the questions (folded to Simplified) share their terms, so
+    "什么是注意力机制？" is answered from 注意力機制 instead of declined with "笔记里没有提到「注意力机制」" (blind QA)."""
+    from assistant.config import Settings
+    from assistant.retrieval.ingest import ingest
+    from assistant.retrieval.retriever import Retriever
+    from assistant.retrieval.store import client
+
+    note = tmp_path / "trad.md"
+    note.write_text("## 1. 什麼是注意力機制？\n\n注意力機制（Attention）讓模型在處理序列時，對輸入的不同位置分配不同的權重。\n\n"
+                    "用查詢（Query）與鍵（Key）計算相似度，經過 softmax 得到權重，再對值（Value）加權求和。\n", encoding="utf-8")
+    settings = Settings.from_env({}, home=built_copy)
+    ingest(settings, [note], progress=False)
+    retriever = Retriever(settings, client(settings))
+    for query in ("什么是注意力机制？", "什麼是注意力機制？", "What is the attention mechanism?"):
+        result = retriever.search(query)
+        assert result.covered and result.hits[0].file.endswith("trad.md"), query
+        assert not result.lacks, query
+
+
 def test_exact_terms_reorder_sections_without_deciding_coverage(offline_settings):
     """e5 puts "ReLU" next to "GRU"; only section 21 says "dying ReLU" and the GRU section never says "ReLU"."""
     import dataclasses

@@ -28,8 +28,10 @@ STOP_WORDS = frozenset(
 
 
 def tokenize(text: str) -> list[str]:
-    """BM25 terms: lower-cased Latin words and numbers, Chinese character bigrams (unigrams for 1-char runs)."""
-    text = text.lower()
+    """BM25 terms: lower-cased Latin words and numbers, Chinese character bigrams (unigrams for 1-char runs).
+    Traditional characters are folded to Simplified (`to_simplified`), as every query is: notes a user writes in
+    Traditional Chinese then share their terms with a question in either script (注意力機制 ↔ 注意力机制)."""
+    text = to_simplified(text.lower())
     tokens = latin_words(text)
     for run in CJK_RE.findall(text):
         if len(run) == 1:
@@ -49,8 +51,9 @@ def has_cjk(text: str) -> bool:
 
 
 def content_terms(text: str) -> tuple[list[str], list[str]]:
-    """Topic-bearing terms of a text: (Latin words of 2+ letters, Chinese bigrams without function characters)."""
-    text = text.lower()
+    """Topic-bearing terms of a text: (Latin words of 2+ letters, Chinese bigrams without function characters),
+    Traditional characters folded to Simplified as in `tokenize`."""
+    text = to_simplified(text.lower())
     latin = [w for w in latin_words(text) if len(w) > 1 and w not in STOP_WORDS and not w[0].isdigit()]
     cjk = [
         run[i : i + 2]

@@ -154,8 +154,10 @@ class Catalogue:
 
     def uses(self, phrase: str) -> bool:
         """Whether some chunk of the notes contains the phrase as written (a scan: asked only for a glossary name
-        whose words the vocabulary knows)."""
-        return any(phrase in doc for doc in self.rows.docs)
+        whose words the vocabulary knows). Notes in Traditional Chinese are read folded to Simplified, like questions."""
+        from assistant.notes.terms import to_simplified
+
+        return any(phrase in doc or phrase in to_simplified(doc) for doc in self.rows.docs)
 
     def respell(self, text: str) -> str:
         """The text with its Chinese typing slips read as the notes' words (typos.py), per index version."""

@@ -23,7 +23,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-VERSION = 3  # 2: BM25 terms without hyphens between letters (notes/terms.tokenize); 3: Chinese share per chunk
+VERSION = 4  # 2: BM25 terms without hyphens between letters (notes/terms.tokenize); 3: Chinese share per chunk;
+# 4: Traditional Chinese folded to Simplified in BM25 terms and the vocabulary
 
 
 def path(home: Path, collection: str, kind: str) -> Path:

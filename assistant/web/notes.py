@@ -136,15 +136,19 @@ class NotesPage(Page):
         return tuple(updates + ([gr.Tabs(selected=self.title.lower())] if self.ctx.tabs is not None else []))
 
     def choices(self, notes: list[dict], text: str = "") -> list[tuple[str, str]]:
-        """(label, key) pairs of the questions whose title or body contains every word of `text` (case-insensitive);
+        """(label, key) pairs of the questions whose title or body contains every word of `text` (case-insensitive,
+        either Chinese script);
         when none does, the sections the retriever finds for it."""
         many = len({n["file_key"] for n in notes}) > 1
         labelled = [(note_label(n, many), note_key(n), n) for n in notes]
-        words = text.lower().split()
+        from assistant.notes.terms import to_simplified
+
+        # Both sides folded to Simplified: "注意力机制" finds notes written 注意力機制, and the other way round.
+        words = to_simplified(text.lower()).split()
         if not words:
             return [(label, key) for label, key, _ in labelled]
         found = [(label, key) for label, key, n in labelled
-                 if all(w in f"{label}\n{self.body(n)}".lower() for w in words)]
+                 if all(w in to_simplified(f"{label}\n{self.body(n)}".lower()) for w in words)]
         return found or self.ranked(labelled, text)
 
     def body(self, note: dict) -> str:
