@@ -164,3 +164,35 @@ def test_a_deleted_notes_file_is_reported_and_ingest_remove_takes_it_out(home, t
     assert again.exit_code == 2 and "nothing in the index comes from" in again.output
     configured = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", "--remove", str(Settings.from_env({}).corpus_paths[0])])
     assert configured.exit_code == 2 and "is part of the configured notes" in configured.output
+
+
+def test_notes_ingested_by_a_relative_path_are_checked_from_any_directory(home, tmp_path, monkeypatch):
+    """`assistant ingest mynotes/a.md` stored "mynotes/a.md": from another directory `doctor` said the file was
+    deleted and `ingest --remove ../mynotes/a.md` found nothing (blind QA). Paths are stored absolute, and a plain
+    `doctor` checks the files added by hand with the configured notes."""
+    (tmp_path / "mynotes").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "mynotes" / "a.md").write_text("## 1. 什么是过拟合？\n训练集上好，测试集上差。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["--recipe", "e5", "ingest", "mynotes/a.md"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    checked = CliRunner().invoke(cli, ["--recipe", "e5", "doctor", "--repair"])
+    assert "was deleted" not in checked.output and "not checked here" not in checked.output
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.splitlines()[-1].startswith("healthy: 21 section(s)")  # 20 configured + the added one
+    removed = CliRunner().invoke(cli, ["--recipe", "e5", "ingest", "--remove", "../mynotes/a.md"])
+    assert removed.exit_code == 0 and "removed 1 section(s)" in removed.output
+
+
+def test_a_section_stored_under_a_relative_path_is_stored_again_under_its_absolute_one(home, tmp_path, monkeypatch):
+    """An index written before paths were absolute: the next ingest of the file re-stores its sections."""
+    note = tmp_path / "a.md"
+    note.write_text("## 1. 什么是过拟合？\n训练集上好，测试集上差。\n", encoding="utf-8")
+    s = Settings.from_env({}, home=home, recipe="e5")
+    ingest(s, [note], progress=False)
+    col = get_collection(client(s), s, "e5")
+    rows = col.get(include=["metadatas"])
+    col.update(ids=rows["ids"], metadatas=[{**m, "file": "a.md"} for m in rows["metadatas"]])
+    shutil.rmtree(home / "snapshots")  # as an old index has them: written with the relative path
+    assert ingest(s, [note], progress=False).added == 1
+    assert {m["file"] for m in col.get(include=["metadatas"])["metadatas"]} == {str(note)}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.notes.corpus import Corpus
-from assistant.retrieval.sync import Wanted, at_or_under, plan
+from assistant.retrieval.sync import Wanted, absolute, at_or_under, plan
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Health:
     database: str = "absent"  # "ok", "absent" or what is wrong
     notices: list[str] = field(default_factory=list)  # worth knowing, not wrong: sections repeated across files
     others: list[str] = field(default_factory=list)  # notes indexed from files this check did not read
+    added: list[Path] = field(default_factory=list)  # files ingested by hand and checked with the configured notes
 
     @property
     def ok(self) -> bool:
@@ -72,12 +73,8 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
     from assistant.retrieval.store import client, collection_name, fingerprint, get_collection, index_error, is_missing
 
     health = Health()
-    roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
-    corpus = Corpus.read(roots)
-    health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
-    # Text under a numbered heading that is not read as a question is in the notes but in no section: only an edit
-    # of the heading fixes it, so it is a problem an ingest cannot repair.
-    health.problems += [Problem("unread-heading", s.file, str(s), False) for s in corpus.skipped]
+    roots = absolute(paths or settings.corpus_paths)
+    Corpus.read(roots)  # a missing path is a one-line error before anything is locked
     chroma = chroma or client(settings)
     with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
         found: dict[str, tuple] = {}  # model → (collection, its rows), for the collections that exist
@@ -92,6 +89,16 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
                 health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
         # As ingest does: repeats are judged against the first collection (none: every section is missing).
         first = next(iter(found.values()), (None, {"metadatas": []}))[1]
+        if paths is None:
+            # Every notes file indexed and still on disk is checked too, not only the configured notes: "healthy: 20
+            # section(s)" beside 33 indexed read as a clean bill for sections never looked at (blind QA).
+            health.added = added_files(first["metadatas"], roots)
+            roots += health.added
+        corpus = Corpus.read(roots)
+        health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
+        # Text under a numbered heading that is not read as a question is in the notes but in no section: only an
+        # edit of the heading fixes it, so it is a problem an ingest cannot repair.
+        health.problems += [Problem("unread-heading", s.file, str(s), False) for s in corpus.skipped]
         wanted = Wanted.of(corpus, first, roots, settings.chunk_chars)
         for model, (col, rows) in found.items():
             name = collection_name(settings, model)
@@ -111,6 +118,12 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
     if problem is not None:
         health.problems.append(problem)
     return health
+
+
+def added_files(metadatas: list[dict], roots: list[Path]) -> list[Path]:
+    """The notes files indexed from outside `roots` (`assistant ingest FILE`) that still exist."""
+    files = {meta["file"] for meta in metadatas if not at_or_under(meta["file"], roots)}
+    return [p for p in absolute(sorted(files)) if p.is_file()]
 
 
 def elsewhere_problems(metadatas: list[dict], roots: list[Path], others: list[str]) -> list[Problem]:
@@ -176,4 +189,6 @@ def repair(settings: Settings, paths=None, chroma=None):
     for name in {p.where for p in before.problems if p.kind == "snapshot"}:
         snapshot.drop(settings.home, name)  # rebuilt from Chroma by the ingest below
     report = ingest(settings, paths, progress=False, chroma=chroma)
+    if paths is None and before.added:  # the files added by hand, checked with the configured notes
+        report.absorb(ingest(settings, before.added, progress=False, chroma=chroma))
     return report, check(settings, paths, chroma)

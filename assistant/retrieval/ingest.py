@@ -35,7 +35,7 @@ from assistant.retrieval.store import (
     save_vectors,
     while_locked,
 )
-from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, plan
+from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, absolute, plan
 from assistant.testhooks import pause_point
 
 __all__ = ["CHUNKER_VERSION", "IngestReport", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
@@ -73,7 +73,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
     folders, are deleted from the index, whether or not those files still exist (a single file ingested and then
     deleted could not be taken out). The configured notes cannot be removed: the next run would index them again.
     """
-    roots = [Path(p).expanduser() for p in (paths or settings.corpus_paths)]
+    roots = absolute(paths or settings.corpus_paths)
     if remove:
         check_removable(settings, roots)
     corpus = Corpus() if remove else Corpus.read(roots)

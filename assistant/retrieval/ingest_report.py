@@ -28,6 +28,14 @@ class IngestReport:
     repeats: list[Repeat] = field(default_factory=list)  # sections left out: the same as one already indexed
     skipped: list[Skipped] = field(default_factory=list)  # numbered headings not read as questions
 
+    def absorb(self, other: "IngestReport") -> None:
+        """Count another ingest's work into this report (`doctor --repair` runs one per set of notes)."""
+        for name in ("files", "questions", "added", "unchanged", "removed", "chunks_embedded"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.repeats += other.repeats
+        self.skipped += other.skipped
+
     def summary(self) -> str:
         """One line for the terminal."""
         repeats = f"; {len(self.repeats)} repeated section(s) indexed once" if self.repeats else ""

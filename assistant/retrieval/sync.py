@@ -12,6 +12,7 @@ skipped only when every embedder's collection holds all of it.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,12 +117,16 @@ def plan(existing: dict, wanted: Wanted) -> Plan:
         have = stored.get(key, [])
         have_ids = {cid for cid, _ in have}
         dups = have_ids & duplicated
-        if have_ids == expect and not dups and all(h == tag for _, h in have):
+        q = chunks[0].question
+        moved = bool(have) and shown[key][0] != q.file  # stored under another path (a relative one, before absolute())
+        if have_ids == expect and not dups and all(h == tag for _, h in have) and not moved:
             result.unchanged.add(key)
             continue
         current = {cid for cid, h in have if h == tag and cid in expect}
         if not have:
             state, detail = "missing", f"none of its {len(expect)} chunk(s) stored"
+        elif moved and not dups and current == have_ids == expect:
+            state, detail = "outdated", f"stored under another path ({shown[key][0]})"
         elif dups:
             state, detail = "duplicated", f"chunk id(s) stored twice: {', '.join(sorted(dups))}"
         elif not current:
@@ -130,7 +135,6 @@ def plan(existing: dict, wanted: Wanted) -> Plan:
             state, detail = "half-written", f"{len(current)} of {len(expect)} chunk(s) stored at its current hash"
             if have_ids - expect:
                 detail += f", {len(have_ids - expect)} stale chunk(s)"
-        q = chunks[0].question
         result.issues.append(Issue(key, state, detail, q.label, q.file))
         result.delete.extend(sorted((have_ids - expect) | dups))
         result.upsert.extend(chunks)
@@ -143,6 +147,12 @@ def plan(existing: dict, wanted: Wanted) -> Plan:
                                        shown[key][1], file))
             result.delete.extend(sorted({cid for cid, _ in rows}))
     return result
+
+
+def absolute(paths) -> list[Path]:
+    """Notes paths as given, made absolute (symlinks kept, ~ expanded): a section stores its file's path, and a relative
+    one ("mynotes/a.md") read from another directory made `doctor` report the file deleted (blind QA)."""
+    return [Path(os.path.abspath(Path(p).expanduser())) for p in paths]
 
 
 def at_or_under(path: str, roots) -> bool:
