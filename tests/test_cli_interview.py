@@ -131,6 +131,31 @@ def test_grade_finds_a_question_from_notes_ingested_elsewhere(built_copy, tmp_pa
     assert missing.exit_code == 2 and "question 78 is not in the notes" in missing.output
 
 
+def test_a_number_a_file_repeats_is_reachable_as_n_tilde_k(built_copy, tmp_path):
+    """Two `## 102.` sections in one file: the later one was listed as 102 too, and `notes 102 --file` or `grade
+    --question 102` could never reach it (blind QA). It is 102~2 everywhere, and ingest says so."""
+    note = tmp_path / "tricky.md"
+    note.write_text("## 102. 什么是Dropout？\n\nDropout 在训练时随机将神经元输出置零，防止过拟合。\n\n"
+                    "## 102. 什么是 Dropout 的变体？\n\nDropConnect 随机丢弃权重而不是激活；Spatial Dropout 按通道整块丢弃。\n",
+                    encoding="utf-8")
+    ingested = run("ingest", str(note))
+    assert ingested.exit_code == 0 and "question 102 is numbered more than once" in ingested.output
+    assert "102~2" in run("notes").output
+    assert run("notes", "102").output.startswith("第102题 什么是Dropout？")
+    assert run("notes", "102~2", "--file", "tricky.md").output.startswith("第102题 什么是 Dropout 的变体？")
+    graded = run("grade", "--question", "102~2", "--answer", "DropConnect 随机丢弃的是权重，不是激活。", "--json")
+    assert graded.exit_code == 0 and "DropConnect" in json.dumps(json.loads(graded.output), ensure_ascii=False)
+    bad = run("notes", "102~x")
+    assert bad.exit_code == 2 and "is not a question number" in bad.output
+
+
+def test_grade_takes_i_dont_know_as_a_skip(built_copy):
+    """As in an interview: "I don't know" scores 0 with the notes' points, in English, not a grade of the words."""
+    result = run("grade", "--question", "28", "--answer", "I don't know")
+    assert result.exit_code == 0
+    assert result.output.startswith("Skipped (scored 0).") and "Most of this answer is about" not in result.output
+
+
 def test_input_that_is_not_utf8_is_one_line_and_ends_no_session(built_copy):
     """A GBK-encoded line (as a Windows terminal or file gives) is refused in one line; chat and interview go on."""
     def cli_run(*args, stdin: bytes):

@@ -140,7 +140,7 @@ def ingest(ctx: click.Context, paths, remove) -> None:
     report = run_ingest(settings, list(paths) or None, progress=True)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
-    for line in report.repeats:
+    for line in [*report.repeats, *report.renumbered]:
         click.echo(f"note: {line}")
     for skipped in report.skipped:
         click.echo(f"warning: {skipped}", err=True)

@@ -83,16 +83,36 @@ def open_store(settings: Settings):
     return store
 
 
-def one_numbered(items: list[T], number: int, file: str | None, name_of: Callable[[T], str]) -> T | None:
+class QuestionId(click.ParamType):
+    """A question number, or the id of a repeated number's later section ("102~2": the second `## 102.` of a file)."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        import re
+
+        if isinstance(value, tuple):
+            return value
+        match = re.fullmatch(r"\s*(\d+)(?:~(\d+))?\s*", str(value))
+        if not match:
+            self.fail(f"{value!r} is not a question number (e.g. 28, or 102~2 for a repeated number)", param, ctx)
+        return int(match.group(1)), (f"{match.group(1)}~{match.group(2)}" if match.group(2) else None)
+
+
+def one_numbered(items: list[T], number: int, file: str | None, name_of: Callable[[T], str],
+                 uid: str | None = None, uid_of: Callable[[T], str] | None = None) -> T | None:
     """The item numbered `number`, from the notes file named `file` (its name, stem or path) when given. Two
     files may both number a question N (files are namespaced): then, without `file`, a usage error names them,
-    rather than one of them being picked silently. None when no file has question N."""
+    rather than one of them being picked silently. One file may number two sections N: the later ones have the ids
+    N~2, N~3 … (`uid`, read by `uid_of`), and N alone is the first. None when no file has question N."""
     from pathlib import Path
 
     from assistant.notes.parse import slug
 
     if file:  # compared as parse.file_key names a file: "my notes.md", "my-notes" and a path to it are one file
         items = [i for i in items if slug(Path(name_of(i)).stem) == slug(Path(file).stem)]
+    if uid_of is not None:
+        items = [i for i in items if uid_of(i) == (uid or str(number))]
     if len(items) > 1:
         names = ", ".join(sorted({Path(name_of(i)).name for i in items}))
         raise usage_error(f"question {number} is in {len(items)} notes files ({names}): choose one with --file NAME")

@@ -13,7 +13,7 @@ import time
 
 import click
 
-from assistant.cli.common import command_help, open_store, topic_id_of, usage_error
+from assistant.cli.common import QuestionId, command_help, open_store, topic_id_of, usage_error
 from assistant.config import Settings
 
 
@@ -154,14 +154,19 @@ def _print_report(report) -> None:
 
 
 @click.command()
-@click.option("--question", "number", type=int, required=True, help="Question number in the notes, e.g. 28.")
+@click.option("--question", "question", type=QuestionId(), required=True,
+              help="Question number in the notes, e.g. 28 (102~2: the second section a file numbers 102).")
 @click.option("--answer", "answer", required=True, help="Your answer ('-' reads it from stdin).")
 @click.option("--file", "file", metavar="NAME", help="The notes file of question N when several files number it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def grade(ctx: click.Context, number, answer, file, as_json) -> None:
-    """Grade one answer to question N against the notes (nothing is stored)."""
+def grade(ctx: click.Context, question, answer, file, as_json) -> None:
+    """Grade one answer to question N against the notes (nothing is stored). "不知道" / "I don't know" counts as a
+    skip, as in an interview."""
     from assistant.cli.common import settings_from
+    from assistant.interview.answer_text import gives_up
+    from assistant.interview.grades import grade_skip
+    from assistant.notes.terms import language_of
     from assistant.service import NOT_UTF8, is_utf8
 
     if answer == "-":
@@ -172,30 +177,34 @@ def grade(ctx: click.Context, number, answer, file, as_json) -> None:
         raise usage_error(NOT_UTF8)
     settings = settings_from(ctx)
     notebook, grader = _grading(settings)
-    note = _numbered(notebook, number, file)
+    number, uid = question
+    note = _numbered(notebook, number, file, uid)
     if note is None and (settings.chroma_host or settings.chroma_path.exists()):
         # Not in the configured notes files: it may be in notes ingested from elsewhere (slower: opens the index).
         kit = _kit(settings, progress=not as_json)  # --json: one JSON object, nothing else
-        notebook, grader, note = kit.notebook, kit.grader, _numbered(kit.notebook, number, file)
+        notebook, grader, note = kit.notebook, kit.grader, _numbered(kit.notebook, number, file, uid)
     if note is None:
         numbers = sorted({n.number for n in notebook.notes})
         raise usage_error(f"question {number} is not in the notes (questions: {', '.join(map(str, numbers))})")
     if note.kind != "text":
-        raise usage_error(f"question {number} is {note.kind} in the notes: there is no text to grade against")
-    result = grader.grade(notebook.reference(note), answer.strip())
+        raise usage_error(f"question {uid or number} is {note.kind} in the notes: there is no text to grade against")
+    ref = notebook.reference(note)
+    result = grade_skip(grader, getattr(grader, "prompts", None), ref, language_of(answer)) if gives_up(answer) \
+        else grader.grade(ref, answer.strip())
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
     _print_grade(result)
 
 
-def _numbered(notebook, number: int, file: str | None):
-    """Question `number` of the notebook (of notes file `file`); several files numbering it is a usage error."""
+def _numbered(notebook, number: int, file: str | None, uid: str | None = None):
+    """Question `number` (or section `uid`, "102~2") of the notebook (of notes file `file`); several files numbering
+    it is a usage error."""
     from assistant.cli.common import one_numbered
 
     # A Note knows its file by its key, '<file stem slug>-<path hash>' (parse.file_key).
     return one_numbered([n for n in notebook.notes if n.number == number], number, file,
-                        lambda n: n.file_key.rsplit("-", 1)[0])
+                        lambda n: n.file_key.rsplit("-", 1)[0], uid, lambda n: n.uid)
 
 
 @click.command()

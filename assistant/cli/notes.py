@@ -11,17 +11,18 @@ import json
 
 import click
 
-from assistant.cli.common import open_assistant, settings_from
+from assistant.cli.common import QuestionId, open_assistant, settings_from
 
 
 @click.command()
-@click.argument("number", type=int, required=False)
+@click.argument("question", type=QuestionId(), required=False)
 @click.option("--points", is_flag=True, help="Show the section's key-point outline instead of its text.")
 @click.option("--file", "file", metavar="NAME", help="The notes file of question NUMBER when several files number it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def notes(ctx: click.Context, number, points, file, as_json) -> None:
-    """List the indexed notes, or show question NUMBER (with --points: its outline)."""
+def notes(ctx: click.Context, question, points, file, as_json) -> None:
+    """List the indexed notes, or show question N (with --points: its outline); a number a file repeats has its later
+    sections listed as N~2, N~3 …"""
     from pathlib import Path
 
     from assistant.cli.common import one_numbered, usage_error
@@ -30,19 +31,21 @@ def notes(ctx: click.Context, number, points, file, as_json) -> None:
 
     assistant = open_assistant(settings_from(ctx), progress=not as_json)
     rows = sorted(assistant.notes(), key=lambda r: int(r["question"]))
-    if number is None:
+    if question is None:
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         many = len({r["file"] for r in rows}) > 1  # then each line says which file, as the web's Notes list does
         for r in rows:
             where = f"{Path(r['file']).name}  " if many else ""
-            click.echo(f"{r['question']:>4}  {where}{r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))
+            click.echo(f"{r['uid']:>4}  {where}{r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))
         return
-    row = one_numbered([r for r in rows if int(r["question"]) == number], number, file, lambda r: r["file"])
+    number, uid = question
+    row = one_numbered([r for r in rows if int(r["question"]) == number], number, file, lambda r: r["file"], uid,
+                       lambda r: str(r["uid"]))
     if row is None:
         where = f" of {file}" if file else ""
-        raise usage_error(f"no question {number} in the notes{where} (see 'assistant notes')")
+        raise usage_error(f"no question {uid or number} in the notes{where} (see 'assistant notes')")
     body = assistant.section(row["file_key"], row["uid"])
     label = question_label(number, row["title"])
     if not points:

@@ -117,5 +117,15 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
     return f"{text}\n{extra}".strip()
 
 
+def grade_skip(grader, prompts: Prompts | None, ref: Reference, lang: str | None = None) -> "Grade":
+    """A skipped question graded (0, the notes' points listed), its feedback in `lang` when the user gave up in
+    words ("I don't know" is answered in English whatever the notes' language). The interview and `assistant grade`
+    both treat a give-up this way."""
+    grade = grader.grade(ref, "")
+    if lang and prompts is not None and grade.points:
+        grade.feedback = render_feedback(prompts, ref, "", grade.score, grade.points, lang=lang)
+    return grade
+
+
 def _fmt(score: float) -> str:
     return f"{score:g}"

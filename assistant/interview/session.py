@@ -20,7 +20,7 @@ from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
 from assistant.interview import practice, probe
 from assistant.interview.answer_text import gives_up
-from assistant.interview.grades import MAX_SCORE, Grade, Reference, points_of, render_feedback
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, grade_skip, points_of
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest
@@ -183,9 +183,7 @@ class Interview:
         now = time.time() if now is None else now
         ref = self.reference(turn.note)
         points = points_of(ref)
-        grade = self.grader.grade(ref, text)
-        if lang and not text and self.prompts is not None and grade.points:
-            grade.feedback = render_feedback(self.prompts, ref, "", grade.score, grade.points, lang=lang)
+        grade = self.grader.grade(ref, text) if text else grade_skip(self.grader, self.prompts, ref, lang)
         cards = self.store.cards(turn.note.key)
         if turn.kind == "probe":
             return self._record_probe(turn, ref, points, text, grade, cards, now)

@@ -27,6 +27,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)  # sections left out: the same as one already indexed
     skipped: list[Skipped] = field(default_factory=list)  # numbered headings not read as questions
+    renumbered: list[str] = field(default_factory=list)  # "file: question 102 is numbered twice; …" (parse: 102~2)
 
     def absorb(self, other: "IngestReport") -> None:
         """Count another ingest's work into this report (`doctor --repair` runs one per set of notes)."""
@@ -35,6 +36,7 @@ class IngestReport:
         self.errors += other.errors
         self.repeats += other.repeats
         self.skipped += other.skipped
+        self.renumbered += other.renumbered
 
     def summary(self) -> str:
         """One line for the terminal."""
