@@ -225,7 +225,7 @@ class Assistant:
         return self.retriever.search(clean_question(query), k)
 
     def notes(self) -> list[dict]:
-        """Every indexed question: file, file_key, uid, question, title, kind ('text', 'link-only', 'image-only'), source."""
+        """Every indexed question: file, file_key, uid, question, title, kind ('text', 'link-only', 'image-only', 'empty'), source."""
         return self.retriever.questions()
 
     def section(self, file_key: str, uid: str) -> str:

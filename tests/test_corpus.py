@@ -166,3 +166,10 @@ def test_a_fence_closes_only_with_its_own_marker():
     qs = parse_notes("## 1. Q\n\n```\n~~~\n## 2. still code\n```\nafter\n\n## 3. R\n\ntext\n")
     assert [q.number for q in qs] == [1, 3]
     assert "## 2. still code" in qs[0].body and "after" in qs[0].body
+
+
+def test_a_heading_with_nothing_under_it_is_empty_not_link_only():
+    """"## 103. 空章节" with no text, links or figures was listed and refused as "link-only" (blind QA)."""
+    kinds = {q.number: q.kind for q in parse_notes("## 1. 空章节\n\n## 2. 链接\n\n> [原文](https://example.com/a)\n\n"
+                                                  "## 3. 有字\n\n正文一句。\n", "x.md")}
+    assert kinds == {1: "empty", 2: "link-only", 3: "text"}

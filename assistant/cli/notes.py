@@ -68,7 +68,8 @@ def notes(ctx: click.Context, question, points, file, as_json) -> None:
     for i, p in enumerate(o.points, start=1):
         if p.group and p.group != group:
             group = p.group
-            click.secho(f"  {group}", fg="cyan")
+            if p.label != group:  # a sub-heading that is itself the point ("### 101.1 训练与推理的区别") is printed once
+                click.secho(f"  {group}", fg="cyan")
         click.echo(f"{i:>3}. {p.label}")
         for s in p.support[:2]:
             click.echo(f"       · {s}")

@@ -115,9 +115,12 @@ class Question:
 
     @property
     def kind(self) -> str:
-        """'text', 'link-only' or 'image-only'."""
+        """'text', 'link-only', 'image-only' or 'empty' (a heading with nothing under it yet: it was listed as
+        link-only, with no links)."""
         if self.has_content:
             return "text"
+        if not (self.images or self.sources or self.notes_links):
+            return "empty"
         return "image-only" if self.images and not (self.sources or self.notes_links) else "link-only"
 
     @property

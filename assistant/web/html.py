@@ -243,6 +243,7 @@ def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
 _KIND_NOTES = {
     "link-only": "This question has no written answer in the notes; follow the links below.",
     "image-only": "The answer to this question is a figure that is not included with the notes.",
+    "empty": "This question has nothing written under it in the notes yet.",
 }
 
 

@@ -26,7 +26,7 @@ from assistant.web.html import note_html, status_line
 
 PROGRESS = gr.Progress()  # Gradio recognises the default and tracks each call's progress on its own
 UPLOAD = "upload-status"  # the class of an upload's outcome line; a refused file is role="alert" (read out at once)
-KIND_MARKS = {"link-only": " · links only", "image-only": " · figure only"}  # text: emoji fonts may be missing
+KIND_MARKS = {"link-only": " · links only", "image-only": " · figure only", "empty": " · empty"}  # text: emoji fonts may be missing
 
 
 def note_key(note: dict) -> str:
