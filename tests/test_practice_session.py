@@ -120,3 +120,15 @@ def test_a_probe_names_a_point_without_cutting_inside_a_bracket():
     # The follow-up quoted 「网络层之间的梯度（值大于…」 (blind QA): a cut inside a bracket reads broken.
     assert _cut("网络层之间的梯度（值大于 1.0）重复相乘会指数增长", 12) == "网络层之间的梯度…"
     assert _cut("使用长短期记忆网络来缓解梯度爆炸问题", 12) == "使用长短期记忆网络来缓解…"
+
+
+def test_a_skipped_follow_up_reads_not_answered_in_the_report():
+    """"Answer: - → skipped" read as an answer of "-" (blind QA)."""
+    from types import SimpleNamespace
+
+    row = {"score": 4.0, "max_score": 10, "label": "第28题 如何修复梯度爆炸问题？", "prompt": "如何修复梯度爆炸问题？",
+           "answer": "梯度截断", "points": [], "probe": {"prompt": "为什么 ReLU 有用？", "answer": "", "status": "skipped"}}
+    report = SimpleNamespace(session_id=1, time_limit=None, rows=[row], overall=4.0, max_score=10, weak_topics=[],
+                             reread=[])
+    text = render(report, details=True)
+    assert "Not answered (skipped)" in text and "Answer: -" not in text

@@ -29,7 +29,11 @@ def render(report, details: bool = False) -> str:
             lines += [f"- {MARKS.get(p['status'], '?')} {p['point']}" for p in r.get("points", [])]
             probe = r.get("probe")
             if probe:
-                lines += ["", f"Follow-up: {probe['prompt']}", f"Answer: {probe.get('answer') or '-'} → {probe.get('status') or 'pending'}"]
+                answered = probe.get("answer")
+                status = probe.get("status") or "pending"
+                # A skipped follow-up has no answer: "Answer: - → skipped" read as an answer of "-" (blind QA).
+                lines += ["", f"Follow-up: {probe['prompt']}",
+                          f"Answer: {answered} → {status}" if answered else f"Not answered ({status})"]
     return "\n".join(lines)
 
 
