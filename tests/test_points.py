@@ -314,3 +314,11 @@ def test_judge_rows_read_section_numbers_written_as_strings():
             "error_type": None, "bad_sentence": None}
     judge_rows(judge, {28: "梯度截断", 40: "GRU"}, [item])
     assert judge.contexts == {1: "梯度截断", 2: "GRU"}
+
+
+def test_a_negated_relative_clause_denies_its_verb_not_the_noun_after_it():
+    """"出现无法再更新的 NaN 权重值" affirms the NaN weights: an answer saying "权重变成 NaN 无法再更新" agrees (it read
+    as denying NaN, blind QA); one saying there are none still contradicts."""
+    note = "最坏的结果是出现无法再更新的 NaN 权重值。"
+    assert conflict("最坏情况权重变成 NaN，无法再更新。", note, added_negation=False) is None
+    assert conflict("不会出现 NaN 权重值。", note, added_negation=False).rule == "negation"

@@ -177,7 +177,9 @@ def _negated_words(statement: str) -> list[str]:
     """The first words after each negation cue of a Chinese text ("不要使用ReLU" → "ReLU")."""
     out = []
     for match in _CUE_OBJECT.finditer(_asked(statement)):
-        obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip())
+        # A negated relative clause ends at 的: in "无法再更新的 NaN 权重值" the weights exist; only 更新 is denied
+        # (a correct answer "权重变成 NaN 无法再更新" read as denying NaN, 0/10, blind QA).
+        obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip().split("的")[0])
         out.extend(re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", obj)[:2])
     return out
 
