@@ -300,3 +300,31 @@ def test_a_declined_question_the_notes_name_points_to_its_section_in_the_sources
     panel = sources_panel(answer_record(result))
     assert "Where to read on" in panel and f'data-note="{first["note"]}"' in panel and "no sources" not in panel
     assert result.to_json()["pointers"] == result.pointers
+
+
+def test_progress_chart_keeps_one_session_topics_visible_and_names_every_session():
+    """Five sessions of one topic each: every topic's single point equalled the overall one and was drawn under it
+    (one visible line, a legend of six), and the axis named only #1, #3 and #5."""
+    import re
+
+    from assistant.interview import progress
+    from assistant.web.progress_chart import chart_html, labelled
+
+    topics = ["rnn", "cnn", "activation", "overfitting", "detection"]
+    history = [{"session_id": i + 1, "position": 0, "note_key": f"k{i}", "question": i, "title": "t", "topic": t,
+                "score": float(2 * i), "max_score": 10, "answered_at": f"2026-12-0{i + 1}T09:00:00+00:00"}
+               for i, t in enumerate(topics)]
+    used, rows = progress.trend(history, "session")
+    out = chart_html(rows, used)
+    dots = re.findall(r'<circle class="pc-dot (pc-s\d)" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', out)
+    assert len(dots) == 5 + 5  # "all topics" at each session, each topic once
+    # No point lies under another: the markers of a session are at least a marker apart.
+    for i, (_, x1, y1, r1) in enumerate(dots):
+        for _, x2, y2, r2 in dots[i + 1:]:
+            assert abs(float(x1) - float(x2)) + abs(float(y1) - float(y2)) >= max(float(r1), float(r2)), (x1, y1, x2, y2)
+    # Markers are drawn after (above) every line.
+    assert out.rindex("<polyline") < out.index("<circle")
+    ticks = re.findall(r'<text class="pc-tick"[^>]*text-anchor="middle"[^>]*>#(\d)<tspan', out)
+    assert ticks == ["1", "2", "3", "4", "5"]
+    assert labelled([f"answer {i}" for i in range(1, 41)], 400 / 39)[-1] == 39  # many: thinned, the newest named
+    assert len(labelled([f"answer {i}" for i in range(1, 41)], 400 / 39)) < 10

@@ -56,15 +56,6 @@ def display(history: list[dict], turns: list[dict] | None = None) -> list[dict]:
     return out
 
 
-def counter_html(n: int = 0) -> str:
-    """The character counter under the question box (the browser updates it while typing)."""
-    over = n > MAX_QUESTION_CHARS
-    text = f"{n:,} / {MAX_QUESTION_CHARS:,} characters"
-    if over:
-        text += f" — too long: shorten it by {n - MAX_QUESTION_CHARS:,} to send"
-    return f'<div id="q-count-text" class="q-count{" over" if over else ""}" aria-live="polite">{escape(text)}</div>'
-
-
 def problem_html(message: str = "") -> str:
     """A plain-words problem under the question box ('' hides it)."""
     return f'<div class="q-problem" role="alert">⚠ {escape(message)}</div>' if message else ""
@@ -99,6 +90,7 @@ class ChatPage(Page):
         import gradio as gr
 
         from assistant.web.conversations import Conversations
+        from assistant.web.html import counter_html
 
         self.saved = Conversations(self)
         self.saved.render_state()
@@ -116,14 +108,16 @@ class ChatPage(Page):
                                 "follow-up questions use the conversation, which is saved as you go.",
                 )
                 self.saved.render_feedback()
-                with gr.Row():
+                # The box takes the row, the buttons only their text (at 5:1:1 the box was 290 px and its placeholder
+                # was clipped); unboxed, it lines up with them. On a phone: box, then both buttons (styles.py).
+                with gr.Row(elem_id="question-row", equal_height=True):
                     self.question = gr.Textbox(
-                        label="Your question", show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？ (Enter to send)",
-                        scale=5, lines=1, max_lines=4, elem_id="question", autofocus=True,
+                        label="Your question", show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？",
+                        scale=1, min_width=240, lines=1, max_lines=4, elem_id="question", autofocus=True, container=False,
                     )
-                    self.send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="send")
-                    self.clear = gr.Button("New chat", scale=1, min_width=130, elem_id="new-chat")
-                self.counter = gr.HTML(counter_html(), elem_id="q-count", js_on_load=None, padding=False)
+                    self.send = gr.Button("Send", variant="primary", size="md", scale=0, min_width=72, elem_id="send")
+                    self.clear = gr.Button("New chat", size="md", scale=0, min_width=96, elem_id="new-chat")
+                self.counter = gr.HTML(counter_html(0, MAX_QUESTION_CHARS), elem_id="q-count", js_on_load=None, padding=False)
                 self.problem = gr.HTML("", elem_id="q-problem", js_on_load=None, padding=False)
                 # Set by a citation link in an older answer ("<answer index>|<nonce>"): show that answer's sources.
                 self.picker = gr.Textbox(label="Answer whose sources to show", visible="hidden", elem_id="pick-answer")

@@ -41,6 +41,18 @@ def status_line(kind: str, text: str, ok: bool = True, mark: bool = True, alert:
     return f'<div class="{escape(kind)} {"ok" if ok else "bad"}" role="{role}">{lead}{escape(text)}</div>'
 
 
+SEND_HINT = "Enter to send, Shift+Enter for a new line"  # beside the counter: in the placeholder it was clipped
+
+
+def counter_html(n: int, limit: int) -> str:
+    """The character counter under the question box (the browser updates it while typing), and how to send."""
+    over = n > limit
+    text = f"{n:,} / {limit:,} characters" + (f" — too long: shorten it by {n - limit:,} to send" if over else "")
+    # The hint is beside the live region, not in it: a screen reader would repeat it at every keystroke.
+    return (f'<div class="q-count-row"><div id="q-count-text" class="q-count{" over" if over else ""}" aria-live="polite">'
+            f'{escape(text)}</div><div class="q-hint">{escape(SEND_HINT)}</div></div>')
+
+
 def safe_url(url: str | None) -> str:
     """The URL if it is an http(s) or mailto link, else '' (no javascript:, data:, relative paths)."""
     url = (url or "").strip()

@@ -4,9 +4,10 @@ All interview logic is `interview.session.Interview`; this page only lays out co
 and turns clicks into calls. Each answered question becomes a card (interview/cards.py,
 rendered by web/interview_view.py) with the answer beside its point-by-point grade, the next
 question below it; the progress section (web/progress.py) shows mastery per topic and
-question and the scores over time, refreshed after every answer. "Practise my weak questions"
-starts a session of the lowest-mastery questions (`plan.weakest`, as `assistant interview
---weak`). The session id is the only per-browser state (a gr.State): each event reopens the
+question and the scores over time, refreshed after every answer; the history, review schedule
+and export below it (web/interview_history.py) fill when opened and after every answer.
+"Practise my weak questions" starts a session of the lowest-mastery questions (`plan.weakest`,
+as `assistant interview --weak`). The session id is the only per-browser state (a gr.State): each event reopens the
 session from the database, so a reload or a second tab continues it.
 """
 
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from assistant.web.base import Page, download_folder
+from assistant.web.interview_history import HistoryView
 
 if TYPE_CHECKING:
     from assistant.interview.kit import InterviewKit
@@ -61,12 +63,14 @@ class InterviewPage(Page):
 
         self.session_id = gr.State(None)
         with gr.Row():
+            # The topic takes half the row (600 px at 1280) and a line of its own on a phone: at a third of the row
+            # "RNN, LSTM and GRU (循环神经网络（RNN/LSTM/GRU）)" was cut off.
             self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic",
-                                     elem_id="iv-topic")
-            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions", elem_id="iv-n")
+                                     elem_id="iv-topic", scale=2, min_width=320)
+            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions", elem_id="iv-n", min_width=240)
             # No `minimum`: Gradio refuses a value under it before the handler runs and marks every output "Error";
             # on_start says what is wrong in the one-line message instead.
-            self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", precision=0)
+            self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", precision=0, min_width=240)
         with gr.Row():
             self.start = gr.Button("Start interview", variant="primary", elem_id="iv-start")
             self.weak = gr.Button("Practise my weak questions", elem_id="iv-weak")
@@ -84,41 +88,39 @@ class InterviewPage(Page):
         self.report = gr.Markdown(elem_id="iv-report")
         self.progress = ProgressView()
         self.progress.render()
-        with gr.Accordion("History and review schedule", open=False):
-            self.refresh = gr.Button("Refresh")
-            self.sessions = gr.Dataframe(headers=["#", "started", "answered", "mean score", "status"], interactive=False)
-            # Slanted topic names: level ones overprinted each other on a phone ("Activation functionsConvolutional…").
-            self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10],
-                                    x_label_angle=-40)
-            self.schedule = gr.Dataframe(headers=["question", "due", "known now", "points due", "weakest point"],
-                                         interactive=False, label="Review schedule (FSRS)")
-        with gr.Accordion("Export", open=False, elem_id="iv-export"):
-            with gr.Row():
-                self.export_anki = gr.Button("Anki deck of the key points (.apkg)", elem_id="iv-export-anki")
-                self.export_md = gr.Button("This session's report (.md)", elem_id="iv-export-md")
-            self.download = gr.File(label="Download", interactive=False, elem_id="iv-download")
+        self.history = HistoryView()
+        self.history.render()
 
     def wire(self) -> None:
-        """Start/weak/resume/submit/skip update the cards, question, report and progress; refresh fills history."""
+        """Start/weak/resume/submit/skip update the cards, question, report and progress, then the history."""
         outputs = [self.session_id, self.cards, self.question, self.answer, self.flash, self.report,
                    *self.progress.outputs]
         # The newest card (what was just graded) is brought into view; the next question is right below it.
         reveal = ("() => { const c = document.querySelectorAll('#answer-cards .qa-card');"
                   " if (c.length) c[c.length - 1].scrollIntoView({block: 'start', behavior: 'smooth'}); }")
-        self.start.click(self.on_start, [self.topic, self.n, self.time_limit, self.progress.group], outputs)
-        self.weak.click(self.on_weak, [self.topic, self.n, self.time_limit, self.progress.group], outputs)
-        self.resume.click(self.on_resume, [self.progress.group], outputs)
-        for event in (self.submit.click, self.answer.submit):
-            event(self.on_answer, [self.session_id, self.answer, self.progress.group], outputs).then(None, js=reveal)
-        self.skip.click(self.on_skip, [self.session_id, self.progress.group], outputs).then(None, js=reveal)
+        tables = self.history.outputs
+        quiet = {"show_progress": "hidden"}
+        planned = [self.topic, self.n, self.time_limit, self.progress.group]
+        graded = [event(self.on_answer, [self.session_id, self.answer, self.progress.group], outputs)
+                  for event in (self.submit.click, self.answer.submit)]
+        graded.append(self.skip.click(self.on_skip, [self.session_id, self.progress.group], outputs))
+        for event in graded:
+            event.then(None, js=reveal)
+        sessions = graded + [self.start.click(self.on_start, planned, outputs), self.weak.click(self.on_weak, planned, outputs),
+                             self.resume.click(self.on_resume, [self.progress.group], outputs)]
+        # The history follows every started session and graded answer, after the answer is on screen (a chained
+        # event: the grade is not held up by the tables), whether or not its accordion is open.
+        for event in sessions:
+            event.then(self.on_tables, None, tables, **quiet)
+        # Opening the accordion fills it (the history is stored: it was empty until Refresh was pressed).
+        self.history.accordion.expand(self.on_tables, None, tables, **quiet)
+        self.history.refresh.click(self.on_tables, None, tables)
         self.progress.group.change(self.on_progress, [self.progress.group], self.progress.outputs)
         # Progress is stored, not per page: a reload shows it at once rather than after the next answer.
         self.on_page_load(self.on_progress, [self.progress.group], self.progress.outputs)
         self.on_page_load(self.on_reload, None, [self.flash])
-        self.refresh.click(self.on_history, None, [self.sessions, self.chart])
-        self.refresh.click(self.on_schedule, None, [self.schedule])
-        self.export_anki.click(self.on_export_anki, [self.topic], [self.download])
-        self.export_md.click(self.on_export_markdown, [self.session_id], [self.download])
+        self.history.export_anki.click(self.on_offer_anki, [self.topic], self.history.export_outputs)
+        self.history.export_md.click(self.on_offer_markdown, [self.session_id], self.history.export_outputs)
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
     def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
@@ -176,11 +178,19 @@ class InterviewPage(Page):
 
     def on_history(self, request: gr.Request | None = None):
         """Rows for the sessions table and the per-topic bar chart."""
-        return self.progress.history(self._store(request), self.kit.notebook)
+        return HistoryView.history(self._store(request), self.kit.notebook)
 
-    def on_schedule(self, request: gr.Request | None = None):
-        """Rows of the review schedule: what is due when, and how well each is known now."""
-        return self.progress.schedule(self._store(request), self.kit.notebook)
+    def on_tables(self, request: gr.Request | None = None):
+        """The whole history section: sessions table, per-topic chart and review schedule."""
+        return HistoryView.values(self._store(request), self.kit.notebook)
+
+    def on_offer_anki(self, topic_display: str):
+        """The Anki deck in the (then shown) download box."""
+        return HistoryView.offer(self.on_export_anki(topic_display))
+
+    def on_offer_markdown(self, session_id, request: gr.Request | None = None):
+        """This (or the latest) session's report in the download box, or a note when there is no session."""
+        return HistoryView.offer(self.on_export_markdown(session_id, request))
 
     def on_export_anki(self, topic_display: str):
         """Write the Anki deck (all topics or the selected one) and offer it for download."""

@@ -4,7 +4,7 @@ A part of the Interview page (not a tab of its own): `render()` lays out the mas
 line chart of overall and per-topic scores per session, day or answer (web/progress_chart.py)
 and the per-question list; `values()` computes all three from the store, and the page
 refreshes them after every graded answer. The numbers are interview/mastery.py's and
-interview/progress.py's; the history tables (sessions, FSRS schedule) are here too.
+interview/progress.py's; the history tables (sessions, FSRS schedule) are web/interview_history.py.
 """
 
 from __future__ import annotations
@@ -57,24 +57,3 @@ class ProgressView:
         asked = GROUPS.get(group, "session")
         used, rows = progress.trend(history, asked, names)
         return topic_mastery_html(topics, names), chart_html(rows, used, asked), question_mastery_html(practised, names)
-
-    @staticmethod
-    def history(store, notebook):
-        """Rows for the sessions table and the per-topic bar chart."""
-        import pandas as pd
-
-        names = {t.id: t.name for t in notebook.topics}
-        rows = [[s["id"], s["started_at"][:16].replace("T", " "), f"{s['answered']}/{s['planned']}",
-                 "-" if s["mean"] is None else round(s["mean"], 1), "finished" if s["finished_at"] else "unfinished"]
-                for s in store.sessions_summary()]
-        chart = pd.DataFrame([{"topic": names.get(t["topic"], t["topic"]), "mean score": round(t["mean"], 1)}
-                              for t in store.topic_progress()], columns=["topic", "mean score"])
-        return rows, chart
-
-    @staticmethod
-    def schedule(store, notebook):
-        """Rows of the review schedule: what is due when, and how well each is known now."""
-        from assistant.interview.schedule_view import schedule_rows
-
-        return [[r["label"], r["due"], f"{r['known']:.0%}", f"{r['points_due']}/{r['points']}", r["weakest"]]
-                for r in schedule_rows(notebook.live_cards(store.cards()), store.answered_topics())]

@@ -44,12 +44,14 @@ class SettingsPage(Page):
                                info="How many question sections an LLM answer may draw on.", elem_id="settings-k",
                                visible=default_mode == "llm")
             self.k_note = gr.HTML(self.k_note_html(default_mode), elem_id="settings-k-note", js_on_load=None, padding=False)
-            with gr.Group(elem_id="settings-llm"):
+            # A padded panel, not a gr.Group: a Group strips its children's padding and button styling, so the
+            # heading touched the panel's edge and the presets looked like plain text on grey.
+            with gr.Column(variant="panel", elem_id="settings-llm"):
                 gr.Markdown("### Language model\nAny OpenAI-compatible endpoint. Saved in the data directory "
                             "and used at once; the key is stored in a private file and never shown again.")
-                with gr.Row():
-                    self.presets = [gr.Button(f"{name} preset", size="sm", elem_id=f"preset-{name.lower()}")
-                                    for name in llmsetup.PRESETS]
+                with gr.Row(elem_id="llm-presets"):  # small secondary buttons, as wide as their text, side by side
+                    self.presets = [gr.Button(f"{name} preset", size="sm", variant="secondary", scale=0, min_width=120,
+                                              elem_id=f"preset-{name.lower()}") for name in llmsetup.PRESETS]
                 self.base_url = gr.Textbox(label="Base URL", value=saved.get("base_url") or settings.openai_base_url or "",
                                            placeholder="https://api.openai.com/v1 or http://127.0.0.1:11434/v1",
                                            elem_id="llm-base-url")

@@ -22,6 +22,28 @@ LIGHT = """
   border: 1px solid #1d4ed8; color: #1d4ed8; background: transparent; }
 .src-open:hover, .src-open:focus-visible { background: #1d4ed8; color: #fff; }
 .q-count { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
+.q-count-row { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 12px; }
+.q-hint { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
+/* The question row: the box takes what the two compact buttons leave. On a phone the box has the first line to
+   itself and Send and New chat share the second (side by side, the box was 200 px and New chat wrapped alone). */
+#question-row { align-items: stretch; gap: 8px; }
+#question-row > button { white-space: nowrap; }
+@media (max-width: 600px) {
+  #question-row > #question { flex: 1 1 100% !important; }
+  #question-row > button { flex: 1 1 0 !important; }
+}
+/* The closed chat sidebar's toggle on a phone: Gradio draws it as a half-pill glued to the screen's left edge
+   (it looked cut off). A whole rounded button a little in from the edge instead, the header moved aside for it
+   while the Chat tab (and so the toggle) is shown. */
+@media (max-width: 768px) {
+  #chat-sidebar:not(.open) .toggle-button { left: calc(100% + 6px) !important; top: 12px !important; width: 36px !important;
+    height: 36px !important; border: 1px solid var(--border-color-primary) !important; border-radius: 8px !important;
+    box-shadow: 0 1px 3px rgba(0, 0, 0, 0.15); }
+  .column:has(> #tabs > .tabitem:not([style*="display: none"]) #chat-sidebar:not(.open)) > #app-header {
+    padding-left: 16px; }
+}
+/* (Inside @media Gradio keeps only its scoped copy of a rule, `.gradio-container .contain <selector>`: a selector
+   there must start below .contain, hence .column rather than .gradio-container above.) */
 .q-count.over { color: #b91c1c; font-weight: 600; }
 .q-problem { background: #fde8e8; color: #7f1d1d; border-radius: 6px; padding: 6px 8px; margin: 4px 0; }
 .iv-timer { font-variant-numeric: tabular-nums; font-weight: 600; color: #1e3a8a; }
@@ -31,6 +53,13 @@ LIGHT = """
 .settings-test { font-size: 0.9em; padding: 4px 2px; overflow-wrap: anywhere; }
 .settings-test.ok { color: #166534; } .settings-test.bad { color: #991b1b; }
 .settings-note { font-size: 0.9em; color: #374151; }
+/* The language-model panel is edged like the blocks around it; its status line takes no room until it says something. */
+#settings-llm { border: 1px solid var(--block-border-color) !important; border-radius: var(--block-radius) !important;
+  padding: var(--block-padding) !important; }
+#llm-status:not(:has(.settings-test)) { display: none; }
+/* A topic name longer than the box (on a phone: an <input> cannot wrap) ends in "…", not mid-character;
+   the open list shows every name in full. */
+#iv-topic input { text-overflow: ellipsis; }
 #tabs button[role="tab"][aria-selected="true"] { color: #c2410c; }
 .src-head { font-weight: 700; margin: 6px 0 4px; }
 .src-list { list-style: none; padding: 0; margin: 0; }
@@ -120,7 +149,13 @@ LIGHT = """
 @media (max-width: 720px) { .pc-tick { font-size: 17px; } }
 .pc-line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-dasharray: 6 3; }
 .pc-legend { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.85em; }
-.pc-key { display: inline-block; width: 14px; height: 4px; border-radius: 2px; margin-right: 6px; vertical-align: middle; }
+/* A point is a marker ringed in the page colour, so dodged neighbours and the lines under them stay apart; the
+   legend key is a line with such a dot, as a series of one session is drawn only as its dot. */
+.pc-dot { stroke: var(--background-fill-primary); stroke-width: 1.5; }
+.pc-key { display: inline-block; position: relative; width: 18px; height: 3px; border-radius: 2px; margin-right: 6px;
+  vertical-align: middle; }
+.pc-key::after { content: ""; position: absolute; left: 5px; top: -3px; width: 9px; height: 9px; border-radius: 50%;
+  background: inherit; }
 .mq-list { list-style: none; padding: 0; margin: 0; }
 .mq-row { border-bottom: 1px solid var(--border-color-primary); padding: 6px 0; display: grid;
   grid-template-columns: minmax(0, 1fr) minmax(80px, 160px); gap: 2px 12px; align-items: center; }
@@ -147,7 +182,7 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.mode-llm', 'background: #14532d; color: #dcfce7; border-color: #22c55e;'),
     ('.mode-fallback', 'background: #78350f; color: #fef3c7; border-color: #f59e0b;'),
     ('.mode-uncovered', 'background: #374151; color: #e5e7eb; border-color: #6b7280;'),
-    ('.src-which, .src-sub, .src-empty, .src-removed, .q-count, .note-meta, .settings-note', 'color: #d1d5db;'),
+    ('.src-which, .src-sub, .src-empty, .src-removed, .q-count, .q-hint, .note-meta, .settings-note', 'color: #d1d5db;'),
     ('.qa-h, .qa-time, .qa-cite, .qa-verdict, .qa-why, .qa-later, .m-pct, .m-empty, .mq-meta', 'color: #d1d5db;'),
     ('.q-count.over', 'color: #fca5a5;'),
     ('.q-problem', 'background: #450a0a; color: #fecaca;'),
