@@ -245,3 +245,21 @@ def test_a_declined_follow_up_is_answered_from_the_section_under_discussion_when
     assert result.covered and result.hits[0].question == 28 and result.standalone.startswith("梯度爆炸")
     gru = [{"role": "user", "content": "GRU 对 LSTM 做了哪些改动？"}, {"role": "assistant", "content": "…"}]
     assert not offline_assistant.ask("今天天气怎么样？", history=gru, mode="extractive").covered
+
+
+def test_an_ordinary_english_word_in_a_follow_up_does_not_become_the_next_topic():
+    """"What are its drawbacks?" after "What is an LSTM?": the next "it" is still the LSTM, not "drawbacks" (blind QA).
+    A name the notes use does move the conversation on ("How does GRU improve on it?" → the next "it" is GRU)."""
+    knows = {"lstm", "gru"}.__contains__
+    history = ["What is an LSTM?", "What are its drawbacks?"]
+    assert condense_offline("How does GRU improve on it?", history, knows).startswith("LSTM")
+    moved = condense_offline("How many gates does it have?", [*history, "How does GRU improve on it?"], knows)
+    assert moved.startswith("GRU")
+
+
+def test_a_subject_change_marker_is_not_part_of_the_topic():
+    knows = {"gradient", "explosion"}.__contains__
+    assert condense_offline("How can I detect it?", ["Now switch topics: what is gradient explosion?"], knows) == \
+        "gradient explosion How can I detect it?"
+    assert condense_offline("Switching topics, what is an RNN?", ["What is gradient clipping?"], knows) == \
+        "Switching topics, what is an RNN?"

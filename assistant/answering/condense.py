@@ -57,7 +57,7 @@ _QUESTION_WORDS = re.compile(
 # "大了会有什么问题？" names no topic, so the next turn keeps the earlier one (tuning follow-ups 288 → 289 of 323).
 _FILLERS = re.compile(r"一般|通常|具体|大概|到底|还有|还|也|又|再|那么|就|的|了|会|问题|时候|情况|场景|这里|那里|里面|呀|啊|办法|"
                       r"\b(?:one|ones|thing|things|part|case|cases|more|other|else|too|again"
-                      r"|for|of|my|in|on|with|to|at|by|from|if|only)\b", re.I)
+                      r"|for|of|my|in|on|with|to|at|by|from|if|only|now|ok|okay)\b", re.I)
 # Words that point back at something said earlier: pronouns, "the former/latter", a choice among earlier
 # options ("选哪个", "which one") and a degree measured against it ("少那么多"). Such a follow-up never stands
 # alone. 其中 (among them), 其实 (actually) and 其次 (secondly) are not references: "其中 bagging 怎么做？" names its topic.
@@ -75,6 +75,7 @@ _CONTINUES = re.compile(r"^\s*(?:那么?|所以|然后|和|跟|与)|里面|其�
 # Markers that change the subject ("By the way, …", "顺便问下，…"): what follows is a new question, never read with the
 # earlier topic ("By the way, what's the capital of Australia?" was answered from the section before it).
 _SWITCH = re.compile(r"\bby the way\b|\bbtw\b|\bunrelated\b|\bchanging the subject\b|\bon another note\b"
+                     r"|\b(?:switch(?:ing)?|change|changing)\s+(?:the\s+)?(?:topics?|subjects?)\b|\b(?:new|different|another)\s+topic\b"
                      r"|顺便问|顺便说|另外问|换个话题|换个问题|题外话", re.I)
 # A capitalised word after the first letter of a sentence: a name (France, Paris), not an acronym (GRU, SGD).
 _PROPER = re.compile(r"(?<![A-Za-z'’])[A-Z][a-z]{2,}\b")
@@ -120,7 +121,7 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
     topic, latest = topic_of(anchor) or anchor, history[-1]
     own = _own_topic(latest) if latest is not anchor else ""
     if _names_something(own):
-        if _ELLIPSIS.search(latest) or _latin_names(own):
+        if _ELLIPSIS.search(latest) or _moved_to(own, knows):
             # The latest follow-up moved to something new ("那 GRU 呢？", "tanh 相比它好在哪？"): the next "它" or
             # "ReLU 呢？" is about that, not about the question the chain started from.
             return f"{own} {question}"
@@ -130,6 +131,14 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
         # "梯度爆炸会导致什么问题？" → "在循环网络里呢？" asks the same kind of question of a narrower case.
         topic = " ".join([topic, *_INTENT_WORDS.findall(anchor)])
     return f"{topic} {question}"
+
+
+def _moved_to(own: str, knows: Callable[[str], bool] | None) -> bool:
+    """Does what a follow-up names itself move the conversation to a new thing? A Latin name the notes use does
+    ("GRU", "tanh"); an ordinary English word does not: "What are its drawbacks?" after "What is an LSTM?" read the
+    next "How does GRU improve on it?" as about "drawbacks" (blind QA)."""
+    names = _latin_names(own)
+    return any(knows(w) for w in names) if knows is not None else bool(names)
 
 
 def _names_nothing_known(question: str, knows: Callable[[str], bool] | None) -> bool:
@@ -255,7 +264,8 @@ def topic_of(question: str) -> str:
     """
     # Question words go first: an intent cue inside one ("哪些" of "有哪些") would leave its other half behind
     # ("防止过拟合有哪些办法？" → "过拟合有").
-    text = _QUESTION_WORDS.sub(" ", _CONTINUES.sub(" ", question))
+    # A subject-change marker ("Now switch topics: …") is no part of the topic the next follow-up inherits.
+    text = _QUESTION_WORDS.sub(" ", _CONTINUES.sub(" ", _SWITCH.sub(" ", question)))
     text = _INTENT_WORDS.sub(" ", text)
     text = _FILLERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
