@@ -195,3 +195,14 @@ def test_the_first_run_says_it_is_building_the_index(tmp_path):
 def test_notes_points_of_an_image_only_section_say_why_there_are_none(built_home):
     proc = run(["notes", "23", "--points"], built_home)
     assert proc.returncode == 0 and "no key points: this section is image-only" in proc.stdout
+
+
+def test_sources_name_their_file_once_several_notes_files_are_indexed(built_copy, tmp_path):
+    """Three files may each have a question 1: the sources said only "[1] 第1题 …" (blind QA)."""
+    one = run(["ask", "什么是梯度爆炸？"], built_copy)
+    assert one.returncode == 0 and "(dl-interview-21-40.md)" not in one.stdout  # one notes file: nothing to tell apart
+    note = tmp_path / "extra.md"
+    note.write_text("## 1. 什么是早停？\n\n早停是在验证集误差不再下降时提前停止训练，用来防止过拟合。\n", encoding="utf-8")
+    assert run(["ingest", str(note)], built_copy).returncode == 0
+    proc = run(["ask", "什么是早停？"], built_copy)
+    assert proc.returncode == 0 and "[1] 第1题 什么是早停？  (extra.md)" in proc.stdout, proc.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -40,18 +41,20 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
         click.echo(delta, nl=False)
     result = stream.result()
     click.echo()
-    print_sources(result)
+    # With more than one notes file, two may both have a question 1: each source names its file, as the web's list does.
+    print_sources(result, files=len({q["file"] for q in assistant.notes()}) > 1)
     return result
 
 
-def print_sources(result: AnswerResult) -> None:
-    """The cited sections, then a note about any removed citation numbers."""
+def print_sources(result: AnswerResult, files: bool = False) -> None:
+    """The cited sections (with `files`, each with its notes file's name), then a note about any removed citation
+    numbers."""
     cited = result.cited_hits()
     if cited:
         click.secho("\nSources:", bold=True)
         for n, hit in cited:
             sub = hit.chunks[0].subsection if hit.chunks else ""
-            line = f"[{n}] {hit.label}" + (f" · {sub}" if sub else "")
+            line = f"[{n}] {hit.label}" + (f" · {sub}" if sub else "") + (f"  ({Path(hit.file).name})" if files else "")
             click.echo(line)
             if hit.source:
                 click.echo(f"    {hit.source}")
