@@ -130,7 +130,9 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                           covered=search.covered, mode=mode, weak=weak)
         if not search.covered:
             named = {"names": _listed([_as_asked(n, inputs["standalone"]) for n in search.unknown], lang)} if search.unknown else {}
-            text = prompts.render(f"not_covered_{search.lacks}" if search.lacks else "not_covered", lang, **named)
+            # Declined for a name whose every unknown spelling the notes use otherwise: no "never mention" (retriever).
+            said = search.lacks if search.lacks != "name" or search.unknown else ""
+            text = prompts.render(f"not_covered_{said}" if said else "not_covered", lang, **named)
             if search.mentions:  # the sentences naming what it asks about: shown as pointers, not cited
                 text += "\n\n" + prompts.render(
                     "not_covered_mentions", lang, names=_listed(list(dict.fromkeys(m.name for m in search.mentions)), lang),

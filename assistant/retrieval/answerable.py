@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Collection, Iterable
 
-from assistant.notes.glossary import chinese_terms, initials, names_in
+from assistant.notes.glossary import chinese_terms, initials, names_in, spellings
 from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, technical_names, tokenize
 
 # (what the question asks for, what the section must contain), by answer type.
@@ -106,6 +106,20 @@ def unknown_names(query: str, terms: Collection[str], initialisms: Callable[[], 
             continue
         out.append(asked)
     return list(dict.fromkeys(out))
+
+
+def spelled_otherwise(name: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:
+    """Whether the notes use another spelling the glossary gives an unknown name ("批归一化": Batch Normalization). The
+    question is still declined (a passing mention answers nothing), but "the notes never mention 批归一化" would be
+    false: the decline says only that the notes do not cover it (blind QA)."""
+    def written(other: str) -> bool:
+        # A phrase of Latin words as a phrase ("layer normalization": notes with "layer" and "normalization" apart
+        # do not name LayerNorm); a Chinese term as `_all_used` reads it.
+        if CJK_RE.search(other) or " " not in other.strip():
+            return _all_used(other, terms, uses)
+        return uses is not None and uses(other)
+
+    return any(written(other) for _, row in names_in(name) for other in spellings(row.english))
 
 
 def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],

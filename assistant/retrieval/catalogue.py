@@ -97,6 +97,7 @@ class Catalogue:
         self.bm25: Any = None
         self.vocabulary = Vocabulary(frozenset())
         self._initialisms: tuple[str | None, frozenset[str]] = (None, frozenset())
+        self._folded: tuple[str | None, tuple[str, ...]] = (None, ())
         self._cache_dir = cache_dir  # where typos.words keeps its word list (None: read from jieba each process)
         self._respeller: tuple[str | None, Respeller | None] = (None, None)
         self._lock = threading.Lock()  # web sessions share one catalogue
@@ -154,10 +155,20 @@ class Catalogue:
 
     def uses(self, phrase: str) -> bool:
         """Whether some chunk of the notes contains the phrase as written (a scan: asked only for a glossary name
-        whose words the vocabulary knows). Notes in Traditional Chinese are read folded to Simplified, like questions."""
+        whose words the vocabulary knows), in any case. Notes in Traditional Chinese are read folded to Simplified, like
+        questions."""
+        phrase = phrase.lower()  # "batch normalization" names the notes' "Batch Normalization"
+        return any(phrase in doc for doc in self._folded_docs())
+
+    def _folded_docs(self) -> tuple[str, ...]:
+        """Every chunk lower-cased and folded to Simplified, built on first need per index version."""
         from assistant.notes.terms import to_simplified
 
-        return any(phrase in doc or phrase in to_simplified(doc) for doc in self.rows.docs)
+        key, docs = self._folded
+        if key != self._key:
+            docs = tuple(to_simplified(doc.lower()) for doc in self.rows.docs)
+            self._folded = (self._key, docs)
+        return docs
 
     def respell(self, text: str) -> str:
         """The text with its Chinese typing slips read as the notes' words (typos.py), per index version."""
