@@ -119,6 +119,12 @@ def one_numbered(items: list[T], number: int, file: str | None, name_of: Callabl
     return items[0] if items else None
 
 
+def several_files(notes: list[dict]) -> bool:
+    """More than one notes file indexed (`Assistant.notes()` rows): then two may both have a question 1, and the
+    terminal names each section's file, as the web's Notes list does."""
+    return len({n["file"] for n in notes}) > 1
+
+
 def command_help(text: str, commands: tuple[str, ...]) -> str | None:
     """For a line typed at a REPL prompt (chat, interview) that looks like a command but is none of `commands`:
     the start of the help line ("" for /help or /?, "unknown command /x; " otherwise), so it is answered with the

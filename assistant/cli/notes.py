@@ -11,7 +11,7 @@ import json
 
 import click
 
-from assistant.cli.common import QuestionId, open_assistant, settings_from
+from assistant.cli.common import QuestionId, open_assistant, settings_from, several_files
 
 
 @click.command()
@@ -35,7 +35,7 @@ def notes(ctx: click.Context, question, points, file, as_json) -> None:
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        many = len({r["file"] for r in rows}) > 1  # then each line says which file, as the web's Notes list does
+        many = several_files(rows)
         for r in rows:
             where = f"{Path(r['file']).name}  " if many else ""
             click.echo(f"{r['uid']:>4}  {where}{r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.cli.common import several_files
+
 if TYPE_CHECKING:
     from assistant.answering.response import AnswerResult
     from assistant.retrieval.results import SearchResult
@@ -41,8 +43,7 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
         click.echo(delta, nl=False)
     result = stream.result()
     click.echo()
-    # With more than one notes file, two may both have a question 1: each source names its file, as the web's list does.
-    print_sources(result, files=len({q["file"] for q in assistant.notes()}) > 1)
+    print_sources(result, files=several_files(assistant.notes()))
     return result
 
 

@@ -69,7 +69,7 @@ def offline_variants(prompts: Prompts, title: str, lang: str) -> list[str]:
         # dropped the second: the question would no longer ask for points it is graded on, so it is asked as written.
         return []
     per_kind = []
-    for kind in list(dict.fromkeys(chosen)) or ["any"]:
+    for kind in chosen or ["any"]:
         subject = subject_of(title, kind)
         if kind == "any" and re.search(r"怎么|怎样|如何|该", subject):
             return []  # a how-to no template type fits ("样本类别不平衡该怎么处理"): "请谈谈你对…该怎么处理的理解" is not Chinese

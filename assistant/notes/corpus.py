@@ -92,6 +92,13 @@ class Corpus:
         """Sections kept."""
         return sum(len(qs) for qs in self.parsed.values())
 
+    @property
+    def renumbered(self) -> list[str]:
+        """A line per section whose number its file already used: it is kept as N~2, N~3 … (parse.py), and said, or
+        it could not be asked for by number."""
+        return [f"{path}: question {q.number} is numbered more than once; this one ('{q.title[:40]}') is {q.uid} "
+                f"(`assistant notes {q.uid}`)" for path, qs in self.parsed.items() for q in qs if "~" in q.uid]
+
     def chunks(self, chunk_chars: int) -> list[Chunk]:
         """Every kept section's chunks, in notes order."""
         return [c for qs in self.parsed.values() for q in qs for c in chunk_question(q, chunk_chars)]

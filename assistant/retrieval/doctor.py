@@ -17,6 +17,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.notes.corpus import Corpus
+from assistant.notes.parse import find_notes
 from assistant.retrieval.sync import Wanted, absolute, at_or_under, plan
 
 
@@ -74,7 +75,7 @@ def check(settings: Settings, paths=None, chroma=None) -> Health:
 
     health = Health()
     roots = absolute(paths or settings.corpus_paths)
-    Corpus.read(roots)  # a missing path is a one-line error before anything is locked
+    find_notes(roots)  # a missing path is a one-line error before anything is locked (parsed once, below)
     chroma = chroma or client(settings)
     with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
         found: dict[str, tuple] = {}  # model → (collection, its rows), for the collections that exist

@@ -89,10 +89,7 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
         wanted = Wanted.of(corpus, rows[settings.dense_models[0]], roots, settings.chunk_chars, roots if remove else None)
         plans = {m: plan(rows[m], wanted) for m in settings.dense_models}
         report.questions, report.repeats, report.skipped = corpus.questions, corpus.repeats, corpus.skipped
-        # A number used twice in one file keeps both sections, the later as "102~2": said, or that one is unreachable.
-        report.renumbered = [f"{path}: question {q.number} is numbered more than once; this one ('{q.title[:40]}') "
-                             f"is {q.uid} (`assistant notes {q.uid}`)" for path, qs in corpus.parsed.items() for q in qs
-                             if "~" in q.uid]
+        report.renumbered = corpus.renumbered
         count(report, wanted, list(plans.values()))
         stamp = _stamp_file(settings)
         if any(not p.empty for p in plans.values()):
