@@ -7,7 +7,7 @@
    English answers) and the first blind set's); plus ordering accuracy on the old tuning set eval/grading.jsonl.
 3. The offline judge on eval/dev/answers.jsonl (and the old tuning set eval/answers.jsonl):
    recall per error type, faithfulness of uncited faithful and of fabricated answers; and on
-   eval/dev/answers2.jsonl (round 5), contradiction recall per kind.
+   eval/dev/answers2.jsonl (round 5) and answers3.jsonl (blind, 2026-12-05), contradiction recall per kind.
 Grader and judge figures are given for the held-out half (questions split with a fixed seed,
 `points.split_by_question`) and for all items. Reading is restricted to DEV_FILES: the script
 cannot open the test sets under eval/ or anything outside the repository.
@@ -37,6 +37,7 @@ TEST1 = DEV / "test1"  # the first blind test set, tuning data since its success
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl",
              "keypoints3": DEV / "keypoints3.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
+             "answers3": DEV / "answers3.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
              "grading3": DEV / "grading3.jsonl", "grading4": DEV / "grading4.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
              "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl"}
@@ -248,18 +249,21 @@ def _judge_figures(texts: dict[int, str], offline) -> None:
     for key, value in judge_means(old).items():
         if isinstance(value, Rate):
             print(f"    {key:26} {value}")
-    items = load("answers2")  # round 5: contradictions by kind, and faithful answers that negate and compare
-    rows = run(items)
-    print("== offline judge (eval/dev/answers2.jsonl)")
-    _print_means(rows)
-    kinds = {i["id"]: i.get("contradiction_kind") for i in items}
-    for kind in sorted({k for k in kinds.values() if k}):
-        subset = [r for r in rows if kinds[r["id"]] == kind]
-        print(f"    contradiction:{kind:16} {Rate(sum(bool(r['caught']) for r in subset), len(subset))}")
-    if "-v" in sys.argv:
-        for r in rows:
-            if r["error_type"] == "contradiction" or (r["label"] == "faithful" and r["faithfulness"] != 1.0):
-                print(f"    {r['id']} {kinds[r['id']] or 'faithful'} caught={r['caught']} f={r['faithfulness']} {r['flagged']}")
+    # answers2 (round 5, 2026-12-02) and answers3 (blind, 2026-12-05): contradictions by kind, and faithful answers
+    # that negate and compare. Rules written after reading answers2's misses are checked on answers3 first.
+    for name in ("answers2", "answers3"):
+        items = load(name)
+        rows = run(items)
+        print(f"== offline judge (eval/dev/{name}.jsonl)")
+        _print_means(rows)
+        kinds = {i["id"]: i.get("contradiction_kind") for i in items}
+        for kind in sorted({k for k in kinds.values() if k}):
+            subset = [r for r in rows if kinds[r["id"]] == kind]
+            print(f"    contradiction:{kind:16} {Rate(sum(bool(r['caught']) for r in subset), len(subset))}")
+        if "-v" in sys.argv:
+            for r in rows:
+                if r["error_type"] == "contradiction" or (r["label"] == "faithful" and r["faithfulness"] != 1.0):
+                    print(f"    {r['id']} {kinds[r['id']] or 'faithful'} caught={r['caught']} f={r['faithfulness']} {r['flagged']}")
 
 
 def _print_means(rows: list[dict]) -> None:

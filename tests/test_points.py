@@ -162,6 +162,19 @@ def test_roles_crossed_between_two_clauses_of_a_note_sentence():
     assert conflict("权重越接近 0，L2 的梯度越小。", "而 L2 项的梯度是 2λw，权重越接近 0，推力越小。") is None
 
 
+def test_what_the_notes_say_of_one_family_member_said_of_another():
+    from assistant.notes.roles import exchanged_members
+
+    note = "Adam 为每个参数自适应地调整 step size，而 SGD 对所有参数用同一个 learning rate，需要手动 decay。"
+    swapped = "SGD adapts the step size for each parameter, whereas Adam uses one learning rate with manual decay."
+    assert exchanged_members(swapped, note)
+    assert conflict(swapped, note).rule == "roles"  # across languages, on the Latin words the notes quote
+    assert exchanged_members("Adam adapts the step size for each parameter; SGD needs a learning rate decay.", note) == ""
+    assert exchanged_members("SGD 需要手动 decay，Adam 自适应地调整 step size。", note) == ""  # reordered
+    assert exchanged_members("Adam 需要手动 decay，而 SGD 自适应地调整 step size。", note)
+    assert exchanged_members("Adam adapts its learning rate.", note) == ""  # one member: nothing to exchange
+
+
 def test_a_clause_about_one_named_point_that_says_what_the_notes_say_of_another():
     from assistant.notes.roles import misattributed
 
@@ -322,3 +335,25 @@ def test_a_negated_relative_clause_denies_its_verb_not_the_noun_after_it():
     note = "最坏的结果是出现无法再更新的 NaN 权重值。"
     assert conflict("最坏情况权重变成 NaN，无法再更新。", note, added_negation=False) is None
     assert conflict("不会出现 NaN 权重值。", note, added_negation=False).rule == "negation"
+
+
+def test_a_word_put_before_its_negated_verb_with_dou_is_negated():
+    """"连 X 都没 V" denies X as "没 V X" does: a paraphrase that moves the object forward agrees with its note."""
+    note = "实际情况是，我们可能从来没有找到过“局部最优”，更别说全局最优了。"
+    assert conflict("实际训练中可能连局部最优都从未找到过。", note) is None
+    assert conflict("实际训练中总能找到局部最优。", note).rule == "negation"
+
+
+def test_a_count_of_what_the_section_lists_is_no_invented_number():
+    """"Four ways" over a four-item list counts it; a value (5.0), or a count of a unit the section counts otherwise
+    ("三步" beside "两步"), stays new. A section written for this test."""
+    from assistant.notes.quantities import listed_counts, number_mismatch
+
+    section = ("防止过拟合的方法：\n\n- Dropout\n- L2 正则化\n- 数据增强\n- 早停\n\n"
+               "每种方法都能降低方差。分两步做：先加 Dropout，再调正则系数，系数常取 0.01。")
+    assert listed_counts("The notes list four ways to prevent overfitting.", section) == {4.0}
+    assert listed_counts("防止过拟合主要有四种方法。", section) == {4.0}
+    assert listed_counts("防止过拟合主要有三种方法。", section) == set()
+    assert listed_counts("分四步做。", section) == set()  # the section counts its 步 itself
+    assert number_mismatch("系数常取 4", "系数常取 0.01。", section) == "4"  # a value, not a count
+    assert number_mismatch("主要有四种方法，系数常取 0.01。", "系数常取 0.01。", section) == ""

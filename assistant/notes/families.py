@@ -45,21 +45,28 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def named(text: str) -> tuple[tuple[str, int], ...]:
-    """The family members a text names, as (family, member index). Longer spellings are read first and hide the
-    shorter ones inside them: "leaky relu" is not also "relu", "faster r-cnn" not also "r-cnn". Cached: the grader
-    asks of the same answer and labels for every segment."""
-    low, members = _fold(text), _members()
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[str, int]] = []
-    for pattern, i in _spellings():
+def _found(text: str) -> tuple[tuple[int, int, int, int], ...]:
+    """(order of the spelling, start, end, member index) of every member named. Longer spellings are read first and
+    hide the shorter ones inside them: "leaky relu" is not also "relu", "faster r-cnn" not also "r-cnn"."""
+    low = _fold(text)  # as long as the text: positions are the text's
+    taken: list[tuple[int, int, int, int]] = []
+    for k, (pattern, i) in enumerate(_spellings()):
         for a, b in (m.span() for m in pattern.finditer(low)):
-            if any(x <= a and b <= y for x, y in taken):
-                continue
-            taken.append((a, b))
-            if (members[i][0], i) not in found:
-                found.append((members[i][0], i))
-    return tuple(found)
+            if not any(x <= a and b <= y for _, x, y, _ in taken):
+                taken.append((k, a, b, i))
+    return tuple(taken)
+
+
+def mentions(text: str) -> list[tuple[int, int, int]]:
+    """Where the text names family members: (start, end, member index), in text order."""
+    return sorted((a, b, i) for _, a, b, i in _found(text))
+
+
+def named(text: str) -> tuple[tuple[str, int], ...]:
+    """The family members a text names, as (family, member index), each once, longest spelling first. Cached (in
+    `_found`): the grader asks of the same answer and labels for every segment."""
+    members = _members()
+    return tuple(dict.fromkeys((members[i][0], i) for *_, i in _found(text)))
 
 
 def swapped(point_label: str, segment: str, answer: str, other_points: list[str]) -> str:

