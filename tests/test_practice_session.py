@@ -65,6 +65,20 @@ def test_probe_is_asked_next_and_counts_toward_its_points(tmp_path, notebook):
     assert "还有别的办法吗？ → covered" in text and "✗ 使用长短期记忆网络" in text
 
 
+def test_an_answer_that_covers_nothing_gets_a_hint_and_the_question_again(tmp_path, notebook):
+    """"ok" covers nothing: a why question about one point would give it away and presume the rest (blind QA)."""
+    store = Store(tmp_path / "i.db")
+    session = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)
+    while session.current.note.number != 28:
+        session.skip(now=T0)
+    session.answer("ok", now=T0)
+    turn = session.current
+    points = outline(session.reference(turn.note).body).points
+    assert turn.kind == "probe" and turn.prompt.startswith("给你一个提示：可以从「")
+    assert turn.prompt.endswith("如何修复梯度爆炸问题？") and "为什么" not in turn.prompt
+    assert len(turn.targets) == len(points)
+
+
 def test_missed_points_come_back_as_a_targeted_turn(tmp_path, notebook):
     store = Store(tmp_path / "i.db")
     first = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)
@@ -132,3 +146,14 @@ def test_a_skipped_follow_up_reads_not_answered_in_the_report():
                              reread=[])
     text = render(report, details=True)
     assert "Not answered (skipped)" in text and "Answer: -" not in text
+
+
+def test_the_interview_speaks_the_answers_language_only_when_the_answer_shows_one():
+    from assistant.interview.grades import reply_language
+
+    assert reply_language("ok", "什么是梯度爆炸？") == "zh"  # "ok", "/skip", a bare name: the question's language
+    assert reply_language("ReLU", "什么是梯度爆炸？") == "zh"
+    assert reply_language("I dont know", "什么是梯度爆炸？") == "en"
+    assert reply_language("Use gradient clipping", "什么是梯度爆炸？") == "en"
+    assert reply_language("用 ReLU", "What is an exploding gradient?") == "zh"
+    assert reply_language("ok", "What is an exploding gradient?") == "en"

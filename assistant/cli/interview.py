@@ -165,8 +165,7 @@ def grade(ctx: click.Context, question, answer, file, as_json) -> None:
     skip, as in an interview."""
     from assistant.cli.common import settings_from
     from assistant.interview.answer_text import gives_up
-    from assistant.interview.grades import grade_skip
-    from assistant.notes.terms import language_of
+    from assistant.interview.grades import grade_skip, reply_language
     from assistant.service import NOT_UTF8, is_utf8
 
     if answer == "-":
@@ -189,8 +188,8 @@ def grade(ctx: click.Context, question, answer, file, as_json) -> None:
     if note.kind != "text":
         raise usage_error(f"question {uid or number} is {note.kind} in the notes: there is no text to grade against")
     ref = notebook.reference(note)
-    result = grade_skip(grader, getattr(grader, "prompts", None), ref, language_of(answer)) if gives_up(answer) \
-        else grader.grade(ref, answer.strip())
+    result = grade_skip(grader, getattr(grader, "prompts", None), ref, reply_language(answer, ref.title)) \
+        if gives_up(answer) else grader.grade(ref, answer.strip())
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

@@ -6,13 +6,14 @@ and the session, so each of them produces the same `Grade` and the same ✓ ✗ 
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.answering.prompts import Prompts
 from assistant.notes.keypoints import Point, outline
 from assistant.notes.parse import question_label
 from assistant.notes.polarity import Conflict
-from assistant.notes.terms import language_of
+from assistant.notes.terms import has_cjk, language_of
 
 MAX_SCORE = 10
 BRIEF_BELOW = 0.7  # below 7/10 with every point named, the feedback says the answer was brief (a display rule)
@@ -87,11 +88,21 @@ def point_rows(points: list[Point], statuses: list[str], conflicts: dict[int, Co
     return rows
 
 
+def reply_language(answer: str, question: str) -> str:
+    """The language to speak to a candidate in: their answer's when it says enough to tell (Chinese characters, or two
+    Latin words: "I don't know", "Use gradient clipping"), else the question's. "ok", "/skip" or a bare "ReLU" to a
+    Chinese question was answered in English while the next messages were Chinese (blind QA: the interview's language
+    switched around). The feedback, the skip message and the follow-up all ask this."""
+    if not has_cjk(answer) and len(re.findall(r"[A-Za-z]{2,}", answer)) >= 2:
+        return "en"
+    return language_of(answer) if has_cjk(answer) else language_of(question)
+
+
 def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float, rows: list[dict],
                     extra: str = "", elsewhere: str = "", lang: str | None = None) -> str:
     """The checklist feedback from `prompts/interview_feedback*.md`, in the answer's language; led by
     `prompts/interview_elsewhere*.md` when the answer is about the section labelled `elsewhere` instead."""
-    lang = lang or language_of(answer or ref.title)
+    lang = lang or reply_language(answer, ref.title)
     n_covered = sum(r["status"] == "covered" for r in rows)
     if not answer.strip() and rows:
         # Skipped (/skip): nothing was answered, so nothing was missed either; the points are what the notes say.

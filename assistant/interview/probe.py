@@ -7,6 +7,8 @@ Offline the follow-up comes from the notes' own outline, so it is always answera
 - a missed point whose notes give a reason: "为什么使用 ReLU 激活函数能缓解梯度爆炸问题？" (`interview_probe_why`);
 - any other missed point: ask about it by a cue (a bold phrase or term of the point, `interview_probe_explain`);
 - nothing missed, but a covered point has a reason the answer did not give: the why question again;
+- an answer that covers nothing (and contradicts nothing): a hint, the cue of the first point, and the question
+  again (`interview_probe_hint`), aimed at every point;
 - before all these, an answer mostly about another question (`Grade.elsewhere`), covering nothing: its feedback says
   which question it answered, and the follow-up asks this one again (`interview_probe_again`), aimed at every point;
   a probe about one point of a question the user did not answer ("能再展开说说「误差梯度」这一点吗？") followed
@@ -42,7 +44,7 @@ class Probe:
     prompt: str
     points: tuple[str, ...]
     labels: tuple[str, ...]
-    kind: str  # 'again' | 'check' | 'more' | 'why' | 'explain' | 'llm'
+    kind: str  # 'again' | 'hint' | 'check' | 'more' | 'why' | 'explain' | 'llm'
     was_missed: bool = True
 
     def to_row(self, note_key: str) -> dict:
@@ -67,6 +69,11 @@ def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang:
     if wrong:
         i = wrong[0]
         return _probe(prompts.render("interview_probe_check", lang, cue=cue(points[i], title)), points, [i], "check")
+    if "covered" not in status:
+        # Nothing said yet: "Why does 使用 ReLU 激活函数 help?" after "ok" gave away a point and presumed the rest (blind
+        # QA). An interviewer gives a hint (the first point's cue) and asks the question again, for every point.
+        hint = prompts.render("interview_probe_hint", lang, cue=cue(points[0], title), title=title)
+        return _probe(hint, points, list(range(len(points))), "hint")
     listy = [k for k in ("fix", "detect", "effect", "list") if k in kinds]
     items = [i for i in missed if points[i].kind != "central"]
     if listy and items and "covered" in status:
@@ -91,9 +98,9 @@ def target(probe: Probe, points: list[Point]) -> list[int]:
 
 def llm_wording(llm, prompts: Prompts, probe: Probe, points: list[Point], title: str, answer: str) -> str | None:
     """A model-written follow-up for the same target points, or None (then the offline wording stays). Asking the
-    question again (kind 'again') is never reworded: the question itself is the follow-up."""
+    question again (kinds 'again' and 'hint') is never reworded: the question itself is the follow-up."""
     idx = target(probe, points)
-    if llm is None or not idx or probe.kind == "again":
+    if llm is None or not idx or probe.kind in ("again", "hint"):
         return None
     focus = "\n".join(f"- {plain_text(' '.join(points[i].sentences))}" for i in idx)
     outline_text = "\n".join(f"{n}. {p.label}" for n, p in enumerate(points, start=1))

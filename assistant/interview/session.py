@@ -20,7 +20,7 @@ from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
 from assistant.interview import practice, probe
 from assistant.interview.answer_text import gives_up
-from assistant.interview.grades import MAX_SCORE, Grade, Reference, grade_skip, points_of
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, grade_skip, points_of, reply_language
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest
@@ -164,7 +164,7 @@ class Interview:
         if not text.strip():
             raise InterviewError("the answer is empty")
         if gives_up(text):  # "不知道", "I don't know": a skip, fed back with the notes' points and never probed
-            return self.skip(now, elapsed, lang=language_of(text))
+            return self.skip(now, elapsed, lang=reply_language(text, self.current.note.title if self.current else ""))
         return self._record(text.strip(), now, elapsed)
 
     def skip(self, now: float | None = None, elapsed: float | None = None, lang: str | None = None) -> Grade:
@@ -193,7 +193,8 @@ class Interview:
         updates = practice.card_updates(turn.note, points, grade, cards, now, self.over_time(elapsed), only)
         follow = None
         if text and self.prompts is not None and only is None:
-            follow = probe.choose(points, grade.points, turn.note.title, text, language_of(text), self.prompts,
+            follow = probe.choose(points, grade.points, turn.note.title, text, reply_language(text, turn.note.title),
+                                  self.prompts,
                                   grade.elsewhere)
             if follow is not None:
                 worded = probe.llm_wording(self.llm, self.prompts, follow, points, turn.note.title, text)
