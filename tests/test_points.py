@@ -7,6 +7,7 @@ import re
 import pytest
 
 from assistant.answering.extractive import extractive_stream
+from assistant.answering.focus import aspect_sentences
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import Prompts
 from assistant.answering.shapes import question_kind
@@ -69,6 +70,20 @@ def test_list_question_answer_has_every_point_as_a_cited_bullet_and_no_filler(no
     assert "本节列举" not in text
     assert question_kind("What are the ways to fix exploding gradients?") == "list"
     assert question_kind("什么是梯度爆炸？") == "central"
+
+
+def test_a_question_about_a_drawback_quotes_what_the_notes_say_of_it_not_the_whole_section(notebook):
+    """"What are the drawbacks of sigmoid?" quoted all of 第32题 (the worked x1/x2 example too) after the one line
+    that answers it (blind QA)."""
+    for question in ("What are the drawbacks of sigmoid?", "sigmoid 有什么缺点？"):
+        lines = [x for x in "".join(extractive_stream(question, [hit(notebook, 32)], "H", "L")).splitlines()
+                 if x.startswith("- ")]
+        assert "不足之处是 sigmod 函数" in lines[0] and len(lines) <= 3, question
+        assert not any("x1 = 0" in x for x in lines)
+    # Asked with something else, or about an aspect the notes do not state in words: the answer is not narrowed.
+    both = "".join(extractive_stream("sigmoid 有什么特点和缺点？", [hit(notebook, 32)], "H", "L"))
+    assert both.count("\n- ") > 3
+    assert aspect_sentences("sigmoid 的优缺点？", outline(body(notebook, 32))) == []  # no 优点 in words
 
 
 def test_a_question_about_one_remedy_names_it_without_the_verb_of_its_label(notebook):

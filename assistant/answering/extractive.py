@@ -8,7 +8,9 @@ to the rest of the section. What it quotes depends on the question (`question_ki
   part instead;
 - definition/why and everything else: the section's sentences ranked by overlap with the
   question and centrality (outline leads first), in reading order.
-A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently) gets all it says.
+A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently) gets all it says;
+one about an aspect the notes state in words ("drawbacks", "优点": `focus.aspect_sentences`) gets those sentences and
+two others.
 Each part of a multi-part question ("…怎么计算？…有什么作用？") adds its own best sentences that the
 answer to the whole lacks. A question that asks the section's own question (its title) gets twice the
 quotes; an English question on Chinese notes, ranked by e5 alone, gets more central quotes, the extra
@@ -26,7 +28,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterator
 
-from assistant.answering.focus import bare_points, glossary_terms, group_focus, named_points, plain_terms, section_groups
+from assistant.answering.focus import (
+    aspect_sentences,
+    bare_points,
+    glossary_terms,
+    group_focus,
+    named_points,
+    plain_terms,
+    section_groups,
+)
 from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, Quote, aspect_first, bounded, continued, led
 from assistant.answering.relevance import Relevance, shared
@@ -71,6 +81,12 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     bare = bare_points(question, named, o, title, p)
     if bare:
         return [Quote(n, pt.lead, rank=i, only_named=pt.label) for i, pt in enumerate(bare)]  # all the notes say of them
+    stated = [] if named else aspect_sentences(question, o)
+    if stated:
+        # The sentences that state the asked aspect, and the section's p.focus_others most central others for context.
+        central = _central_quotes(question, n, o, p.central_quotes, p, rel)
+        kept = sorted((q for q in central if q.text not in stated), key=lambda q: q.rank)[: p.focus_others]
+        return _merged(kept, [Quote(n, s, rank=-1) for s in stated], o)
     whole = _asks_title(question, title, p.title_overlap)
     if whole:
         f = p.title_factor

@@ -13,7 +13,7 @@ import re
 from assistant.answering.condense import topic_of
 from assistant.answering.params import AnswerParams
 from assistant.answering.relevance import Relevance
-from assistant.answering.shapes import question_parts
+from assistant.answering.shapes import ASPECTS, only_aspects, question_parts
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point
 from assistant.notes.terms import CJK_RE, has_cjk, latin_words, mostly_latin, term_set
@@ -104,6 +104,16 @@ def _distinct_group(question: str, o: Outline, groups: list[str]) -> list[Point]
     if own[ranked[0]] < 2 or own[ranked[1]] > 0:
         return []
     return [pt for pt in o.points if pt.group == ranked[0]]
+
+
+def aspect_sentences(question: str, o: Outline) -> list[str]:
+    """The sentences of the outline that state the aspect the question asks about and nothing else (`shapes.ASPECTS`:
+    "不足之处是 …" for "What are the drawbacks of sigmoid?"), in reading order; empty when it asks none, asks more
+    (`only_aspects`) or the notes leave one unstated."""
+    words = [ASPECTS[a][1] for a in only_aspects(question)]
+    stated = [[s for s in o.sentences() if w.search(plain_text(s))] for w in words]
+    # "sigmoid 的优缺点" over notes that state only its drawback in words: the rest of the answer is the advantages.
+    return list(dict.fromkeys(s for found in stated for s in found)) if stated and all(stated) else []
 
 
 def named_points(question: str, o: Outline, title: str = "") -> list[Point]:

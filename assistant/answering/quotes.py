@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.shapes import ASPECTS, aspects
 from assistant.notes.keypoints import Outline
 from assistant.notes.text import plain_text
 
@@ -94,23 +95,13 @@ def continued(chosen: list[int], sentences: list[str], back: int = 0) -> dict[in
     return picked
 
 
-# What a question asks of its topic, and the words a sentence that answers it uses: "sigmoid 有什么缺点？" is answered by
-# "不足之处是…", which came last of nine quotes in reading order. Ordinary words for each aspect, not words of any eval item.
-_ASPECTS = (
-    (r"缺点|不足|坏处|劣势|弊端|局限|\b(?:drawbacks?|disadvantages?|downsides?|weakness(?:es)?|limitations?|cons)\b",
-     r"缺点|不足|坏处|劣势|弊端|局限|缺陷"),
-    (r"优点|好处|优势|长处|\b(?:advantages?|benefits?|pros|strengths?)\b", r"优点|好处|优势|长处|优于"),
-)
-
-
 def aspect_first(question: str, quotes: list[Quote]) -> list[Quote]:
     """Quotes of a prose answer reordered so the sentences that name the aspect the question asks for (a drawback, an
     advantage) come first; the rest keep their order. Only the order changes: what is quoted was chosen already."""
     if not quotes or any(q.level for q in quotes):
         return quotes
-    for asked, answers in _ASPECTS:
-        if re.search(asked, question, re.I):
-            first = [q for q in quotes if q.n == quotes[0].n and re.search(answers, q.text)]
-            if first and len(first) < len(quotes):
-                return first + [q for q in quotes if q not in first]
+    for aspect in aspects(question):  # "sigmoid 有什么缺点？": "不足之处是…" came last of nine quotes in reading order
+        first = [q for q in quotes if q.n == quotes[0].n and ASPECTS[aspect][1].search(q.text)]
+        if first and len(first) < len(quotes):
+            return first + [q for q in quotes if q not in first]
     return quotes

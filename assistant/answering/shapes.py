@@ -17,6 +17,33 @@ LIST_CUES = re.compile(
 DEFINITION_CUES = re.compile(r"什么是|是什么|是啥|含义|定义|\bwhat is\b|\bwhat's\b|\bdefine\b|\bmeaning\b", re.I)
 
 
+# An aspect a question asks of its subject, and the words a sentence that states it uses: "sigmoid 有什么缺点？" is
+# answered by "不足之处是 sigmod 函数…". Ordinary words for each aspect, not words of any eval item.
+ASPECTS = {
+    "drawback": (re.compile(r"缺点|利弊|好坏|不足|缺陷|弊端|劣势|局限|短板|坏处|\b(?:drawbacks?|disadvantages?|downsides?|"
+                            r"weakness(?:es)?|limitations?|shortcomings?|cons)\b|\bproblems? (?:with|of)\b", re.I),
+                 re.compile(r"缺点|不足|缺陷|弊端|劣势|局限|坏处|drawback|disadvantage|downside|weakness|limitation|"
+                            r"shortcoming", re.I)),
+    "advantage": (re.compile(r"优点|优缺点|利弊|好坏|好处|优势|长处|益处|\b(?:advantages?|benefits?|upsides?|strengths?|"
+                             r"pros)\b", re.I),
+                  re.compile(r"优点|好处|优势|长处|益处|优于|advantage|benefit|upside|strength", re.I)),
+}
+# What else a question may ask beside an aspect: "sigmoid 有什么特点和缺点？", "Compare tanh, ReLU and Leaky ReLU: what are
+# the pros and cons of each?" want more than the sentences that name a drawback (two dev key-point items lost points).
+_OTHER_ASKS = re.compile(r"特点|特性|性质|区别|不同|异同|对比|比较|作用|原理|是什么|什么是|为什么|如何|怎么|怎样|"
+                         r"compar|differen|\bvs\b|versus|\bwhat is\b|\bwhy\b|\bhow\b", re.I)
+
+
+def aspects(question: str) -> list[str]:
+    """The aspects a question asks about ("优缺点", "pros and cons": both)."""
+    return [name for name, (asked, _) in ASPECTS.items() if asked.search(question)]
+
+
+def only_aspects(question: str) -> list[str]:
+    """`aspects`, when the question asks nothing else (a second part, a comparison, a definition, a reason)."""
+    return [] if _OTHER_ASKS.search(question) or len(question_parts(question)) > 1 else aspects(question)
+
+
 def question_kind(question: str) -> str:
     """'list' for questions asking for several things (ways, properties, differences), else 'central'."""
     return "list" if LIST_CUES.search(question) else "central"
