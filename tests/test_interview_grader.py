@@ -396,6 +396,20 @@ def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, noteboo
     assert english.elsewhere == "", english.feedback
 
 
+def test_a_chinese_answer_to_english_notes_is_not_about_a_chinese_section(prompts, notebook, tmp_path):
+    """Cross-language cosines run lower: a correct Chinese answer to an English section sat nearer the Chinese sections
+    and was graded 0 as "about 第28题" (blind QA). A section written for this test."""
+    adam = Reference(1, "What is the Adam optimizer?",
+                     "Adam combines momentum and RMSProp.\n\n1. **Bias correction:** both moments start at zero, so Adam "
+                     "divides them by (1 - beta^t) early on.\n2. **Default hyperparameters:** lr = 0.001, beta1 = 0.9, "
+                     "beta2 = 0.999.\n3. **Drawback:** Adam can generalise worse than SGD with momentum on vision tasks.\n")
+    grader = OfflineGrader(prompts, cache_dir=tmp_path, sections=lambda: [*notebook.references(), adam])
+    grade = grader.grade(adam, "Adam 结合了动量和 RMSProp；一阶矩和二阶矩都做偏差修正；默认参数 lr=0.001，beta1=0.9，"
+                               "beta2=0.999；缺点是在一些视觉任务上泛化不如带动量的 SGD。")
+    assert grade.elsewhere == "" and grade.score >= 6, grade.feedback
+    assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == "第28题 如何修复梯度爆炸问题？"  # one language: as before
+
+
 def test_an_answer_taken_whole_is_nearer_one_question_than_another():
     from assistant.interview.topicality import Titles
 

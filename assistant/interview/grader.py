@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -35,7 +36,7 @@ from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.interview.subjects import segment_subjects
-from assistant.interview.topicality import Titles, elsewhere
+from assistant.interview.topicality import Titles, elsewhere, language_lift
 from assistant.notes.edits import opposites, without_negation
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms, own_terms
@@ -134,7 +135,9 @@ class OfflineGrader:
         p = self.params
         n = max(parent) + 1
         sentences = vectors[:n]  # answer_parts lists the sentences first
-        rivals = [(r, self.units(r).vectors @ sentences.T)
+        # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
+        lift = partial(language_lift, " ".join(segments), p.cross_lingual_shift)
+        rivals = [(r, self.units(r).vectors @ sentences.T + lift(r))
                   for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
@@ -146,7 +149,7 @@ class OfflineGrader:
             # neighbouring section (eval/dev/grading4.jsonl) shares many sentences with the asked one.
             return titles.closer(ref, rival, sentences, p.elsewhere_title_margin, p.elsewhere_max_embedded)
 
-        about, away = elsewhere(sims[:, :n].max(axis=0), rivals, p.elsewhere_margin, p.elsewhere_share, weight,
+        about, away = elsewhere(sims[:, :n].max(axis=0) + lift(ref), rivals, p.elsewhere_margin, p.elsewhere_share, weight,
                                 p.elsewhere_low_share, nearer_its_question)
         return about, keep if about is None else ~away[np.array(parent)]
 

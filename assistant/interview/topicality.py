@@ -25,6 +25,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.interview.grades import Reference
+from assistant.notes.terms import language_of
 from assistant.retrieval.vector_cache import VectorCache, embedded, unit
 
 
@@ -74,6 +75,13 @@ class Titles:
             return []
         closeness = (titles @ vectors.T).max(axis=1)
         return [refs[i] for i in np.argsort(-closeness) if refs[i] != ref][:k]  # numbers may repeat across files
+
+
+def language_lift(answer: str, shift: float, ref: Reference) -> float:
+    """What a section's cosines with an answer gain for being in another language than the answer (`shift`, the
+    grader's cross_lingual_shift), so sections in the answer's language do not win for their language alone. Notes in
+    one language (every tuning set) lift the asked section and its rivals alike: nothing changes there."""
+    return shift if language_of(answer) != language_of(ref.body) else 0.0
 
 
 def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,
