@@ -85,6 +85,26 @@ def test_english_prose_and_declined_searches_keep_the_fused_order(built_home, re
     assert len(plain.hits) > 1 and [h.question for h in flipped.hits] == [h.question for h in plain.hits]
 
 
+def test_a_search_among_sections_written_in_english_keeps_the_fused_order(reversed_home, tmp_path):
+    """The model was fitted on Chinese notes: a Chinese question over a user's English section is not re-ranked (its
+    "overlap" with an English section is 0, and put 第28题 first for "L1 和 L2 正则化有什么区别？")."""
+    import shutil
+
+    from assistant.retrieval.ingest import ingest
+
+    home = tmp_path / "home"
+    shutil.copytree(reversed_home, home)
+    notes = tmp_path / "mine.md"
+    notes.write_text("## 1. What is the difference between L1 and L2 regularization?\n\nL1 adds the sum of absolute "
+                     "weights to the loss and gives sparse weights. L2 adds the sum of squared weights and shrinks every "
+                     "weight smoothly (weight decay).\n", encoding="utf-8")
+    ingest(Settings.from_env({}, home=home), [notes], progress=False)
+    query = "L1 和 L2 正则化有什么区别？"
+    flipped, plain = _retriever(home).search(query), _retriever(home, rerank=False).search(query)
+    assert len(plain.hits) > 1 and any(h.file_key != plain.hits[0].file_key for h in plain.hits)
+    assert [h.question for h in flipped.hits] == [h.question for h in plain.hits]
+
+
 def test_other_recipes_and_readings_in_context_keep_the_fused_order(built_home, reversed_home):
     query = "梯度爆炸有哪些解决办法？"
     assert [h.question for h in _retriever(reversed_home).search(query, rerank=False).hits] == \
