@@ -86,6 +86,17 @@ def test_a_question_about_a_drawback_quotes_what_the_notes_say_of_it_not_the_who
     assert aspect_sentences("sigmoid 的优缺点？", outline(body(notebook, 32))) == []  # no 优点 in words
 
 
+def test_what_a_question_names_is_read_first(notebook):
+    """"What is gradient clipping?" opened with 第28题's ReLU lines (first in the notes), and "输出范围有限有什么好处和坏处？"
+    with another property's "这样的好处是…" (blind QA)."""
+    def first(question: str, number: int) -> str:
+        return next(x for x in "".join(extractive_stream(question, [hit(notebook, number)], "H", "L")).splitlines()
+                    if x.startswith("- "))
+
+    assert "使用梯度截断" in first("What is gradient clipping?", 28)
+    assert "输出范围有限" in first("输出范围有限有什么好处和坏处？", 21)
+
+
 def test_a_question_about_one_remedy_names_it_without_the_verb_of_its_label(notebook):
     """第28题's items are "使用梯度截断（Gradient Clipping）", "使用长短期记忆网络": a question names 梯度截断 or 长短期记忆网络."""
     clipping = "".join(extractive_stream("梯度截断一般怎么用？", [hit(notebook, 28)], "H", "L"))

@@ -86,7 +86,7 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         # The sentences that state the asked aspect, and the section's p.focus_others most central others for context.
         central = _central_quotes(question, n, o, p.central_quotes, p, rel)
         kept = sorted((q for q in central if q.text not in stated), key=lambda q: q.rank)[: p.focus_others]
-        return _merged(kept, [Quote(n, s, rank=-1) for s in stated], o)
+        return _first(_merged(kept, [Quote(n, s, rank=-1) for s in stated], o), set(stated))
     whole = _asks_title(question, title, p.title_overlap)
     if whole:
         f = p.title_factor
@@ -96,13 +96,15 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         cross = mostly_latin(question) and not mostly_latin(" ".join(o.sentences()))
         central = _central_quotes(question, n, o, p.central_quotes_cross if cross else p.central_quotes, p, rel,
                                   p.cross_min_z if cross else None)
+        inside = {s for pt in named for s in pt.sentences}
         if named:
-            inside = {s for pt in named for s in pt.sentences}
             kept = sorted((q for q in central if q.text not in inside), key=lambda q: q.rank)[: p.focus_others]
             central = [q for q in central if q.text in inside or q in kept]
         # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
-        # What it says comes before the section's other central sentences when the answer must be cut.
-        return _merged(central, [Quote(n, s, rank=-1) for pt in named for s in pt.sentences if s], o)
+        # What it says comes before the section's other central sentences when the answer must be cut, and is read
+        # first: "What is gradient clipping?" opened with 第28题's ReLU lines, which come first in the notes (blind QA).
+        merged = _merged(central, [Quote(n, s, rank=-1) for pt in named for s in pt.sentences if s], o)
+        return _first(merged, inside)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
         return _central_quotes(question, n, o, p.prose_quotes, p, rel)
     quotes: list[Quote] = []
@@ -125,6 +127,12 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         supports = point.support if focus else _best_supports(question, point, q_terms, p, rel)
         quotes.extend(Quote(n, s, 1) for s in supports if s)
     return quotes
+
+
+def _first(quotes: list[Quote], focus: set[str]) -> list[Quote]:
+    """The quotes of the focus (named points, an asked aspect) first and ranked -1, so that they are read first and
+    kept when the answer must be cut; the others after them, each side in reading order."""
+    return [replace(q, rank=-1) for q in quotes if q.text in focus] + [q for q in quotes if q.text not in focus]
 
 
 def _asks_title(question: str, title: str, share: float) -> bool:

@@ -98,7 +98,9 @@ def continued(chosen: list[int], sentences: list[str], back: int = 0) -> dict[in
 def aspect_first(question: str, quotes: list[Quote]) -> list[Quote]:
     """Quotes of a prose answer reordered so the sentences that name the aspect the question asks for (a drawback, an
     advantage) come first; the rest keep their order. Only the order changes: what is quoted was chosen already."""
-    if not quotes or any(q.level for q in quotes):
+    # A list, or an answer focused on named points or on the aspect's own sentences (rank -1, extractive.py), is in
+    # the order it was built for: "输出范围有限有什么好处和坏处？" opened with another property's "这样的好处是…".
+    if not quotes or any(q.level or q.rank < 0 for q in quotes):
         return quotes
     for aspect in aspects(question):  # "sigmoid 有什么缺点？": "不足之处是…" came last of nine quotes in reading order
         first = [q for q in quotes if q.n == quotes[0].n and ASPECTS[aspect][1].search(q.text)]
