@@ -410,6 +410,15 @@ def test_a_chinese_answer_to_english_notes_is_not_about_a_chinese_section(prompt
     assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == "第28题 如何修复梯度爆炸问题？"  # one language: as before
 
 
+def test_a_two_word_english_label_is_not_read_as_a_claim(offline, notebook):
+    """"More obvious:" (the answer's own heading for the second list of signs) was contradicted against "以下是一些稍微
+    明显一点的信号" by its opposite edit ("less obvious"), and a 5-of-7 answer scored 4.4/10 (blind QA)."""
+    answer = ("Subtle signs: the model cannot learn from the training data, and the loss becomes NaN. More obvious: "
+              "gradients grow quickly during training, and the weights become NaN.")
+    grade = offline.grade(ref(notebook, 27), answer)
+    assert not grade.contradictions, grade.feedback
+
+
 def test_an_answer_taken_whole_is_nearer_one_question_than_another():
     from assistant.interview.topicality import Titles
 

@@ -37,12 +37,12 @@ from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
 from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere, language_lift
-from assistant.notes.edits import opposites, without_negation
+from assistant.notes.edits import segment_edits
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Point, key_terms, own_terms
 from assistant.notes.polarity import Conflict, negation_density, negations
 from assistant.notes.terms import language_of
-from assistant.notes.text import clauses, plain_text, readable, word_chars
+from assistant.notes.text import clauses, plain_text, readable
 from assistant.retrieval.vector_cache import VectorCache, note_vectors
 from assistant.runtime import e5_passages
 
@@ -154,13 +154,8 @@ class OfflineGrader:
         return about, keep if about is None else ~away[np.array(parent)]
 
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:
-        """(segment, kind, edited text) of every test edit: a negated segment without its negation cues
-        ("negation"), and the opposites of a segment with an antonym or two compared names ("opposite")."""
-        testable = [(j, s) for j, s in enumerate(segments) if word_chars(s) >= self.params.edit_min_chars]
-        edits = [(j, "negation", without_negation(s)) for j, s in testable if negations(s)]
-        if self.params.opposite_min < 1.0:  # 1 or more switches the opposite test off (no extra embedding)
-            edits += [(j, "opposite", v) for j, s in testable for v in opposites(s, topic)]
-        return edits
+        """(segment, kind, edited text) of every test edit (`notes.edits.segment_edits`)."""
+        return segment_edits(segments, topic, self.params.edit_min_chars, self.params.opposite_min < 1.0)
 
     @staticmethod
     def _rises(units: _Units, sims: np.ndarray, edits: list[tuple[int, str, str]], vectors: np.ndarray) -> dict[str, dict[int, float]]:

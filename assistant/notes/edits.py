@@ -12,7 +12,31 @@ from __future__ import annotations
 
 import re
 
-from assistant.notes.polarity import ANTONYMS, DEGREE, sides
+from assistant.notes.polarity import ANTONYMS, DEGREE, negations, sides
+from assistant.notes.terms import has_cjk
+from assistant.notes.text import word_chars
+
+# A label of up to three words that opens a segment ("More obvious:", "Subtle signs:", "其次："): it heads what follows.
+_LABEL = re.compile(r"^\s*(?:[A-Za-z][A-Za-z-]*\s+){0,2}[A-Za-z][A-Za-z-]*\s*[:：]\s*|^\s*[\u4e00-\u9fff]{1,4}[:：]\s*")
+
+
+def segment_edits(segments: list[str], topic: str, min_chars: int, opposite: bool = True) -> list[tuple[int, str, str]]:
+    """(segment index, kind, edited text) of every test edit of an answer's segments: a negated segment without its
+    negation cues ("negation"), and, with `opposite`, its opposites (an antonym or two compared names swapped).
+    Segments shorter than `min_chars` get none (e5 moves short texts by chance); English letters count half (about
+    twice the characters say as much), and a short label before a colon is kept as it is: "More obvious: gradients
+    grow quickly" was contradicted for its "Less obvious" (blind QA)."""
+    edits: list[tuple[int, str, str]] = []
+    for j, segment in enumerate(segments):
+        label = _LABEL.match(segment)
+        head, text = (label.group(), segment[label.end():]) if label else ("", segment)
+        if word_chars(text) < min_chars * (1 + (not has_cjk(text))):
+            continue
+        if negations(text):
+            edits.append((j, "negation", head + without_negation(text)))
+        if opposite:
+            edits += [(j, "opposite", head + v) for v in opposites(text, topic)]
+    return edits
 
 # Negation cues and what is left when they are taken out ("没有" → "有", "isn't" → "is", "cannot" → "can").
 _UNNEGATE = ((re.compile(r"并不是|不是|并非"), "是"), (re.compile(r"没有"), "有"), (re.compile(r"无法"), "能"),
