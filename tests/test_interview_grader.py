@@ -419,6 +419,18 @@ def test_a_two_word_english_label_is_not_read_as_a_claim(offline, notebook):
     assert not grade.contradictions, grade.feedback
 
 
+def test_a_wrong_value_is_charged_to_the_point_that_states_it(offline):
+    """"Adam's default learning rate is 0.1 and beta1 = 0.5" was contradicted on the closer "Bias correction … (1 -
+    beta^t)" point; the point that gives beta1 its value decides (blind QA). A section written for this test."""
+    adam = Reference(1, "What is the Adam optimizer?",
+                     "Adam combines momentum and RMSProp.\n\n1. **Bias correction:** both moments start at zero, so Adam "
+                     "divides them by (1 - beta^t) in early steps.\n2. **Default hyperparameters:** lr = 0.001, beta1 = 0.9, "
+                     "beta2 = 0.999, eps = 1e-8.\n3. **Drawback:** Adam can generalise worse than SGD with momentum.\n")
+    grade = offline.grade(adam, "Adam's default learning rate is 0.1 and beta1 = 0.5.")
+    assert [r["status"] for r in grade.points][-2:] == ["contradicted", "missed"], grade.feedback
+    assert "Default hyperparameters" in grade.points[-2]["point"] and grade.points[0]["status"] != "contradicted"
+
+
 def test_an_answer_taken_whole_is_nearer_one_question_than_another():
     from assistant.interview.topicality import Titles
 
