@@ -8,6 +8,7 @@ to; this module decides, for those units, whether there is one and which rule fo
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.interview.grader_params import GraderParams
 from assistant.notes.families import swapped
@@ -15,7 +16,7 @@ from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict, conflict
 from assistant.notes.quantities import numbers, section_numbers, wordy
 from assistant.notes.terms import term_set
-from assistant.notes.text import readable
+from assistant.notes.text import clauses, readable
 
 
 def segment_conflict(segment: str, about: list[str], body: str, denies: bool, flip: float, rise: float,
@@ -27,6 +28,10 @@ def segment_conflict(segment: str, about: list[str], body: str, denies: bool, fl
         return None
     found = [conflict(segment, text, body, added_negation=denies) for text in about]
     first = found[0] if found[0] is not None and found[0].rule != "number" else _deciding(found, about, segment, body)
+    if first is not None and first.rule == "number":
+        # Quoted as the clause that states the value ("动量系数一般取0.1"), not the whole sentence around it.
+        new = [c for c in clauses(segment) if numbers(c) - section_numbers(body)]
+        return replace(first, statement=new[0]) if new else first
     if first is not None:
         return first if first.rule != "negation" or all(found) else None
     # The embedding edit tests need a note unit that says something in words: a formula ("L = -Σ y log p")
