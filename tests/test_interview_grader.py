@@ -431,6 +431,13 @@ def test_a_wrong_value_is_charged_to_the_point_that_states_it(offline):
     assert "Default hyperparameters" in grade.points[-2]["point"] and grade.points[0]["status"] != "contradicted"
 
 
+def test_a_point_named_by_its_own_short_label_is_covered(offline, notebook):
+    """"非线性" is 第21题's first property; another property's lead says "非线性函数有很多", which took the name's terms
+    from it, and an answer naming it word for word got "✗ 非线性" (blind QA)."""
+    grade = offline.grade(ref(notebook, 21), "非线性，几乎处处可微，计算简单，单调性")
+    assert [r["status"] for r in grade.points][:3] == ["covered", "covered", "covered"], grade.feedback
+
+
 def test_an_answer_taken_whole_is_nearer_one_question_than_another():
     from assistant.interview.topicality import Titles
 
