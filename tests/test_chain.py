@@ -41,6 +41,16 @@ def test_invalid_citation_numbers_are_removed_and_reported(llm_assistant, openai
     assert result.to_json()["citations"][0]["question"] == 28
 
 
+def test_a_generated_answer_that_cites_nothing_says_it_was_not_checked(llm_assistant, openai_stub):
+    """Blind QA: "bake a cake at 200 degrees" with no [n] was shown as "generated, grounded in the notes"."""
+    openai_stub.script(Reply(content="梯度截断就是把蛋糕烤到 200 度。"))
+    result = llm_assistant.ask("如何修复梯度爆炸问题？")
+    assert result.mode == "llm:stub-model" and result.citations == []
+    assert "模型没有引用任何笔记章节" in result.notice and result.answer.endswith(result.notice)
+    openai_stub.script(Reply(content="梯度截断可以缓解梯度爆炸[1]。"))
+    assert llm_assistant.ask("如何修复梯度爆炸问题？").notice == ""  # cited: nothing to say
+
+
 def test_english_question_asks_for_an_english_answer(llm_assistant, openai_stub):
     openai_stub.script(Reply(content="Clip the gradients [1]."))
     result = llm_assistant.ask("How do I fix exploding gradients?")

@@ -159,6 +159,11 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header=False)
                 for piece in filter_stream(quotes, checker):
                     yield AddableDict(answer=piece)
+            if not notice and not checker.used:
+                # A generated answer that cites no section is not grounded in any: said in the answer and the notice
+                # (blind QA: "bake a cake at 200 degrees" was shown as "generated, grounded in the notes").
+                notice = prompts.render("llm_uncited", lang)
+                yield AddableDict(answer=f"\n\n{notice}")
         else:
             for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
                                        checker):

@@ -59,6 +59,11 @@ def print_sources(result: AnswerResult, files: bool = False) -> None:
             click.echo(line)
             if hit.source:
                 click.echo(f"    {hit.source}")
+    if not cited and result.covered and result.hits and not (result.mode or "extractive").startswith("extractive"):
+        # A generated answer that cites nothing (its notice says so): the sections it was given, to check it against.
+        click.secho("\nRetrieved (not cited):", bold=True)
+        for n, hit in enumerate(result.hits, start=1):
+            click.echo(f"[{n}] {hit.label}" + (f"  ({Path(hit.file).name})" if files else ""))
     if result.invalid_citations:
         nums = ", ".join(f"[{n}]" for n in result.invalid_citations)
         click.secho(f"(removed citation(s) {nums}: no such source)", fg="yellow")
