@@ -54,6 +54,12 @@ def save(home: Path, base_url: str, model: str, key: str | None = None) -> None:
         os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
 
 
+def clear(home: Path) -> None:
+    """Forget the saved endpoint, model and key: answers quote the notes."""
+    for name in (CONFIG_FILE, KEY_FILE):
+        (home / name).unlink(missing_ok=True)
+
+
 def configured(settings: Settings, base_url: str, model: str, key: str | None = None) -> Settings:
     """The settings answering through this endpoint and model (key: the given one, else the saved one)."""
     key = (key or "").strip() or saved_key(settings.home) or settings.openai_api_key or ""

@@ -289,6 +289,23 @@ def test_settings_refuse_a_base_url_that_is_not_http_and_keep_the_connection(bui
     assert llmsetup.apply(settings).openai_base_url is None  # ignored: the app still starts, answers stay extractive
 
 
+def test_saving_an_empty_base_url_removes_the_language_model_and_its_key(built_copy):
+    """Blind QA: clearing the Base URL and saving said "answers now use smollm2 at None." and kept the key, so every
+    answer went to the client's default endpoint and failed."""
+    pytest.importorskip("gradio")
+    from assistant import llmsetup
+    from assistant.config import Settings
+    from assistant.web.base import WebContext
+    from assistant.web.settings import SettingsPage
+
+    page = SettingsPage(WebContext(Settings.from_env({}, home=built_copy)))
+    llmsetup.save(built_copy, "http://127.0.0.1:9/v1", "m", "secret-key")
+    status, *_ = page.on_save("", "m", "")
+    assert "no endpoint set" in status and "None" not in status
+    assert llmsetup.saved(built_copy) == {} and llmsetup.saved_key(built_copy) == ""
+    assert page.ctx.settings.openai_base_url is None and page.ctx.settings.openai_api_key is None
+
+
 def test_a_declined_question_the_notes_name_points_to_its_section_in_the_sources_panel(offline_assistant):
     from assistant.chats.record import answer_record
     from assistant.web.html import sources_panel

@@ -134,8 +134,14 @@ class SettingsPage(Page):
         from assistant.errors import first_line
 
         try:
-            settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
-            llmsetup.save(settings.home, base_url or "", model or "", key)
+            if (base_url or "").strip():
+                settings = llmsetup.configured(self.ctx.settings, base_url or "", model or "", key)
+                llmsetup.save(settings.home, base_url or "", model or "", key)
+            else:
+                # No base URL: no language model (the saved key must not go to the client's default endpoint; blind QA:
+                # "Saved; answers now use smollm2 at None." and every answer failed).
+                settings = self.ctx.settings.replace(openai_base_url=None, openai_api_key=None)
+                llmsetup.clear(settings.home)
             self.ctx.assistant.use_settings(settings)  # bumps its generation: the Interview tab rebuilds its kit
         except Exception as exc:  # shown in one line; the previous connection stays in use
             return status_line(STATUS, f"Not saved: {first_line(exc)}", ok=False), "", gr.skip(), gr.skip(), gr.skip(), \
