@@ -69,7 +69,12 @@ def test_export_usage_errors_exit_2_with_one_line(home, tmp_path):
     for args, needle in [(["export", "anki", "--topic", "transformers"], "valid topics"),
                          (["export", "anki", "-o", str(tmp_path / "deck.zip")], "must end in .apkg"),
                          (["export", "markdown"], "no interview sessions yet"),
+                         # a mistyped folder is an error, not a new directory tree (blind QA)
+                         (["export", "anki", "-o", str(tmp_path / "no" / "such" / "deck.apkg")], "no such folder"),
+                         (["export", "markdown", "-o", str(tmp_path / "no" / "such" / "r.md")], "no such folder"),
+                         (["export", "anki", "-o", ""], "the output file name is empty"),
                          (["interview", "--time-limit", "0"], "x>=1")]:
         result = run(*args)
         assert result.exit_code == 2 and needle in result.output, (args, result.output)
         assert "Traceback" not in result.output
+    assert not (tmp_path / "no").exists()

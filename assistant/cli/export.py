@@ -34,6 +34,7 @@ def anki(ctx: click.Context, topic, output: Path) -> None:
     from assistant.interview.notebook import Notebook
 
     topic_id = topic_id_of(topic)
+    _check_output(output)
     if output.suffix.lower() != ".apkg":
         raise usage_error(f"{output} must end in .apkg")
     notebook = Notebook.from_assistant(open_assistant(settings_from(ctx), progress=True))
@@ -54,6 +55,8 @@ def markdown(ctx: click.Context, session_id, output: Path | None) -> None:
     from assistant.cli.common import settings_from
     from assistant.interview.report_md import render
     from assistant.interview.session import session_report
+    if output is not None:
+        _check_output(output)
     store = open_store(settings_from(ctx))
     sid = session_id or next((s["id"] for s in store.sessions_summary(1)), None)
     if sid is None or store.session(sid) is None:
@@ -70,3 +73,11 @@ def markdown(ctx: click.Context, session_id, output: Path | None) -> None:
 
 
 COMMANDS = (export,)
+
+
+def _check_output(output: Path) -> None:
+    """A file name in a folder that exists: a mistyped folder is an error, not a new directory tree (blind QA)."""
+    if output == Path(".") or not output.name:
+        raise usage_error("the output file name is empty")
+    if not output.parent.is_dir():
+        raise usage_error(f"no such folder: {output.parent} (create it first, or write somewhere else)")

@@ -86,6 +86,5 @@ def write_apkg(notebook, path: Path, topic: str | None = None) -> int:
                             tags=[row["topic"]])
         decks[name].add_note(note)  # type: ignore[attr-defined]
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     genanki.Package(list(decks.values())).write_to_file(str(path))
     return len(rows)
