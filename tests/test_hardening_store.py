@@ -193,3 +193,21 @@ def test_concurrent_first_opens_of_one_interview_database(tmp_path):
         t.join(timeout=60)
     assert errors == [] and len(stores) == 8
     assert stores[0].applied() == [name for name, _ in MIGRATIONS] and not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_second_ingest_says_at_once_that_it_waits(tmp_path, capsys):
+    """Blind QA: a second `ingest` printed nothing for five minutes, then failed on the lock."""
+    from filelock import FileLock
+
+    from assistant.retrieval.ingest import ingest_lock
+
+    settings = Settings.from_env({}, home=tmp_path / "h")
+    settings.home.mkdir(parents=True)
+    with FileLock(str(settings.home / "ingest.lock")):
+        with pytest.raises(IndexStoreError, match="another ingest holds"):
+            with ingest_lock(settings, timeout=0.2):
+                pass
+    assert "waiting for another ingest" in capsys.readouterr().err
+    with ingest_lock(settings, timeout=0.2):  # free again: no wait, nothing said
+        pass
+    assert capsys.readouterr().err == ""

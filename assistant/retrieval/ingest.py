@@ -44,13 +44,18 @@ BATCH = 16
 
 @contextmanager
 def ingest_lock(settings: Settings, timeout: float = 300.0):
-    """Serialise ingests of one data directory across processes."""
+    """Serialise ingests of one data directory across processes; a caller that has to wait is told so at once."""
     from filelock import FileLock, Timeout
 
     settings.home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.home / "ingest.lock"))
     try:
-        lock.acquire(timeout=timeout)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:  # said at once: a second ingest or doctor was silent for minutes (blind QA)
+            print(f"waiting for another ingest of {settings.home} to finish (up to {timeout:.0f} s) …", file=sys.stderr,
+                  flush=True)
+            lock.acquire(timeout=timeout)
     except Timeout:
         raise IndexStoreError(f"another ingest holds {settings.home / 'ingest.lock'}; try again when it finishes") from None
     try:
