@@ -82,11 +82,8 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     if bare:
         return [Quote(n, pt.lead, rank=i, only_named=pt.label) for i, pt in enumerate(bare)]  # all the notes say of them
     stated = [] if named else aspect_sentences(question, o)
-    if stated:
-        # The sentences that state the asked aspect, and the section's p.focus_others most central others for context.
-        central = _central_quotes(question, n, o, p.central_quotes, p, rel)
-        kept = sorted((q for q in central if q.text not in stated), key=lambda q: q.rank)[: p.focus_others]
-        return _first(_merged(kept, [Quote(n, s, rank=-1) for s in stated], o), set(stated))
+    if stated:  # the sentences that state the asked aspect
+        return _focused(_central_quotes(question, n, o, p.central_quotes, p, rel), stated, n, o, p)
     whole = _asks_title(question, title, p.title_overlap)
     if whole:
         f = p.title_factor
@@ -96,15 +93,9 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         cross = mostly_latin(question) and not mostly_latin(" ".join(o.sentences()))
         central = _central_quotes(question, n, o, p.central_quotes_cross if cross else p.central_quotes, p, rel,
                                   p.cross_min_z if cross else None)
-        inside = {s for pt in named for s in pt.sentences}
-        if named:
-            kept = sorted((q for q in central if q.text not in inside), key=lambda q: q.rank)[: p.focus_others]
-            central = [q for q in central if q.text in inside or q in kept]
         # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
-        # What it says comes before the section's other central sentences when the answer must be cut, and is read
-        # first: "What is gradient clipping?" opened with 第28题's ReLU lines, which come first in the notes (blind QA).
-        merged = _merged(central, [Quote(n, s, rank=-1) for pt in named for s in pt.sentences if s], o)
-        return _first(merged, inside)
+        of_named = [s for pt in named for s in pt.sentences if s]
+        return _focused(central, of_named, n, o, p) if of_named else _merged(central, [], o)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
         return _central_quotes(question, n, o, p.prose_quotes, p, rel)
     quotes: list[Quote] = []
@@ -129,10 +120,15 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     return quotes
 
 
-def _first(quotes: list[Quote], focus: set[str]) -> list[Quote]:
-    """The quotes of the focus (named points, an asked aspect) first and ranked -1, so that they are read first and
-    kept when the answer must be cut; the others after them, each side in reading order."""
-    return [replace(q, rank=-1) for q in quotes if q.text in focus] + [q for q in quotes if q.text not in focus]
+def _focused(central: list[Quote], focus: list[str], n: int, o: Outline, p: AnswerParams) -> list[Quote]:
+    """An answer about part of a section (named points, an asked aspect): every sentence of the focus, then the
+    p.focus_others best-ranked other central quotes for context. The focus is read first and ranked -1, so it is
+    kept when the answer must be cut: "What is gradient clipping?" opened with 第28题's ReLU lines, which come first
+    in the notes (blind QA); each side stays in reading order."""
+    inside = set(focus)
+    kept = sorted((q for q in central if q.text not in inside), key=lambda q: q.rank)[: p.focus_others]
+    merged = _merged(kept, [Quote(n, s, rank=-1) for s in focus], o)
+    return [replace(q, rank=-1) for q in merged if q.text in inside] + [q for q in merged if q.text not in inside]
 
 
 def _asks_title(question: str, title: str, share: float) -> bool:

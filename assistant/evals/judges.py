@@ -32,7 +32,7 @@ from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
 from assistant.notes.edits import opposites
 from assistant.notes.polarity import conflict, negated_claim, negations
-from assistant.notes.quantities import listed_counts, numbers
+from assistant.notes.quantities import new_numbers, numbers
 from assistant.notes.terms import language_of, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, clauses
 from assistant.retrieval.answerable import initialisms_of, unknown_names
@@ -207,7 +207,7 @@ class OfflineJudge:
         best = int(order[0])
         second = int(order[1]) if len(order) > 1 else None
         return {"semantic": round(float(sims[best]), 4), "lexical": round(lexical_support(claim, section), 4),
-                "new_numbers": sorted(numbers(claim) - numbers(" ".join(wins)) - listed_counts(claim, section)), "evidence": wins[best],
+                "new_numbers": sorted(new_numbers(claim, section, numbers(" ".join(wins)))), "evidence": wins[best],
                 "second": wins[second] if second is not None else "",
                 "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0,
                 "windows": wins}  # the section's sentences, for the opposite-edit and negation tests (split once)

@@ -7,14 +7,13 @@ to; this module decides, for those units, whether there is one and which rule fo
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from assistant.interview.grader_params import GraderParams
 from assistant.notes.families import swapped
 from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict, conflict
-from assistant.notes.quantities import numbers, section_numbers, wordy
+from assistant.notes.quantities import new_numbers, numbers, section_numbers, valued, wordy
 from assistant.notes.terms import term_set
 from assistant.notes.text import clauses, readable
 
@@ -30,7 +29,7 @@ def segment_conflict(segment: str, about: list[str], body: str, denies: bool, fl
     first = found[0] if found[0] is not None and found[0].rule != "number" else _deciding(found, about, segment, body)
     if first is not None and first.rule == "number":
         # Quoted as the clause that states the value ("动量系数一般取0.1"), not the whole sentence around it.
-        new = [c for c in clauses(segment) if numbers(c) - section_numbers(body)]
+        new = [c for c in clauses(segment) if new_numbers(c, body)]
         return replace(first, statement=new[0]) if new else first
     if first is not None:
         return first if first.rule != "negation" or all(found) else None
@@ -69,12 +68,12 @@ def _deciding(found: list[Conflict | None], texts: list[str], segment: str, body
     # sharing most terms with the segment decides, the closest on a tie:
     # "Adam's default learning rate is 0.1" is about "Default hyperparameters: lr = 0.001 …", not the closer
     # "Bias correction: … (1 - beta^t)" (blind QA: the "!" was charged to bias correction).
-    said, named = term_set(segment), _valued(segment)
+    said, named = term_set(segment), valued(segment)
     stating = [k for k, text in enumerate(texts) if numbers(text)]
     if not stating:
         return None
-    k = max(stating, key=lambda i: (len(named.keys() & _valued(texts[i]).keys()), len(said & term_set(texts[i])), -i))
-    given = _valued(texts[k])
+    k = max(stating, key=lambda i: (len(named.keys() & valued(texts[i]).keys()), len(said & term_set(texts[i])), -i))
+    given = valued(texts[k])
     # The same name given a value the section never states ("beta1 = 0.5" for "beta1 = 0.9"); "mAP 58%" beside Fast
     # R-CNN's "mAP 66%" is R-CNN's value, stated in the section.
     for name in sorted(named.keys() & given.keys()):
@@ -82,19 +81,6 @@ def _deciding(found: list[Conflict | None], texts: list[str], segment: str, body
             return Conflict("number", segment, texts[k], f"{name} {min(named[name]):g}≠{min(given[name]):g}")
     decider = found[k]
     return decider if decider is not None and decider.rule == "number" else None
-
-
-# A name given a value: "beta1 = 0.9", "lr: 0.001", "动量系数取 0.9", "学习率为 0.01".
-_VALUED = re.compile(r"([A-Za-z][A-Za-z0-9_]*|[\u4e00-\u9fff]{2})\s*(?:=|:|：|为|是|取|取值|is|of)?\s*"
-                     r"(?<![A-Za-z_\d.])([-−]?\d+(?:\.\d+)?(?:e-?\d+)?)(?![A-Za-z_\d])")
-
-
-def _valued(text: str) -> dict[str, set[float]]:
-    """The names a text gives a value to (lower-cased), with the values."""
-    out: dict[str, set[float]] = {}
-    for name, value in _VALUED.findall(text):
-        out.setdefault(name.lower(), set()).add(float(value.replace("−", "-")))
-    return out
 
 
 def swaps(points: list[Point], ticked: list[int], segments: list[str], answer: str) -> dict[int, Conflict]:

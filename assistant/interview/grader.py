@@ -243,8 +243,9 @@ class OfflineGrader:
                 found = segment_conflict(segment, [units.texts[i] for i in ranked[: p.align_top]], ref.body, denies, 0.0, 0.0, p)
                 found = found if found is not None and found.rule == "negation" else None
             # Charged to the point of the unit that decided it (a value is decided by the unit stating it), else the closest.
-            decided = next((i for i in about[: p.align_top] if found is not None and units.texts[i] == found.note), None)
-            at = subject if subject is not None else units.owner[decided if decided is not None else about[0]] if about else None
+            decided = next((i for i in about[: p.align_top] if found is not None and units.texts[i] == found.note),
+                           about[0] if about else None)
+            at = subject if subject is not None or decided is None else units.owner[decided]
             if found is not None and at is not None and at not in conflicts:
                 # The feedback quotes the whole note sentence as written ("x>0" kept), not the matched unit.
                 source = units.source[units.texts.index(found.note)] if found.note in units.texts else found.note

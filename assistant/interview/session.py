@@ -194,8 +194,7 @@ class Interview:
         follow = None
         if text and self.prompts is not None and only is None:
             follow = probe.choose(points, grade.points, turn.note.title, text, reply_language(text, turn.note.title),
-                                  self.prompts,
-                                  grade.elsewhere)
+                                  self.prompts, grade.elsewhere)
             if follow is not None:
                 worded = probe.llm_wording(self.llm, self.prompts, follow, points, turn.note.title, text)
                 follow = replace(follow, prompt=worded, kind="llm") if worded else follow

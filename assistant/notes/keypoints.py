@@ -137,11 +137,14 @@ def own_terms(points: list[Point], question: str) -> list[frozenset[str]]:
     terms = [frozenset().union(*(key_terms(s) for s in point.sentences)) for point in points]
     leads = [key_terms(point.sentences[0]) for point in points]
     asked = key_terms(question)
-    # A point's own short name stays its own ("非线性" of 第21题, although another property's lead says "非线性函数有很多"):
-    # an answer that names the point said it (blind QA: "非线性，几乎处处可微，…" left 非线性 ✗).
     return [mine - asked - frozenset().union(*(lead for k, lead in enumerate(leads) if k != i))
-            | (key_terms(points[i].label) - asked if points[i].names and len(points[i].label) <= 8 else frozenset())
-            for i, mine in enumerate(terms)]
+            | (_name_terms(points[i]) - asked) for i, mine in enumerate(terms)]
+
+
+def _name_terms(point: Point) -> frozenset[str]:
+    """The terms of a point's short name (a label of at most 8 characters), which stay its own whatever its neighbours
+    say: "非线性" of 第21题, although another property's lead says "非线性函数有很多" (blind QA: an answer naming it was ✗)."""
+    return key_terms(point.label) if point.names and len(point.label) <= 8 else frozenset()
 
 
 def outline(section: str, params: OutlineParams | None = None) -> Outline:

@@ -68,6 +68,28 @@ def section_numbers(section: str) -> set[float]:
     return numbers(LIST_NUMBER_RE.sub("", section))
 
 
+def new_numbers(statement: str, section: str, stated: set[float] | None = None) -> set[float]:
+    """The numbers a statement states that the section does not: neither among its numbers (`stated`, default
+    `section_numbers`) nor a count of what it lists (`listed_counts`). The grader's number rule and the judge's
+    invented-number check both ask this."""
+    stated = section_numbers(section) if stated is None else stated
+    return numbers(statement) - stated - listed_counts(statement, section)
+
+
+# A name given a value: "beta1 = 0.9", "lr: 0.001", "动量系数取 0.9", "学习率为 0.01".
+_VALUED = re.compile(r"([A-Za-z][A-Za-z0-9_]*|[\u4e00-\u9fff]{2})\s*(?:=|:|：|为|是|取|取值|is|of)?\s*"
+                     r"(?<![A-Za-z_\d.])([-−]?\d+(?:\.\d+)?(?:e-?\d+)?)(?![A-Za-z_\d])")
+
+
+def valued(text: str) -> dict[str, set[float]]:
+    """The names a text gives a value to (lower-cased), with the values: "beta1 = 0.5" against the notes' "beta1 = 0.9"
+    is the same name given another value (interview/conflicts.py)."""
+    out: dict[str, set[float]] = {}
+    for name, value in _VALUED.findall(text):
+        out.setdefault(name.lower(), set()).add(float(value.replace("−", "-")))
+    return out
+
+
 def listed_counts(statement: str, section: str) -> set[float]:
     """The counts of a statement that say how many things the section lists ("four ways", "五种"; `enumerated`), of
     a unit the section does not count itself: "拆成三步" stays new beside a section that says "两步" under three
@@ -107,8 +129,7 @@ def number_mismatch(statement: str, note: str, section: str | None = None) -> st
     for unit, values in said.items():
         if unit in noted and not values & noted[unit]:
             return f"{_fmt(min(values))}{unit}≠{_fmt(min(noted[unit]))}{unit}"
-    section = section if section is not None else note
-    new = numbers(statement) - section_numbers(section) - listed_counts(statement, section)
+    new = new_numbers(statement, section if section is not None else note)
     if new and numbers(note) and wordy(note):
         return _fmt(min(new))
     return ""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.notes.terms import tokenize
+from assistant.notes.terms import mostly_latin, tokenize
 
 if TYPE_CHECKING:
     from assistant.retrieval.results import Hit
@@ -52,6 +52,15 @@ def features(query: str, hits: Sequence["Hit"], query_vector: np.ndarray | None,
             len(terms & set(tokenize(h.section))) / max(1, len(terms)),
         ))
     return np.array(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))
+
+
+def applies(english: bool, hits: Sequence["Hit"]) -> bool:
+    """Whether the model may reorder a search: two or more sections, a query that is not English prose (there it
+    gained nothing in cross-validation) and no section written in English. It was fitted on Chinese notes: an English
+    section shares no bigram with a Chinese query, and its "overlap" put 第28题 above a user's English "difference
+    between L1 and L2" for "L1 和 L2 正则化有什么区别？" (blind QA). A section's opening tells its language (a 5 MB
+    section is not read whole on every search)."""
+    return not english and len(hits) > 1 and not any(mostly_latin(h.section[:2000]) for h in hits)
 
 
 def section_features(query: str, hits: Sequence["Hit"], query_vector: np.ndarray | None,

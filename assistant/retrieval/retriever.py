@@ -31,7 +31,7 @@ from assistant.retrieval.fusion import on_scale, zscores
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.lexical import lexical_features
 from assistant.retrieval.mentions import Mention, catalogue_sections, find_mentions
-from assistant.retrieval.rerank import Reranker
+from assistant.retrieval.rerank import Reranker, applies
 from assistant.retrieval.results import ChunkHit, Hit, SearchResult
 
 
@@ -209,10 +209,7 @@ class Retriever:
         # section, 3 more of the 717 out-of-scope tuning queries were answered: a formula question whose new best
         # section has one), and a declined follow-up's reading in context is compared with its fused best section
         # (condense.py; re-ranked, one more out-of-scope follow-up was answered).
-        # It was fitted on Chinese notes: a section written in English shares no bigram with a Chinese query, and its
-        # "overlap" put 第28题 above a user's English "difference between L1 and L2" for "L1 和 L2 正则化有什么区别？".
-        if rerank and covered and self.reranker is not None and not english and len(hits) > 1 \
-                and not any(mostly_latin(h.section) for h in hits):
+        if rerank and covered and self.reranker is not None and applies(english, hits):
             hits = self.reranker.reorder(query, hits, vectors.get("e5"), self.title_vectors)
         weak = covered and score < calibration.threshold + self.weak_margin
         return SearchResult(query, hits, score, covered, near, signals, lacks, unknown, weak=weak)
