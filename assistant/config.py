@@ -62,7 +62,8 @@ class Settings:
     embed_model: str = field(default="text-embedding-3-small", metadata={"env": "ASSISTANT_EMBED_MODEL", "help": "embedding model when the recipe includes 'openai'"})
     llm_timeout: float = field(default=60.0, metadata={"env": "ASSISTANT_LLM_TIMEOUT", "help": "seconds before an LLM request is abandoned"})
     llm_retries: int = field(default=2, metadata={"env": "ASSISTANT_LLM_RETRIES", "help": "retries on connection errors, 429 and 5xx"})
-    temperature: float = field(default=0.1, metadata={"env": "ASSISTANT_TEMPERATURE", "help": "sampling temperature for generated answers"})
+    temperature: float = field(default=0.1, metadata={"env": "ASSISTANT_TEMPERATURE", "help": "sampling temperature for generated answers (0 to 2)"})
+    answer_tokens: int = field(default=1024, metadata={"env": "ASSISTANT_ANSWER_TOKENS", "help": "most tokens a model reply may use (max_tokens): a looping model stops there and the answer says it was cut"})
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -92,9 +93,11 @@ class Settings:
         # Values that would only fail later, far from where they were set (a negative timeout, chunks of -5 chars).
         for name, value, low in (("ASSISTANT_CHUNK_CHARS", self.chunk_chars, 20), ("ASSISTANT_LLM_TIMEOUT", self.llm_timeout, 0.1),
                                  ("ASSISTANT_LLM_RETRIES", self.llm_retries, 0), ("ASSISTANT_CONTEXT_TOKENS", self.context_tokens, 100),
-                                 ("CHROMA_PORT", self.chroma_port, 1)):
+                                 ("CHROMA_PORT", self.chroma_port, 1), ("ASSISTANT_ANSWER_TOKENS", self.answer_tokens, 16)):
             if value < low:
                 raise ConfigError(f"{name} must be at least {low:g}, not {value:g}")
+        if not 0 <= self.temperature <= 2:  # the OpenAI API's range: outside it every request fails and falls back
+            raise ConfigError(f"ASSISTANT_TEMPERATURE must be between 0 and 2, not {self.temperature:g}")
         if self.openai_base_url and not _http_url(self.openai_base_url):
             # Here rather than in the Settings tab: OPENAI_BASE_URL=... from the environment is the same mistake.
             raise ConfigError(f"OPENAI_BASE_URL {self.openai_base_url[:80]!r} is not an http(s) URL; e.g. "

@@ -67,11 +67,16 @@ def test_server_error_falls_back_to_extractive_with_a_notice(llm_assistant, open
     assert "未配置语言模型" not in result.answer  # a model is configured: it failed, which the notice says
 
 
-def test_stream_cut_mid_answer_falls_back(llm_assistant, openai_stub):
+def test_stream_cut_mid_answer_falls_back_and_withdraws_the_unfinished_text(llm_assistant, openai_stub):
+    """Blind QA: the cut model text ("…把梯度设置为阈") stayed above the fallback quotes, unchecked."""
     openai_stub.script(Reply(content="梯度截断可以缓解梯度爆炸，这是一个很长的回答" * 3, cut_after=2))
-    result = llm_assistant.ask("如何修复梯度爆炸问题？")
-    assert result.mode.startswith("extractive (fallback")
-    assert result.answer.startswith("梯度") and "笔记原文摘录" in result.answer
+    stream = llm_assistant.stream("如何修复梯度爆炸问题？")
+    shown = "".join(stream)
+    result = stream.result()
+    assert shown.startswith("梯度截断")  # it was streamed to the user before the cut …
+    assert result.mode.startswith("extractive (fallback") and stream.restarts == 1
+    assert result.answer.startswith("（语言模型调用失败") and "笔记原文摘录" in result.answer  # … and is not in the answer
+    assert "梯度截断可以缓解梯度爆炸，这是" not in result.answer and result.citations
 
 
 def test_rate_limit_is_retried_honouring_retry_after(offline_settings, openai_stub):
@@ -95,6 +100,17 @@ def test_history_is_condensed_by_the_model(llm_assistant, openai_stub):
     assert result.standalone == "如何修复梯度爆炸问题？" and result.hits[0].question == 28
     condense = chat_requests(openai_stub)[0].body["messages"][-1]["content"]
     assert "什么是梯度爆炸？" in condense and "那怎么解决它？" in condense
+
+
+@pytest.mark.parametrize("rewrite", ["梯度截断是在梯度超过阈值时把梯度设置为阈值 [1]。另一个事实 [7]。",  # an answer, cited
+                                     "什么是梯度爆炸？"])  # the follow-up's "detect" lost (SmolLM2, blind QA)
+def test_a_condensed_question_that_cannot_stand_for_the_follow_up_is_condensed_offline(llm_assistant, openai_stub,
+                                                                                       rewrite):
+    openai_stub.script(Reply(content=rewrite), Reply(content="看梯度是否变成 NaN[1]。"))
+    history = [{"role": "user", "content": "什么是梯度爆炸？"}, {"role": "assistant", "content": "……[1]"}]
+    result = llm_assistant.ask("那怎么检测它？", history=history)
+    assert result.standalone != rewrite and "检测" in result.standalone and "梯度爆炸" in result.standalone
+    assert result.hits[0].title.startswith("如何确定是否出现梯度爆炸")
 
 
 def test_a_fake_chat_model_plugs_into_the_same_seam(offline_settings):

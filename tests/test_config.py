@@ -36,6 +36,8 @@ def test_llm_mode_when_an_endpoint_is_configured():
     ({"ASSISTANT_LLM_RETRIES": "-2"}, "ASSISTANT_LLM_RETRIES must be at least 0"),
     ({"OPENAI_BASE_URL": "not a url"}, "OPENAI_BASE_URL 'not a url' is not an http"),  # from the env as from the web
     ({"ASSISTANT_MODE": "llm"}, "needs OPENAI_BASE_URL"),
+    ({"ASSISTANT_TEMPERATURE": "9"}, "ASSISTANT_TEMPERATURE must be between 0 and 2, not 9"),  # every request failed
+    ({"ASSISTANT_ANSWER_TOKENS": "0"}, "ASSISTANT_ANSWER_TOKENS must be at least 16"),
 ])
 def test_invalid_values_are_rejected(env, message):
     with pytest.raises(ConfigError, match=message):

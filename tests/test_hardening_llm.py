@@ -122,3 +122,51 @@ def test_cli_ask_json_with_a_hanging_endpoint(built_home, openai_stub):
     data = json.loads(proc.stdout)
     assert data["mode"] == "extractive (fallback from llm:stub-model)" and "Timeout" in data["notice"]
     assert data["citations"][0]["question"] == 28 and len(openai_stub.chat_requests) == 1
+
+
+def test_cli_ask_withdraws_a_cut_answer_and_corrects_its_badge(built_home, openai_stub):
+    """Blind QA: after a stream cut the CLI kept the badge "generated, grounded in the notes" over the fallback."""
+    openai_stub.default(Reply(content="梯度截断是在梯度超过阈值时把梯度设置为阈值。" * 4, cut_after=3))
+    env = {"OPENAI_BASE_URL": openai_stub.base_url, "OPENAI_API_KEY": "k", "ASSISTANT_MODEL": "stub-model",
+           "ASSISTANT_LLM_RETRIES": "0"}
+    proc = run(["ask", QUESTION], built_home, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    before, _, after = proc.stdout.partition("[the model's unfinished answer above is withdrawn]")
+    assert "梯度截断是在梯度" in before and after, proc.stdout
+    assert after.lstrip().startswith("[extractive (fallback from llm:stub-model): verbatim quotes from the notes]")
+    assert "梯度截断是在梯度" not in after and "[1] 第28题" in after
+    proc = run(["ask", "--json", QUESTION], built_home, env=env, timeout=120)
+    data = json.loads(proc.stdout)
+    assert data["answer"].startswith("（语言模型调用失败") and data["mode"].startswith("extractive (fallback")
+
+
+def test_answers_are_capped_and_a_cut_one_says_so(offline_settings, openai_stub):
+    """Blind QA: a looping model streamed for four minutes (max_tokens was never sent) and stopped mid-word silently."""
+    openai_stub.script(Reply(content="梯度截断[1]。使用 ReLU 激", finish="length"))
+    result = Assistant(llm_settings(offline_settings, openai_stub.base_url, answer_tokens=300), progress=False).ask(QUESTION)
+    body = openai_stub.chat_requests[0].body
+    assert body.get("max_completion_tokens", body.get("max_tokens")) == 300
+    assert result.mode == "llm:stub-model" and result.citations == [1]
+    assert "长度上限" in result.notice and result.answer.endswith(result.notice)
+    openai_stub.script(Reply(content="梯度截断[1]。"))
+    assert Assistant(llm_settings(offline_settings, openai_stub.base_url), progress=False).ask(QUESTION).notice == ""
+
+
+CONTEXT_ERROR = {"message": "request (4181 tokens) exceeds the available context size (4096 tokens), try increasing it"}
+
+
+def test_a_prompt_over_the_context_window_is_sent_again_with_half_the_sources(offline_settings, openai_stub):
+    """Blind QA: sources counted with cl100k overflowed a 4,096-token local model (400), for English questions."""
+    openai_stub.script(Reply(status=400, error=CONTEXT_ERROR), Reply(content="Clip the gradients [1]."))
+    settings = llm_settings(offline_settings, openai_stub.base_url, context_tokens=1200)
+    result = Assistant(settings, progress=False).ask("What is gradient clipping?")
+    first, second = (len(r.body["messages"][1]["content"]) for r in openai_stub.chat_requests)
+    assert result.mode == "llm:stub-model" and result.answer == "Clip the gradients [1]." and second < first * 0.8
+
+
+def test_a_prompt_that_never_fits_falls_back_with_advice(offline_settings, openai_stub):
+    openai_stub.default(Reply(status=400, error=CONTEXT_ERROR))
+    result = Assistant(llm_settings(offline_settings, openai_stub.base_url), progress=False).ask(QUESTION)
+    assert_fell_back(result, "4096")
+    assert "ASSISTANT_CONTEXT_TOKENS" in result.notice and "3000" in result.notice and "--k" in result.notice
+    assert len(openai_stub.chat_requests) == 2

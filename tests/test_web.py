@@ -171,6 +171,7 @@ def test_respond_shows_llm_failure_notice_and_fallback(offline_settings):
     assert turns[-1]["panel"] == panel
     assert "mode-fallback" in panel and "src-notice" in panel and "src-item" in panel
     assert "语言模型调用失败" in chat[-1]["content"] and history[-1]["role"] == "assistant"
+    assert "梯度截断可以防止" not in chat[-1]["content"]  # the cut text streamed before the failure is withdrawn
 
 
 # -- live app through gradio_client -----------------------------------------------------

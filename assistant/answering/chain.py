@@ -11,10 +11,11 @@ model failure falls back to the extractive answer with a notice.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
-from assistant.answering.condense import condense_offline, condensed_search
+from assistant.answering.condense import condense_offline, condensed_search, plausible_rewrite
 from assistant.answering.extractive import extractive_stream
 from assistant.answering.langsmith_import import light_langsmith
 from assistant.answering.params import AnswerParams
@@ -62,7 +63,8 @@ def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None =
             text = rewrite.invoke(inputs).strip()
         except Exception:  # a failing model must not stop retrieval; the heuristic still works
             return offline(inputs)
-        return text.splitlines()[0].strip() if text else offline(inputs)
+        first = text.splitlines()[0].strip() if text else ""
+        return first if plausible_rewrite(inputs["question"], first) else offline(inputs)
 
     return RunnableLambda(condense)
 
@@ -91,11 +93,14 @@ def build_offline_retrieval(retriever: Retriever) -> Runnable:
 
 
 def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -> Runnable:
-    """The LLM answerer: numbered sources in a prompt from `prompts/`, streamed as text."""
+    """The LLM answerer: numbered sources in a prompt from `prompts/`, streamed as message chunks (not bare text:
+    the last chunk's `finish_reason` says whether the model stopped at its length limit). An input
+    `context_tokens` overrides the sources' budget (the retry after a context-window error)."""
 
     def messages(inputs: dict) -> list[tuple[str, str]]:
         lang = language_of(inputs["question"])
-        sources = format_sources(inputs["hits"], prompts.get("source_block"), context_tokens, encoding)
+        budget = inputs.get("context_tokens") or context_tokens
+        sources = format_sources(inputs["hits"], prompts.get("source_block"), budget, encoding)
         system = prompts.render(
             "answer_system", n_sources=len(inputs["hits"]), language=LANGUAGE_NAMES[lang],
             not_covered=prompts.render("not_covered", lang),
@@ -103,9 +108,7 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -
         user = prompts.render("answer_user", sources=sources, question=inputs["question"], language=LANGUAGE_NAMES[lang])
         return [("system", system), ("human", user)]
 
-    from langchain_core.output_parsers import StrOutputParser  # LLM mode only: it pulls in the message schemas
-
-    return RunnableLambda(messages) | llm | StrOutputParser()
+    return RunnableLambda(messages) | llm
 
 
 def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None,
@@ -149,21 +152,32 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         checker = CitationFilter(len(hits))
         notice = ""
         if generator is not None:
+            ended: list[str] = []  # the model's finish_reason
             try:
-                for piece in filter_stream(generator.stream({**inputs, "hits": hits}), checker):
-                    yield AddableDict(answer=piece)
+                for piece in _generated(generator, {**inputs, "hits": hits}, context_tokens, ended):
+                    yield AddableDict(answer=checker.feed(piece))
+                yield AddableDict(answer=checker.flush())
             except Exception as exc:  # any model failure: say so, then quote the notes instead
                 notice = prompts.render("llm_fallback", lang, reason=_reason(exc))
-                yield AddableDict(answer=f"\n\n{notice}\n\n", fallback=True)
+                if too_long(exc):
+                    notice += " " + prompts.render("llm_too_long", lang, tokens=context_tokens)
+                # `discard`: what the model streamed before failing is withdrawn, not left above the quotes unchecked
+                # (blind QA: a cut stream's "…把梯度设置为阈" stayed at the top of the answer).
+                yield AddableDict(answer=f"{notice}\n\n", fallback=True, discard=True)
                 checker = CitationFilter(len(hits))
                 quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header=False)
                 for piece in filter_stream(quotes, checker):
                     yield AddableDict(answer=piece)
+            notes = []
+            if not notice and ended[-1:] == ["length"]:  # stopped by ASSISTANT_ANSWER_TOKENS, possibly mid-word
+                notes.append(prompts.render("llm_length", lang))
             if not notice and not checker.used:
                 # A generated answer that cites no section is not grounded in any: said in the answer and the notice
                 # (blind QA: "bake a cake at 200 degrees" was shown as "generated, grounded in the notes").
-                notice = prompts.render("llm_uncited", lang)
-                yield AddableDict(answer=f"\n\n{notice}")
+                notes.append(prompts.render("llm_uncited", lang))
+            if notes:
+                notice = " ".join(notes)
+                yield AddableDict(answer="".join(f"\n\n{n}" for n in notes))
         else:
             for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
                                        checker):
@@ -181,6 +195,35 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
     return extractive_stream(question, hits, heading, prompts.render("extractive_links", lang),
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
                              bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)))
+
+
+def _generated(generator: Runnable, inputs: dict, context_tokens: int, ended: list[str]) -> Iterator[str]:
+    """The model's answer text; `ended` receives its finish_reason. A prompt the model's context window rejects
+    before anything streamed is sent once more with half the sources' budget: the budget is counted with cl100k,
+    and a local model's own tokenizer can need more (blind QA: a 4,096-token llama.cpp model got 4,181)."""
+    budgets = [context_tokens, context_tokens // 2]
+    for attempt, budget in enumerate(budgets):
+        started = False
+        try:
+            for chunk in generator.stream({**inputs, "context_tokens": budget}):
+                if reason := (getattr(chunk, "response_metadata", None) or {}).get("finish_reason"):
+                    ended.append(reason)
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                if text:
+                    started = True
+                    yield text
+            return
+        except Exception as exc:
+            if started or attempt == len(budgets) - 1 or not too_long(exc):
+                raise
+
+
+_TOO_LONG = re.compile(r"context|too (?:long|many tokens)|maximum.{0,40}tokens", re.I)
+
+
+def too_long(exc: Exception) -> bool:
+    """Whether a model error says the prompt does not fit its context window (OpenAI, vLLM, llama.cpp wordings)."""
+    return getattr(exc, "status_code", None) in (400, 413) and bool(_TOO_LONG.search(str(exc)))
 
 
 def _listed(names: list[str], lang: str) -> str:

@@ -42,7 +42,7 @@ import re
 from typing import Callable
 
 from assistant.notes.glossary import chinese_tokens
-from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, term_set, to_simplified, tokenize
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, language_of, technical_names, term_set, to_simplified, tokenize
 from assistant.retrieval.intent import CUES, intents
 
 _QUESTION_WORDS = re.compile(
@@ -172,6 +172,21 @@ def _names_something(topic: str) -> bool:
 def _latin_names(topic: str) -> list[str]:
     """The Latin words of two or more letters in a topic (GRU, tanh, Transformer)."""
     return [w for w in LATIN_RE.findall(topic.lower()) if len(w) > 1]
+
+
+_CITED = re.compile(r"[\[【［]\d{1,3}[\]】］]")
+
+
+def plausible_rewrite(question: str, rewrite: str) -> bool:
+    """Whether a model's standalone question can stand for the follow-up: in the follow-up's language, no `[n]` (an
+    answer, not a question), not much longer, asking what the follow-up asks (its question types, retrieval/intent.py:
+    "检测" → detect) about every name it writes (GRU, ReLU). Blind QA: a stub's answer text was searched, and SmolLM2
+    turned "那怎么检测它？" into "什么是梯度爆炸？". Anything else is condensed offline."""
+    if not rewrite or _CITED.search(rewrite) or len(rewrite) > len(question) + 150:
+        return False
+    if language_of(rewrite) != language_of(question) or not intents(question) <= intents(rewrite):
+        return False
+    return set(technical_names(question)) <= set(technical_names(rewrite))
 
 
 def condensed_search(retriever, question: str, history: list[str], k: int | None = None):

@@ -24,6 +24,9 @@ def build_llm(settings: Settings):
         base_url=settings.openai_base_url,
         api_key=SecretStr(settings.openai_api_key or "not-needed"),  # local servers accept any key
         temperature=settings.temperature,
+        # Sent as max_completion_tokens (honoured by llama.cpp, vLLM, OpenAI). Blind QA: a looping local model streamed
+        # for four minutes.
+        max_completion_tokens=settings.answer_tokens,
         timeout=settings.llm_timeout,
         max_retries=settings.llm_retries,
         streaming=True,

@@ -75,10 +75,14 @@ class AnswerStream:
         self._fields: dict[str, Any] = {}
         self._text: list[str] = []
         self._done = False
+        self.restarts = 0  # times the text so far was withdrawn (a model failing mid-answer: chain.py's `discard`)
 
     def __iter__(self) -> Iterator[str]:
         for chunk in self._chunks:
-            self._fields.update((k, v) for k, v in chunk.items() if k != "answer")
+            self._fields.update((k, v) for k, v in chunk.items() if k not in ("answer", "discard"))
+            if chunk.get("discard") and self._text:
+                self._text = []  # `text` and `result()` hold only what replaces it; a terminal says it was withdrawn
+                self.restarts += 1
             if chunk.get("answer"):
                 self._text.append(chunk["answer"])
                 yield chunk["answer"]

@@ -30,7 +30,7 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
     from assistant.answering.response import rewritten
 
     stream = assistant.stream(question, history, k)
-    badge = False
+    badge, restarts = False, 0
     for delta in stream:
         if not badge:  # the mode is known with the sources, before the first text
             snapshot = stream.snapshot()
@@ -40,6 +40,11 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
             if snapshot.weak:
                 click.secho(f"⚠ {snapshot.weak}", fg="yellow")
             badge = True
+        elif stream.restarts != restarts:  # the model failed mid-answer: its text above is not part of the answer
+            restarts = stream.restarts
+            click.echo()
+            click.secho("[the model's unfinished answer above is withdrawn]", fg="yellow")
+            click.secho(mode_badge(stream.snapshot().mode), fg="cyan", err=False)
         click.echo(delta, nl=False)
     result = stream.result()
     click.echo()

@@ -47,6 +47,7 @@ class Reply:
     chunk_delay: float = 0.0
     cut_after: int | None = None
     chunks: list[str] | None = None
+    finish: str = "stop"  # the finish_reason ("length": the model hit max_tokens)
 
     @property
     def text(self) -> str:
@@ -188,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_json(200, {
                 "id": completion_id, "object": "chat.completion", "created": int(time.time()),
                 "model": model, "system_fingerprint": None,
-                "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": reply.finish}],
                 "usage": usage}, reply.headers)
         self._stream(reply, body, completion_id, model, usage)
 
@@ -220,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
             event({"content": piece})
         else:
             if reply.cut_after is None:
-                event({}, "stop")
+                event({}, reply.finish)
                 if (body.get("stream_options") or {}).get("include_usage"):
                     event({}, choices=False, usage=usage)
                 self._chunk(b"data: [DONE]\n\n")
