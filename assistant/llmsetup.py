@@ -80,6 +80,15 @@ def apply(settings: Settings) -> Settings:
         return settings
 
 
+def fill(settings: Settings) -> Settings:
+    """The CLI's settings: the connection saved from the web app when the environment names no endpoint or key
+    (blind QA: `ask` in the same data directory said "no language model configured"). OPENAI_BASE_URL or
+    OPENAI_API_KEY in the environment, or ASSISTANT_MODE=extractive, win: a command line is the more explicit choice."""
+    if settings.llm_configured or settings.mode == "extractive":
+        return settings
+    return apply(settings)
+
+
 def check(settings: Settings, timeout: float = 20.0) -> tuple[bool, str]:
     """Ask the model for a one-word reply: (True, 'model replied: …') or (False, the error in one line)."""
     from assistant.answering.llm import build_llm

@@ -170,3 +170,22 @@ def test_a_prompt_that_never_fits_falls_back_with_advice(offline_settings, opena
     assert_fell_back(result, "4096")
     assert "ASSISTANT_CONTEXT_TOKENS" in result.notice and "3000" in result.notice and "--k" in result.notice
     assert len(openai_stub.chat_requests) == 2
+
+
+def test_the_cli_answers_with_the_model_saved_in_the_web_settings(built_copy, openai_stub):
+    """Blind QA: `ask` in the data directory the web app saved a model in said "no language model configured"."""
+    from assistant import llmsetup
+
+    llmsetup.save(built_copy, openai_stub.base_url, "stub-model", "k")
+    openai_stub.default(Reply(content="梯度截断[1]。"))
+    data = json.loads(run(["ask", "--json", QUESTION], built_copy, timeout=120).stdout)
+    assert data["mode"] == "llm:stub-model" and data["answer"] == "梯度截断[1]。"
+    assert openai_stub.chat_requests[-1].headers.get("authorization") == "Bearer k"
+    config = run(["config"], built_copy).stdout
+    assert openai_stub.base_url in config and "saved in the web app's Settings" in config
+    # The environment's choice wins: extractive mode, or another endpoint.
+    assert json.loads(run(["ask", "--json", QUESTION], built_copy, env={"ASSISTANT_MODE": "extractive"}).stdout)["mode"] \
+        == "extractive"
+    dead = {"OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1", "ASSISTANT_LLM_RETRIES": "0"}
+    data = json.loads(run(["ask", "--json", QUESTION], built_copy, env=dead, timeout=120).stdout)
+    assert data["mode"].startswith("extractive (fallback from llm:gpt-4o-mini)")

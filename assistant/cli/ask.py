@@ -159,8 +159,14 @@ def show_config(ctx: click.Context, markdown: bool) -> None:
 
         click.echo(Settings.markdown_table())
         return
-    for env, value, help_ in settings_from(ctx).describe():
+    from assistant import llmsetup
+
+    settings = settings_from(ctx)
+    for env, value, help_ in settings.describe():
         click.echo(f"{env:24} {value or '-':40} {help_}")
+    if (saved := llmsetup.saved(settings.home).get("base_url")) and settings.openai_base_url == saved:
+        click.echo(f"(the endpoint and model were saved in the web app's Settings: {settings.home / llmsetup.CONFIG_FILE}; "
+                   "OPENAI_BASE_URL in the environment overrides them)")
 
 
 COMMANDS = (ask, search, chat, ingest, show_config)

@@ -25,10 +25,13 @@ class Failure(click.ClickException):
 
 
 def settings_from(ctx: click.Context, **overrides) -> Settings:
-    """Settings from the environment, the group's flags (ctx.obj) and a command's own overrides."""
+    """Settings from the environment, the group's flags (ctx.obj) and a command's own overrides; without an endpoint
+    in the environment, the one saved from the web app's Settings (llmsetup.fill)."""
     base: dict = ctx.obj or {}
+    from assistant.llmsetup import fill
+
     try:
-        return Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}})
+        return fill(Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}}))
     except UserError as exc:
         raise Failure(str(exc)) from None
 
