@@ -100,6 +100,8 @@ def check(settings: Settings, timeout: float = 20.0) -> tuple[bool, str]:
         llm = build_llm(settings.replace(llm_timeout=timeout, llm_retries=0))
         reply = llm.invoke("Reply with the single word: ok").content
     except Exception as exc:  # any failure is reported, in one line
+        if status := getattr(exc, "status_code", None):  # reached, and refused (blind QA: a 401 read "Could not reach")
+            return False, f"{settings.openai_base_url} answered {status} for {settings.model}: {first_line(exc, 200)}"
         return False, f"Could not reach {settings.model} at {settings.openai_base_url}: {first_line(exc, 200)}"
     text = " ".join(str(reply).split())[:120] or "(empty reply)"
     return True, f"{settings.model} replied: {text}"

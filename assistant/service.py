@@ -103,7 +103,11 @@ class Assistant:
 
         settings, llm = self.settings, self.llm
         params, relevance = self._answer_params(), self.relevance
-        chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params, relevance=relevance)}
+        # With a model configured, quotes are a choice (Settings' radio, ASSISTANT_MODE=extractive): the header says so
+        # rather than "no language model is configured" (blind QA).
+        header = "extractive_chosen" if settings.llm_configured else "extractive_header"
+        chains = {"extractive": build_chain(None, self.retriever, self.prompts, answer_params=params, relevance=relevance,
+                                            header=header)}
         if llm is not None:
             from assistant.answering.tokens import get_encoding
 

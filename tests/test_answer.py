@@ -56,7 +56,7 @@ def test_candidate_sentences_skip_links_images_and_code():
 def test_citation_filter_handles_markers_split_across_pieces():
     f = CitationFilter(2)
     out = "".join(filter_stream(["答案 [", "1", "] 和 [", "3] 以及 [2", "]。"], f))
-    assert out == "答案 [1] 和  以及 [2]。"
+    assert out == "答案 [1] 和 以及 [2]。"  # the space before the removed [3] went with it
     assert f.used == [1, 2] and f.invalid == [3]
 
 

@@ -132,3 +132,10 @@ def test_a_near_miss_points_to_the_closest_sections_without_citing_them(offline_
     assert "do not cover" in near.answer and "closest sections" in near.answer and "第38题" in near.answer
     far = offline_assistant.ask("今天天气怎么样？")
     assert not far.covered and "最接近" not in far.answer
+
+
+def test_quotes_chosen_beside_a_configured_model_do_not_say_no_model_is_configured(llm_assistant, offline_assistant):
+    """Blind QA: choosing "Extractive" in Settings gave "摘录模式：未配置语言模型" with a model connected."""
+    chosen = llm_assistant.ask("如何修复梯度爆炸问题？", mode="extractive")
+    assert chosen.mode == "extractive" and chosen.answer.startswith("（摘录模式（已选择）") and "未配置" not in chosen.answer
+    assert offline_assistant.ask("如何修复梯度爆炸问题？").answer.startswith("（摘录模式：未配置语言模型")

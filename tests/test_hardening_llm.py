@@ -84,6 +84,14 @@ def test_nonsense_citations_are_removed_or_normalised(offline_settings, openai_s
     assert result.citations == [1, 2] and result.invalid_citations == [99, 0]
 
 
+def test_a_removed_citation_leaves_no_gap_before_the_punctuation(offline_settings, openai_stub):
+    """Blind QA: "另一个事实 。" (a space left where [7] was), and the bubble wrapped "。" onto its own line."""
+    openai_stub.script(Reply(chunks=["梯度截断有效 [1]。另一个事实 ", "[7]。Only invalid [5", "] and [9] here, kept [2] too."]))
+    result = Assistant(llm_settings(offline_settings, openai_stub.base_url), progress=False).ask(QUESTION)
+    assert result.answer == "梯度截断有效 [1]。另一个事实。Only invalid and here, kept [2] too."
+    assert result.citations == [1, 2] and result.invalid_citations == [7, 5, 9]
+
+
 def test_uncited_answer_is_shown_without_sources(offline_settings, openai_stub):
     openai_stub.script(Reply(content="用梯度截断。"))
     result = Assistant(llm_settings(offline_settings, openai_stub.base_url), progress=False).ask(QUESTION)
@@ -189,3 +197,15 @@ def test_the_cli_answers_with_the_model_saved_in_the_web_settings(built_copy, op
     dead = {"OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1", "ASSISTANT_LLM_RETRIES": "0"}
     data = json.loads(run(["ask", "--json", QUESTION], built_copy, env=dead, timeout=120).stdout)
     assert data["mode"].startswith("extractive (fallback from llm:gpt-4o-mini)")
+
+
+@pytest.mark.parametrize(("status", "message"), [(401, "Incorrect API key provided"), (404, "The model `nosuch` does not exist")])
+def test_test_connection_says_the_server_answered_when_it_refused(offline_settings, openai_stub, status, message):
+    """Blind QA: a 401 or 404 from a server that was reached read "Could not reach …"."""
+    from assistant import llmsetup
+
+    openai_stub.default(Reply(status=status, error={"message": message}))
+    ok, line = llmsetup.check(llm_settings(offline_settings, openai_stub.base_url))
+    assert not ok and "Could not reach" not in line and f"answered {status}" in line and message in line
+    ok, line = llmsetup.check(llm_settings(offline_settings, f"http://127.0.0.1:{free_port()}/v1"))
+    assert not ok and line.startswith("Could not reach")

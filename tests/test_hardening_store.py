@@ -115,6 +115,24 @@ def test_read_only_data_dir(built_home, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_read_only_interview_database_is_one_clear_line(built_copy):
+    """Blind QA: a read-only assistant.db (the folder writable) ended an interview with "error: OperationalError:
+    attempt to write a readonly database"."""
+    db = built_copy / "assistant.db"
+    Store(db).close()
+    for argv in (["--bind", str(db), str(db)], ["-o", "remount,bind,ro", str(db)]):
+        if subprocess.run(["mount", *argv], capture_output=True).returncode:
+            subprocess.run(["umount", str(db)], capture_output=True)
+            pytest.skip("cannot bind-mount a file read-only; needs root")
+    try:
+        proc = run(["interview", "--n", "1"], built_copy, stdin="梯度截断\n/quit\n")
+    finally:
+        subprocess.run(["umount", "-l", str(db)], capture_output=True)
+    assert_one_line_error(proc, 1, "is read-only, so nothing could be saved; make it writable or use another ASSISTANT_HOME")
+    assert "OperationalError" not in proc.stderr
+
+
+@pytest.mark.slow
 def test_full_disk_keeps_what_was_indexed(tmp_path):
     """Ingest on a full disk fails with a clear line; after freeing space the earlier notes are still there.
 

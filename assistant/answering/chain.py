@@ -113,9 +113,10 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -
 
 def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None,
                 model_name: str = "", answer_params: AnswerParams | None = None,
-                relevance: Relevance | None = None) -> Runnable:
+                relevance: Relevance | None = None, header: str = "extractive_header") -> Runnable:
     """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's;
-    `relevance` scores note sentences against the question, default: the process-wide one)."""
+    `relevance` scores note sentences against the question, default: the process-wide one; `header`: the prompt
+    opening an extractive answer, "extractive_chosen" when a model is configured but quotes were asked for)."""
     retrieval = (build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows)) if llm is not None
                  else build_offline_retrieval(retriever))
     generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
@@ -165,7 +166,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 # (blind QA: a cut stream's "…把梯度设置为阈" stayed at the top of the answer).
                 yield AddableDict(answer=f"{notice}\n\n", fallback=True, discard=True)
                 checker = CitationFilter(len(hits))
-                quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header=False)
+                quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header="")
                 for piece in filter_stream(quotes, checker):
                     yield AddableDict(answer=piece)
             notes = []
@@ -179,8 +180,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 notice = " ".join(notes)
                 yield AddableDict(answer="".join(f"\n\n{n}" for n in notes))
         else:
-            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance),
-                                       checker):
+            for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance,
+                                                   header), checker):
                 yield AddableDict(answer=piece)
         yield AddableDict(citations=list(checker.used), invalid_citations=list(checker.invalid), notice=notice)
 
@@ -188,10 +189,10 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
 
 
 def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None,
-                relevance: Relevance | None, header: bool = True) -> Iterator[str]:
-    """The extractive answer; `header=False` after the LLM-failure notice (its "no language model is configured"
-    would contradict the notice, which already says quotes follow)."""
-    heading = prompts.render("extractive_header", lang) if header else ""
+                relevance: Relevance | None, header: str = "extractive_header") -> Iterator[str]:
+    """The extractive answer under the `header` prompt; none after the LLM-failure notice (its "no language model is
+    configured" would contradict the notice, which already says quotes follow)."""
+    heading = prompts.render(header, lang) if header else ""
     return extractive_stream(question, hits, heading, prompts.render("extractive_links", lang),
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
                              bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)))

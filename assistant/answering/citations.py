@@ -14,8 +14,12 @@ from assistant.notes.text import strip_footnotes
 from assistant.retrieval.results import Hit
 
 # Models writing Chinese often cite as 【1】 or ［1］: those count too, and are shown as [1].
-_CITATION = re.compile(r"[\[【［](\d{1,3})[\]】］]")
-_OPEN_TAIL = re.compile(r"(?:[\[【［]\d{0,3})+$")  # a run of opened markers: removing an inner one may close an outer one
+# The spaces before a marker go with it: a removed marker takes them along ("另一个事实 [7]。" → "另一个事实。", not a gap
+# before the full stop, which a narrow chat bubble wrapped onto a line of its own; blind QA).
+_CITATION = re.compile(r"([ \t]*)[\[【［](\d{1,3})[\]】］]")
+# Held back until the next piece: a run of opened markers (removing an inner one may close an outer one), or spaces
+# that a marker may follow.
+_OPEN_TAIL = re.compile(r"(?:[ \t]*[\[【［]\d{0,3})+$|[ \t]+$")
 
 
 def format_sources(hits: list[Hit], block, budget_tokens: int, encoding=None) -> str:
@@ -63,11 +67,11 @@ class CitationFilter:
         return rest
 
     def _check(self, match: re.Match) -> str:
-        n = int(match.group(1))
+        n = int(match.group(2))
         if 1 <= n <= self.n_sources:
             if n not in self.used:
                 self.used.append(n)
-            return f"[{n}]"
+            return f"{match.group(1)}[{n}]"
         self.invalid.append(n)
         return ""
 

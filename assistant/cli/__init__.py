@@ -82,6 +82,10 @@ def main() -> None:
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
         message = first_line(exc, limit=1000)
+        if "readonly database" in message:  # SQLite refusing a write to a file mounted or marked read-only (blind QA)
+            message = ("the app's database (assistant.db in ASSISTANT_HOME) is read-only, so nothing could be saved; "
+                       "make it writable or use another ASSISTANT_HOME")
+            exc = UserError(message)
         click.echo(f"error: {message}" if isinstance(exc, UserError) else f"error: {type(exc).__name__}: {message}", err=True)
         sys.exit(1)
 
