@@ -51,9 +51,11 @@ def test_an_m005_database_upgrades_and_keeps_its_data(tmp_path):
         assert chats.conversations() == [] and chats.notice == ""
     store = Store(path)  # the local user ('') owns everything that was there
     assert store.applied() == [name for name, _ in MIGRATIONS]
-    assert store.applied()[5:] == ["m006_interview_user", "m007_conversations", "m008_feedback", "m009_answer_elsewhere"]
+    assert store.applied()[5:] == ["m006_interview_user", "m007_conversations", "m008_feedback", "m009_answer_elsewhere",
+                                   "m010_follow_up_counts"]
     assert store.latest_unfinished() == sid and [s["answered"] for s in store.sessions_summary()] == [1]
-    assert [(a["answer"], a["elsewhere"]) for a in store.answers(sid)] == [("我的回答", "")]
+    assert [(a["answer"], a["elsewhere"], a["score"]) for a in store.answers(sid)] == [("我的回答", "", 6.0)]
+    assert store.sessions_summary()[0]["mean"] == 6.0  # a probe with no count (m010) leaves the answer's score
     assert store.reviews()["f:25"]["box"] == 2 and store.cards()["q:f:25"]["reps"] == 1
     assert store.probes(sid)[0]["prompt"] == "probe?" and store.topic_progress()[0]["answers"] == 1
     other = Store(path, user="bob")

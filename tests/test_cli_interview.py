@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -108,6 +109,32 @@ def test_a_skipped_question_lists_the_notes_points_without_marking_them_missed(b
     feedback = result.output.split("you> ", 1)[1]
     assert "已跳过（计 0 分）。笔记（[1] 第25题 什么是梯度爆炸？）的 4 个要点：" in feedback
     assert feedback.count("\n• ") == 4 and "✗" not in feedback and "覆盖了" not in feedback
+
+
+def test_a_follow_up_answers_grade_counts_in_the_report_history_and_export(built_copy):
+    """Blind QA: an answer about another question (0/10) is followed by the question again; the follow-up's answer was
+    graded live ("得分 4.4/10 … 9 个要点覆盖了 4 个"), yet the report, `history` and `export markdown` said 0/10 with
+    every point ✗, beside "→ covered"."""
+    answers = "梯度爆炸是梯度在反向传播中指数级增长导致权重更新过大\n非线性，几乎处处可微，计算简单，单调性\n"
+    result = run("interview", "--topic", "activation", "--n", "1", input=answers)
+    assert result.exit_code == 0, result.output
+    graded, report = result.output.split("\nReport\n")
+    live = graded.rsplit("you> ", 1)[1]  # the follow-up's answer, graded
+    score = re.search(r"得分 ([\d.]+)/10", live).group(1)
+    recalled = re.findall(r"^✓ (.+)$", live, re.M)
+    assert float(score) > 0 and recalled, live
+    assert re.search(rf"^ +{re.escape(score)}/10  第21题", report, re.M), report
+    assert f"overall: {score}/10" in report
+
+    history = run("history")
+    assert history.exit_code == 0 and f"{float(score):.1f}/10" in history.output, history.output
+
+    export = run("export", "markdown")
+    assert export.exit_code == 0, export.output
+    assert f"| {score}/10 | 第21题" in export.output and "| 0/10 |" not in export.output
+    assert f"— {score}/10" in export.output
+    assert all(f"- ✓ {label} (in the follow-up)" in export.output for label in recalled), export.output
+    assert export.output.count("- ✓ ") == len(recalled)
 
 
 def test_corrupt_database_does_not_crash_history(home):

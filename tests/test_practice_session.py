@@ -65,12 +65,52 @@ def test_probe_is_asked_next_and_counts_toward_its_points(tmp_path, notebook):
     assert "还有别的办法吗？ → covered" in text and "✗ 使用长短期记忆网络" in text
 
 
-def test_an_answer_that_covers_nothing_gets_a_hint_and_the_question_again(tmp_path, notebook):
-    """"ok" covers nothing: a why question about one point would give it away and presume the rest (blind QA)."""
+def _at_question_28(tmp_path, notebook) -> tuple[Store, Interview]:
+    """A gradient-explosion session with questions 25–27 skipped: question 28 (five fixes) is asked."""
     store = Store(tmp_path / "i.db")
     session = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)
     while session.current.note.number != 28:
         session.skip(now=T0)
+    return store, session
+
+
+def test_a_follow_up_answer_counts_in_the_report_history_and_export(tmp_path, notebook):
+    """Blind QA: the follow-up was graded live ("得分 4/10 …"), yet the report, history and Markdown export said 0/10
+    with every point ✗ beside "→ covered". Its grade counts for the same points (README)."""
+    store, session = _at_question_28(tmp_path, notebook)
+    assert session.answer("ok", now=T0).score == 0.0
+    turn = session.current
+    points = outline(session.reference(turn.note).body).points
+    assert turn.kind == "probe" and len(turn.targets) == len(points) == 5  # a hint, then the question again
+    recalled = [points[0].label, points[3].label]
+    live = session.answer("；".join(recalled), now=T0 + 60)
+    assert live.score == 4.0 and session.done
+    row = session_report(store, session.id).rows[-1]
+    assert row["score"] == 4.0 and row["probe"]["status"] == "covered"  # 0 + two of five points
+    assert [(p["point"], p["status"], bool(p.get("later"))) for p in row["points"]] == [
+        (p.label, "covered" if p.label in recalled else "missed", p.label in recalled) for p in points]
+    assert store.sessions_summary()[0]["mean"] == pytest.approx(4.0 / 4)  # three skips and the counted 4
+    assert [(t["mean"], t["last"]) for t in store.topic_progress()] == [(pytest.approx(1.0), 4.0)]
+    assert [h["score"] for h in store.answer_history()] == [0.0, 0.0, 0.0, 4.0]
+    text = render(session_report(store, session.id), details=True)
+    assert "| 4/10 | 第28题" in text and "| 0/10 | 第28题" not in text and "— 4/10" in text
+    assert all(f"- ✓ {label} (in the follow-up)" in text for label in recalled)
+    assert text.count("(in the follow-up)") == 2 and f"- ✗ {points[1].label}" in text
+
+
+def test_a_follow_up_answer_that_recalls_nothing_leaves_the_answers_grade(tmp_path, notebook):
+    """A skipped (or wrong) follow-up takes nothing away from what the answer covered."""
+    store, session = _at_question_28(tmp_path, notebook)
+    session.answer("重新设计网络模型，使用梯度截断（Gradient Clipping）", now=T0)
+    session.skip(now=T0)  # the follow-up about the other ways
+    row = session_report(store, session.id).rows[-1]
+    assert row["score"] == 5.0 and row["probe"]["status"] == "skipped"
+    assert not any(p.get("later") for p in row["points"]) and [p["status"] for p in row["points"]].count("covered") == 2
+
+
+def test_an_answer_that_covers_nothing_gets_a_hint_and_the_question_again(tmp_path, notebook):
+    """"ok" covers nothing: a why question about one point would give it away and presume the rest (blind QA)."""
+    _, session = _at_question_28(tmp_path, notebook)
     session.answer("ok", now=T0)
     turn = session.current
     points = outline(session.reference(turn.note).body).points

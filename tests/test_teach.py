@@ -163,9 +163,10 @@ def test_answer_cards_hold_the_answer_and_each_point_with_the_notes_words(tmp_pa
     asked = card.probe["label"].split("、")
     session.answer("；".join(asked), now=T0)
     card = answer_cards(session)[-1]
-    assert card.probe["status"] == "covered" and card.score == 5.0  # the score stays the graded answer's
     later = [p.point for p in card.points if p.later]
     assert later and set(later) <= set(asked) and all(p.mark == "✓" for p in card.points if p.later)
+    # The follow-up's grade counts for the same points (README): each recalled point adds its share (10 / 5).
+    assert card.probe["status"] == "covered" and card.score == min(10.0, 5.0 + 2 * len(later))
     out = card_html(card)
     assert f"{2 + len(later)} of 5 key points covered ({len(later)} in the follow-up)" in out and "(in the follow-up)" in out
 

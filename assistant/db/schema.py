@@ -5,7 +5,7 @@ an old database is upgraded by applying, in this order, the migrations it has no
 (`sqlite.migrate`). Names and order are permanent: never rename, reorder or edit a migration
 that has shipped; add a new one at the end. m001–m005 are the interview's history; m006 makes
 interview memory per user (shared deployments); m007–m008 keep chat conversations and feedback; m009
-names the section an off-topic answer was about.
+names the section an off-topic answer was about; m010 keeps what an answered follow-up probe adds to its question.
 """
 
 from __future__ import annotations
@@ -175,3 +175,15 @@ def m009_answer_elsewhere(db: sqlite3.Connection) -> None:
     # The section an off-topic answer is about instead (its label; '' for an answer to the question asked), so the
     # answer's card can say so after the session: the grader recognises answers to another question since then.
     script(db, "ALTER TABLE answers ADD COLUMN elsewhere TEXT NOT NULL DEFAULT ''")
+
+
+@migration
+def m010_follow_up_counts(db: sqlite3.Connection) -> None:
+    # A follow-up probe's answer counts for the points it asked about: the question's score and per-point verdict
+    # rows counting it, written when the probe is answered (`practice.with_follow_up`). The answer's own grade stays
+    # in `answers`; readers take these when set. NULL and '[]' until then, and for probes answered before this
+    # migration, whose per-point verdicts were never kept: those questions keep their answer's grade.
+    script(db, """
+        ALTER TABLE probes ADD COLUMN score REAL;
+        ALTER TABLE probes ADD COLUMN points TEXT NOT NULL DEFAULT '[]'
+    """)

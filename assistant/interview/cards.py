@@ -3,7 +3,8 @@
 A card holds the question as asked, the user's answer, the score, and the grade point by point:
 ✓ covered, ✗ missed, ! contradicted, each with the note's own words (the point's verbatim
 lead and, for a point not covered, the sentence after it that explains it) and the citation of
-the section. A probe's answer and verdict are part of the card of the question that raised it.
+the section. A probe's answer and verdict are part of the card of the question that raised it, and the points
+its answer covered read covered "in the follow-up" (the score counts them).
 Built from the stored rows (`session_report`) and the notes' outline, so a reload shows the
 same cards. Data only: rendering is the web layer's.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.interview.grades import MARKS, citation, points_of
-from assistant.interview.srs import point_id
 from assistant.notes.parse import section_key
 from assistant.notes.text import readable
 
@@ -91,17 +91,11 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
         lines = []
         for r in row.get("points") or []:
             point = outline.get(r["point"])  # stored labels read as today's (store.Store.answers)
+            # `later`: covered in the follow-up's answer, and counted in the score (`practice.with_follow_up`), as
+            # the report and the exports show it.
             lines.append(PointLine(r["status"], r["point"],
                                    _support(point) if point and r["status"] != "covered" else "",
-                                   r.get("statement", ""), r.get("note", "")))
-        probe = row.get("probe") or {}
-        if probe.get("status") == "covered":
-            # The follow-up was answered: its points read as covered on the card too ("in the follow-up"), not ✗
-            # beside a probe marked "→ covered". The score stays the graded answer's.
-            asked = set(str(probe.get("point") or "").split(","))  # the probed points' ids (srs.point_id)
-            probed = {label for label, point in outline.items() if point_id(point.lead) in asked}
-            lines = [PointLine("covered", p.point, later=True) if p.status != "covered" and p.point in probed else p
-                     for p in lines]
+                                   r.get("statement", ""), r.get("note", ""), bool(r.get("later"))))
         kind = "recall" if row.get("targets") else "question"
         cards.append(AnswerCard(
             row["position"], session.total, kind, card_prompt(row["prompt"], kind, note), row["answer"],

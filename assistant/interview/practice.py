@@ -4,7 +4,8 @@ The session (`session.py`) asks and stores; this module decides. A full question
 question card (grade → rating, at most Hard when over the time limit) and one card per key point
 (covered → Good, missed or contradicted → Again). A targeted turn asks only for the points that
 are due and scores only them. A probe's verdict counts toward its own points: recalled after the
-nudge → Hard (Good for a point the answer had already covered), not recalled → Again.
+nudge → Hard (Good for a point the answer had already covered), not recalled → Again; and in the question's
+grade, a point recalled in the follow-up reads covered and earns its share of the score (`with_follow_up`).
 """
 
 from __future__ import annotations
@@ -78,6 +79,19 @@ def probe_updates(note, points: list[Point], idx: list[int], statuses: list[str]
         rating = (HARD if was_missed else GOOD) if status == "covered" else AGAIN
         out[key] = {**review(cards.get(key), rating, now), "note_key": note.key, "point": pid, "label": points[i].label}
     return out
+
+
+def with_follow_up(score: float, rows: list[dict], recalled: set[str]) -> tuple[float, list[dict]]:
+    """The question's score and verdict rows counting its follow-up probe, whose answer covered the points labelled
+    `recalled`: each of them the answer had not covered reads covered, marked `later` ("in the follow-up"), and adds
+    its share of the score (MAX_SCORE / points). The answer's own verdicts stand for the rest: a follow-up that
+    misses a point the answer had covered takes nothing away (its card is rated Again all the same)."""
+    merged = [{**r, "status": "covered", "later": True} if r["status"] != "covered" and r["point"] in recalled else r
+              for r in rows]
+    gained = sum(bool(r.get("later")) for r in merged)
+    if not gained:
+        return score, rows
+    return min(float(MAX_SCORE), round(score + MAX_SCORE * gained / len(rows), 1)), merged
 
 
 def recall_prompt(prompts: Prompts, note, points: list[Point], targets: tuple[str, ...], lang: str) -> str:

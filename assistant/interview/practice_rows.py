@@ -3,15 +3,24 @@
 A mixin of `store.Store` (kept apart so the store's connection and migration code stays small);
 the tables come from the `m004_fsrs_cards` and `m005_probes_and_timing` migrations, cards keyed by user
 since `m006_interview_user`. Methods that take `commit=False` run inside the caller's transaction, so an
-answer and its cards land together.
+answer and its cards land together. An answered probe keeps the question's score and verdicts counting it
+(`m010_follow_up_counts`); `COUNTED_ANSWERS` is how every reader of answers sees them.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from assistant.db.sqlite import as_json, now_iso
 from assistant.notes.text import close_gaps
+
+# Every answer with the score and verdict rows that count: the ones counting its answered follow-up probe when there is
+# one (m010), else its own. Reports, history, progress and mastery all read answers through this, so they agree.
+COUNTED_ANSWERS = (
+    "SELECT a.*, COALESCE(p.score, a.score) AS counted_score,"
+    " CASE WHEN p.score IS NULL THEN a.points ELSE p.points END AS counted_points"
+    " FROM answers a LEFT JOIN probes p ON p.session_id = a.session_id AND p.position = a.position")
 
 
 def with_closed_label(row: sqlite3.Row) -> dict:
@@ -75,23 +84,27 @@ class PracticeRows:
         return {r[0]: r[1] for r in rows}
 
     def answer_history(self) -> list[dict]:
-        """Every graded answer (skips too, scored 0), oldest first: session, question, topic, score and when.
+        """Every graded answer (skips too, scored 0), oldest first: session, question, topic, score (counting its
+        follow-up) and when.
         Read-only; the progress chart and the mastery view are built from it."""
-        rows = self.db.execute("SELECT a.session_id, a.position, a.note_key, a.question, a.title, a.topic, a.score,"
-                               " a.max_score, a.answered_at FROM answers a JOIN sessions s ON s.id = a.session_id"
+        rows = self.db.execute("SELECT a.session_id, a.position, a.note_key, a.question, a.title, a.topic,"
+                               " a.counted_score AS score, a.max_score, a.answered_at"
+                               f" FROM ({COUNTED_ANSWERS}) a JOIN sessions s ON s.id = a.session_id"
                                " WHERE s.user = ? ORDER BY a.answered_at, a.id", (self.user,))
         return [dict(r) for r in rows]
 
     def probes(self, session_id: int) -> dict[int, dict]:
         """A session's probes by the position of the answer that raised them."""
         rows = self.db.execute("SELECT * FROM probes WHERE session_id = ? ORDER BY position", (session_id,))
-        return {r["position"]: with_closed_label(r) for r in rows}
+        return {r["position"]: {**with_closed_label(r), "points": json.loads(r["points"])} for r in rows}
 
     def answer_probe(self, session_id: int, position: int, answer: str, status: str, feedback: str,
-                     cards: dict[str, dict]) -> None:
-        """Store a probe's answer and verdict with the point card it updates, committed at once."""
+                     cards: dict[str, dict], counted: tuple[float, list[dict]]) -> None:
+        """Store a probe's answer and verdict, the question's (score, verdict rows) counting it
+        (`practice.with_follow_up`) and the point cards it updates, committed at once."""
+        score, points = counted
         with self.db:
-            self.db.execute("UPDATE probes SET answer = ?, status = ?, feedback = ?, answered_at = ?"
+            self.db.execute("UPDATE probes SET answer = ?, status = ?, feedback = ?, answered_at = ?, score = ?, points = ?"
                             " WHERE session_id = ? AND position = ?",
-                            (answer, status, feedback, now_iso(), session_id, position))
+                            (answer, status, feedback, now_iso(), score, as_json(points), session_id, position))
             self.save_cards(cards, commit=False)

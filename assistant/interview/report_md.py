@@ -1,6 +1,6 @@
 """A session report as Markdown: scores, time taken against the limit, each answer's point checklist and
-its follow-up, weak topics and sections to reread. Shown in the web tab and written by
-`assistant export markdown`."""
+its follow-up (a point recalled there is ✓ "in the follow-up", and the score counts it), weak topics and sections
+to reread. Shown in the web tab and written by `assistant export markdown`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def render(report, details: bool = False) -> str:
         for r in report.rows:
             lines += ["", f"#### {r['label']} — {r['score']:g}/{r['max_score']}", "", f"> {r.get('prompt', '')}", "",
                       f"Answer: {r.get('answer') or '(skipped)'}", ""]
-            lines += [f"- {MARKS.get(p['status'], '?')} {p['point']}" for p in r.get("points", [])]
+            lines += [f"- {MARKS.get(p['status'], '?')} {p['point']}" + (" (in the follow-up)" if p.get("later") else "")
+                      for p in r.get("points", [])]
             probe = r.get("probe")
             if probe:
                 answered = probe.get("answer")

@@ -222,7 +222,11 @@ class Interview:
         else:
             status = "contradicted" if "contradicted" in statuses else "missed" if text else "skipped"
         updates = practice.probe_updates(turn.note, points, idx, statuses, was_missed, cards, now)
-        self.store.answer_probe(self.id, turn.position, text, status, grade.feedback, updates)
+        # Its grade counts for the same points (README): the question's report, history and exports read the sum.
+        answered = next(a for a in self.store.answers(self.id) if a["position"] == turn.position)
+        recalled = {points[i].label for i, s in zip(idx, statuses) if s == "covered"}
+        counted = practice.with_follow_up(answered["score"], answered["points"], recalled)
+        self.store.answer_probe(self.id, turn.position, text, status, grade.feedback, updates, counted)
         self.probes = self.store.probes(self.id)
         if self.current is None:
             self.finish()

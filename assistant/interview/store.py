@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.db.schema import MIGRATIONS, open_app_database
 from assistant.db.sqlite import DatabaseError, applied, as_json, now_iso
-from assistant.interview.practice_rows import PracticeRows
+from assistant.interview.practice_rows import COUNTED_ANSWERS, PracticeRows
 from assistant.notes.text import close_gaps
 
 __all__ = ["MIGRATIONS", "DatabaseError", "Store"]  # the migration names and error, as before the move
@@ -87,10 +87,11 @@ class Store(PracticeRows):
             self._save_practice(session_id, position, grade, cards or {}, elapsed, targets or [], probe)
 
     def answers(self, session_id: int) -> list[dict]:
-        """A session's graded answers in order (JSON columns decoded)."""
-        rows = self.db.execute("SELECT * FROM answers WHERE session_id = ? ORDER BY position", (session_id,))
+        """A session's graded answers in order (JSON columns decoded), each with the score and verdict rows that
+        count: those counting its answered follow-up probe (a point recalled there reads covered, `later`)."""
+        rows = self.db.execute(f"SELECT * FROM ({COUNTED_ANSWERS}) WHERE session_id = ? ORDER BY position", (session_id,))
         keys = ("covered", "missed", "contradictions", "points", "targets")
-        return [_closed({**dict(r), **{k: json.loads(r[k]) for k in keys if k in r.keys()}}) for r in rows]
+        return [_closed(_counted({**dict(r), **{k: json.loads(r[k]) for k in keys if k in r.keys()}})) for r in rows]
 
     def reviews(self) -> dict[str, dict]:
         """The review state of every question this user has seen: note_key → {box, due_at, last_score, seen}."""
@@ -100,21 +101,28 @@ class Store(PracticeRows):
     def sessions_summary(self, limit: int = 20) -> list[dict]:
         """This user's recent sessions with answered count and mean score, newest first."""
         rows = self.db.execute(
-            "SELECT s.id, s.started_at, s.finished_at, s.topic, s.plan, COUNT(a.id) AS answered, AVG(a.score) AS mean"
-            " FROM sessions s LEFT JOIN answers a ON a.session_id = s.id WHERE s.user = ?"
+            "SELECT s.id, s.started_at, s.finished_at, s.topic, s.plan, COUNT(a.id) AS answered,"
+            f" AVG(a.counted_score) AS mean FROM sessions s LEFT JOIN ({COUNTED_ANSWERS}) a ON a.session_id = s.id"
+            " WHERE s.user = ?"
             " GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
             (self.user, limit))
         return [{**dict(r), "planned": len(json.loads(r["plan"]))} for r in rows]
 
     def topic_progress(self) -> list[dict]:
         """Per topic of this user's answers: answers, mean score, latest score and questions practised, weakest first."""
-        mine = "SELECT a.* FROM answers a JOIN sessions s ON s.id = a.session_id WHERE s.user = ?"
+        mine = f"SELECT a.* FROM ({COUNTED_ANSWERS}) a JOIN sessions s ON s.id = a.session_id WHERE s.user = ?"
         rows = self.db.execute(
-            f"WITH mine AS ({mine}) SELECT topic, COUNT(*) AS answers, AVG(score) AS mean,"
+            f"WITH mine AS ({mine}) SELECT topic, COUNT(*) AS answers, AVG(counted_score) AS mean,"
             " COUNT(DISTINCT note_key) AS questions,"
-            " (SELECT score FROM mine b WHERE b.topic = a.topic ORDER BY b.id DESC LIMIT 1) AS last"
+            " (SELECT counted_score FROM mine b WHERE b.topic = a.topic ORDER BY b.id DESC LIMIT 1) AS last"
             " FROM mine a GROUP BY topic ORDER BY mean", (self.user,))
         return [dict(r) for r in rows]
+
+
+def _counted(answer: dict) -> dict:
+    """An answer row read through COUNTED_ANSWERS with the counted score and verdict rows in `score` and `points`."""
+    answer["score"], answer["points"] = answer.pop("counted_score"), json.loads(answer.pop("counted_points"))
+    return answer
 
 
 def _closed(answer: dict) -> dict:
