@@ -389,6 +389,21 @@ def test_the_llm_grader_leaves_an_answer_to_another_question_to_the_offline_chec
     assert grader.grade(ref(notebook, 28), FIX_EXPLODING).grader == "llm:stub" and Model.asked == 1
 
 
+def test_a_skip_is_graded_without_asking_the_model(prompts, notebook, comparing):
+    """Blind QA: /skip called the LLM grader (and said "LLM grader unavailable" when its reply was not JSON)."""
+    from assistant.interview.grades import grade_skip
+
+    class Model:
+        asked = 0
+
+        def invoke(self, messages):
+            Model.asked += 1
+            return type("Msg", (), {"content": "not json"})()
+
+    grade = grade_skip(LLMGrader(Model(), prompts, comparing, "stub"), prompts, ref(notebook, 28))
+    assert Model.asked == 0 and grade.score == 0 and not grade.notice and grade.missed
+
+
 def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, notebook):
     grade = comparing.grade(ref(notebook, 28), FIX_EXPLODING)
     assert grade.elsewhere == "" and grade.score >= 6, grade.score

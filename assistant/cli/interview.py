@@ -15,6 +15,7 @@ import click
 
 from assistant.cli.common import QuestionId, command_help, open_store, topic_id_of, usage_error
 from assistant.config import Settings
+from assistant.interview.plan import MAX_QUESTIONS
 
 
 def _kit(settings: Settings, progress: bool = True):
@@ -43,7 +44,8 @@ def _grading(settings: Settings):
 
 @click.command()
 @click.option("--topic", help="Practise one topic: a topic id or part of its name (e.g. rnn, 梯度爆炸).")
-@click.option("--n", "n", type=click.IntRange(1, 50), default=5, show_default=True, help="Questions per session.")
+@click.option("--n", "n", type=click.IntRange(1, MAX_QUESTIONS), default=5, show_default=True,
+              help="Questions per session.")
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished session.")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), metavar="SECONDS",
               help="Per-question time limit; slower answers are flagged in the report and rated at most Hard.")

@@ -3,7 +3,8 @@
 Both modes must agree on what "complete" means, so the model gets the section's outline as
 numbered points and answers with JSON: which points are covered, which are contradicted, a score.
 The reply is parsed defensively; any failure falls back to the offline grade with a notice. An answer
-the offline grader finds to be about another section (`topicality.py`) is graded offline, the model not asked.
+the offline grader finds to be about another section (`topicality.py`), and a skip, are graded offline, the model
+not asked.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class LLMGrader:
         another question is graded by it, named and covering nothing, without asking the model, so both modes
         grade it alike (the rubric has no notion of the other sections); otherwise it is the fallback."""
         offline = self.fallback.grade(ref, answer)
-        if offline.elsewhere:
+        if offline.elsewhere or not answer.strip():  # a skip scores 0 by rule: no model call to wait for (blind QA)
             return offline
         points = self.fallback.key_points(ref)
         numbered = "\n".join(f"{i}. {pt.label}: {plain_text(' '.join(pt.sentences))}" for i, pt in enumerate(points, start=1))

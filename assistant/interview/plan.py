@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from assistant.interview.srs import is_due, point_card, question_card, retrievability
 
+MAX_QUESTIONS = 50  # per session, in the CLI (`interview --n`) and the web tab's slider alike
+
 
 @dataclass(frozen=True)
 class Slot:

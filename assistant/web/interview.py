@@ -58,6 +58,7 @@ class InterviewPage(Page):
 
     def render(self) -> None:
         """Controls, the answer cards, the question and answer box, the report, progress, history and export."""
+        from assistant.interview.plan import MAX_QUESTIONS
         from assistant.interview.topics import load_topics
         from assistant.web.progress import ProgressView
 
@@ -67,7 +68,7 @@ class InterviewPage(Page):
             # "RNN, LSTM and GRU (循环神经网络（RNN/LSTM/GRU）)" was cut off.
             self.topic = gr.Dropdown([ALL_TOPICS] + [t.display for t in load_topics()], value=ALL_TOPICS, label="Topic",
                                      elem_id="iv-topic", scale=2, min_width=320)
-            self.n = gr.Slider(1, 20, value=5, step=1, label="Questions", elem_id="iv-n", min_width=240)
+            self.n = gr.Slider(1, MAX_QUESTIONS, value=5, step=1, label="Questions", elem_id="iv-n", min_width=240)
             # No `minimum`: Gradio refuses a value under it before the handler runs and marks every output "Error";
             # on_start says what is wrong in the one-line message instead.
             self.time_limit = gr.Number(0, label="Time limit per question (s, 0 = none)", precision=0, min_width=240)
