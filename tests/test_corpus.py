@@ -173,3 +173,18 @@ def test_a_heading_with_nothing_under_it_is_empty_not_link_only():
     kinds = {q.number: q.kind for q in parse_notes("## 1. 空章节\n\n## 2. 链接\n\n> [原文](https://example.com/a)\n\n"
                                                   "## 3. 有字\n\n正文一句。\n", "x.md")}
     assert kinds == {1: "empty", 2: "link-only", 3: "text"}
+
+
+def test_a_paragraph_repeated_in_a_section_is_indexed_once(tmp_path):
+    """Blind QA: a section repeating one paragraph 2,728 times filled every search's vector pool with copies (the
+    vector index loses recall among thousands of identical vectors), and covered questions were declined."""
+    from assistant.notes.corpus import Corpus
+
+    para = "这是一个很长的段落，用来测试超长章节的处理能力，包括梯度和损失。" * 8
+    notes = tmp_path / "big.md"
+    notes.write_text("## 1. 什么是超长章节？\n\n" + f"{para}\n\n" * 300 + "最后一段不同。\n\n" + f"{para}\n", encoding="utf-8")
+    chunks = Corpus.read([notes]).chunks(150)
+    assert [c.body for c in chunks] == [para, "最后一段不同。"]
+    assert len({c.id for c in chunks}) == 2
+    shipped = Corpus.read([NOTES]).chunks(150)
+    assert len(shipped) == sum(len(chunk_question(q, 150)) for q in read_notes(NOTES))  # distinct notes: every chunk

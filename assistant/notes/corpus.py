@@ -100,8 +100,19 @@ class Corpus:
                 f"(`assistant notes {q.uid}`)" for path, qs in self.parsed.items() for q in qs if "~" in q.uid]
 
     def chunks(self, chunk_chars: int) -> list[Chunk]:
-        """Every kept section's chunks, in notes order."""
-        return [c for qs in self.parsed.values() for q in qs for c in chunk_question(q, chunk_chars)]
+        """Every kept section's chunks, in notes order, less any chunk that repeats an earlier one of its section word
+        for word: identical vectors add nothing to a search, and thousands of them break the vector index's recall
+        (blind QA: a section repeating one paragraph 2,728 times filled every search's pool with it, and covered
+        questions were declined). The section keeps the paragraph once."""
+        out: list[Chunk] = []
+        for qs in self.parsed.values():
+            for q in qs:
+                seen: set[str] = set()
+                for c in chunk_question(q, chunk_chars):
+                    if c.text not in seen:
+                        seen.add(c.text)
+                        out.append(c)
+        return out
 
 
 def content_hash_of(stored_hash: str) -> str:
