@@ -271,6 +271,49 @@ def test_settings_summary_names_the_answer_mode_of_this_session(offline_settings
     assert "no model connected" in page.summary("extractive")
 
 
+def test_a_page_loaded_while_notes_are_being_indexed_gets_the_saved_model_and_the_index_state(built_copy, tmp_path):
+    """QA: while an upload was being embedded, a new session's Settings load waited on the ingest lock (the health
+    check), so the load's answer modes, saved model and health never arrived: the page kept the server's start state
+    ("Model none", "healthy: 20 section(s)") and the chat answered extractively, "no language model configured"."""
+    pytest.importorskip("gradio")
+    import threading
+
+    from assistant import llmsetup
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from assistant.web.base import WebContext
+    from assistant.web.notes import NotesPage
+    from assistant.web.settings import SettingsPage
+    from tests.support.gen_notes import write_notes
+    from tests.support.openai_stub import ScriptedOpenAI
+
+    with ScriptedOpenAI() as stub:
+        llmsetup.save(built_copy, stub.base_url, "stub-model", "k")
+        settings = llmsetup.apply(Settings.from_env({}, home=built_copy))
+        ctx = WebContext(settings)
+        ctx.assistant = Assistant(settings, progress=False)
+        notes = next(write_notes(tmp_path / "upload", files=1, per_file=4, seed=5).glob("*.md"))
+        embedding, loaded = threading.Event(), threading.Event()
+
+        def progress(fraction, desc=""):
+            if desc.startswith("Embedding"):  # the ingest holds its lock: another browser opens the app now
+                embedding.set()
+                loaded.wait(30)  # bounded: the old code waited for this ingest, and must end (and fail), not hang
+
+        upload = threading.Thread(target=NotesPage(ctx).on_upload, args=(str(notes), progress))
+        upload.start()
+        try:
+            assert embedding.wait(120), "the upload never started embedding"
+            mode, _, _, base_url, model, _, summary, health = SettingsPage(ctx).on_load()
+        finally:
+            loaded.set()
+            upload.join()
+        assert mode["value"] == "llm" and "llm" in [value for _, value in mode["choices"]]
+        assert base_url == stub.base_url and model == "stub-model" and "llm:stub-model" in summary
+        assert "the index is being updated" in health and 'class="settings-health ok"' in health
+        assert "healthy: 24 section(s)" in SettingsPage(ctx).on_load()[-1]  # checked again once the upload is in
+
+
 def test_notes_search_counts_what_it_found_and_says_when_nothing_matches(offline_assistant, tmp_path):
     pytest.importorskip("gradio")
     from assistant.web.base import WebContext

@@ -42,6 +42,7 @@ class Health:
     notices: list[str] = field(default_factory=list)  # worth knowing, not wrong: sections repeated across files
     others: list[str] = field(default_factory=list)  # notes indexed from files this check did not read
     added: list[Path] = field(default_factory=list)  # files ingested by hand and checked with the configured notes
+    updating: bool = False  # an ingest was running and the check did not wait for it: the index was not checked
 
     @property
     def ok(self) -> bool:
@@ -55,6 +56,9 @@ class Health:
 
     def summary(self) -> str:
         """One line: healthy, or how many problems; what was checked."""
+        if self.updating:
+            return (f"the index is being updated (an ingest is running), so it is checked once that finishes; "
+                    f"interview database {self.database}")
         stored = ", ".join(f"{name} {n} chunks" for name, n in self.chunks.items()) or "no collections"
         head = "healthy" if self.ok else f"{len(self.problems)} problem(s)"
         repeats = f" ({len(self.notices)} repeated section(s) indexed once)" if self.notices else ""
@@ -63,62 +67,79 @@ class Health:
 
     def to_json(self) -> dict:
         """A JSON-ready dict for `assistant doctor --json`."""
-        return {"ok": self.ok, "summary": self.summary(), "sections": self.sections, "chunks": self.chunks,
-                "database": self.database, "problems": [asdict(p) for p in self.problems], "notices": self.notices,
-                "others": self.others}
+        return {"ok": self.ok, "updating": self.updating, "summary": self.summary(), "sections": self.sections,
+                "chunks": self.chunks, "database": self.database, "problems": [asdict(p) for p in self.problems],
+                "notices": self.notices, "others": self.others}
 
 
-def check(settings: Settings, paths=None, chroma=None) -> Health:
-    """Check every collection of the recipe against the notes (default: the configured corpus) and the database."""
-    from assistant.retrieval.ingest import ingest_lock
-    from assistant.retrieval.store import client, collection_name, fingerprint, get_collection, index_error, is_missing
+def check(settings: Settings, paths=None, chroma=None, wait: bool = True) -> Health:
+    """Check every collection of the recipe against the notes (default: the configured corpus) and the database.
+
+    A running ingest finishes first (its half-written state is not a finding). `wait=False` does not wait for it:
+    the web app's health line is part of every page load, and waiting there held back the whole load (the saved
+    model, the answer modes) for as long as an upload was being indexed. The Health then says `updating`."""
+    from assistant.retrieval.ingest import IngestRunning, ingest_lock
+    from assistant.retrieval.store import client
 
     health = Health()
     roots = absolute(paths or settings.corpus_paths)
     find_notes(roots)  # a missing path is a one-line error before anything is locked (parsed once, below)
     chroma = chroma or client(settings)
-    with ingest_lock(settings):  # a running ingest finishes first: its half-written state is not a finding
-        found: dict[str, tuple] = {}  # model → (collection, its rows), for the collections that exist
-        for model in settings.dense_models:
-            try:
-                col = get_collection(chroma, settings, model, create=False)
-                found[model] = (col, col.get(include=["metadatas"]))
-            except Exception as exc:
-                if not is_missing(exc):
-                    raise index_error(settings, exc) from None
-                name = collection_name(settings, model)
-                health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
-        # As ingest does: repeats are judged against the first collection (none: every section is missing).
-        first = next(iter(found.values()), (None, {"metadatas": []}))[1]
-        if paths is None:
-            # Every notes file indexed and still on disk is checked too, not only the configured notes: "healthy: 20
-            # section(s)" beside 33 indexed read as a clean bill for sections never looked at (blind QA).
-            health.added = added_files(first["metadatas"], roots)
-            roots += health.added
-        corpus = Corpus.read(roots)
-        health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
-        # Text under a numbered heading that is not read as a question is in the notes but in no section: only an
-        # edit of the heading fixes it, so it is a problem an ingest cannot repair.
-        health.problems += [Problem("unread-heading", s.file, str(s), False) for s in corpus.skipped]
-        wanted = Wanted.of(corpus, first, roots, settings.chunk_chars)
-        for model, (col, rows) in found.items():
-            name = collection_name(settings, model)
-            health.chunks[name] = len(rows["ids"])
-            health.problems += snapshot_problems(settings, name, fingerprint(col), rows)
-            todo = plan(rows, wanted)
-            health.problems += [Problem(i.state, name, i.line(name), True) for i in todo.issues]
-            listed = {f"{i.key[0]}:{i.key[1]}" for i in todo.issues}
-            for cid in todo.duplicates:
-                if cid.rsplit(":", 1)[0] not in listed:  # outside the checked notes: reported, left alone
-                    health.problems.append(Problem("duplicated", name, f"{name}: chunk id {cid} stored twice", False))
-    health.sections = len(wanted.sections)
-    health.notices = [str(r) for r in corpus.repeats]
-    health.problems += elsewhere_problems(first["metadatas"], roots, health.others)
+    try:
+        with ingest_lock(settings, timeout=300.0 if wait else 0):
+            indexed = check_index(settings, chroma, roots, paths is None, health)
+    except IngestRunning:
+        health.updating = True
+    else:
+        health.problems += elsewhere_problems(indexed, roots, health.others)
     problem = database_problem(settings.db_path)
     health.database = "absent" if not settings.db_path.exists() else "ok" if problem is None else "damaged"
     if problem is not None:
         health.problems.append(problem)
     return health
+
+
+def check_index(settings: Settings, chroma, roots: list[Path], configured: bool, health: Health) -> list[dict]:
+    """The index checks, under the ingest lock: problems, sections and chunks into `health`; returns the metadatas of
+    the first collection. `configured`: the configured notes are checked, so every other indexed file is too."""
+    from assistant.retrieval.store import collection_name, fingerprint, get_collection, index_error, is_missing
+
+    found: dict[str, tuple] = {}  # model → (collection, its rows), for the collections that exist
+    for model in settings.dense_models:
+        try:
+            col = get_collection(chroma, settings, model, create=False)
+            found[model] = (col, col.get(include=["metadatas"]))
+        except Exception as exc:
+            if not is_missing(exc):
+                raise index_error(settings, exc) from None
+            name = collection_name(settings, model)
+            health.problems.append(Problem("no-collection", name, f"{name}: collection missing", True))
+    # As ingest does: repeats are judged against the first collection (none: every section is missing).
+    first = next(iter(found.values()), (None, {"metadatas": []}))[1]
+    if configured:
+        # Every notes file indexed and still on disk is checked too, not only the configured notes: "healthy: 20
+        # section(s)" beside 33 indexed read as a clean bill for sections never looked at (blind QA).
+        health.added = added_files(first["metadatas"], roots)
+        roots += health.added  # in place: the caller reads these roots too (elsewhere_problems)
+    corpus = Corpus.read(roots)
+    health.problems += [Problem("notes", f, f"notes file not indexable: {message}", False) for f, message in corpus.errors]
+    # Text under a numbered heading that is not read as a question is in the notes but in no section: only an
+    # edit of the heading fixes it, so it is a problem an ingest cannot repair.
+    health.problems += [Problem("unread-heading", s.file, str(s), False) for s in corpus.skipped]
+    wanted = Wanted.of(corpus, first, roots, settings.chunk_chars)
+    for model, (col, rows) in found.items():
+        name = collection_name(settings, model)
+        health.chunks[name] = len(rows["ids"])
+        health.problems += snapshot_problems(settings, name, fingerprint(col), rows)
+        todo = plan(rows, wanted)
+        health.problems += [Problem(i.state, name, i.line(name), True) for i in todo.issues]
+        listed = {f"{i.key[0]}:{i.key[1]}" for i in todo.issues}
+        for cid in todo.duplicates:
+            if cid.rsplit(":", 1)[0] not in listed:  # outside the checked notes: reported, left alone
+                health.problems.append(Problem("duplicated", name, f"{name}: chunk id {cid} stored twice", False))
+    health.sections = len(wanted.sections)
+    health.notices = [str(r) for r in corpus.repeats]
+    return first["metadatas"]
 
 
 def added_files(metadatas: list[dict], roots: list[Path]) -> list[Path]:

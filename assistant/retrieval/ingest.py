@@ -38,13 +38,18 @@ from assistant.retrieval.store import (
 from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, absolute, plan
 from assistant.testhooks import pause_point
 
-__all__ = ["CHUNKER_VERSION", "IngestReport", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
+__all__ = ["CHUNKER_VERSION", "IngestReport", "IngestRunning", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
 BATCH = 16
+
+
+class IngestRunning(IndexStoreError):
+    """Another ingest holds the lock and the caller chose not to wait (`ingest_lock(timeout=0)`)."""
 
 
 @contextmanager
 def ingest_lock(settings: Settings, timeout: float = 300.0):
-    """Serialise ingests of one data directory across processes; a caller that has to wait is told so at once."""
+    """Serialise ingests of one data directory across processes; a caller that has to wait is told so at once.
+    With `timeout=0` a held lock raises IngestRunning at once, silently: that caller says it in its own words."""
     from filelock import FileLock, Timeout
 
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -53,6 +58,8 @@ def ingest_lock(settings: Settings, timeout: float = 300.0):
         try:
             lock.acquire(timeout=0)
         except Timeout:  # said at once: a second ingest or doctor was silent for minutes (blind QA)
+            if timeout <= 0:
+                raise IngestRunning(f"an ingest of {settings.home} is running") from None
             print(f"waiting for another ingest of {settings.home} to finish (up to {timeout:.0f} s) …", file=sys.stderr,
                   flush=True)
             lock.acquire(timeout=timeout)

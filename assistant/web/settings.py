@@ -183,7 +183,7 @@ class SettingsPage(Page):
         from assistant.retrieval.doctor import check
 
         try:
-            report = check(self.ctx.settings, chroma=self.ctx.assistant.chroma)
+            report = check(self.ctx.settings, chroma=self.ctx.assistant.chroma, wait=False)  # see doctor.check
         except Exception as exc:  # the page must render even when the index cannot be read
             return f'<div class="settings-health bad">Index health: could not check ({escape(first_line(exc))})</div>'
         state = "ok" if report.ok else "bad"
