@@ -206,6 +206,53 @@ def test_each_exchange_is_saved_when_its_answer_completes(offline_settings, offl
         assert chats.db.execute("SELECT COUNT(*) FROM messages WHERE superseded_by IS NOT NULL").fetchone()[0] == 0
 
 
+def test_an_answer_whose_page_goes_away_mid_stream_is_kept_and_finished(offline_settings, tmp_path, monkeypatch):
+    """QA: a reload while an LLM answer streamed lost the question and the answer (the exchange was saved only when
+    it completed), and the abandoned stream printed an "Exception ignored … Connection error" traceback. Gradio
+    closes the event's generator when its page goes away: closed here mid-stream the same way."""
+    import gc
+    import sys
+    import threading
+
+    from assistant.service import Assistant
+    from assistant.web.base import WebContext
+    from assistant.web.chat import ChatPage
+    from assistant.web.conversations import Conversations
+    from assistant.web.unfinished import UNFINISHED
+    from tests.support.openai_stub import Reply, ScriptedOpenAI
+
+    unraisable: list = []  # what Python prints as "Exception ignored in: …"
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    answer = "梯度截断可以防止梯度爆炸 [1]。" * 12
+    with ScriptedOpenAI() as stub:
+        stub.default(Reply(content=answer, chunk_delay=0.02))
+        llm = offline_settings.replace(openai_base_url=stub.base_url, openai_api_key="k", model="stub-model", llm_retries=0)
+        ctx = WebContext(llm.replace(home=tmp_path / "home"))  # the index of the session, a database of its own
+        ctx.assistant = Assistant(llm, progress=False)
+        saved = Conversations(ChatPage(ctx))
+        browser = {"id": new_browser_id(), "open": None}
+        updates = saved.exchange("如何修复梯度爆炸问题？", [], 4, "llm", [], None, browser)
+        for update in updates:  # until the answer is partly written
+            chat = update[1].get("value") if isinstance(update[1], dict) else None
+            if chat and "梯度截断" in chat[-1]["content"]:
+                break
+        updates.close()  # the page was reloaded
+        for thread in threading.enumerate():
+            if thread.name == "finish-answer":
+                thread.join(120)
+        gc.collect()
+    with ChatStore(ctx.settings.db_path, f"browser:{browser['id']}") as chats:
+        [conv] = chats.conversations()
+        messages = chats.messages(conv["id"])
+        kept = chats.db.execute("SELECT content, sources FROM messages WHERE superseded_by IS NOT NULL").fetchall()
+    assert [m["role"] for m in messages] == ["user", "assistant"] and messages[0]["content"] == "如何修复梯度爆炸问题？"
+    assert messages[1]["content"].startswith(answer.strip()[:40]) and UNFINISHED not in messages[1]["content"]
+    assert messages[1]["sources"]["mode"].startswith("llm") and messages[1]["sources"]["sources"]
+    # what was written when the page went away was saved at once, marked unfinished, and is kept as superseded
+    assert len(kept) == 1 and UNFINISHED in kept[0][0] and '"interrupted": true' in kept[0][1]
+    assert unraisable == []
+
+
 def test_interview_tab_opens_the_signed_in_users_store(offline_settings, tmp_path):
     """The Interview tab passes the login through to the store (the CLI and an app without auth use '')."""
     from assistant.web.base import WebContext

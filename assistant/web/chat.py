@@ -232,8 +232,10 @@ class ChatPage(Page):
             explained(explain, [saved.feedback_target, saved.reason, saved.browser],
                       [saved.reason_row, saved.reason, saved.feedback_note], **QUIET)
 
-    def respond(self, question: str, history: list[dict], k=None, mode=None, turns: list[dict] | None = None):
-        """Stream one answer: yields (textbox, chatbot, sources panel, history, turns, problem) updates."""
+    def respond(self, question: str, history: list[dict], k=None, mode=None, turns: list[dict] | None = None,
+                live: list | None = None):
+        """Stream one answer: yields (textbox, chatbot, sources panel, history, turns, problem) updates. `live` gets the
+        answer stream while it is good, for a caller to finish it if this generator is closed (web/unfinished.py)."""
         import gradio as gr
 
         skip = gr.skip
@@ -250,9 +252,10 @@ class ChatPage(Page):
         msg = len(turns)
         asked = history + [{"role": "user", "content": question}]
         yield "", display(asked, turns) + [{"role": "assistant", "content": "…"}], sources_panel(None), history, turns, ""
-        stream, sources_shown = None, False
+        stream, sources_shown, live = None, False, [] if live is None else live
         try:
             stream = self.ctx.assistant.stream(question, history, self._k(k), self._mode(mode))
+            live.append(stream)
             streaming: list[dict] = []  # the answer being written, as a turn: its weak-match line shows while it streams
             for _ in stream:
                 if not sources_shown:  # retrieval is done before the first text arrives
@@ -266,6 +269,7 @@ class ChatPage(Page):
             # The typed question goes back into the box; the failed turn is not kept in the history.
             # The user sees a plain line; whoever runs the server gets the traceback.
             log.exception("answering %r failed", question[:80])
+            live.clear()  # a failed stream is not finished by anyone
             partial = stream.text if stream is not None else ""
             failed = f"{partial}\n\n⚠ Could not answer: {plain_error(exc)}".strip()
             yield (question, display(asked + [{"role": "assistant", "content": failed}], turns), skip(), history, turns,

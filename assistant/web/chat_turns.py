@@ -53,6 +53,11 @@ def with_feedback(update: tuple, turns: list[dict]) -> tuple:
     return (update[0], chat, *update[2:])
 
 
+def answered(final: tuple | None, length: int) -> bool:
+    """Whether respond()'s last update is a completed answer: its history has `length` messages."""
+    return final is not None and isinstance(final[3], list) and len(final[3]) == length
+
+
 class SavedTurns:
     """Saving exchanges and regenerated answers (needs `self.page` and `self.ctx`)."""
 
@@ -61,16 +66,29 @@ class SavedTurns:
 
     def exchange(self, question, history, k, mode, turns, conv, browser, user: str = ""):
         """ChatPage.respond, saving the exchange when its answer completes; yields respond's updates plus
-        (open conversation, browser state)."""
+        (open conversation, browser state). Closed before that (the page was reloaded or closed, or another event
+        cancelled it), the exchange is saved all the same and its answer finished on the server (web/unfinished.py)."""
         import gradio as gr
 
         history, turns = list(history or []), list(turns or [])
         final = None
-        for update in self.page.respond(question, history, k, mode, turns):
-            final = update
-            yield (*with_feedback(update, turns), gr.skip(), gr.skip())
-        done = final is not None and isinstance(final[3], list) and len(final[3]) == len(history) + 2
-        if not done:  # refused, empty or failed: nothing to save (the failed turn is not in the history either)
+        live: list = []  # the answer stream, while it is good
+        try:
+            for update in self.page.respond(question, history, k, mode, turns, live):
+                final = update
+                yield (*with_feedback(update, turns), gr.skip(), gr.skip())
+        except GeneratorExit:
+            if live:
+                from assistant.web.unfinished import finish_later
+
+                def save(conv, answer: str, turn: dict, replaces):
+                    nonlocal browser  # a browser given its id by the first save keeps it for the second
+                    conv, browser, problem = self._save(conv, browser, user, question.strip(), answer, turn, replaces)
+                    return conv, problem
+
+                finish_later(live[0], save, conv, complete=answered(final, len(history) + 2))
+            raise
+        if not answered(final, len(history) + 2):  # refused, empty or failed: nothing to save (nor in the history)
             return
         assert final is not None
         yield self._saved(final, conv, browser, user, question.strip(), None)
@@ -91,8 +109,7 @@ class SavedTurns:
         for update in self.page.respond(question, history[:-2], k, mode, turns[:-1]):
             final = update
             yield (gr.skip(), *with_feedback(update, turns[:-1])[1:], gr.skip(), gr.skip())  # the box is left as it is
-        done = final is not None and isinstance(final[3], list) and len(final[3]) == len(history)
-        if not done:  # the old answer comes back, with the problem under the box
+        if not answered(final, len(history)):  # the old answer comes back, with the problem under the box
             problem = final[5] if final is not None else ""
             chat = gr.update(value=display(history, turns), feedback_value=feedback_values(turns))
             yield (gr.skip(), chat, which_answer(old["panel"], len(turns) - 1, len(turns)), history, turns, problem,

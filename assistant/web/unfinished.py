@@ -1,0 +1,53 @@
+"""Answers whose page went away while they streamed: kept at once, then finished on the server and saved.
+
+Gradio closes an event's generator when its browser disconnects (a reload, a closed tab) or when another event
+cancels it (New chat, opening a saved chat). An exchange used to be saved only when its answer completed, so a
+reload mid-stream lost the question and the half-written answer, and the abandoned LangChain stream, closed by
+the garbage collector, printed "Exception ignored in: <generator object RunnableSequence._transform …>" with a
+connection error. Now the question and what was written so far are saved at once (marked unfinished, so a
+reload lists the conversation), and a background thread reads the rest of the same stream (no second model call)
+and saves the finished answer in its place, as a regenerated answer replaces the old one. A stream that fails
+after that keeps the unfinished answer; nothing is raised into a closing generator.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+UNFINISHED = "Unfinished: the page was reloaded or closed while this answer was being written."
+
+# save(conversation, answer, turn, replaces) → (conversation, problem html or ''); sets turn["id"] (SavedTurns._save).
+Save = Callable[[Any, str, dict, Any], tuple[Any, str]]
+
+
+def finish_later(stream, save: Save, conv, complete: bool = False) -> threading.Thread:
+    """Save the answer `stream` is writing in conversation `conv` (None: a new one), from a thread: at once if it is
+    `complete`, else what it has so far, marked unfinished, and then the finished answer in its place."""
+    thread = threading.Thread(target=_finish, args=(stream, save, conv, complete), name="finish-answer", daemon=True)
+    thread.start()
+    return thread
+
+
+def _finish(stream, save: Save, conv, complete: bool) -> None:
+    from assistant.chats.record import answer_record
+
+    replaces = None
+    if not complete:  # kept before the rest is read: a reload meanwhile lists it, and a failure below keeps it
+        partial = stream.snapshot()
+        turn = {"record": {**answer_record(partial, pending=True), "interrupted": True}, "standalone": partial.standalone}
+        conv, problem = save(conv, f"{partial.answer}\n\n⚠ {UNFINISHED}".strip(), turn, None)
+        if problem:
+            log.warning("an unfinished answer whose page went away was not saved: %s", problem)
+            return
+        replaces = turn["id"]
+    try:
+        result = stream.result()
+    except Exception:  # the model failed after the page left: the unfinished answer stays, as saved
+        log.warning("an answer whose page went away could not be finished", exc_info=True)
+        return
+    _, problem = save(conv, result.answer, {"record": answer_record(result), "standalone": result.standalone}, replaces)
+    if problem:
+        log.warning("an answer whose page went away was not saved: %s", problem)
