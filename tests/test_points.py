@@ -152,6 +152,23 @@ def test_polarity_rules_negation_antonyms_and_counts():
     assert conflict("梯度值持续超过 100", "误差梯度值持续超过 1.0").rule == "number"
 
 
+def test_values_given_the_other_way_round_and_comparisons_the_other_way():
+    """Both numbers are in the note, so the new-number rule saw nothing: two names given each other's values, and a
+    comparison with a number made the other way (within a language and across)."""
+    note = "Adam 的默认超参数为 beta1=0.9、beta2=0.999，当 batch 大小等于 1 时就是在线学习。"
+    assert conflict("默认超参数是 beta1=0.999、beta2=0.9", note).detail == "beta1 0.999↔0.9"
+    assert conflict("默认超参数是 beta1=0.9、beta2=0.999", note) is None
+    assert conflict("batch 大小大于 1 时就是在线学习", note, note).detail == ">1≠=1"
+    assert conflict("When the batch size is greater than 1 this is online learning.", note, note).rule == "number"
+    assert conflict("batch 大小等于 1 时就是在线学习", note, note) is None
+    from assistant.notes.quantities import relation_mismatch
+
+    both = "x 大于 0 时 y 大于 0.5，x 小于 0 时 y 小于 0.5。"  # the section makes the statement's comparison too
+    assert relation_mismatch("y 小于 0.5", "x 大于 0 时 y 大于 0.5", both) == ""
+    assert relation_mismatch("y 小于 0.5", "x 大于 0 时 y 大于 0.5", "x 大于 0 时 y 大于 0.5") == "<0.5≠>0.5"
+    assert relation_mismatch("loss 不大于 1 时停止", "loss 等于 1 时停止") == ""  # "not more than": left out
+
+
 def test_yes_no_questions_are_no_negations():
     """能不能/会不会/有没有 ask; they deny nothing ("层数能不能少一点" is advice to use fewer layers)."""
     assert negations("层数能不能少一点，batch size 能不能小一点，看 loss 会不会变成 NaN，有没有用") == 0

@@ -14,8 +14,10 @@ name the contradiction:
   越大↔越小, 串行↔并行, 方差↔偏差, larger↔smaller, increase↔decrease …) where the note sentence
   uses the other side and not this one; an English verb of growth (grows, shrinks) counts as a Chinese
   degree side (大, 小) against Chinese notes;
-- number: a count with the same classifier differs (两个门 vs 三个门, two gates vs three), or the
-  statement states a number the section never does while its note sentence states one;
+- number: a count with the same classifier differs (两个门 vs 三个门, two gates vs three), two names are given
+  each other's values (clipnorm=0.5、clipvalue=1.0 for clipnorm=1.0、clipvalue=0.5), a number is compared with the
+  other way (大于 1 for 等于 1, "smaller than 1.0" for 值大于 1.0), or the statement states a number the section
+  never does while its note sentence states one;
 - roles: the note pairs A with X in one clause and B with Y in another, and the statement pairs A
   with Y and B with X ("sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，而 relu
   多见于全连接层"; `roles.crossed_roles`), or what stands before a directed verb (转换成, 导致 …) in

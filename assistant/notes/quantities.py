@@ -122,9 +122,61 @@ def enumerated(section: str) -> set[float]:
     return found | {float(n) for n in (*run.values(), *total.values()) if n >= 2}
 
 
+def swapped_values(statement: str, note: str) -> str:
+    """'clipnorm 0.5↔1' when the statement gives two names the values the note sentence gives them the other way round
+    ("clipnorm=0.5、clipvalue=1.0" for "clipnorm=1.0、clipvalue=0.5"), else ''. Both values are in the section, so
+    the new-number rule cannot see it."""
+    said, given = valued(statement), valued(note)
+    names = sorted(said.keys() & given.keys())
+    for a in names:
+        for b in names:
+            if a != b and not said[a] & given[a] and said[a] <= given[b] and said[b] <= given[a]:
+                return f"{a} {min(said[a]):g}↔{min(given[a]):g}"
+    return ""
+
+
+# A comparison with a number: 大于 1, "smaller than 1.0", ≥ 0.5; one relation word per language and sense, so a
+# statement and a note in different languages compare ("smaller than 1.0" against "值大于 1.0").
+_RELATIONS = (("gt", r"大于|超过|高于|多于|greater than|more than|larger than|bigger than|higher than|above|exceeds?|>|＞"),
+              ("lt", r"小于|低于|少于|不到|less than|smaller than|fewer than|lower than|below|under|<|＜"),
+              ("eq", r"等于|equals?(?: to)?|exactly|==?|＝"))
+_RELATION = re.compile("(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _RELATIONS) + r")\s*(?P<value>[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\d.])",
+                       re.I)
+_NOT_BEFORE = re.compile(r"(?:不|没有|并非|\bnot|\bno)\s*$", re.I)
+
+
+def relations(text: str) -> dict[float, set[str]]:
+    """The numbers a text compares something with, and how ('gt', 'lt', 'eq'); a negated comparison ("不大于 1")
+    says too little to be told apart and is left out."""
+    out: dict[float, set[str]] = {}
+    for m in _RELATION.finditer(text):
+        if _NOT_BEFORE.search(text[: m.start()]):
+            continue
+        how = next(name for name, _ in _RELATIONS if m.group(name))
+        out.setdefault(float(m.group("value").replace("−", "-")), set()).add(how)
+    return out
+
+
+def relation_mismatch(statement: str, note: str, section: str | None = None) -> str:
+    """'>1≠=1' when the statement compares with a number the other way than its note sentence does ("n_samples 大于 1
+    时叫做 SGD" for "如果 n samples 等于 1，那么…叫做 SGD"; "values smaller than 1.0" for "值大于 1.0"), and the section
+    never makes the statement's comparison with that number; else ''."""
+    said, noted = relations(statement), relations(note)
+    anywhere = relations(section) if section is not None else noted
+    for value in sorted(said.keys() & noted.keys()):
+        if not said[value] & noted[value] and not said[value] & anywhere.get(value, set()):
+            return f"{_SIGN[min(said[value])]}{value:g}≠{_SIGN[min(noted[value])]}{value:g}"
+    return ""
+
+
+_SIGN = {"gt": ">", "lt": "<", "eq": "="}
+
+
 def number_mismatch(statement: str, note: str, section: str | None = None) -> str:
-    """'2门≠3门' for a count that differs, or '100' for a number the section never states while the
-    note sentence states one; else ''."""
+    """'2门≠3门' for a count that differs, two names given each other's values, a number compared with the other way,
+    or '100' for a number the section never states while the note sentence states one; else ''."""
+    if found := swapped_values(statement, note) or relation_mismatch(statement, note, section):
+        return found
     said, noted = counts(statement), counts(note)
     for unit, values in said.items():
         if unit in noted and not values & noted[unit]:
