@@ -209,3 +209,21 @@ def test_test_connection_says_the_server_answered_when_it_refused(offline_settin
     assert not ok and "Could not reach" not in line and f"answered {status}" in line and message in line
     ok, line = llmsetup.check(llm_settings(offline_settings, f"http://127.0.0.1:{free_port()}/v1"))
     assert not ok and line.startswith("Could not reach")
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    (Reply(content="梯度爆炸可以通过梯度截断来缓解 [1]。另外", finish=""), "stopped before the model finished"),  # a closed HTTP/1.0 stream
+    (Reply(content=""), "returned no text"),
+    (Reply(content="\n".join(f"{i}. 使用 ReLU 激活函数 [1]" for i in range(1, 30))), "repeated the same line"),
+])
+def test_a_reply_that_fails_without_an_error_falls_back(offline_settings, openai_stub, reply, said):
+    """Blind QA: a stream closed mid-sentence without a finish_reason, an empty reply and SmolLM2's 58 repeats of one
+    line were all shown as "generated, grounded in the notes"."""
+    openai_stub.script(reply)
+    stream = Assistant(llm_settings(offline_settings, openai_stub.base_url), progress=False).stream(QUESTION)
+    result = stream.result()
+    assert_fell_back(result, said)
+    assert result.answer.startswith("（语言模型调用失败") and stream.restarts == (1 if reply.text else 0)
+    openai_stub.script(Reply(content="1. 使用梯度截断 [1]\n2. 使用 ReLU 激活函数 [1]\n3. 使用 LSTM [1]\n4. 使用权重正则化 [1]"))
+    listed = Assistant(llm_settings(offline_settings, openai_stub.base_url), progress=False).ask(QUESTION)
+    assert listed.mode == "llm:stub-model" and listed.notice == ""  # a list sharing a verb is no loop

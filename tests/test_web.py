@@ -155,6 +155,20 @@ def test_respond_ends_visibly_when_the_core_fails(offline_settings):
     assert "index went away" not in updates[-1][5] and "RuntimeError" not in chat[-1]["content"]
 
 
+def test_an_uncited_generated_answer_lists_the_sections_it_was_given(offline_settings, openai_stub):
+    """Blind QA: the notice said "compare it with the sections retrieved below" and the panel showed none."""
+    from assistant.service import Assistant
+    from tests.support.openai_stub import Reply
+
+    openai_stub.script(Reply(content="梯度截断就是把梯度设成阈值。"))
+    settings = offline_settings.replace(openai_base_url=openai_stub.base_url, openai_api_key="k", model="stub-model",
+                                        llm_retries=0)
+    result = Assistant(settings, progress=False).ask("如何修复梯度爆炸问题？")
+    panel = html.sources_panel(result)
+    assert "cites no section" in panel and "src-pointer" in panel and "第28题" in panel and 'data-note="' in panel
+    assert "src-pointer" not in html.sources_panel(Assistant(offline_settings, progress=False).ask("如何修复梯度爆炸问题？"))
+
+
 def test_respond_shows_llm_failure_notice_and_fallback(offline_settings):
     from assistant.service import Assistant
     from assistant.web.base import WebContext

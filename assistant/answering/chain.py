@@ -11,7 +11,6 @@ model failure falls back to the extractive answer with a notice.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
@@ -20,6 +19,7 @@ from assistant.answering.extractive import extractive_stream
 from assistant.answering.langsmith_import import light_langsmith
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
+from assistant.answering.replies import UnusableReply, check_reply, too_long
 from assistant.errors import first_line
 from assistant.notes.parse import section_key
 from assistant.notes.terms import language_of, to_simplified
@@ -201,30 +201,28 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
 def _generated(generator: Runnable, inputs: dict, context_tokens: int, ended: list[str]) -> Iterator[str]:
     """The model's answer text; `ended` receives its finish_reason. A prompt the model's context window rejects
     before anything streamed is sent once more with half the sources' budget: the budget is counted with cl100k,
-    and a local model's own tokenizer can need more (blind QA: a 4,096-token llama.cpp model got 4,181)."""
+    and a local model's own tokenizer can need more (blind QA: a 4,096-token llama.cpp model got 4,181). A reply
+    that fails without an error (empty, stopped mid-answer, looping: replies.py) raises UnusableReply at its end."""
     budgets = [context_tokens, context_tokens // 2]
     for attempt, budget in enumerate(budgets):
-        started = False
+        pieces: list[str] = []
+        openai = False  # an OpenAI-compatible server ends every complete reply with a finish_reason; a fake may not
         try:
             for chunk in generator.stream({**inputs, "context_tokens": budget}):
-                if reason := (getattr(chunk, "response_metadata", None) or {}).get("finish_reason"):
+                metadata = getattr(chunk, "response_metadata", None) or {}
+                openai = openai or metadata.get("model_provider") == "openai"
+                if reason := metadata.get("finish_reason"):
                     ended.append(reason)
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
-                    started = True
+                    pieces.append(text)
                     yield text
-            return
         except Exception as exc:
-            if started or attempt == len(budgets) - 1 or not too_long(exc):
+            if pieces or attempt == len(budgets) - 1 or not too_long(exc):
                 raise
-
-
-_TOO_LONG = re.compile(r"context|too (?:long|many tokens)|maximum.{0,40}tokens", re.I)
-
-
-def too_long(exc: Exception) -> bool:
-    """Whether a model error says the prompt does not fit its context window (OpenAI, vLLM, llama.cpp wordings)."""
-    return getattr(exc, "status_code", None) in (400, 413) and bool(_TOO_LONG.search(str(exc)))
+            continue
+        check_reply("".join(pieces), ended if openai else ["stop"])
+        return
 
 
 def _listed(names: list[str], lang: str) -> str:
@@ -240,6 +238,8 @@ def _merge(chunks: Iterator[dict]) -> dict:
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnusableReply):  # no error to name: the message says what was wrong with the reply
+        return str(exc)
     status = getattr(exc, "status_code", None)
     text = first_line(exc, limit=160).rstrip("。. ") if str(exc).strip() else ""  # the prompt adds its own stop
     name = type(exc).__name__

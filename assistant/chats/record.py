@@ -24,6 +24,10 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
     }
     if pending:
         return record
+    if result.covered and not result.citations and not record["mode"].startswith("extractive"):
+        # A generated answer that cites nothing: the sections it was given, to check it against (its notice says so).
+        record["uncited"] = [{"label": h.label, "note": section_key(h.file_key, h.uid), "sentence": ""}
+                             for h in result.hits]
     excerpts = _excerpts(result)
     for n, hit in result.cited_hits():
         record["sources"].append({

@@ -208,6 +208,17 @@ def which_answer(panel: str, msg: int, of: int) -> str:
     return panel.replace(head, f'{head}<div class="src-which">Sources of answer {msg + 1} of {of}</div>', 1)
 
 
+def _pointers(pointers: list[dict]) -> str:
+    """Sections named without being cited (a declined question's pointers, an uncited answer's retrieved sections):
+    label, the sentence that names the subject if any, and "Open in Notes"."""
+    items = "".join(
+        f'<li class="src-item src-pointer"><div class="src-top"><span class="src-title">{escape(p.get("label", ""))}'
+        f'</span></div>' + (f'<div class="src-excerpt">{markdown_html(p["sentence"])}</div>' if p.get("sentence") else "")
+        + f'<button type="button" class="src-open" data-note="{escape(p.get("note", ""))}">Open in Notes</button></li>'
+        for p in pointers)
+    return f'<ul class="src-list src-pointers">{items}</ul>'
+
+
 def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
     """The panel beside the chat for answer `msg` (0-based): mode badge, notice, and every cited section.
 
@@ -230,16 +241,14 @@ def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
         parts.append(f'<div class="src-empty">Answering from {int(r.get("retrieved", 0))} retrieved section(s)…</div>')
     elif not r.get("covered") and r.get("pointers"):
         # Not sources (nothing is cited), but where to read on: the section that names it, or the nearest ones.
-        items = "".join(
-            f'<li class="src-item src-pointer"><div class="src-top"><span class="src-title">{escape(p.get("label", ""))}'
-            f'</span></div>' + (f'<div class="src-excerpt">{markdown_html(p["sentence"])}</div>' if p.get("sentence") else "")
-            + f'<button type="button" class="src-open" data-note="{escape(p.get("note", ""))}">Open in Notes</button></li>'
-            for p in r["pointers"])
         parts.append('<div class="src-empty">The notes do not answer this question, so nothing is cited. '
-                     f'Where to read on:</div><ul class="src-list src-pointers">{items}</ul>')
+                     f'Where to read on:</div>{_pointers(r["pointers"])}')
     elif not r.get("covered"):
         parts.append('<div class="src-empty">The notes do not cover this question, so there are no sources. '
                      'Try other words, or browse the <b>Notes</b> tab.</div>')
+    elif not sources and r.get("uncited"):  # blind QA: the notice pointed to "the sections retrieved below", not shown
+        parts.append('<div class="src-empty">The answer cites no section of the notes. The sections it was given, '
+                     f'to check it against:</div>{_pointers(r["uncited"])}')
     elif not sources:
         parts.append('<div class="src-empty">The answer cites no section of the notes.</div>')
     else:

@@ -47,7 +47,7 @@ class Reply:
     chunk_delay: float = 0.0
     cut_after: int | None = None
     chunks: list[str] | None = None
-    finish: str = "stop"  # the finish_reason ("length": the model hit max_tokens)
+    finish: str = "stop"  # the finish_reason ("length": the model hit max_tokens; "": none, a stream that just stops)
 
     @property
     def text(self) -> str:
