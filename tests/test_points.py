@@ -169,6 +169,13 @@ def test_values_given_the_other_way_round_and_comparisons_the_other_way():
     assert relation_mismatch("loss 不大于 1 时停止", "loss 等于 1 时停止") == ""  # "not more than": left out
 
 
+def test_removing_or_replacing_something_denies_it():
+    """Blind QA: "用sigmoid替换ReLU" got ✓ on 第28题's "使用 ReLU 激活函数"."""
+    assert conflict("用sigmoid替换ReLU", "使用 ReLU 激活函数").rule == "negation"
+    assert conflict("训练时去掉权重正则化", "使用权重正则化（Weight Regularization）").rule == "negation"
+    assert conflict("把sigmoid替换成ReLU", "使用 ReLU 激活函数") is None  # 替换成: what follows is put in
+
+
 def test_yes_no_questions_are_no_negations():
     """能不能/会不会/有没有 ask; they deny nothing ("层数能不能少一点" is advice to use fewer layers)."""
     assert negations("层数能不能少一点，batch size 能不能小一点，看 loss 会不会变成 NaN，有没有用") == 0

@@ -37,7 +37,11 @@ from assistant.notes.roles import crossed_roles, exchanged_members, misattribute
 # Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …; and 没有 of a comparison
 # ("局部最优没有想象中那么可怕": less than, not "not"), which made a correct answer contradict "很难找到局部极值".
 _ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)"
-                     r"|没有?(?![^，,。；;！？]{0,12}?(?:那么|这么))|无法|无需|并非|未(?!来)")
+                     r"|没有?(?![^，,。；;！？]{0,12}?(?:那么|这么))|无法|无需|并非|未(?!来)"
+                     # Taking a thing away, or putting another in its place, denies it: "用sigmoid替换ReLU" got ✓ on "使用 ReLU
+                     # 激活函数" (blind QA). 替换成/为 puts in what follows. Dev: the 390 grades and the judge sets unchanged
+                     # but one wrong answer (0.6 → 0).
+                     r"|去掉|去除|移除|删除|删掉|取消|舍弃|抛弃|(?:替换|代替|取代)(?![成为])")
 # and their English twins: "no matter how small" (不管), "not only" (不仅), "not as bad as" (没有…那么).
 _EN_NEG = re.compile(r"\b(?:not(?! only\b)(?! as \w+(?: \w+)? as\b)|no(?! matter\b)|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|"
                      r"shouldn't|didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
