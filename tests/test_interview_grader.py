@@ -335,6 +335,20 @@ def comparing(prompts, notebook, tmp_path_factory):
     return OfflineGrader(prompts, cache_dir=tmp_path_factory.mktemp("kp-cache-all"), sections=notebook.references)
 
 
+def test_an_english_answer_is_named_for_the_section_its_terms_are_about(prompts, notebook, tmp_path):
+    """Blind QA: an English answer about gradient clipping, given for a user's Adam question, was named an answer to
+    their "什么是Batch Normalization？" (a title with English words), not to 第28题."""
+    from assistant.interview.grader import Reference
+
+    bn = Reference(101, "什么是Batch Normalization？", "Batch Normalization 在每个 mini-batch 上对每层的输入做归一化，使其均值为 0、"
+                   "方差为 1，再用可学习的 γ 和 β 做缩放和平移。\n\n它可以缓解内部协变量偏移（internal covariate shift）。")
+    adam = Reference(102, "Adam 优化器的原理是什么？", "Adam 结合了 Momentum 和 RMSProp：维护梯度的一阶矩估计 m 和二阶矩估计 v，"
+                     "并做偏差修正，然后用 m/(sqrt(v)+ε) 更新参数。默认 β1=0.9，β2=0.999。")
+    grader = OfflineGrader(prompts, cache_dir=tmp_path, sections=lambda: [*notebook.references(), bn, adam])
+    answer = "Gradient clipping: if the gradient norm exceeds a threshold, clip it to the threshold. Also use ReLU and LSTM."
+    assert grader.grade(adam, answer).elsewhere == "第28题 如何修复梯度爆炸问题？"
+
+
 def test_an_answer_to_another_question_is_named_and_covers_nothing(comparing, offline, notebook):
     alone = offline.grade(ref(notebook, 21), FIX_EXPLODING)
     assert alone.score > 3 and alone.covered, "without the other sections the shared words cover points of 21"

@@ -138,7 +138,7 @@ class OfflineGrader:
         # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
         lift = partial(language_lift, " ".join(segments), p.cross_lingual_shift)
         rivals = [(r, self.units(r).vectors @ sentences.T + lift(r))
-                  for r in self._titles.nearest(ref, sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
+                  for r in self._titles.rivals(ref, " ".join(segments), sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
         weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
