@@ -27,7 +27,21 @@ BOLD_LEAD = re.compile(r"^\*\*([^*]{1,40}?)\*\*")
 FILLER = re.compile(r"本节|列举|如下|以下几|下面(?:几|介绍|列)|有很多方法|as follows|listed below|the following", re.I)
 _LETTERED = re.compile(r"^[a-z][)）]")  # "a）圆圈…": an item of a lettered list, never a marker of its own
 _NO_CLAIM = re.compile(r"^(?:\W*$|[—–-]{1,2})")  # empty or an attribution line ("——《深度学习》，2016.")
+# Sentences nobody says in an interview (blind QA): a blog's asides ("首先膜拜 RBG 大神…", "btw，在本博客中…") and a
+# short one that only points at a figure or introduces it ("如下图所示："). "上图将循环神经网络进行展开成一个全神经网络。"
+# says something and stays, and so does "…往往假设当前的状态只与前面的几个状态相关，下图便是一个典型的RNNs：".
+_BLOG = re.compile(r"膜拜|\bbtw\b|本博客|博客中", re.I)
+_FIGURE = re.compile(r"下图|上图|如图|见图|图中|\b(?:figure|diagram|picture)\b", re.I)
+# A sentence that is one HTML element ("<script>alert(1)</script>" in an uploaded file became a key point to recall).
+_ELEMENT = re.compile(r"^<([A-Za-z][\w-]*)\b[^>]*>.*</\1\s*>$|^<[A-Za-z][^<>]*/?>$", re.S)
 
+
+def aside(plain: str) -> bool:
+    """Whether a sentence (plain text) is one nobody would say out loud: a blog's aside, or only about a figure (short,
+    or introducing it with a colon). "…很多局部极值，如" (dangling before a picture) stays: it says something."""
+    plain = plain.strip()
+    figure = _FIGURE.search(plain)
+    return bool(_BLOG.search(plain) or figure and (len(plain) <= 20 or plain.endswith(("：", ":")) and figure.start() <= 12))
 
 
 def section_parts(section: str) -> list[tuple[str, list[str]]]:
@@ -176,6 +190,6 @@ def sentences_of(lines: list[str], min_chars: int = 6) -> list[str]:
         text = BULLET_RE.sub("", QUOTE_MARK_RE.sub("", line.strip()))
         for s in split_sentences(text):
             plain = plain_text(s).strip(" -•|：:")
-            if len(plain) >= min_chars and not _NO_CLAIM.match(plain):
+            if len(plain) >= min_chars and not _NO_CLAIM.match(plain) and not aside(plain) and not _ELEMENT.match(s.strip()):
                 out.append(s)
     return out
