@@ -403,6 +403,13 @@ def test_the_llm_grader_leaves_an_answer_to_another_question_to_the_offline_chec
     assert grader.grade(ref(notebook, 28), FIX_EXPLODING).grader == "llm:stub" and Model.asked == 1
 
 
+def test_a_chinese_synonym_of_the_notes_wording_covers_its_point(offline, notebook):
+    """Blind QA: "梯度裁剪和换ReLU。" covered none of 第28题's points; 梯度裁剪 is the common word for the notes' 梯度截断
+    (one glossary row holds both)."""
+    grade = offline.grade(ref(notebook, 28), "梯度裁剪和换ReLU。")
+    assert "使用梯度截断（Gradient Clipping）" in grade.covered
+
+
 def test_a_skip_is_graded_without_asking_the_model(prompts, notebook, comparing):
     """Blind QA: /skip called the LLM grader (and said "LLM grader unavailable" when its reply was not JSON)."""
     from assistant.interview.grades import grade_skip

@@ -38,7 +38,7 @@ from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, 
 from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere, language_lift
 from assistant.notes.edits import segment_edits
-from assistant.notes.glossary import chinese_terms
+from assistant.notes.glossary import chinese_terms, synonyms
 from assistant.notes.keypoints import Point, key_terms, own_terms
 from assistant.notes.polarity import Conflict, negation_density, negations
 from assistant.notes.terms import language_of
@@ -201,12 +201,11 @@ class OfflineGrader:
         weighted = np.where(units.lead[:, None], cover, lo + (cover - lo) * p.support_weight)
         best = np.array([weighted[owner == i].max() for i in range(len(points))])
         semantic = np.clip((best - lo) / (hi - lo), 0, 1)
-        terms = key_terms(answer)
-        if shift:
-            # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms
-            # ("fully connected" → 全连接层), as in retrieval and answer focus. Without them a correct English answer
-            # could reach only the semantic share of coverage (dev: tune_points.py, eval/README.md 2026-12-03).
-            terms |= key_terms(" ".join(chinese_terms(answer)))
+        # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms ("fully
+        # connected" → 全连接层), as in retrieval and answer focus (without them a correct English answer reached only
+        # the semantic share of coverage: eval/README.md 2026-12-03). A Chinese answer's terms bring the other terms of
+        # their glossary row ("梯度裁剪" → 梯度截断) and its English phrases theirs ("BN" → BatchNormalization).
+        terms = key_terms(answer) | key_terms(" ".join(chinese_terms(answer) if shift else synonyms(answer)))
         lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
         if not shift:

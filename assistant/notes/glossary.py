@@ -67,6 +67,17 @@ def chinese_terms(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def synonyms(text: str) -> list[str]:
+    """The Chinese terms of the glossary rows a text uses, by their English phrase or by one of their Chinese terms:
+    "梯度裁剪" also gives 梯度截断 (one row), so a grader can read a Chinese answer's wording as the notes' (blind QA:
+    "梯度裁剪和换ReLU" covered none of 第28题's points)."""
+    found = chinese_terms(text)
+    for row in _rows():
+        if len(row.chinese) > 1 and any(has_cjk(term) and term in text for term in row.chinese):
+            found.extend(row.chinese)
+    return list(dict.fromkeys(found))
+
+
 def chinese_tokens(text: str) -> list[str]:
     """The BM25 tokens of `chinese_terms(text)` (Chinese bigrams), each once and none the text has itself."""
     own = set(tokenize(text))
