@@ -48,6 +48,15 @@ def test_a_formula_the_notes_do_not_write_is_declined_as_such(offline_assistant)
     assert "do not write out the formula" in result.answer and "GRU" in result.answer  # the nearest section named
 
 
+@pytest.mark.parametrize("question", ["梯度消失怎么解决？", "How do I fix vanishing gradients?"])
+def test_a_question_about_the_twin_of_a_sections_topic_is_declined(offline_assistant, question):
+    """Blind QA: "梯度消失怎么解决？" was answered with 第28题's fixes for exploding gradients, no warning."""
+    result = offline_assistant.ask(question)
+    assert not result.covered and result.citations == [] and "第28题" in result.answer
+    assert "相反的情形" in result.answer or "opposite case" in result.answer
+    assert offline_assistant.ask("梯度爆炸怎么解决？").covered
+
+
 def test_candidate_sentences_skip_links_images_and_code():
     body = "> [src](http://x)\n\n<img src=\"a.png\">\n\n```\ncode line here\n```\n- **重点句子在这里**。另一句话也在这里！"
     assert candidate_sentences(body) == ["**重点句子在这里**。", "另一句话也在这里！"]

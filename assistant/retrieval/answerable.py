@@ -75,10 +75,30 @@ def states_formula(section: str) -> bool:
     return bool(_TYPES["formula"][1].search(section))
 
 
-def lacking(question: str, section: str) -> str:
+def lacking(question: str, section: str, title: str = "") -> str:
     """The first kind of answer the question asks for that the section does not hold ("formula",
-    "attribution"), or ""."""
-    return next((name for name, (asks, holds) in _TYPES.items() if asks.search(question) and not holds.search(section)), "")
+    "attribution"), "twin" when the question is about the twin of the section's topic (`twin_topic`), or ""."""
+    kind = next((name for name, (asks, holds) in _TYPES.items() if asks.search(question) and not holds.search(section)), "")
+    return kind or ("twin" if twin_topic(question, title, section) else "")
+
+
+# Twin topics: a question about one is not answered by a section about the other ("梯度消失怎么解决？" was answered with
+# 第28题's fixes for exploding gradients, which a candidate would then say out loud; blind QA). English words stand for
+# their Chinese side, since the notes are in Chinese.
+_TWINS = (("消失", "爆炸"), ("过拟合", "欠拟合"), ("上采样", "下采样"))
+_ENGLISH_SIDE = {"vanishing": "消失", "exploding": "爆炸", "overfitting": "过拟合", "underfitting": "欠拟合",
+                 "upsampling": "上采样", "downsampling": "下采样"}
+
+
+def twin_topic(question: str, title: str, section: str) -> str:
+    """The side of a twin pair the question asks about when the best section's title is about the other side and the
+    section never names the asked one ("消失" for "梯度消失怎么解决？" on "如何修复梯度爆炸问题？"), else ''."""
+    asked = question + " " + " ".join(side for word, side in _ENGLISH_SIDE.items() if word in question.lower())
+    for a, b in _TWINS:
+        for side, other in ((a, b), (b, a)):
+            if side in asked and other not in asked and other in title and side not in section:
+                return side
+    return ""
 
 
 def initialisms_of(texts: Iterable[str]) -> frozenset[str]:

@@ -197,7 +197,7 @@ class Retriever:
         covered = bool(hits) and score >= calibration.threshold
         near = hits[:2] if hits and not covered and score >= calibration.threshold - self.near_miss_margin else []
         # On the notes' topic but asking for what its best section does not hold (answerable.py): declined, that section named.
-        if lacks := (lacking(query, hits[0].section) if covered else ""):
+        if lacks := (lacking(query, hits[0].section, hits[0].title) if covered else ""):
             covered, near = False, hits[:1]
         # Or naming something the notes never mention ("AdamW"): declined, the closest section named.
         unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms, catalogue.uses) if covered else []
