@@ -36,3 +36,11 @@ def test_agreement():
     assert agreement(frozenset({"why"}), frozenset({"define"})) == 0.0
     assert agreement(frozenset({"define"}), frozenset({"why"})) == 0.0
     assert agreement(frozenset({"why", "fix"}), frozenset({"define"})) == -1.0
+
+
+def test_colloquial_ways_of_asking_for_a_fix(offline_assistant):
+    """Blind QA: "梯度爆了咋整啊" was answered with the definition (第25题), not the fixes."""
+    from assistant.retrieval.intent import intents
+
+    assert all(intents(q) == {"fix"} for q in ("梯度爆了咋整啊", "过拟合了咋办", "这种情况怎么整"))
+    assert offline_assistant.search("梯度爆了咋整啊").hits[0].question == 28

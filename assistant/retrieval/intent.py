@@ -27,7 +27,7 @@ CUES = {
     "detect": r"确定|判断|检测(?:是否|出|到)|(?:怎么|如何)(?:检测|发现|知道|看出)|诊断|看出|迹象|征兆|症状|是否出现|\bdetect"
               r"|\bsigns?\b|\bsymptoms?\b|\bdiagnos|\btell\s+(?:if|whether|that)\b|\bidentify\b|\bknow\s+(?:if|whether)\b",
     # not bare 方法/办法/处理: "用什么方法生成候选区域" asks how something works, not for a remedy
-    "fix": r"修复|解决|缓解|避免|防止|应对|对付|怎么办|\bfix|\bsolve|\bsolution|\bprevent|\bavoid"
+    "fix": r"修复|解决|缓解|避免|防止|应对|对付|怎么办|咋办|咋整|怎么整|咋弄|\bfix|\bsolve|\bsolution|\bprevent|\bavoid"
            r"|\bmitigat|\bremed|\bdeal\s+with|\bhandle|\bcure|\bcounter",
     # "differentiable" compares nothing ("ReLU isn't differentiable at zero. Why…" was read as a comparison).
     "compare": r"区别|不同|差异|对比|比较|改动|改进|\bdiffer(?!entia)|\bvs\.?\b|\bversus\b",
