@@ -119,6 +119,23 @@ def test_an_answer_that_covers_nothing_gets_a_hint_and_the_question_again(tmp_pa
     assert len(turn.targets) == len(points)
 
 
+def test_taking_the_hint_recalls_the_hinted_point(tmp_path, notebook):
+    """Blind QA: "可以从「NaN」说起" answered "会导致NaN" scored 0/10, "missed", below a confidently wrong answer."""
+    from assistant.interview.probe import cue
+
+    _, session = _at_question_28(tmp_path, notebook)
+    session.answer("ok", now=T0)
+    turn = session.current
+    points = outline(session.reference(turn.note).body).points
+    hinted = cue(points[0], turn.note.title)
+    assert f"「{hinted}」" in turn.prompt
+    grade = session.answer(f"我想是{hinted}吧", now=T0 + 30)
+    assert grade.covered == [points[0].label] and grade.score == 2.0  # one of five, recalled after the nudge
+    _, again = _at_question_28(tmp_path / "again", notebook)
+    again.answer("ok", now=T0)
+    assert again.answer(hinted, now=T0 + 30).score == 0.0  # the cue alone, echoed back, says nothing
+
+
 def test_missed_points_come_back_as_a_targeted_turn(tmp_path, notebook):
     store = Store(tmp_path / "i.db")
     first = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)

@@ -117,6 +117,17 @@ def llm_wording(llm, prompts: Prompts, probe: Probe, points: list[Point], title:
     return None
 
 
+def followed_hint(rows: list[dict], points: list[Point], title: str, answer: str) -> list[dict]:
+    """A hint probe's verdict rows with the hinted point (the first one) covered when the answer takes the hint: it
+    uses the cue and says something with it ("可以从「NaN」说起" → "会导致NaN"). Blind QA: following the hint scored
+    0/10, "missed", below a confidently wrong first answer. The point is then rated as recalled after a nudge."""
+    hinted = cue(points[0], title) if points and rows else ""
+    said = plain_text(answer).strip()
+    if not hinted or rows[0]["status"] != "missed" or hinted.lower() not in said.lower() or len(said) <= len(hinted) + 1:
+        return rows
+    return [{**rows[0], "status": "covered"}, *rows[1:]]
+
+
 def cue(point: Point, title: str) -> str:
     """A hint that points at a point without stating it: a bold phrase, else a technical name not in the title
     (LSTM, ReLU, BatchNormalization), else a phrase of the lead. Plain English words in the notes are mostly

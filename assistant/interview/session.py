@@ -214,6 +214,8 @@ class Interview:
                       now: float) -> Grade:
         row = self.probes[turn.position]
         idx = indexes_of(points, turn.targets)
+        if row.get("kind") == "hint" and text:  # taking the hint recalls the hinted point
+            grade = replace(grade, points=probe.followed_hint(grade.points, points, turn.note.title, text))
         statuses = [grade.points[i]["status"] if i < len(grade.points) and text else "missed" for i in idx]
         was_missed = row.get("was_missed", 1) != 0
         grade = practice.restrict(grade, self.prompts, ref, text, idx)
