@@ -223,7 +223,7 @@ def test_an_answer_whose_page_goes_away_mid_stream_is_kept_and_finished(offline_
 
     unraisable: list = []  # what Python prints as "Exception ignored in: …"
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
-    answer = "梯度截断可以防止梯度爆炸 [1]。" * 12
+    answer = "".join(f"第{i}条，梯度截断可以防止梯度爆炸 [1]。" for i in range(1, 13))  # one line repeated is a loop (replies.py)
     with ScriptedOpenAI() as stub:
         stub.default(Reply(content=answer, chunk_delay=0.02))
         llm = offline_settings.replace(openai_base_url=stub.base_url, openai_api_key="k", model="stub-model", llm_retries=0)

@@ -264,7 +264,8 @@ def test_a_reload_while_an_answer_streams_keeps_the_question_and_the_finished_an
 
     unraisable: list = []  # what Python prints as "Exception ignored in: …"
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
-    answer = "梯度截断可以防止梯度爆炸，阈值按梯度范数设定 [1]。" * 8
+    # Eight different sentences: one line repeated is a looping model, which falls back to quotes (answering/replies.py).
+    answer = "".join(f"第{i}点，梯度截断可以防止梯度爆炸，阈值按梯度范数设定 [1]。" for i in range(1, 9))
     quick = Reply(content="梯度爆炸是梯度范数随层数指数增长 [1]。")  # its save gives this browser its id
     slow = Reply(content=answer, chunk_delay=0.12)  # 50 pieces: about 6 s of streaming, in a new chat
     with _stub_app(browser, built_home, tmp_path_factory, slow, quick) as (_, page, db, ctx):
