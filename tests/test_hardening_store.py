@@ -217,7 +217,7 @@ def test_a_second_ingest_says_at_once_that_it_waits(tmp_path, capsys):
     """Blind QA: a second `ingest` printed nothing for five minutes, then failed on the lock."""
     from filelock import FileLock
 
-    from assistant.retrieval.ingest import ingest_lock
+    from assistant.retrieval.ingest_lock import ingest_lock
 
     settings = Settings.from_env({}, home=tmp_path / "h")
     settings.home.mkdir(parents=True)

@@ -389,18 +389,23 @@ def test_titles_are_read_from_the_notes_cache_and_embedded_only_up_to_the_limit(
     assert not searched(), "the titles were read from the cache"
 
 
+class CountingModel:
+    """A chat model that replies `content` to every call and counts the calls (did the grader ask it?)."""
+
+    def __init__(self, content: str) -> None:
+        self.content, self.asked = content, 0
+
+    def invoke(self, messages):
+        self.asked += 1
+        return type("Msg", (), {"content": self.content})()
+
+
 def test_the_llm_grader_leaves_an_answer_to_another_question_to_the_offline_check(prompts, notebook, comparing):
-    class Model:
-        asked = 0
-
-        def invoke(self, messages):
-            Model.asked += 1
-            return type("Msg", (), {"content": '{"score": 8, "covered": [1, 2, 3]}'})()
-
-    grader = LLMGrader(Model(), prompts, comparing, "stub")
+    model = CountingModel('{"score": 8, "covered": [1, 2, 3]}')
+    grader = LLMGrader(model, prompts, comparing, "stub")
     grade = grader.grade(ref(notebook, 21), FIX_EXPLODING)
-    assert Model.asked == 0 and grade.elsewhere == "第28题 如何修复梯度爆炸问题？" and grade.score <= 3
-    assert grader.grade(ref(notebook, 28), FIX_EXPLODING).grader == "llm:stub" and Model.asked == 1
+    assert model.asked == 0 and grade.elsewhere == "第28题 如何修复梯度爆炸问题？" and grade.score <= 3
+    assert grader.grade(ref(notebook, 28), FIX_EXPLODING).grader == "llm:stub" and model.asked == 1
 
 
 def test_a_chinese_synonym_of_the_notes_wording_covers_its_point(offline, notebook):
@@ -414,15 +419,9 @@ def test_a_skip_is_graded_without_asking_the_model(prompts, notebook, comparing)
     """Blind QA: /skip called the LLM grader (and said "LLM grader unavailable" when its reply was not JSON)."""
     from assistant.interview.grades import grade_skip
 
-    class Model:
-        asked = 0
-
-        def invoke(self, messages):
-            Model.asked += 1
-            return type("Msg", (), {"content": "not json"})()
-
-    grade = grade_skip(LLMGrader(Model(), prompts, comparing, "stub"), prompts, ref(notebook, 28))
-    assert Model.asked == 0 and grade.score == 0 and not grade.notice and grade.missed
+    model = CountingModel("not json")
+    grade = grade_skip(LLMGrader(model, prompts, comparing, "stub"), prompts, ref(notebook, 28))
+    assert model.asked == 0 and grade.score == 0 and not grade.notice and grade.missed
 
 
 def test_the_same_answer_to_its_own_question_is_not_elsewhere(comparing, notebook):

@@ -39,6 +39,12 @@ class AnswerResult:
     # ones, as {"label", "note" (section key), "sentence"}. Not sources: nothing is cited from them.
     pointers: list[dict] = field(default_factory=list)
 
+    @property
+    def uncited(self) -> bool:
+        """A generated answer that cites none of the sections it was given: its notice says it was not checked against
+        them, and the CLI and the web list those sections to check it against."""
+        return self.covered and bool(self.hits) and not self.citations and not (self.mode or "extractive").startswith("extractive")
+
     def cited_hits(self) -> list[tuple[int, Hit]]:
         """(n, hit) for every source the answer cites, in citation order."""
         return [(n, self.hits[n - 1]) for n in self.citations if 0 < n <= len(self.hits)]

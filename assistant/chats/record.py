@@ -24,8 +24,7 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
     }
     if pending:
         return record
-    if result.covered and not result.citations and not record["mode"].startswith("extractive"):
-        # A generated answer that cites nothing: the sections it was given, to check it against (its notice says so).
+    if result.uncited:  # the sections a generated answer was given and cites none of, to check it against
         record["uncited"] = [{"label": h.label, "note": section_key(h.file_key, h.uid), "sentence": ""}
                              for h in result.hits]
     excerpts = _excerpts(result)

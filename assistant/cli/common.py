@@ -11,6 +11,7 @@ import click
 
 from assistant.config import Settings
 from assistant.errors import UserError
+from assistant.llmsetup import fill
 
 T = TypeVar("T")
 
@@ -28,8 +29,6 @@ def settings_from(ctx: click.Context, **overrides) -> Settings:
     """Settings from the environment, the group's flags (ctx.obj) and a command's own overrides; without an endpoint
     in the environment, the one saved from the web app's Settings (llmsetup.fill)."""
     base: dict = ctx.obj or {}
-    from assistant.llmsetup import fill
-
     try:
         return fill(Settings.from_env(**{**base, **{k: v for k, v in overrides.items() if v is not None}}))
     except UserError as exc:

@@ -64,8 +64,7 @@ def print_sources(result: AnswerResult, files: bool = False) -> None:
             click.echo(line)
             if hit.source:
                 click.echo(f"    {hit.source}")
-    if not cited and result.covered and result.hits and not (result.mode or "extractive").startswith("extractive"):
-        # A generated answer that cites nothing (its notice says so): the sections it was given, to check it against.
+    if result.uncited:  # the sections it was given, to check it against (its notice says so)
         click.secho("\nRetrieved (not cited):", bold=True)
         for n, hit in enumerate(result.hits, start=1):
             click.echo(f"[{n}] {hit.label}" + (f"  ({Path(hit.file).name})" if files else ""))

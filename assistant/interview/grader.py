@@ -204,7 +204,7 @@ class OfflineGrader:
         # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms ("fully
         # connected" → 全连接层), as in retrieval and answer focus (without them a correct English answer reached only
         # the semantic share of coverage: eval/README.md 2026-12-03). A Chinese answer's terms bring the other terms of
-        # their glossary row ("梯度裁剪" → 梯度截断) and its English phrases theirs ("BN" → BatchNormalization).
+        # their glossary row ("梯度裁剪" → 梯度截断) and its English phrases theirs (`glossary.synonyms`).
         terms = key_terms(answer) | key_terms(" ".join(chinese_terms(answer) if shift else synonyms(answer)))
         lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical

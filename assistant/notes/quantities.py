@@ -142,6 +142,7 @@ _RELATIONS = (("gt", r"大于|超过|高于|多于|greater than|more than|larger
               ("eq", r"等于|equals?(?: to)?|exactly|==?|＝"))
 _RELATION = re.compile("(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _RELATIONS) + r")\s*(?P<value>[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\d.])",
                        re.I)
+_SIGN = {"gt": ">", "lt": "<", "eq": "="}
 _NOT_BEFORE = re.compile(r"(?:不|没有|并非|\bnot|\bno)\s*$", re.I)
 
 
@@ -168,8 +169,6 @@ def relation_mismatch(statement: str, note: str, section: str | None = None) -> 
             return f"{_SIGN[min(said[value])]}{value:g}≠{_SIGN[min(noted[value])]}{value:g}"
     return ""
 
-
-_SIGN = {"gt": ">", "lt": "<", "eq": "="}
 
 
 def number_mismatch(statement: str, note: str, section: str | None = None) -> str:

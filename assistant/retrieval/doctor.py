@@ -78,7 +78,7 @@ def check(settings: Settings, paths=None, chroma=None, wait: bool = True) -> Hea
     A running ingest finishes first (its half-written state is not a finding). `wait=False` does not wait for it:
     the web app's health line is part of every page load, and waiting there held back the whole load (the saved
     model, the answer modes) for as long as an upload was being indexed. The Health then says `updating`."""
-    from assistant.retrieval.ingest import IngestRunning, ingest_lock
+    from assistant.retrieval.ingest_lock import IngestRunning, ingest_lock
     from assistant.retrieval.store import client
 
     health = Health()

@@ -24,6 +24,7 @@ from assistant.notes.chunks import Chunk
 from assistant.notes.corpus import Corpus
 from assistant.notes.parse import CorpusError, find_notes
 from assistant.notes.text import plain_text
+from assistant.retrieval.ingest_lock import ingest_lock
 from assistant.retrieval.ingest_report import IngestReport, check_removable, count
 from assistant.retrieval.pipeline import EmbeddingPool
 from assistant.retrieval.store import (
@@ -38,37 +39,8 @@ from assistant.retrieval.store import (
 from assistant.retrieval.sync import CHUNKER_VERSION, Plan, Wanted, absolute, plan
 from assistant.testhooks import pause_point
 
-__all__ = ["CHUNKER_VERSION", "IngestReport", "IngestRunning", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
+__all__ = ["CHUNKER_VERSION", "IngestReport", "ensure_index", "ingest", "ingest_lock", "notes_stamp"]
 BATCH = 16
-
-
-class IngestRunning(IndexStoreError):
-    """Another ingest holds the lock and the caller chose not to wait (`ingest_lock(timeout=0)`)."""
-
-
-@contextmanager
-def ingest_lock(settings: Settings, timeout: float = 300.0):
-    """Serialise ingests of one data directory across processes; a caller that has to wait is told so at once.
-    With `timeout=0` a held lock raises IngestRunning at once, silently: that caller says it in its own words."""
-    from filelock import FileLock, Timeout
-
-    settings.home.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.home / "ingest.lock"))
-    try:
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:  # said at once: a second ingest or doctor was silent for minutes (blind QA)
-            if timeout <= 0:
-                raise IngestRunning(f"an ingest of {settings.home} is running") from None
-            print(f"waiting for another ingest of {settings.home} to finish (up to {timeout:.0f} s) …", file=sys.stderr,
-                  flush=True)
-            lock.acquire(timeout=timeout)
-    except Timeout:
-        raise IndexStoreError(f"another ingest holds {settings.home / 'ingest.lock'}; try again when it finishes") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
