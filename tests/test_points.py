@@ -284,6 +284,33 @@ def test_grader_orders_hand_written_answers_and_flags_contradictions(notebook, g
                                 "elsewhere"}
 
 
+def test_short_chinese_clauses_are_an_answer_not_a_keyword_list(notebook, grader):
+    from assistant.interview.answer_text import is_keyword_list
+
+    # Chinese clauses are short: a comma-separated answer that says something of each term is no keyword list.
+    zh = "GRU属于循环神经网络，只用了更新门和重置门，LSTM则用遗忘门、输入门、输出门，GRU把隐藏状态直接交给下一个单元。"
+    en = ("GRU is a recurrent network with just an update gate and a reset gate, while LSTM uses forget, input and "
+          "output gates; GRU hands the hidden state straight to the next unit.")
+    assert not is_keyword_list(zh, 14) and not is_keyword_list("先减少层数、再换成ReLU、RNN里用LSTM、最后做梯度截断", 14)
+    assert is_keyword_list("更新门、重置门、遗忘门、memory cell", 14) and is_keyword_list("noise, learning rate, sharp minima", 14)
+    ref = Reference(40, notebook.by_number(40).title, body(notebook, 40))
+    z, e = grader.grade(ref, zh), grader.grade(ref, en)
+    assert z.score >= 7 and abs(z.score - e.score) <= 2.5, (z.score, e.score)
+
+
+def test_repeated_and_unrelated_sentences_cost_their_share_and_are_named(notebook, grader):
+    ref = Reference(28, notebook.by_number(28).title, body(notebook, 28))
+    good = ("可以重新设计网络，用更少的层和更小的批尺寸；隐藏层使用 ReLU 激活函数；循环网络里使用 LSTM 单元；"
+            "梯度超过阈值时做梯度截断；还可以对权重做 L1 或 L2 正则化。")
+    padded = good + "我周末一般去爬山。" * 12
+    g, p = grader.grade(ref, good), grader.grade(ref, padded)
+    assert p.score <= g.score - 2, (g.score, p.score)
+    assert "「我周末一般去爬山。」 ×12" in p.feedback and "重复" not in g.feedback
+    assert "简略" not in p.feedback  # low for padding, not for brevity
+    english = grader.grade(ref, "Use gradient clipping and ReLU. " + "I like hiking on weekends. " * 5)
+    assert '"I like hiking on weekends." ×5' in english.feedback
+
+
 def test_judge_checks_uncited_claims_against_all_retrieved_sections(notebook):
     from assistant.evals.judges import OfflineJudge
 

@@ -41,13 +41,27 @@ def names_nothing_of(answer: str, body: str) -> bool:
     return not words & set(latin_words(body.lower()))
 
 
+# A clause says something of its terms: a verb, copula or connective ("激活函数换成ReLU", "RNN里用LSTM", "uses
+# a memory cell"). A list item with none of them is a bare term. Before, every comma-separated answer whose pieces
+# were short was a keyword list, and Chinese clauses are short: "GRU是门控循环单元，是RNN的一种，它只有更新门和重置门两个门…"
+# was capped at half of every point (5.8/10) while the same answer in English scored 10 (blind QA run 6, #3).
+_CLAUSE_ZH = re.compile(r"是|有|用|把|将|会|能|可以|让|使|做|加|换|成|通过|因为|所以|因此|就|被|比|要|导致|避免|防止|减少|减小"
+                        r"|增加|增大|提高|降低|变|出现|叫|指|没|不|对|给|当|如果|来|去|得到|需要|包括|属于|采用")
+_CLAUSE_EN = re.compile(r"\b(?:is|are|was|were|be|has|have|had|use[sd]?|using|make[s]?|help[s]?|can|could|will|would"
+                        r"|should|must|to|by|because|so|which|that|it|they|this|when|if|gives?|avoids?|reduces?"
+                        r"|increases?|prevents?|means?|does|do|not|no)\b", re.I)
+
+
 def is_keyword_list(answer: str, max_chars: int) -> bool:
-    """True for an answer that is only a list of short terms ("ReLU、LSTM、梯度截断"), no sentence among them."""
-    items = [x.strip() for x in re.split(r"[、,，;；/\n]|\band\b", answer) if x.strip()]
+    """True for an answer that is only a list of terms ("ReLU、LSTM、梯度截断"): at least three short items, nearly
+    all of them bare terms (no clause word), and no sentence among them."""
+    items = [x.strip(" 。.!?！？") for x in re.split(r"[、,，;；/\n]|\band\b", answer) if x.strip(" 。.!?！？")]
     if len(items) < 3:
         return False
     lengths = sorted(len(x) for x in items)
-    return lengths[len(lengths) // 2] <= max_chars and not re.search(r"[。！？.!?]\s*\S", answer.strip())
+    bare = sum(1 for x in items if not _CLAUSE_ZH.search(x) and not _CLAUSE_EN.search(x))
+    return (lengths[len(lengths) // 2] <= max_chars and bare >= 0.75 * len(items)
+            and not re.search(r"[。！？.!?]\s*\S", answer.strip()))
 
 
 # An answer that only says "I don't know" ("不知道", "这题不会", "忘了", "no idea", "pass"): in an interview it is a

@@ -14,7 +14,8 @@ alignment, so it reaches English answers about Chinese notes. A segment that ope
 are applied in `conflicts.py`. A bare list item (a name with no sentence of its own) is contradicted by a negated
 clause naming it (`denied_items.py`).
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
-coverage; a precision factor pulls down answers that talk about something else, and an answer to another
+coverage; a precision factor pulls down answers that talk about something else, repeated or unrelated sentences
+cost their share of the answer (`padding.py`), and an answer to another
 question (`topicality.py`, given the other sections) covers nothing and is named as such. The feedback
 is a checklist of the outline (`grades.py`). The LLM grader (`llm_grader.py`) grades the same outline.
 """
@@ -34,7 +35,8 @@ from assistant.interview.answer_text import answer_parts, is_keyword_list, names
 from assistant.interview.conflicts import segment_conflict, swaps
 from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
-from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback
+from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback, reply_language
+from assistant.interview.padding import Padding, padding
 from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere, language_lift
 from assistant.notes.edits import segment_edits
@@ -262,20 +264,28 @@ class OfflineGrader:
         precision = float(np.clip((sims.max(axis=0) - lo) / (hi - lo), 0, 1).mean())
         raw = recall * ((1 - p.precision_weight) + p.precision_weight * precision)
         raw -= p.contradiction_weight * len(conflicts) / max(1, touched)
+        # Repeated or unrelated sentences (`padding.py`) cost their share of the answer, and the feedback says so.
+        pad = padding(segments[: len(set(parent))], ref.body, same_language=not shift)
+        if pad.share >= p.padding_min:
+            raw *= 1 - pad.share
         return self._result(ref, answer, points, coverage, conflicts, raw,
                             ceiling=MAX_SCORE if (coverage >= p.covered_at).any() else p.none_covered_max,
-                            elsewhere=instead)
+                            elsewhere=instead, pad=pad if pad.share >= p.padding_min else None)
 
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
                 conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE,
-                elsewhere: Reference | None = None) -> Grade:
+                elsewhere: Reference | None = None, pad: Padding | None = None) -> Grade:
         p = self.params
         scaled = MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1))
         score = round(min(float(ceiling), scaled), 1)  # float(): a full mark is 10.0, not the int MAX_SCORE
         statuses = ["contradicted" if i in conflicts else "covered" if c >= p.covered_at else "missed"
                     for i, c in enumerate(coverage)]
         rows = point_rows(points, statuses, conflicts)
-        feedback = render_feedback(self.prompts, ref, answer, score, rows, elsewhere=elsewhere.label if elsewhere else "")
+        lang = reply_language(answer, ref.title)
+        extra = self.prompts.render("interview_padding", lang, percent=round(100 * pad.share),
+                                    example=pad.quoted(lang)) if pad else ""
+        feedback = render_feedback(self.prompts, ref, answer, score, rows, extra=extra,
+                                   elsewhere=elsewhere.label if elsewhere else "", lang=lang)
         return Grade(ref.number, score, [r["point"] for r in rows if r["status"] == "covered"],
                      [r["point"] for r in rows if r["status"] != "covered"], feedback, [ref.citation],
                      contradictions=[c.statement for c in conflicts.values()], grader=self.name, points=rows,

@@ -82,3 +82,8 @@ class GraderParams:
     # Section titles are embedded at ingest; when more than this many are not (notes parsed from files, a cache
     # switched off) the check is skipped rather than hold up a grade: e5 embeds about 74 titles a second here.
     elsewhere_max_embedded: int = 200
+    # Padding (`padding.py`: sentences said three times or more, or sharing no term with the section) at or above this
+    # share of an answer's characters multiplies its raw score by the share left. Set by design, not swept: no
+    # correct or partial Chinese dev answer has any padding (0 of 126), and a pasted section followed by forty lines
+    # of small talk is 32 % padding.
+    padding_min: float = 0.25
