@@ -263,3 +263,34 @@ def test_a_subject_change_marker_is_not_part_of_the_topic():
         "gradient explosion How can I detect it?"
     assert condense_offline("Switching topics, what is an RNN?", ["What is gradient clipping?"], knows) == \
         "Switching topics, what is an RNN?"
+
+
+def test_an_ordinal_points_at_a_name_the_previous_question_listed():
+    from assistant.answering.ordinals import resolve_ordinals
+
+    def no_points():
+        raise AssertionError("the previous question's own list is used first")
+
+    history = ["Adam、RMSProp 和 SGD 各有什么特点？"]
+    assert resolve_ordinals("第三个为什么泛化更好？", history, no_points) == "SGD为什么泛化更好？"
+    assert resolve_ordinals("Is the first one faster?", ["What's the difference between bagging and boosting?"],
+                            no_points) == "Is bagging faster?"
+    # A layer or a question number is no reference to a list; an ordinal beyond the list is left alone.
+    for question in ("第二层卷积的输出多大？", "第28题讲的是什么？", "第五个呢？"):
+        assert resolve_ordinals(question, history, no_points) == question
+
+
+def test_an_ordinal_points_at_a_point_of_the_previous_answer(offline_assistant):
+    history = [{"role": "user", "content": "梯度爆炸有哪些解决办法？"}, {"role": "assistant", "content": "…"}]
+    result = offline_assistant.ask("第三种方法具体怎么做？", history=history, mode="extractive")
+    assert "长短期记忆网络" in result.standalone and result.covered and result.hits[0].question == 28
+    history += [{"role": "user", "content": "第三种方法具体怎么做？"}, {"role": "assistant", "content": "…"}]
+    last = offline_assistant.ask("最后一种呢？", history=history, mode="extractive")  # resolved again for the next turn
+    assert "权重正则化" in last.standalone and last.hits[0].question == 28
+
+
+def test_a_bare_why_after_a_comparison_of_it_asks_about_both():
+    """"为什么？" after "它和 LSTM 比…" is about GRU and LSTM; a follow-up with its own 它 is about the newer name."""
+    history = ["GRU 是什么？", "它和 LSTM 比有什么不同？"]
+    assert condense_offline("为什么？", history).startswith("GRU")
+    assert "RNN" not in condense_offline("它的门有几个？", ["RNN 是什么？", "它和 LSTM 比有什么不同？"])
