@@ -275,6 +275,8 @@ def test_an_ordinal_points_at_a_name_the_previous_question_listed():
     assert resolve_ordinals("第三个为什么泛化更好？", history, no_points) == "SGD为什么泛化更好？"
     assert resolve_ordinals("Is the first one faster?", ["What's the difference between bagging and boosting?"],
                             no_points) == "Is bagging faster?"
+    assert resolve_ordinals("后者在测试时怎么处理？", ["Dropout 和 BatchNorm 有什么区别？"], no_points) == "BatchNorm在测试时怎么处理？"
+    assert resolve_ordinals("Why is the former slower?", ["SGD or Adam?"], no_points) == "Why is SGD slower?"
     # A layer or a question number is no reference to a list; an ordinal beyond the list is left alone.
     for question in ("第二层卷积的输出多大？", "第28题讲的是什么？", "第五个呢？"):
         assert resolve_ordinals(question, history, no_points) == question

@@ -19,14 +19,18 @@ from assistant.notes.terms import to_simplified
 _ZH_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "last": -1}
-_ZH_ORDINAL = re.compile(r"(?:第\s*([一二两三四五六七八九十]|\d{1,2})|(最后))\s*(?:一)?(?:种方法|种办法|个方法|个办法|种|个|点|条|项|类|步|招)")
+_ZH_ORDINAL = re.compile(r"(?:第\s*([一二两三四五六七八九十]|\d{1,2})|(最后))\s*(?:一)?(?:种方法|种办法|个方法|个办法|种|个|点|条|项|类|步|招)"
+                         r"|(前者)|(后者)")
 _EN_ORDINAL = re.compile(r"\bthe\s+(" + "|".join(_EN_NUMBERS) + r")(?:\s+(?:one|method|way|point|item|option|approach|"
                          r"technique|solution|fix|thing|idea|step|reason|sign|property|model))?\b"
                          r"|\b(?:point|item|number|method|option)\s+(?:no\.?\s*|#)?(\d{1,2})\b", re.I)
+# The former / the latter: of two names the previous question listed, never of an answer's points.
+_EN_PAIR = re.compile(r"\bthe\s+(former|latter)\b", re.I)
+_FORMER, _LATTER = 1001, 1002
 # Where a question lists names: 、 and commas, and the words for "and", "or", "versus".
 _LIST_SEP = re.compile(r"\s*(?:[、，,/]|以及|还有|和|与|跟|及|或者|或|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.I)
 # What the question asks of the names, which topic_of keeps after the last one ("SGD 各有什么特点" → "SGD 各 特点").
-_ASKS = re.compile(r"\s*(?:有啥|是啥|啥|各自|各|分别|都|特点|优缺点|优点|缺点|异同|不同|差异|差别|关系|联系|作用)(?:\s.*)?$")
+_ASKS = re.compile(r"\s*(?:有啥|是啥|啥|各自|各|分别|都|特点|优缺点|优点|缺点|异同|不同|不一样|差异|差别|关系|联系|作用).*$")
 _COUNT = re.compile(r"[一二两三四五六七八九十\d]+\s*(?:个|种|者)|\b(?:two|three|four|both|all)\b", re.I)
 
 
@@ -34,8 +38,13 @@ def ordinals(question: str) -> list[tuple[re.Match, int]]:
     """Each ordinal of a question with its 1-based position (-1: the last)."""
     found = []
     for m in _ZH_ORDINAL.finditer(question):
+        if m.group(3) or m.group(4):
+            found.append((m, _FORMER if m.group(3) else _LATTER))
+            continue
         n = -1 if m.group(2) else int(m.group(1)) if m.group(1).isdigit() else _ZH_NUMBERS[m.group(1)]
         found.append((m, n))
+    for m in _EN_PAIR.finditer(question):
+        found.append((m, _FORMER if m.group(1).lower() == "former" else _LATTER))
     for m in _EN_ORDINAL.finditer(question):
         word = (m.group(1) or "").lower()
         found.append((m, _EN_NUMBERS[word] if word else int(m.group(2))))
@@ -72,8 +81,12 @@ def resolve_ordinals(question: str, history: list[str], points_of_previous: Call
     if not found or not history:
         return question
     items, topic = listed_names(history[-1]), ""
+    pair = any(n in (_FORMER, _LATTER) for _, n in found)
+    if pair and len(items) != 2:
+        return question
     if not items:
         topic, items = points_of_previous()
+    found = [(m, {_FORMER: 1, _LATTER: -1}.get(n, n)) for m, n in found]
     if not items or any(n > len(items) for _, n in found):
         return question
     out, end = [], 0
