@@ -27,6 +27,23 @@ from assistant.web.html import note_html, status_line
 PROGRESS = gr.Progress()  # Gradio recognises the default and tracks each call's progress on its own
 UPLOAD = "upload-status"  # the class of an upload's outcome line; a refused file is role="alert" (read out at once)
 KIND_MARKS = {"link-only": " · links only", "image-only": " · figure only", "empty": " · empty"}  # text: emoji fonts may be missing
+# After "Open in Notes" (blind QA: 第40题 was selected but below the list's fold): the opened entry is centred in the
+# list, which scrolls on its own (styles.py #notes-list), so the page and the section beside it stay where they are.
+# The entry is waited for (the radio re-renders after this runs) and must be the checked one with the opened key, so
+# a previous selection is not scrolled to instead. `value` is the opener's "<key>|<nonce>".
+SCROLL_TO_OPENED = """(value) => {
+  const bar = (value || "").lastIndexOf("|"), key = bar > 0 ? value.slice(0, bar) : (value || "");
+  let tries = 0;
+  const go = () => {
+    const list = document.getElementById("notes-list");
+    const input = list && [...list.querySelectorAll("input[type=radio]")].find((i) => i.value === key && i.checked);
+    if (!input || !input.offsetParent) { if (++tries < 60) setTimeout(go, 50); return; }
+    const entry = input.closest("label") || input, box = list.getBoundingClientRect(), at = entry.getBoundingClientRect();
+    list.scrollTop += (at.top - box.top) - (list.clientHeight - at.height) / 2;
+    if (entry.getBoundingClientRect().bottom > window.innerHeight) entry.scrollIntoView({block: "nearest"});
+  };
+  go();
+}"""
 
 
 def note_key(note: dict) -> str:
@@ -78,7 +95,8 @@ class NotesPage(Page):
             None, None, None, js="() => { if (window.innerWidth < 720) "
                                  "document.getElementById('note-view')?.scrollIntoView({block: 'start'}); }")
         outputs = [self.filter, self.list, self.view] + ([self.ctx.tabs] if self.ctx.tabs is not None else [])
-        self.opener.change(self.open, self.opener, outputs, show_progress="hidden")
+        self.opener.change(self.open, self.opener, outputs, show_progress="hidden").then(
+            None, self.opener, None, js=SCROLL_TO_OPENED, show_progress="hidden")
         self.upload.upload(self.on_upload, self.upload, [self.upload_status, self.upload, self.filter, self.list, self.view])
 
     def on_filter(self, text: str = ""):

