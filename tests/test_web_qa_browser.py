@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
-from tests.test_web_chats_browser import _ask, _new_context, _open, _serve, _tab
+from tests.test_web_chats_browser import _ask, _new_context, _open, _serve, _stub_app, _tab
 
 pytestmark = pytest.mark.slow
 SHOTS = Path("/tmp/web-shots")
@@ -59,3 +59,23 @@ def test_open_in_notes_scrolls_the_opened_question_into_view(page):
     # the section it opened is still in view beside the list
     assert page.locator("#note-view h2").bounding_box()["y"] >= 0
     shot(page, "1-open-in-notes-scrolled")
+
+
+def test_the_llm_failure_notice_is_shown_once(browser, built_home, tmp_path_factory):  # noqa: F811
+    """QA: with the LLM endpoint failing, "（语言模型调用失败…以下改为笔记原文摘录。）" was in the answer and again in the
+    sources panel. It stays in the answer; the panel keeps its "Fallback" badge."""
+    from tests.support.openai_stub import Reply
+
+    with _stub_app(browser, built_home, tmp_path_factory, Reply(status=500, error={"message": "boom"})) as (_, page, _, ctx):
+        _ask(page, "如何修复梯度爆炸问题？", "第28题")
+        assert "语言模型调用失败" in page.locator("#chatbot .bot").last.inner_text()
+        assert "failed → extractive quotes" in page.locator("#sources .mode-fallback").inner_text()
+        assert page.inner_text("body").count("语言模型调用失败") == 1
+        page.locator("#chatbot .bot").last.evaluate("(el) => el.scrollIntoView({block: 'start'})")  # the notice opens it
+        shot(page, "3-llm-failure-notice-once")
+        page.reload()  # a reopened conversation renders the saved record the same way
+        _open(page)
+        page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 1", timeout=15_000)
+        page.wait_for_selector("#sources .mode-fallback")
+        assert page.inner_text("body").count("语言模型调用失败") == 1
+        assert ctx.errors == []

@@ -220,7 +220,7 @@ def _pointers(pointers: list[dict]) -> str:
 
 
 def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
-    """The panel beside the chat for answer `msg` (0-based): mode badge, notice, and every cited section.
+    """The panel beside the chat for answer `msg` (0-based): mode badge and every cited section.
 
     `result` is an AnswerResult (a live answer) or its saved record (`chats.record.answer_record`);
     both render through the record, so a reopened conversation shows exactly what was shown live.
@@ -234,8 +234,9 @@ def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
     r = result
     parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">'
              f'{mode_badge(r.get("mode", ""), bool(r.get("covered")) or pending)}</div>']
-    if r.get("notice"):
-        parts.append(f'<div class="src-notice">⚠ {escape(r["notice"])}</div>')
+    # No notice here: the chain writes each notice (the model failed and quotes follow, the reply was cut, it cites
+    # nothing) into the answer itself, where it belongs to that answer; repeated here it was shown twice (blind QA).
+    # The badge above still says which answerer failed.
     sources = r.get("sources") or []
     if pending:
         parts.append(f'<div class="src-empty">Answering from {int(r.get("retrieved", 0))} retrieved section(s)…</div>')

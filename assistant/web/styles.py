@@ -73,7 +73,6 @@ LIGHT = """
 .src-excerpt p { margin: 0 0 4px; }
 .src-link { font-size: 0.85em; margin-top: 4px; overflow-wrap: anywhere; }
 .src-empty { color: #4b5563; padding: 8px 2px; }
-.src-notice { background: #fff1d6; color: #7a4b00; border-radius: 6px; padding: 6px 8px; margin: 4px 0 8px; font-size: 0.9em; }
 .src-removed { font-size: 0.85em; color: #4b5563; margin-top: 4px; }
 .fig-missing::before { content: "▨ "; }
 .fig-missing { display: inline-block; padding: 8px 12px; margin: 4px 0; border: 1px dashed #9aa4b2; border-radius: 6px;
@@ -193,7 +192,6 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.src-open', 'border-color: #93c5fd; color: #93c5fd;'),
     ('.src-open:hover, .src-open:focus-visible', 'background: #93c5fd; color: #0b0f19;'),
     ('.src-item.src-target', 'outline-color: #60a5fa;'),
-    ('.src-notice', 'background: #422006; color: #fde68a;'),
     ('.fig-missing', 'background: #1f2937; color: #d1d5db; border-color: #6b7280;'),
     ('.note-hint', 'background: #1e293b; color: #e2e8f0;'),
     ('.settings-test.ok', 'color: #86efac;'),
