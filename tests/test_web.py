@@ -421,3 +421,20 @@ def test_progress_chart_keeps_one_session_topics_visible_and_names_every_session
     assert ticks == ["1", "2", "3", "4", "5"]
     assert labelled([f"answer {i}" for i in range(1, 41)], 400 / 39)[-1] == 39  # many: thinned, the newest named
     assert len(labelled([f"answer {i}" for i in range(1, 41)], 400 / 39)) < 10
+
+
+def test_page_sessions_give_one_browser_id_per_page_load():
+    """A page's load and a question sent before it finished make one id, not two (web/page_sessions.py)."""
+    from assistant.chats.store import owner_of
+    from assistant.web.page_sessions import PageSessions
+
+    pages = PageSessions(limit=2)
+    first = pages.browser_id("page-a")
+    assert pages.browser_id("page-a") == first and owner_of("", first) is not None
+    assert pages.browser_id("page-b") != first and pages.browser_id("") != pages.browser_id("")
+    assert not pages.has_asked("page-a")
+    pages.asked("page-a")
+    assert pages.has_asked("page-a") and not pages.has_asked("page-b") and not pages.has_asked("")
+    pages.browser_id("page-c")
+    pages.browser_id("page-d")  # over the limit: the least recently used pages are forgotten
+    assert not pages.has_asked("page-a") and pages.browser_id("page-a") != first

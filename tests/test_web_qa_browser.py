@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
-from tests.test_web_chats_browser import _ask, _new_context, _open, _serve, _stub_app, _tab
+from tests.test_web_chats_browser import _ask, _new_context, _open, _rows, _serve, _stub_app, _tab, _titles
 
 pytestmark = pytest.mark.slow
 SHOTS = Path("/tmp/web-shots")
@@ -79,3 +79,45 @@ def test_the_llm_failure_notice_is_shown_once(browser, built_home, tmp_path_fact
         page.wait_for_selector("#sources .mode-fallback")
         assert page.inner_text("body").count("语言模型调用失败") == 1
         assert ctx.errors == []
+
+
+def test_a_question_sent_before_the_page_finished_loading_stays_listed(browser, built_home, tmp_path_factory,  # noqa: F811
+                                                                        monkeypatch):
+    """QA: a question sent before the first page load finished was answered and saved, but the load (which gave the
+    new browser its own id) then emptied the chat and list, and after a reload the conversation was not listed:
+    it was saved under the id the question's event had made. One id per page load now, and a late load leaves the
+    chat to the question (web/page_sessions.py)."""
+    import time
+
+    from assistant.web.conversations import Conversations
+    from tests.test_web_browser import _ask as ask_until_sourced
+
+    on_load = Conversations.on_load
+
+    def slow_load(self, *args, **kwargs):  # a busy server: the page's load event finishes after the answer
+        time.sleep(4)
+        return on_load(self, *args, **kwargs)
+
+    monkeypatch.setattr(Conversations, "on_load", slow_load)
+    demo, url, db = _serve(built_home, tmp_path_factory)
+    ctx = _new_context(browser)
+    try:
+        page = _tab(ctx)
+        page.goto(url)
+        page.wait_for_selector("#question textarea", timeout=30_000)  # the page shows; its load event still runs
+        ask_until_sourced(page, "什么是梯度爆炸？", "第25题")
+        page.wait_for_timeout(5_000)  # the load has finished by now
+        assert page.locator("#chatbot .bot").count() == 1  # its empty chat did not replace the answer
+        page.wait_for_function("() => document.querySelector('#chat-list input:checked') !== null", timeout=10_000)
+        assert _titles(page) == ["什么是梯度爆炸？"]
+        shot(page, "4-asked-before-load")
+        page.reload()
+        _open(page)
+        page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 1", timeout=20_000)
+        assert _titles(page) == ["什么是梯度爆炸？"] and page.locator("#chat-list input:checked").count() == 1
+        assert len(_rows(db, "SELECT DISTINCT user FROM conversations")) == 1
+        assert ctx.errors == []
+    finally:
+        ctx.close()
+        demo.close()
+

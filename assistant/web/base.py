@@ -86,3 +86,8 @@ def download_folder(name: str) -> Path:
 def username(request: Any) -> str:
     """The signed-in user of a Gradio request under `assistant web --auth`, else '' (the local single user)."""
     return str(getattr(request, "username", None) or "")
+
+
+def page_session(request: Any) -> str:
+    """The page load a Gradio request comes from (its session hash), or '' without one (a direct call)."""
+    return str(getattr(request, "session_hash", None) or "")

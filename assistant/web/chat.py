@@ -128,7 +128,7 @@ class ChatPage(Page):
         """Send / Enter / example click stream (and save) an answer; the saved conversations' events; `/ask` is the API."""
         import gradio as gr
 
-        from assistant.web.base import username
+        from assistant.web.base import page_session, username
 
         saved = self.saved
         options = self.ctx.options
@@ -139,11 +139,12 @@ class ChatPage(Page):
         sidebar = saved.sidebar_outputs
 
         def send(question, history, k, mode, turns, conv, browser, request: gr.Request):
-            yield from saved.exchange(question, history, k, mode, turns, conv, browser, username(request))
+            yield from saved.exchange(question, history, k, mode, turns, conv, browser, username(request), page_session(request))
 
         def send_example(history, k, mode, turns, conv, browser, evt: gr.SelectData, request: gr.Request):
             value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value or "")}
-            yield from saved.exchange(value.get("text", ""), history, k, mode, turns, conv, browser, username(request))
+            yield from saved.exchange(value.get("text", ""), history, k, mode, turns, conv, browser, username(request),
+                                      page_session(request))
 
         def regenerate(history, turns, conv, k, mode, browser, request: gr.Request):
             yield from saved.regenerate(history, turns, conv, k, mode, browser, username(request))
@@ -178,7 +179,7 @@ class ChatPage(Page):
         """Load, open, new chat, rename, delete and feedback: each a thin closure over `Conversations`."""
         import gradio as gr
 
-        from assistant.web.base import username
+        from assistant.web.base import page_session, username
 
         saved = self.saved
         view, sidebar = saved.view_outputs, saved.sidebar_outputs
@@ -186,13 +187,13 @@ class ChatPage(Page):
 
         def load(browser, request: gr.Request):
             user = username(request)
-            return saved.on_load(browser, user) + (gr.update(visible=False),) * 2 + (saved.signed_in(user),)
+            return saved.on_load(browser, user, page_session(request)) + (gr.update(visible=False),) * 2 + (saved.signed_in(user),)
 
         def open_chat(value, browser, request: gr.Request):
-            return saved.open(value, browser, username(request)) + (gr.update(visible=False),) * 2
+            return saved.open(value, browser, username(request), page_session(request)) + (gr.update(visible=False),) * 2
 
         def new_chat(browser, request: gr.Request):
-            return ("",) + saved.open(None, browser, username(request)) + (gr.update(visible=False),) * 2
+            return ("",) + saved.open(None, browser, username(request), page_session(request)) + (gr.update(visible=False),) * 2
 
         def rename(conv, title, browser, request: gr.Request):
             return saved.rename_to(conv, title, browser, username(request))

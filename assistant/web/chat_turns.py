@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.chats.store import ChatStore, new_browser_id, owner_of
+from assistant.chats.store import ChatStore, owner_of
 from assistant.errors import UserError, first_line
 from assistant.web.html import sources_panel, which_answer
 
@@ -63,14 +63,19 @@ class SavedTurns:
 
     page: Any  # the ChatPage (its respond)
     ctx: Any  # the WebContext (settings)
+    sessions: Any  # the PageSessions (browser ids made per page load)
 
-    def exchange(self, question, history, k, mode, turns, conv, browser, user: str = ""):
+    def exchange(self, question, history, k, mode, turns, conv, browser, user: str = "", session: str = ""):
         """ChatPage.respond, saving the exchange when its answer completes; yields respond's updates plus
         (open conversation, browser state). Closed before that (the page was reloaded or closed, or another event
-        cancelled it), the exchange is saved all the same and its answer finished on the server (web/unfinished.py)."""
+        cancelled it), the exchange is saved all the same and its answer finished on the server (web/unfinished.py).
+        `session` is the page load's session hash: a browser without an id gets the one its page load gets."""
         import gradio as gr
 
         history, turns = list(history or []), list(turns or [])
+        browser, _ = self._who(browser, user, session)  # sent before the page's load finished: the load's id
+        if (question or "").strip():  # Enter in an empty box answers nothing: the load may still show the last chat
+            self.sessions.asked(session)
         final = None
         live: list = []  # the answer stream, while it is good
         try:
@@ -157,12 +162,13 @@ class SavedTurns:
         browser["open"] = conv
         return conv, browser, ""
 
-    def _who(self, browser: dict | None, user: str) -> tuple[dict, str]:
-        """(browser state, owner): a browser without a valid id gets one here (it is saved by the caller's output)."""
+    def _who(self, browser: dict | None, user: str, session: str = "") -> tuple[dict, str]:
+        """(browser state, owner): a browser without a valid id gets one here (it is saved by the caller's output),
+        the same for every event of page load `session` (web/page_sessions.py)."""
         browser = dict(browser) if isinstance(browser, dict) else {}  # localStorage is the browser's to change
         owner = owner_of(user, browser.get("id"))
         if owner is None:
-            browser["id"] = new_browser_id()
+            browser["id"] = self.sessions.browser_id(session)
             owner = owner_of(user, browser["id"])
         assert owner is not None
         return browser, owner

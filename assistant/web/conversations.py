@@ -21,6 +21,7 @@ from assistant.errors import UserError, first_line
 from assistant.web.base import download_folder
 from assistant.web.chat_turns import SavedTurns, feedback_values, rebuild
 from assistant.web.html import escape, sources_panel, status_line, which_answer
+from assistant.web.page_sessions import PageSessions
 
 # The browser id is not a secret from its own browser (Gradio ships the BrowserState key to the page), so a
 # fixed key only has to be stable: a random one per start would lose every browser's conversations on restart.
@@ -38,6 +39,7 @@ class Conversations(SavedTurns):
 
     def __init__(self, page) -> None:
         self.page, self.ctx = page, page.ctx
+        self.sessions = PageSessions()
 
     # -- layout ---------------------------------------------------------------------------------
     def render_state(self) -> None:
@@ -89,10 +91,16 @@ class Conversations(SavedTurns):
         return [self.conv, p.history, p.turns, p.chatbot, p.panel, p.problem]
 
     # -- handlers -------------------------------------------------------------------------------
-    def on_load(self, browser: dict | None, user: str = ""):
-        """A browser opened the app: give it an id if it has none, list its conversations, reopen the last one."""
-        browser, _ = self._who(browser, user)  # a browser without a valid id gets a new one (saved by the output)
-        return self.open(browser.get("open"), browser, user)
+    def on_load(self, browser: dict | None, user: str = "", session: str = ""):
+        """A browser opened the app: give it an id if it has none, list its conversations, reopen the last one.
+        If the page sent a question before this finished, the chat and the list are left to that question's events
+        (its answer would be replaced by an empty chat): every output is skipped."""
+        import gradio as gr
+
+        browser, _ = self._who(browser, user, session)  # a browser without a valid id gets one (saved by the output)
+        out = self.open(browser.get("open"), browser, user)
+        # Asked last, after the database work, so a question sent while that ran is seen too.
+        return (gr.skip(),) * len(out) if self.sessions.has_asked(session) else out
 
     @staticmethod
     def signed_in(user: str) -> str:
@@ -102,11 +110,11 @@ class Conversations(SavedTurns):
         # Relative link: Gradio's /logout, also behind a proxy that serves the app under a sub-path.
         return f'<div class="chat-user">Signed in as <b>{escape(user)}</b> · <a href="logout">Log out</a></div>'
 
-    def open(self, conv_id, browser: dict | None, user: str = ""):
+    def open(self, conv_id, browser: dict | None, user: str = "", session: str = ""):
         """Show a saved conversation (its messages, sources and thumbs); unknown ids show an empty chat."""
         import gradio as gr
 
-        browser, owner = self._who(browser, user)
+        browser, owner = self._who(browser, user, session)
         history: list[dict] = []
         turns: list[dict] = []
         conv_id = int(conv_id) if str(conv_id or "").isdigit() else None
