@@ -121,3 +121,45 @@ def test_a_question_sent_before_the_page_finished_loading_stays_listed(browser, 
         ctx.close()
         demo.close()
 
+
+def test_a_reload_while_regenerating_keeps_the_new_answer_finished(browser, built_home, tmp_path_factory,  # noqa: F811
+                                                                  monkeypatch):
+    """QA: reloading while "Retry" streamed a new answer dropped it: the page had shown the new answer half-written,
+    the reloaded chat showed the old one, and the model's work was lost. It is now kept and finished on the server
+    as an interrupted answer is (web/unfinished.py): the old answer superseded, then the finished new one."""
+    import sys
+
+    from tests.support.openai_stub import Reply
+
+    unraisable: list = []  # what Python prints as "Exception ignored in: …"
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    # Eight different sentences (one repeated line would be a looping model, which falls back to quotes).
+    second = "".join(f"第二版第{i}点，梯度截断可以防止梯度爆炸，阈值按梯度范数设定 [1]。" for i in range(1, 9))
+    first = Reply(content="第一版：梯度截断可以防止梯度爆炸 [1]。")
+    with _stub_app(browser, built_home, tmp_path_factory, Reply(content=second, chunk_delay=0.12), first) as (
+            _, page, db, ctx):
+        _ask(page, "如何修复梯度爆炸问题？", "第28题")
+        page.locator("#chatbot button[aria-label='Retry']").click()
+        page.wait_for_function("() => (Array.from(document.querySelectorAll('#chatbot .bot')).pop()?.innerText || '')"
+                               ".includes('第二版第2点')", timeout=60_000)
+        page.reload()  # mid-stream
+        _open(page)
+        current = "SELECT content FROM messages WHERE role = 'assistant' AND superseded_by IS NULL"
+        for _ in range(300):  # the server finishes the new answer after its page went away
+            if _rows(db, current) == [(second,)]:
+                break
+            page.wait_for_timeout(100)
+        assert _rows(db, current) == [(second,)]
+        old = [r[0] for r in _rows(db, "SELECT content FROM messages WHERE superseded_by IS NOT NULL ORDER BY id")]
+        # the old answer, then what the new one had when the page went away, marked unfinished
+        assert len(old) == 2 and old[0].startswith("第一版") and "第二版第2点" in old[1] and "Unfinished" in old[1]
+        page.reload()
+        _open(page)
+        page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 1", timeout=15_000)
+        page.wait_for_function("() => document.querySelector('#chatbot .bot').innerText.includes('第二版第8点')",
+                               timeout=15_000)
+        bot = page.locator("#chatbot .bot").inner_text()
+        assert "第一版" not in bot and "Unfinished" not in bot and bot.count("阈值按梯度范数设定") == 8
+        shot(page, "5-regenerate-finished-after-reload")
+        assert ctx.errors == []
+    assert unraisable == []

@@ -100,7 +100,8 @@ class SavedTurns:
 
     def regenerate(self, history, turns, conv, k, mode, browser, user: str = ""):
         """Answer the last question again; the new answer replaces the old one (kept in the database as superseded).
-        On failure the old answer stays."""
+        On failure the old answer stays. Closed before it completes (the page was reloaded or closed, or another
+        event cancelled it), the new answer is saved and finished on the server like an exchange's (web/unfinished.py)."""
         import gradio as gr
 
         history, turns = list(history or []), list(turns or [])
@@ -111,9 +112,23 @@ class SavedTurns:
 
         question, old = history[-2]["content"], turns[-1]
         final = None
-        for update in self.page.respond(question, history[:-2], k, mode, turns[:-1]):
-            final = update
-            yield (gr.skip(), *with_feedback(update, turns[:-1])[1:], gr.skip(), gr.skip())  # the box is left as it is
+        live: list = []  # the new answer's stream, while it is good
+        try:
+            for update in self.page.respond(question, history[:-2], k, mode, turns[:-1], live):
+                final = update
+                yield (gr.skip(), *with_feedback(update, turns[:-1])[1:], gr.skip(), gr.skip())  # the box is left as is
+        except GeneratorExit:  # the page went away mid-answer: kept and finished as an interrupted exchange is
+            complete = answered(final, len(history))
+            same = complete and final is not None and final[3][-1]["content"] == history[-1]["content"]
+            if live and old.get("id") is not None and not same:  # the same answer again: the saved one stays
+                from assistant.web.unfinished import finish_later
+
+                def save(conv, answer: str, turn: dict, replaces):
+                    conv, _, problem = self._save(conv, browser, user, question, answer, turn, replaces)
+                    return conv, problem
+
+                finish_later(live[0], save, conv, complete=complete, replaces=old["id"])
+            raise
         if not answered(final, len(history)):  # the old answer comes back, with the problem under the box
             problem = final[5] if final is not None else ""
             chat = gr.update(value=display(history, turns), feedback_value=feedback_values(turns))

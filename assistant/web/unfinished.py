@@ -8,6 +8,10 @@ connection error. Now the question and what was written so far are saved at once
 reload lists the conversation), and a background thread reads the rest of the same stream (no second model call)
 and saves the finished answer in its place, as a regenerated answer replaces the old one. A stream that fails
 after that keeps the unfinished answer; nothing is raised into a closing generator.
+
+A regenerated answer whose page went away is kept the same way (blind QA: it was dropped, so the page showed the
+new answer half-written and the reloaded chat the old one): what it has so far replaces the old answer at once,
+marked unfinished, the old one kept as superseded as when a regenerate completes, and the finished one replaces it.
 """
 
 from __future__ import annotations
@@ -23,22 +27,23 @@ UNFINISHED = "Unfinished: the page was reloaded or closed while this answer was 
 Save = Callable[[Any, str, dict, Any], tuple[Any, str]]
 
 
-def finish_later(stream, save: Save, conv, complete: bool = False) -> threading.Thread:
+def finish_later(stream, save: Save, conv, complete: bool = False, replaces=None) -> threading.Thread:
     """Save the answer `stream` is writing in conversation `conv` (None: a new one), from a thread: at once if it is
-    `complete`, else what it has so far, marked unfinished, and then the finished answer in its place."""
-    thread = threading.Thread(target=_finish, args=(stream, save, conv, complete), name="finish-answer", daemon=True)
+    `complete`, else what it has so far, marked unfinished, and then the finished answer in its place. `replaces` is
+    the id of the answer a regenerated one takes the place of (None: a new exchange)."""
+    thread = threading.Thread(target=_finish, args=(stream, save, conv, complete, replaces), name="finish-answer",
+                              daemon=True)
     thread.start()
     return thread
 
 
-def _finish(stream, save: Save, conv, complete: bool) -> None:
+def _finish(stream, save: Save, conv, complete: bool, replaces) -> None:
     from assistant.chats.record import answer_record
 
-    replaces = None
     if not complete:  # kept before the rest is read: a reload meanwhile lists it, and a failure below keeps it
         partial = stream.snapshot()
         turn = {"record": {**answer_record(partial, pending=True), "interrupted": True}, "standalone": partial.standalone}
-        conv, problem = save(conv, f"{partial.answer}\n\n⚠ {UNFINISHED}".strip(), turn, None)
+        conv, problem = save(conv, f"{partial.answer}\n\n⚠ {UNFINISHED}".strip(), turn, replaces)
         if problem:
             log.warning("an unfinished answer whose page went away was not saved: %s", problem)
             return
