@@ -17,6 +17,10 @@ from tests.test_web_chats_browser import _ask, _new_context, _open, _rows, _serv
 
 pytestmark = pytest.mark.slow
 SHOTS = Path("/tmp/web-shots")
+# The chat scrolls inside its own box (the page does not): for a screenshot of an answer's first lines.
+SCROLL_CHAT_TO_TOP = """(el) => { for (let n = el.parentElement; n; n = n.parentElement)
+    if (n.scrollHeight > n.clientHeight + 2 && getComputedStyle(n).overflowY !== 'visible') { n.scrollTop = 0; break; }
+  window.scrollTo(0, 0); }"""
 
 
 def shot(page, name: str) -> Path:
@@ -71,7 +75,7 @@ def test_the_llm_failure_notice_is_shown_once(browser, built_home, tmp_path_fact
         assert "语言模型调用失败" in page.locator("#chatbot .bot").last.inner_text()
         assert "failed → extractive quotes" in page.locator("#sources .mode-fallback").inner_text()
         assert page.inner_text("body").count("语言模型调用失败") == 1
-        page.locator("#chatbot .bot").last.evaluate("(el) => el.scrollIntoView({block: 'start'})")  # the notice opens it
+        page.locator("#chatbot .bot").last.evaluate(SCROLL_CHAT_TO_TOP)  # the notice opens the answer
         shot(page, "3-llm-failure-notice-once")
         page.reload()  # a reopened conversation renders the saved record the same way
         _open(page)
