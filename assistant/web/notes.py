@@ -40,7 +40,8 @@ SCROLL_TO_OPENED = """(value) => {
     if (!input || !input.offsetParent) { if (++tries < 60) setTimeout(go, 50); return; }
     const entry = input.closest("label") || input, box = list.getBoundingClientRect(), at = entry.getBoundingClientRect();
     list.scrollTop += (at.top - box.top) - (list.clientHeight - at.height) / 2;
-    if (entry.getBoundingClientRect().bottom > window.innerHeight) entry.scrollIntoView({block: "nearest"});
+    const seen = entry.getBoundingClientRect();  // the page too, if the list runs past the window's edge
+    if (seen.top < 0 || seen.bottom > window.innerHeight) entry.scrollIntoView({block: "nearest"});
   };
   go();
 }"""
