@@ -311,6 +311,25 @@ def test_repeated_and_unrelated_sentences_cost_their_share_and_are_named(noteboo
     assert '"I like hiking on weekends." ×5' in english.feedback
 
 
+def test_naming_a_bare_list_item_in_a_sentence_covers_it_and_only_it(notebook, grader):
+    """第38题 is four bare items ("Dropout", "加L1/L2正则化" …): naming one covers it, alone or in a sentence that restates
+    the question, and a bare name is graded in the notes' language (as English it also ticked BatchNormalization)."""
+    ref = Reference(38, notebook.by_number(38).title, body(notebook, 38))
+    for answer in ("训练时我一般加Dropout来缓解过拟合。", "要防止过拟合，可以用Dropout。", "Dropout"):
+        grade = grader.grade(ref, answer)
+        assert grade.covered == ["Dropout"] and not grade.elsewhere, (answer, grade.covered, grade.elsewhere)
+    two = grader.grade(ref, "一是Dropout，二是给损失加L1/L2正则化。")
+    assert set(two.covered) == {"Dropout", "加L1/L2正则化"} and two.score >= 5
+
+
+def test_an_answer_with_every_term_of_a_points_lead_covers_it(notebook, grader):
+    """第29题's output-tensor point shares all its terms with the leads beside it (输出矩阵…, 输入张量…): said in full,
+    it is covered, not capped for want of terms of its own."""
+    ref = Reference(29, notebook.by_number(29).title, body(notebook, 29))
+    grade = grader.grade(ref, "RNN 的输出张量形状是 (time_steps, n_samples, dim_output)。")
+    assert any("输出张量" in point for point in grade.covered), grade.covered
+
+
 def test_judge_checks_uncited_claims_against_all_retrieved_sections(notebook):
     from assistant.evals.judges import OfflineJudge
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.notes.terms import STOP_WORDS, has_cjk, latin_words
+from assistant.notes.terms import STOP_WORDS, has_cjk, language_of, latin_words
 from assistant.notes.text import clauses, split_sentences
 
 
@@ -20,6 +20,15 @@ def answer_parts(answer: str) -> tuple[list[str], list[int]]:
                 parts.append(c)
                 parent.append(i)
     return parts, parent
+
+
+def answer_language(answer: str, notes: str) -> str:
+    """The language an answer is graded in: its own, but a few Latin words and no Chinese ("Dropout", "ReLU, LSTM") are
+    names, in the notes' language too. Graded as English, "Dropout" skipped the own-terms check and also ticked 第38题's
+    BatchNormalization (blind QA run 7)."""
+    if not has_cjk(answer) and len(re.findall(r"[A-Za-z][A-Za-z0-9-]*", answer)) <= 3:
+        return language_of(notes)
+    return language_of(answer)
 
 
 def says_anything(answer: str) -> bool:

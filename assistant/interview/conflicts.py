@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.interview.grader_params import GraderParams
+from assistant.notes.cues import only_removes
+from assistant.notes.denials import about_another, said_of_other
 from assistant.notes.families import swapped
 from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict, conflict
@@ -19,13 +21,16 @@ from assistant.notes.text import clauses, readable
 
 
 def segment_conflict(segment: str, about: list[str], body: str, denies: bool, flip: float, rise: float,
-                     p: GraderParams) -> Conflict | None:
+                     p: GraderParams, subject: frozenset[str] = frozenset()) -> Conflict | None:
     """How a segment contradicts the note units it is about (closest first), if it does: a negated claim must
     disagree with all of them (paraphrases negate freely); an antonym only with the closest one; roles and
-    numbers with the unit that can decide them (`_deciding`); else the embedding edit tests."""
+    numbers with the unit that can decide them (`_deciding`); else the embedding edit tests. `subject`: what the
+    sentence a clause segment was cut from speaks of (`denials.subject_at`)."""
+    # A unit that speaks only of other names than the one a denial is about can neither confirm nor refute it.
+    about = [text for text in about if not said_of_other(segment, text, subject)] or about
     if not about:
         return None
-    found = [conflict(segment, text, body, added_negation=denies) for text in about]
+    found = [conflict(segment, text, body, added_negation=denies, subject=subject) for text in about]
     first = found[0] if found[0] is not None and found[0].rule != "number" else _deciding(found, about, segment, body)
     if first is not None and first.rule == "number":
         # Quoted as the clause that states the value ("动量系数一般取0.1"), not the whole sentence around it.
@@ -38,7 +43,7 @@ def segment_conflict(segment: str, about: list[str], body: str, denies: bool, fl
     # where the flip test took a correct English answer to 0/10 (dev figures: eval/README.md, 2026-12-02).
     if not wordy(about[0]):
         return None
-    if flip >= p.flip_min:
+    if flip >= p.flip_min and not about_another(segment, about[0], subject) and not only_removes(segment):
         # Taking the negation out brings the segment closer to the notes: it denies what they say.
         return Conflict("negation", segment, about[0], "negation")
     if rise >= p.opposite_min:

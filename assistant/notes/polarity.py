@@ -23,7 +23,8 @@ name the contradiction:
   多见于全连接层"; `roles.crossed_roles`), or what stands before a directed verb (转换成, 导致 …) in
   the note stands after it in the statement (`roles.reversed_direction`).
 The edits that embedding callers test against the notes (a statement without its negation, its
-opposites) are in `notes/edits.py`; they share this module's word lists (`sides`, `ANTONYMS`, `DEGREE`).
+opposites) are in `notes/edits.py`; they share this module's word lists (`sides`, `ANTONYMS`, `DEGREE`). The negation
+cues are in `notes/cues.py`, what a negation denies and of whom in `notes/denials.py`.
 """
 
 from __future__ import annotations
@@ -31,20 +32,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.notes.cues import EN_NEG, negation_density, negations, only_removes
+from assistant.notes.denials import about_another, negated_claim, shares_negation
 from assistant.notes.quantities import number_mismatch
 from assistant.notes.roles import crossed_roles, exchanged_members, misattributed, reversed_direction
 
-# Lexicalised 不 that negate nothing: 不同 (different), 不断 (continually), 不仅 (not only) …; and 没有 of a comparison
-# ("局部最优没有想象中那么可怕": less than, not "not"), which made a correct answer contradict "很难找到局部极值".
-_ZH_NEG = re.compile(r"不(?!同|断|仅|过|少|管|论|久|但|如|像|然|变|只|止|足|稳定|确定|可导|可微|连续|均|平|容易|敏感|相同)"
-                     r"|没有?(?![^，,。；;！？]{0,12}?(?:那么|这么))|无法|无需|并非|未(?!来)"
-                     # Taking a thing away, or putting another in its place, denies it: "用sigmoid替换ReLU" got ✓ on "使用 ReLU
-                     # 激活函数" (blind QA). 替换成/为 puts in what follows. Dev: the 390 grades and the judge sets unchanged
-                     # but one wrong answer (0.6 → 0).
-                     r"|去掉|去除|移除|删除|删掉|取消|舍弃|抛弃|(?:替换|代替|取代)(?![成为])")
-# and their English twins: "no matter how small" (不管), "not only" (不仅), "not as bad as" (没有…那么).
-_EN_NEG = re.compile(r"\b(?:not(?! only\b)(?! as \w+(?: \w+)? as\b)|no(?! matter\b)|never|cannot|can't|don't|doesn't|isn't|aren't|won't|wouldn't|"
-                     r"shouldn't|didn't|hasn't|haven't|without|neither|nor|none)\b|n't\b", re.I)
+# Re-exported: callers ask polarity for the rules as a whole (the grader's cue density, the judge's word rule).
+__all__ = ["ANTONYMS", "DEGREE", "Conflict", "antonym_swap", "conflict", "negated_claim", "negation_density", "negations",
+           "sides"]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
 DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
 _DIMENSIONS = (("大", "小"), ("多", "少"), ("高", "低"), ("深", "浅"), ("长", "短"), ("快", "慢"), ("强", "弱"),
                ("敏感", "鲁棒"))
@@ -81,36 +78,6 @@ class Conflict:
     note: str
     detail: str
 
-
-# "A不A" / "A没A" ask a yes-no question (能不能, 是不是, 要不要, 有没有, 可不可以): no negation. A correct answer
-# full of "层数能不能少一点" counted as a denial of its section (eval/dev/grading2.jsonl g2-013, 0/10). On the dev
-# grading sets: correct ≤ 3 6 → 5 of 66, mean partial 5.05 → 5.16, no other rate moved; dev judge unchanged.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
-
-
-# Hedges doubt a claim without denying it: "不是说 loss 变 NaN 就一定是梯度爆炸", "还不行就加 weight regularization",
-# "It isn't guaranteed to beat ReLU", "lengths don't have to match". 不用 stays a negation ("不用 LSTM").
-# Written from the correct answers of the dev grading sets that the rules marked contradicted (13 of 66 → 9):
-# twin margin 27 → 29 of 34, no wrong answer lost a catch; dev judge faithful kept 30 → 31 of 34, recall unchanged.
-_HEDGE = re.compile(r"不一定|未必|不见得|不是说|不必|不行就|不行的话|"
-                    r"\b(?:not|isn't|aren't|is not|are not)\s+(?:necessarily|always|guaranteed)\b|"
-                    r"\b(?:don't|doesn't|do not|does not)\s+(?:have|need)\s+to\b|\bneed(?:n't| not)\b", re.I)
-
-
-def _asked(text: str) -> str:
-    """The text with its A不A questions reduced to A and its hedges taken out: what it claims or denies."""
-    return _HEDGE.sub(" ", _A_NOT_A.sub(r"\1", text))
-
-
-def negations(text: str) -> int:
-    """How many negation cues a text carries (Chinese and English)."""
-    text = _asked(text)
-    return len(_ZH_NEG.findall(text)) + len(_EN_NEG.findall(text))
-
-
-def negation_density(text: str) -> float:
-    """Negation cues per character: how much a text denies, comparable between an answer and its section."""
-    return negations(text) / max(1, len(text))
 
 
 def sides(text: str) -> set[str]:
@@ -169,72 +136,24 @@ def antonym_swap(statement: str, note: str) -> str:
     return ""
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_CUE_OBJECT = re.compile(r"(?:" + _ZH_NEG.pattern + r")([^，,。；;：:！？!?]{1,12})")
-# 很难/难以 before a word do not affirm it ("很难找到局部极值"); the noun 困难 negates nothing. On the three dev grading
-# sets (eval/dev/grading*.jsonl and the first blind set's, n=310): correct ≤ 3 5 → 4 of 85, twin margin 43 → 44 of
-# 53, partial > wrong 141 → 142 of 178, nothing lost; the judge's dev figures unchanged. (Treating 而不是 as no
-# negation instead lost a negated answer and two judge contradictions.)
-_NEG_BEFORE = re.compile(r"(?:" + _ZH_NEG.pattern + r"|[无非]|(?<!困)难)[^，,。；;：:]{0,4}$")
-_FILLER_VERBS = re.compile(r"^(?:要|能|会|应该?|需要?|用|使用|是|在|再|可以|必须|一定|太|很)+")
-
-
-def _negated_words(statement: str) -> list[str]:
-    """The first words after each negation cue of a Chinese text ("不要使用ReLU" → "ReLU")."""
-    out = []
-    for match in _CUE_OBJECT.finditer(_asked(statement)):
-        # A negated relative clause ends at 的: in "无法再更新的 NaN 权重值" the weights exist; only 更新 is denied
-        # (a correct answer "权重变成 NaN 无法再更新" read as denying NaN, 0/10, blind QA).
-        obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip().split("的")[0])
-        out.extend(re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", obj)[:2])
-    return out
-
-
-# A word put before its negated verb with 都/也 is negated too: "连局部最优都从未找到过", "梯度也不会消失" (a faithful answer of
-# the blind dev set eval/dev/answers3.jsonl read as affirming the 局部最优 its note denies).
-_NEG_AFTER = re.compile(r"^[^，,。；;：:！？!?]{0,6}?[都也](?:从来|从|再|还)?(?:" + _ZH_NEG.pattern + ")")
-
-
-def _negated_in(word: str, note: str) -> bool | None:
-    """None when the note does not use the word; True when some use of it is negated (不/没/无/非… just before,
-    or 都/也 and a negation just after)."""
-    spots = [m.start() for m in re.finditer(re.escape(word), note)]
-    return any(_NEG_BEFORE.search(note[:at]) or _NEG_AFTER.search(note[at + len(word):]) for at in spots) if spots else None
-
-
-# A note clause that sets up a condition ("如果把所有权重都初始化为 0，…") affirms nothing: "权重不能全初始化成 0" agrees with
-# it (a correct dev answer 4.1 → 9.9/10; no other dev grade or judge figure moved).
-_CONDITIONAL = re.compile(r"^\s*(?:如果|假如|假设|若|倘若|一旦|只要|要是)")
-
-
-def negated_claim(statement: str, note: str) -> bool:
-    """True when a Chinese statement negates something the note affirms: the words after one of its
-    negation cues ("不要使用ReLU" → "ReLU") occur in the note, never with a negation (不/没/无/非…) just
-    before them. A negation the note shares ("不会饱和" / "非饱和") is no contradiction, nor is a note
-    clause that only sets up a condition."""
-    if _CONDITIONAL.search(note):
-        return False
-    return any(_negated_in(word, note) is False for word in _negated_words(statement))
-
-
-def _shares_negation(statement: str, note: str) -> bool:
-    return any(_negated_in(word, note) for word in _negated_words(statement))
-
-
-def conflict(statement: str, note: str, section: str | None = None, added_negation: bool = True) -> Conflict | None:
+def conflict(statement: str, note: str, section: str | None = None, added_negation: bool = True,
+             subject: frozenset[str] = frozenset()) -> Conflict | None:
     """The first rule by which the statement contradicts the note sentence it is about, or None.
 
     Negation: between two Chinese texts the negated words must be affirmed by the note
     (`negated_claim`); otherwise (another language) a statement with more negation cues than the note.
+    `subject`: the names a statement cut from a longer sentence is said of (`denials.subject_at`).
     `added_negation=False` drops the cue-count criterion (both directions): the grader, which has
     embeddings, asks instead whether the statement without its negation matches the note better
     (`without_negation`); counting cues flagged about half of the correct answers of a blind dev set."""
-    both_zh = bool(_CJK.search(statement)) and bool(_CJK.search(note)) and not _EN_NEG.search(statement)
+    both_zh = bool(_CJK.search(statement)) and bool(_CJK.search(note)) and not EN_NEG.search(statement)
     # Between Chinese texts the rule runs both ways: the note's "时间序列不能随机打乱" against a plain
     # "应该随机打乱" is as much a contradiction as an added negation.
     added = added_negation and negations(statement) > negations(note)
-    if both_zh and (negated_claim(statement, note) or negated_claim(note, statement)
-                    or added and not _shares_negation(statement, note)) or not both_zh and added:
+    if both_zh and (negated_claim(statement, note, subject) or negated_claim(note, statement)
+                    or added and not shares_negation(statement, note) and not about_another(statement, section or note, subject)
+                    and not only_removes(statement)) \
+            or not both_zh and added:
         return Conflict("negation", statement, note, "negation")
     swap = antonym_swap(statement, note)
     if swap:
