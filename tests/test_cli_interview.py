@@ -133,8 +133,9 @@ def test_a_follow_up_answers_grade_counts_in_the_report_history_and_export(built
     assert export.exit_code == 0, export.output
     assert f"| {score}/10 | 第21题" in export.output and "| 0/10 |" not in export.output
     assert f"— {score}/10" in export.output
-    assert all(f"- ✓ {label} (in the follow-up)" in export.output for label in recalled), export.output
-    assert export.output.count("- ✓ ") == len(recalled)
+    # The answer was about another question: each point keeps its ✗, and the ones the follow-up recalled say so.
+    assert all(f"- ✗ {label} — then covered in the follow-up" in export.output for label in recalled), export.output
+    assert export.output.count("— then covered in the follow-up") == len(recalled) and "- ✓ " not in export.output
 
 
 def test_corrupt_database_does_not_crash_history(home):

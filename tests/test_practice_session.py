@@ -20,14 +20,16 @@ PROMPTS = Prompts(ROOT / "prompts")
 
 
 class LabelGrader:
-    """Per-point verdicts without models: a point is covered when its label's first four characters are in the answer."""
+    """Per-point verdicts without models: a point is covered when its label's first four characters are in the answer,
+    contradicted when they follow a "不"."""
 
     name = "label"
     prompts = PROMPTS
 
     def grade(self, ref, answer):
         points = outline(ref.body).points
-        statuses = ["covered" if answer and p.label[:4] in answer else "missed" for p in points]
+        statuses = ["contradicted" if answer and f"不{p.label[:4]}" in answer else
+                    "covered" if answer and p.label[:4] in answer else "missed" for p in points]
         rows = point_rows(list(points), statuses)
         score = min(10.0, round(12.5 * statuses.count("covered") / len(points), 1))  # lenient, like the real one
         return Grade(ref.number, score, [r["point"] for r in rows if r["status"] == "covered"],
@@ -60,9 +62,10 @@ def test_probe_is_asked_next_and_counts_toward_its_points(tmp_path, notebook):
     lstm = point_card(turn.note.key, point_id(points[2].lead))
     assert cards[lstm]["last_rating"] == 1 and cards[lstm]["reps"] == 2
     report = session_report(store, session.id)
-    assert report.rows[-1]["probe"]["status"] == "covered"
+    assert report.rows[-1]["probe"]["status"] == "partly covered"  # one of the three other ways
     text = render(report, details=True)
-    assert "还有别的办法吗？ → covered" in text and "✗ 使用长短期记忆网络" in text
+    assert "还有别的办法吗？ → 3.3/10: 1 of 3 points covered" in text
+    assert "- ✗ 使用长短期记忆网络 — not covered in the follow-up either" in text
 
 
 def _at_question_28(tmp_path, notebook) -> tuple[Store, Interview]:
@@ -86,16 +89,17 @@ def test_a_follow_up_answer_counts_in_the_report_history_and_export(tmp_path, no
     live = session.answer("；".join(recalled), now=T0 + 60)
     assert live.score == 4.0 and session.done
     row = session_report(store, session.id).rows[-1]
-    assert row["score"] == 4.0 and row["probe"]["status"] == "covered"  # 0 + two of five points
-    assert [(p["point"], p["status"], bool(p.get("later"))) for p in row["points"]] == [
-        (p.label, "covered" if p.label in recalled else "missed", p.label in recalled) for p in points]
+    assert row["score"] == 4.0 and row["probe"]["status"] == "partly covered"  # 0 + two of five points
+    assert [(p["point"], p["status"], p.get("follow_up")) for p in row["points"]] == [
+        (p.label, "missed", "covered" if p.label in recalled else "missed") for p in points]
     assert store.sessions_summary()[0]["mean"] == pytest.approx(4.0 / 4)  # three skips and the counted 4
     assert [(t["mean"], t["last"]) for t in store.topic_progress()] == [(pytest.approx(1.0), 4.0)]
     assert [h["score"] for h in store.answer_history()] == [0.0, 0.0, 0.0, 4.0]
     text = render(session_report(store, session.id), details=True)
     assert "| 4/10 | 第28题" in text and "| 0/10 | 第28题" not in text and "— 4/10" in text
-    assert all(f"- ✓ {label} (in the follow-up)" in text for label in recalled)
-    assert text.count("(in the follow-up)") == 2 and f"- ✗ {points[1].label}" in text
+    assert all(f"- ✗ {label} — then covered in the follow-up" in text for label in recalled)
+    assert text.count("then covered in the follow-up") == 2
+    assert f"- ✗ {points[1].label} — not covered in the follow-up either" in text
 
 
 def test_a_follow_up_answer_that_recalls_nothing_leaves_the_answers_grade(tmp_path, notebook):

@@ -159,16 +159,18 @@ def test_answer_cards_hold_the_answer_and_each_point_with_the_notes_words(tmp_pa
     assert out.count('class="qa-pt qa-missed"') == 3 and "the notes: " in out and "Open in Notes" in out
     assert "2 of 5 key points covered" in out and 'class="qa-score qa-fair"' in out
     assert [c.skipped for c in cards[:-1]] == [True] * (len(cards) - 1)
-    # The follow-up answered with what it asked about: those points read as covered "in the follow-up".
+    # The follow-up answered with what it asked about: those points keep the answer's ✗ and read "then covered in the
+    # follow-up".
     asked = card.probe["label"].split("、")
     session.answer("；".join(asked), now=T0)
     card = answer_cards(session)[-1]
     later = [p.point for p in card.points if p.later]
-    assert later and set(later) <= set(asked) and all(p.mark == "✓" for p in card.points if p.later)
+    assert later and set(later) <= set(asked) and all(p.mark == "✗" for p in card.points if p.later)
     # The follow-up's grade counts for the same points (README): each recalled point adds its share (10 / 5).
     assert card.probe["status"] == "covered" and card.score == min(10.0, 5.0 + 2 * len(later))
     out = card_html(card)
-    assert f"{2 + len(later)} of 5 key points covered ({len(later)} in the follow-up)" in out and "(in the follow-up)" in out
+    assert f"2 of 5 key points covered, {len(later)} more in the follow-up" in out
+    assert out.count("— then covered in the follow-up") == len(later)
 
 
 def test_a_card_shows_the_question_without_the_interviewers_lead_in(notebook):

@@ -138,6 +138,8 @@ def _print_grade(grade) -> None:
 
 
 def _print_report(report) -> None:
+    from assistant.interview.follow_up_view import result
+
     click.secho("\nReport", bold=True)
     for r in report.rows:
         timing = ""
@@ -146,7 +148,7 @@ def _print_report(report) -> None:
         click.echo(f"  {r['score']:>4g}/{r['max_score']}  {r['label']}{timing}")
         probe = r.get("probe")
         if probe and probe.get("status"):
-            click.echo(f"          follow-up: {probe['prompt']} → {probe['status']}")
+            click.echo(f"          follow-up: {probe['prompt']} → {result(probe, r.get('points', []))}")
     click.echo(f"overall: {report.overall:g}/{report.max_score}")
     click.echo("weak topics: " + (", ".join(report.weak_topics) or "none"))
     if report.reread:

@@ -3,8 +3,9 @@
 A card holds the question as asked, the user's answer, the score, and the grade point by point:
 ✓ covered, ✗ missed, ! contradicted, each with the note's own words (the point's verbatim
 lead and, for a point not covered, the sentence after it that explains it) and the citation of
-the section. A probe's answer and verdict are part of the card of the question that raised it, and the points
-its answer covered read covered "in the follow-up" (the score counts them).
+the section. A probe's answer and verdict are part of the card of the question that raised it; each point it asked
+about keeps the answer's verdict and says what the follow-up made of it (`follow_up_view`; the score counts a point
+recalled there).
 Built from the stored rows (`session_report`) and the notes' outline, so a reload shows the
 same cards. Data only: rendering is the web layer's.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.interview.follow_up_view import after, recalled
 from assistant.interview.grades import MARKS, citation, points_of
 from assistant.notes.parse import section_key
 from assistant.notes.text import readable
@@ -29,12 +31,22 @@ class PointLine:
     support: str = ""
     said: str = ""  # a contradiction: what the answer said ...
     note: str = ""  # ... and the note's sentence it contradicts
-    later: bool = False  # covered in the answer to the follow-up probe, not in the graded answer
+    follow_up: str = ""  # the follow-up probe's verdict on this point, when it asked about it
 
     @property
     def mark(self) -> str:
-        """✓, ✗ or !."""
+        """✓, ✗ or ! — the graded answer's verdict."""
         return MARKS.get(self.status, "?")
+
+    @property
+    def later(self) -> bool:
+        """Not covered in the graded answer but in the follow-up's answer (the score counts it)."""
+        return recalled([{"status": self.status, "follow_up": self.follow_up}]) == 1
+
+    @property
+    def after(self) -> str:
+        """What the follow-up made of the point ("then covered in the follow-up"), '' when nothing to add."""
+        return after({"status": self.status, "follow_up": self.follow_up})
 
 
 @dataclass
@@ -91,11 +103,11 @@ def answer_cards(session, report=None) -> list[AnswerCard]:
         lines = []
         for r in row.get("points") or []:
             point = outline.get(r["point"])  # stored labels read as today's (store.Store.answers)
-            # `later`: covered in the follow-up's answer, and counted in the score (`practice.with_follow_up`), as
-            # the report and the exports show it.
+            # `follow_up`: the probe's verdict on the point (`practice.with_follow_up`), as the report and the
+            # exports show it.
             lines.append(PointLine(r["status"], r["point"],
                                    _support(point) if point and r["status"] != "covered" else "",
-                                   r.get("statement", ""), r.get("note", ""), bool(r.get("later"))))
+                                   r.get("statement", ""), r.get("note", ""), r.get("follow_up", "")))
         kind = "recall" if row.get("targets") else "question"
         cards.append(AnswerCard(
             row["position"], session.total, kind, card_prompt(row["prompt"], kind, note), row["answer"],

@@ -5,7 +5,8 @@ question card (grade → rating, at most Hard when over the time limit) and one 
 (covered → Good, missed or contradicted → Again). A targeted turn asks only for the points that
 are due and scores only them. A probe's verdict counts toward its own points: recalled after the
 nudge → Hard (Good for a point the answer had already covered), not recalled → Again; and in the question's
-grade, a point recalled in the follow-up reads covered and earns its share of the score (`with_follow_up`).
+grade, a point recalled in the follow-up earns its share of the score, its row keeping the answer's own verdict
+beside the follow-up's (`with_follow_up`).
 """
 
 from __future__ import annotations
@@ -81,17 +82,29 @@ def probe_updates(note, points: list[Point], idx: list[int], statuses: list[str]
     return out
 
 
-def with_follow_up(score: float, rows: list[dict], recalled: set[str]) -> tuple[float, list[dict]]:
-    """The question's score and verdict rows counting its follow-up probe, whose answer covered the points labelled
-    `recalled`: each of them the answer had not covered reads covered, marked `later` ("in the follow-up"), and adds
-    its share of the score (MAX_SCORE / points). The answer's own verdicts stand for the rest: a follow-up that
-    misses a point the answer had covered takes nothing away (its card is rated Again all the same)."""
-    merged = [{**r, "status": "covered", "later": True} if r["status"] != "covered" and r["point"] in recalled else r
-              for r in rows]
-    gained = sum(bool(r.get("later")) for r in merged)
-    if not gained:
-        return score, rows
-    return min(float(MAX_SCORE), round(score + MAX_SCORE * gained / len(rows), 1)), merged
+def with_follow_up(score: float, rows: list[dict], follow: dict[str, str]) -> tuple[float, list[dict]]:
+    """The question's score and verdict rows counting its follow-up probe, whose answer gave the verdicts `follow`
+    (point label → covered | missed | contradicted | skipped) on the points it asked about. Each row keeps the
+    answer's own verdict in `status` and gets the follow-up's in `follow_up`: blind QA read "✓ … (in the follow-up)"
+    on a point the answer had contradicted, and could not see the mistake any more. A point the answer had not
+    covered and the follow-up did adds its share of the score (MAX_SCORE / points); nothing else moves it: a
+    follow-up that misses a point the answer had covered takes nothing away (its card is rated Again all the same)."""
+    merged = [{**r, "follow_up": follow[r["point"]]} if r["point"] in follow else r for r in rows]
+    gained = sum(r["status"] != "covered" and r.get("follow_up") == "covered" for r in merged)
+    return min(float(MAX_SCORE), round(score + MAX_SCORE * gained / len(rows), 1)) if gained else score, merged
+
+
+def follow_up_status(statuses: list[str], answered: bool) -> str:
+    """The probe's verdict over the points it asked about: covered only when it covered all of them (a hint about two
+    points answered with one right and one contradicted was stored "covered", and the report said so, blind QA);
+    "partly covered" when it covered some; else contradicted, missed, or skipped when nothing was answered."""
+    if not answered:
+        return "skipped"
+    if statuses and all(s == "covered" for s in statuses):
+        return "covered"
+    if "covered" in statuses:
+        return "partly covered"
+    return "contradicted" if "contradicted" in statuses else "missed"
 
 
 def recall_prompt(prompts: Prompts, note, points: list[Point], targets: tuple[str, ...], lang: str) -> str:

@@ -1,9 +1,11 @@
 """A session report as Markdown: scores, time taken against the limit, each answer's point checklist and
-its follow-up (a point recalled there is ✓ "in the follow-up", and the score counts it), weak topics and sections
-to reread. Shown in the web tab and written by `assistant export markdown`."""
+its follow-up (each point keeps the answer's mark and says what the follow-up made of it, "— then covered in the
+follow-up", which the score counts; `follow_up_view`), weak topics and sections to reread. Shown in the web tab and
+written by `assistant export markdown`."""
 
 from __future__ import annotations
 
+from assistant.interview.follow_up_view import after, result
 from assistant.interview.grades import MARKS
 
 
@@ -16,7 +18,7 @@ def render(report, details: bool = False) -> str:
         elapsed = r.get("elapsed")
         timing = "-" if elapsed is None else f"{elapsed:g} s" + (" ⚠ over" if r.get("over_time") else "")
         probe = r.get("probe") or {}
-        follow = f"{probe['prompt']} → {probe['status'] or 'pending'}" if probe else "-"
+        follow = f"{probe['prompt']} → {result(probe, r.get('points', []))}" if probe else "-"
         lines.append(f"| {r['score']:g}/{r['max_score']} | {r['label']} | {timing} | {_cell(follow)} |")
     lines += ["", f"**Overall:** {report.overall:g}/{report.max_score}",
               f"**Weak topics:** {', '.join(report.weak_topics) or 'none'}"]
@@ -26,12 +28,12 @@ def render(report, details: bool = False) -> str:
         for r in report.rows:
             lines += ["", f"#### {r['label']} — {r['score']:g}/{r['max_score']}", "", f"> {r.get('prompt', '')}", "",
                       f"Answer: {r.get('answer') or '(skipped)'}", ""]
-            lines += [f"- {MARKS.get(p['status'], '?')} {p['point']}" + (" (in the follow-up)" if p.get("later") else "")
+            lines += [f"- {MARKS.get(p['status'], '?')} {p['point']}" + (f" — {after(p)}" if after(p) else "")
                       for p in r.get("points", [])]
             probe = r.get("probe")
             if probe:
                 answered = probe.get("answer")
-                status = probe.get("status") or "pending"
+                status = result(probe, r.get("points", []))
                 # A skipped follow-up has no answer: "Answer: - → skipped" read as an answer of "-" (blind QA).
                 lines += ["", f"Follow-up: {probe['prompt']}",
                           f"Answer: {answered} → {status}" if answered else f"Not answered ({status})"]

@@ -219,15 +219,12 @@ class Interview:
         statuses = [grade.points[i]["status"] if i < len(grade.points) and text else "missed" for i in idx]
         was_missed = row.get("was_missed", 1) != 0
         grade = practice.restrict(grade, self.prompts, ref, text, idx)
-        if "covered" in statuses:
-            status = "covered"
-        else:
-            status = "contradicted" if "contradicted" in statuses else "missed" if text else "skipped"
+        status = practice.follow_up_status(statuses, bool(text))
         updates = practice.probe_updates(turn.note, points, idx, statuses, was_missed, cards, now)
         # Its grade counts for the same points (README): the question's report, history and exports read the sum.
         answered = next(a for a in self.store.answers(self.id) if a["position"] == turn.position)
-        recalled = {points[i].label for i, s in zip(idx, statuses) if s == "covered"}
-        counted = practice.with_follow_up(answered["score"], answered["points"], recalled)
+        follow = {points[i].label: s if text else "skipped" for i, s in zip(idx, statuses)}
+        counted = practice.with_follow_up(answered["score"], answered["points"], follow)
         self.store.answer_probe(self.id, turn.position, text, status, grade.feedback, updates, counted)
         self.probes = self.store.probes(self.id)
         if self.current is None:

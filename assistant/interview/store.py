@@ -88,7 +88,7 @@ class Store(PracticeRows):
 
     def answers(self, session_id: int) -> list[dict]:
         """A session's graded answers in order (JSON columns decoded), each with the score and verdict rows that
-        count: those counting its answered follow-up probe (a point recalled there reads covered, `later`)."""
+        count: those counting its answered follow-up probe (each point it asked about with its verdict, `follow_up`)."""
         rows = self.db.execute(f"SELECT * FROM ({COUNTED_ANSWERS}) WHERE session_id = ? ORDER BY position", (session_id,))
         keys = ("covered", "missed", "contradictions", "points", "targets")
         return [_closed(_counted({**dict(r), **{k: json.loads(r[k]) for k in keys if k in r.keys()}})) for r in rows]
@@ -120,8 +120,14 @@ class Store(PracticeRows):
 
 
 def _counted(answer: dict) -> dict:
-    """An answer row read through COUNTED_ANSWERS with the counted score and verdict rows in `score` and `points`."""
+    """An answer row read through COUNTED_ANSWERS with the counted score and verdict rows in `score` and `points`.
+    Rows counted before they kept the answer's own verdict (a recalled point was stored covered with `later`, a
+    contradiction lost) get it back from the answer's rows, the follow-up's verdict in `follow_up`."""
+    own = {r.get("point"): r.get("status") for r in answer.get("points") or []}
     answer["score"], answer["points"] = answer.pop("counted_score"), json.loads(answer.pop("counted_points"))
+    answer["points"] = [{**{k: v for k, v in r.items() if k != "later"}, "status": own.get(r.get("point"), r["status"]),
+                         "follow_up": "covered"} if r.get("later") and "follow_up" not in r else r
+                        for r in answer["points"]]
     return answer
 
 

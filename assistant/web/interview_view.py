@@ -9,6 +9,7 @@ each point says its status in words as well as a mark, so colour is never the on
 
 from __future__ import annotations
 
+from assistant.interview.follow_up_view import result
 from assistant.interview.srs import GOOD_AT, HARD_AT, out_of_10
 from assistant.web.html import escape
 
@@ -26,8 +27,8 @@ def score_band(score: float, max_score: int = 10) -> str:
 def _point(p) -> str:
     words = STATUS_WORDS.get(p.status, p.status)
     body = f'<span class="qa-pt-text">{escape(p.point)}</span>'
-    if p.later:
-        body += ' <span class="qa-later">(in the follow-up)</span>'
+    if p.after:
+        body += f' <span class="qa-later">— {escape(p.after)}</span>'
     if p.status == "contradicted" and (p.said or p.note):
         body += (f'<div class="qa-why">you said “{escape(p.said)}”; the notes: “{escape(p.note)}”</div>')
     elif p.support:
@@ -36,9 +37,9 @@ def _point(p) -> str:
             f'<span class="sr-only">{escape(words)}: </span>{body}</li>')
 
 
-def _probe(probe: dict) -> str:
-    status = probe.get("status")
-    verdict = STATUS_WORDS.get(status or "", status or "not answered yet")
+def _probe(probe: dict, points: list) -> str:
+    rows = [{"status": p.status, "follow_up": p.follow_up} for p in points]
+    verdict = result(probe, rows) if probe.get("status") else "not answered yet"
     answer = probe.get("answer")
     return ('<div class="qa-probe"><div class="qa-h">Follow-up</div>'
             f'<p class="qa-prompt">{escape(probe.get("prompt", ""))}</p>'
@@ -72,7 +73,7 @@ def card_html(card) -> str:
     covered = sum(p.status == "covered" for p in card.points)
     if card.points:
         later = sum(p.later for p in card.points)
-        summary = f"{covered} of {len(card.points)} key points covered" + (f" ({later} in the follow-up)" if later else "")
+        summary = f"{covered} of {len(card.points)} key points covered" + (f", {later} more in the follow-up" if later else "")
         points = f'<ul class="qa-points">{"".join(_point(p) for p in card.points)}</ul>'
     else:
         summary = "Feedback"
@@ -88,7 +89,7 @@ def card_html(card) -> str:
     cite += "</div>"
     right = (f'<section class="qa-side qa-feedback"><div class="qa-h">{escape(summary)}</div>{points}{extra}{cite}'
              "</section>")
-    probe = _probe(card.probe) if card.probe else ""
+    probe = _probe(card.probe, card.points) if card.probe else ""
     return (f'<article class="qa-card" id="qa-card-{card.position}" aria-label="{escape(card.label)}">'
             f'{head}<div class="qa-grid">{left}{right}</div>{probe}</article>')
 

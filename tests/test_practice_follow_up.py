@@ -1,0 +1,97 @@
+"""A follow-up after the fact: the session report, the Markdown export, the web card and the terminal summary keep the
+answer's own verdict on each point, say what the follow-up made of it, and report the follow-up's own result."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.interview.cards import answer_cards
+from assistant.interview.notebook import Notebook
+from assistant.interview.report_md import render
+from assistant.interview.session import Interview, session_report
+from assistant.interview.store import Store
+from assistant.notes.keypoints import outline
+from assistant.web.interview_view import card_html
+from tests.conftest import CORPUS
+from tests.test_practice_session import PROMPTS, T0, LabelGrader
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return Notebook.from_files([CORPUS])
+
+
+def _at_question_28(tmp_path, notebook) -> tuple[Store, Interview, list]:
+    """Questions 25–27 skipped: question 28 (five fixes) is asked; its outline points."""
+    store = Store(tmp_path / "i.db")
+    session = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=T0)
+    while session.current.note.number != 28:
+        session.skip(now=T0)
+    return store, session, list(outline(session.reference(session.current.note).body).points)
+
+
+def _summary(report, capsys) -> str:
+    from assistant.cli.interview import _print_report
+
+    _print_report(report)
+    return capsys.readouterr().out
+
+
+def test_a_point_the_answer_contradicted_keeps_its_mark_after_the_follow_up_covers_it(tmp_path, notebook, capsys):
+    """Blind QA (第28题): "! 重新设计网络模型" became a plain "✓ … (in the follow-up)" once the follow-up put it right,
+    so the candidate reading the report could not see the mistake."""
+    store, session, points = _at_question_28(tmp_path, notebook)
+    wrong = points[0].label
+    session.answer("不" + "；".join(p.label for p in points), now=T0)  # the first point contradicted, the rest covered
+    assert session.current.kind == "probe" and session.current.targets and len(session.current.targets) == 1
+    assert session.answer(wrong, now=T0).score == 10.0  # the follow-up puts it right
+    report = session_report(store, session.id)
+    row = report.rows[-1]
+    assert row["score"] == 10.0  # the answer's 4 of 5 (leniently 10) and the point recalled in the follow-up
+    assert [(p["status"], p.get("follow_up")) for p in row["points"]][0] == ("contradicted", "covered")
+    text = render(report, details=True)
+    assert f"- ! {wrong} — then covered in the follow-up" in text and f"- ✓ {wrong}" not in text
+    card = answer_cards(session, report)[-1]
+    assert card.points[0].mark == "!" and card.points[0].later
+    html = card_html(card)
+    assert "— then covered in the follow-up" in html and 'class="qa-pt qa-contradicted"' in html
+    assert "→ covered" in _summary(report, capsys)
+
+
+def test_a_follow_up_that_covers_one_point_and_contradicts_another_is_reported_as_it_went(tmp_path, notebook, capsys):
+    """Blind QA (第24题): the follow-up scored 5/10 with a "!", and the report said "follow-up … → covered" beside a
+    checklist with the point ✗ and no word of the contradiction."""
+    store, session, points = _at_question_28(tmp_path, notebook)
+    session.answer("ok", now=T0)  # covers nothing: a hint, and the question again about every point
+    assert session.current.kind == "probe" and len(session.current.targets) == 5
+    live = session.answer(f"{points[0].label}；不{points[1].label}", now=T0)
+    assert live.score == 2.0 and [r["status"] for r in live.points][:2] == ["covered", "contradicted"]
+    report = session_report(store, session.id)
+    row = report.rows[-1]
+    assert row["probe"]["status"] == "partly covered" and row["score"] == 2.0
+    outcome = "2/10: 1 of 5 points covered, 1 contradicts the notes"
+    text = render(report, details=True)
+    assert f"→ {outcome} |" in text and f"→ {outcome}" in text.split("#### 第28题")[1]
+    assert f"- ✗ {points[0].label} — then covered in the follow-up" in text
+    assert f"- ✗ {points[1].label} — then contradicted the notes in the follow-up" in text
+    assert "→ covered" not in text
+    assert f"→ {outcome}" in card_html(answer_cards(session, report)[-1])
+    assert f"→ {outcome}" in _summary(report, capsys)
+
+
+def test_a_follow_up_counted_before_verdicts_were_kept_gets_the_answers_mark_back(tmp_path, notebook):
+    """Rows stored by the old merge (the contradicted point overwritten "covered", `later`) read with the answer's own
+    verdict again: the answer's rows are still in the database."""
+    store, session, points = _at_question_28(tmp_path, notebook)
+    session.answer("不" + "；".join(p.label for p in points), now=T0)
+    session.answer(points[0].label, now=T0)
+    old = [{**r, "status": "covered", "later": True} if i == 0 else r
+           for i, r in enumerate(store.answers(session.id)[-1]["points"])]
+    for r in old:
+        r.pop("follow_up", None)
+    with store.db:
+        store.db.execute("UPDATE probes SET points = ? WHERE session_id = ?", (json.dumps(old), session.id))
+    text = render(session_report(store, session.id), details=True)
+    assert f"- ! {points[0].label} — then covered in the follow-up" in text
