@@ -4,6 +4,7 @@ answer's own verdict on each point, say what the follow-up made of it, and repor
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -95,3 +96,37 @@ def test_a_follow_up_counted_before_verdicts_were_kept_gets_the_answers_mark_bac
         store.db.execute("UPDATE probes SET points = ? WHERE session_id = ?", (json.dumps(old), session.id))
     text = render(session_report(store, session.id), details=True)
     assert f"- ! {points[0].label} — then covered in the follow-up" in text
+
+
+def test_a_follow_up_about_some_points_says_its_score_is_about_those_points(tmp_path, notebook):
+    """Blind QA: after a follow-up about one point, "Score 10/10: you covered every key point of the notes" while 3 of
+    the question's 9 points were still missed."""
+    _, session, points = _at_question_28(tmp_path, notebook)
+    session.answer("不" + "；".join(p.label for p in points), now=T0)
+    one = session.answer(points[0].label, now=T0)  # the follow-up asked about the contradicted point only
+    assert one.score == 10.0 and one.feedback.startswith("得分 10/10：问到的这个要点覆盖到了（[1] 第28题")
+    assert "笔记中的要点都覆盖到了" not in one.feedback
+
+    _, again, points = _at_question_28(tmp_path / "more", notebook)
+    again.answer(f"{points[0].label}；{points[3].label}", now=T0)  # "还有别的办法吗？" about the other three
+    assert again.current.prompt == "还有别的办法吗？"
+    three = again.answer("；".join(p.label for p in (points[1], points[2], points[4])), now=T0)
+    assert three.feedback.startswith("得分 10/10：问到的 3 个要点都覆盖到了")
+
+    _, third, points = _at_question_28(tmp_path / "part", notebook)
+    third.answer(f"{points[0].label}；{points[3].label}", now=T0)
+    part = third.answer(points[1].label, now=T0)
+    assert part.feedback.startswith("得分 3.3/10（只算问到的 3 个要点，覆盖了 1 个；[1] 第28题")
+    assert "笔记（" not in part.feedback  # not "the notes' 3 points", as if the question had only those
+
+
+def test_an_english_follow_up_about_one_point_says_so_in_english(notebook):
+    from assistant.interview.practice import restrict
+
+    note = notebook.by_number(29)
+    ref = notebook.reference(note)
+    answer = "The memory cell chooses to remember or forget what the recurrence accumulated."
+    graded = LabelGrader().grade(ref, answer)
+    rows = [{**r, "status": "covered" if i == 6 else "missed"} for i, r in enumerate(graded.points)]
+    one = restrict(replace(graded, points=rows), PROMPTS, ref, answer, [6])
+    assert one.feedback.startswith("Score 10/10: you covered the point asked about ([1] 第29题")

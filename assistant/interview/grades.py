@@ -99,15 +99,22 @@ def reply_language(answer: str, question: str) -> str:
 
 
 def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float, rows: list[dict],
-                    extra: str = "", elsewhere: str = "", lang: str | None = None) -> str:
+                    extra: str = "", elsewhere: str = "", lang: str | None = None, asked: bool = False) -> str:
     """The checklist feedback from `prompts/interview_feedback*.md`, in the answer's language; led by
-    `prompts/interview_elsewhere*.md` when the answer is about the section labelled `elsewhere` instead."""
+    `prompts/interview_elsewhere*.md` when the answer is about the section labelled `elsewhere` instead. With `asked`,
+    `rows` are only the points a follow-up or recall turn asked about, and the feedback says so
+    (`interview_feedback_asked*.md`): "you covered every key point of the notes" after a follow-up about one point
+    read as if the question's other, still missed, points were covered too (blind QA)."""
     lang = lang or reply_language(answer, ref.title)
     n_covered = sum(r["status"] == "covered" for r in rows)
     if not answer.strip() and rows:
         # Skipped (/skip): nothing was answered, so nothing was missed either; the points are what the notes say.
         text = prompts.render("interview_skipped", lang, n_total=len(rows), citation=ref.citation,
                               checklist="\n".join(f"• {r['point']}" for r in rows))
+    elif rows and n_covered == len(rows) and asked:
+        filled = {"score": _fmt(score), "max_score": MAX_SCORE, "citation": ref.citation}
+        text = prompts.render("interview_feedback_asked_one", lang, **filled) if len(rows) == 1 else \
+            prompts.render("interview_feedback_asked_all", lang, **filled, n_total=len(rows))
     elif rows and n_covered == len(rows):
         # Every point named, yet a low score (a bare list of the points' names earns partial credit): "you covered
         # every key point" next to 5.8/10 read as a contradiction, so the feedback says what the score is missing.
@@ -122,8 +129,9 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
             if r["status"] == "contradicted":
                 line += " " + prompts.render("interview_contradiction", lang, statement=r["statement"], note=r["note"])
             lines.append(line)
-        text = prompts.render("interview_feedback", lang, score=_fmt(score), max_score=MAX_SCORE, n_covered=n_covered,
-                              n_total=len(rows), checklist="\n".join(lines), citation=ref.citation)
+        text = prompts.render("interview_feedback_asked" if asked else "interview_feedback", lang, score=_fmt(score),
+                              max_score=MAX_SCORE, n_covered=n_covered, n_total=len(rows),
+                              checklist="\n".join(lines), citation=ref.citation)
     if elsewhere:  # said first: it explains the checklist that follows
         text = prompts.render("interview_elsewhere", lang, label=elsewhere) + "\n" + text
     return f"{text}\n{extra}".strip()

@@ -39,12 +39,14 @@ _RECALL_NOUNS = {"zh": {"fix": "种方法", "detect": "个信号", "effect": "�
 
 
 def restrict(grade: Grade, prompts: Prompts | None, ref: Reference, answer: str, keep: list[int]) -> Grade:
-    """A grade scored on some points only (a targeted turn, a probe): score = share of them covered."""
+    """A grade scored on some points only (a targeted turn, a probe): score = share of them covered, and the
+    feedback says it is about the points asked (unless they are all the question's points)."""
     rows = [grade.points[i] for i in keep if i < len(grade.points)]
     if not rows:
         return grade
     score = round(MAX_SCORE * sum(r["status"] == "covered" for r in rows) / len(rows), 1)
-    feedback = render_feedback(prompts, ref, answer, score, rows) if prompts else grade.feedback
+    asked = len(rows) < len(grade.points)
+    feedback = render_feedback(prompts, ref, answer, score, rows, asked=asked) if prompts else grade.feedback
     return replace(grade, score=score, feedback=feedback, points=rows, follow_up="",
                    covered=[r["point"] for r in rows if r["status"] == "covered"],
                    missed=[r["point"] for r in rows if r["status"] != "covered"])
