@@ -130,3 +130,46 @@ def test_an_english_follow_up_about_one_point_says_so_in_english(notebook):
     rows = [{**r, "status": "covered" if i == 6 else "missed"} for i, r in enumerate(graded.points)]
     one = restrict(replace(graded, points=rows), PROMPTS, ref, answer, [6])
     assert one.feedback.startswith("Score 10/10: you covered the point asked about ([1] 第29题")
+
+
+def _points(notebook, number: int) -> tuple[str, list]:
+    note = notebook.by_number(number)
+    return note.title, list(outline(notebook.reference(note).body).points)
+
+
+def test_a_follow_up_names_the_point_by_its_label_cut_at_a_clause(notebook):
+    """Blind QA: 「xt 表示第 t」, "Can you say more about "可以将…"?", 「网络层之间的梯度…」 did not say which point was
+    meant: a phrase of the point cut at a comma or a few characters."""
+    from assistant.interview.probe import choose
+
+    title, points = _points(notebook, 29)
+    answer = "For an RNN the input is a 3-D tensor (time_steps, n_samples, dim_input)."
+    rows = [{"point": p.label, "status": "missed" if i == 6 else "covered"} for i, p in enumerate(points)]
+    probe = choose(points, rows, title, answer, "en", PROMPTS)
+    assert probe.prompt == 'Can you say more about "可以将 Recurrent 的横向操作视为累积已发生的事情…"?'
+    title, points = _points(notebook, 30)
+    rows = [{"point": p.label, "status": "missed" if i == 2 else "covered"} for i, p in enumerate(points)]
+    probe = choose(points, rows, title, "RNN 处理序列数据", "zh", PROMPTS)
+    assert probe.prompt == "能再展开说说「xt 表示第 t,t=1,2,3...步(step)的输入」这一点吗？"
+    title, points = _points(notebook, 25)
+    rows = [{"point": p.label, "status": "contradicted" if i == 3 else "covered", "statement": "", "note": ""}
+            for i, p in enumerate(points)]
+    probe = choose(points, rows, title, "梯度小于 1 连乘才会爆炸", "zh", PROMPTS)
+    assert probe.prompt.startswith("你对「网络层之间的梯度（值大于 1.0）重复相乘…」这一点的说法和笔记不一致")
+
+
+def test_a_recall_turn_cues_each_point_without_the_notes_numbering(notebook):
+    """Blind QA: "你上次没提到的一个要点是什么？（第 4 点，共 9 点）" expected the candidate to know the notes' numbering."""
+    from assistant.interview.practice import recall_prompt
+    from assistant.interview.srs import point_id
+
+    note = notebook.by_number(38)
+    _, points = _points(notebook, 38)
+    text = recall_prompt(PROMPTS, note, points, (point_id(points[2].lead),), "zh")
+    assert text.endswith("你上次没提到的一种方法是什么？（提示：「B____」）") and "第 3 点" not in text
+    note = notebook.by_number(29)
+    _, points = _points(notebook, 29)
+    text = recall_prompt(PROMPTS, note, points, (point_id(points[3].lead), point_id(points[6].lead)), "en")
+    assert text.endswith('Which 2 points did you leave out last time? (hints: "输出张量形状：____"; "可以将____")')
+    assert "BatchNormalization" not in recall_prompt(PROMPTS, notebook.by_number(38), _points(notebook, 38)[1],
+                                                    (point_id(_points(notebook, 38)[1][2].lead),), "en")

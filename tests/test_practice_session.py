@@ -153,7 +153,7 @@ def test_missed_points_come_back_as_a_targeted_turn(tmp_path, notebook):
     second = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="gradient-explosion", n=4, now=later)
     by_number = {n.number: i for i, (n, _) in enumerate(second.plan)}
     recall = second.plan[by_number[28]][1]
-    assert "你上次没提到的两种方法是什么？" in recall and "第 4、5 点，共 5 点" in recall
+    assert "你上次没提到的两种方法是什么？（提示：「使用梯____（____）」、「使用权____（____）」）" in recall
     assert second.targets[by_number[28]] and len(second.targets[by_number[28]]) == 2
     while second.current.note.number != 28:
         second.skip(now=later)

@@ -17,6 +17,7 @@ from typing import Callable
 
 from assistant.answering.prompts import Prompts
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, render_feedback
+from assistant.interview.point_cues import blanked
 from assistant.interview.srs import (
     AGAIN,
     GOOD,
@@ -110,15 +111,17 @@ def follow_up_status(statuses: list[str], answered: bool) -> str:
 
 
 def recall_prompt(prompts: Prompts, note, points: list[Point], targets: tuple[str, ...], lang: str) -> str:
-    """The targeted question for due points: "你上次没提到的两种方法是什么？（第 2、4 点，共 5 点）"."""
-    nums = [i + 1 for i in indexes_of(points, targets)]
+    """The targeted question for due points: "你上次没提到的两种方法是什么？（提示：「使用梯____（____）」、「使用权____（____）」）".
+    Each point is cued by its label with the key term blanked (`point_cues.blanked`): "第 4 点，共 9 点" expected the
+    candidate to know the notes' numbering (blind QA)."""
+    due = [points[i] for i in indexes_of(points, targets)]
     kind = next((k for k in ("fix", "detect", "effect", "compare", "list") if k in intents(note.title)), "list")
-    count = len(nums)
+    count = len(due)
     if lang == "zh":
-        cues = f"第 {'、'.join(map(str, nums))} 点，共 {len(points)} 点"
+        cues = "、".join(f"「{blanked(p)}」" for p in due)
         count_text = _ZH_COUNTS[count] if count <= 10 else str(count)
     else:
-        cues = f"point{'s' if count > 1 else ''} {', '.join(map(str, nums))} of {len(points)}"
+        cues = "; ".join(f'"{blanked(p)}"' for p in due)
         count_text = str(count)
     return prompts.render("interview_recall", lang, title=note.title, count=count_text,
                           noun=_RECALL_NOUNS[lang][kind], cues=cues)

@@ -1,11 +1,12 @@
 """The interviewer's one follow-up after a graded answer, aimed at a point the answer missed or got wrong.
 
 Offline the follow-up comes from the notes' own outline, so it is always answerable from them:
-- a contradicted point: ask the user to reconsider it (`interview_probe_check`);
+- a contradicted point: ask the user to reconsider it (`interview_probe_check`), naming it by its label
+  (`point_cues.label_cue`);
 - a missed item of a list-like question (fixes, signs, effects, lists) when others were named:
   "还有别的办法吗？" (`interview_probe_more`), aimed at every missed item;
 - a missed point whose notes give a reason: "为什么使用 ReLU 激活函数能缓解梯度爆炸问题？" (`interview_probe_why`);
-- any other missed point: ask about it by a cue (a bold phrase or term of the point, `interview_probe_explain`);
+- any other missed point: ask about it by its label (`interview_probe_explain`);
 - nothing missed, but a covered point has a reason the answer did not give: the why question again;
 - an answer that covers nothing (and contradicts nothing): a hint, the cue of the first point, and the question
   again (`interview_probe_hint`), aimed at every point;
@@ -24,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.prompts import Prompts
+from assistant.interview.point_cues import label_cue
 from assistant.interview.srs import indexes_of, point_id
 from assistant.interview.variants import subject_of
 from assistant.notes.keypoints import Point, key_terms
@@ -68,7 +70,7 @@ def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang:
     missed = [i for i, s in enumerate(status) if s == "missed"]
     if wrong:
         i = wrong[0]
-        return _probe(prompts.render("interview_probe_check", lang, cue=cue(points[i], title)), points, [i], "check")
+        return _probe(prompts.render("interview_probe_check", lang, cue=label_cue(points[i])), points, [i], "check")
     if "covered" not in status:
         # Nothing said yet: "Why does 使用 ReLU 激活函数 help?" after "ok" gave away a point and presumed the rest (blind
         # QA). An interviewer gives a hint (the first point's cue) and asks the question again, for every point.
@@ -84,7 +86,7 @@ def choose(points: list[Point], rows: list[dict], title: str, answer: str, lang:
             return _probe(_why(prompts, points[i], title, lang), points, [i], "why")
     if missed:
         i = missed[0]
-        return _probe(prompts.render("interview_probe_explain", lang, cue=cue(points[i], title)), points, [i], "explain")
+        return _probe(prompts.render("interview_probe_explain", lang, cue=label_cue(points[i])), points, [i], "explain")
     for i, point in enumerate(points):
         if _reason(point) and point.names and not _CAUSAL.search(answer):
             return _probe(_why(prompts, point, title, lang), points, [i], "why", was_missed=False)
