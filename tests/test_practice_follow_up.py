@@ -173,3 +173,17 @@ def test_a_recall_turn_cues_each_point_without_the_notes_numbering(notebook):
     assert text.endswith('Which 2 points did you leave out last time? (hints: "输出张量形状：____"; "可以将____")')
     assert "BatchNormalization" not in recall_prompt(PROMPTS, notebook.by_number(38), _points(notebook, 38)[1],
                                                     (point_id(_points(notebook, 38)[1][2].lead),), "en")
+
+
+@pytest.mark.parametrize("give_up", ["I don't know", None])
+def test_giving_up_on_a_follow_up_after_an_english_answer_is_told_in_english(tmp_path, notebook, give_up):
+    """Blind QA: after an English answer, "I don't know" to the follow-up got "已跳过（计 0 分）…"; a bare /skip has no
+    words to tell the language by, so it takes the language the candidate has been answering in."""
+    store = Store(tmp_path / "i.db")
+    session = Interview.start(store, notebook, LabelGrader(), PROMPTS, topic="overfitting", n=1, now=T0)
+    assert session.current.note.number == 38  # a Chinese question
+    first = session.answer("Dropout and BatchNormalization both help", now=T0)
+    assert first.feedback.startswith("Score ") and session.current.kind == "probe"
+    skipped = session.answer(give_up, now=T0) if give_up else session.skip(now=T0)
+    assert skipped.feedback.startswith("Skipped (scored 0)"), skipped.feedback
+

@@ -93,9 +93,14 @@ def reply_language(answer: str, question: str) -> str:
     Latin words: "I don't know", "Use gradient clipping"), else the question's. "ok", "/skip" or a bare "ReLU" to a
     Chinese question was answered in English while the next messages were Chinese (blind QA: the interview's language
     switched around). The feedback, the skip message and the follow-up all ask this."""
+    return shown_language(answer) or language_of(question)
+
+
+def shown_language(answer: str) -> str | None:
+    """The language an answer shows (Chinese characters, or two Latin words), None when it is too short to tell."""
     if has_cjk(answer):
         return "zh"
-    return "en" if len(re.findall(r"[A-Za-z]{2,}", answer)) >= 2 else language_of(question)
+    return "en" if len(re.findall(r"[A-Za-z]{2,}", answer)) >= 2 else None
 
 
 def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float, rows: list[dict],

@@ -39,7 +39,8 @@ _RECALL_NOUNS = {"zh": {"fix": "种方法", "detect": "个信号", "effect": "�
                  "en": {"fix": "methods", "detect": "signs", "effect": "effects", "compare": "differences", "list": "points"}}
 
 
-def restrict(grade: Grade, prompts: Prompts | None, ref: Reference, answer: str, keep: list[int]) -> Grade:
+def restrict(grade: Grade, prompts: Prompts | None, ref: Reference, answer: str, keep: list[int],
+             lang: str | None = None) -> Grade:
     """A grade scored on some points only (a targeted turn, a probe): score = share of them covered, and the
     feedback says it is about the points asked (unless they are all the question's points)."""
     rows = [grade.points[i] for i in keep if i < len(grade.points)]
@@ -47,7 +48,8 @@ def restrict(grade: Grade, prompts: Prompts | None, ref: Reference, answer: str,
         return grade
     score = round(MAX_SCORE * sum(r["status"] == "covered" for r in rows) / len(rows), 1)
     asked = len(rows) < len(grade.points)
-    feedback = render_feedback(prompts, ref, answer, score, rows, asked=asked) if prompts else grade.feedback
+    # `lang`: a skip's (no answer to tell it by) is the session's, or a skipped English follow-up was told in Chinese.
+    feedback = render_feedback(prompts, ref, answer, score, rows, asked=asked, lang=lang) if prompts else grade.feedback
     return replace(grade, score=score, feedback=feedback, points=rows, follow_up="",
                    covered=[r["point"] for r in rows if r["status"] == "covered"],
                    missed=[r["point"] for r in rows if r["status"] != "covered"])

@@ -20,7 +20,15 @@ from assistant.answering.prompts import Prompt, Prompts
 from assistant.errors import UserError
 from assistant.interview import practice, probe
 from assistant.interview.answer_text import gives_up
-from assistant.interview.grades import MAX_SCORE, Grade, Reference, grade_skip, points_of, reply_language
+from assistant.interview.grades import (
+    MAX_SCORE,
+    Grade,
+    Reference,
+    grade_skip,
+    points_of,
+    reply_language,
+    shown_language,
+)
 from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest
@@ -164,13 +172,21 @@ class Interview:
         if not text.strip():
             raise InterviewError("the answer is empty")
         if gives_up(text):  # "不知道", "I don't know": a skip, fed back with the notes' points and never probed
-            return self.skip(now, elapsed, lang=reply_language(text, self.current.note.title if self.current else ""))
+            return self.skip(now, elapsed, lang=shown_language(text))
         return self._record(text.strip(), now, elapsed)
 
     def skip(self, now: float | None = None, elapsed: float | None = None, lang: str | None = None) -> Grade:
-        """Give up on the current turn: it scores 0, and the feedback quotes what the notes say (in `lang`, when the
-        user gave up in words: "I don't know" is answered in English whatever the notes' language)."""
-        return self._record("", now, elapsed, lang)
+        """Give up on the current turn: it scores 0, and the feedback quotes what the notes say in `lang` when the
+        user gave up in words ("I don't know" is answered in English whatever the notes' language), else in the
+        language they have been answering in this session (`answer_language`), else the question's."""
+        return self._record("", now, elapsed, lang or self.answer_language())
+
+    def answer_language(self) -> str | None:
+        """The language of the latest answer this session that shows one (a follow-up's answer counts), or None:
+        after an English answer, "/skip" on its follow-up was told "已跳过（计 0 分）…" (blind QA)."""
+        answers = {a["position"]: a["answer"] for a in self.store.answers(self.id)}
+        said = [t for pos in sorted(answers) for t in (answers[pos], (self.probes.get(pos) or {}).get("answer") or "")]
+        return next((lang for lang in map(shown_language, reversed(said)) if lang), None)
 
     def over_time(self, elapsed: float | None) -> bool:
         """True when an answer took longer than the session's per-question time limit."""
@@ -186,10 +202,10 @@ class Interview:
         grade = self.grader.grade(ref, text) if text else grade_skip(self.grader, self.prompts, ref, lang)
         cards = self.store.cards(turn.note.key)
         if turn.kind == "probe":
-            return self._record_probe(turn, ref, points, text, grade, cards, now)
+            return self._record_probe(turn, ref, points, text, grade, cards, now, lang)
         only = sorted(indexes_of(points, turn.targets)) if turn.targets else None  # in outline order, as the rows
         if only is not None:
-            grade = practice.restrict(grade, self.prompts, ref, text, only)
+            grade = practice.restrict(grade, self.prompts, ref, text, only, lang)
         updates = practice.card_updates(turn.note, points, grade, cards, now, self.over_time(elapsed), only)
         follow = None
         if text and self.prompts is not None and only is None:
@@ -211,14 +227,14 @@ class Interview:
         return grade
 
     def _record_probe(self, turn: Turn, ref: Reference, points, text: str, grade: Grade, cards: dict,
-                      now: float) -> Grade:
+                      now: float, lang: str | None = None) -> Grade:
         row = self.probes[turn.position]
         idx = indexes_of(points, turn.targets)
         if row.get("kind") == "hint" and text:  # taking the hint recalls the hinted point
             grade = replace(grade, points=probe.followed_hint(grade.points, points, turn.note.title, text))
         statuses = [grade.points[i]["status"] if i < len(grade.points) and text else "missed" for i in idx]
         was_missed = row.get("was_missed", 1) != 0
-        grade = practice.restrict(grade, self.prompts, ref, text, idx)
+        grade = practice.restrict(grade, self.prompts, ref, text, idx, lang)
         status = practice.follow_up_status(statuses, bool(text))
         updates = practice.probe_updates(turn.note, points, idx, statuses, was_missed, cards, now)
         # Its grade counts for the same points (README): the question's report, history and exports read the sum.
