@@ -96,7 +96,9 @@ def test_killed_session_resumes_with_stored_answers(built_copy):
                              capture_output=True, text=True, cwd=ROOT, env=_env(built_copy), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     out = resumed.stdout
-    assert f"interview #{sid}" in out and "[2/2]" in out and "[1/2]" not in out
+    assert f"interview #{sid}" in out and "[2/2]" in out
+    # Question 1 is not asked again: shown only above its pending follow-up, when there is one.
+    assert "[1/2]" not in out or re.search(r"\[1/2\].*\n.*什么是梯度爆炸？.*\nfollow-up:\n", out), out
     assert "第25题 什么是梯度爆炸？" in out and "第26题 梯度爆炸会引发什么问题？" in out and "overall:" in out
 
     history = run("history")
@@ -230,3 +232,22 @@ def test_resume_with_planning_options_and_an_empty_judged_answer_are_usage_error
     assert resumed.exit_code == 2 and "leave out --topic, --n and --weak" in resumed.output
     empty = run("judge", "--question", "什么是梯度爆炸？", "--answer", " ")
     assert empty.exit_code == 2 and "the answer is empty" in empty.output and "question is empty" not in empty.output
+
+
+def test_a_resumed_follow_up_repeats_the_question_it_belongs_to(built_copy):
+    """Blind QA: `--resume` on a paused follow-up showed the follow-up line alone, not the question it belongs to."""
+    first = run("interview", "--topic", "gradient-explosion", "--n", "1",
+                input="梯度累积、大于1连乘、指数增长、权重更新过大、NaN\n/quit\n")
+    assert first.exit_code == 0, first.output
+    assert "follow-up:" in first.output and "paused" in first.output
+    resumed = run("interview", "--resume", input="/quit\n")
+    assert resumed.exit_code == 0, resumed.output
+    assert re.search(r"\[1/1\].*\n.*什么是梯度爆炸？.*\nfollow-up:\n", resumed.output), resumed.output
+
+
+def test_a_zero_time_limit_means_none_as_in_the_web_tab(built_copy):
+    """Blind QA: `--time-limit 0` was rejected (x>=1) while the web field says "0 = none"."""
+    result = run("interview", "--topic", "overfitting", "--n", "1", "--time-limit", "0", input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "[1/1]" in result.output and "⏱" not in result.output
+    assert run("interview", "--time-limit", "-1").exit_code == 2

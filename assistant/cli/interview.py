@@ -47,8 +47,9 @@ def _grading(settings: Settings):
 @click.option("--n", "n", type=click.IntRange(1, MAX_QUESTIONS), default=5, show_default=True,
               help="Questions per session.")
 @click.option("--resume", is_flag=True, help="Continue the latest unfinished session.")
-@click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), metavar="SECONDS",
-              help="Per-question time limit; slower answers are flagged in the report and rated at most Hard.")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Per-question time limit (0 = none, as in the web tab); slower answers are flagged in the report and "
+                   "rated at most Hard.")
 @click.option("--weak", is_flag=True, help="Only questions already answered, lowest mastery first (practise my weak questions).")
 @click.option("--seed", type=int, hidden=True, help="Seed for the question wording (tests).")
 @click.pass_context
@@ -74,22 +75,26 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, seed) -> N
             if session is None:
                 raise usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
         else:
-            session = parts.start(store, topic_id, n, seed, time_limit=time_limit, weak=weak)
+            session = parts.start(store, topic_id, n, seed, time_limit=time_limit or None, weak=weak)
     except InterviewError as exc:
         raise usage_error(str(exc)) from None
     click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {parts.grader_name}"
                 " · /skip · /quit pauses", fg="cyan")
+    shown = False
     while not session.done:
         turn = session.current
         if turn is None:
             break
         topic_name = parts.notebook.topic(turn.note.topic).display
-        if turn.kind == "probe":
-            click.secho("follow-up:", fg="cyan", bold=True)
-        else:
+        if turn.kind != "probe" or not shown:  # a resumed follow-up comes after the question it belongs to (blind QA)
             limit = f" · ⏱ {session.time_limit:g} s" if session.time_limit else ""
             click.secho(f"\n[{turn.position + 1}/{turn.total}] {topic_name}{limit}", bold=True)
+        if turn.kind == "probe":
+            if not shown:
+                click.echo(session.asked(turn.position))
+            click.secho("follow-up:", fg="cyan", bold=True)
         click.echo(turn.prompt)
+        shown = True
         started = time.monotonic()
         text = _read_answer()
         if text is None or text == "/quit":

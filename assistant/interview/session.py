@@ -162,6 +162,10 @@ class Interview:
                 return Turn(i, self.total, note, prompt, "recall" if self.targets[i] else "question", self.targets[i])
         return None
 
+    def asked(self, position: int) -> str:
+        """The question at `position` as it was asked (its planned wording)."""
+        return self.plan[position][1]
+
     def reference(self, note: Note) -> Reference:
         """The notes section a question is graded against."""
         return self.notebook.reference(note)
