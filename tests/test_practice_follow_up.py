@@ -187,3 +187,18 @@ def test_giving_up_on_a_follow_up_after_an_english_answer_is_told_in_english(tmp
     skipped = session.answer(give_up, now=T0) if give_up else session.skip(now=T0)
     assert skipped.feedback.startswith("Skipped (scored 0)"), skipped.feedback
 
+
+def test_an_unpractised_question_does_not_make_a_topic_weak():
+    """Blind QA: "Activation functions 44% · weak · … mean last score 8.8/10": the unpractised question, counting 0,
+    made the topic "weak" beside a strong answer."""
+    from assistant.interview import mastery
+    from assistant.interview.srs import GOOD, review
+    from assistant.web.interview_view import topic_mastery_html
+
+    cards = {f"p:a#{i}": {**review(None, GOOD, T0), "note_key": "a", "point": str(i), "label": "x"} for i in (1, 2)}
+    history = [{"session_id": 1, "position": 0, "note_key": "a", "question": 21, "title": "t", "topic": "activation",
+                "score": 8.8, "max_score": 10, "answered_at": "2026-12-01T10:00:00+00:00"}]
+    rows = mastery.topics(mastery.questions(cards, history, now=T0 + 60), {"activation": ["a", "b", "c"]})
+    assert rows[0].mastery < 0.5 and rows[0].level == "strong" and rows[0].unpractised == 2
+    html = topic_mastery_html(rows, {"activation": "Activation functions"})
+    assert "weak" not in html and "strong on the 1 practised · 2 not yet practised" in html

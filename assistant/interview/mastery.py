@@ -6,7 +6,9 @@ a point missed counts nothing until it is answered again. A question's mastery i
 strength of its key-point cards (the finer record: targeted turns and probes update only
 those), or of its question card when the grader gave no per-point verdicts. A topic's mastery is
 the mean over every askable question of the topic, unpractised ones counting 0, so it says how
-ready the whole topic is, not only the part already tried. The web Interview tab shows these;
+ready the whole topic is, not only the part already tried; its level (strong, fair, weak) is that of the practised
+questions only, since an unpractised question is not yet known to be weak (blind QA read "44% · weak · … mean last
+score 8.8/10" for a topic whose one practised question was strong). The web Interview tab shows these;
 `plan.weakest` asks the weakest questions first. Pure functions of rows and a clock; no Gradio.
 """
 
@@ -68,18 +70,26 @@ class QuestionMastery:
 
 @dataclass(frozen=True)
 class TopicMastery:
-    """One topic: mastery over all its askable questions, how many were practised, their mean last score."""
+    """One topic: mastery over all its askable questions, how many were practised, their mean last score, and the
+    mastery of the practised ones alone (`known`)."""
 
     topic: str
     mastery: float
     practised: int
     questions: int
     mean_last: float | None
+    known: float | None = None
 
     @property
     def level(self) -> str:
-        """'strong', 'fair', 'weak', or 'new' when no question of the topic was practised."""
-        return level(self.mastery) if self.practised else "new"
+        """'strong', 'fair' or 'weak' as the practised questions are known, or 'new' when none was practised: the
+        questions not yet practised say nothing of how well the topic is known."""
+        return level(self.known) if self.practised and self.known is not None else "new"
+
+    @property
+    def unpractised(self) -> int:
+        """Askable questions of the topic never answered."""
+        return self.questions - self.practised
 
 
 def questions(cards: dict[str, dict], history: list[dict], now: float | None = None) -> list[QuestionMastery]:
@@ -121,5 +131,6 @@ def topics(practised: list[QuestionMastery], askable: dict[str, list[str]] | Non
         total = len(keys) or 1
         lasts = [m.last_score for m in done if m.last_score is not None]
         out.append(TopicMastery(topic, sum(m.mastery for m in done) / total, len(done), len(keys),
-                                sum(lasts) / len(lasts) if lasts else None))
+                                sum(lasts) / len(lasts) if lasts else None,
+                                sum(m.mastery for m in done) / len(done) if done else None))
     return sorted(out, key=lambda t: (t.practised == 0, t.mastery, t.topic))

@@ -110,11 +110,18 @@ def topic_mastery_html(rows: list, names: dict[str, str]) -> str:
         pct = round(100 * t.mastery)
         last = "" if t.mean_last is None else f" · mean last score {t.mean_last:.1f}/10"
         name = names.get(t.topic, t.topic)
+        # The level is the practised questions' (mastery.TopicMastery.level); the rest are "not yet practised", not weak.
+        if not t.practised:
+            state = "not yet practised"
+        elif t.unpractised:
+            state = f"{t.level} on the {t.practised} practised · {t.unpractised} not yet practised"
+        else:
+            state = f"{t.level} · {t.practised}/{t.questions} practised"
         items.append(
             f'<li class="m-row"><span class="m-topic">{escape(name)}</span>'
             f'<span class="m-bar" role="meter" aria-valuenow="{pct}" aria-valuemin="0" aria-valuemax="100" '
             f'aria-label="{escape(name)} mastery"><span class="m-fill m-{t.level}" style="width: {pct}%"></span></span>'
-            f'<span class="m-pct">{pct}% · {escape(t.level)} · {t.practised}/{t.questions} practised{escape(last)}</span></li>')
+            f'<span class="m-pct">{pct}% · {escape(state)}{escape(last)}</span></li>')
     return f'<ul class="m-list" aria-label="Mastery per topic">{"".join(items)}</ul>'
 
 
