@@ -232,6 +232,14 @@ class Assistant:
         """Every indexed question: file, file_key, uid, question, title, kind ('text', 'link-only', 'image-only', 'empty'), source."""
         return self.retriever.questions()
 
+    def numbered(self, question: str) -> list[dict]:
+        """The sections a question that only names a number ("第21题") names (`notes()` rows), the answered one first:
+        more than one when notes files share the number. [] for any other question."""
+        from assistant.notes.terms import to_simplified
+        from assistant.retrieval.catalogue import numbered
+
+        return numbered(to_simplified(clean_question(question)), self.notes())
+
     def section(self, file_key: str, uid: str) -> str:
         """The Markdown body of one indexed question section."""
         return self.retriever.section_text(file_key, uid)

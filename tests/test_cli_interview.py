@@ -251,3 +251,24 @@ def test_a_zero_time_limit_means_none_as_in_the_web_tab(built_copy):
     assert result.exit_code == 0, result.output
     assert "[1/1]" in result.output and "⏱" not in result.output
     assert run("interview", "--time-limit", "-1").exit_code == 2
+
+
+def test_a_number_the_configured_notes_share_with_an_ingested_file_asks_in_grade_and_is_named_in_ask(built_copy,
+                                                                                                      tmp_path):
+    """An ingested swish.md numbering 21 beside the shipped 第21题: `notes 21` asked which file, but `grade --question
+    21` graded the shipped one without a word, and `ask "第21题"` answered from swish.md naming neither (blind QA)."""
+    (tmp_path / "swish.md").write_text("## 21. 什么是Swish激活函数？\n\nSwish 定义为 x * sigmoid(beta * x)，是平滑、非单调的激活函数。\n",
+                                       encoding="utf-8")
+    assert run("ingest", str(tmp_path / "swish.md")).exit_code == 0
+    ambiguous = run("grade", "--question", "21", "--answer", "平滑非单调")
+    assert ambiguous.exit_code == 2
+    assert ambiguous.output.splitlines()[-1] == run("notes", "21").output.splitlines()[-1]  # the same line as `notes`
+    assert "question 21 is in 2 notes files (dl-interview-21-40.md, swish.md): choose one with --file NAME" in ambiguous.output
+    mine = run("grade", "--question", "21", "--file", "swish.md", "--answer", "平滑、非单调的激活函数", "--json")
+    assert mine.exit_code == 0 and json.loads(mine.output)["citations"] == ["[1] 第21题 什么是Swish激活函数？"]
+    shipped = run("grade", "--question", "21", "--file", "dl-interview-21-40", "--answer", "非线性", "--json")
+    assert shipped.exit_code == 0 and "激活函数的真正意义" in json.loads(shipped.output)["citations"][0]
+    asked = run("ask", "第21题")
+    assert asked.exit_code == 0, asked.output
+    assert "question 21 is in 2 notes files: answering from" in asked.output
+    assert "swish.md" in asked.output and "dl-interview-21-40.md" in asked.output

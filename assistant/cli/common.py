@@ -121,6 +121,15 @@ def one_numbered(items: list[T], number: int, file: str | None, name_of: Callabl
     return items[0] if items else None
 
 
+def numbered_row(rows: list[dict], question: tuple[int, str | None], file: str | None) -> dict | None:
+    """The indexed section (an `Assistant.notes()` row) a QuestionId names, of notes file `file` when given: how
+    `notes N` and `grade --question N` both look a question up, so a number two files share is the same one-line usage
+    error in both (`grade` read only the configured notes and silently graded their question N: blind QA)."""
+    number, uid = question
+    return one_numbered([r for r in rows if int(r["question"]) == number], number, file, lambda r: r["file"], uid,
+                        lambda r: str(r["uid"]))
+
+
 def several_files(notes: list[dict]) -> bool:
     """More than one notes file indexed (`Assistant.notes()` rows): then two may both have a question 1, and the
     terminal names each section's file, as the web's Notes list does."""

@@ -11,7 +11,7 @@ import json
 
 import click
 
-from assistant.cli.common import QuestionId, open_assistant, settings_from, several_files
+from assistant.cli.common import QuestionId, numbered_row, open_assistant, settings_from, several_files
 
 
 @click.command()
@@ -25,7 +25,7 @@ def notes(ctx: click.Context, question, points, file, as_json) -> None:
     sections listed as N~2, N~3 …"""
     from pathlib import Path
 
-    from assistant.cli.common import one_numbered, usage_error
+    from assistant.cli.common import usage_error
     from assistant.notes.keypoints import outline
     from assistant.notes.parse import question_label
 
@@ -41,8 +41,7 @@ def notes(ctx: click.Context, question, points, file, as_json) -> None:
             click.echo(f"{r['uid']:>4}  {where}{r['title']}" + ("" if r["kind"] == "text" else f"  ({r['kind']})"))
         return
     number, uid = question
-    row = one_numbered([r for r in rows if int(r["question"]) == number], number, file, lambda r: r["file"], uid,
-                       lambda r: str(r["uid"]))
+    row = numbered_row(rows, question, file)
     if row is None:
         where = f" of {file}" if file else ""
         raise usage_error(f"no question {uid or number} in the notes{where} (see 'assistant notes')")

@@ -37,6 +37,7 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
             click.secho(mode_badge(snapshot.mode, snapshot.covered), fg="cyan", err=False)
             if read := rewritten(question, snapshot.standalone):
                 click.secho(f"↳ interpreted as: {read}", dim=True)
+                _name_the_others(assistant.numbered(question))
             if snapshot.weak:
                 click.secho(f"⚠ {snapshot.weak}", fg="yellow")
             badge = True
@@ -50,6 +51,20 @@ def stream_answer(assistant: Assistant, question: str, history: list[dict], k: i
     click.echo()
     print_sources(result, files=several_files(assistant.notes()))
     return result
+
+
+def _name_the_others(named: list[dict]) -> None:
+    """When notes files share the number a question names ("第21题"), which file answered and the others' sections.
+
+    The first one is answered (retrieval/catalogue.numbered: the one `assistant notes` lists first), rather than
+    refusing as `notes 21` and `grade --question 21` do: those commands take `--file`, but a question has nowhere to
+    say which file, and a refused turn ends a chat on a question the notes answer. It was answered without a word about
+    the other file (blind QA), so this line names both, with the question to type for the other."""
+    if len(named) < 2:
+        return
+    others = "; ".join(f"「第{r['question']}题 {r['title']}」 ({Path(r['file']).name})" for r in named[1:])
+    click.secho(f"↳ question {named[0]['question']} is in {len(named)} notes files: answering from "
+                f"{Path(named[0]['file']).name}; for the other, ask {others}", fg="yellow")
 
 
 def print_sources(result: AnswerResult, files: bool = False) -> None:

@@ -28,6 +28,7 @@ class Note:
     title: str
     kind: str
     topic: str
+    file: str = ""  # the notes file's path, as the index stores it: `--file NAME` picks a file by it
 
     @property
     def key(self) -> str:
@@ -52,7 +53,7 @@ class Notebook:
             uid = str(r["uid"])
             text = self.body_of(r["file_key"], uid) if r["kind"] == "text" else ""
             topic = classify(r["title"], text, self.topics)
-            self.notes.append(Note(r["file_key"], uid, int(r["question"]), r["title"], r["kind"], topic.id))
+            self.notes.append(Note(r["file_key"], uid, int(r["question"]), r["title"], r["kind"], topic.id, r.get("file", "")))
 
     @classmethod
     def from_assistant(cls, assistant, topics: tuple[Topic, ...] | None = None) -> "Notebook":
@@ -71,8 +72,8 @@ class Notebook:
             raise CorpusError(corpus.errors[0][1])
         questions = [q for qs in corpus.parsed.values() for q in qs]
         bodies = {(q.file_key, q.uid): q.body for q in questions}
-        rows = [{"file_key": q.file_key, "uid": q.uid, "question": q.number, "title": q.title, "kind": q.kind}
-                for q in questions]
+        rows = [{"file": q.file, "file_key": q.file_key, "uid": q.uid, "question": q.number, "title": q.title,
+                 "kind": q.kind} for q in questions]
         return cls(rows, lambda key, uid: bodies[(key, uid)], topics)
 
     def body_of(self, file_key: str, uid: str) -> str:

@@ -185,12 +185,8 @@ class Catalogue:
         """A question that only names a section by its number ("第28题", "讲讲第28题", "Q28", "question 28") asked as
         that section's title ("第28题 如何修复梯度爆炸问题？"), so it is answered from it and shown "interpreted as" it;
         searched as written, "第28题" matched whichever title was nearest (or was declined). Any other text as it is."""
-        match = _NUMBER_ONLY.match(text)
-        if not match:
-            return text
-        number = int(next(g for g in match.groups() if g))
-        titles = [q["title"] for q in self.questions() if int(q["question"]) == number]
-        return f"第{number}题 {titles[0]}" if titles else text
+        named = numbered(text, self.questions())
+        return f"第{named[0]['question']}题 {named[0]['title']}" if named else text
 
     def initialisms(self) -> frozenset[str]:
         """The initials of every run of two to four Latin words in the notes ("region proposal network" → "rpn"),
@@ -219,6 +215,18 @@ class Catalogue:
 _NUMBER_ONLY = re.compile(r"^\s*(?:请|麻烦)?(?:讲讲|说说|讲一下|说一下|解释一下|回答一下|回答|看看)?\s*"
                           r"(?:第\s*(\d+)\s*[题道问]|Q\s*(\d+)|(?:question|no\.?)\s*(\d+)|#\s*(\d+))"
                           r"\s*(?:是什么|讲的是什么|怎么答|怎么回答)?\s*[?？。.!！]*\s*$", re.I)
+
+
+def numbered(text: str, questions: list[dict]) -> list[dict]:
+    """The sections of `questions` (`Catalogue.questions()` rows) that a question only naming a number ("第21题")
+    names, in the order `assistant notes` lists them: several when notes files share the number (a file's own repeat,
+    N~2, is not question N). `by_number` answers the first, so the list and the answer agree; the CLI names the
+    others (cli/render.py). [] for any other text."""
+    match = _NUMBER_ONLY.match(text)
+    if not match:
+        return []
+    number = int(next(g for g in match.groups() if g))
+    return [q for q in questions if int(q["question"]) == number and "~" not in str(q["uid"])]
 
 
 def _chinese_shares(rows: Rows) -> dict[str, float]:
