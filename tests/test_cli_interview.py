@@ -272,3 +272,26 @@ def test_a_number_the_configured_notes_share_with_an_ingested_file_asks_in_grade
     assert asked.exit_code == 0, asked.output
     assert "question 21 is in 2 notes files: answering from" in asked.output
     assert "swish.md" in asked.output and "dl-interview-21-40.md" in asked.output
+
+
+def test_history_does_not_schedule_the_questions_of_a_removed_file(built_copy, tmp_path):
+    """After `ingest --remove`, `history` listed the removed file's questions as "due now" although no interview could
+    ask them (`--weak` skipped them: blind QA). They are not scheduled, named under the table, and their rows kept."""
+    from assistant.config import Settings
+    from assistant.interview.store import Store
+
+    note = tmp_path / "extra.md"
+    note.write_text("## 77. 什么是标签平滑？\n\n标签平滑把 one-hot 标签的一部分概率分给其他类别，让模型不要过于自信。\n",
+                    encoding="utf-8")
+    assert run("ingest", str(note)).exit_code == 0
+    asked = run("interview", "--topic", "other", "--n", "1", input="/skip\n")
+    assert asked.exit_code == 0 and "第77题" in asked.output, asked.output
+    assert "第77题" in run("history").output.split("Review schedule")[1]
+    assert run("ingest", "--remove", str(note)).exit_code == 0
+    history = run("history")
+    assert history.exit_code == 0, history.output
+    schedule = history.output.split("Review schedule")[1]
+    rows, _, removed = schedule.partition("not scheduled, no longer in the notes")
+    assert "第77题" not in rows and "第77题" in removed
+    cards = Store(Settings.from_env(home=built_copy).db_path).cards()
+    assert any(c["note_key"].endswith(":77") for c in cards.values())  # the review rows are kept

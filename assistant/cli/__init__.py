@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from assistant.cli import ask, doctor, export, interview, notes, web
+from assistant.cli import ask, doctor, export, history, interview, notes, web
 from assistant.cli import eval as eval_commands
 from assistant.errors import UserError, first_line
 
@@ -36,7 +36,7 @@ def cli(ctx: click.Context, home, mode, model, recipe) -> None:
     ctx.obj = {k: v for k, v in {"home": home, "mode": mode, "model": model, "recipe": recipe}.items() if v}
 
 
-COMMANDS = (*ask.COMMANDS, *notes.COMMANDS, *interview.COMMANDS, *export.COMMANDS, *doctor.COMMANDS,
+COMMANDS = (*ask.COMMANDS, *notes.COMMANDS, *interview.COMMANDS, *history.COMMANDS, *export.COMMANDS, *doctor.COMMANDS,
             web.web, eval_commands.eval_command, eval_commands.judge_command)
 for _command in COMMANDS:
     cli.add_command(_command)

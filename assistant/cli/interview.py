@@ -1,4 +1,4 @@
-"""The `interview`, `grade` and `history` commands: mock interviews in the terminal.
+"""The `interview` and `grade` commands: mock interviews in the terminal (`history` is cli/history.py).
 
 Registered on the main group by `assistant/cli/__init__.py`. Like every command module, only
 click and the settings are imported at start-up. Usage errors (unknown topic or question, empty
@@ -230,70 +230,4 @@ def _graded(settings: Settings, question: tuple[int, str | None], file: str | No
     return notebook, grader, note
 
 
-@click.command()
-@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True, help="Sessions to show.")
-@click.pass_context
-def history(ctx: click.Context, limit) -> None:
-    """Past interview sessions and per-topic progress."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from assistant.cli.common import settings_from
-    from assistant.interview.topics import load_topics
-
-    store = open_store(settings_from(ctx))
-    summary = store.sessions_summary(limit)
-    if not summary:  # three empty tables said nothing a new user could act on
-        click.echo("No interview sessions yet: start one with `assistant interview` (e.g. --topic 梯度 --n 3).")
-        return
-    names = {t.id: t.display for t in load_topics()}
-    sessions = Table(title="Interview sessions")
-    for col in ("#", "started", "topic", "answered", "mean score", "status"):
-        sessions.add_column(col)
-    for s in summary:
-        mean = "-" if s["mean"] is None else f"{s['mean']:.1f}/10"
-        status = "finished" if s["finished_at"] else "unfinished (--resume)"
-        sessions.add_row(str(s["id"]), s["started_at"][:16].replace("T", " "), names.get(s["topic"], "all"),
-                         f"{s['answered']}/{s['planned']}", mean, status)
-    topics = Table(title="Progress per topic (weakest first)")
-    for col in ("topic", "answers", "questions", "mean score", "last score"):
-        topics.add_column(col)
-    for t in store.topic_progress():
-        topics.add_row(names.get(t["topic"], t["topic"]), str(t["answers"]), str(t["questions"]),
-                       f"{t['mean']:.1f}", f"{t['last']:g}")
-    console = Console(soft_wrap=True)
-    console.print(sessions)
-    console.print(topics)
-    console.print(_schedule_table(store, names, settings_from(ctx)))
-
-
-def _live_cards(store, settings) -> dict:
-    """The stored cards minus point cards of points no longer in the notes (Notebook.live_cards), reading the
-    configured notes files (no index to open); cards of notes added elsewhere are kept as they are."""
-    from assistant.interview.notebook import Notebook
-    from assistant.notes.parse import CorpusError
-
-    cards = store.cards()
-    try:
-        return Notebook.from_files(settings.corpus_paths).live_cards(cards)
-    except (CorpusError, OSError):  # the notes cannot be read now: the schedule as stored
-        return cards
-
-
-def _schedule_table(store, names: dict, settings):
-    """What is due when, and how well each question and its weakest point are known now (FSRS)."""
-    from rich.table import Table
-
-    from assistant.interview.schedule_view import schedule_rows
-
-    table = Table(title="Review schedule (FSRS, soonest first)")
-    for col in ("question", "topic", "due", "known now", "points due", "weakest point"):
-        table.add_column(col)
-    for r in schedule_rows(_live_cards(store, settings), store.answered_topics()):
-        table.add_row(r["label"], names.get(r["topic"], r["topic"]), r["due"], f"{r['known']:.0%}",
-                      f"{r['points_due']}/{r['points']}", r["weakest"])
-    return table
-
-
-COMMANDS = (interview, grade, history)
-
+COMMANDS = (interview, grade)

@@ -44,8 +44,12 @@ class Note:
 class Notebook:
     """The notes as interview material: listing, lookup by key or number, and section bodies."""
 
-    def __init__(self, rows: list[dict], body: Callable[[str, str], str], topics: tuple[Topic, ...] | None = None) -> None:
+    def __init__(self, rows: list[dict], body: Callable[[str, str], str], topics: tuple[Topic, ...] | None = None,
+                 complete: bool = False) -> None:
         self.topics = topics or load_topics()
+        # True when the rows are every indexed note (the Assistant's list), not only some files: then a question not
+        # here is not in the notes at all (its section or file was removed) rather than in a file not read.
+        self.complete = complete
         self._body = body
         self._bodies: dict[str, str] = {}
         self.notes: list[Note] = []
@@ -58,7 +62,7 @@ class Notebook:
     @classmethod
     def from_assistant(cls, assistant, topics: tuple[Topic, ...] | None = None) -> "Notebook":
         """The indexed notes of an Assistant."""
-        return cls(assistant.notes(), assistant.section, topics)
+        return cls(assistant.notes(), assistant.section, topics, complete=True)
 
     @classmethod
     def from_files(cls, paths, topics: tuple[Topic, ...] | None = None) -> "Notebook":
@@ -107,13 +111,25 @@ class Notebook:
     def live_cards(self, cards: dict[str, dict]) -> dict[str, dict]:
         """The cards that still describe the notes: a point card whose point is no longer in its question's outline
         (the note was edited, or the outline is read differently) is left out, so mastery ("3/5 key points known"),
-        the schedule and the weakest point count only points the cards and the grader show. The cards stay stored:
-        an edit undone brings them back. Cards of a question no longer in the notes are kept as they are."""
+        the schedule and the weakest point count only points the cards and the grader show. In a `complete` notebook
+        the cards of a question no longer in the notes (`removed`) are left out too, as an interview, which plans from
+        the notebook's questions only, never asks them (`interview --weak` skipped them while `history` listed them as
+        due now: blind QA). The cards stay stored: an edit undone, or the file ingested again, brings them back. Read
+        from some files only, the notebook cannot tell a removed question from one in another file: it keeps them."""
         current: dict[str, set[str]] = {}
         for note in self.askable():
             current[note.key] = set(self.point_ids(note))
         return {key: card for key, card in cards.items()
-                if not card.get("point") or card["note_key"] not in current or card["point"] in current[card["note_key"]]}
+                if (card["note_key"] not in current and not self.complete)
+                or (card["note_key"] in current and (not card.get("point") or card["point"] in current[card["note_key"]]))}
+
+    def removed(self, cards: dict[str, dict]) -> list[dict]:
+        """The question cards of questions a `complete` notebook no longer asks (their section or notes file was
+        removed), for a line saying their reviews are kept but not scheduled; [] for a notebook of some files."""
+        if not self.complete:
+            return []
+        asked = {note.key for note in self.askable()}
+        return [card for key, card in cards.items() if key.startswith("q:") and card["note_key"] not in asked]
 
     def get(self, key: str) -> Note | None:
         """A note by its 'file_key:uid' key."""
