@@ -25,6 +25,7 @@ from assistant.notes.corpus import Corpus
 from assistant.notes.parse import CorpusError, find_notes
 from assistant.notes.text import plain_text
 from assistant.retrieval.ingest_lock import ingest_lock
+from assistant.retrieval.ingest_progress import large_file_warnings, line_progress
 from assistant.retrieval.ingest_report import IngestReport, check_removable, count
 from assistant.retrieval.pipeline import EmbeddingPool
 from assistant.retrieval.store import (
@@ -79,15 +80,23 @@ def ingest(settings: Settings, paths=None, progress: bool = True, chroma=None,
         if any(not p.empty for p in plans.values()):
             stamp.unlink(missing_ok=True)  # a kill from here on must leave the index marked as not in sync
         total, done = sum(len(p.upsert) for p in plans.values()), 0
+        if progress:
+            for line in large_file_warnings(corpus, plans[settings.dense_models[0]]):
+                print(f"warning: {line}", file=sys.stderr, flush=True)
+        lines = line_progress(progress, total)  # off a terminal, where no bar is drawn
 
         def step(n: int) -> None:
             nonlocal done
             done = min(total, done + n)  # a retried collection writes its batches again
             if on_progress is not None:
                 on_progress(done, total)
+            if lines is not None:
+                lines.update(done)
 
         with EmbeddingPool(_threads_for(settings)) as pool:
             _sync(settings, chroma, wanted, plans, pool, progress, step)
+        if lines is not None:
+            lines.finish()
         _embed_titles(settings, corpus, progress)
         if paths is None:  # the configured notes are now indexed as they are on disk
             stamp.write_text(notes_stamp(settings), encoding="utf-8")
@@ -149,7 +158,7 @@ def _embed_titles(settings: Settings, corpus: Corpus, progress: bool = False) ->
     kept = cache.get(titles)
     missing = [t for t in titles if t not in kept]
     if missing:  # a bar of its own: 10,000 new titles take minutes after the chunks' bar has finished
-        with _progress(progress, len(missing)) as advance:
+        with _progress(progress, len(missing), lines="titles") as advance:
             cache.fill(missing, e5_passages, on_batch=advance)
 
 
@@ -268,9 +277,16 @@ def _stamp(settings: Settings, col, model: str) -> None:
 
 
 @contextmanager
-def _progress(show: bool, total: int):
+def _progress(show: bool, total: int, lines: str = ""):
+    """A bar on a terminal; off one, with `lines` (what is counted), a progress line now and then (ingest_progress.py).
+    The chunks' lines are the ingest's own (every collection counted), so their per-collection bars pass none."""
     if not show or not sys.stderr.isatty():
-        yield lambda n: None
+        counter = line_progress(show and bool(lines), total, lines)
+        if counter is None:
+            yield lambda n: None
+            return
+        yield lambda n: counter.update(counter.done + n)
+        counter.finish()
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -21,8 +21,9 @@ from typing import Callable
 from assistant.config import Settings
 from assistant.notes.parse import CorpusError, Question, parse_notes_bytes
 from assistant.retrieval.ingest import IngestReport
+from assistant.retrieval.ingest_progress import MAX_BYTES, size_of
 
-MAX_BYTES = 2 * 1024 * 1024  # the shipped notes are 36 KB for 20 questions; 2 MB is over a thousand questions
+__all__ = ["MAX_BYTES", "add", "check", "check_file", "safe_name", "shown_name"]  # MAX_BYTES: the limit the web names
 SUFFIXES = (".md", ".markdown")
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -33,10 +34,6 @@ def safe_name(name: str) -> str:
     stem, suffix = os.path.splitext(base)
     stem = _UNSAFE.sub("-", stem).strip("-.") or "notes"
     return f"{stem[:80]}{suffix.lower() if suffix.lower() in SUFFIXES else '.md'}"
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 def shown_name(name: str) -> str:
@@ -50,7 +47,7 @@ def check_file(name: str, size: int) -> None:
     if Path(shown).suffix.lower() not in SUFFIXES:
         raise CorpusError(f"{shown}: not a Markdown file; notes are .md files with one '## N. question' section each")
     if size > MAX_BYTES:
-        raise CorpusError(f"{shown}: too big ({_size(size)}; the limit is {_size(MAX_BYTES)}); "
+        raise CorpusError(f"{shown}: too big ({size_of(size)}; the limit is {size_of(MAX_BYTES)}); "
                           "split it into smaller notes files")
 
 
