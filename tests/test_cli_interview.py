@@ -229,7 +229,7 @@ def test_a_number_two_files_share_asks_which_file_and_the_list_names_the_files(b
 
 def test_resume_with_planning_options_and_an_empty_judged_answer_are_usage_errors(home):
     resumed = run("interview", "--resume", "--topic", "rnn")
-    assert resumed.exit_code == 2 and "leave out --topic, --n and --weak" in resumed.output
+    assert resumed.exit_code == 2 and "leave out --topic, --n, --weak and --file" in resumed.output
     empty = run("judge", "--question", "什么是梯度爆炸？", "--answer", " ")
     assert empty.exit_code == 2 and "the answer is empty" in empty.output and "question is empty" not in empty.output
 
@@ -295,3 +295,23 @@ def test_history_does_not_schedule_the_questions_of_a_removed_file(built_copy, t
     assert "第77题" not in rows and "第77题" in removed
     cards = Store(Settings.from_env(home=built_copy).db_path).cards()
     assert any(c["note_key"].endswith(":77") for c in cards.values())  # the review rows are kept
+
+
+def test_interview_on_one_notes_file_and_its_sections_keep_out_of_shipped_topics_they_do_not_belong_to(built_copy,
+                                                                                                        tmp_path):
+    """There was no way to practise only the notes just added, and a self-attention section landed under "Activation
+    functions" for the softmax in its formula (blind QA s8 §11)."""
+    mine = tmp_path / "transformer notes.md"
+    mine.write_text("## 101. 什么是自注意力机制（Self-Attention）？\n\n自注意力让序列中的每个位置都能直接关注所有其他位置。"
+                    "注意力权重为 softmax(QK^T / sqrt(d_k))，维度较大时 softmax 会进入饱和区。\n\n"
+                    "## 110. 什么是标签平滑（Label Smoothing）？\n\n标签平滑把 one-hot 标签的一部分概率分给其他类别。\n",
+                    encoding="utf-8")
+    assert run("ingest", str(mine)).exit_code == 0
+    asked = run("interview", "--file", "transformer-notes", "--n", "5", input="/skip\n/skip\n")
+    assert asked.exit_code == 0, asked.output
+    assert "· 2 question(s) ·" in asked.output  # this file's two, none of the shipped twenty
+    assert asked.output.count("[1/2] Other (其他)") + asked.output.count("[2/2] Other (其他)") == 2
+    assert "Activation functions" not in asked.output
+    unknown = run("interview", "--file", "nope.md")
+    assert unknown.exit_code == 2
+    assert "no notes file named 'nope.md'" in unknown.output and "transformer notes.md" in unknown.output

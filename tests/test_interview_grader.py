@@ -702,3 +702,21 @@ def test_family_names_hide_the_shorter_names_inside_them():
     # a sibling another point names is no swap (a section listing activations), nor a hyphenated own name
     assert swapped("tanh", "ReLU 在正区间导数是 1", "ReLU 在正区间导数是 1", ["sigmoid", "ReLU"]) == ""
     assert swapped("交叉熵损失", "unlike MSE", "Cross-entropy, unlike MSE, …", []) == ""
+
+
+def test_a_keyword_in_passing_does_not_make_a_topic_and_every_shipped_section_keeps_its_own():
+    """One body keyword put a self-attention section under activation (softmax) and Pre-LN vs Post-LN under
+    optimisation (学习率): blind QA s8 §11. Two different keywords of a topic still choose it; the shipped sections'
+    topics (all named by their titles) are pinned as they were."""
+    from assistant.interview.notebook import Notebook
+    from tests.conftest import CORPUS
+
+    assert classify("什么是自注意力机制？", "注意力权重为 softmax(QK^T / sqrt(d_k))，softmax 会饱和。").id == "other"
+    assert classify("Pre-LN 和 Post-LN 有什么区别？", "Post-LN 需要学习率 warmup。").id == "other"
+    assert classify("Adam 和 AdamW 有什么区别？").id == "optimisation"
+    assert classify("简单说说反向传播算法", "用梯度下降优化参数").id == "optimisation"
+    shipped = {n.number: n.topic for n in Notebook.from_files([CORPUS]).notes}
+    assert shipped == {21: "activation", 22: "optimisation", 23: "cnn", 24: "cnn", 25: "gradient-explosion",
+                       26: "gradient-explosion", 27: "gradient-explosion", 28: "gradient-explosion", 29: "rnn", 30: "rnn",
+                       31: "rnn", 32: "activation", 33: "rnn", 34: "cnn", 35: "cnn", 36: "detection", 37: "detection",
+                       38: "overfitting", 39: "cnn", 40: "rnn"}

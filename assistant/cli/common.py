@@ -109,10 +109,10 @@ def one_numbered(items: list[T], number: int, file: str | None, name_of: Callabl
     N~2, N~3 … (`uid`, read by `uid_of`), and N alone is the first. None when no file has question N."""
     from pathlib import Path
 
-    from assistant.notes.parse import slug
+    from assistant.notes.parse import same_file
 
-    if file:  # compared as parse.file_key names a file: "my notes.md", "my-notes" and a path to it are one file
-        items = [i for i in items if slug(Path(name_of(i)).stem) == slug(Path(file).stem)]
+    if file:
+        items = [i for i in items if same_file(name_of(i), file)]
     if uid_of is not None:
         items = [i for i in items if uid_of(i) == (uid or str(number))]
     if len(items) > 1:

@@ -51,9 +51,11 @@ def _grading(settings: Settings):
               help="Per-question time limit (0 = none, as in the web tab); slower answers are flagged in the report and "
                    "rated at most Hard.")
 @click.option("--weak", is_flag=True, help="Only questions already answered, lowest mastery first (practise my weak questions).")
+@click.option("--file", "file", metavar="NAME",
+              help="Only the questions of one notes file (its name, e.g. my-notes.md, as in `notes --file`).")
 @click.option("--seed", type=int, hidden=True, help="Seed for the question wording (tests).")
 @click.pass_context
-def interview(ctx: click.Context, topic, n, resume, time_limit, weak, seed) -> None:
+def interview(ctx: click.Context, topic, n, resume, time_limit, weak, file, seed) -> None:
     """Mock interview from the notes: answer, get graded, and weak questions come back later.
 
     Type an answer and press Enter. /skip (or an answer that only says "不知道" / "I don't know")
@@ -63,11 +65,15 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, seed) -> N
     from assistant.cli.common import settings_from
     from assistant.interview.session import InterviewError
 
-    if resume and (topic or weak or ctx.get_parameter_source("n") != click.core.ParameterSource.DEFAULT):
-        raise usage_error("--resume continues the latest session as it was planned: leave out --topic, --n and --weak")
+    if resume and (topic or weak or file or ctx.get_parameter_source("n") != click.core.ParameterSource.DEFAULT):
+        raise usage_error("--resume continues the latest session as it was planned: leave out --topic, --n, --weak "
+                          "and --file")
     topic_id = topic_id_of(topic)
     settings = settings_from(ctx)
     parts = _kit(settings)
+    if file and not parts.notebook.askable(file=file):  # a name no file has, rather than "no questions in it"
+        raise usage_error(f"no notes file named {file!r} has questions to practise; notes files: "
+                          f"{', '.join(parts.notebook.files())}")
     store = open_store(settings)
     try:
         if resume:
@@ -75,7 +81,7 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, seed) -> N
             if session is None:
                 raise usage_error("there is no unfinished interview to resume; start one with `assistant interview`")
         else:
-            session = parts.start(store, topic_id, n, seed, time_limit=time_limit or None, weak=weak)
+            session = parts.start(store, topic_id, n, seed, time_limit=time_limit or None, weak=weak, file=file)
     except InterviewError as exc:
         raise usage_error(str(exc)) from None
     click.secho(f"interview #{session.id} · {session.total} question(s) · grader: {parts.grader_name}"

@@ -50,11 +50,11 @@ class InterviewKit:
         return bool(hits) and f"{hits[0].file_key}:{hits[0].uid}" == note_key
 
     def start(self, store: Store, topic: str | None = None, n: int = 5, seed: int | None = None,
-              time_limit: float | None = None, weak: bool = False) -> Interview:
-        """Plan a new session (due questions first, or with `weak` only the weakest answered ones),
-        optionally with a per-question time limit."""
+              time_limit: float | None = None, weak: bool = False, file: str | None = None) -> Interview:
+        """Plan a new session (due questions first, or with `weak` only the weakest answered ones), optionally with a
+        per-question time limit, of one topic and of one notes file's questions (`file`, named as `--file` names it)."""
         return Interview.start(store, self.notebook, self.grader, self.prompts, topic, n, seed,
-                               time_limit=time_limit, same_section=self.same_section, weak=weak)
+                               time_limit=time_limit, same_section=self.same_section, weak=weak, file=file)
 
     def resume(self, store: Store) -> Interview | None:
         """The latest unfinished session, if any."""

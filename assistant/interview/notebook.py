@@ -97,9 +97,19 @@ class Notebook:
         """Every askable section as a grading reference: what an off-topic answer may be about instead."""
         return [self.reference(n) for n in self.askable()]
 
-    def askable(self, topic: str | None = None) -> list[Note]:
-        """Text sections (never link- or image-only), optionally of one topic, in notes order."""
-        return [n for n in self.notes if n.kind == "text" and (topic is None or n.topic == topic)]
+    def askable(self, topic: str | None = None, file: str | None = None) -> list[Note]:
+        """Text sections (never link- or image-only), optionally of one topic and of one notes file (its name, stem or
+        path, as `--file NAME` takes it: parse.same_file), in notes order."""
+        from assistant.notes.parse import same_file
+
+        return [n for n in self.notes if n.kind == "text" and (topic is None or n.topic == topic)
+                and (file is None or same_file(n.file, file))]
+
+    def files(self) -> list[str]:
+        """The names of the notes files with askable sections, sorted: what `interview --file` may name."""
+        from pathlib import Path
+
+        return sorted({Path(n.file).name for n in self.askable() if n.file})
 
     def point_ids(self, note: Note) -> list[str]:
         """The ids of a question's key points in today's outline (srs.point_id of each lead)."""

@@ -105,12 +105,13 @@ class Interview:
     @classmethod
     def start(cls, store: Store, notebook: Notebook, grader, prompts: Prompts, topic: str | None = None,
               n: int = 5, seed: int | None = None, now: float | None = None, time_limit: float | None = None,
-              same_section: Callable[[str, str], bool] | None = None, weak: bool = False) -> "Interview":
+              same_section: Callable[[str, str], bool] | None = None, weak: bool = False,
+              file: str | None = None) -> "Interview":
         """Plan a new session: n turns of the topic, due cards first (FSRS), then new questions; with `weak`,
         only questions already answered, lowest mastery first. `same_section(note_key, text)` checks a
         model's paraphrase still retrieves the note."""
-        candidates = notebook.askable(topic)
-        where = f" in topic {topic!r}" if topic else ""
+        candidates = notebook.askable(topic, file)  # `file`: only one notes file's questions (interview --file)
+        where = (f" in topic {topic!r}" if topic else "") + (f" in {file}" if file else "")
         if not candidates:
             raise InterviewError(f"no questions with text to grade{where}")
         rng = random.Random(seed)

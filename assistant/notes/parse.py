@@ -250,6 +250,12 @@ def _is_prose(line: str) -> bool:
     return bool(plain_text(stripped).strip(" -•|"))
 
 
+def same_file(path: str, name: str) -> bool:
+    """True when `name` (a file name, stem or path, as `--file NAME` takes it) names notes file `path`, compared as
+    `file_key` names a file: "my notes.md", "my-notes" and a path to it are one file."""
+    return slug(Path(path).stem) == slug(Path(name).stem)
+
+
 def slug(text: str) -> str:
     """A file stem as file keys write it: letters, digits and CJK, the rest one hyphen."""
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", text).strip("-")[:40] or "notes"
