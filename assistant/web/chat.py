@@ -162,9 +162,10 @@ class ChatPage(Page):
             j = value.partition("|")[0]
             return which_answer(turns[int(j)]["panel"], int(j), len(turns)) if j.isdigit() and int(j) < len(turns) else gr.skip()
 
+        # Enter and Send are one event: Gradio ignores a trigger of an event still running ("once"), so while an answer
+        # streams both wait, where two listeners let Send start a second answer beside an Enter one (and vice versa).
         events = [
-            self.question.submit(send, inputs, outputs, **QUIET),
-            self.send.click(send, inputs, outputs, **QUIET),
+            gr.on([self.question.submit, self.send.click], send, inputs, outputs, **QUIET),
             self.chatbot.example_select(send_example, inputs[1:], outputs, **QUIET),
             self.chatbot.retry(regenerate, [self.history, self.turns, saved.conv, k, mode, saved.browser], outputs, **QUIET),
         ]
