@@ -160,6 +160,25 @@ def test_markdown_export_lists_each_answers_citations(tmp_path):
     assert name == f"chat-{conv}-梯度爆炸怎么办.md"
 
 
+def test_markdown_export_shows_an_answers_notice_once(tmp_path):
+    """QA: an LLM-failure notice was in the exported answer (the chain writes it there) and again as a quoted line."""
+    from assistant.answering.prompts import Prompts
+    from assistant.config import Settings
+
+    prompts = Prompts(Settings.from_env({}, home=tmp_path).prompts_path)
+    failed = prompts.render("llm_fallback", "zh", reason="HTTP 500")
+    notes = [prompts.render("llm_length", "zh"), prompts.render("llm_uncited", "zh")]  # the chain's words for each
+    with ChatStore(tmp_path / "a.db", "alice") as chats:
+        conv, _ = chats.add_exchange(None, "梯度爆炸怎么办？", f"{failed}\n\n- 如果梯度超过阈值，就截断它们 [1]。",
+                                     {**RECORD, "mode": "extractive (fallback from llm:m)", "notice": failed}, "")
+        chats.add_exchange(conv, "再说说？", "用梯度截断。" + "".join(f"\n\n{n}" for n in notes),
+                           {**RECORD, "mode": "llm:m", "notice": " ".join(notes)}, "")
+        chats.add_exchange(conv, "还有呢？", "用梯度截断 [1]。", {**RECORD, "mode": "llm:m", "notice": notes[1]}, "")
+        text = markdown(chats.conversation(conv), chats.messages(conv))
+    assert text.count("语言模型调用失败") == 1 and text.count("长度上限") == 1
+    assert text.count("没有引用任何笔记章节") == 2  # the last answer does not carry its notice: it is quoted under it
+    assert text.count("> ⚠") == 1
+
 # -- the Chat tab's save path, without a browser ---------------------------------------------------
 
 

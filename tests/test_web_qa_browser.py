@@ -1,8 +1,9 @@
 """Blind-QA web fixes in a real browser (Debian's /usr/bin/chromium through Playwright, never a downloaded browser).
 
 Each test is one QA report and fails on the code before its fix: the opened note scrolled into view, the
-conversation list keeping its selection, the LLM-failure notice shown once, a question sent before the page
-finished loading kept in the list, and an interrupted regenerate saved like an interrupted answer.
+conversation list keeping its selection, the LLM-failure notice shown once (on the page and in the Markdown export),
+a question sent before the page finished loading kept in the list, and an interrupted regenerate saved like an
+interrupted answer.
 Screenshots (1280×800 viewport) go to /tmp/web-shots/qa-*.png.
 """
 
@@ -82,6 +83,9 @@ def test_the_llm_failure_notice_is_shown_once(browser, built_home, tmp_path_fact
         page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 1", timeout=15_000)
         page.wait_for_selector("#sources .mode-fallback")
         assert page.inner_text("body").count("语言模型调用失败") == 1
+        with page.expect_download() as download:  # and the Markdown export has it once too (it was quoted again)
+            page.click("#chat-export")
+        assert Path(download.value.path()).read_text(encoding="utf-8").count("语言模型调用失败") == 1
         assert ctx.errors == []
 
 

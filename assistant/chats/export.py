@@ -31,7 +31,9 @@ def markdown(conversation: dict, messages: list[dict]) -> str:
         lines += [f"*Answer mode: {m.get('mode') or record.get('mode', 'extractive')}*", ""]
         if record.get("weak"):
             lines += [f"> ⚠ {_one_line(record['weak'])}", ""]
-        if record.get("notice"):
+        # The chain writes each notice (the model failed, the reply was cut, it cites nothing) into the answer, so
+        # quoting it again showed it twice (QA); one the answer does not carry is still said.
+        if record.get("notice") and _one_line(record["notice"]) not in _one_line(m["content"]):
             lines += [f"> ⚠ {_one_line(record['notice'])}", ""]
         sources = record.get("sources") or []
         if sources:
