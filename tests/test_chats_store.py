@@ -269,6 +269,8 @@ def test_an_answer_whose_page_goes_away_mid_stream_is_kept_and_finished(offline_
     assert messages[1]["sources"]["mode"].startswith("llm") and messages[1]["sources"]["sources"]
     # what was written when the page went away was saved at once, marked unfinished, and is kept as superseded
     assert len(kept) == 1 and UNFINISHED in kept[0][0] and '"interrupted": true' in kept[0][1]
+    # with the sections its text cited so far, or else those it was given (web/unfinished.py), for its panel
+    assert '"sources": []' not in kept[0][1] or '"uncited"' in kept[0][1]
     assert unraisable == []
 
 

@@ -224,6 +224,18 @@ def _stub_app(browser, built_home, tmp_path_factory, default, *scripted):  # noq
             demo.close()
 
 
+def _slow_answer_in_a_new_chat(page, shown: str):
+    """With a stub answering one quick reply, then slow ones: a first chat (its save gives this browser its id), then
+    a question in a new chat, until its answer being written shows `shown`."""
+    _ask(page, "什么是梯度爆炸？", "第25题")
+    page.click("#new-chat")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 0")
+    page.locator("#question textarea").fill("如何修复梯度爆炸问题？")
+    page.locator("#question textarea").press("Enter")
+    page.wait_for_function("(t) => (Array.from(document.querySelectorAll('#chatbot .bot')).pop()?.innerText || '')"
+                           ".includes(t)", arg=shown, timeout=60_000)
+
+
 def test_regenerate_replaces_the_last_answer_and_keeps_the_old_one(browser, built_home, tmp_path_factory):  # noqa: F811
     from tests.support.openai_stub import Reply
 
@@ -269,13 +281,7 @@ def test_a_reload_while_an_answer_streams_keeps_the_question_and_the_finished_an
     quick = Reply(content="梯度爆炸是梯度范数随层数指数增长 [1]。")  # its save gives this browser its id
     slow = Reply(content=answer, chunk_delay=0.12)  # 50 pieces: about 6 s of streaming, in a new chat
     with _stub_app(browser, built_home, tmp_path_factory, slow, quick) as (_, page, db, ctx):
-        _ask(page, "什么是梯度爆炸？", "第25题")
-        page.click("#new-chat")
-        page.wait_for_function("() => document.querySelectorAll('#chatbot .bot').length === 0")
-        page.locator("#question textarea").fill("如何修复梯度爆炸问题？")
-        page.locator("#question textarea").press("Enter")
-        page.wait_for_function("() => (Array.from(document.querySelectorAll('#chatbot .bot')).pop()?.innerText || '')"
-                               ".includes('阈值')", timeout=60_000)
+        _slow_answer_in_a_new_chat(page, "阈值")
         shot(page, "6-desktop-streaming")
         page.reload()  # mid-stream
         _open(page)

@@ -62,3 +62,32 @@ def test_one_question_is_answered_at_a_time(browser, built_home, tmp_path_factor
         assert len(_answers(db)) == 2
         assert ctx.errors == []
 
+
+
+def test_an_interrupted_answer_shows_the_sources_it_had(browser, built_home, tmp_path_factory):  # noqa: F811
+    """QA: an answer whose page was reloaded mid-stream is kept, marked unfinished, until the server finishes it; its
+    sources panel said "The answer cites no section of the notes", as the saved partial had no sources yet (the
+    chain reports them at the end). It says the answer was interrupted and shows the sources its text cites so far."""
+    from tests.support.openai_stub import Reply
+    from tests.test_web_chats_browser import _open, _slow_answer_in_a_new_chat
+
+    quick = Reply(content="梯度爆炸是梯度范数随层数指数增长 [1]。")  # its save gives this browser its id
+    slow = Reply(content=SLOW, chunk_delay=0.4)  # 50 pieces: about 20 s, so it is still unfinished when reopened
+    with _stub_app(browser, built_home, tmp_path_factory, slow, quick) as (_, page, db, ctx):
+        _slow_answer_in_a_new_chat(page, "[1]")  # its first section cited
+        page.reload()  # mid-stream: the server keeps what was written, marked unfinished, and finishes it
+        unfinished = "SELECT COUNT(*) FROM messages WHERE content LIKE '%Unfinished%' AND superseded_by IS NULL"
+        for _ in range(100):  # it notices the page went away on its next write, maybe after the page loaded again
+            if _rows(db, unfinished)[0][0]:
+                break
+            page.wait_for_timeout(100)
+        page.reload()
+        _open(page)
+        page.wait_for_function("() => document.querySelectorAll('#chat-list label').length === 2", timeout=15_000)
+        page.locator("#chat-list label").first.click()
+        page.wait_for_function(f"{LAST_BOT}.includes('Unfinished')", timeout=15_000)
+        panel = page.locator("#sources").inner_text()
+        assert "cites no section" not in panel
+        assert "interrupted" in panel and "第28题" in panel  # the section its text cites so far
+        shot(page, "send-2-interrupted-answer-sources")
+        assert ctx.errors == []

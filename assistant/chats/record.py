@@ -25,8 +25,7 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
     if pending:
         return record
     if result.uncited:  # the sections a generated answer was given and cites none of, to check it against
-        record["uncited"] = [{"label": h.label, "note": section_key(h.file_key, h.uid), "sentence": ""}
-                             for h in result.hits]
+        record["uncited"] = _given(result.hits)
     excerpts = _excerpts(result)
     for n, hit in result.cited_hits():
         record["sources"].append({
@@ -37,6 +36,30 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
             "note": section_key(hit.file_key, hit.uid),
         })
     return record
+
+
+def interrupted_record(partial, retrieved: bool) -> dict[str, Any]:
+    """The record of an answer cut off while it was written (its page went away; web/unfinished.py), from the stream's
+    `snapshot()`. The chain reports an answer's citations only when it ends, so a partial's record listed none and
+    its panel said it cited nothing (QA): here they are read from its text, already checked by the chain's filter.
+    Cited nothing yet, it keeps the sections it was given (`uncited`); `retrieving`: cut off before they were found."""
+    from dataclasses import replace
+
+    from assistant.answering.citations import check_citations
+
+    _, used, _ = check_citations(partial.answer, len(partial.hits))
+    record = answer_record(replace(partial, citations=used))
+    record["interrupted"] = True
+    if not retrieved:
+        record["retrieving"] = True
+    elif not used and partial.hits:
+        record["uncited"] = _given(partial.hits)
+    return record
+
+
+def _given(hits) -> list[dict[str, str]]:
+    """Sections an answer was given, named without being cited (shown as pointers, as a declined question's are)."""
+    return [{"label": h.label, "note": section_key(h.file_key, h.uid), "sentence": ""} for h in hits]
 
 
 def _excerpts(result) -> dict[int, str]:

@@ -208,7 +208,13 @@ def which_answer(panel: str, msg: int, of: int) -> str:
     return panel.replace(head, f'{head}<div class="src-which">Sources of answer {msg + 1} of {of}</div>', 1)
 
 
-def _pointers(pointers: list[dict]) -> str:
+def source_list(sources: list[dict], msg: int = 0) -> str:
+    """The "Sources" heading and a card per cited section."""
+    items = "".join(source_item(int(s.get("n", i + 1)), s, msg) for i, s in enumerate(sources))
+    return f'<div class="src-head">Sources</div><ol class="src-list">{items}</ol>'
+
+
+def pointer_list(pointers: list[dict]) -> str:
     """Sections named without being cited (a declined question's pointers, an uncited answer's retrieved sections):
     label, the sentence that names the subject if any, and "Open in Notes"."""
     items = "".join(
@@ -232,29 +238,33 @@ def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
 
         result = answer_record(result, pending=pending)
     r = result
-    parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">'
-             f'{mode_badge(r.get("mode", ""), bool(r.get("covered")) or pending)}</div>']
+    # Cut off before retrieval, neither the answerer nor coverage is known: no badge (not "Not in the notes").
+    badge = "" if r.get("retrieving") else mode_badge(r.get("mode", ""), bool(r.get("covered")) or pending)
+    parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">{badge}</div>']
     # No notice here: the chain writes each notice (the model failed and quotes follow, the reply was cut, it cites
     # nothing) into the answer itself, where it belongs to that answer; repeated here it was shown twice (blind QA).
     # The badge above still says which answerer failed.
     sources = r.get("sources") or []
     if pending:
         parts.append(f'<div class="src-empty">Answering from {int(r.get("retrieved", 0))} retrieved section(s)…</div>')
+    elif r.get("interrupted") and (r.get("covered") or r.get("retrieving")):
+        from assistant.web.unfinished import interrupted_sources
+
+        parts.append(interrupted_sources(r, msg))
     elif not r.get("covered") and r.get("pointers"):
         # Not sources (nothing is cited), but where to read on: the section that names it, or the nearest ones.
         parts.append('<div class="src-empty">The notes do not answer this question, so nothing is cited. '
-                     f'Where to read on:</div>{_pointers(r["pointers"])}')
+                     f'Where to read on:</div>{pointer_list(r["pointers"])}')
     elif not r.get("covered"):
         parts.append('<div class="src-empty">The notes do not cover this question, so there are no sources. '
                      'Try other words, or browse the <b>Notes</b> tab.</div>')
     elif not sources and r.get("uncited"):  # blind QA: the notice pointed to "the sections retrieved below", not shown
         parts.append('<div class="src-empty">The answer cites no section of the notes. The sections it was given, '
-                     f'to check it against:</div>{_pointers(r["uncited"])}')
+                     f'to check it against:</div>{pointer_list(r["uncited"])}')
     elif not sources:
         parts.append('<div class="src-empty">The answer cites no section of the notes.</div>')
     else:
-        items = "".join(source_item(int(s.get("n", i + 1)), s, msg) for i, s in enumerate(sources))
-        parts.append(f'<div class="src-head">Sources</div><ol class="src-list">{items}</ol>')
+        parts.append(source_list(sources, msg))
     if r.get("invalid_citations") and not pending:
         nums = ", ".join(f"[{int(n)}]" for n in r["invalid_citations"])
         parts.append(f'<div class="src-removed">Removed citation(s) {escape(nums)}: no such source.</div>')

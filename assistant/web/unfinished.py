@@ -12,6 +12,9 @@ after that keeps the unfinished answer; nothing is raised into a closing generat
 A regenerated answer whose page went away is kept the same way (blind QA: it was dropped, so the page showed the
 new answer half-written and the reloaded chat the old one): what it has so far replaces the old answer at once,
 marked unfinished, the old one kept as superseded as when a regenerate completes, and the finished one replaces it.
+
+An unfinished answer's sources panel shows the sections its text cites so far, or those it was given
+(`interrupted_sources`): it said "The answer cites no section of the notes", as the chain reports citations at the end.
 """
 
 from __future__ import annotations
@@ -38,11 +41,11 @@ def finish_later(stream, save: Save, conv, complete: bool = False, replaces=None
 
 
 def _finish(stream, save: Save, conv, complete: bool, replaces) -> None:
-    from assistant.chats.record import answer_record
+    from assistant.chats.record import answer_record, interrupted_record
 
     if not complete:  # kept before the rest is read: a reload meanwhile lists it, and a failure below keeps it
-        partial = stream.snapshot()
-        turn = {"record": {**answer_record(partial, pending=True), "interrupted": True}, "standalone": partial.standalone}
+        partial = stream.snapshot()  # its panel shows the sources its text cites so far (chats.record)
+        turn = {"record": interrupted_record(partial, stream.retrieved), "standalone": partial.standalone}
         conv, problem = save(conv, f"{partial.answer}\n\n⚠ {UNFINISHED}".strip(), turn, replaces)
         if problem:
             log.warning("an unfinished answer whose page went away was not saved: %s", problem)
@@ -56,3 +59,18 @@ def _finish(stream, save: Save, conv, complete: bool, replaces) -> None:
     _, problem = save(conv, result.answer, {"record": answer_record(result), "standalone": result.standalone}, replaces)
     if problem:
         log.warning("an answer whose page went away was not saved: %s", problem)
+
+
+def interrupted_sources(record: dict, msg: int = 0) -> str:
+    """The sources panel's body for an unfinished answer (`chats.record.interrupted_record`): the sections its text
+    cites so far, else the sections it was given, else that it was cut off before them; never "cites no section"."""
+    from assistant.web.html import pointer_list, source_list
+
+    said = '<div class="src-empty">This answer was interrupted (its page was reloaded or closed)'
+    if record.get("retrieving"):
+        return f"{said} before its sources were found.</div>"
+    if sources := record.get("sources"):
+        return f"{said}: the sections it cites so far.</div>{source_list(sources, msg)}"
+    if record.get("uncited"):
+        return f"{said} before it cited a section. The sections it was given:</div>{pointer_list(record['uncited'])}"
+    return f"{said} before it cited a section.</div>"
