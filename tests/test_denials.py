@@ -63,3 +63,11 @@ def test_faces_differing_by_region_is_no_denial_of_the_note(grader):
               "五官位置相对固定，不共享权重的Local-Conv更合适。")
     grade = grader.grade(ref, answer)
     assert grade.score >= 7 and not grade.contradictions, (grade.score, grade.contradictions)
+
+
+def test_a_denial_through_a_causative_is_read_and_covers_nothing(grader):
+    """"梯度爆炸并不会让网络变得不稳定" denies what 第26题 affirms ("梯度爆炸会导致网络不稳定"); the words after 让/导致 are what is
+    denied (it was read as denying "让网", and the answer scored 6.4 with the point ✓)."""
+    assert negated_claim("梯度爆炸不会让网络不稳定", "梯度爆炸会导致网络不稳定")
+    grade = grader.grade(_section(26), "梯度爆炸并不会使网络变得不稳定，也不会产生NaN权重。")
+    assert grade.score <= 3 and grade.contradictions and not grade.covered, (grade.score, grade.covered)

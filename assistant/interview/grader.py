@@ -152,32 +152,37 @@ class OfflineGrader:
         # e5 puts any sentence about the topic near every point of its section; what tells a point is how much
         # nearer than the question itself a segment comes to it (`topic_margin`).
         topical = np.maximum(0.0, vectors[: len(segments)] @ units.question + p.topic_margin - lo)
-        cover = sims - topical[None, :]
-        weighted = np.where(units.lead[:, None], cover, lo + (cover - lo) * p.support_weight)
-        best = np.array([weighted[owner == i].max() for i in range(len(points))])
-        semantic = np.clip((best - lo) / (hi - lo), 0, 1)
-        # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms ("fully
-        # connected" → 全连接层), as in retrieval and answer focus (without them a correct English answer reached only
-        # the semantic share of coverage: eval/README.md 2026-12-03). A Chinese answer's terms bring the other terms of
-        # their glossary row ("梯度裁剪" → 梯度截断) and its English phrases theirs (`glossary.synonyms`).
-        terms = key_terms(answer) | key_terms(" ".join(chinese_terms(answer) if shift else synonyms(answer)))
-        lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
-        coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
-        lead_said = np.array([bool(t[0]) and t[0] <= terms for t in units.terms])
-        if not shift:
-            # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with fewer,
-            # such as a one-word list item "Dropout"): the answer must say something of that point itself.
-            # An answer that uses every term of a point's lead says that point, whatever its neighbours share with it:
-            # "输出张量形状：(time_steps, n_samples, dim_output)" copied from 第29题 was ✗, its terms all in sibling leads.
-            unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) and not said
-                               for own, said in zip(units.own, lead_said)])
-            coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
-        # A bare list item ("Dropout" in 第38题's list) is all the notes say of it: naming it covers it. Its name in a
-        # sentence ("我会用Dropout来防止过拟合") was ✗, since the sentence sits nearer the question than the one-word item.
-        named = lead_said & np.array([not point.support for point in points])
-        coverage = np.where(named, 1.0, coverage)
-        if is_keyword_list(answer, p.keyword_max_chars):
-            coverage = np.minimum(coverage, p.keyword_cap)
+        nearer = sims - topical[None, :]
+        weighted = np.where(units.lead[:, None], nearer, lo + (nearer - lo) * p.support_weight)
+        keyword_list = is_keyword_list(answer, p.keyword_max_chars)
+
+        def cover(counted: np.ndarray) -> np.ndarray:
+            """Each point's coverage by the `counted` segments."""
+            best = np.array([weighted[owner == i][:, counted].max() if counted.any() else lo for i in range(len(points))])
+            semantic = np.clip((best - lo) / (hi - lo), 0, 1)
+            # An English answer shares no words with Chinese notes: its glossary phrases bring their Chinese terms ("fully
+            # connected" → 全连接层), as in retrieval and answer focus (without them a correct English answer reached only
+            # the semantic share of coverage: eval/README.md 2026-12-03). A Chinese answer's terms bring the other terms of
+            # their glossary row ("梯度裁剪" → 梯度截断) and its English phrases theirs (`glossary.synonyms`).
+            said = " ".join(seg for seg, c in zip(segments, counted) if c)
+            terms = key_terms(said) | key_terms(" ".join(chinese_terms(said) if shift else synonyms(said)))
+            lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
+            coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
+            lead_said = np.array([bool(t[0]) and t[0] <= terms for t in units.terms])
+            if not shift:
+                # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with
+                # fewer, such as a one-word list item "Dropout"): the answer must say something of that point itself.
+                # An answer that uses every term of a point's lead says that point, whatever its neighbours share with
+                # it: "输出张量形状：(time_steps, n_samples, dim_output)" copied from 第29题 was ✗ (its terms all in sibling leads).
+                unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) and not whole
+                                   for own, whole in zip(units.own, lead_said)])
+                coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
+            # A bare list item ("Dropout" in 第38题's list) is all the notes say of it: naming it covers it. Its name in
+            # a sentence ("我会用Dropout来防止过拟合") was ✗, since the sentence sits nearer the question than the item.
+            coverage = np.where(lead_said & np.array([not point.support for point in points]), 1.0, coverage)
+            return np.minimum(coverage, p.keyword_cap) if keyword_list else coverage
+
+        coverage = cover(np.ones(len(segments), dtype=bool))
         if instead is not None:
             # An answer to another question covers none of this one's points, as its feedback says: a sentence left
             # at home ("激活函数换成ReLU" in a fix-exploding-gradients answer) ticked a point of 第21题 by chance.
@@ -190,6 +195,7 @@ class OfflineGrader:
         denies = negations(answer) >= 2 and scale * negation_density(answer) >= max(p.denial_ratio * negation_density(ref.body),
                                                                              p.denial_min)
         conflicts: dict[int, Conflict] = {}
+        denying: set[int] = set()  # segments (and the sentences holding them) that deny what the notes say
         subjects = segment_subjects(segments, parent, points) if p.subject_scope else [None] * len(segments)
         for j, segment in enumerate(segments):
             # The note sentences this segment is about, closest first. A segment about a point by name ("MAE
@@ -210,10 +216,16 @@ class OfflineGrader:
             decided = next((i for i in about[: p.align_top] if found is not None and units.texts[i] == found.note),
                            about[0] if about else None)
             at = subject if subject is not None or decided is None else units.owner[decided]
+            if found is not None and found.rule == "negation":
+                denying.update((j, parent[j]))
             if found is not None and at is not None and at not in conflicts:
                 # The feedback quotes the whole note sentence as written ("x>0" kept), not the matched unit.
                 source = units.source[units.texts.index(found.note)] if found.note in units.texts else found.note
                 conflicts[at] = replace(found, note=readable(source))
+        if denying and instead is None:
+            # What a segment denies it does not also cover: "梯度爆炸其实不会让网络不稳定" ticked "梯度爆炸会引起网络不稳定…"
+            # while it contradicted its twin point (blind QA run 7). Coverage is taken again without those segments.
+            coverage = np.minimum(coverage, cover(np.array([j not in denying for j in range(len(segments))])))
         kept = [seg for j, seg in enumerate(segments) if keep[j]]
         ticked = [i for i in range(len(points)) if i not in conflicts and coverage[i] >= p.covered_at]
         conflicts.update(swaps(points, ticked, kept, answer))

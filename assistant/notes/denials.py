@@ -19,7 +19,7 @@ _CUE_OBJECT = re.compile(r"(?:" + ZH_NEG.pattern + r")([^，,。；;：:！？!?
 # 53, partial > wrong 141 → 142 of 178, nothing lost; the judge's dev figures unchanged. (Treating 而不是 as no
 # negation instead lost a negated answer and two judge contradictions.)
 _NEG_BEFORE = re.compile(r"(?:" + ZH_NEG.pattern + r"|[无非]|(?<!困)难)[^，,。；;：:]{0,4}$")
-_FILLER_VERBS = re.compile(r"^(?:要|能|会|应该?|需要?|用|使用|是|在|再|可以|必须|一定|太|很|了)+")
+_FILLER_VERBS = re.compile(r"^(?:要|能|会|应该?|需要?|用|使用|是|在|再|可以|必须|一定|太|很|了|让|使|令|导致|造成|引起|出现|来)+")
 
 
 def _negated_words(statement: str) -> list[str]:
