@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shots import SHOTS
 from tests.test_web import XSS, free_port
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-SHOTS = Path("/tmp/web-shots")
 XSS_NOTES = f"""## 91. 什么是量子梯度魔法{XSS}？
 
 量子梯度魔法是一种虚构的训练技巧{XSS}，用于测试网页是否安全地显示笔记内容。量子梯度魔法不会执行任何脚本。

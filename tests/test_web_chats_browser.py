@@ -14,23 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shots import save_shot
 from tests.test_web import free_port
 from tests.test_web_browser import _ask as ask_until_sourced
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 pytestmark = pytest.mark.slow
-SHOTS = Path("/tmp/web-shots")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def shot(page, name: str) -> Path:
-    """A viewport screenshot in /tmp/web-shots/ (the sidebar is fixed: a full-page shot would misplace it)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"chats-{name}.png"
-    page.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-    return path
+    """A viewport screenshot (the sidebar is fixed: a full-page shot would misplace it)."""
+    return save_shot(page, "chats", name)
 
 
 def _serve(built_home, tmp_path_factory, auth=None, settings_changes=None):

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shots import SHOTS, save_shot
 from tests.test_web_browser import _open, browser  # noqa: F401  (the shared Chromium fixture)
 
 pytestmark = pytest.mark.slow
-SHOTS = Path("/tmp/web-shots")
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SEEDED = ["gradient-explosion", "rnn", "activation", "overfitting", "cnn"]  # one interview per topic, in this order
@@ -44,11 +44,7 @@ def _port() -> int:
 
 def shot(page, name: str) -> Path:
     """A full-page screenshot in /tmp/web-shots/."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"layout-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
+    return save_shot(page, "layout", name, full_page=True)
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shots import save_shot
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
 from tests.test_web_chats_browser import _ask, _new_context, _open, _rows, _serve, _stub_app, _tab, _titles
 
 pytestmark = pytest.mark.slow
-SHOTS = Path("/tmp/web-shots")
 # The chat scrolls inside its own box (the page does not): for a screenshot of an answer's first lines.
 SCROLL_CHAT_TO_TOP = """(el) => { for (let n = el.parentElement; n; n = n.parentElement)
     if (n.scrollHeight > n.clientHeight + 2 && getComputedStyle(n).overflowY !== 'visible') { n.scrollTop = 0; break; }
@@ -26,11 +26,7 @@ SCROLL_CHAT_TO_TOP = """(el) => { for (let n = el.parentElement; n; n = n.parent
 
 def shot(page, name: str) -> Path:
     """A viewport screenshot in /tmp/web-shots/qa-<name>.png."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"qa-{name}.png"
-    page.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-    return path
+    return save_shot(page, "qa", name)
 
 
 @pytest.fixture(scope="module")

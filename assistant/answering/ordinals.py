@@ -26,7 +26,6 @@ _EN_ORDINAL = re.compile(r"\bthe\s+(" + "|".join(_EN_NUMBERS) + r")(?:\s+(?:one|
                          r"|\b(?:point|item|number|method|option)\s+(?:no\.?\s*|#)?(\d{1,2})\b", re.I)
 # The former / the latter: of two names the previous question listed, never of an answer's points.
 _EN_PAIR = re.compile(r"\bthe\s+(former|latter)\b", re.I)
-_FORMER, _LATTER = 1001, 1002
 # Where a question lists names: 、 and commas, and the words for "and", "or", "versus".
 _LIST_SEP = re.compile(r"\s*(?:[、，,/]|以及|还有|和|与|跟|及|或者|或|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*", re.I)
 # What the question asks of the names, which topic_of keeps after the last one ("SGD 各有什么特点" → "SGD 各 特点").
@@ -34,27 +33,25 @@ _ASKS = re.compile(r"\s*(?:有啥|是啥|啥|各自|各|分别|都|特点|优缺
 _COUNT = re.compile(r"[一二两三四五六七八九十\d]+\s*(?:个|种|者)|\b(?:two|three|four|both|all)\b", re.I)
 
 
-def ordinals(question: str) -> list[tuple[re.Match, int]]:
-    """Each ordinal of a question with its 1-based position (-1: the last)."""
+def ordinals(question: str) -> list[tuple[re.Match, int, bool]]:
+    """Each ordinal of a question: its match, its 1-based position (-1: the last), and whether it is 前者/后者 or
+    the former/latter (which only a pair of listed names can resolve)."""
     found = []
     for m in _ZH_ORDINAL.finditer(question):
         if m.group(3) or m.group(4):
-            found.append((m, _FORMER if m.group(3) else _LATTER))
-            continue
-        n = -1 if m.group(2) else int(m.group(1)) if m.group(1).isdigit() else _ZH_NUMBERS[m.group(1)]
-        found.append((m, n))
-    for m in _EN_PAIR.finditer(question):
-        found.append((m, _FORMER if m.group(1).lower() == "former" else _LATTER))
-    for m in _EN_ORDINAL.finditer(question):
-        word = (m.group(1) or "").lower()
-        found.append((m, _EN_NUMBERS[word] if word else int(m.group(2))))
+            found.append((m, 1 if m.group(3) else -1, True))
+        else:
+            found.append((m, -1 if m.group(2) else int(m.group(1)) if m.group(1).isdigit() else _ZH_NUMBERS[m.group(1)], False))
+    found += [(m, 1 if m.group(1).lower() == "former" else -1, True) for m in _EN_PAIR.finditer(question)]
+    found += [(m, _EN_NUMBERS[m.group(1).lower()] if m.group(1) else int(m.group(2)), False)
+              for m in _EN_ORDINAL.finditer(question)]
     return sorted(found, key=lambda f: f[0].start())
 
 
 def listed_names(question: str) -> list[str]:
     """The names a question enumerates (two or more), in order: "R-CNN、Fast R-CNN 和 Faster R-CNN 三个的区别是啥？"
     → R-CNN, Fast R-CNN, Faster R-CNN."""
-    from assistant.answering.condense import topic_of
+    from assistant.answering.condense import topic_of  # here: condense imports this module
 
     pieces = [_ASKS.sub("", topic_of(_COUNT.sub(" ", p))).strip() for p in _LIST_SEP.split(to_simplified(question))]
     # "What's" leaves "'s" behind (topic_of removes "what").
@@ -81,16 +78,14 @@ def resolve_ordinals(question: str, history: list[str], points_of_previous: Call
     if not found or not history:
         return question
     items, topic = listed_names(history[-1]), ""
-    pair = any(n in (_FORMER, _LATTER) for _, n in found)
-    if pair and len(items) != 2:
+    if any(pair for _, _, pair in found) and len(items) != 2:
         return question
     if not items:
         topic, items = points_of_previous()
-    found = [(m, {_FORMER: 1, _LATTER: -1}.get(n, n)) for m, n in found]
-    if not items or any(n > len(items) for _, n in found):
+    if not items or any(n > len(items) for _, n, _ in found):
         return question
     out, end = [], 0
-    for m, n in found:
+    for m, n, _ in found:
         out += [question[end:m.start()], items[n - 1 if n > 0 else -1]]
         end = m.end()
     rewritten = "".join([*out, question[end:]]).strip()

@@ -22,13 +22,23 @@ def answer_parts(answer: str) -> tuple[list[str], list[int]]:
     return parts, parent
 
 
-def answer_language(answer: str, notes: str) -> str:
+def graded_language(answer: str, notes: str) -> str:
     """The language an answer is graded in: its own, but a few Latin words and no Chinese ("Dropout", "ReLU, LSTM") are
     names, in the notes' language too. Graded as English, "Dropout" skipped the own-terms check and also ticked 第38题's
     BatchNormalization (blind QA run 7)."""
     if not has_cjk(answer) and len(re.findall(r"[A-Za-z][A-Za-z0-9-]*", answer)) <= 3:
         return language_of(notes)
     return language_of(answer)
+
+
+def answer_terms(text: str, cross_lingual: bool) -> frozenset[str]:
+    """The key terms an answer's text is matched with: its own, plus the Chinese terms of its glossary phrases (an
+    English answer to Chinese notes, `cross_lingual`) or of its glossary rows (`glossary.synonyms`: "梯度裁剪" also
+    brings 梯度截断, and an English phrase its Chinese terms)."""
+    from assistant.notes.glossary import chinese_terms, synonyms
+    from assistant.notes.keypoints import key_terms
+
+    return key_terms(text) | key_terms(" ".join(chinese_terms(text) if cross_lingual else synonyms(text)))
 
 
 def says_anything(answer: str) -> bool:

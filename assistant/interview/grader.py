@@ -30,7 +30,14 @@ from typing import Callable
 import numpy as np
 
 from assistant.answering.prompts import Prompts
-from assistant.interview.answer_text import answer_language, answer_parts, is_keyword_list, names_nothing_of, says_anything
+from assistant.interview.answer_text import (
+    answer_parts,
+    answer_terms,
+    graded_language,
+    is_keyword_list,
+    names_nothing_of,
+    says_anything,
+)
 from assistant.interview.conflicts import segment_conflict, swaps
 from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
@@ -42,8 +49,7 @@ from assistant.interview.units import Units, section_units
 from assistant.notes.cues import negation_density, negations
 from assistant.notes.denials import subject_at
 from assistant.notes.edits import segment_edits
-from assistant.notes.glossary import chinese_terms, synonyms
-from assistant.notes.keypoints import Point, key_terms
+from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict
 from assistant.notes.terms import language_of
 from assistant.notes.text import readable
@@ -144,7 +150,7 @@ class OfflineGrader:
         # Sentences about another section cannot contradict this one's points (an answer to another question is
         # graded as covering none of them, below, but a "!" would still claim it denied the notes).
         sims = np.where(keep[None, :], sims, -1.0)
-        shift = p.cross_lingual_shift if answer_language(answer, ref.body) != language_of(ref.body) else 0.0
+        shift = p.cross_lingual_shift if graded_language(answer, ref.body) != language_of(ref.body) else 0.0
         lo, hi = p.lo - shift, p.hi - shift
         owner = np.array(units.owner)
         # What the point is (its lead) counts fully; a supporting sentence mentions many things, so a match
@@ -165,7 +171,7 @@ class OfflineGrader:
             # the semantic share of coverage: eval/README.md 2026-12-03). A Chinese answer's terms bring the other terms of
             # their glossary row ("梯度裁剪" → 梯度截断) and its English phrases theirs (`glossary.synonyms`).
             said = " ".join(seg for seg, c in zip(segments, counted) if c)
-            terms = key_terms(said) | key_terms(" ".join(chinese_terms(said) if shift else synonyms(said)))
+            terms = answer_terms(said, bool(shift))
             lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
             coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
             lead_said = np.array([bool(t[0]) and t[0] <= terms for t in units.terms])

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from assistant.notes.glossary import chinese_terms, synonyms
+from assistant.interview.answer_text import answer_terms
 from assistant.notes.keypoints import key_terms
 
 REPEAT_MIN = 3  # a sentence said this often is padding beyond its first time (twice can be emphasis)
@@ -53,7 +53,7 @@ def padding(sentences: list[str], body: str, same_language: bool) -> Padding:
         key = norm(s)
         seen[key] += 1
         repeat = counts[key] >= REPEAT_MIN and seen[key] > 1
-        unrelated = same_language and not (key_terms(s) | key_terms(" ".join([*chinese_terms(s), *synonyms(s)]))) & note_terms
+        unrelated = same_language and not answer_terms(s, cross_lingual=False) & note_terms
         if repeat or unrelated:
             padded += len(s)
             # The example quoted back: the most repeated sentence, else the first unrelated one.

@@ -24,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 
+from assistant.interview.answer_text import graded_language
 from assistant.interview.grades import Reference
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.terms import language_of
@@ -94,7 +95,7 @@ def language_lift(answer: str, shift: float, ref: Reference) -> float:
     """What a section's cosines with an answer gain for being in another language than the answer (`shift`, the
     grader's cross_lingual_shift), so sections in the answer's language do not win for their language alone. Notes in
     one language (every tuning set) lift the asked section and its rivals alike: nothing changes there."""
-    return shift if language_of(answer) != language_of(ref.body) else 0.0
+    return shift if graded_language(answer, ref.body) != language_of(ref.body) else 0.0
 
 
 def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,

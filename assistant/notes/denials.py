@@ -22,14 +22,16 @@ _NEG_BEFORE = re.compile(r"(?:" + ZH_NEG.pattern + r"|[无非]|(?<!困)难)[^，
 _FILLER_VERBS = re.compile(r"^(?:要|能|会|应该?|需要?|用|使用|是|在|再|可以|必须|一定|太|很|了|让|使|令|导致|造成|引起|出现|来)+")
 
 
-def _negated_words(statement: str) -> list[str]:
-    """The first words after each negation cue of a Chinese text ("不要使用ReLU" → "ReLU")."""
+def _negated_words(statement: str, whole: bool = False) -> list[str]:
+    """The first words after each negation cue of a Chinese text ("不要使用ReLU" → "ReLU"); `whole`: every word of
+    the negated phrase, past a 的 too ("没有单独的memory cell" → 单独, memory, cell)."""
     out = []
     for match in _CUE_OBJECT.finditer(asked(statement)):
+        obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip())
         # A negated relative clause ends at 的: in "无法再更新的 NaN 权重值" the weights exist; only 更新 is denied
         # (a correct answer "权重变成 NaN 无法再更新" read as denying NaN, 0/10, blind QA).
-        obj = _FILLER_VERBS.sub("", match.group(match.lastindex or 1).strip().split("的")[0])
-        out.extend(re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", obj)[:2])
+        words = re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", obj if whole else obj.split("的")[0])
+        out.extend(words if whole else words[:2])
     return out
 
 
@@ -124,9 +126,8 @@ def said_of_other(statement: str, note: str, subject: frozenset[str] = frozenset
 def about_another(statement: str, note: str, subject: frozenset[str] = frozenset()) -> bool:
     """True when what a Chinese statement denies is affirmed in the note only of something else (the embedding flip
     test, which cannot tell whose claim it is, is then not asked)."""
-    # Every word after the cue counts here, past a 的 too: "没有单独的memory cell" is about the memory cell.
-    pairs = [(w, s) for clause, s in _denials(statement, subject) for m in _CUE_OBJECT.finditer(clause)
-             for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u4e00-\u9fff]{2}", _FILLER_VERBS.sub("", m.group(m.lastindex or 1)))]
+    # Every word of what is denied counts here: "没有单独的memory cell" is about the memory cell.
+    pairs = [(w, s) for clause, s in _denials(statement, subject) for w in _negated_words(clause, whole=True)]
     return any(_negated_in(w, note) is False for w, _ in pairs) and not any(
         _negated_in(w, _same_subject(note, s)) is False for w, s in pairs)
 
