@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answering.extractive import extractive_stream
 from assistant.answering.focus import focused
+from assistant.answering.quoting import extractive_stream
 from assistant.notes.keypoints import outline
 from assistant.notes.markup import section_parts, sentences_of
 from assistant.retrieval.results import Hit

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from assistant.answering.extractive import extractive_stream
 from assistant.answering.focus import aspect_sentences
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import Prompts
+from assistant.answering.quoting import extractive_stream
 from assistant.answering.shapes import question_kind
 from assistant.evals.claims import split_claims
 from assistant.evals.metrics import answer_scores, wilson

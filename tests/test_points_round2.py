@@ -116,7 +116,7 @@ def test_each_part_of_a_multi_part_question_gets_its_own_quotes():
     assert question_parts("Why? Give an example.") == ["Why? Give an example."]  # "Why?" alone asks nothing
     assert question_parts("What is pooling?") == ["What is pooling?"]
     assert question_parts("Why must it be nonlinear, and what is dying ReLU?") == [
-        "Why must it be nonlinear", "and what is dying ReLU?"]
+        "Why must it be nonlinear", "what is dying ReLU?"]  # the joint "and" is no part of what is asked
     assert question_parts("What are MSE, MAE and Huber?") == ["What are MSE, MAE and Huber?"]  # a list, one question
     prose = "池化是对局部区域做汇总的操作。池化降低特征图尺寸。归一化让每层输入的分布更稳定。推理时用训练中累计的滑动平均。"
 

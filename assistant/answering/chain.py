@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
-from assistant.answering.condense import condense_offline, condensed_search, plausible_rewrite
-from assistant.answering.extractive import extractive_stream
+from assistant.answering.condense import condense_offline, condensed_search, plausible_rewrite, with_parts
 from assistant.answering.langsmith_import import light_langsmith
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
+from assistant.answering.quoting import extractive_stream
 from assistant.answering.replies import UnusableReply, check_reply, too_long
 from assistant.errors import first_line
 from assistant.notes.parse import section_key
@@ -74,7 +74,8 @@ def build_retrieval(retriever: Retriever, condenser: Runnable) -> Runnable:
     return (
         # Traditional Chinese is folded to Simplified once here, so retrieval and quoting see the notes' script.
         RunnablePassthrough.assign(standalone=condenser | RunnableLambda(to_simplified))
-        | RunnablePassthrough.assign(search=RunnableLambda(lambda x: retriever.search(x["standalone"], x.get("k"))))
+        | RunnablePassthrough.assign(search=RunnableLambda(
+            lambda x: with_parts(retriever, x["standalone"], retriever.search(x["standalone"], x.get("k")), x.get("k"))))
         # The query the search read (typing slips corrected: retrieval/typos.py) is the one shown as "interpreted as".
         | RunnableLambda(lambda x: {**x, "standalone": x["search"].query or x["standalone"]})
     )
@@ -166,7 +167,8 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 # (blind QA: a cut stream's "…把梯度设置为阈" stayed at the top of the answer).
                 yield AddableDict(answer=f"{notice}\n\n", fallback=True, discard=True)
                 checker = CitationFilter(len(hits))
-                quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header="")
+                quotes = _extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance, header="",
+                                     parts=search.parts)
                 for piece in filter_stream(quotes, checker):
                     yield AddableDict(answer=piece)
             notes = []
@@ -181,7 +183,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 yield AddableDict(answer="".join(f"\n\n{n}" for n in notes))
         else:
             for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance,
-                                                   header), checker):
+                                                   header, search.parts), checker):
                 yield AddableDict(answer=piece)
         yield AddableDict(citations=list(checker.used), invalid_citations=list(checker.invalid), notice=notice)
 
@@ -189,13 +191,16 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
 
 
 def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None,
-                relevance: Relevance | None, header: str = "extractive_header") -> Iterator[str]:
+                relevance: Relevance | None, header: str = "extractive_header", parts=None) -> Iterator[str]:
     """The extractive answer under the `header` prompt; none after the LLM-failure notice (its "no language model is
-    configured" would contradict the notice, which already says quotes follow)."""
+    configured" would contradict the notice, which already says quotes follow). A multi-part question whose parts
+    go to different sections (`parts`) has each part's answer under the part as asked."""
     heading = prompts.render(header, lang) if header else ""
     return extractive_stream(question, hits, heading, prompts.render("extractive_links", lang),
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
-                             bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)))
+                             bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)),
+                             parts=parts, part_line=lambda part, covered: prompts.render(
+                                 "extractive_part" if covered else "extractive_part_missing", lang, part=part).strip())
 
 
 def _generated(generator: Runnable, inputs: dict, context_tokens: int, ended: list[str]) -> Iterator[str]:

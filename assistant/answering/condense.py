@@ -41,6 +41,7 @@ import re
 from typing import Callable
 
 from assistant.answering.ordinals import listed_points, resolve_ordinals
+from assistant.answering.parts import read_parts, split_search
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, language_of, technical_names, term_set, to_simplified, tokenize
 from assistant.retrieval.intent import CUES, intents
@@ -199,9 +200,30 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     search read, typing slips corrected (retrieval/typos.py: "过你合" is shown as 过拟合).
     """
     standalone, result = _condensed_search(retriever, question, history, k)
+    result = with_parts(retriever, result.query or standalone, result, k)
     if not result.covered:  # only the reading answered is pointed (the others were searched with point=False)
         result.mentions = retriever.mentions(result, question)
     return (result.query or standalone), result
+
+
+def with_parts(retriever, question: str, result, k: int | None = None):
+    """The search `result` of `question`, a multi-part question answered part by part where its parts go to
+    different sections (parts.py)."""
+    strong = retriever.coverage.threshold + retriever.followup_margin  # covered strongly, as a follow-up alone
+    return split_search(result, part_readings(retriever, question, k), retriever.part_margin, strong)
+
+
+def part_readings(retriever, question: str, k: int | None = None):
+    """Each part of a multi-part question with its own search: a part that names its own topic read alone, one that
+    needs the earlier parts ("又该怎么解决？") read with them as its history. Read with them, "list ways to prevent
+    overfitting" became "GRU list ways …" and was declined."""
+
+    def search_part(part: str, before: list[str]):
+        if before and needs_history(to_simplified(part)):
+            return _condensed_search(retriever, part, before, k)[1]
+        return _search(retriever, to_simplified(part), part, k)
+
+    return read_parts(question, search_part)
 
 
 def _condensed_search(retriever, question: str, history: list[str], k: int | None = None):

@@ -26,7 +26,6 @@ A quoted sentence ending in a colon brings the sentence it introduces. Every quo
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterator
 
 from assistant.answering.focus import (
     aspect_sentences,
@@ -38,12 +37,12 @@ from assistant.answering.focus import (
     section_groups,
 )
 from assistant.answering.params import AnswerParams
-from assistant.answering.quotes import INTRODUCES, Quote, aspect_first, bounded, continued, led
+from assistant.answering.quotes import INTRODUCES, Quote, continued, led
 from assistant.answering.relevance import Relevance, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import mostly_latin, tokenize
-from assistant.notes.text import IMG_RE, SOURCE_RE, plain_text
+from assistant.notes.text import plain_text
 from assistant.retrieval.answerable import asks_computation, states_formula
 from assistant.retrieval.results import Hit
 
@@ -266,37 +265,3 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     # A sentence brought by another ("公式为：" brings the formula) shares its rank: they are kept or left out together.
     context = led(continued(chosen, sentences, p.refer_back), sentences, o)
     return [Quote(n, sentences[i], rank=rank[context[i]]) for i in sorted(context)]
-
-
-def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
-                      more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
-                      relevance: Relevance | None = None, bare: Callable[[int, list[str]], str] | None = None) -> Iterator[str]:
-    """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
-
-    When the best section is link-only or image-only it has nothing to quote: its references are
-    listed first, then quotes from the next sections, so the answer is never just a header. `bare(n, labels)`
-    renders the line saying the notes only name what the question is about (`focus.bare_points`), before the quotes.
-    """
-    p = params or AnswerParams()
-    selected = select_quotes(question, hits, p, relevance)
-    quotes, left_out = bounded(selected, p.max_chars)
-    quotes = aspect_first(question, quotes)
-    if header:  # none after the LLM-failure notice, which already says quotes follow
-        yield header + "\n\n"
-    named = [q for q in selected if q.only_named]
-    if bare is not None and named:
-        yield bare(named[0].n, [q.only_named for q in named]) + "\n\n"
-    if hits and hits[0].kind != "text":
-        yield links_note + "\n"
-        for line in hits[0].section.split("\n"):
-            source, image = SOURCE_RE.match(line), IMG_RE.search(line)
-            if source:
-                yield f"- [{source.group(1)}]({source.group(2)}) [1]\n"  # verbatim Markdown link
-            elif image:
-                yield f"- {image.group(1) or image.group(2)} [1]\n"
-        yield "\n"
-    for q in quotes:
-        yield f"{'  ' * q.level}- {q.text} [{q.n}]\n"
-    if more is not None:
-        for n in left_out:
-            yield "\n" + more(n) + "\n"

@@ -49,9 +49,12 @@ def question_kind(question: str) -> str:
     return "list" if LIST_CUES.search(question) else "central"
 
 
-# After a question mark or semicolon, or before an English ", and what/why/how …" that asks a second question.
-_PART_END = re.compile(r"(?<=[？?；;])\s*|,\s*(?=and\s+(?:what|why|how|which|when|where|is|are|does|do|can|should)\b)",
-                       re.I)
+# After a question mark or semicolon, or before an English ", and what/why/how …" that asks a second question;
+# "…, and also list …", "…, and explain …" ask a second thing as a request, not a question.
+_PART_END = re.compile(r"(?<=[？?；;])\s*|,\s*(?=and\s+(?:also\s+)?(?:what|why|how|which|when|where|is|are|does|do|can|should|"
+                       r"list|explain|describe|give|tell|name|compare)\b)", re.I)
+
+_LEADING_AND = re.compile(r"^and\s+(?:also\s+)?", re.I)  # the joint of "…, and also list …", not part of what is asked
 
 
 def question_parts(question: str) -> list[str]:
@@ -60,7 +63,7 @@ def question_parts(question: str) -> list[str]:
     its neighbour."""
     parts: list[str] = []
     carry = ""
-    for piece in (x.strip() for x in _PART_END.split(question)):
+    for piece in (_LEADING_AND.sub("", x.strip()) for x in _PART_END.split(question)):
         if not piece:
             continue
         if word_chars(piece) < 4:

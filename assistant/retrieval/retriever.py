@@ -79,6 +79,7 @@ class Retriever:
         # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
         self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/condense.py
+        self.part_margin = float(settings.tuned["retrieval.part_margin"])  # answering/parts.py
         # An answered query covered by less than this over the threshold is a weak match: about two in five such
         # answers on the tuning searches are out of scope or from the wrong section (tuned.json says which figures).
         self.weak_margin = float(settings.tuned["retrieval.weak_margin"])

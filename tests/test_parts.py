@@ -1,0 +1,94 @@
+"""Multi-part questions whose parts the notes answer in different sections (answering/parts.py): each part is
+searched on its own, each covered part answered from its own section under the part as asked, and a part the notes
+do not cover said to be so."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.answering.parts import part_groups, read_parts, split_search
+from assistant.answering.shapes import question_parts
+from assistant.retrieval.results import Hit, Part, SearchResult
+
+
+def _hit(n: int) -> Hit:
+    return Hit(file="notes.md", file_key="k", uid=str(n), question=n, title=f"q{n}", source="", source_title="",
+               kind="text", score=1.0, cosine=0.5)
+
+
+def _split(question: str, table: dict[str, list[tuple[int, float]]], whole: list[int], margin: float = 1.0,
+           covered: bool = True, coverage: float = 5.0, strong: float = 0.0):
+    """(the whole question's result, `split_search`'s result) when each part's own search gives the (section, score)
+    hits `table` names (covered when it names any, with `coverage`; "SSD" is a name the notes never use)."""
+    def search_part(part: str, before: list[str]) -> SearchResult:
+        hits = [replace(_hit(n), score=score) for n, score in table[part]]
+        return SearchResult(part, hits, covered=bool(hits), coverage=coverage if hits else -1.0,
+                            unknown=[w for w in ("SSD",) if w in part])
+    result = SearchResult("q", [_hit(n) for n in whole], covered=covered)
+    return result, split_search(result, read_parts(question, search_part), margin, strong)
+
+
+def test_parts_on_different_sections_bring_each_section_in_and_say_which_answers_which():
+    table = {"什么是A？": [(25, 5.0), (28, 2.0)], "又该怎么解决？": [(28, 6.0), (25, 3.0)]}
+    _, result = _split("什么是A？又该怎么解决？", table, [25, 27, 26])
+    assert [h.question for h in result.hits] == [25, 28, 27, 26]
+    assert result.parts == [Part("什么是A？", 1), Part("又该怎么解决？", 2)]
+    # Within the margin of the part's best section, the whole question's best section answers the part too; and a
+    # part covered less than strongly stays with it.
+    whole, result = _split("什么是A？又该怎么解决？", table, [25, 27, 26], margin=3.0)
+    assert result is whole
+    whole, result = _split("什么是A？又该怎么解决？", table, [25, 27, 26], coverage=1.0, strong=2.0)
+    assert result is whole
+
+
+def test_parts_on_one_section_leave_the_search_as_it_was():
+    whole, result = _split("什么是A？A有什么用？", {"什么是A？": [(25, 5.0)], "A有什么用？": [(25, 4.0)]}, [25, 28])
+    assert result is whole
+    assert read_parts("什么是A？", lambda part, before: SearchResult(part)) == []  # one part: not searched again
+
+
+def test_a_split_needs_the_whole_questions_best_section_to_answer_a_part():
+    # Declined as a whole for no unknown name: the parts alone are not answered (they answered out-of-scope questions
+    # from whatever each landed on); covered, but its best section answers no part: one question in two sentences.
+    whole, result = _split("RNN呢？什么是A？", {"RNN呢？": [(30, 1.0)], "什么是A？": [(25, 5.0)]}, [31], covered=False)
+    assert result is whole
+    whole, result = _split("误差梯度有什么用？怎么变得很大？", {"误差梯度有什么用？": [(214, 5.0)], "怎么变得很大？": [(28, 5.0)]}, [25])
+    assert result is whole
+
+
+def test_a_part_naming_what_the_notes_never_do_is_named_and_the_rest_answered():
+    _, result = _split("什么是A？SSD是什么？", {"什么是A？": [(25, 5.0)], "SSD是什么？": []}, [25, 28])
+    assert result.parts == [Part("什么是A？", 1), Part("SSD是什么？", None)]
+    assert [h.question for h in result.hits] == [25, 28]
+    # Declined as a whole for that name: answered for the part that does not name it.
+    whole = SearchResult("q", [_hit(31)], covered=False, unknown=["SSD"])
+    readings = [("SSD是什么？", SearchResult("SSD是什么？", [_hit(36)])),
+                ("什么是A？", SearchResult("什么是A？", [_hit(25)], covered=True, coverage=5.0))]
+    result = split_search(whole, readings, margin=1.0, strong=2.0)
+    assert result.covered and [h.question for h in result.hits] == [25]
+    assert result.parts == [Part("SSD是什么？", None), Part("什么是A？", 1)]
+    # Declined for no name of its own: a continuation read badly alone, answered with the rest.
+    whole, result = _split("什么是A？取太大会怎样？", {"什么是A？": [(25, 5.0)], "取太大会怎样？": []}, [25, 28])
+    assert result is whole
+
+
+def test_consecutive_parts_of_one_section_are_answered_together():
+    parts = [Part("什么是A？", 1), Part("A有什么用？", 1), Part("B呢？", 2), Part("C呢？", None)]
+    assert part_groups(parts) == [("什么是A？A有什么用？", 1), ("B呢？", 2), ("C呢？", None)]
+
+
+def test_an_english_request_after_a_question_is_a_part():
+    assert question_parts("Explain what a GRU is, and also list ways to prevent overfitting.") == [
+        "Explain what a GRU is", "list ways to prevent overfitting."]
+
+
+def test_the_answer_cites_each_parts_own_section(offline_assistant):
+    result = offline_assistant.ask("什么是梯度爆炸？又该怎么解决？")
+    assert [h.question for _, h in result.cited_hits()] == [25, 28]
+    assert "**什么是梯度爆炸？**" in result.answer and "**又该怎么解决？**" in result.answer
+    english = offline_assistant.ask("Explain what a GRU is, and also list ways to prevent overfitting.")
+    assert [h.question for _, h in english.cited_hits()] == [40, 38]
+    # One part the notes cover and one they do not: the missing one is said to be missing, the other answered.
+    mixed = offline_assistant.ask("什么是梯度爆炸？知识蒸馏的温度参数一般设多少？")
+    assert [h.question for _, h in mixed.cited_hits()] == [25]
+    assert "**知识蒸馏的温度参数一般设多少？** 笔记中没有涉及这一问。" in mixed.answer
