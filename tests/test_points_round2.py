@@ -192,6 +192,11 @@ def test_a_quoted_supporting_sentence_comes_with_its_items_lead():
     section = ("**1. 非线性：** 即导数不是常数。保证多层网络不退化成单层线性网络。\n\n"
                "**2. 几乎处处可微：** 可微性保证了梯度的可计算性。传统的激活函数如 sigmoid 等满足处处可微。\n")
     flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
-    quotes = select_quotes("传统的激活函数 sigmoid 满足吗？", [_Hit(section)], AnswerParams(central_quotes=1, part_quotes=0), flat)  # type: ignore[list-item]
+    quotes = select_quotes("传统的激活函数 sigmoid 满足哪个条件", [_Hit(section)], AnswerParams(central_quotes=1, part_quotes=0), flat)  # type: ignore[list-item]
     assert [q.text for q in quotes] == ["**2. 几乎处处可微：** 可微性保证了梯度的可计算性。", "传统的激活函数如 sigmoid 等满足处处可微。"]
     assert quotes[0].rank == quotes[1].rank  # kept or cut together
+    # Asked as a yes/no question (one fact, onefact.py), the sentence that answers it comes first; its lead still comes
+    # with it, kept or cut together.
+    quotes = select_quotes("传统的激活函数 sigmoid 满足吗？", [_Hit(section)], AnswerParams(central_quotes=1, part_quotes=0), flat)  # type: ignore[list-item]
+    assert [q.text for q in quotes] == ["传统的激活函数如 sigmoid 等满足处处可微。", "**2. 几乎处处可微：** 可微性保证了梯度的可计算性。"]
+    assert quotes[0].rank == quotes[1].rank

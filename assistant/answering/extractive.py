@@ -7,7 +7,9 @@ to the rest of the section. What it quotes depends on the question (`question_ki
   match the question; a section in `### N.M` parts with more points than fit gets one bullet per
   part instead;
 - definition/why and everything else: the section's sentences ranked by overlap with the
-  question and centrality (outline leads first), in reading order.
+  question and centrality (outline leads first), in reading order;
+- one fact ("clipnorm 默认值是多少", "…是共享的吗", "BN层是干嘛的": `onefact.py`): the sentence that states it first,
+  at most two after it, and a "more in [n]" pointer to the rest.
 A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently) gets all it says;
 one about an aspect the notes state in words ("drawbacks", "优点": `focus.aspect_sentences`) gets those sentences and
 two others.
@@ -36,9 +38,10 @@ from assistant.answering.focus import (
     plain_terms,
     section_groups,
 )
+from assistant.answering.onefact import asks_one_fact, fact_quotes
 from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, Quote, continued, led
-from assistant.answering.relevance import Relevance, shared
+from assistant.answering.relevance import Relevance, semantic_z, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import mostly_latin, tokenize
@@ -62,6 +65,8 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
     n, best = text_hits[0]
     o = outline(best.section)
     quotes = _lead_ins(_with_parts(question, n, o, _from_section(question, n, o, p, rel, best.title), p, rel), o)
+    if any(q.one_fact for q in quotes):
+        return quotes  # one fact: its own sentences, not another section's (onefact.py)
     covered = plain_terms(best.section)
     missing = plain_terms(question) - covered
     for n2, hit in text_hits[1:2]:
@@ -80,6 +85,8 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     bare = bare_points(question, named, o, title, p)
     if bare:
         return [Quote(n, pt.lead, rank=i, only_named=pt.label) for i, pt in enumerate(bare)]  # all the notes say of them
+    if asks_one_fact(question):  # "clipnorm 默认值是多少": the sentence that states it first, and little else
+        return fact_quotes(question, n, o, p, rel, title)
     stated = [] if named else aspect_sentences(question, o)
     if stated:  # the sentences that state the asked aspect
         return _focused(_central_quotes(question, n, o, p.central_quotes, p, rel), stated, n, o, p)
@@ -166,7 +173,7 @@ def _lead_ins(quotes: list[Quote], o: Outline) -> list[Quote]:
     shown = {q.text for q in quotes}
     for q in quotes:
         title = head.get(q.text)
-        if title and title not in shown:
+        if title and title not in shown and not q.one_fact:  # a one-fact answer opens with its fact
             shown.add(title)
             out.append(Quote(q.n, title, 0, q.rank))
         out.append(q)
@@ -209,19 +216,6 @@ def _by_group(question: str, n: int, o: Outline, q_terms: set[str], p: AnswerPar
     return quotes
 
 
-def _z(values: list[float]) -> list[float]:
-    if len(values) < 2:
-        return [0.0] * len(values)
-    mean = sum(values) / len(values)
-    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
-    return [(v - mean) / sd if sd > 1e-6 else 0.0 for v in values]
-
-
-def _semantic(question: str, sentences: list[str], rel: Relevance) -> list[float]:
-    """e5 z-scores of the sentences against the question (all 0 without a model)."""
-    return _z([float(c) for c in rel.cosines(question, [plain_text(s) for s in sentences])])
-
-
 def _formula_bonus(question: str, p: AnswerParams) -> float:
     """What writing an equation adds to a sentence's rank: formula_bonus when the question asks how to compute."""
     return p.formula_bonus if asks_computation(question) else 0.0
@@ -233,7 +227,7 @@ def _best_supports(question: str, point: Point, q_terms: set[str], p: AnswerPara
     support = list(point.support)
     if not support:
         return []
-    sem = _semantic(question, [point.lead, *support], rel)[1:]  # z against the point's own sentences
+    sem = semantic_z(question, [point.lead, *support], rel)[1:]  # z against the point's own sentences
     bonus = _formula_bonus(question, p)
     scored = [(_overlap(q_terms, s) + 0.2 * ("**" in s) + p.e5_weight * z + bonus * states_formula(s), -i)
               for i, (s, z) in enumerate(zip(support, sem))]
@@ -252,7 +246,7 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     # A `### N.M` heading is a title, not a statement: quoted alone ("为什么 L1 会产生稀疏解") it says nothing.
     titles = {pt.lead for pt in o.points if pt.kind == "heading"}
     sentences = [s for s in o.sentences() if s not in titles]
-    sem = _semantic(question, sentences, rel)
+    sem = semantic_z(question, sentences, rel)
     scored = []
     for order, s in enumerate(sentences):
         score = (_overlap(q_terms, s) + 0.3 * ("**" in s) + 0.4 * (s in leads) + 0.3 * (definition and order == 0)

@@ -58,3 +58,15 @@ class AnswerParams:
     # A quoted sentence that points back ("这也是激活函数的意义所在。") brings up to this many sentences before it
     # (quotes.REFERS_BACK). On the four dev key-point sets 0/1: 985 -> 988 of 1,122 points (tuned.json).
     refer_back: int = 1
+    # A one-fact question ("clipnorm 默认值是多少", "GRU 有几个门", "…是共享的吗", onefact.py) is answered with the sentence
+    # that states it, then at most fact_support supporting sentences scoring at least support_share of it (what the
+    # fact needs to be read, its point's lead or the sentence it points back to, comes first). fact_number_bonus: rank bonus of a
+    # sentence holding a number when the question asks how many or how much. Chosen on eval/dev/onefact.jsonl with
+    # bench/tune_onefact.py (tuned.json says how).
+    fact_support: int = 2
+    support_share: float = 0.7
+    fact_number_bonus: float = 0.3
+    fact_lead_bonus: float = 0.1  # a point's lead states the point: "**8. 参数少：** 大部分激活函数都是没有参数的。"
+    # e5 z-scores span about ±2 while the share of the question's terms spans 0..1: at e5_weight (0.6) e5 decided
+    # alone ("GRU 有几个门？" of a two-sentence section quoted "GRU 是 Gated Recurrent Units…" first).
+    fact_e5_weight: float = 0.2

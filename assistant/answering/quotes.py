@@ -35,6 +35,8 @@ class Quote:
     rank: float = 0.0
     # Set on the lead of a point the notes only name (`focus.bare_points`), to its label: the answer says so.
     only_named: str = ""
+    # A sentence of a one-fact answer (onefact.py): shown in the order given, with no lead-in line before it.
+    one_fact: bool = False
 
 
 def bounded(quotes: list[Quote], max_chars: int) -> tuple[list[Quote], list[int]]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Callable, Iterator
 
 from assistant.answering.extractive import select_quotes
+from assistant.answering.onefact import pointed
 from assistant.answering.params import AnswerParams
 from assistant.answering.parts import part_groups
 from assistant.answering.quotes import aspect_first, bounded
@@ -57,10 +58,13 @@ def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance
             elif image:
                 yield f"- {image.group(1) or image.group(2)} [{n or 1}]\n"
         yield "\n"
-    selected = [replace(q, n=n) for q in select_quotes(question, hits, p, relevance)] if n else \
-        select_quotes(question, hits, p, relevance)
+    selected = select_quotes(question, hits, p, relevance)
     quotes, left_out = bounded(selected, p.max_chars)
+    left_out += [k for k in pointed(quotes, hits) if k not in left_out]  # a one-fact answer points to the rest
     quotes = aspect_first(question, quotes)
+    if n:  # one part's section, numbered as it is among all the sources
+        selected, quotes = [replace(q, n=n) for q in selected], [replace(q, n=n) for q in quotes]
+        left_out = [n] if left_out else []
     named = [q for q in selected if q.only_named]
     if bare is not None and named:
         yield bare(named[0].n, [q.only_named for q in named]) + "\n\n"

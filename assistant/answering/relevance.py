@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from assistant.notes.text import plain_text
 from assistant.retrieval.vector_cache import VectorCache, embedded, unit
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -72,6 +73,20 @@ class Relevance:
             q = self._query([question])[0]
             last = self._last = (question, unit(q))
         return np.stack([self._cache[s] for s in sentences]) @ last[1]
+
+
+def z_scores(values: list[float]) -> list[float]:
+    """The values as z-scores among themselves (all 0 for fewer than two or no spread)."""
+    if len(values) < 2:
+        return [0.0] * len(values)
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return [(v - mean) / sd if sd > 1e-6 else 0.0 for v in values]
+
+
+def semantic_z(question: str, sentences: list[str], rel: Relevance) -> list[float]:
+    """e5 z-scores of the sentences against the question (all 0 without a model)."""
+    return z_scores([float(c) for c in rel.cosines(question, [plain_text(s) for s in sentences])])
 
 
 _SHARED: Relevance | None = None

@@ -19,6 +19,7 @@ CJK_RE = re.compile(r"[\u3400-\u9fff]+")
 # Function characters and English stop words carry no topic: a query's "的/吗/what/the"
 # always appear in the notes and would make any question look covered.
 _FUNCTION_CHARS = frozenset("的了吗呢吧啊么是在和与或及就都也还要会能可以有没个这那些什怎哪为啥如何样呀嘛")
+FUNCTION_CHARS = _FUNCTION_CHARS  # for the one-fact ranking (answering/onefact.py), which keeps bigrams with one of them
 STOP_WORDS = frozenset(
     "the a an of in on to and or is are was were be been do does did what how why which when where who whom "
     "whose that this these those it its for with as by from at can could would should will you your i my me we "
