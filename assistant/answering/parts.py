@@ -1,4 +1,4 @@
-"""Multi-part questions whose parts the notes answer in different sections, or not at all.
+"""Multi-part questions whose parts the notes answer in different sections.
 
 "什么是梯度爆炸？又该怎么解决？" asks what 第25题 says and what 第28题 says; searched as one question it lands on one
 of them, and the answer quoted that section alone with no word about the other part (blind QA run 7 §9).
@@ -7,8 +7,11 @@ of them, and the answer quoted that section alone with no word about the other p
 So each part (`shapes.question_parts`) is also searched on its own. A part after the first that needs the parts
 before it ("又该怎么解决？") is read like a follow-up of them (the conversation machinery of `condense.py`), so it is
 read with 梯度爆炸. A part whose own reading is covered strongly by another section, clearly ahead of the whole
-question's best one (`retrieval.part_margin`, bench/tune_parts.py), brings that section in as its source; a part
-naming what the notes never do is said not to be in them, so the user knows what the answer leaves out.
+question's best one (`retrieval.part_margin`, bench/tune_parts.py), brings that section in as its source.
+
+Only a covered question is split. Declined for a name the notes never use ("…？知识蒸馏的温度参数一般设多少？"), it
+stays declined with that name said, though its other parts may be covered: answering those parts answered the one
+tuning question it changed wrongly (an out-of-scope BatchNorm question beside GroupNorm), and no in-scope one.
 """
 
 from __future__ import annotations
@@ -40,73 +43,46 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
     `readings` are the parts with their own searches (`read_parts`). A covered question is split only when its best
     section answers one of the parts: a question none of whose parts it answers ("In training, what is the error
     gradient used for, and how can it turn …") is one question in two sentences. A part moves to its own best section
-    when the whole question's best one is not among its hits, or when its reading is covered to at least `strong` (a
-    coverage logit) and the whole question's best section trails by more than `margin` (fused score) there. A declined
-    question: `_declined`.
+    when its reading is covered to at least `strong` (a coverage logit) and the whole question's best section trails
+    by more than `margin` (fused score) there or is not among its hits. Moving parts covered less strongly added wrong
+    sections on the tuning questions (bench/tune_parts.py), also when the best section was not among their hits.
     """
-    if len(readings) < 2:
-        return result
-    if not result.covered:
-        return _declined(result, readings, strong)
-    if not result.hits:
+    if len(readings) < 2 or not result.covered or not result.hits:
         return result
     top = result.hits[0]
-    found: list[Hit | None] = []
+    found: list[Hit] = []
     for _, own in readings:
         best = own.hits[0] if own.hits else top
         there = next((h.score for h in own.hits if _key(h) == _key(top)), None)
-        # Not among the part's hits at all, the whole question's section is no answer to it ("list ways to prevent
-        # overfitting" after a GRU question, covered only weakly as English on Chinese notes are).
-        if own.covered and (there is None or (own.coverage >= strong and best.score - there > margin)):
+        if own.covered and own.coverage >= strong and (there is None or best.score - there > margin):
             found.append(best)
-        elif not own.covered and own.unknown:
-            found.append(None)  # it names what the notes never do ("知识蒸馏的温度参数一般设多少？")
         else:
-            # The whole question's section answers this part too. A part declined for no name of its own is mostly a
-            # continuation read badly alone ("取太大会怎样？", "各适合什么任务？", "我该怎么答"): 11 of 13 such dev parts.
+            # The whole question's section answers this part too. A part declined alone is mostly a continuation read
+            # badly alone ("取太大会怎样？", "各适合什么任务？", "我该怎么答"): 11 of 13 such dev parts were in scope.
             found.append(top)
-    if all(h is not None and _key(h) == _key(top) for h in found) or not any(
-            h is not None and _key(h) == _key(top) for h in found):
+    if all(_key(h) == _key(top) for h in found) or not any(_key(h) == _key(top) for h in found):
         return result
     return _split(result, readings, found)
 
 
-def _declined(result: SearchResult, readings: list[tuple[str, SearchResult]], strong: float) -> SearchResult:
-    """A question declined for a name the notes never use ("…？知识蒸馏的温度参数一般设多少？"), answered for its
-    parts that do not name it when each of those is covered strongly; the others are said to be missing. Any other
-    declined question stays declined: its parts read alone answered out-of-scope questions from whatever each
-    landed on."""
-    if not result.unknown:
-        return result
-    found: list[Hit | None] = []
-    for part, own in readings:
-        if any(name.lower() in part.lower() for name in result.unknown):
-            found.append(None)
-        elif own.covered and own.hits and own.coverage >= strong:
-            found.append(own.hits[0])
-        else:
-            return result
-    return _split(replace(result, hits=[], covered=True, unknown=[]), readings, found) if any(found) else result
-
-
-def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found: list[Hit | None]) -> SearchResult:
+def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found: list[Hit]) -> SearchResult:
     """`result` with the parts' sections first (in the order asked, after its own best one) and `parts` set."""
     hits: list[Hit] = result.hits[:1]
     for h in found:
-        if h is not None and _key(h) not in {_key(x) for x in hits}:
+        if _key(h) not in {_key(x) for x in hits}:
             hits.append(next((x for x in result.hits if _key(x) == _key(h)), h))
     hits += [h for h in result.hits if _key(h) not in {_key(x) for x in hits}]
     index = {_key(h): n for n, h in enumerate(hits, start=1)}
-    parts = [Part(part, index[_key(h)] if h is not None else None) for (part, _), h in zip(readings, found)]
+    parts = [Part(part, index[_key(h)]) for (part, _), h in zip(readings, found)]
     return replace(result, hits=hits, parts=parts)
 
 
-def part_groups(parts: list[Part]) -> list[tuple[str, int | None]]:
+def part_groups(parts: list[Part]) -> list[tuple[str, int]]:
     """(what is asked, its source) in the order asked: consecutive parts answered by one source joined into one
-    question, each part the notes do not cover alone with source None."""
-    groups: list[tuple[str, int | None]] = []
+    question."""
+    groups: list[tuple[str, int]] = []
     for part in parts:
-        if groups and part.source is not None and groups[-1][1] == part.source:
+        if groups and groups[-1][1] == part.source:
             groups[-1] = (groups[-1][0] + part.asked, part.source)
         else:
             groups.append((part.asked, part.source))

@@ -23,14 +23,14 @@ from assistant.retrieval.results import Hit, Part
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
                       more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
                       relevance: Relevance | None = None, bare: Callable[[int, list[str]], str] | None = None,
-                      parts: list[Part] | None = None, part_line: Callable[[str, bool], str] | None = None) -> Iterator[str]:
+                      parts: list[Part] | None = None, part_line: Callable[[str], str] | None = None) -> Iterator[str]:
     """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
 
     When the best section is link-only or image-only it has nothing to quote: its references are
     listed first, then quotes from the next sections, so the answer is never just a header. `bare(n, labels)`
     renders the line saying the notes only name what the question is about (`focus.bare_points`), before the quotes.
     A question whose parts go to different sections (`parts`, answering/parts.py) is answered part by part, each
-    under `part_line(part, covered)`, from its own section alone.
+    under `part_line(part)`, from its own section alone.
     """
     p = params or AnswerParams()
     if header:  # none after the LLM-failure notice, which already says quotes follow
@@ -40,9 +40,8 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
         return
     for i, (asked, answered_by) in enumerate(part_groups(parts)):
         if part_line is not None:
-            yield ("\n" if i else "") + part_line(asked, answered_by is not None) + "\n\n"
-        if answered_by is not None:
-            yield from _block(asked, [hits[answered_by - 1]], p, relevance, more, bare, links_note, n=answered_by)
+            yield ("\n" if i else "") + part_line(asked) + "\n\n"
+        yield from _block(asked, [hits[answered_by - 1]], p, relevance, more, bare, links_note, n=answered_by)
 
 
 def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance | None,
