@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.answering.extractive import extractive_stream, select_quotes
+from assistant.answering.extractive import select_quotes
 from assistant.answering.params import AnswerParams
+from assistant.answering.quoting import extractive_stream
 from assistant.answering.relevance import Relevance
 
 FLAT = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))  # e5 neutral

@@ -75,7 +75,7 @@ def build_retrieval(retriever: Retriever, condenser: Runnable) -> Runnable:
         # Traditional Chinese is folded to Simplified once here, so retrieval and quoting see the notes' script.
         RunnablePassthrough.assign(standalone=condenser | RunnableLambda(to_simplified))
         | RunnablePassthrough.assign(search=RunnableLambda(
-            lambda x: with_parts(retriever, x["standalone"], retriever.search(x["standalone"], x.get("k")), x.get("k"))))
+            lambda x: with_parts(retriever, x["standalone"], retriever.search(x["standalone"], x.get("k")))))
         # The query the search read (typing slips corrected: retrieval/typos.py) is the one shown as "interpreted as".
         | RunnableLambda(lambda x: {**x, "standalone": x["search"].query or x["standalone"]})
     )

@@ -200,28 +200,34 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     search read, typing slips corrected (retrieval/typos.py: "过你合" is shown as 过拟合).
     """
     standalone, result = _condensed_search(retriever, question, history, k)
-    result = with_parts(retriever, result.query or standalone, result, k)
+    result = with_parts(retriever, result.query or standalone, result)
     if not result.covered:  # only the reading answered is pointed (the others were searched with point=False)
         result.mentions = retriever.mentions(result, question)
     return (result.query or standalone), result
 
 
-def with_parts(retriever, question: str, result, k: int | None = None):
+def with_parts(retriever, question: str, result):
     """The search `result` of `question`, a multi-part question answered part by part where its parts go to
     different sections (parts.py)."""
     strong = retriever.coverage.threshold + retriever.followup_margin  # covered strongly, as a follow-up alone
-    return split_search(result, part_readings(retriever, question, k), retriever.part_margin, strong)
+    return split_search(result, part_readings(retriever, question), retriever.part_margin, strong)
 
 
-def part_readings(retriever, question: str, k: int | None = None):
-    """Each part of a multi-part question with its own search: a part that names its own topic read alone, one that
-    needs the earlier parts ("又该怎么解决？") read with them as its history. Read with them, "list ways to prevent
-    overfitting" became "GRU list ways …" and was declined."""
+# How many sections a part's own search ranks, whatever the answer's k: whether the whole question's best section is
+# among them decides whether the part moves (parts.py), and bench/tune_parts.py fitted that on searches of 8 (the
+# tuning searches'); with the default k of 4 a part of a dev question moved to a wrong section.
+PART_K = 8
+
+
+def part_readings(retriever, question: str):
+    """Each part of a multi-part question with its own search (of `PART_K` sections): a part that names its own topic
+    read alone, one that needs the earlier parts ("又该怎么解决？") read with them as its history. Read with them, "list
+    ways to prevent overfitting" became "GRU list ways …" and was declined."""
 
     def search_part(part: str, before: list[str]):
         if before and needs_history(to_simplified(part)):
-            return _condensed_search(retriever, part, before, k)[1]
-        return _search(retriever, to_simplified(part), part, k)
+            return _condensed_search(retriever, part, before, PART_K)[1]
+        return _search(retriever, to_simplified(part), part, PART_K)
 
     return read_parts(question, search_part)
 
