@@ -20,12 +20,13 @@ from assistant.retrieval.intent import intents
 _QUESTION_WORDS = re.compile(
     r"在神经网络中，?|在深度学习中，?|什么是|是什么|究竟是怎样的|是怎么|怎么样|怎样|如何|为什么|为啥|"
     r"需要具有哪些|需要具备哪些|具有哪些|具备哪些|有哪些|哪些|有什么用|有什么作用|有什么|常见的|常用的|"  # whole verbs: 具有哪些 minus 有哪些 left "需要具必要的属性"
-    r"会引发什么问题|会导致什么问题|什么问题|简单说下|简单说说|说说|请问|确定是否出现|确定|修复|解决|办法|方法|防止|避免|"
+    r"会引发什么问题|会导致什么问题|什么问题|简单说下|简单说说|请详细说说|详细说说|说说|请问|确定是否出现|确定|修复|解决|办法|方法|防止|避免|"
     r"三者的区别|的区别|区别|做了哪些改动|改动|"
     r"\bwhat\s+(?:is|are)\b|\bhow\s+(?:do|does|can)\s+(?:you|we|i)\b|\bhow\s+(?:do|does|can|to)\b|\bwhy\b|\bwhich\b"
     r"|\bexplain\b|\bfix(?:es)?\b|\bprevent\b|\bavoid\b|\bsolve\b|\bdetect\b", re.I)
 # One question type per clause of a title, the most specific first ("有哪些办法防止过拟合" asks for fixes).
 _PRIORITY = ("fix", "compare", "detect", "effect", "why", "define", "list")
+_HOW_VERB = re.compile(r"(?:怎么|怎样|如何)(?![的？?]*$)")  # a how-word with a verb after it, not a final "是怎样的"
 _EDGES = re.compile(r"^[\s，,、：:的]+|[\s，,、：:？?。.的]+$")
 
 
@@ -35,7 +36,9 @@ def subject_of(title: str, kind: str | None = None) -> str:
     i = next((i for i, c in enumerate(clauses) if kind and kind in intents(c)), 0)
     first = clauses[i]
     subject = _EDGES.sub("", _QUESTION_WORDS.sub("", first))
-    subject = re.sub(r"(会|能|要|该)$", "", subject).strip()
+    # A trailing modal or copula is the question's, not the subject's: "LSTM 的结构是怎样的" left "LSTM 的结构是", and
+    # "请谈谈你对LSTM 的结构是的理解" is not Chinese.
+    subject = _EDGES.sub("", re.sub(r"(会|能|要|该|是)$", "", subject)).strip()
     context = _EDGES.sub("", _QUESTION_WORDS.sub("", clauses[i - 1])) if i else ""
     if len(context) >= 2 and len(subject) < 6 and not intents(clauses[i - 1]):  # "…局部最优，为什么应用广泛": keep it
         subject = f"{clauses[i - 1].strip()}，{subject}"  # (not a scope alone: "在神经网络中，有哪些办法防止过拟合")
@@ -71,8 +74,10 @@ def offline_variants(prompts: Prompts, title: str, lang: str) -> list[str]:
     per_kind = []
     for kind in chosen or ["any"]:
         subject = subject_of(title, kind)
-        if kind == "any" and re.search(r"怎么|怎样|如何|该", subject):
-            return []  # a how-to no template type fits ("样本类别不平衡该怎么处理"): "请谈谈你对…该怎么处理的理解" is not Chinese
+        if kind == "any" and (re.search(r"怎么|怎样|如何|该", subject) or _HOW_VERB.search(title)):
+            # A how-to no template type fits ("样本类别不平衡该怎么处理", "…是怎样计算的"): with the how-word stripped,
+            # "请谈谈你对…是计算的理解" is not Chinese. ("…是怎样的" has no verb after it: "对…的理解" reads.)
+            return []
         filled = [t.replace("{subject}", subject) for t in table.get(kind, [])]
         per_kind.append([x for x in filled if not kinds or intents(x) & {kind}])
     per_kind = [x for x in per_kind if x]
