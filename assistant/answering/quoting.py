@@ -16,6 +16,7 @@ from assistant.answering.params import AnswerParams
 from assistant.answering.parts import part_groups
 from assistant.answering.quotes import aspect_first, bounded
 from assistant.answering.relevance import Relevance
+from assistant.notes.figures import refers_to_figure, without_figure_lead_in
 from assistant.notes.text import IMG_RE, SOURCE_RE
 from assistant.retrieval.results import Hit, Part
 
@@ -23,30 +24,33 @@ from assistant.retrieval.results import Hit, Part
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
                       more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
                       relevance: Relevance | None = None, bare: Callable[[int, list[str]], str] | None = None,
-                      parts: list[Part] | None = None, part_line: Callable[[str], str] | None = None) -> Iterator[str]:
+                      parts: list[Part] | None = None, part_line: Callable[[str], str] | None = None,
+                      figure: str = "") -> Iterator[str]:
     """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
 
     When the best section is link-only or image-only it has nothing to quote: its references are
     listed first, then quotes from the next sections, so the answer is never just a header. `bare(n, labels)`
     renders the line saying the notes only name what the question is about (`focus.bare_points`), before the quotes.
     A question whose parts go to different sections (`parts`, answering/parts.py) is answered part by part, each
-    under `part_line(part)`, from its own section alone.
+    under `part_line(part)`, from its own section alone. A quote's closing lead-in to a figure, which is
+    never shown, is left out, and `figure` follows the quotes when one still names a figure (notes/figures.py).
     """
     p = params or AnswerParams()
     if header:  # none after the LLM-failure notice, which already says quotes follow
         yield header + "\n\n"
     if not parts:
-        yield from _block(question, hits, p, relevance, more, bare, links_note)
+        yield from _block(question, hits, p, relevance, more, bare, links_note, figure=figure)
         return
     for i, (asked, answered_by) in enumerate(part_groups(parts)):
         if part_line is not None:
             yield ("\n" if i else "") + part_line(asked) + "\n\n"
-        yield from _block(asked, [hits[answered_by - 1]], p, relevance, more, bare, links_note, n=answered_by)
+        yield from _block(asked, [hits[answered_by - 1]], p, relevance, more, bare, links_note, n=answered_by,
+                          figure=figure)
 
 
 def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance | None,
            more: Callable[[int], str] | None, bare: Callable[[int, list[str]], str] | None, links_note: str,
-           n: int = 0) -> Iterator[str]:
+           n: int = 0, figure: str = "") -> Iterator[str]:
     """The quotes answering one question from `hits`, numbered as they are (or all as source `n`), then the pointers."""
     if hits and hits[0].kind != "text":
         yield links_note + "\n"
@@ -67,8 +71,13 @@ def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance
     named = [q for q in selected if q.only_named]
     if bare is not None and named:
         yield bare(named[0].n, [q.only_named for q in named]) + "\n\n"
+    unseen = False
     for q in quotes:
-        yield f"{'  ' * q.level}- {q.text} [{q.n}]\n"
+        text = without_figure_lead_in(q.text)
+        unseen = unseen or refers_to_figure(text)
+        yield f"{'  ' * q.level}- {text} [{q.n}]\n"
+    if figure and unseen:
+        yield "\n" + figure + "\n"
     if more is not None:
         for k in left_out:
             yield "\n" + more(k) + "\n"
