@@ -63,7 +63,8 @@ def _given(hits) -> list[dict[str, str]]:
 
 
 def _excerpts(result) -> dict[int, str]:
-    """Per cited source, the excerpt to show: the quoted sentences (extractive), else the best chunk."""
+    """Per cited source, the excerpt to show: the quoted sentences (extractive), else the best chunk; a link-only or
+    image-only section, all of it (its best chunk was its first link alone: blind QA, 第36题's second link was missing)."""
     out: dict[int, str] = {}
     if (result.mode or "").startswith("extractive"):
         from assistant.answering.extractive import select_quotes
@@ -73,5 +74,5 @@ def _excerpts(result) -> dict[int, str]:
             out[q.n] = out.get(q.n, "") + f"- {q.text}\n"
     for n, hit in result.cited_hits():
         if n not in out:
-            out[n] = hit.chunks[0].body if hit.chunks else ""
+            out[n] = hit.section if hit.kind != "text" and hit.section else hit.chunks[0].body if hit.chunks else ""
     return out

@@ -67,6 +67,13 @@ HEAD = """<script>
     if (box && box.value.length !== window.__qlen) { window.__qlen = box.value.length; count(box); }  // cleared by a send
     showSrc();
     applyTheme();
+    oneTabStop();
+  }
+  // Gradio names each radio input on its own ("radio-1", "radio-2", …), so every saved conversation was a Tab stop
+  // before the question box (blind QA: 14+ presses). One name makes the list one radio group, as the platform has
+  // it: one Tab stop (the open conversation, else the first), the arrow keys move within it.
+  function oneTabStop() {
+    document.querySelectorAll("#chat-list input[type=radio]").forEach((i) => { if (i.name !== "chat-list") i.name = "chat-list"; });
   }
   function count(box) {
     const n = len(box.value), over = n > MAX, el = document.getElementById("q-count-text");
@@ -83,6 +90,13 @@ HEAD = """<script>
   }
   const question = () => document.querySelector("#question textarea");
   function tooLong() { const box = question(); return !!box && count(box); }
+  // An empty (or blank) question is not sent: the counter says why instead of nothing happening (blind QA).
+  function blank() {
+    const box = question(); if (!box || box.value.trim()) return false;
+    const el = document.getElementById("q-count-text");
+    if (el) { el.textContent = "Type a question first: the box is empty"; el.classList.add("over"); }
+    return true;
+  }
   function block(e) {
     e.preventDefault(); e.stopImmediatePropagation();
     const box = question(); if (box) box.focus({preventScroll: true});
@@ -103,11 +117,11 @@ HEAD = """<script>
   }
   document.addEventListener("input", (e) => { if (e.target.matches && e.target.matches("#question textarea")) count(e.target); }, true);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && e.target.matches && e.target.matches("#question textarea") && tooLong()) block(e);
+    if (e.key === "Enter" && !e.shiftKey && e.target.matches && e.target.matches("#question textarea") && (tooLong() || blank())) block(e);
   }, true);
   document.addEventListener("click", (e) => {
     const t = e.target instanceof Element ? e.target : e.target.parentElement; if (!t) return;
-    if (t.closest("#send") && tooLong()) { block(e); return; }
+    if (t.closest("#send") && (tooLong() || blank())) { block(e); return; }
     const cite = t.closest('a[href^="#src-"]');
     if (cite) {
       e.preventDefault();

@@ -185,7 +185,8 @@ def source_item(n: int, source: dict, msg: int = 0) -> str:
     subsection, excerpt, original link, open in Notes."""
     sub, url = source.get("section", ""), source.get("url", "")
     link = ""
-    if safe_url(url):
+    # Not when the excerpt already links it (a link-only section's first line is that link: it was shown twice).
+    if safe_url(url) and url not in source.get("excerpt", ""):
         link = f'<div class="src-link">↗ {external_link(url, source.get("url_title") or url)}</div>'
     relevance = (f'<span class="src-rel" title="cosine similarity of the best matching passage">'
                  f'relevance {float(source.get("relevance") or 0):.2f}</span>')

@@ -3,6 +3,8 @@
 Search is a case-insensitive match over each section's title and body, read from the
 retriever's section catalogue (`Assistant.section()`); when nothing contains the words, the
 retriever's own ranking (`Assistant.search()`, dense + BM25) lists the sections that cover them.
+Each match is listed with a snippet of where the words occur, and the opened section has them marked
+(web/notes_search.py).
 
 The list comes from `Assistant.notes()` and each body from `Assistant.section()`; the
 Markdown goes through html.note_html, so raw HTML in a notes file stays text and the
@@ -23,6 +25,7 @@ import gradio as gr
 from assistant.notes.parse import section_key
 from assistant.web.base import Page
 from assistant.web.html import note_html, status_line
+from assistant.web.notes_search import highlight, search_words, with_snippet
 
 PROGRESS = gr.Progress()  # Gradio recognises the default and tracks each call's progress on its own
 UPLOAD = "upload-status"  # the class of an upload's outcome line; a refused file is role="alert" (read out at once)
@@ -92,7 +95,7 @@ class NotesPage(Page):
         # The list render() built is the notes at server start: each page load lists the notes uploaded since.
         self.on_page_load(self.on_filter, self.filter, self.list)
         # On a phone the section renders below the list: bring it into view once shown.
-        self.list.change(self.show, self.list, self.view).then(
+        self.list.change(self.show, [self.list, self.filter], self.view).then(
             None, None, None, js="() => { if (window.innerWidth < 720) "
                                  "document.getElementById('note-view')?.scrollIntoView({block: 'start'}); }")
         outputs = [self.filter, self.list, self.view] + ([self.ctx.tabs] if self.ctx.tabs is not None else [])
@@ -163,10 +166,10 @@ class NotesPage(Page):
         from assistant.notes.terms import to_simplified
 
         # Both sides folded to Simplified: "注意力机制" finds notes written 注意力機制, and the other way round.
-        words = to_simplified(text.lower()).split()
+        words = search_words(text)
         if not words:
             return [(label, key) for label, key, _ in labelled]
-        found = [(label, key) for label, key, n in labelled
+        found = [(with_snippet(label, self.body(n), words), key) for label, key, n in labelled
                  if all(w in to_simplified(f"{label}\n{self.body(n)}".lower()) for w in words)]
         return found or self.ranked(labelled, text)
 
@@ -193,12 +196,12 @@ class NotesPage(Page):
         keys = [section_key(h.file_key, h.uid) for h in result.hits]
         return [(by_key[k], k) for k in keys if k in by_key]
 
-    def show(self, key: str | None) -> str:
-        """The rendered section for a radio value."""
+    def show(self, key: str | None, text: str = "") -> str:
+        """The rendered section for a radio value, with the words searched for (`text`) marked."""
         if not key:
             return '<div class="src-empty">Pick a question to read its section.</div>'
         file_key, _, uid = key.partition("::")
         note = next((n for n in self.ctx.assistant.notes() if n["file_key"] == file_key and str(n["uid"]) == uid), None)
         if note is None:
             return '<div class="src-empty">This question is no longer in the index.</div>'
-        return note_html(note, self.ctx.assistant.section(file_key, uid))
+        return highlight(note_html(note, self.ctx.assistant.section(file_key, uid)), search_words(text))

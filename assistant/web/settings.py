@@ -1,11 +1,14 @@
-"""The Settings tab: per-session answer options (k, mode), the language-model connection, and the configuration.
+"""The Settings tab: per-browser answer options (k, mode), the language-model connection, and the configuration.
 
 The model connection (base URL, key, model; OpenAI and Ollama presets; a connection test) is
 a thin form over assistant/llmsetup.py: saved in the data directory (the key in a 0600 file,
 never shown back) and applied to the shared Assistant at once by rebuilding its chains.
 
 The slider and radio are ordinary components, so each browser session has its own values;
-the Chat page reads them as event inputs through the shared `ctx.options`. The index
+the Chat page reads them as event inputs through the shared `ctx.options`. What the user picks in them is kept in
+the browser's localStorage (gr.BrowserState) and put back on every page load, as the saved connection is (blind
+QA: k set to 1 was 4 again after a reload while the base URL and model were kept); it is per browser, not in the
+data directory, since under `--auth` several people share one server and its connection. The index
 health block shows what `assistant doctor` reports (assistant/retrieval/doctor.py), read-only.
 """
 
@@ -19,6 +22,9 @@ K_NOTE_EXTRACTIVE = ("Extractive answers quote the best-matching sections of the
                      "only applies to LLM answers.")
 STATUS = "settings-test"  # the class of the connection test's (and save's) outcome line
 MODE_LABELS = {"extractive": "Extractive — quote the notes verbatim (offline)", "llm": "LLM — generated, cited answer"}
+# The answer options this browser chose ({"k": int, "mode": str}). The values are not secret (the page holds them
+# anyway): a fixed key and secret only keep them across server restarts (a random one per start would not).
+PREFS_KEY, PREFS_SECRET = "dl-assistant-answer-options", "dl-assistant-answer-options-v1"
 
 
 class SettingsPage(Page):
@@ -66,6 +72,13 @@ class SettingsPage(Page):
             self.health_html = gr.HTML(self.health(), elem_id="settings-health", js_on_load=None)
         self.ctx.options = AnswerOptions(k=self.k, mode=self.mode)
 
+    def render_hidden(self) -> None:
+        """The answer options this browser chose, in its localStorage. Outside the tabs: Gradio mounts a tab's
+        components when the tab is first shown, and a BrowserState not yet mounted reads as its default on page load."""
+        import gradio as gr
+
+        self.prefs = gr.BrowserState({}, storage_key=PREFS_KEY, secret=PREFS_SECRET)
+
     def wire(self) -> None:
         """Presets fill the form; Test reports in one line; Save stores, applies and refreshes the options."""
         import gradio as gr
@@ -76,34 +89,61 @@ class SettingsPage(Page):
             button.click(lambda b=base_url, m=model: (b, m), None, [self.base_url, self.model], queue=False)
         self.mode.change(lambda mode: (gr.update(visible=mode == "llm"), self.k_note_html(mode), self.summary(mode)),
                          self.mode, [self.k, self.k_note, self.summary_html], queue=False)
+        # Only what the user picks is remembered (`.input`, not `.change`: a value set by a page load or by Save is not
+        # a choice of theirs).
+        self.k.input(self.remember_k, [self.k, self.prefs], self.prefs, queue=False, show_progress="hidden")
+        self.mode.input(self.remember_mode, [self.mode, self.prefs], self.prefs, queue=False, show_progress="hidden")
         self.test.click(self.on_test, [self.base_url, self.model, self.key], self.status)
-        self.save.click(self.on_save, [self.base_url, self.model, self.key],
-                        [self.status, self.key, self.mode, self.k, self.k_note, self.summary_html])
+        self.save.click(self.on_save, [self.base_url, self.model, self.key, self.prefs],
+                        [self.status, self.key, self.mode, self.k, self.k_note, self.summary_html, self.prefs])
         # What render() put in the page is what the server had at start: each page load reads the model saved since,
-        # the notes uploaded since and the index health now (a reload after "Save and use" showed no model).
-        self.on_page_load(self.on_load, None, [self.mode, self.k, self.k_note, self.base_url, self.model, self.key,
-                                               self.summary_html, self.health_html])
+        # the notes uploaded since and the index health now (a reload after "Save and use" showed no model), and puts
+        # back the answer options this browser chose.
+        self.on_page_load(self.on_load, [self.prefs], [self.mode, self.k, self.k_note, self.base_url, self.model,
+                                                       self.key, self.summary_html, self.health_html])
 
-    def on_load(self):
-        """The form and summaries as they are now: the saved connection, the modes it allows, notes and health."""
+    @staticmethod
+    def remember_k(k: float, prefs: dict | None) -> dict:
+        """This browser's options with the k the user just set."""
+        return {**(prefs if isinstance(prefs, dict) else {}), "k": int(k)}
+
+    @staticmethod
+    def remember_mode(mode: str, prefs: dict | None) -> dict:
+        """This browser's options with the answer mode the user just picked."""
+        return {**(prefs if isinstance(prefs, dict) else {}), "mode": str(mode)}
+
+    def on_load(self, prefs: dict | None = None):
+        """The form and summaries as they are now: the saved connection, the modes it allows, the answer options this
+        browser chose (`prefs`), notes and health."""
         import gradio as gr
 
         from assistant import llmsetup
 
         settings, saved = self.ctx.settings, llmsetup.saved(self.ctx.settings.home)
-        return (*self.mode_outputs(), saved.get("base_url") or settings.openai_base_url or "",
+        outputs = self.mode_outputs(prefs)
+        return (*outputs, saved.get("base_url") or settings.openai_base_url or "",
                 saved.get("model") or settings.model, gr.update(value="", placeholder=self.key_placeholder(saved)),
-                self.summary(), self.health())
+                self.summary(self.chosen_mode(prefs)), self.health())
 
-    def mode_outputs(self) -> tuple:
-        """The answer-mode radio, the k slider and its note for the modes the Assistant has now (load and Save)."""
+    def chosen_mode(self, prefs: dict | None = None) -> str:
+        """The answer mode: this browser's choice if the Assistant still offers it, else LLM when connected."""
+        modes = self.ctx.assistant.modes
+        asked = prefs.get("mode") if isinstance(prefs, dict) else None
+        return str(asked) if asked in modes else "llm" if "llm" in modes else "extractive"
+
+    def mode_outputs(self, prefs: dict | None = None) -> tuple:
+        """The answer-mode radio, the k slider and its note for the modes the Assistant has now (load and Save), with
+        this browser's chosen mode and k (`prefs`) where they still apply."""
         import gradio as gr
 
         modes = self.ctx.assistant.modes
-        mode = "llm" if "llm" in modes else "extractive"
+        mode = self.chosen_mode(prefs)
         info = "" if "llm" in modes else "Connect a language model below to enable LLM answers."
-        return (gr.update(choices=[(MODE_LABELS[m], m) for m in modes], value=mode, info=info),
-                gr.update(visible=mode == "llm"), self.k_note_html(mode))
+        k = prefs.get("k") if isinstance(prefs, dict) else None
+        slider = gr.update(visible=mode == "llm", value=k) if isinstance(k, int) and 1 <= k <= MAX_K \
+            else gr.update(visible=mode == "llm")
+        return (gr.update(choices=[(MODE_LABELS[m], m) for m in modes], value=mode, info=info), slider,
+                self.k_note_html(mode))
 
     @staticmethod
     def k_note_html(mode: str) -> str:
@@ -126,8 +166,9 @@ class SettingsPage(Page):
         ok, line = llmsetup.check(settings)
         return status_line(STATUS, line, ok)
 
-    def on_save(self, base_url: str, model: str, key: str):
-        """Save the connection, rebuild the Assistant's chains, and switch this session to LLM answers."""
+    def on_save(self, base_url: str, model: str, key: str, prefs: dict | None = None):
+        """Save the connection, rebuild the Assistant's chains, and switch this session to LLM answers (this browser's
+        remembered mode is forgotten: saving a model is choosing it; its k is kept)."""
         import gradio as gr
 
         from assistant import llmsetup
@@ -145,12 +186,14 @@ class SettingsPage(Page):
             self.ctx.assistant.use_settings(settings)  # bumps its generation: the Interview tab rebuilds its kit
         except Exception as exc:  # shown in one line; the previous connection stays in use
             return status_line(STATUS, f"Not saved: {first_line(exc)}", ok=False), "", gr.skip(), gr.skip(), gr.skip(), \
-                gr.skip()
+                gr.skip(), gr.skip()
         self.ctx.settings = settings
         line = f"Saved; answers now use {settings.model} at {settings.openai_base_url}." if "llm" in self.ctx.assistant.modes \
             else "Saved; no endpoint set, so answers quote the notes (extractive)."
         placeholder = self.key_placeholder(llmsetup.saved(settings.home))
-        return (status_line(STATUS, line), gr.update(value="", placeholder=placeholder), *self.mode_outputs(), self.summary())
+        kept = {k: v for k, v in (prefs if isinstance(prefs, dict) else {}).items() if k != "mode"}
+        return (status_line(STATUS, line), gr.update(value="", placeholder=placeholder), *self.mode_outputs(kept),
+                self.summary(), kept)
 
     def summary(self, mode: str = "") -> str:
         """The answer mode of this session (`mode`: the radio's choice, default the Assistant's), model, endpoint,

@@ -85,6 +85,9 @@ LIGHT = """
 #notes-list { max-height: 620px; overflow-y: auto; }
 @media (max-width: 720px) { #notes-list { max-height: 38vh; } #note-view { scroll-margin-top: 8px; } }
 #notes-list label { width: 100%; }
+/* A search lists each match with a snippet on its own line (web/notes_search.py: label, newline, snippet). */
+#notes-list label span { white-space: pre-line; }
+mark.hl { background: #fde68a; color: #1f2937; border-radius: 2px; padding: 0 1px; }
 .settings-summary dt { font-weight: 600; margin-top: 6px; }
 .settings-summary dd { margin: 0 0 0 0; overflow-wrap: anywhere; }
 #app-header { align-items: center; }
@@ -123,6 +126,9 @@ LIGHT = """
 .qa-mark { font-weight: 700; text-align: center; }
 .qa-covered .qa-mark { color: #166534; } .qa-missed .qa-mark { color: #b91c1c; } .qa-contradicted .qa-mark { color: #9a3412; }
 .qa-pt-text { grid-column: 2; grid-row: 1; }
+/* The follow-up's note ("— then covered in the follow-up") is the text's second line, in the text's column: left to
+   auto-placement it fell into the 1.4em mark column and wrapped two letters a line (blind QA, 1280 px). */
+.qa-pt > .qa-later { grid-column: 2; }
 .qa-why, .qa-later { font-size: 0.9em; color: #374151; }
 .qa-contra { color: #7f1d1d; }
 .qa-elsewhere { color: #7a4b00; font-weight: 600; }
@@ -130,6 +136,12 @@ LIGHT = """
 .qa-probe { border-top: 1px dashed var(--border-color-primary); margin-top: 10px; padding-top: 8px; }
 .qa-cite .src-open { margin: 0 0 0 6px; }
 #iv-question { font-size: 1.05em; }
+/* The report table: its short columns (score, time) keep their words whole; the question and follow-up columns
+   wrap (the long follow-up squeezed "score" into "sco/re" and "time" into "tim/e"). */
+#iv-report th, #iv-report td:first-child, #iv-report td:nth-child(3) { white-space: nowrap; }
+#iv-report table { overflow-wrap: normal; word-break: normal; }
+/* On a phone the four columns do not fit: the table scrolls sideways inside the page instead of being cut. */
+@media (max-width: 720px) { #iv-report table { display: block; max-width: 100%; overflow-x: auto; } }
 .m-list { list-style: none; padding: 0; margin: 0; }
 .m-row { display: grid; grid-template-columns: minmax(8em, 14em) minmax(60px, 1fr); gap: 2px 10px; align-items: center; margin-bottom: 8px; }
 .m-pct { grid-column: 1 / -1; font-size: 0.85em; color: #374151; }
@@ -194,6 +206,7 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.src-item.src-target', 'outline-color: #60a5fa;'),
     ('.fig-missing', 'background: #1f2937; color: #d1d5db; border-color: #6b7280;'),
     ('.note-hint', 'background: #1e293b; color: #e2e8f0;'),
+    ('mark.hl', 'background: #a16207; color: #fefce8;'),
     ('.settings-test.ok', 'color: #86efac;'),
     ('.settings-test.bad', 'color: #fca5a5;'),
     ('#tabs button[role="tab"][aria-selected="true"]', 'color: #fb923c;'),
