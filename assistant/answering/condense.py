@@ -209,8 +209,10 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
 def with_parts(retriever, question: str, result):
     """The search `result` of `question`, a multi-part question answered part by part where its parts go to
     different sections (parts.py)."""
+    if not (readings := part_readings(retriever, question)):
+        return result  # one part: nothing more is searched
     strong = retriever.coverage.threshold + retriever.followup_margin  # covered strongly, as a follow-up alone
-    return split_search(result, part_readings(retriever, question), retriever.part_margin, strong)
+    return split_search(result, readings, retriever.part_margin, strong)
 
 
 # How many sections a part's own search ranks, whatever the answer's k: whether the whole question's best section is
