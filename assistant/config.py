@@ -60,10 +60,11 @@ class Settings:
     openai_api_key: str | None = field(default=None, metadata={"env": "OPENAI_API_KEY", "help": "API key for the endpoint (any non-empty value for local servers)"})
     model: str = field(default="gpt-4o-mini", metadata={"env": "ASSISTANT_MODEL", "help": "chat model name at the endpoint"})
     embed_model: str = field(default="text-embedding-3-small", metadata={"env": "ASSISTANT_EMBED_MODEL", "help": "embedding model when the recipe includes 'openai'"})
-    llm_timeout: float = field(default=60.0, metadata={"env": "ASSISTANT_LLM_TIMEOUT", "help": "seconds before an LLM request is abandoned"})
+    llm_timeout: float = field(default=60.0, metadata={"env": "ASSISTANT_LLM_TIMEOUT", "help": "seconds a model may take to its first words, and between two pieces of its reply, before the answer falls back to quotes"})
     llm_retries: int = field(default=2, metadata={"env": "ASSISTANT_LLM_RETRIES", "help": "retries on connection errors, 429 and 5xx"})
     temperature: float = field(default=0.1, metadata={"env": "ASSISTANT_TEMPERATURE", "help": "sampling temperature for generated answers (0 to 2)"})
     answer_tokens: int = field(default=1024, metadata={"env": "ASSISTANT_ANSWER_TOKENS", "help": "most tokens a model reply may use (max_tokens): a looping model stops there and the answer says it was cut"})
+    model_context: int | None = field(default=None, metadata={"env": "ASSISTANT_MODEL_CONTEXT", "help": "the model's context window in tokens: the prompt and the reply are kept inside it; unset: read from a llama.cpp server's /props, else unknown"})
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -96,6 +97,8 @@ class Settings:
                                  ("CHROMA_PORT", self.chroma_port, 1), ("ASSISTANT_ANSWER_TOKENS", self.answer_tokens, 16)):
             if value < low:
                 raise ConfigError(f"{name} must be at least {low:g}, not {value:g}")
+        if self.model_context is not None and self.model_context < 512:
+            raise ConfigError(f"ASSISTANT_MODEL_CONTEXT must be at least 512 tokens, not {self.model_context}")
         if not 0 <= self.temperature <= 2:  # the OpenAI API's range: outside it every request fails and falls back
             raise ConfigError(f"ASSISTANT_TEMPERATURE must be between 0 and 2, not {self.temperature:g}")
         if self.openai_base_url and not _http_url(self.openai_base_url):

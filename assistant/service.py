@@ -110,10 +110,16 @@ class Assistant:
                                             header=header)}
         if llm is not None:
             from assistant.answering.tokens import get_encoding
+            from assistant.answering.window import fit, probe_window
 
+            # The prompt and the reply inside the model's window (answering/window.py): read once per connection.
+            window = settings.model_context or probe_window(settings.openai_base_url, min(settings.llm_timeout, 5.0))
+            budgets = fit(window, settings.context_tokens, settings.answer_tokens, settings.tuned["llm.token_slack"])
+            if budgets.reply != settings.answer_tokens:
+                llm = llm.bind(max_completion_tokens=budgets.reply)
             chains["llm"] = build_chain(llm, self.retriever, self.prompts, settings.context_tokens,
                                         get_encoding(settings.tiktoken_dir), settings.model, answer_params=params,
-                                        relevance=relevance)
+                                        relevance=relevance, fit=budgets, timeout=settings.llm_timeout)
         return chains
 
     def _answer_params(self):

@@ -44,15 +44,17 @@ def assert_fell_back(result, fragment: str) -> None:
 def test_connection_refused_is_retried_then_falls_back(offline_settings):
     dead = f"http://127.0.0.1:{free_port()}/v1"
     result, seconds = ask_timed(llm_settings(offline_settings, dead, llm_retries=1))
-    assert_fell_back(result, "Connection")
+    assert_fell_back(result, "无法连接到模型服务器")
     assert seconds < 15
 
 
 def test_timeout_gives_up_after_the_retries(offline_settings, openai_stub):
+    """ASSISTANT_LLM_TIMEOUT bounds the wait for the first words, the client's retries included (blind QA: a slow
+    llama.cpp server, retried, kept the chat waiting eight minutes at a 60 s timeout)."""
     openai_stub.default(Reply(content="太慢了[1]。", delay=5))
     result, seconds = ask_timed(llm_settings(offline_settings, openai_stub.base_url, llm_timeout=1, llm_retries=1))
-    assert_fell_back(result, "Timeout")
-    assert len(openai_stub.chat_requests) == 2 and seconds < 5
+    assert_fell_back(result, "模型在 1 秒内没有写出任何内容")
+    assert seconds < 5
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -128,7 +130,7 @@ def test_cli_ask_json_with_a_hanging_endpoint(built_home, openai_stub):
     proc = run(["ask", "--json", QUESTION], built_home, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["mode"] == "extractive (fallback from llm:stub-model)" and "Timeout" in data["notice"]
+    assert data["mode"] == "extractive (fallback from llm:stub-model)" and "1 秒内" in data["notice"]
     assert data["citations"][0]["question"] == 28 and len(openai_stub.chat_requests) == 1
 
 
@@ -212,9 +214,9 @@ def test_test_connection_says_the_server_answered_when_it_refused(offline_settin
 
 
 @pytest.mark.parametrize(("reply", "said"), [
-    (Reply(content="梯度爆炸可以通过梯度截断来缓解 [1]。另外", finish=""), "stopped before the model finished"),  # a closed HTTP/1.0 stream
-    (Reply(content=""), "returned no text"),
-    (Reply(content="\n".join(f"{i}. 使用 ReLU 激活函数 [1]" for i in range(1, 30))), "repeated the same line"),
+    (Reply(content="梯度爆炸可以通过梯度截断来缓解 [1]。另外", finish=""), "模型还没写完"),  # a closed HTTP/1.0 stream
+    (Reply(content=""), "模型没有返回任何文字"),
+    (Reply(content="\n".join(f"{i}. 使用 ReLU 激活函数 [1]" for i in range(1, 30))), "模型一直在重复同一句话"),
 ])
 def test_a_reply_that_fails_without_an_error_falls_back(offline_settings, openai_stub, reply, said):
     """Blind QA: a stream closed mid-sentence without a finish_reason, an empty reply and SmolLM2's 58 repeats of one

@@ -201,14 +201,15 @@ def test_thumbs_down_with_a_reason_is_stored_and_kept(context, chat_page):
 
 
 @contextmanager
-def _stub_app(browser, built_home, tmp_path_factory, default, *scripted):  # noqa: F811
+def _stub_app(browser, built_home, tmp_path_factory, default, *scripted, changes=None):  # noqa: F811
     """(stub, page, database, browser context): an app answering through the scripted OpenAI stub (the `scripted`
-    replies first, then `default`), with a tab open on it."""
+    replies first, then `default`; `changes`: more settings), with a tab open on it."""
     from tests.support.openai_stub import ScriptedOpenAI
 
     with ScriptedOpenAI() as stub:
         stub.script(*scripted).default(default)
-        changes = {"openai_base_url": stub.base_url, "openai_api_key": "k", "model": "stub-model", "llm_retries": 0}
+        changes = {"openai_base_url": stub.base_url, "openai_api_key": "k", "model": "stub-model", "llm_retries": 0,
+                   **(changes or {})}
         demo, url, db = _serve(built_home, tmp_path_factory, settings_changes=changes)
         ctx = _new_context(browser)
         try:

@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
 from assistant.answering.condense import condense_offline, condensed_search, plausible_rewrite, with_parts
+from assistant.answering.deadline import within
+from assistant.answering.failures import failure_reason
 from assistant.answering.langsmith_import import light_langsmith
 from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.answering.quoting import extractive_stream
-from assistant.answering.replies import UnusableReply, check_reply, too_long
-from assistant.errors import first_line
+from assistant.answering.replies import check_partial, check_reply, too_long
+from assistant.answering.tokens import count_tokens
+from assistant.answering.window import Fit
 from assistant.notes.parse import section_key
 from assistant.notes.terms import language_of, to_simplified
 from assistant.retrieval.results import SearchResult
@@ -93,34 +96,42 @@ def build_offline_retrieval(retriever: Retriever) -> Runnable:
     return RunnableLambda(resolve)
 
 
-def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None) -> Runnable:
+def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None, fit: Fit | None = None) -> Runnable:
     """The LLM answerer: numbered sources in a prompt from `prompts/`, streamed as message chunks (not bare text:
-    the last chunk's `finish_reason` says whether the model stopped at its length limit). An input
-    `context_tokens` overrides the sources' budget (the retry after a context-window error)."""
+    the last chunk's `finish_reason` says whether the model stopped at its length limit). The sources get what the
+    model's context window leaves them (`fit`, window.py; default: `context_tokens`); an input `share` (0.5: the
+    retry after a context-window error) scales that budget."""
+    fit = fit or Fit(None, context_tokens, None, 0)
 
     def messages(inputs: dict) -> list[tuple[str, str]]:
         lang = language_of(inputs["question"])
-        budget = inputs.get("context_tokens") or context_tokens
-        sources = format_sources(inputs["hits"], prompts.get("source_block"), budget, encoding)
         system = prompts.render(
             "answer_system", n_sources=len(inputs["hits"]), language=LANGUAGE_NAMES[lang],
             not_covered=prompts.render("not_covered", lang),
         )
-        user = prompts.render("answer_user", sources=sources, question=inputs["question"], language=LANGUAGE_NAMES[lang])
-        return [("system", system), ("human", user)]
+
+        def user(sources: str) -> str:
+            return prompts.render("answer_user", sources=sources, question=inputs["question"], language=LANGUAGE_NAMES[lang])
+
+        fixed = count_tokens(system + user(""), encoding) if encoding is not None and fit.prompt is not None else 0
+        budget = int(fit.sources_after(fixed) * inputs.get("share", 1.0))
+        return [("system", system), ("human", user(format_sources(inputs["hits"], prompts.get("source_block"), budget, encoding)))]
 
     return RunnableLambda(messages) | llm
 
 
 def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompts, context_tokens: int = 3000, encoding=None,
                 model_name: str = "", answer_params: AnswerParams | None = None,
-                relevance: Relevance | None = None, header: str = "extractive_header") -> Runnable:
+                relevance: Relevance | None = None, header: str = "extractive_header", fit: Fit | None = None,
+                timeout: float | None = None) -> Runnable:
     """The whole assistant chain; `llm=None` answers extractively (with `answer_params`, default: the code's;
     `relevance` scores note sentences against the question, default: the process-wide one; `header`: the prompt
-    opening an extractive answer, "extractive_chosen" when a model is configured but quotes were asked for)."""
+    opening an extractive answer, "extractive_chosen" when a model is configured but quotes were asked for).
+    `fit`: the budgets inside the model's context window (window.py); `timeout`: seconds the model may take to
+    its first text and between two pieces before the answer falls back to quotes (deadline.py; None: no limit)."""
     retrieval = (build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows)) if llm is not None
                  else build_offline_retrieval(retriever))
-    generator = build_generator(llm, prompts, context_tokens, encoding) if llm is not None else None
+    generator = build_generator(llm, prompts, context_tokens, encoding, fit) if llm is not None else None
     llm_mode = f"llm:{model_name}" if model_name else "llm"
 
     def answer(chunks: Iterator[dict]) -> Iterator[AddableDict]:
@@ -156,11 +167,11 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
         if generator is not None:
             ended: list[str] = []  # the model's finish_reason
             try:
-                for piece in _generated(generator, {**inputs, "hits": hits}, context_tokens, ended):
+                for piece in _generated(generator, {**inputs, "hits": hits}, ended, timeout):
                     yield AddableDict(answer=checker.feed(piece))
                 yield AddableDict(answer=checker.flush())
             except Exception as exc:  # any model failure: say so, then quote the notes instead
-                notice = prompts.render("llm_fallback", lang, reason=_reason(exc))
+                notice = prompts.render("llm_fallback", lang, reason=failure_reason(exc, prompts, lang, timeout))
                 if too_long(exc):
                     notice += " " + prompts.render("llm_too_long", lang, tokens=context_tokens)
                 # `discard`: what the model streamed before failing is withdrawn, not left above the quotes unchecked
@@ -203,31 +214,45 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
                              figure=prompts.render("extractive_figure", lang))
 
 
-def _generated(generator: Runnable, inputs: dict, context_tokens: int, ended: list[str]) -> Iterator[str]:
+def _generated(generator: Runnable, inputs: dict, ended: list[str], timeout: float | None = None) -> Iterator[str]:
     """The model's answer text; `ended` receives its finish_reason. A prompt the model's context window rejects
     before anything streamed is sent once more with half the sources' budget: the budget is counted with cl100k,
     and a local model's own tokenizer can need more (blind QA: a 4,096-token llama.cpp model got 4,181). A reply
-    that fails without an error (empty, stopped mid-answer, looping: replies.py) raises UnusableReply at its end."""
-    budgets = [context_tokens, context_tokens // 2]
-    for attempt, budget in enumerate(budgets):
+    that fails without an error (empty, stopped mid-answer, looping: replies.py) raises UnusableReply, a loop as soon
+    as it shows; one that sends no text for `timeout` seconds raises NoReplyInTime (deadline.py)."""
+    shares = [1.0, 0.5]
+    for attempt, share in enumerate(shares):
         pieces: list[str] = []
         openai = False  # an OpenAI-compatible server ends every complete reply with a finish_reason; a fake may not
+        checked = 0  # characters of the reply checked for a loop so far
+        stream = generator.stream({**inputs, "share": share})
+        chunks = within(stream, timeout, _progress) if timeout is not None else stream
         try:
-            for chunk in generator.stream({**inputs, "context_tokens": budget}):
-                metadata = getattr(chunk, "response_metadata", None) or {}
-                openai = openai or metadata.get("model_provider") == "openai"
-                if reason := metadata.get("finish_reason"):
-                    ended.append(reason)
-                text = chunk.content if isinstance(chunk.content, str) else ""
-                if text:
-                    pieces.append(text)
-                    yield text
+            try:
+                for chunk in chunks:
+                    metadata = getattr(chunk, "response_metadata", None) or {}
+                    openai = openai or metadata.get("model_provider") == "openai"
+                    if reason := metadata.get("finish_reason"):
+                        ended.append(reason)
+                    text = chunk.content if isinstance(chunk.content, str) else ""
+                    if text:
+                        pieces.append(text)
+                        checked = check_partial("".join(pieces), checked)
+                        yield text
+            finally:  # abandoned (a loop, a timeout): the stream and its connection are closed now, not by the GC
+                getattr(chunks, "close", lambda: None)()
         except Exception as exc:
-            if pieces or attempt == len(budgets) - 1 or not too_long(exc):
+            if pieces or attempt == len(shares) - 1 or not too_long(exc):
                 raise
             continue
         check_reply("".join(pieces), ended if openai else ["stop"])
         return
+
+
+def _progress(chunk) -> bool:
+    """Whether a streamed chunk is progress against the deadline: text, or the end of the reply."""
+    metadata = getattr(chunk, "response_metadata", None) or {}
+    return bool(getattr(chunk, "content", None)) or bool(metadata.get("finish_reason"))
 
 
 def _listed(names: list[str], lang: str) -> str:
@@ -240,15 +265,6 @@ def _merge(chunks: Iterator[dict]) -> dict:
     for chunk in chunks:
         merged.update(chunk)
     return merged
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnusableReply):  # no error to name: the message says what was wrong with the reply
-        return str(exc)
-    status = getattr(exc, "status_code", None)
-    text = first_line(exc, limit=160).rstrip("。. ") if str(exc).strip() else ""  # the prompt adds its own stop
-    name = type(exc).__name__
-    return f"{name} {status}: {text}" if status else f"{name}: {text}" if text else name
 
 
 def _as_asked(name: str, question: str) -> str:

@@ -32,8 +32,11 @@ def format_sources(hits: list[Hit], block, budget_tokens: int, encoding=None) ->
         share = max(remaining // (len(hits) - n + 1), 0)
         text = strip_footnotes(hit.section or "\n".join(c.body for c in hit.chunks))
         if encoding is not None:
-            text = truncate_to_tokens(text, share, encoding)
-            remaining -= count_tokens(text, encoding)
+            # The block's own lines (number, label) and the blank line between blocks count too: with the budget
+            # fitted to a model's context window (window.py) every token of the prompt must be in it.
+            frame = count_tokens(block.format(n=n, label=hit.label, text="") + "\n\n", encoding)
+            text = truncate_to_tokens(text, max(share - frame, 0), encoding)
+            remaining -= count_tokens(text, encoding) + frame
         blocks.append(block.format(n=n, label=hit.label, text=text))
     return "\n\n".join(blocks)
 

@@ -20,10 +20,22 @@ _UNITS = re.compile(r"[^\n。！？!?；;]+")
 _LAYOUT = re.compile(r"^\s*(?:[-*+]|\d+[.)、])\s*|\[\d+\]|\s+")
 LOOP_REPEATS = 4  # the same unit this often, making up at least LOOP_SHARE of the reply, is a loop
 LOOP_SHARE = 0.4
+LOOP_STEP = 400  # characters of a streaming reply between two loop checks (each check reads the whole reply)
+LOOP_MESSAGE = "the model repeated the same line over and over"
+# An English sentence ends at a full stop before a space or the end: a model looping in one paragraph ("It is a
+# mathematical technique … derivative. It is a …", 6,000 characters; blind QA) wrote no line breaks, so the whole reply
+# was one unit and the loop was shown under the "Generated" badge. "e.g. x" is split too, harmlessly: a loop needs
+# the same unit LOOP_REPEATS times.
+_SENTENCE_END = re.compile(r"\.(?:\s+|$)")
 
 
 class UnusableReply(Exception):
-    """A reply that arrived without an error but cannot be shown as an answer; the message says why."""
+    """A reply that arrived without an error but cannot be shown as an answer; the message says why (in English, for
+    logs) and `kind` names the reason for the notice shown in the answer's language (prompts/llm_reasons.*.md)."""
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def too_long(exc: Exception) -> bool:
@@ -35,17 +47,29 @@ def check_reply(text: str, finish_reasons: list[str]) -> None:
     """Raise UnusableReply for an empty reply, one that ended without a finish_reason (the stream stopped
     mid-answer), or one that loops."""
     if not text.strip():
-        raise UnusableReply("the model returned no text")
+        raise UnusableReply("the model returned no text", "empty")
     if not finish_reasons:
-        raise UnusableReply("the reply stopped before the model finished it (the connection closed mid-answer)")
+        raise UnusableReply("the reply stopped before the model finished it (the connection closed mid-answer)", "cut")
     if looping(text):
-        raise UnusableReply("the model repeated the same line over and over")
+        raise UnusableReply(LOOP_MESSAGE, "loop")
+
+
+def check_partial(text: str, checked: int) -> int:
+    """Raise UnusableReply once a reply still streaming loops (it need not run to its token limit: blind QA, a
+    SmolLM2 loop streamed for minutes before the end-of-reply check caught it); returns the length checked, so a
+    caller checks again only every LOOP_STEP characters."""
+    if len(text) - checked < LOOP_STEP:
+        return checked
+    if looping(text):
+        raise UnusableReply(LOOP_MESSAGE, "loop")
+    return len(text)
 
 
 def looping(text: str) -> bool:
     """Whether one line (or sentence) of the reply is repeated LOOP_REPEATS times or more and the repeats make up
     LOOP_SHARE of it; a list whose items share a verb ("使用梯度截断", "使用 ReLU") differs in its nouns."""
-    units = [u for u in (_LAYOUT.sub("", m).lower() for m in _UNITS.findall(text)) if len(u) >= 4]
+    units = [u for u in (_LAYOUT.sub("", m).lower() for m in _UNITS.findall(_SENTENCE_END.sub("\n", text)))
+             if len(u) >= 4]
     if not units:
         return False
     unit, n = Counter(units).most_common(1)[0]

@@ -94,6 +94,13 @@ class AnswerStream:
                 yield chunk["answer"]
         self._done = True
 
+    def close(self) -> None:
+        """Stop reading: the chain's stream is closed, and with it the model's connection (the web chat's Stop)."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        self._done = True
+
     @property
     def retrieved(self) -> bool:
         """True once the sources are known (the chain's first chunk)."""

@@ -1,11 +1,10 @@
 """The Chat tab: streamed, cited answers with a sources panel, multi-turn follow-ups, and the `/ask` API.
 
-Thin UI over `Assistant.stream()`: the conversation lives in a per-session gr.State as the
-plain [{"role", "content"}] history the core expects (never in module globals), and the
-chatbot shows a safe rendering of it (html.chat_markdown). The sources panel is our own
-escaped HTML (html.sources_panel) of the answer's saved record (chats.record). Saved
-conversations (sidebar, rename, delete, export, feedback, regenerate) are `conversations.py`;
-this module lays the tab out and wires the events.
+Thin UI over `Assistant.stream()`: the conversation lives in a per-session gr.State as the plain [{"role", "content"}]
+history the core expects (never in module globals), and the chatbot shows a safe rendering of it (html.chat_markdown).
+The sources panel is our own escaped HTML (html.sources_panel) of the answer's saved record (chats.record). Saved
+conversations (sidebar, rename, delete, export, feedback, regenerate) are `conversations.py`; the answering state
+(Send greyed, Stop) is `busy.py`; this module lays the tab out and wires the events.
 """
 
 # No `from __future__ import annotations` here: Gradio reads the `gr.SelectData` hint of the
@@ -16,6 +15,7 @@ from typing import Any
 from assistant.chats.record import answer_record
 from assistant.service import MAX_QUESTION_CHARS
 from assistant.web.base import Page
+from assistant.web.busy import while_answering, wire_stop
 from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, weak_line, which_answer
 
 EXAMPLES = [
@@ -115,7 +115,8 @@ class ChatPage(Page):
                         label="Your question", show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？",
                         scale=1, min_width=240, lines=1, max_lines=4, elem_id="question", autofocus=True, container=False,
                     )
-                    self.send = gr.Button("Send", variant="primary", size="md", scale=0, min_width=72, elem_id="send")
+                    self.send = gr.Button("Send", variant="primary", size="md", scale=0, min_width=112, elem_id="send")  # fits "Answering…"
+                    self.stop = gr.Button("Stop", variant="stop", size="md", scale=0, min_width=72, elem_id="stop", visible=False)
                     self.clear = gr.Button("New chat", size="md", scale=0, min_width=96, elem_id="new-chat")
                 self.counter = gr.HTML(counter_html(0, MAX_QUESTION_CHARS), elem_id="q-count", js_on_load=None, padding=False)
                 self.problem = gr.HTML("", elem_id="q-problem", js_on_load=None, padding=False)
@@ -134,20 +135,22 @@ class ChatPage(Page):
         options = self.ctx.options
         k = options.k if options else gr.State(self.ctx.settings.k)
         mode = options.mode if options else gr.State(None)
-        outputs = [self.question, self.chatbot, self.panel, self.history, self.turns, self.problem, saved.conv, saved.browser]
+        outputs = [self.question, self.chatbot, self.panel, self.history, self.turns, self.problem, saved.conv, saved.browser,
+                   self.send, self.stop]  # the last two: Send greyed and Stop shown while the answer is written (busy.py)
         inputs = [self.question, self.history, k, mode, self.turns, saved.conv, saved.browser]
         sidebar = saved.sidebar_outputs
 
         def send(question, history, k, mode, turns, conv, browser, request: gr.Request):
-            yield from saved.exchange(question, history, k, mode, turns, conv, browser, username(request), page_session(request))
+            yield from while_answering(saved.exchange(question, history, k, mode, turns, conv, browser, username(request),
+                                                      page_session(request)), 8)
 
         def send_example(history, k, mode, turns, conv, browser, evt: gr.SelectData, request: gr.Request):
             value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value or "")}
-            yield from saved.exchange(value.get("text", ""), history, k, mode, turns, conv, browser, username(request),
-                                      page_session(request))
+            yield from while_answering(saved.exchange(value.get("text", ""), history, k, mode, turns, conv, browser,
+                                                      username(request), page_session(request)), 8)
 
         def regenerate(history, turns, conv, k, mode, browser, request: gr.Request):
-            yield from saved.regenerate(history, turns, conv, k, mode, browser, username(request))
+            yield from while_answering(saved.regenerate(history, turns, conv, k, mode, browser, username(request)), 8)
 
         def refresh(conv, browser, request: gr.Request):
             return saved.sidebar(conv, browser, username(request))
@@ -174,6 +177,7 @@ class ChatPage(Page):
         self.chatbot.select(pick, [self.turns], [self.panel], queue=False, **QUIET)
         self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, **QUIET)
         self._wire_conversations(events)
+        wire_stop(self, events)
         gr.api(self.ask, api_name="ask")
 
     def _wire_conversations(self, events: list) -> None:

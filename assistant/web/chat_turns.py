@@ -76,6 +76,7 @@ class SavedTurns:
         browser, _ = self._who(browser, user, session)  # sent before the page's load finished: the load's id
         if (question or "").strip():  # Enter in an empty box answers nothing: the load may still show the last chat
             self.sessions.asked(session)
+            self.sessions.answering(session, question.strip())
         final = None
         live: list = []  # the answer stream, while it is good
         try:
@@ -91,7 +92,8 @@ class SavedTurns:
                     conv, browser, problem = self._save(conv, browser, user, question.strip(), answer, turn, replaces)
                     return conv, problem
 
-                finish_later(live[0], save, conv, complete=answered(final, len(history) + 2))
+                finish_later(live[0], save, conv, complete=answered(final, len(history) + 2),
+                             stopped=lambda: self.sessions.stopped(session))
             raise
         if not answered(final, len(history) + 2):  # refused, empty or failed: nothing to save (nor in the history)
             return

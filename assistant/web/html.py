@@ -165,14 +165,18 @@ def weak_line(note: str) -> str:
     return f"*⚠ {chat_markdown(note).replace('*', '＊')}*\n\n" if note else ""
 
 
-def mode_badge(mode: str, covered: bool = True) -> str:
-    """A coloured badge naming the answerer: extractive quotes, llm:<model>, or a fallback."""
+def mode_badge(mode: str, covered: bool = True, uncited: bool = False) -> str:
+    """A coloured badge naming the answerer: extractive quotes, llm:<model>, or a fallback; a generated answer that
+    cites none of its sections (`uncited`) is "Unchecked", not "Generated" (blind QA: a looping, uncited answer was
+    shown under the green badge)."""
     mode = mode or "extractive"
     if mode.startswith("extractive (fallback"):
         failed = mode.removeprefix("extractive (fallback from ").removesuffix(")")
         kind, text = "fallback", f"Fallback · {failed} failed → extractive quotes"
     elif mode.startswith("extractive"):
         kind, text = "extractive", "Extractive · verbatim quotes from the notes"
+    elif uncited:
+        kind, text = "unchecked", f"Unchecked · {mode} cited no section of the notes"
     else:
         kind, text = "llm", f"Generated · {mode}"
     if not covered:  # nothing was quoted or generated from the notes: naming the answerer would mislead
@@ -240,7 +244,8 @@ def sources_panel(result=None, pending: bool = False, msg: int = 0) -> str:
         result = answer_record(result, pending=pending)
     r = result
     # Cut off before retrieval, neither the answerer nor coverage is known: no badge (not "Not in the notes").
-    badge = "" if r.get("retrieving") else mode_badge(r.get("mode", ""), bool(r.get("covered")) or pending)
+    badge = "" if r.get("retrieving") else mode_badge(r.get("mode", ""), bool(r.get("covered")) or pending,
+                                                      bool(r.get("uncited")) and not r.get("sources"))
     parts = [f'<div class="src-panel" data-msg="{msg}"><div class="src-badges">{badge}</div>']
     # No notice here: the chain writes each notice (the model failed and quotes follow, the reply was cut, it cites
     # nothing) into the answer itself, where it belongs to that answer; repeated here it was shown twice (blind QA).

@@ -44,6 +44,23 @@ class PageSessions:
             with self._lock:
                 self._page(session)["asked"] = True
 
+    def answering(self, session: str, question: str) -> None:
+        """Page `session` is being answered `question` (what Stop puts back in the box); a new answer is not stopped."""
+        if session:
+            with self._lock:
+                self._page(session).update(question=question, stopped=False)
+
+    def stop(self, session: str) -> str:
+        """The page's Stop button: its answer is to be dropped, not finished (web/busy.py); returns the question."""
+        with self._lock:
+            page = self._page(session) if session else {}
+            page["stopped"] = True
+            return page.get("question", "")
+
+    def stopped(self, session: str) -> bool:
+        with self._lock:
+            return bool(session) and bool(self._pages.get(session, {}).get("stopped"))
+
     def has_asked(self, session: str) -> bool:
         with self._lock:
             return bool(session) and bool(self._pages.get(session, {}).get("asked"))

@@ -13,6 +13,7 @@ LIGHT = """
 .mode-extractive { background: #e0ecff; color: #1a3f8f; border-color: #b5cdfa; }
 .mode-llm { background: #dcf5e3; color: #17613a; border-color: #a9e2bd; }
 .mode-fallback { background: #fff1d6; color: #7a4b00; border-color: #f2cf86; }
+.mode-unchecked { background: #fde2e2; color: #8a1c1c; border-color: #f3b0b0; }
 .mode-uncovered { background: #eceff3; color: #3d4652; border-color: #cfd5dd; }
 .src-panel { padding: 4px 2px; }
 .src-which { font-size: 0.85em; color: #374151; margin-bottom: 4px; }
@@ -192,6 +193,7 @@ DARK_RULES: list[tuple[str, str]] = [
     ('.mode-extractive', 'background: #1e3a8a; color: #dbeafe; border-color: #3b82f6;'),
     ('.mode-llm', 'background: #14532d; color: #dcfce7; border-color: #22c55e;'),
     ('.mode-fallback', 'background: #78350f; color: #fef3c7; border-color: #f59e0b;'),
+    ('.mode-unchecked', 'background: #7f1d1d; color: #fee2e2; border-color: #ef4444;'),
     ('.mode-uncovered', 'background: #374151; color: #e5e7eb; border-color: #6b7280;'),
     ('.src-which, .src-sub, .src-empty, .src-removed, .q-count, .q-hint, .note-meta, .settings-note', 'color: #d1d5db;'),
     ('.qa-h, .qa-time, .qa-cite, .qa-verdict, .qa-why, .qa-later, .m-pct, .m-empty, .mq-meta', 'color: #d1d5db;'),

@@ -21,27 +21,36 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
+STOP_WAIT = 1.5  # seconds a closed answer waits for a Stop that may arrive after the cancel, before it is kept
 UNFINISHED = "Unfinished: the page was reloaded or closed while this answer was being written."
 
 # save(conversation, answer, turn, replaces) → (conversation, problem html or ''); sets turn["id"] (SavedTurns._save).
 Save = Callable[[Any, str, dict, Any], tuple[Any, str]]
 
 
-def finish_later(stream, save: Save, conv, complete: bool = False, replaces=None) -> threading.Thread:
+def finish_later(stream, save: Save, conv, complete: bool = False, replaces=None,
+                 stopped: Callable[[], bool] | None = None) -> threading.Thread:
     """Save the answer `stream` is writing in conversation `conv` (None: a new one), from a thread: at once if it is
     `complete`, else what it has so far, marked unfinished, and then the finished answer in its place. `replaces` is
-    the id of the answer a regenerated one takes the place of (None: a new exchange)."""
-    thread = threading.Thread(target=_finish, args=(stream, save, conv, complete, replaces), name="finish-answer",
-                              daemon=True)
+    the id of the answer a regenerated one takes the place of (None: a new exchange). When `stopped()` turns true
+    within STOP_WAIT seconds (the user pressed Stop: web/busy.py) the stream is closed and nothing is saved."""
+    thread = threading.Thread(target=_finish, args=(stream, save, conv, complete, replaces, stopped),
+                              name="finish-answer", daemon=True)
     thread.start()
     return thread
 
 
-def _finish(stream, save: Save, conv, complete: bool, replaces) -> None:
+def _finish(stream, save: Save, conv, complete: bool, replaces, stopped: Callable[[], bool] | None = None) -> None:
     from assistant.chats.record import answer_record, interrupted_record
+
+    # Stop cancels the answer's event and says so in a call of its own; the two reach the server in either order.
+    if not complete and stopped is not None and _waited(stopped, STOP_WAIT):
+        stream.close()  # the model's connection too, so the server stops writing
+        return
 
     if not complete:  # kept before the rest is read: a reload meanwhile lists it, and a failure below keeps it
         partial = stream.snapshot()  # its panel shows the sources its text cites so far (chats.record)
@@ -59,6 +68,16 @@ def _finish(stream, save: Save, conv, complete: bool, replaces) -> None:
     _, problem = save(conv, result.answer, {"record": answer_record(result), "standalone": result.standalone}, replaces)
     if problem:
         log.warning("an answer whose page went away was not saved: %s", problem)
+
+
+def _waited(done: Callable[[], bool], seconds: float) -> bool:
+    """Whether `done()` turns true within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def interrupted_sources(record: dict, msg: int = 0) -> str:

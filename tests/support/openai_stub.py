@@ -9,6 +9,7 @@ standard-library ``ThreadingHTTPServer`` on 127.0.0.1 (ephemeral port, daemon th
   default one): a ``chat.completion`` object, or SSE ``chat.completion.chunk`` events when
   the request has ``"stream": true``; error statuses, delays and cut streams included.
 * ``GET /v1/models`` (and ``/v1/models/{id}``) lists one configurable model id.
+* ``GET /props`` reports ``n_ctx`` as llama.cpp's server does, when the stub's ``n_ctx`` is set.
 * ``POST /v1/embeddings`` returns deterministic 16-dimensional vectors derived from a hash
   of each input, honouring ``encoding_format`` ``float`` and ``base64``.
 """
@@ -133,6 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"object": "list", "data": [entry]})
         elif path == f"/v1/models/{model}":
             self._send_json(200, entry)
+        elif path == "/props" and self.server.stub.n_ctx:  # llama.cpp's server properties: its context window
+            self._send_json(200, {"default_generation_settings": {"n_ctx": self.server.stub.n_ctx}})
         else:
             self._send_error(404, f"no route GET {path}", code="not_found")
 
@@ -251,6 +254,7 @@ class ScriptedOpenAI:
     def __init__(self, model: str = "stub-model", embedding_dim: int = 16) -> None:
         self.model = model
         self.embedding_dim = embedding_dim
+        self.n_ctx: int | None = None  # set: GET /props reports this context window, as llama.cpp's server does
         self.requests: list[RecordedRequest] = []
         self._queue: collections.deque[Reply] = collections.deque()
         self._default: Reply | None = None
