@@ -23,20 +23,30 @@ def buttons(busy: bool) -> tuple[Any, Any]:
     """Updates of (Send, Stop): greyed "Answering…" and Stop shown while `busy`, else Send back and Stop hidden."""
     import gradio as gr
 
+    # Wider while busy, so "Answering…" is not clipped; idle, the box keeps the row (web layout test).
     if busy:
-        return gr.update(value=ANSWERING, interactive=False), gr.update(visible=True)
-    return gr.update(value=SEND, interactive=True), gr.update(visible=False)
+        return gr.update(value=ANSWERING, interactive=False, min_width=112), gr.update(visible=True)
+    return gr.update(value=SEND, interactive=True, min_width=72), gr.update(visible=False)
 
 
-def while_answering(updates: Iterable[tuple], width: int) -> Iterator[tuple]:
+def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...] = (7,)) -> Iterator[tuple]:
     """An answering event's updates (each `width` outputs long) with the buttons busy, then one giving Send back.
-    A cancelled event ends at its last yield: whoever cancelled it gives the buttons back (Stop, New chat, …)."""
+    A cancelled event ends at its last yield: whoever cancelled it gives the buttons back (Stop, New chat, …).
+    The outputs at `resend` (the BrowserState) get their last value again in that update: Gradio fails on a skip sent
+    to a BrowserState that this event has already set ("BrowserState.__init__() got an unexpected keyword 'id'")."""
     import gradio as gr
 
     busy = buttons(True)
+    last: dict[int, Any] = {}
     for update in updates:
+        last.update((i, update[i]) for i in resend if not _skipped(update[i]))
         yield (*update, *busy)
-    yield (*(gr.skip(),) * width, *buttons(False))
+    yield (*(last.get(i, gr.skip()) for i in range(width)), *buttons(False))
+
+
+def _skipped(value: Any) -> bool:
+    """Whether an output value is gr.skip() (an update changing nothing)."""
+    return isinstance(value, dict) and value.get("__type__") == "update" and len(value) == 1
 
 
 def waiting_note(busy_label: str | None, question: str):

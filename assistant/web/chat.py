@@ -115,7 +115,7 @@ class ChatPage(Page):
                         label="Your question", show_label=False, placeholder="Ask a question, e.g. 什么是梯度爆炸？",
                         scale=1, min_width=240, lines=1, max_lines=4, elem_id="question", autofocus=True, container=False,
                     )
-                    self.send = gr.Button("Send", variant="primary", size="md", scale=0, min_width=112, elem_id="send")  # fits "Answering…"
+                    self.send = gr.Button("Send", variant="primary", size="md", scale=0, min_width=72, elem_id="send")
                     self.stop = gr.Button("Stop", variant="stop", size="md", scale=0, min_width=72, elem_id="stop", visible=False)
                     self.clear = gr.Button("New chat", size="md", scale=0, min_width=96, elem_id="new-chat")
                 self.counter = gr.HTML(counter_html(0, MAX_QUESTION_CHARS), elem_id="q-count", js_on_load=None, padding=False)
