@@ -13,26 +13,11 @@ the cues of retrieval/intent.py) are removed, so "梯度爆炸怎么解决？" �
 searches "梯度爆炸 那怎么检测它？" and the follow-up's own question type (detect) decides
 between sibling sections. When the latest follow-up moved on ("那 GRU 呢？", "tanh 相比它好在哪？"),
 what it named is the topic of the next one; a Chinese aspect it added ("那为什么它会导致梯度消失？")
-joins the earlier topic. Rules chosen on the tuning conversations (eval/dev/conversations.jsonl
-and the follow-ups of the older tuning sets), never on the frozen test set: follow-ups
-resolved 0.760 → 0.827 (n=75) and 0.875 → 0.958 (n=24) with the reference/continuation split, and
-0.693 → 0.727 (n=88) on eval/dev/conversations2.jsonl; the latest-topic rule and English function words as
-fillers: 127 → 132 of 163. An elliptical follow-up with no question
-type of its own ("在循环网络里呢？") keeps the earlier question's type words: with the first blind set's
-conversations as tuning data, follow-ups 226 → 228 of 276, none lost. A follow-up that stands alone but is covered
-only weakly is also searched with the earlier topic (`condensed_search`): tuning follow-ups 189 → 193 of 230 (7 won,
-3 lost), and questions are folded to Simplified Chinese before condensing; a declined one is re-read the same way and
-answered when its reading in context stays on the section it pointed to alone: 197 → 200 of 230, none lost. A follow-up
-that only continues the conversation ("那…") is answered alone when alone it is covered strongly: 202 → 204, none lost.
-其中/其实/其次 continue rather than refer back (其 alone does), and "那么多/那么快…" (that many, that fast) refers
-back: 204 → 206 of 230, none lost. On a set written blind later (eval/dev/conversations3.jsonl) that code resolved
-66/93: the earlier topic's words make the reading in context the more strongly covered almost always, so it now has
-to win by the follow-up margin (all tuning follow-ups 272 → 277 of 323), and a declined follow-up is also answered on
-the previous answer's section when it names something that section says (278 → 280). An English follow-up whose
-own words the notes never use ("Any downsides?", "What epsilon should I use?") is read with the earlier topic, and
-a question that changes the subject ("By the way, …", "顺便问下，…") never is: 285 → 288 of 323, none lost (the
-markers were written after the first rule answered "By the way, what's the capital of Australia?" from the section
-before it). Ordinals ("第二种方法") are resolved first (`ordinals.py`). Details: eval/README.md.
+joins the earlier topic. A follow-up that stands alone but is covered only weakly, or is declined, is also searched
+with the earlier topic (`condensed_search`); a question that changes the subject ("By the way, …") never is.
+Ordinals ("第二种方法") are resolved first (`ordinals.py`), and the parts of a multi-part question are searched on
+their own (`with_parts`, parts.py). Every rule was chosen on the tuning conversations, never on the frozen test set;
+each one's before → after figures are in eval/README.md ("The offline follow-up rules").
 """
 
 from __future__ import annotations
