@@ -7,7 +7,9 @@ of them, and the answer quoted that section alone with no word about the other p
 So each part (`shapes.question_parts`) is also searched on its own. A part after the first that needs the parts
 before it ("又该怎么解决？") is read like a follow-up of them (the conversation machinery of `condense.py`), so it is
 read with 梯度爆炸. A part whose own reading is covered strongly by another section, clearly ahead of the whole
-question's best one (`retrieval.part_margin`, bench/tune_parts.py), brings that section in as its source.
+question's best one (`retrieval.part_margin`, bench/tune_parts.py), brings that section in as its source. An
+English part on Chinese notes is seldom covered that strongly: "Explain what a GRU is, and also list ways to prevent
+overfitting." still cites the GRU section alone (its second part's coverage is 0.5 logit, the bar about 3.5 more).
 
 Only a covered question is split. Declined for a name the notes never use ("…？知识蒸馏的温度参数一般设多少？"), it
 stays declined with that name said, though its other parts may be covered: answering those parts answered the one
