@@ -13,12 +13,12 @@ The app is a returning user's: five finished interviews, one topic each, stored 
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 from pathlib import Path
 
 import pytest
 
+from tests.support.homes import private_assistant
 from tests.support.shots import SHOTS, save_shot
 from tests.test_web_browser import _open, browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -50,16 +50,11 @@ def shot(page, name: str) -> Path:
 @pytest.fixture(scope="module")
 def returning(built_home, tmp_path_factory):
     """The URL of an app over a private copy of the index whose user has finished five interviews, one topic each."""
-    from assistant.config import Settings
     from assistant.interview.kit import InterviewKit
     from assistant.interview.store import Store
-    from assistant.service import Assistant
     from assistant.web.app import launch
 
-    home = tmp_path_factory.mktemp("layout") / "home"
-    shutil.copytree(built_home, home, ignore=shutil.ignore_patterns("assistant.db*"))
-    settings = Settings.from_env({}, home=home)
-    assistant = Assistant(settings, progress=False)
+    settings, assistant = private_assistant(built_home, tmp_path_factory, "layout")
     kit, store = InterviewKit.build(settings, assistant), Store(settings.db_path)
     try:
         for topic in SEEDED:

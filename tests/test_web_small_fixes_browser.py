@@ -9,11 +9,11 @@ matches without a snippet and did not mark the word in the section. Screenshots 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.support.homes import private_assistant
 from tests.support.shots import save_shot
 from tests.test_web import free_port
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
@@ -23,6 +23,11 @@ pytestmark = pytest.mark.slow
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
+def _context(chromium, viewport: str):
+    """A browser context at desktop size or at phone size ("phone")."""
+    return _new_context(chromium, **(PHONE if viewport == "phone" else {}))
+
+
 def shot(page, name: str, full_page: bool = False) -> Path:
     return save_shot(page, "small", name, full_page=full_page)
 
@@ -30,14 +35,9 @@ def shot(page, name: str, full_page: bool = False) -> Path:
 @pytest.fixture(scope="module")
 def served(built_home, tmp_path_factory):
     """(URL, settings, Assistant) of an extractive app over its own copy of the index."""
-    from assistant.config import Settings
-    from assistant.service import Assistant
     from assistant.web.app import launch
 
-    home = tmp_path_factory.mktemp("small") / "home"
-    shutil.copytree(built_home, home, ignore=shutil.ignore_patterns("assistant.db*"))
-    settings = Settings.from_env({}, home=home)
-    assistant = Assistant(settings, progress=False)
+    settings, assistant = private_assistant(built_home, tmp_path_factory, "small")
     demo, url = launch(settings, port=free_port(), block=False, assistant=assistant)
     yield url, settings, assistant
     demo.close()
@@ -71,7 +71,7 @@ def _interview(page, url: str):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_follow_up_notes_and_report_headers_keep_their_words_whole(browser, app, viewport):  # noqa: F811
-    ctx = _new_context(browser, **(PHONE if viewport == "phone" else {}))
+    ctx = _context(browser, viewport)
     page = _tab(ctx)
     try:
         _interview(page, app)
@@ -160,7 +160,7 @@ def test_k_set_in_settings_is_kept_on_reload(browser, built_home, tmp_path_facto
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_notes_search_shows_a_snippet_and_marks_the_word(browser, app, viewport):  # noqa: F811
-    ctx = _new_context(browser, **(PHONE if viewport == "phone" else {}))
+    ctx = _context(browser, viewport)
     page = _tab(ctx)
     try:
         _open(page, app)
