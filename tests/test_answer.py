@@ -187,6 +187,6 @@ def test_a_quoted_sentence_that_points_back_brings_the_one_before_it():
 
     body = ("激活函数要满足几个性质。\n\n非线性保证多层网络不会退化成单层线性网络。这也是激活函数的意义所在。\n\n"
             + "".join(f"第{i}种常见的激活函数在实践中各有取舍，计算代价也不同。\n\n" for i in range(8)))
-    texts = [q.text for q in select_quotes("激活函数的意义是什么？", [_hit(21, 6.0, body)])]
+    texts = [q.text for q in select_quotes("激活函数有什么意义？", [_hit(21, 6.0, body)])]
     assert "这也是激活函数的意义所在。" in texts
     assert texts[texts.index("这也是激活函数的意义所在。") - 1] == "非线性保证多层网络不会退化成单层线性网络。"

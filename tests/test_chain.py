@@ -53,7 +53,7 @@ def test_a_generated_answer_that_cites_nothing_says_it_was_not_checked(llm_assis
 
 def test_english_question_asks_for_an_english_answer(llm_assistant, openai_stub):
     openai_stub.script(Reply(content="Clip the gradients [1]."))
-    result = llm_assistant.ask("How do I fix exploding gradients?")
+    result = llm_assistant.ask("How should I fix exploding gradients?")
     assert "English" in chat_requests(openai_stub)[0].body["messages"][0]["content"]
     assert result.answer == "Clip the gradients [1]."
 

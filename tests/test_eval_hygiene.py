@@ -75,3 +75,23 @@ def test_no_new_tuning_item_asks_a_test_query():
     assert test and tuning
     shared = {q for q in tuning & test if q}
     assert not shared, f"{len(shared)} tuning item(s) ask what a frozen test item asks"
+
+
+def _literals(folder) -> set[str]:
+    """Every string constant of the Python files under `folder`, normalised as the queries are."""
+    import ast
+
+    return {re.sub(r"[\W_]+", "", node.value.lower()) for path in folder.rglob("*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+
+
+def test_no_unit_test_or_benchmark_asks_a_test_query():
+    """A question written in a test or a benchmark may not be one the frozen set asks: that would be tuning on, or
+    guarding, a test item. Single terms ("LSTM", under 8 characters once normalised) and the notes' own section
+    titles, which a blind writer may ask word for word as the code may, are not counted."""
+    titles = {re.sub(r"[\W_]+", "", m.group(1).lower()) for path in (ROOT / "corpus").glob("*.md")
+              for m in re.finditer(r"^##\s*\d+\.\s*(.+)$", path.read_text(encoding="utf-8"), re.M)}
+    test = {q for q in _normalised(ROOT / "eval" / "test", "*.jsonl") if len(q) >= 8} - titles
+    shared = test & (_literals(ROOT / "tests") | _literals(ROOT / "bench"))
+    assert test and not shared, f"{len(shared)} string(s) in tests/ or bench/ ask what a frozen test item asks"

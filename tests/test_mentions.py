@@ -59,7 +59,7 @@ def test_a_declined_question_quotes_where_the_notes_name_it(offline_assistant):
 def test_a_follow_up_is_pointed_to_its_own_names_or_to_what_it_refers_to(offline_assistant):
     retriever = offline_assistant.retriever
     # Its own name, which the notes never use: not the earlier turn's Faster-RCNN, which its reading carries.
-    reading, result = condensed_search(retriever, "那 Mask R-CNN 呢？", ["Faster-RCNN 做了哪些改进？"])
+    reading, result = condensed_search(retriever, "那么 Mask R-CNN 呢？", ["Faster-RCNN 做了哪些改进？"])
     assert "Faster-RCNN" in reading and not result.covered and result.mentions == []
     # No name of its own: "它" is the earlier turn's SELU.
     reading, result = condensed_search(retriever, "它是谁提出的？", ["SELU 有什么特点"])
