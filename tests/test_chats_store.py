@@ -225,6 +225,23 @@ def test_each_exchange_is_saved_when_its_answer_completes(offline_settings, offl
         assert chats.db.execute("SELECT COUNT(*) FROM messages WHERE superseded_by IS NOT NULL").fetchone()[0] == 0
 
 
+def test_a_browser_given_its_id_by_a_question_gets_it_with_the_first_update(offline_settings, offline_assistant,
+                                                                            tmp_path):
+    """A question sent before the page's load finished makes the browser's id: it goes out with the first update, so
+    a reload before the answer completes still lists the conversation saved under it (CI, 2026-12-05)."""
+    import gradio as gr
+
+    page, saved, db_path = _page(offline_settings, offline_assistant, tmp_path)
+    updates = list(saved.exchange("什么是梯度爆炸？", [], 4, "extractive", [], None, {"id": "", "open": None}, "", "load-1"))
+    made = saved.sessions.browser_id("load-1")
+    assert updates[0][7]["id"] == made and all(u[7] != gr.skip() for u in updates)
+    with ChatStore(db_path, f"browser:{made}") as chats:
+        assert chats.conversation(_last(updates, 6)) is not None
+    known = {"id": made, "open": _last(updates, 6)}  # a browser that has its id: the state is sent only once saved
+    later = list(saved.exchange("那怎么解决它？", _last(updates, 3), 4, "extractive", _last(updates, 4), known["open"], known))
+    assert all(u[7] == gr.skip() for u in later[:-1]) and later[-1][7]["id"] == made
+
+
 def test_an_answer_whose_page_goes_away_mid_stream_is_kept_and_finished(offline_settings, tmp_path, monkeypatch):
     """QA: a reload while an LLM answer streamed lost the question and the answer (the exchange was saved only when
     it completed), and the abandoned stream printed an "Exception ignored … Connection error" traceback. Gradio

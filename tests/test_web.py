@@ -423,6 +423,25 @@ def test_progress_chart_keeps_one_session_topics_visible_and_names_every_session
     assert len(labelled([f"answer {i}" for i in range(1, 41)], 400 / 39)) < 10
 
 
+def test_an_answers_closing_update_sends_the_whole_chat_and_the_browser_state_again():
+    """Gradio streams outputs as edits and sends whole values only in the closing message (the last update): the chat
+    and the browser id go in it again, so a page that missed an edit still ends on the final answer (web/busy.py)."""
+    import gradio as gr
+
+    from assistant.web.busy import ANSWERING, SEND, while_answering
+
+    skip = gr.skip()
+    final_chat = gr.update(value=[{"role": "assistant", "content": "answer [1]\n\n(notice)"}])
+    updates = [("", [{"role": "assistant", "content": "…"}], "panel", skip, skip, skip, skip, skip),
+               (skip, final_chat, skip, skip, skip, skip, 3, {"id": "b1", "open": 3}),
+               (skip, skip, skip, skip, skip, skip, skip, skip)]
+    out = list(while_answering(iter(updates), 8))
+    assert [u[8]["value"] for u in out] == [ANSWERING] * 3 + [SEND]
+    closing = out[-1]
+    assert closing[1] == final_chat and closing[7] == {"id": "b1", "open": 3}
+    assert all(closing[i] == skip for i in (0, 2, 3, 4, 5, 6))
+
+
 def test_page_sessions_give_one_browser_id_per_page_load():
     """A page's load and a question sent before it finished make one id, not two (web/page_sessions.py)."""
     from assistant.chats.store import owner_of

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.test_web_browser import browser, shown_on  # noqa: F401  (the shared Chromium fixture)
 from tests.test_web_chats_browser import _rows, _stub_app
 from tests.test_web_qa_browser import shot
 
@@ -20,8 +20,14 @@ LAST_BOT = "() => (Array.from(document.querySelectorAll('#chatbot .bot')).pop()?
 LOOP_EN = "It is a technique that is used to rescale the gradient of the gradient. " * 40
 
 
-def _last_answer_has(page, text: str, timeout: float = 60_000) -> None:
-    page.wait_for_function(f"{LAST_BOT}.includes({text!r})", timeout=timeout)
+def _last_answer_has(page, text: str, timeout: float = 90_000) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"{LAST_BOT}.includes({text!r})", timeout=timeout)
+    except PlaywrightTimeout:  # what the page showed instead, so a failure in CI can be diagnosed
+        raise AssertionError(f"the last answer did not show {text!r} within {timeout / 1000:.0f} s; the page showed:\n"
+                             f"{shown_on(page)}") from None
 
 
 def _idle(page) -> None:

@@ -20,6 +20,11 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+# True once the last answer's text (not the "…" placeholder) reads the same four times in a row (see _ask).
+SETTLED_JS = """() => { const bots = document.querySelectorAll('#chatbot .bot');
+    const text = bots.length ? bots[bots.length - 1].innerText.trim() : ''; const s = window.__settled;
+    if (text && text !== '…' && text === s.text) { s.same += 1; } else { s.text = text; s.same = 0; }
+    return s.same >= 3; }"""
 XSS_NOTES = f"""## 91. 什么是量子梯度魔法{XSS}？
 
 量子梯度魔法是一种虚构的训练技巧{XSS}，用于测试网页是否安全地显示笔记内容。量子梯度魔法不会执行任何脚本。
@@ -105,7 +110,7 @@ def _open(page, url):
 
 
 def _ask(page, question: str, expect: str, timeout: float = 60_000):
-    """Send a question and wait until this turn's sources panel is final and mentions `expect`."""
+    """Send a question; wait until this turn's sources panel is final and mentions `expect`, and the answer has settled."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     turns = page.locator("#chatbot .user").count()
@@ -130,10 +135,23 @@ def _ask(page, question: str, expect: str, timeout: float = 60_000):
             "(t) => { const s = document.querySelector('#sources').innerText;"
             " return s.includes(t) && !s.includes('Answering') && !s.includes('appear here'); }",
             arg=expect, timeout=timeout)
+        # The panel is plain HTML; the chatbot renders its Markdown asynchronously, so on a loaded machine the panel
+        # can be final while the chat still shows "…" or the first line (CI, 2026-12-05). Wait until the last
+        # answer's text has stopped changing (four equal readings 0.25 s apart), as a reader would.
+        page.evaluate("() => { window.__settled = {text: null, same: 0}; }")
+        page.wait_for_function(SETTLED_JS, timeout=timeout, polling=250)
     except PlaywrightTimeout:  # say what the page showed instead, so a failure in CI can be diagnosed
-        shown = page.evaluate("""() => ['#sources', '#q-problem', '#chatbot'].map(
-            (s) => s + ': ' + (document.querySelector(s)?.innerText || '').slice(-400)).join('\\n')""")
-        raise AssertionError(f"no final answer citing {expect!r} within {timeout / 1000:.0f} s; the page showed:\n{shown}") from None
+        raise AssertionError(f"no settled answer citing {expect!r} within {timeout / 1000:.0f} s; the page showed:\n"
+                             f"{shown_on(page)}") from None
+
+
+def shown_on(page) -> str:
+    """The end of the sources panel, the problem line and the chat, as text, and the page's errors: what a failed
+    wait saw."""
+    shown = page.evaluate("""() => ['#sources', '#q-problem', '#chatbot'].map(
+        (s) => s + ': ' + (document.querySelector(s)?.innerText || '').slice(-400)).join('\\n')""")
+    errors = getattr(page, "errors", None) or getattr(page.context, "errors", None) or []
+    return f"{shown}\npage errors: {errors}"
 
 
 def test_chat_streams_a_cited_answer_and_follows_up(page, app_url, shots):

@@ -29,11 +29,15 @@ def buttons(busy: bool) -> tuple[Any, Any]:
     return gr.update(value=SEND, interactive=True, min_width=72), gr.update(visible=False)
 
 
-def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...] = (7,)) -> Iterator[tuple]:
+def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...] = (1, 7)) -> Iterator[tuple]:
     """An answering event's updates (each `width` outputs long) with the buttons busy, then one giving Send back.
     A cancelled event ends at its last yield: whoever cancelled it gives the buttons back (Stop, New chat, …).
-    The outputs at `resend` (the BrowserState) get their last value again in that update: Gradio fails on a skip sent
-    to a BrowserState that this event has already set ("BrowserState.__init__() got an unexpected keyword 'id'")."""
+    The outputs at `resend` get their last value again in that update. The BrowserState (7): Gradio fails on a skip
+    sent to a BrowserState that this event has already set ("BrowserState.__init__() got an unexpected keyword 'id'").
+    The chatbot (1): Gradio streams each output as edits of its previous value and sends whole values only in the
+    event's closing message, which holds the last update; with the chatbot skipped there, a page whose copy missed an
+    edit kept showing the first line of the answer, or the answer without the notice appended at its end (CI, and
+    3 runs in 3 of the browser test that follows a reload test). Sent whole at the end, the final answer is what shows."""
     import gradio as gr
 
     busy = buttons(True)

@@ -73,7 +73,13 @@ class SavedTurns:
         import gradio as gr
 
         history, turns = list(history or []), list(turns or [])
+        given = browser.get("id") if isinstance(browser, dict) else None
         browser, _ = self._who(browser, user, session)  # sent before the page's load finished: the load's id
+        # An id made here goes to localStorage with the first update, not with the saved answer: the answer is saved
+        # under it even when the page is reloaded before it completes (web/unfinished.py), and a load that finishes
+        # after the question leaves the browser state to it, so that reload lost the conversation (CI, 2026-12-05).
+        # Sent on every update once set: Gradio fails on a skip sent to a BrowserState this event has set (busy.py).
+        state = browser if browser.get("id") != given else gr.skip()
         if (question or "").strip():  # Enter in an empty box answers nothing: the load may still show the last chat
             self.sessions.asked(session)
             self.sessions.answering(session, question.strip())
@@ -82,7 +88,7 @@ class SavedTurns:
         try:
             for update in self.page.respond(question, history, k, mode, turns, live):
                 final = update
-                yield (*with_feedback(update, turns), gr.skip(), gr.skip())
+                yield (*with_feedback(update, turns), gr.skip(), state)
         except GeneratorExit:
             if live:
                 from assistant.web.unfinished import finish_later
