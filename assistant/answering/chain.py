@@ -22,6 +22,7 @@ from assistant.answering.params import AnswerParams
 from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.answering.quoting import extractive_stream
 from assistant.answering.replies import check_partial, check_reply, too_long
+from assistant.answering.restate import asked_language, restated
 from assistant.answering.tokens import count_tokens
 from assistant.answering.window import Fit
 from assistant.notes.parse import section_key
@@ -40,8 +41,10 @@ if TYPE_CHECKING:
 
 
 def user_turns(history: list[dict]) -> list[str]:
-    """The user's earlier questions from a chat history of {'role', 'content'} messages."""
-    return [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")]
+    """The user's earlier questions from a chat history of {'role', 'content'} messages; a request for an answer in
+    another language ("And in English?", restate.py) repeats the question before it, so it is not one."""
+    return [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")
+            and asked_language(m["content"]) is None]
 
 
 def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None = None) -> Runnable:
@@ -104,7 +107,7 @@ def build_generator(llm, prompts: Prompts, context_tokens: int, encoding=None, f
     fit = fit or Fit(None, context_tokens, None, 0)
 
     def messages(inputs: dict) -> list[tuple[str, str]]:
-        lang = language_of(inputs["question"])
+        lang = inputs.get("language") or language_of(inputs["question"])
         system = prompts.render(
             "answer_system", n_sources=len(inputs["hits"]), language=LANGUAGE_NAMES[lang],
             not_covered=prompts.render("not_covered", lang),
@@ -136,13 +139,13 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
 
     def answer(chunks: Iterator[dict]) -> Iterator[AddableDict]:
         inputs = _merge(chunks)
-        lang = language_of(inputs["question"])
+        lang = inputs.get("language") or language_of(inputs["question"])  # asked for ("And in English?"), else as asked
         search: SearchResult = inputs["search"]
         hits = search.hits if search.covered else []
         mode = llm_mode if generator is not None else "extractive"
         # A weak match (retriever.weak_margin) is answered, with a line saying the notes may not answer it exactly.
         weak = prompts.render("weak_match", lang).strip() if search.weak else ""  # `weak` implies covered
-        yield AddableDict(question=inputs["question"], standalone=inputs["standalone"], hits=hits,
+        yield AddableDict(question=inputs.get("asked", inputs["question"]), standalone=inputs["standalone"], hits=hits,
                           covered=search.covered, mode=mode, weak=weak)
         if not search.covered:
             named = {"names": _listed([_as_asked(n, inputs["standalone"]) for n in search.unknown], lang)} if search.unknown else {}
@@ -193,12 +196,14 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
                 notice = " ".join(notes)
                 yield AddableDict(answer="".join(f"\n\n{n}" for n in notes))
         else:
+            if inputs.get("language") and hits and language_of(hits[0].section) != lang:  # quotes are not translated
+                yield AddableDict(answer=prompts.render("extractive_untranslated", lang).strip() + "\n\n")
             for piece in filter_stream(_extractive(inputs["standalone"], hits, prompts, lang, answer_params, relevance,
                                                    header, search.parts), checker):
                 yield AddableDict(answer=piece)
         yield AddableDict(citations=list(checker.used), invalid_citations=list(checker.invalid), notice=notice)
 
-    return retrieval | RunnableGenerator(answer)
+    return RunnableLambda(restated) | retrieval | RunnableGenerator(answer)
 
 
 def _extractive(question: str, hits, prompts: Prompts, lang: str, params: AnswerParams | None,
