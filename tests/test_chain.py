@@ -113,6 +113,20 @@ def test_a_condensed_question_that_cannot_stand_for_the_follow_up_is_condensed_o
     assert result.hits[0].title.startswith("如何确定是否出现梯度爆炸")
 
 
+def test_a_model_that_asks_to_retry_later_does_not_hold_up_a_follow_up(offline_settings, openai_stub):
+    """The rewrite of a follow-up is read against the model timeout (deadline.py), the client's retries included: a 503
+    asking for a retry in 20 s gets the offline rewrite after one second, and the answer is the next reply. Before,
+    the follow-up waited for the retry, which took the answer's reply as its rewrite."""
+    settings = offline_settings.replace(openai_base_url=openai_stub.base_url, openai_api_key="test", model="stub-model",
+                                        llm_retries=1, llm_timeout=1)
+    busy = Reply(status=503, headers={"Retry-After": "20"}, error={"message": "busy", "type": "server_error"})
+    openai_stub.script(busy, Reply(content="看梯度是否变成 NaN[1]。"))
+    history = [{"role": "user", "content": "什么是梯度爆炸？"}, {"role": "assistant", "content": "……[1]"}]
+    result = Assistant(settings, progress=False).ask("那怎么检测它？", history=history)
+    assert result.answer.startswith("看梯度是否变成 NaN") and "检测" in result.standalone and "梯度爆炸" in result.standalone
+    assert len(chat_requests(openai_stub)) == 2  # the rewrite's retry had not come when the answer was asked
+
+
 def test_a_fake_chat_model_plugs_into_the_same_seam(offline_settings):
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage

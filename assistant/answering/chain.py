@@ -47,9 +47,12 @@ def user_turns(history: list[dict]) -> list[str]:
             and asked_language(m["content"]) is None]
 
 
-def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None = None) -> Runnable:
+def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None = None,
+                    timeout: float | None = None) -> Runnable:
     """Turn (question, history) into a standalone query with the chat model; the offline heuristics when it fails
-    (`knows`: the retriever's vocabulary test, see `condense_offline`). Without a model: `build_offline_retrieval`."""
+    or sends nothing within `timeout` seconds (deadline.py: the client's retries included; a 503 asking to retry in
+    20 s kept a follow-up waiting for the rewrite, then again for the answer). `knows`: the retriever's vocabulary
+    test, see `condense_offline`. Without a model: `build_offline_retrieval`."""
 
     def offline(inputs: dict) -> str:
         return condense_offline(inputs["question"], user_turns(inputs.get("history", [])), knows)
@@ -66,8 +69,9 @@ def build_condenser(llm, prompts: Prompts, knows: Callable[[str], bool] | None =
         if not inputs.get("history"):
             return inputs["question"]
         try:
-            text = rewrite.invoke(inputs).strip()
-        except Exception:  # a failing model must not stop retrieval; the heuristic still works
+            pieces = rewrite.stream(inputs)
+            text = "".join(within(pieces, timeout) if timeout is not None else pieces).strip()
+        except Exception:  # a failing or silent model must not stop retrieval; the heuristic still works
             return offline(inputs)
         first = text.splitlines()[0].strip() if text else ""
         return first if plausible_rewrite(inputs["question"], first) else offline(inputs)
@@ -132,7 +136,7 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
     opening an extractive answer, "extractive_chosen" when a model is configured but quotes were asked for).
     `fit`: the budgets inside the model's context window (window.py); `timeout`: seconds the model may take to
     its first text and between two pieces before the answer falls back to quotes (deadline.py; None: no limit)."""
-    retrieval = (build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows)) if llm is not None
+    retrieval = (build_retrieval(retriever, build_condenser(llm, prompts, retriever.knows, timeout)) if llm is not None
                  else build_offline_retrieval(retriever))
     generator = build_generator(llm, prompts, context_tokens, encoding, fit) if llm is not None else None
     llm_mode = f"llm:{model_name}" if model_name else "llm"
