@@ -35,9 +35,9 @@ def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...
     The outputs at `resend` get their last value again in that update. The BrowserState (7): Gradio fails on a skip
     sent to a BrowserState that this event has already set ("BrowserState.__init__() got an unexpected keyword 'id'").
     The chatbot (1): Gradio streams each output as edits of its previous value and sends whole values only in the
-    event's closing message, which holds the last update; with the chatbot skipped there, a page whose copy missed an
-    edit kept showing the first line of the answer, or the answer without the notice appended at its end (CI, and
-    3 runs in 3 of the browser test that follows a reload test). Sent whole at the end, the final answer is what shows."""
+    event's closing message, which holds the last update; with the chatbot skipped there, a page could keep showing
+    an answer without the notice appended at its end (the browser test after a reload test: 3 failures in 3 runs
+    before, 2 passes in 2 after). A chat stuck on "…" was still seen twice in one later batch (tests/conftest.py)."""
     import gradio as gr
 
     busy = buttons(True)
