@@ -12,7 +12,7 @@ from tests.test_chain import chat_requests, llm_assistant  # noqa: F401  (the LL
 @pytest.mark.parametrize(("text", "language"), [
     ("And in English?", "en"), ("in english please", "en"), ("Could you say it again in English?", "en"),
     ("English, please.", "en"), ("用英文说一下", "en"), ("能不能用英语回答？", "en"), ("翻译成英文吧", "en"),
-    ("In Chinese?", "zh"), ("用中文解释一下", "zh"), ("中文呢？", "zh"),
+    ("In Chinese?", "zh"), ("用中文解释一下", "zh"), ("中文呢？", "zh"), ("請用英語說一遍", "en"), ("換成中文，謝謝", "zh"),
 ])
 def test_a_bare_request_for_another_language_is_read_as_one(text, language):
     assert asked_language(text) == language

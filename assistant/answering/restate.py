@@ -25,8 +25,11 @@ _ZH_WORDS = sorted(
 
 
 def asked_language(question: str) -> str | None:
-    """'en' or 'zh' when the question only asks for the previous answer in that language, else None."""
-    text = re.sub(r"[\W_]+", " ", question.lower())
+    """'en' or 'zh' when the question only asks for the previous answer in that language, else None (Traditional
+    characters are read as Simplified: "用英文說一下")."""
+    from assistant.notes.terms import to_simplified
+
+    text = re.sub(r"[\W_]+", " ", to_simplified(question).lower())
     latin = re.findall(r"[a-z]+", text)
     chinese = "".join(re.findall(r"[^\sa-z0-9]+", text))
     named = [_LANGUAGES[w] for w in latin if w in _LANGUAGES]
