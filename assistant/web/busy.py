@@ -37,7 +37,8 @@ def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...
     The chatbot (1): Gradio streams each output as edits of its previous value and sends whole values only in the
     event's closing message, which holds the last update; with the chatbot skipped there, a page could keep showing
     an answer without the notice appended at its end (the browser test after a reload test: 3 failures in 3 runs
-    before, 2 passes in 2 after). A chat stuck on "…" was still seen twice in one later batch (tests/conftest.py)."""
+    before, 2 passes in 2 after). It is not the whole cause: a whole-suite run still failed that way twice in a row,
+    and a chat stuck on "…" was seen in one batch (tests/conftest.py, tests/test_web_unfinished_browser.py)."""
     import gradio as gr
 
     busy = buttons(True)
