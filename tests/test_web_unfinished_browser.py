@@ -2,7 +2,7 @@
 
 Its own module, named to run after every other browser module: in whole-suite runs, after this test the next app's
 chat in the same process sometimes stopped showing new answer text while its sources panel updated (CI 2026-12-05;
-the uncited-answer test right after it failed twice in a row in a fresh-clone run on 2026-12-06). The cause is not
+the uncited-answer test right after it failed twice in a row in a fresh-clone run on 2026-12-06; the waiting module, which has the hanging-model test, now runs after this one). The cause is not
 found; one app with a reload on one page and a question on another did not show it. Screenshots go to
 /tmp/web-shots/qa-answering-*.png.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_web_answering_browser import LOOP_EN, _last_answer_has
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
 from tests.test_web_chats_browser import _rows, _stub_app
 from tests.test_web_qa_browser import shot
+from tests.test_web_waiting_browser import LOOP_EN, _last_answer_has
 
 pytestmark = pytest.mark.slow
 

@@ -4,6 +4,10 @@ Blind QA with SmolLM2 behind llama.cpp: no sign of work for minutes, questions s
 the fallback long past ASSISTANT_LLM_TIMEOUT, and a looping English answer kept under the green "Generated" badge.
 No test is timed: each sets a one-second model timeout or a slow scripted stream and asserts what the page shows.
 Screenshots (1280×800) go to /tmp/web-shots/qa-answering-*.png.
+
+This module runs last among the browser modules, and the hanging-model test last in it: in whole-suite runs the
+chats of the apps tested after it, in the same process, sometimes stopped showing new answer text for minutes while
+their sources panels updated (stop 47's CI; fresh-clone runs of 07ac14c and 791d6a6). Cause not found.
 """
 
 from __future__ import annotations
@@ -76,6 +80,20 @@ def test_stop_drops_the_answer_and_gives_the_question_back(browser, built_home, 
         assert ctx.errors == []
 
 
+def test_an_uncited_answer_is_marked_unchecked(browser, built_home, tmp_path_factory):  # noqa: F811
+    from tests.support.openai_stub import Reply
+
+    with _stub_app(browser, built_home, tmp_path_factory, Reply(content="Bake it at 200 degrees.")) as (_, page, _, ctx):
+        box = page.locator("#question textarea")
+        box.fill("What is gradient clipping?")
+        box.press("Enter")
+        _last_answer_has(page, "cited none of the notes")
+        _idle(page)
+        page.wait_for_function("() => (document.querySelector('#sources .mode-badge')?.innerText || '').includes('Unchecked')")
+        shot(page, "answering-5-unchecked")
+        assert ctx.errors == []
+
+
 def test_a_model_that_never_writes_falls_back_within_the_timeout(browser, built_home, tmp_path_factory):  # noqa: F811
     from tests.support.openai_stub import Reply
 
@@ -89,18 +107,4 @@ def test_a_model_that_never_writes_falls_back_within_the_timeout(browser, built_
         _idle(page)
         shot(page, "answering-3-timeout")
         assert "Fallback" in page.locator("#sources .mode-badge").inner_text()
-        assert ctx.errors == []
-
-
-def test_an_uncited_answer_is_marked_unchecked(browser, built_home, tmp_path_factory):  # noqa: F811
-    from tests.support.openai_stub import Reply
-
-    with _stub_app(browser, built_home, tmp_path_factory, Reply(content="Bake it at 200 degrees.")) as (_, page, _, ctx):
-        box = page.locator("#question textarea")
-        box.fill("What is gradient clipping?")
-        box.press("Enter")
-        _last_answer_has(page, "cited none of the notes")
-        _idle(page)
-        page.wait_for_function("() => (document.querySelector('#sources .mode-badge')?.innerText || '').includes('Unchecked')")
-        shot(page, "answering-5-unchecked")
         assert ctx.errors == []
