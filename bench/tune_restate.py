@@ -9,7 +9,6 @@ Usage: python bench/tune_restate.py
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -18,13 +17,10 @@ sys.path[0] = str(ROOT)
 
 from assistant.answering.restate import asked_language  # noqa: E402
 from assistant.evals.points import Rate  # noqa: E402
+from assistant.evals.retrieval import load_jsonl as rows  # noqa: E402
 
 DEV = ROOT / "eval" / "dev"
 SETS = ("language_requests", "language_requests2")
-
-
-def rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def main() -> None:
