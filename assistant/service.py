@@ -149,8 +149,8 @@ class Assistant:
         Anything that fails here is left for the chain to raise. Measured: docs/performance.md."""
         if self.llm is not None or self._chains is not None:
             return  # the model writes the answer, or the chain is built already: nothing to overlap
-        from assistant.answering.condense import condensed_search
         from assistant.answering.extractive import select_quotes
+        from assistant.answering.turn_search import condensed_search
 
         try:
             standalone, found = condensed_search(self.retriever, clean_question(question), [], k)

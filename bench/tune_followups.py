@@ -1,6 +1,6 @@
 """Sweep `retrieval.followup_margin` on the tuning conversations: follow-ups resolved per margin.
 
-`answering/condense.py condensed_search` re-reads a follow-up in the conversation's context when it is covered by
+`answering/turn_search.py condensed_search` re-reads a follow-up in the conversation's context when it is covered by
 less than the margin over the coverage threshold (and answers a continuing follow-up alone when alone it is
 covered by at least that much). This searches every follow-up turn of the tuning conversations
 (bench/tuning_data.py: eval/dev/conversations*.jsonl, eval/dev/test1/conversations.jsonl) once per margin and prints
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
 
-from assistant.answering.condense import condensed_search  # noqa: E402
+from assistant.answering.turn_search import condensed_search  # noqa: E402
 from assistant.evals.metrics import wilson  # noqa: E402
 from bench.tuning_data import NOTES, items, retriever_for  # noqa: E402
 

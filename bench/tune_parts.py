@@ -2,7 +2,7 @@
 how often that section is a gold one, over `retrieval.part_margin` and with or without the strong-coverage rule.
 
 Reads the tuning items of bench/tuning_data.py only (never the frozen test set): every first-turn question of two or
-more parts. Each part is searched once as the product does (`condense.with_parts`' readings); the decision
+more parts. Each part is searched once as the product does (`turn_search.with_parts`' readings); the decision
 (`parts.split_search`) is then replayed for each setting. A section brought in is counted right when it is among
 the item's gold sections (items list every section that answers them); a part said to be missing from the
 notes, and a declined question answered for some of its parts, are counted on in-scope and out-of-scope items. Usage: python bench/tune_parts.py
@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
 
-from assistant.answering.condense import _condensed_search, part_readings  # noqa: E402
 from assistant.answering.parts import split_search  # noqa: E402
 from assistant.answering.shapes import question_parts  # noqa: E402
+from assistant.answering.turn_search import _condensed_search, part_readings  # noqa: E402
 from bench.tuning_data import NOTES, items, retriever_for  # noqa: E402
 
 MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)

@@ -36,7 +36,7 @@ def build(out: Path) -> None:
     """Search every in-scope tuning query with the re-ranker off and keep its top-8 sections' features."""
     import tuning_data
 
-    from assistant.answering.condense import _condensed_search
+    from assistant.answering.turn_search import _condensed_search
     from assistant.notes.terms import mostly_latin, to_simplified
     from assistant.retrieval.embeddings import embed_query
     from assistant.retrieval.rerank import section_features

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.condense import condensed_search  # noqa: E402
+from assistant.answering.turn_search import condensed_search  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evals.retrieval import TUNING_SETS, load_jsonl, load_sets  # noqa: E402
 from assistant.retrieval.ingest import ingest  # noqa: E402

@@ -147,7 +147,7 @@ def test_a_weakly_covered_follow_up_is_also_read_in_the_conversation(offline_ass
 
 
 def test_traditional_chinese_follow_ups_are_condensed_like_simplified_ones(offline_assistant):
-    from assistant.answering.condense import condensed_search
+    from assistant.answering.turn_search import condensed_search
 
     query, _ = condensed_search(offline_assistant.retriever, "它會引發什麼問題？", ["什麼是梯度爆炸？"])
     # The earlier question's question words (什么是) are removed once it is folded to Simplified.
@@ -220,7 +220,7 @@ class _Scripted:
 def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_stronger_by_the_margin():
     """The earlier topic's words raise the coverage of any reading they join, so reading a weakly covered follow-up in
     context must win by the follow-up margin, not by any amount."""
-    from assistant.answering.condense import condensed_search
+    from assistant.answering.turn_search import condensed_search
 
     history = ["特征图的通道数由什么决定？"]
     question = "填充之后输出尺寸会变吗"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.condense import condensed_search
+from assistant.answering.turn_search import condensed_search
 from assistant.retrieval.mentions import MAX_SECTIONS, find_mentions, names_in
 
 

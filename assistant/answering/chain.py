@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from assistant.answering.citations import CitationFilter, filter_stream, format_sources
-from assistant.answering.condense import condense_offline, condensed_search, plausible_rewrite, with_parts
+from assistant.answering.condense import condense_offline, plausible_rewrite
 from assistant.answering.deadline import within
 from assistant.answering.failures import failure_reason
 from assistant.answering.langsmith_import import light_langsmith
@@ -24,6 +24,7 @@ from assistant.answering.quoting import extractive_stream
 from assistant.answering.replies import check_partial, check_reply, too_long
 from assistant.answering.restate import asked_language, restated
 from assistant.answering.tokens import count_tokens
+from assistant.answering.turn_search import condensed_search, with_parts
 from assistant.answering.window import Fit
 from assistant.notes.parse import section_key
 from assistant.notes.terms import language_of, to_simplified

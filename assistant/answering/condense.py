@@ -15,8 +15,8 @@ between sibling sections. When the latest follow-up moved on ("那 GRU 呢？", 
 what it named is the topic of the next one; a Chinese aspect it added ("那为什么它会导致梯度消失？")
 joins the earlier topic. A follow-up that stands alone but is covered only weakly, or is declined, is also searched
 with the earlier topic (`condensed_search`); a question that changes the subject ("By the way, …") never is.
-Ordinals ("第二种方法") are resolved first (`ordinals.py`), and the parts of a multi-part question are searched on
-their own (`with_parts`, parts.py). Every rule was chosen on the tuning conversations, never on the frozen test set;
+How a turn is then searched (ordinals, re-reading a weak follow-up in context, the parts of a multi-part question)
+is `turn_search.py`. Every rule was chosen on the tuning conversations, never on the frozen test set;
 each one's before → after figures are in eval/README.md ("The offline follow-up rules").
 """
 
@@ -25,10 +25,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from assistant.answering.ordinals import listed_points, resolve_ordinals
-from assistant.answering.parts import read_parts, split_search
-from assistant.notes.glossary import chinese_tokens
-from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, language_of, technical_names, term_set, to_simplified, tokenize
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, language_of, technical_names, to_simplified
 from assistant.retrieval.intent import CUES, intents
 
 _QUESTION_WORDS = re.compile(
@@ -73,7 +70,7 @@ _INTENT_WORDS = re.compile("|".join(f"(?:{cue})[A-Za-z]*" for cue in CUES.values
 
 def needs_history(question: str) -> bool:
     """True when a question cannot stand alone: it refers back, is elliptical, or names no topic of its own."""
-    return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not _has_own_topic(question)
+    return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not _hasown_topic(question)
 
 
 def condense_offline(question: str, history: list[str], knows: Callable[[str], bool] | None = None,
@@ -99,13 +96,13 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
         return question
     history = [to_simplified(h) for h in history]
     if knows is not None and CJK_RE.search(question):
-        latin, _ = content_terms(_own_topic(question))
+        latin, _ = content_terms(own_topic(question))
         if latin and not any(knows(t) for t in latin):
             return question
     anchor = next((h for h in reversed(history) if not needs_history(h) and not _names_nothing_known(h, knows)),
                   history[-1])
     topic, latest = topic_of(anchor) or anchor, history[-1]
-    own = _own_topic(latest) if latest is not anchor else ""
+    own = own_topic(latest) if latest is not anchor else ""
     if _names_something(own):
         # But after "它和LSTM比有什么区别？" (the earlier topic its subject) a follow-up without a "它" of its own ("为什么？")
         # asks about both: it was read as "和LSTM比 为什么？" and answered from two LSTM sections (blind QA run 6, #9).
@@ -135,7 +132,7 @@ def _names_nothing_known(question: str, knows: Callable[[str], bool] | None) -> 
     as a follow-up it names no topic they could answer alone, so it is read with the earlier one."""
     if knows is None or CJK_RE.search(question):
         return False
-    words = _latin_names(_own_topic(question))
+    words = _latin_names(own_topic(question))
     # A capitalised name inside the sentence the notes never use ("What's the capital of France?") is a new subject,
     # not an aspect of the earlier one: it stands alone (and is declined), rather than being read as "gradient
     # clipping What's the capital of France?".
@@ -144,14 +141,14 @@ def _names_nothing_known(question: str, knows: Callable[[str], bool] | None) -> 
     return bool(words) and not any(knows(w) for w in words)
 
 
-def _own_topic(question: str) -> str:
+def own_topic(question: str) -> str:
     """What a follow-up names itself: its topic without the words that point back."""
     return re.sub(r"\s+", " ", _REFERENCE.sub(" ", topic_of(question))).strip()
 
 
-def _has_own_topic(question: str) -> bool:
+def _hasown_topic(question: str) -> bool:
     """Does anything name a topic once question words, question-type words, fillers and references are gone?"""
-    return _names_something(_own_topic(question))
+    return _names_something(own_topic(question))
 
 
 def _names_something(topic: str) -> bool:
@@ -176,120 +173,6 @@ def plausible_rewrite(question: str, rewrite: str) -> bool:
     if language_of(rewrite) != language_of(question) or not intents(question) <= intents(rewrite):
         return False
     return set(technical_names(question)) <= set(technical_names(rewrite))
-
-
-def condensed_search(retriever, question: str, history: list[str], k: int | None = None):
-    """(standalone query, SearchResult) of one chat turn offline: the question condensed with its history and
-    the notes' vocabulary (`Retriever.knows`), then searched. What the evals and tuning scripts measure is
-    what the chain does (chain.build_offline_retrieval), in one place. The standalone query is the one the
-    search read, typing slips corrected (retrieval/typos.py: "过你合" is shown as 过拟合).
-    """
-    standalone, result = _condensed_search(retriever, question, history, k)
-    result = with_parts(retriever, result.query or standalone, result)
-    if not result.covered:  # only the reading answered is pointed (the others were searched with point=False)
-        result.mentions = retriever.mentions(result, question)
-    return (result.query or standalone), result
-
-
-def with_parts(retriever, question: str, result):
-    """The search `result` of `question`, a multi-part question answered part by part where its parts go to
-    different sections (parts.py)."""
-    if not (readings := part_readings(retriever, question)):
-        return result  # one part: nothing more is searched
-    strong = retriever.coverage.threshold + retriever.followup_margin  # covered strongly, as a follow-up alone
-    return split_search(result, readings, retriever.part_margin, strong)
-
-
-# How many sections a part's own search ranks, whatever the answer's k: whether the whole question's best section is
-# among them decides whether the part moves (parts.py), and bench/tune_parts.py fitted that on searches of 8 (the
-# tuning searches'); with the default k of 4 a part of a dev question moved to a wrong section.
-PART_K = 8
-
-
-def part_readings(retriever, question: str):
-    """Each part of a multi-part question with its own search (of `PART_K` sections): a part that names its own topic
-    read alone, one that needs the earlier parts ("又该怎么解决？") read with them as its history. Read with them, "list
-    ways to prevent overfitting" became "GRU list ways …" and was declined."""
-
-    def search_part(part: str, before: list[str]):
-        if before and needs_history(to_simplified(part)):
-            return _condensed_search(retriever, part, before, PART_K)[1]
-        return _search(retriever, to_simplified(part), part, PART_K)
-
-    return read_parts(question, search_part)
-
-
-def _condensed_search(retriever, question: str, history: list[str], k: int | None = None):
-    """`condensed_search` before the searched query replaces the condensed one.
-
-    A follow-up that names a topic of its own stands alone, yet many such follow-ups name only an aspect
-    ("大了会有什么问题" after "batch size 怎么选", "学习率应该怎么采样？" after grid vs random search): read
-    alone they land on some section only weakly. So a follow-up covered by less than
-    `Retriever.followup_margin` over the coverage threshold is also read with the conversation's topic, and
-    that reading wins when it is covered more strongly by the same margin (the topic's words alone raise it).
-    A declined one ("最慢的是哪一步？" after comparing the R-CNNs) is read in context too, but that reading wins only
-    when it lands on the section the question alone pointed to, or, covered by the margin, on the previous answer's
-    section while the follow-up names something that section says. Accepting any covered reading answered new
-    out-of-scope questions with the earlier topic ("帮我写一首关于春天的诗", "今天天气怎么样？"). Not re-read: a question
-    declined for what it names or asks for (`SearchResult.lacks`).
-    """
-    # "第二种方法展开说说": the ordinal replaced by the item it points at (`ordinals.py`), then read as any question.
-    question = resolve_ordinals(question, history, lambda: listed_points(_previous_hit(retriever, history, k)))
-    plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
-    query = condense_offline(question, history, retriever.knows)
-    result = _search(retriever, query, question, k)
-    strong = retriever.coverage.threshold + retriever.followup_margin
-    if query != plain:
-        if needs_history(plain):
-            return query, result
-        # Given the topic only because it continues the conversation ("那卷积之后输出尺寸怎么算？" after conv vs
-        # fully connected layers): the topic can pull it to a sibling section, so it is answered alone when alone
-        # it is covered strongly (tuning follow-ups 202 → 204 of 230, none lost).
-        alone = _search(retriever, plain, question, k)
-        return (plain, alone) if alone.covered and alone.coverage >= strong else (query, result)
-    if not history or not result.hits or result.lacks or (result.covered and result.coverage >= strong):
-        return query, result
-    in_context = condense_offline(question, history, retriever.knows, in_context=True)
-    if in_context == query or not (second := _search(retriever, in_context, question, k)).covered:
-        return query, result
-    top, first = second.hits[0], result.hits[0]
-    if result.covered:
-        # Weakly covered alone: the reading in context wins only when stronger by the margin too, since the topic's
-        # own words raise its coverage whatever the follow-up asks ("用 same padding 的话 output size 会变吗" after
-        # feature-map channels read in context as the channels section).
-        return (in_context, second) if second.coverage > result.coverage + retriever.followup_margin else (query, result)
-    if _section(top) == _section(first):
-        return in_context, second
-    if second.coverage >= strong:
-        # Declined alone, covered strongly in context: answered when that reading stays on the section the conversation
-        # is about and the follow-up names something that section says ("鞍点又是什么意思？" after the local-minima answer).
-        # A request about anything else ("今天天气怎么样？") names nothing there, however strong the topic makes it.
-        previous = _previous_hit(retriever, history, k)
-        if previous is not None and _section(previous) == _section(top) and _names_in(plain, previous.section):
-            return in_context, second
-    return query, result
-
-
-def _search(retriever, reading: str, asked: str, k: int | None):
-    """Search one reading of a question. Only the question as asked gets the learned order (retrieval/rerank.py): in a
-    reading with the conversation's words, the share of its terms a section uses measures the earlier topic."""
-    return retriever.search(reading, k, rerank=reading == to_simplified(asked), point=False)
-
-
-def _section(hit) -> tuple[str, str]:
-    return hit.file_key, hit.uid
-
-
-def _previous_hit(retriever, history: list[str], k: int | None):
-    """The section the previous question was answered from (its offline condensed reading), or None if declined."""
-    asked = resolve_ordinals(history[-1], history[:-1], lambda: listed_points(_previous_hit(retriever, history[:-1], k)))
-    previous = _search(retriever, condense_offline(asked, history[:-1], retriever.knows), asked, k)
-    return previous.hits[0] if previous.covered and previous.hits else None
-
-
-def _names_in(question: str, section: str) -> bool:
-    """Does the section use one of the follow-up's own topic terms (an English phrase through its glossary terms)?"""
-    return not (term_set(_own_topic(question)) | set(chinese_tokens(question))).isdisjoint(tokenize(section))
 
 
 def topic_of(question: str) -> str:

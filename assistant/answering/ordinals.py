@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from assistant.answering.condense import topic_of
 from assistant.notes.terms import to_simplified
 
 _ZH_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -51,8 +52,6 @@ def ordinals(question: str) -> list[tuple[re.Match, int, bool]]:
 def listed_names(question: str) -> list[str]:
     """The names a question enumerates (two or more), in order: "R-CNN、Fast R-CNN 和 Faster R-CNN 三个的区别是啥？"
     → R-CNN, Fast R-CNN, Faster R-CNN."""
-    from assistant.answering.condense import topic_of  # here: condense imports this module
-
     pieces = [_ASKS.sub("", topic_of(_COUNT.sub(" ", p))).strip() for p in _LIST_SEP.split(to_simplified(question))]
     # "What's" leaves "'s" behind (topic_of removes "what").
     names = [re.sub(r"\s+", " ", re.sub(r"^(?:'s\b|[^\w\u3400-\u9fff])+", "", p)).strip() for p in pieces]
@@ -63,7 +62,6 @@ def listed_names(question: str) -> list[str]:
 def listed_points(hit) -> tuple[str, list[str]]:
     """(topic, point labels) of the section a previous answer came from (a retrieval Hit, or None if it was declined),
     in the order a list answer gives them."""
-    from assistant.answering.condense import topic_of
     from assistant.notes.keypoints import outline
 
     if hit is None:

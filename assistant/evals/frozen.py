@@ -102,7 +102,7 @@ def retrieval_report(retriever, items: list[dict], k: int = 5) -> dict:
 def conversations_report(retriever, conversations: list[dict]) -> dict:
     """Follow-up resolution: each turn after the first is resolved when its gold section ranks first
     (or, for an out-of-scope turn, when it is declined), with the earlier turns as history."""
-    from assistant.answering.condense import condensed_search
+    from assistant.answering.turn_search import condensed_search
 
     later: list[bool] = []
     first: list[bool] = []

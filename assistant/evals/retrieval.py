@@ -77,7 +77,7 @@ def retrieval_metrics(rows: list[RetrievalRow]) -> dict:
 
 def run_retrieval(retriever, items: list[dict], k: int = 5) -> list[RetrievalRow]:
     """Search every eval item (follow-ups condensed with their history) and collect scored rows."""
-    from assistant.answering.condense import condensed_search
+    from assistant.answering.turn_search import condensed_search
 
     rows = []
     for item in items:

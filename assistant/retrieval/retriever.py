@@ -78,7 +78,7 @@ class Retriever:
         self.weights = weights or Weights(**settings.tuned["retrieval.weights"])
         # How far under the coverage threshold (logit units) a declined query still gets pointers to the closest sections.
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
-        self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/condense.py
+        self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/turn_search.py
         self.part_margin = float(settings.tuned["retrieval.part_margin"])  # answering/parts.py
         # An answered query covered by less than this over the threshold is a weak match: about two in five such
         # answers on the tuning searches are out of scope or from the wrong section (tuned.json says which figures).
@@ -96,7 +96,7 @@ class Retriever:
         fused order: for a follow-up read with the conversation's words (answering/condense.py), whose share of
         the query's terms a section uses measures the earlier topic, not the question (tuning follow-ups 288 → 285).
         A declined query also gets the sentences naming what it asks about (`mentions`), unless `point=False`: a
-        caller that searches several readings and shows one points that one only (condense.condensed_search)."""
+        caller that searches several readings and shows one points that one only (turn_search.condensed_search)."""
         result = self._guard(lambda: self._search(query, k, rerank))
         if point and not result.covered:
             result.mentions = self.mentions(result, query)
