@@ -33,6 +33,7 @@ from assistant.evals.points import Rate, grading_rates, judge_means, keypoint_su
 DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
 TEST1 = DEV / "test1"  # the first blind test set, tuning data since its successor was frozen
+TEST2 = DEV / "test2"  # the second, retired 2026-12-05
 # The only files this script reads: the dev sets and the three old sets that became tuning data.
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl",
              "keypoints3": DEV / "keypoints3.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
@@ -40,22 +41,26 @@ DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoint
              "answers3": DEV / "answers3.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
              "grading3": DEV / "grading3.jsonl", "grading4": DEV / "grading4.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
-             "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl"}
+             "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl",
+             "test2_grading": TEST2 / "grading.jsonl", "test2_grading2": TEST2 / "grading2.jsonl",
+             "test2_vague": TEST2 / "vague.jsonl"}
 SEED = 11
 
 
 def load(name: str) -> list[dict]:
     """The items of one dev file, by name; nothing else can be opened."""
     path = DEV_FILES[name].resolve()
-    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve(), TEST1.resolve()) and path.name != "retrieval.jsonl"
+    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve(), TEST1.resolve(), TEST2.resolve()) \
+        and path.name != "retrieval.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def notebook(first_blind_set: bool = False):
-    """The shipped notes with the dev notes (201–214), or with the first blind set's notes (101–116)."""
+def notebook(first_blind_set: bool = False, second: bool = False):
+    """The shipped notes with the dev notes (201–214), or with the first (101–116) or second blind set's notes."""
     from assistant.interview.notebook import Notebook
 
-    return Notebook.from_files([ROOT / "corpus", TEST1 / "notes" if first_blind_set else DEV_NOTES])
+    return Notebook.from_files([ROOT / "corpus", TEST1 / "notes" if first_blind_set else TEST2 / "notes" if second
+                                else DEV_NOTES])
 
 
 def sections(nb) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -104,7 +105,6 @@ def test_a_wrong_value_is_judged_by_the_closest_note_unit_that_states_a_value(of
 
 def test_an_answer_covering_no_point_scores_at_most_the_cap(prompts, notebook, tmp_path):
     """The score agrees with an all-✗ checklist: "不太清楚" with a guess scored 4/10 beside "0 of 3 covered"."""
-    import dataclasses
 
     from assistant.interview.grader import GraderParams
 
@@ -720,3 +720,21 @@ def test_a_keyword_in_passing_does_not_make_a_topic_and_every_shipped_section_ke
                        26: "gradient-explosion", 27: "gradient-explosion", 28: "gradient-explosion", 29: "rnn", 30: "rnn",
                        31: "rnn", 32: "activation", 33: "rnn", 34: "cnn", 35: "cnn", 36: "detection", 37: "detection",
                        38: "overfitting", 39: "cnn", 40: "rnn"}
+
+
+# What exploding gradients are (第25题), given for how to fix them (第28题): every sentence sits as near 第28题's
+# supporting sentences ("训练本身就存在不稳定性", "网络权重") as near 第25题, so it is not named an answer to another
+# question; it must still tick no fix.
+DEFINES_EXPLODING = "梯度爆炸是指在训练深度网络时，误差梯度在更新中累积，变成非常大的梯度，导致网络权重大幅更新，网络变得不稳定，权重值可能溢出成NaN。"
+
+
+def test_a_definition_given_for_how_to_fix_ticks_no_fix(comparing, prompts, notebook, tmp_path):
+    fixes = ref(notebook, 28)
+    grade = comparing.grade(fixes, DEFINES_EXPLODING)
+    assert grade.score <= 3 and not grade.covered, grade.feedback
+    # The terms the nearest sections share were what ticked the fixes before (6.3/10, four of five).
+    blind = OfflineGrader(prompts, cache_dir=tmp_path, sections=notebook.references,
+                          params=dataclasses.replace(comparing.params, own_distinct_from=0))
+    assert len(blind.grade(fixes, DEFINES_EXPLODING).covered) >= 3
+    # A point's lead keeps its terms: an answer naming the fixes still ticks them.
+    assert len(comparing.grade(fixes, FIX_EXPLODING + "层数太深的话可以重新设计网络，减少层数。").covered) >= 4

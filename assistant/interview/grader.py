@@ -75,6 +75,7 @@ class OfflineGrader:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._units: dict[str, Units] = {}
         self._titles = Titles(sections, self.embed, titles) if sections else None
+        self._own_cache: dict[str, list[frozenset[str]]] = {}
 
     def key_points(self, ref: Reference) -> list[Point]:
         """The section's outline points (what both graders score)."""
@@ -83,6 +84,27 @@ class OfflineGrader:
     def units(self, ref: Reference) -> Units:
         """The section's units, embedded (memory, then disk cache, then one batch call): `units.section_units`."""
         return section_units(self.key_points(ref), ref.title, self.embed, self.cache_dir, self._units)
+
+    def _own(self, ref: Reference, units: Units) -> list[frozenset[str]]:
+        """Each point's own terms (`keypoints.own_terms`) less those the `own_distinct_from` sections with the nearest
+        questions use too, but never the terms of its lead (what names the point).
+
+        Within a section a point's own terms tell it from its neighbours; across sections they did not: the support of
+        第28题's points (how to fix exploding gradients) describes the problem ("训练本身就存在不稳定性", "网络权重"), so a
+        definition of exploding gradients, 第25题's answer, used two own terms of four fixes and was graded 6.3/10 with
+        them ticked. Terms that nearby sections share say nothing of this point."""
+        p = self.params
+        if not p.own_distinct_from or self._titles is None:
+            return units.own
+        key = f"{ref.number}:{ref.title}"
+        if key not in self._own_cache:
+            # The section's question is embedded with its units: the nearest titles are found without embedding it again.
+            near = self._titles.nearest(ref, units.question[None, :], p.own_distinct_from, p.elsewhere_max_embedded)
+            shared = frozenset().union(*(terms for other in near for sentences in self.units(other).terms
+                                         for terms in sentences))
+            leads = [sentences[0] if sentences else frozenset() for sentences in units.terms]
+            self._own_cache[key] = [(own - shared) | (own & lead) for own, lead in zip(units.own, leads)]
+        return self._own_cache[key]
 
     def _elsewhere(self, ref: Reference, segments: list[str], sims: np.ndarray, vectors: np.ndarray,
                    parent: list[int]) -> tuple[Reference | None, np.ndarray]:
@@ -161,6 +183,7 @@ class OfflineGrader:
         nearer = sims - topical[None, :]
         weighted = np.where(units.lead[:, None], nearer, lo + (nearer - lo) * p.support_weight)
         keyword_list = is_keyword_list(answer, p.keyword_max_chars)
+        own_terms = self._own(ref, units)
 
         def cover(counted: np.ndarray) -> np.ndarray:
             """Each point's coverage by the `counted` segments."""
@@ -181,7 +204,7 @@ class OfflineGrader:
                 # An answer that uses every term of a point's lead says that point, whatever its neighbours share with
                 # it: "输出张量形状：(time_steps, n_samples, dim_output)" copied from 第29题 was ✗ (its terms all in sibling leads).
                 unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) and not whole
-                                   for own, whole in zip(units.own, lead_said)])
+                                   for own, whole in zip(own_terms, lead_said)])
                 coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
             # A bare list item ("Dropout" in 第38题's list) is all the notes say of it: naming it covers it. Its name in
             # a sentence ("我会用Dropout来防止过拟合") was ✗, since the sentence sits nearer the question than the item.

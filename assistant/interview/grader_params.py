@@ -40,6 +40,10 @@ class GraderParams:
     # Swept cap 0.3/0.4/0.45/0.49 x min 1/2/3 on the dev grading sets (eval/README.md, 2026-12-04).
     own_terms_min: int = 2
     own_terms_cap: float = 0.45
+    # ... and a point's own terms leave out those of the own_distinct_from sections with the nearest questions (its lead's
+    # terms stay): swept 0/3/4/5/6/8 on the dev grading sets, retired blind set 2 and their correct answers given to
+    # the neighbouring sections (tuned.json "interview.grader", eval/README.md, 2026-12-06).
+    own_distinct_from: int = 5
     support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
     flip_min: float = 0.01  # a negated segment contradicts when, un-negated, its best note cosine rises by this much
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
