@@ -161,7 +161,22 @@ def shown_on(page) -> str:
     errors = getattr(page, "errors", None) or getattr(page.context, "errors", None) or []
     pending = sorted(set(getattr(page, "pending", {}).values()))
     return (f"{shown}\npage errors: {errors}\nconsole errors: {getattr(page, 'console', [])[-5:]}"
-            f"\nrequests still open: {pending}")
+            f"\nrequests still open: {pending}\n{_busy_threads()}")
+
+
+def _busy_threads() -> str:
+    """Where the app's threads (it runs in this process) are: the stack ends of every thread inside assistant/, so a
+    stuck answer shows what its generator waits on."""
+    import sys
+    import traceback
+
+    out = []
+    for ident, frame in sys._current_frames().items():
+        stack = traceback.extract_stack(frame)
+        if any("/assistant/" in f.filename for f in stack):
+            ends = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[-8:]]
+            out.append(f"thread {ident}: " + " <- ".join(reversed(ends)))
+    return "threads in assistant/: " + ("\n".join(out) if out else "none")
 
 
 def test_chat_streams_a_cited_answer_and_follows_up(page, app_url, shots):
