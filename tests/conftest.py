@@ -41,6 +41,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
 
 
+def pytest_terminal_summary(terminalreporter):
+    """What a rerun test's first attempt failed on (its wait's account of the page and the app's threads): "-rR" names
+    the test only, and a rerun that passes would leave the whole-suite flake without a trace in the CI log."""
+    reports = [r for r in terminalreporter.stats.get("rerun", []) if r.when == "call"]
+    if reports:
+        terminalreporter.section("first attempts of rerun tests")
+        for report in reports:
+            terminalreporter.write_line(f"{report.nodeid}:\n{report.longreprtext[-2500:]}\n")
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path_factory):
     """No test sees the developer's API keys, Chroma server or data directory."""
