@@ -4,9 +4,10 @@ For each value of `GraderParams.NAME` it grades eval/dev/grading, grading2, grad
 blind set's grading (eval/dev/test1) and the retired second blind set's grading, grading2 and vague (eval/dev/test2),
 plus every correct answer of those sets given to the section just before and just after its own (an answer to a
 sibling question: "what are exploding gradients" given for "how do you fix them"), and prints each rate with n and a
-95 % interval. One e5 memo serves every value, so a value after the first takes about 40 s here. Reads only the files
-`tune_points.load` may open; never the frozen test set.
-Usage: python bench/sweep_grader.py NAME=V1,V2,... [NAME2=V ...]   (later pairs are fixed for the whole sweep)
+95 % interval. One e5 memo (`tune_points.memo_embed`) serves every value, so a value after the first takes about 40 s
+here. Reads only the files `tune_points.load` may open; never the frozen test set.
+Usage: python bench/sweep_grader.py --sweep=NAME=V1,V2[;NAME2=W1,W2]   (every combination, as `tune_points.sweep_grid`;
+without --sweep: the shipped parameters)
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench package
 
@@ -26,7 +25,7 @@ from assistant.evals.point_runs import grading_rows  # noqa: E402
 from assistant.evals.points import Rate, grading_rates  # noqa: E402
 from assistant.interview.grader import GraderParams, OfflineGrader  # noqa: E402
 from assistant.runtime import e5_passages  # noqa: E402
-from bench.tune_points import elsewhere_items, load, notebook  # noqa: E402
+from bench.tune_points import elsewhere_items, load, memo_embed, notebook, sweep_grid  # noqa: E402
 
 SETS = {"grading": "dev", "grading2": "dev", "grading3": "dev", "grading4": "dev", "vague": "dev",
         "test1_grading": "test1", "test2_grading": "test2", "test2_grading2": "test2", "test2_vague": "test2"}
@@ -40,25 +39,13 @@ def items(name: str) -> list[dict]:
     return rows
 
 
-def value_of(text: str, default):
-    return text == "True" if isinstance(default, bool) else type(default)(float(text))
-
-
-def main(args: list[str]) -> None:
-    memo: dict[str, np.ndarray] = {}
-
-    def embed(texts: list[str]) -> np.ndarray:
-        if missing := [t for t in dict.fromkeys(texts) if t not in memo]:
-            memo.update(zip(missing, e5_passages(missing)))
-        return np.stack([memo[t] for t in texts])
-
+def main() -> None:
+    embed = memo_embed(e5_passages)
     books = {"dev": notebook(), "test1": notebook(first_blind_set=True), "test2": notebook(second=True)}
     data = {name: items(name) for name in SETS}
-    fixed = {k: value_of(v, getattr(GraderParams(), k)) for k, v in (a.split("=") for a in args[1:])}
-    name, values = args[0].split("=")
-    for text in values.split(","):
+    for value in sweep_grid():
         started = time.time()
-        params = dataclasses.replace(GraderParams(), **fixed, **{name: value_of(text, getattr(GraderParams(), name))})
+        params = dataclasses.replace(GraderParams(), **value)
         graders = {k: OfflineGrader(Prompts(ROOT / "prompts"), embed=embed, params=params, sections=b.references)
                    for k, b in books.items()}
         rows: list[dict] = []
@@ -69,13 +56,13 @@ def main(args: list[str]) -> None:
             for step in (1, -1):
                 moved += grading_rows(grader, book, elsewhere_items(book, data[set_name], step))
         r = grading_rates(rows)
-        print(f"{name}={text} ({time.time() - started:.0f} s)\n  correct <= 3 {r['low:correct']}  minimal correct <= 3 "
-              f"{r['low:minimal_correct']}  negated <= 3 {r['negated_low']}  twin margin {r['twin_margin']}\n"
-              f"  partial > wrong {r['partial_over_wrong']}  off-topic <= 3 {r['low:off_topic']}  antonym <= 3 "
-              f"{r['low:antonym']}  vague <= 3 {r['vague_low']}\n"
+        print(f"{value or 'shipped parameters'} ({time.time() - started:.0f} s)\n  correct <= 3 {r['low:correct']}  "
+              f"minimal correct <= 3 {r['low:minimal_correct']}  negated <= 3 {r['negated_low']}  twin margin "
+              f"{r['twin_margin']}\n  partial > wrong {r['partial_over_wrong']}  off-topic <= 3 {r['low:off_topic']}  "
+              f"antonym <= 3 {r['low:antonym']}  vague <= 3 {r['vague_low']}\n"
               f"  correct answers given to a neighbouring section <= 3 {Rate(sum(m['score'] <= 3 for m in moved), len(moved))}",
               flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["own_distinct_from=0,5"])
+    main()

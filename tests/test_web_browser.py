@@ -97,10 +97,10 @@ def page(browser):
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     # Requests still open, for `shown_on`: whether a stuck chat waits on a script chunk its Markdown renderer imports
     # (the whole-suite flake of a chat left on "…" while the panel is final: web/busy.py; its cause is not yet found).
-    tab.pending = {}
-    tab.on("request", lambda r: tab.pending.__setitem__(id(r), r.url))
-    tab.on("requestfinished", lambda r: tab.pending.pop(id(r), None))
-    tab.on("requestfailed", lambda r: tab.pending.pop(id(r), None))
+    tab.pending = set()  # the Request objects themselves: an id() could be reused once a finished one is collected
+    tab.on("request", lambda r: tab.pending.add(r))  # lambdas: Playwright cannot wrap a builtin method
+    tab.on("requestfinished", lambda r: tab.pending.discard(r))
+    tab.on("requestfailed", lambda r: tab.pending.discard(r))
     tab.console = []  # console errors, shown on a timeout only (page.errors is what tests assert)
     tab.on("console", lambda m: tab.console.append(m.text[:200]) if m.type == "error" else None)
     yield tab
@@ -159,7 +159,7 @@ def shown_on(page) -> str:
     shown = page.evaluate("""() => ['#sources', '#q-problem', '#chatbot'].map(
         (s) => s + ': ' + (document.querySelector(s)?.innerText || '').slice(-400)).join('\\n')""")
     errors = getattr(page, "errors", None) or getattr(page.context, "errors", None) or []
-    pending = sorted(set(getattr(page, "pending", {}).values()))
+    pending = sorted({request.url for request in getattr(page, "pending", ())})
     return (f"{shown}\npage errors: {errors}\nconsole errors: {getattr(page, 'console', [])[-5:]}"
             f"\nrequests still open: {pending}\n{_busy_threads()}")
 

@@ -45,7 +45,7 @@ from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, 
 from assistant.interview.padding import Padding, padding
 from assistant.interview.subjects import segment_subjects
 from assistant.interview.topicality import Titles, elsewhere, language_lift
-from assistant.interview.units import Units, section_units
+from assistant.interview.units import Units, distinct_own, section_units
 from assistant.notes.cues import negation_density, negations
 from assistant.notes.denials import subject_at
 from assistant.notes.edits import segment_edits
@@ -86,13 +86,8 @@ class OfflineGrader:
         return section_units(self.key_points(ref), ref.title, self.embed, self.cache_dir, self._units)
 
     def _own(self, ref: Reference, units: Units) -> list[frozenset[str]]:
-        """Each point's own terms (`keypoints.own_terms`) less those the `own_distinct_from` sections with the nearest
-        questions use too, but never the terms of its lead (what names the point).
-
-        Within a section a point's own terms tell it from its neighbours; across sections they did not: the support of
-        第28题's points (how to fix exploding gradients) describes the problem ("训练本身就存在不稳定性", "网络权重"), so a
-        definition of exploding gradients, 第25题's answer, used two own terms of four fixes and was graded 6.3/10 with
-        them ticked. Terms that nearby sections share say nothing of this point."""
+        """Each point's own terms less those of the `own_distinct_from` sections with the nearest questions
+        (`units.distinct_own`), once per section."""
         p = self.params
         if not p.own_distinct_from or self._titles is None:
             return units.own
@@ -100,10 +95,7 @@ class OfflineGrader:
         if key not in self._own_cache:
             # The section's question is embedded with its units: the nearest titles are found without embedding it again.
             near = self._titles.nearest(ref, units.question[None, :], p.own_distinct_from, p.elsewhere_max_embedded)
-            shared = frozenset().union(*(terms for other in near for sentences in self.units(other).terms
-                                         for terms in sentences))
-            leads = [sentences[0] if sentences else frozenset() for sentences in units.terms]
-            self._own_cache[key] = [(own - shared) | (own & lead) for own, lead in zip(units.own, leads)]
+            self._own_cache[key] = distinct_own(units, [self.units(other) for other in near])
         return self._own_cache[key]
 
     def _elsewhere(self, ref: Reference, segments: list[str], sims: np.ndarray, vectors: np.ndarray,
