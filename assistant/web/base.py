@@ -15,6 +15,22 @@ from typing import Any
 
 from assistant.config import Settings
 
+# The chat tab shows and hides its parts with this CSS class, not with Gradio's `visible`. In Gradio 6 a component
+# made visible is mounted then (`visible=False` leaves it out of the page), and a visibility update of an unmounted
+# component rebuilds the component tree while the same event's other outputs are applied. An answer's first update
+# (the chatbot's "…", Stop shown) and the "hide the feedback row" listener of the same Enter did that. The chat browser
+# tests (test_web_browser, test_web_qa_browser) run 6 times beside other work, 2026-12-06: 3 of 102 saw the chat keep
+# its "…" while the sources panel sent with the answer was final; with the class, 0 of 102 (one-sided Fisher p ≈ 0.12:
+# few events, but that "…" is the update that carried Stop's visibility). Components stay mounted, hidden by CSS.
+OFF = "is-off"
+
+
+def shown(visible: bool):
+    """An update showing or hiding a component that was created with `elem_classes=[OFF]` (see OFF)."""
+    import gradio as gr
+
+    return gr.update(elem_classes=[] if visible else [OFF])
+
 
 @dataclass
 class AnswerOptions:

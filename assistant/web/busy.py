@@ -23,10 +23,12 @@ def buttons(busy: bool) -> tuple[Any, Any]:
     """Updates of (Send, Stop): greyed "Answering…" and Stop shown while `busy`, else Send back and Stop hidden."""
     import gradio as gr
 
+    from assistant.web.base import shown
+
     # Wider while busy, so "Answering…" is not clipped; idle, the box keeps the row (web layout test).
     if busy:
-        return gr.update(value=ANSWERING, interactive=False, min_width=112), gr.update(visible=True)
-    return gr.update(value=SEND, interactive=True, min_width=72), gr.update(visible=False)
+        return gr.update(value=ANSWERING, interactive=False, min_width=112), shown(True)
+    return gr.update(value=SEND, interactive=True, min_width=72), shown(False)
 
 
 def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...] = (1, 7)) -> Iterator[tuple]:
@@ -37,8 +39,8 @@ def while_answering(updates: Iterable[tuple], width: int, resend: tuple[int, ...
     The chatbot (1): Gradio streams each output as edits of its previous value and sends whole values only in the
     event's closing message, which holds the last update; with the chatbot skipped there, a page could keep showing
     an answer without the notice appended at its end (the browser test after a reload test: 3 failures in 3 runs
-    before, 2 passes in 2 after). It is not the whole cause: a whole-suite run still failed that way twice in a row,
-    and a chat stuck on "…" was seen in one batch (tests/conftest.py, tests/test_web_unfinished_browser.py)."""
+    before, 2 passes in 2 after). It was not the whole cause: a chat stuck on "…" was still seen now and then, when the
+    same update also showed Stop by Gradio's `visible` (now a CSS class: base.OFF says why)."""
     import gradio as gr
 
     busy = buttons(True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.chats.record import answer_record
 from assistant.service import MAX_QUESTION_CHARS
-from assistant.web.base import Page
+from assistant.web.base import OFF, Page, shown
 from assistant.web.busy import while_answering, wire_stop
 from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, weak_line, which_answer
 
@@ -116,7 +116,8 @@ class ChatPage(Page):
                         scale=1, min_width=240, lines=1, max_lines=4, elem_id="question", autofocus=True, container=False,
                     )
                     self.send = gr.Button("Send", variant="primary", size="md", scale=0, min_width=72, elem_id="send")
-                    self.stop = gr.Button("Stop", variant="stop", size="md", scale=0, min_width=72, elem_id="stop", visible=False)
+                    self.stop = gr.Button("Stop", variant="stop", size="md", scale=0, min_width=72, elem_id="stop",
+                                          elem_classes=[OFF])
                     self.clear = gr.Button("New chat", size="md", scale=0, min_width=96, elem_id="new-chat")
                 self.counter = gr.HTML(counter_html(0, MAX_QUESTION_CHARS), elem_id="q-count", js_on_load=None, padding=False)
                 self.problem = gr.HTML("", elem_id="q-problem", js_on_load=None, padding=False)
@@ -192,13 +193,13 @@ class ChatPage(Page):
 
         def load(browser, request: gr.Request):
             user = username(request)
-            return saved.on_load(browser, user, page_session(request)) + (gr.update(visible=False),) * 2 + (saved.signed_in(user),)
+            return saved.on_load(browser, user, page_session(request)) + (shown(False),) * 2 + (saved.signed_in(user),)
 
         def open_chat(value, browser, request: gr.Request):
-            return saved.open(value, browser, username(request), page_session(request)) + (gr.update(visible=False),) * 2
+            return saved.open(value, browser, username(request), page_session(request)) + (shown(False),) * 2
 
         def new_chat(browser, request: gr.Request):
-            return ("",) + saved.open(None, browser, username(request), page_session(request)) + (gr.update(visible=False),) * 2
+            return ("",) + saved.open(None, browser, username(request), page_session(request)) + (shown(False),) * 2
 
         def rename(conv, title, browser, request: gr.Request):
             return saved.rename_to(conv, title, browser, username(request))
@@ -207,7 +208,7 @@ class ChatPage(Page):
             return saved.ask_delete(conv, browser, username(request))
 
         def delete(conv, browser, request: gr.Request):
-            return saved.delete_open(conv, browser, username(request)) + (gr.update(visible=False),) * 2
+            return saved.delete_open(conv, browser, username(request)) + (shown(False),) * 2
 
         def like(history, turns, browser, evt: gr.LikeData, request: gr.Request):
             return saved.like(history, turns, evt.index, evt.liked, browser, username(request))
@@ -228,10 +229,10 @@ class ChatPage(Page):
             renamed(rename, [saved.conv, saved.title, saved.browser], sidebar, **QUIET)
         saved.delete.click(ask_delete, [saved.conv, saved.browser], [saved.confirm_box, saved.confirm_text], queue=False,
                            **QUIET)
-        saved.cancel.click(lambda: gr.update(visible=False), None, [saved.confirm_box], queue=False, **QUIET)
+        saved.cancel.click(lambda: shown(False), None, [saved.confirm_box], queue=False, **QUIET)
         saved.confirm.click(delete, [saved.conv, saved.browser], opened, cancels=events, **QUIET)
         for sent in (self.question.submit, self.send.click):  # a new question dismisses an unanswered reason prompt
-            sent(lambda: gr.update(visible=False), None, [saved.reason_row], queue=False, **QUIET)
+            sent(lambda: shown(False), None, [saved.reason_row], queue=False, **QUIET)
         self.chatbot.like(like, [self.history, self.turns, saved.browser],
                           [self.turns, saved.reason_row, saved.reason, saved.feedback_target, saved.feedback_note], **QUIET)
         for explained in (saved.reason_save.click, saved.reason.submit):

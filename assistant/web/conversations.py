@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.chats.export import file_name, markdown
 from assistant.chats.store import ChatStore
 from assistant.errors import UserError, first_line
-from assistant.web.base import download_folder
+from assistant.web.base import OFF, download_folder, shown
 from assistant.web.chat_turns import SavedTurns, feedback_values, rebuild
 from assistant.web.html import escape, sources_panel, status_line, which_answer
 from assistant.web.page_sessions import PageSessions
@@ -57,14 +57,14 @@ class Conversations(SavedTurns):
         self.who = gr.HTML("", elem_id="chat-user", padding=False)
         self.chat_list = gr.Radio([], label="Your conversations", info="Newest first", elem_id="chat-list")
         self.empty = gr.Markdown(EMPTY_LIST, elem_id="chat-list-empty")
-        with gr.Column(visible=False, elem_id="chat-actions") as self.actions:
+        with gr.Column(elem_id="chat-actions", elem_classes=[OFF]) as self.actions:
             with gr.Row(equal_height=True):
                 self.title = gr.Textbox(label="Title of this conversation", max_lines=1, elem_id="chat-title", scale=3)
                 self.rename = gr.Button("Rename", size="sm", elem_id="chat-rename", scale=1, min_width=70)
             with gr.Row():
                 self.export = gr.DownloadButton("Export .md", size="sm", elem_id="chat-export", min_width=90)
                 self.delete = gr.Button("Delete…", size="sm", variant="stop", elem_id="chat-delete", min_width=90)
-            with gr.Column(visible=False, elem_id="chat-confirm") as self.confirm_box:
+            with gr.Column(elem_id="chat-confirm", elem_classes=[OFF]) as self.confirm_box:
                 self.confirm_text = gr.Markdown("")
                 with gr.Row():
                     self.confirm = gr.Button("Delete for good", size="sm", variant="stop", elem_id="chat-delete-confirm")
@@ -75,7 +75,7 @@ class Conversations(SavedTurns):
         """Under the chat: the optional reason after a thumbs-down."""
         import gradio as gr
 
-        with gr.Row(visible=False, elem_id="feedback-row") as self.reason_row:
+        with gr.Row(elem_id="feedback-row", elem_classes=[OFF]) as self.reason_row:
             self.reason = gr.Textbox(label="What was wrong with this answer? (optional)", max_lines=3, scale=4,
                                      elem_id="feedback-reason", placeholder="e.g. cites the wrong question, misses a point")
             self.reason_save = gr.Button("Send feedback", scale=1, min_width=150, elem_id="feedback-save")
@@ -155,7 +155,7 @@ class Conversations(SavedTurns):
             path.write_text(text, encoding="utf-8")
         browser["open"] = current["id"] if current else None
         return (gr.update(choices=[(r["title"], str(r["id"])) for r in rows], value=str(current["id"]) if current else None),
-                gr.update(visible=not rows), gr.update(visible=current is not None),
+                shown(not rows), shown(current is not None),
                 current["title"] if current else "", gr.update(value=str(path) if path else None),
                 browser, status_html(message, ok))
 
@@ -175,17 +175,16 @@ class Conversations(SavedTurns):
 
     def ask_delete(self, conv_id, browser: dict | None, user: str = ""):
         """Show the confirmation (naming the conversation) before deleting."""
-        import gradio as gr
 
         browser, owner = self._who(browser, user)
         try:
             with self._store(owner) as store:
                 current = store.conversation(conv_id)
         except UserError as exc:
-            return gr.update(visible=True), f"⚠ {escape(first_line(exc, 300))}"
+            return shown(True), f"⚠ {escape(first_line(exc, 300))}"
         if current is None:
-            return gr.update(visible=False), ""
-        return gr.update(visible=True), f"Delete “{escape(current['title'])}” and all its messages? This cannot be undone."
+            return shown(False), ""
+        return shown(True), f"Delete “{escape(current['title'])}” and all its messages? This cannot be undone."
 
     def delete_open(self, conv_id, browser: dict | None, user: str = ""):
         """Delete the open conversation (after confirmation) and show an empty chat."""
@@ -212,33 +211,32 @@ class Conversations(SavedTurns):
         turns = [dict(t) for t in turns or []]
         rating = "up" if liked is True else "down" if liked is False else "none"
         if not (0 <= j < len(turns)) or turns[j].get("id") is None:
-            return turns, gr.update(visible=False), "", None, status_html("Only saved answers can be rated.", ok=False)
+            return turns, shown(False), "", None, status_html("Only saved answers can be rated.", ok=False)
         browser, owner = self._who(browser, user)
         try:
             with self._store(owner) as store:
                 store.rate(turns[j]["id"], rating)
         except UserError as exc:
-            return turns, gr.update(visible=False), "", None, status_html(first_line(exc, 300), ok=False)
+            return turns, shown(False), "", None, status_html(first_line(exc, 300), ok=False)
         turns[j]["rating"] = rating
         if rating == "down":
             ask = gr.update(value="", label=f"What was wrong with answer {j + 1}? (optional)")
-            return turns, gr.update(visible=True), ask, turns[j]["id"], status_html(f"Noted: answer {j + 1} was not helpful.")
+            return turns, shown(True), ask, turns[j]["id"], status_html(f"Noted: answer {j + 1} was not helpful.")
         thanks = {"up": f"Noted: answer {j + 1} was helpful.", "none": "Your rating was taken back."}[rating]
-        return turns, gr.update(visible=False), "", None, status_html(thanks)
+        return turns, shown(False), "", None, status_html(thanks)
 
     def explain(self, target, reason: str, browser: dict | None, user: str = ""):
         """Save the reason for a thumbs-down: (reason row visible, reason text, note). The text stays on error."""
-        import gradio as gr
 
         if target is None:
-            return gr.update(visible=False), "", ""
+            return shown(False), "", ""
         browser, owner = self._who(browser, user)
         try:
             with self._store(owner) as store:
                 store.explain(int(target), reason)
         except UserError as exc:
-            return gr.update(visible=True), reason, status_html(first_line(exc, 300), ok=False)
-        return gr.update(visible=False), "", status_html("Thank you: your feedback is saved.")
+            return shown(True), reason, status_html(first_line(exc, 300), ok=False)
+        return shown(False), "", status_html("Thank you: your feedback is saved.")
 
     @cached_property
     def _exports(self) -> Path:

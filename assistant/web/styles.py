@@ -8,6 +8,7 @@ Browser tests measure the contrast of the badges, source cards, counter and feed
 
 LIGHT = """
 .gradio-container { max-width: 1280px !important; }
+.is-off { display: none !important; }  /* base.shown(): hidden but mounted */
 .mode-badge { display: inline-block; padding: 2px 10px; margin: 0 6px 6px 0; border-radius: 999px;
   font-size: 0.85em; font-weight: 600; line-height: 1.6; border: 1px solid transparent; }
 .mode-extractive { background: #e0ecff; color: #1a3f8f; border-color: #b5cdfa; }
