@@ -143,3 +143,22 @@ def test_offline_proxy_flags_a_name_the_section_never_uses():
     assert _new_names("计算 s_0 时需要 s_{-1}。", "s_t = f(U x_t + W s_{t-1})") == []
     assert _new_names("RNN 能处理序列数据。", "RNNs 的目的是处理序列数据。") == []
     assert _new_names("cuDNN 会自动选择算法。", "tanh、sigmoid 配 Xavier 初始化。") == ["cudnn"]
+
+
+def test_offline_proxy_checks_a_count_against_every_clause_about_its_subject():
+    """"GRU有三个门" sits nearest 第40题's definition of GRU, not its gate counts; the count is checked against every
+    clause counting gates about GRU ("GRU 只有两个门"), not against LSTM's ("LSTM 有三个门")."""
+    from assistant.evals.judges import OfflineJudge
+    from assistant.notes.parse import read_notes
+    from assistant.notes.quantities import count_mismatch
+    from tests.conftest import CORPUS
+
+    section = next(q.body for q in read_notes(CORPUS / "dl-interview-21-40.md") if q.number == 40)
+    judge = OfflineJudge()
+    assert not judge.judge("GRU有几个门", split_claims("GRU有三个门[1]。"), {1: section})[0].supported
+    assert judge.judge("GRU有几个门", split_claims("GRU有两个门[1]。"), {1: section})[0].supported
+    assert judge.judge("LSTM有几个门", split_claims("LSTM有三个门[1]。"), {1: section})[0].supported
+    units = ["GRU 只有两个门（update 和 reset）", "LSTM 有三个门（forget", "GRU 直接将 hidden state 传给下一个单元"]
+    assert count_mismatch("LSTM 只有两个门", units) == "2门≠3门"
+    assert count_mismatch("LSTM 有三个门，GRU 只有两个门", units) == ""  # each count has a clause that states it
+    assert count_mismatch("这个模型有三个门", units) == ""  # about no subject the clauses name

@@ -12,7 +12,8 @@ Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers` repo
 the judge's precision/recall). A supported-looking claim is then checked
 against its closest note sentence with the grader's rules (`notes/polarity.py`): an added
 negation (one that none of the claim's three closest clauses of the section carries as well), an
-antonym swap or a wrong count makes it unsupported, and so does a claim whose opposite
+antonym swap or a wrong count makes it unsupported (a count also against every clause of the section about the
+same subject: `quantities.count_mismatch`), and so does a claim whose opposite
 (`polarity.opposites`: one antonym swapped) matches the section better, which catches English claims
 that reverse Chinese notes. A claim that cites nothing is checked against every retrieved section:
 faithfulness counts it, citation recall reports it missing. Roles exchanged between two clauses of
@@ -32,7 +33,7 @@ from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
 from assistant.notes.edits import opposites
 from assistant.notes.polarity import conflict, negated_claim, negations
-from assistant.notes.quantities import new_numbers, numbers
+from assistant.notes.quantities import count_mismatch, new_numbers, numbers
 from assistant.notes.terms import language_of, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, clauses
 from assistant.retrieval.answerable import initialisms_of, unknown_names
@@ -155,7 +156,9 @@ class OfflineJudge:
         contradict the runner-up sentence when that one is close too."""
         found = conflict(claim, f["evidence"], section)
         if found is None:
-            return self.opposite_fits(claim, f, section, question)
+            # A count is checked against every clause of the section about the same subject, not only the nearest one.
+            units = [c for w in f["windows"] for c in clauses(w)]
+            return bool(count_mismatch(claim, units)) or self.opposite_fits(claim, f, section, question)
         if found.rule != "negation":
             return True
         if not negations(claim):
