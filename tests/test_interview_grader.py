@@ -738,3 +738,14 @@ def test_a_definition_given_for_how_to_fix_ticks_no_fix(comparing, prompts, note
     assert len(blind.grade(fixes, DEFINES_EXPLODING).covered) >= 3
     # A point's lead keeps its terms: an answer naming the fixes still ticks them.
     assert len(comparing.grade(fixes, FIX_EXPLODING + "层数太深的话可以重新设计网络，减少层数。").covered) >= 4
+
+
+def test_most_of_a_points_lead_said_ticks_it(comparing, prompts, notebook, tmp_path):
+    """"训练过程中损失变成NaN" says 第27题's "训练过程中，模型损失变成 NaN。" but for 模型; its bigrams across words (型损)
+    were among the point's own terms, and the point stayed ✗ (blind CLI QA). Most of the lead (lead_share) is enough."""
+    said, signs = "训练过程中，模型损失变成 NaN。", ref(notebook, 27)
+    grade = comparing.grade(signs, "训练过程中损失变成NaN")
+    assert said in grade.covered, grade.feedback
+    strict = OfflineGrader(prompts, cache_dir=tmp_path, sections=notebook.references,
+                           params=dataclasses.replace(comparing.params, lead_share=1.0))
+    assert said not in strict.grade(signs, "训练过程中损失变成NaN").covered

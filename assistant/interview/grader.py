@@ -189,7 +189,7 @@ class OfflineGrader:
             terms = answer_terms(said, bool(shift))
             lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
             coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
-            lead_said = np.array([bool(t[0]) and t[0] <= terms for t in units.terms])
+            lead_said = np.array([bool(t[0]) and len(t[0] & terms) >= p.lead_share * len(t[0]) for t in units.terms])
             if not shift:
                 # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with
                 # fewer, such as a one-word list item "Dropout"): the answer must say something of that point itself.

@@ -44,6 +44,10 @@ class GraderParams:
     # terms stay): swept 0/3/4/5/6/8 on the dev grading sets, retired blind set 2 and their correct answers given to
     # the neighbouring sections (tuned.json "interview.grader", eval/README.md, 2026-12-06).
     own_distinct_from: int = 5
+    # An answer using this share of a point's lead terms says that point, whatever its own terms: bigrams across words
+    # ("模型损失" gives 型损) left "训练过程中损失变成NaN" ✗ against "训练过程中，模型损失变成 NaN" (blind CLI QA, 2026-12-06).
+    # Swept 1.0/0.8/0.7 with bench/sweep_grader.py: 0.8 moved no dev rate, 0.7 took antonym ≤ 3 from 45 to 44 of 65.
+    lead_share: float = 0.8
     support_weight: float = 0.5  # how much a match with a supporting sentence (not the lead) counts towards a point
     flip_min: float = 0.01  # a negated segment contradicts when, un-negated, its best note cosine rises by this much
     denial_ratio: float = 4.0  # an answer this many times denser in negation cues than its section denies it:
