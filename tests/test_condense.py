@@ -296,3 +296,14 @@ def test_a_bare_why_after_a_comparison_of_it_asks_about_both():
     history = ["GRU 是什么？", "它和 LSTM 比有什么不同？"]
     assert condense_offline("为什么？", history).startswith("GRU")
     assert "RNN" not in condense_offline("它的门有几个？", ["RNN 是什么？", "它和 LSTM 比有什么不同？"])
+
+
+def test_a_question_naming_no_topic_asks_for_one_unless_a_conversation_gives_it(offline_assistant):
+    """"那怎么解决？" opening a chat used to get the whole of 第28题 under the weak-match line (blind CLI QA); now the
+    reply asks for the topic. After "梯度爆炸是什么？" the same words are answered from the fixing section."""
+    alone = offline_assistant.ask("那怎么解决？", mode="extractive")
+    assert not alone.covered and not alone.hits and "没有说出在问什么" in alone.answer
+    assert "does not say what it is about" in offline_assistant.ask("What about it?", mode="extractive").answer
+    history = [{"role": "user", "content": "梯度爆炸是什么？"}, {"role": "assistant", "content": "…"}]
+    followed = offline_assistant.ask("那怎么解决？", history=history, mode="extractive")
+    assert followed.covered and followed.hits[0].question == 28

@@ -24,7 +24,7 @@ from assistant.answering.quoting import extractive_stream
 from assistant.answering.replies import check_partial, check_reply, too_long
 from assistant.answering.restate import asked_language, restated
 from assistant.answering.tokens import count_tokens
-from assistant.answering.turn_search import condensed_search, with_parts
+from assistant.answering.turn_search import condensed_search, topic_named, with_parts
 from assistant.answering.window import Fit
 from assistant.notes.parse import section_key
 from assistant.notes.terms import language_of, to_simplified
@@ -86,7 +86,8 @@ def build_retrieval(retriever: Retriever, condenser: Runnable) -> Runnable:
         # Traditional Chinese is folded to Simplified once here, so retrieval and quoting see the notes' script.
         RunnablePassthrough.assign(standalone=condenser | RunnableLambda(to_simplified))
         | RunnablePassthrough.assign(search=RunnableLambda(
-            lambda x: with_parts(retriever, x["standalone"], retriever.search(x["standalone"], x.get("k")))))
+            lambda x: topic_named(x["standalone"], with_parts(retriever, x["standalone"],
+                                                             retriever.search(x["standalone"], x.get("k"))))))
         # The query the search read (typing slips corrected: retrieval/typos.py) is the one shown as "interpreted as".
         | RunnableLambda(lambda x: {**x, "standalone": x["search"].query or x["standalone"]})
     )

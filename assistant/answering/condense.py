@@ -70,7 +70,7 @@ _INTENT_WORDS = re.compile("|".join(f"(?:{cue})[A-Za-z]*" for cue in CUES.values
 
 def needs_history(question: str) -> bool:
     """True when a question cannot stand alone: it refers back, is elliptical, or names no topic of its own."""
-    return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not _has_own_topic(question)
+    return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not has_own_topic(question)
 
 
 def condense_offline(question: str, history: list[str], knows: Callable[[str], bool] | None = None,
@@ -146,7 +146,7 @@ def own_topic(question: str) -> str:
     return re.sub(r"\s+", " ", _REFERENCE.sub(" ", topic_of(question))).strip()
 
 
-def _has_own_topic(question: str) -> bool:
+def has_own_topic(question: str) -> bool:
     """Does anything name a topic once question words, question-type words, fillers and references are gone?"""
     return _names_something(own_topic(question))
 

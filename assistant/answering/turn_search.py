@@ -10,7 +10,7 @@ set; each one's before → after figures are in eval/README.md ("The offline fol
 
 from __future__ import annotations
 
-from assistant.answering.condense import condense_offline, needs_history, own_topic
+from assistant.answering.condense import condense_offline, has_own_topic, needs_history, own_topic
 from assistant.answering.ordinals import listed_points, resolve_ordinals
 from assistant.answering.parts import read_parts, split_search
 from assistant.notes.glossary import chinese_tokens
@@ -24,10 +24,20 @@ def condensed_search(retriever, question: str, history: list[str], k: int | None
     search read, typing slips corrected (retrieval/typos.py: "过你合" is shown as 过拟合).
     """
     standalone, result = _condensed_search(retriever, question, history, k)
-    result = with_parts(retriever, result.query or standalone, result)
+    result = topic_named(standalone, with_parts(retriever, result.query or standalone, result))
     if not result.covered:  # only the reading answered is pointed (the others were searched with point=False)
         result.mentions = retriever.mentions(result, question)
     return (result.query or standalone), result
+
+
+def topic_named(standalone: str, result):
+    """The search `result`, declined (`lacks` "topic") when the question searched names no topic of its own: "那怎么解决？"
+    opening a chat (or after "New chat"), "What about it?", "区别是什么？". Answered, it got whatever section its question
+    words landed on (blind CLI QA, 2026-12-06: the whole of 第28题 under the weak-match line); the reply asks for the
+    topic instead. No tuning query that opens a conversation names no topic, so no tuning figure moves."""
+    if not has_own_topic(to_simplified(standalone)):  # declined too: "not in the notes" would mislead
+        result.covered, result.weak, result.lacks, result.near_misses = False, False, "topic", []
+    return result
 
 
 def with_parts(retriever, question: str, result):
