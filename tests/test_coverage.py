@@ -147,3 +147,22 @@ def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offl
     # Declined too, but not "never mentioned" when the notes use another spelling of it (第21题: "Batch Normalization").
     spelled = offline_assistant.ask("什么是批归一化？", mode="extractive")
     assert not spelled.covered and "没有提到" not in spelled.answer, spelled.answer
+
+
+def test_a_name_the_notes_write_only_in_a_link_title_is_not_answered_from_that_section(offline_assistant):
+    """第31题 links "完全图解RNN、RNN变体、Seq2Seq、Attention机制" and says nothing of attention: "attention机制是什么" was
+    answered with RNN sentences (blind CLI QA). Now it is declined with 第31题 pointed to; a name the notes also use in
+    their prose (Seq2Seq in 第31题, LSTM) is not affected."""
+    from assistant.retrieval.answerable import linked_only
+
+    prose = {"rnn", "seq2seq", "lstm", "泛化", "深度"}
+    terms = prose | {"attention", "generalization", "deep", "learning"}
+    assert linked_only("attention机制是什么", terms, lambda: prose) == ["attention"]
+    assert linked_only("Seq2Seq 和 attention 有什么关系？", terms, lambda: prose) == ["attention"]
+    assert linked_only("What is attention?", terms, lambda: prose) == ["attention"]
+    assert linked_only("LSTM 是什么？", terms, lambda: prose) == []
+    assert linked_only("大 batch 的 generalization 为什么差？", terms, lambda: prose) == []  # the prose says 泛化
+    assert linked_only("Deep Learning in 这篇论文讲了什么？", terms | {"in"}, lambda: prose) == []  # deep: 深度 in prose
+    result = offline_assistant.ask("attention机制是什么", mode="extractive")
+    assert not result.covered and "第31题" in result.answer
+    assert offline_assistant.ask("Seq2Seq 模型又叫什么？", mode="extractive").covered

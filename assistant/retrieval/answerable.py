@@ -128,6 +128,29 @@ def unknown_names(query: str, terms: Collection[str], initialisms: Callable[[], 
     return list(dict.fromkeys(out))
 
 
+def linked_only(query: str, terms: Collection[str], prose: Callable[[], Collection[str]]) -> list[str]:
+    """The names of a query that the notes write only inside the titles of their links (`prose()`: their terms outside
+    links, built on first need): "attention机制是什么" landed on 第31题, whose reading list links "完全图解RNN、RNN变体、
+    Seq2Seq、Attention机制", and was answered with RNN sentences that never mention attention (blind CLI QA,
+    2026-12-06). Declined instead, that section is pointed to. A name is a technical name or a glossary name of the
+    query (in a Chinese query also a Latin word glued to Chinese, "attention机制", which the glossary's word boundaries
+    miss); it is not link-only when the notes' prose uses another spelling of it ("generalization" of a link title
+    beside 泛化 in the text; "Deep Learning" of a paper's title is no name)."""
+    names = {name: spellings(name) for name in technical_names(query)}
+    for asked, row in names_in(query):  # "卷积神经网络" of a link title is CNN in the prose
+        names[asked] = [row.english, initials(row.english), *row.chinese, *spellings(asked)]
+    if CJK_RE.search(query):
+        # Not a stop word or a short lower-case word ("in" abbreviates instance normalization in the glossary).
+        names |= {w.lower(): others for w in LATIN_RE.findall(query) if w.lower() not in STOP_WORDS and w.lower() not in names
+                  and (len(w) > 2 or w.isupper()) and (others := spellings(w))}
+
+    def in_prose(text: str) -> bool:
+        return bool(found := tokenize(text)) and all(t in prose() for t in found)
+
+    return [name for name, others in names.items() if (found := tokenize(name)) and all(t in terms for t in found)
+            and not in_prose(name) and not any(in_prose(other) for other in others)]
+
+
 def spelled_otherwise(name: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:
     """Whether the notes use another spelling the glossary gives an unknown name ("批归一化": Batch Normalization). The
     question is still declined (a passing mention answers nothing), but "the notes never mention 批归一化" would be

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from assistant.notes.terms import chinese_share, tokenize
+from assistant.notes.text import LINK_RE
 from assistant.retrieval.answerable import initialisms_of
 from assistant.retrieval.lexical import Vocabulary
 from assistant.retrieval.typos import Respeller
@@ -98,6 +99,7 @@ class Catalogue:
         self.vocabulary = Vocabulary(frozenset())
         self._initialisms: tuple[str | None, frozenset[str]] = (None, frozenset())
         self._folded: tuple[str | None, tuple[str, ...]] = (None, ())
+        self._prose: tuple[str | None, frozenset[str]] = (None, frozenset())
         self._cache_dir = cache_dir  # where typos.words keeps its word list (None: read from jieba each process)
         self._respeller: tuple[str | None, Respeller | None] = (None, None)
         self._lock = threading.Lock()  # web sessions share one catalogue
@@ -169,6 +171,16 @@ class Catalogue:
             docs = tuple(to_simplified(doc.lower()) for doc in self.rows.docs)
             self._folded = (self._key, docs)
         return docs
+
+    def prose_terms(self) -> frozenset[str]:
+        """The terms of the notes outside their links (title and address), built on first need per index version: a
+        name the notes write only in a link's title ("[完全图解RNN、RNN变体、Seq2Seq、Attention机制](…)") points to
+        reading elsewhere; the notes do not explain it (`answerable.linked_only`)."""
+        key, value = self._prose
+        if key != self._key:
+            value = frozenset(t for doc in self.rows.docs for t in tokenize(LINK_RE.sub(" ", doc)))
+            self._prose = (self._key, value)
+        return value
 
     def respell(self, text: str) -> str:
         """The text with its Chinese typing slips read as the notes' words (typos.py), per index version."""

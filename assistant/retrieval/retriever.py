@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
 from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
-from assistant.retrieval.answerable import lacking, spelled_otherwise, unknown_names
+from assistant.retrieval.answerable import lacking, linked_only, spelled_otherwise, unknown_names
 from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.fusion import on_scale, zscores
@@ -205,6 +205,9 @@ class Retriever:
         if unknown:  # said missing ("never mention …") only when the notes use no other spelling of it either
             covered, near, lacks = False, hits[:1], "name"
             unknown = [n for n in unknown if not spelled_otherwise(n, catalogue.vocabulary.terms, catalogue.uses)]
+        elif covered and linked_only(query, catalogue.vocabulary.terms, catalogue.prose_terms):
+            # Named only in a link's title: declined as a passing mention, the link pointed to (`mentions`).
+            covered, near, lacks = False, hits[:1], "name"
         # The learned order (rerank.py) comes last and only for an answered query: what the query is declined for is
         # judged on the fused ranking the coverage model and those checks were tuned on (judged on the re-ranked best
         # section, 3 more of the 717 out-of-scope tuning queries were answered: a formula question whose new best
