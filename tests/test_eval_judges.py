@@ -155,10 +155,11 @@ def test_offline_proxy_checks_a_count_against_every_clause_about_its_subject():
 
     section = next(q.body for q in read_notes(CORPUS / "dl-interview-21-40.md") if q.number == 40)
     judge = OfflineJudge()
-    assert not judge.judge("GRU有几个门", split_claims("GRU有三个门[1]。"), {1: section})[0].supported
+    wrong = judge.judge("GRU有几个门", split_claims("GRU有三个门[1]。"), {1: section})[0]
+    assert not wrong.supported and "两个门" in wrong.evidence  # the clause that says otherwise, shown as the evidence
     assert judge.judge("GRU有几个门", split_claims("GRU有两个门[1]。"), {1: section})[0].supported
     assert judge.judge("LSTM有几个门", split_claims("LSTM有三个门[1]。"), {1: section})[0].supported
     units = ["GRU 只有两个门（update 和 reset）", "LSTM 有三个门（forget", "GRU 直接将 hidden state 传给下一个单元"]
-    assert count_mismatch("LSTM 只有两个门", units) == "2门≠3门"
-    assert count_mismatch("LSTM 有三个门，GRU 只有两个门", units) == ""  # each count has a clause that states it
-    assert count_mismatch("这个模型有三个门", units) == ""  # about no subject the clauses name
+    assert count_mismatch("LSTM 只有两个门", units) == ("2门≠3门", "LSTM 有三个门（forget")
+    assert count_mismatch("LSTM 有三个门，GRU 只有两个门", units) == ("", "")  # each count has a clause that states it
+    assert count_mismatch("这个模型有三个门", units) == ("", "")  # about no subject the clauses name

@@ -156,9 +156,13 @@ class OfflineJudge:
         contradict the runner-up sentence when that one is close too."""
         found = conflict(claim, f["evidence"], section)
         if found is None:
-            # A count is checked against every clause of the section about the same subject, not only the nearest one.
-            units = [c for w in f["windows"] for c in clauses(w)]
-            return bool(count_mismatch(claim, units)) or self.opposite_fits(claim, f, section, question)
+            # A count is checked against every clause of the section about the same subject, not only the nearest one;
+            # the clause stating the other count becomes the verdict's evidence ("GRU 只有两个门", not GRU's definition).
+            mismatch, unit = count_mismatch(claim, [c for w in f["windows"] for c in clauses(w)])
+            if mismatch:
+                f["evidence"] = unit
+                return True
+            return self.opposite_fits(claim, f, section, question)
         if found.rule != "negation":
             return True
         if not negations(claim):

@@ -190,23 +190,23 @@ def number_mismatch(statement: str, note: str, section: str | None = None) -> st
 _COUNTING_TERM = re.compile(rf"[零一二两三四五六七八九十百\d{_CLASSIFIERS}]")
 
 
-def count_mismatch(statement: str, units: list[str]) -> str:
-    """'3门≠2门' when the statement counts something ("GRU有三个门") that the section's units (its clauses) about the
+def count_mismatch(statement: str, units: list[str]) -> tuple[str, str]:
+    """('3门≠2门', the unit saying so) when the statement counts something ("GRU有三个门") that the section's units (its clauses) about the
     same subject count otherwise ("GRU 只有两个门（update 和 reset）"), wherever they stand: the note sentence nearest
     the statement can be another one (e5 put "GRU有三个门" nearest "GRU 是 Gated Recurrent Units…", so the count rule of
     `number_mismatch` never saw the count; blind CLI QA, 2026-12-06). A unit is about the subject when it shares a
     term of the statement other than its counting phrase ("LSTM 有三个门" is not about GRU); the statement agrees when
-    one of them states its count."""
+    one of them states its count. ('', '') when it agrees or no unit counts the same thing of its subject."""
     said = counts(statement)
     # The subject is named by its Latin words where it has any ("LSTM 只有两个门" shares 只有 with "GRU 只有两个门").
     terms = {t for t in tokenize(statement) if not _COUNTING_TERM.search(t)}
     subject = {t for t in terms if t.isascii() and len(t) > 1} or terms
     for unit, values in said.items():
         subject_unit = {t for t in subject if unit not in t}
-        stated = [c[unit] for u in units if unit in (c := counts(u)) and subject_unit & set(tokenize(u))]
-        if stated and not any(values & s for s in stated):
-            return f"{_fmt(min(values))}{unit}≠{_fmt(min(stated[0]))}{unit}"
-    return ""
+        stated = [(c[unit], u) for u in units if unit in (c := counts(u)) and subject_unit & set(tokenize(u))]
+        if stated and not any(values & s for s, _ in stated):
+            return f"{_fmt(min(values))}{unit}≠{_fmt(min(stated[0][0]))}{unit}", stated[0][1]
+    return "", ""
 
 
 def wordy(note: str) -> bool:
