@@ -96,7 +96,7 @@ def page(browser):
     tab.errors = []
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     # Requests still open, for `shown_on`: whether a stuck chat waits on a script chunk its Markdown renderer imports
-    # (the whole-suite flake of a chat left on "…" while the panel is final: web/busy.py; its cause is not yet found).
+    # (a chat left on "…" while the panel was final turned out to be Gradio's visibility updates: web/base.py OFF).
     tab.pending = set()  # the Request objects themselves: an id() could be reused once a finished one is collected
     tab.on("request", lambda r: tab.pending.add(r))  # lambdas: Playwright cannot wrap a builtin method
     tab.on("requestfinished", lambda r: tab.pending.discard(r))

@@ -136,19 +136,27 @@ def linked_only(query: str, terms: Collection[str], prose: Callable[[], Collecti
     query (in a Chinese query also a Latin word glued to Chinese, "attention机制", which the glossary's word boundaries
     miss); it is not link-only when the notes' prose uses another spelling of it ("generalization" of a link title
     beside 泛化 in the text; "Deep Learning" of a paper's title is no name)."""
-    names = {name: spellings(name) for name in technical_names(query)}
-    for asked, row in names_in(query):  # "卷积神经网络" of a link title is CNN in the prose
-        names[asked] = [row.english, initials(row.english), *row.chinese, *spellings(asked)]
+    # A name → the other spellings its glossary row gives ("卷积神经网络" of a link title is CNN in the prose).
+    others = {asked: [row.english, initials(row.english), *row.chinese] for asked, row in names_in(query)}
+    names = dict.fromkeys([*technical_names(query), *others], True)  # False: a name only if the glossary spells it
     if CJK_RE.search(query):
         # Not a stop word or a short lower-case word ("in" abbreviates instance normalization in the glossary).
-        names |= {w.lower(): others for w in LATIN_RE.findall(query) if w.lower() not in STOP_WORDS and w.lower() not in names
-                  and (len(w) > 2 or w.isupper()) and (others := spellings(w))}
+        for word in LATIN_RE.findall(query):
+            if word.lower() not in STOP_WORDS and (len(word) > 2 or word.isupper()):
+                names.setdefault(word.lower(), False)
 
     def in_prose(text: str) -> bool:
         return bool(found := tokenize(text)) and all(t in prose() for t in found)
 
-    return [name for name, others in names.items() if (found := tokenize(name)) and all(t in terms for t in found)
-            and not in_prose(name) and not any(in_prose(other) for other in others)]
+    out = []
+    for name, is_name in names.items():
+        found = tokenize(name)
+        if not found or not all(t in terms for t in found) or in_prose(name):
+            continue  # unknown to the notes (`unknown_names`) or used in their prose: the common case, decided cheaply
+        spelled = spellings(name)
+        if (is_name or spelled) and not any(in_prose(other) for other in [*others.get(name, []), *spelled]):
+            out.append(name)
+    return out
 
 
 def spelled_otherwise(name: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:

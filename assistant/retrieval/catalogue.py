@@ -97,11 +97,10 @@ class Catalogue:
         self.chinese: dict[str, float] = {}  # chunk id → how much of it is Chinese (retriever.py, cross-lingual shift)
         self.bm25: Any = None
         self.vocabulary = Vocabulary(frozenset())
-        self._initialisms: tuple[str | None, frozenset[str]] = (None, frozenset())
-        self._folded: tuple[str | None, tuple[str, ...]] = (None, ())
-        self._prose: tuple[str | None, frozenset[str]] = (None, frozenset())
+        # What is derived from the rows on first need (folded docs, prose terms, initialisms, the respeller): name →
+        # (the index version it was built for, the value), see `_per_version`.
+        self._derived: dict[str, tuple[str | None, Any]] = {}
         self._cache_dir = cache_dir  # where typos.words keeps its word list (None: read from jieba each process)
-        self._respeller: tuple[str | None, Respeller | None] = (None, None)
         self._lock = threading.Lock()  # web sessions share one catalogue
 
     def invalidate(self) -> None:
@@ -166,31 +165,20 @@ class Catalogue:
         """Every chunk lower-cased and folded to Simplified, built on first need per index version."""
         from assistant.notes.terms import to_simplified
 
-        key, docs = self._folded
-        if key != self._key:
-            docs = tuple(to_simplified(doc.lower()) for doc in self.rows.docs)
-            self._folded = (self._key, docs)
-        return docs
+        return self._per_version("folded", lambda: tuple(to_simplified(doc.lower()) for doc in self.rows.docs))
 
     def prose_terms(self) -> frozenset[str]:
         """The terms of the notes outside their links (title and address), built on first need per index version: a
         name the notes write only in a link's title ("[完全图解RNN、RNN变体、Seq2Seq、Attention机制](…)") points to
         reading elsewhere; the notes do not explain it (`answerable.linked_only`)."""
-        key, value = self._prose
-        if key != self._key:
-            value = frozenset(t for doc in self.rows.docs for t in tokenize(LINK_RE.sub(" ", doc)))
-            self._prose = (self._key, value)
-        return value
+        return self._per_version("prose", lambda: frozenset(t for doc in self.rows.docs for t in tokenize(LINK_RE.sub(" ", doc))))
 
     def respell(self, text: str) -> str:
         """The text with its Chinese typing slips read as the notes' words (typos.py), per index version."""
         from assistant.retrieval.typos import words
 
-        key, speller = self._respeller
-        if speller is None or key != self._key:
-            speller = Respeller(self.vocabulary.terms, self.vocabulary.section_counts, partial(words, self._cache_dir),
-                                self.uses)
-            self._respeller = (self._key, speller)
+        speller = self._per_version("respeller", lambda: Respeller(
+            self.vocabulary.terms, self.vocabulary.section_counts, partial(words, self._cache_dir), self.uses))
         return speller.respell(text)
 
     def by_number(self, text: str) -> str:
@@ -203,10 +191,14 @@ class Catalogue:
     def initialisms(self) -> frozenset[str]:
         """The initials of every run of two to four Latin words in the notes ("region proposal network" → "rpn"),
         built on first need per index version: only a question naming an unknown technical name asks."""
-        key, value = self._initialisms
-        if key != self._key:
-            value = initialisms_of(self.rows.docs)
-            self._initialisms = (self._key, value)
+        return self._per_version("initialisms", lambda: initialisms_of(self.rows.docs))
+
+    def _per_version(self, name: str, build: Callable[[], Any]) -> Any:
+        """The value `build` derives from the rows, built once per index version (the collection's fingerprint)."""
+        key, value = self._derived.get(name, (None, None))
+        if key is None or key != self._key:
+            value = build()
+            self._derived[name] = (self._key, value)
         return value
 
     def section_text(self, file_key: str, uid: str) -> str:

@@ -206,7 +206,7 @@ class Retriever:
             covered, near, lacks = False, hits[:1], "name"
             unknown = [n for n in unknown if not spelled_otherwise(n, catalogue.vocabulary.terms, catalogue.uses)]
         elif covered and linked_only(query, catalogue.vocabulary.terms, catalogue.prose_terms):
-            # Named only in a link's title: declined as a passing mention, the link pointed to (`mentions`).
+            # Named only in a link's title (answerable.linked_only): declined, the section holding the link pointed to.
             covered, near, lacks = False, hits[:1], "name"
         # The learned order (rerank.py) comes last and only for an answered query: what the query is declined for is
         # judged on the fused ranking the coverage model and those checks were tuned on (judged on the re-ranked best

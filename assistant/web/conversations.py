@@ -175,7 +175,6 @@ class Conversations(SavedTurns):
 
     def ask_delete(self, conv_id, browser: dict | None, user: str = ""):
         """Show the confirmation (naming the conversation) before deleting."""
-
         browser, owner = self._who(browser, user)
         try:
             with self._store(owner) as store:
@@ -227,7 +226,6 @@ class Conversations(SavedTurns):
 
     def explain(self, target, reason: str, browser: dict | None, user: str = ""):
         """Save the reason for a thumbs-down: (reason row visible, reason text, note). The text stays on error."""
-
         if target is None:
             return shown(False), "", ""
         browser, owner = self._who(browser, user)
