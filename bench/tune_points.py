@@ -14,7 +14,7 @@ cannot open the test sets under eval/ or anything outside the repository.
 4. Vague answers (eval/dev/vague.jsonl) against short correct ones, optionally over a sweep of the
    grader's parameters (`vague --sweep=partial_credit=1,0.5`), with both dev grading sets' rates.
 Usage: python bench/tune_points.py [keypoints|grading|judge|vague ...]   (builds a throw-away index;
-judge takes --opposite-min=off,0.01,… and --no-new-names)
+judge takes --opposite-min=off,0.01,…, --no-new-names and --no-references)
 """
 
 from __future__ import annotations
@@ -224,7 +224,9 @@ def judge() -> None:
     opposite = [None if v == "off" else float(v) for a in sys.argv if a.startswith("--opposite-min=")
                 for v in a.split("=", 1)[1].split(",")]
     names = "--no-new-names" not in sys.argv  # --no-new-names: the judge without its new-names rule
-    for judge in [OfflineJudge(opposite_min=value, new_names=names) for value in opposite] or [OfflineJudge(new_names=names)]:
+    refs = "--no-references" not in sys.argv  # --no-references: link- and figure-only sections judged by e5 too
+    judges = [OfflineJudge(opposite_min=value, new_names=names, references=refs) for value in opposite]
+    for judge in judges or [OfflineJudge(new_names=names, references=refs)]:
         print(f"=== opposite_min {judge.opposite_min}")
         _judge_figures(texts, judge)
         print("== offline judge (eval/dev/test1/answers.jsonl, the first blind set's)")

@@ -163,3 +163,34 @@ def test_offline_proxy_checks_a_count_against_every_clause_about_its_subject():
     assert count_mismatch("LSTM 只有两个门", units) == ("2门≠3门", "LSTM 有三个门（forget")
     assert count_mismatch("LSTM 有三个门，GRU 只有两个门", units) == ("", "")  # each count has a clause that states it
     assert count_mismatch("这个模型有三个门", units) == ("", "")  # about no subject the clauses name
+
+
+LINKS_ONLY = ("> [Batch Normalization 详解](https://zhuanlan.zhihu.com/p/123456) - 知乎\n\n"
+              "> [BN 是怎么工作的](./12-BN是怎么工作的.md)")
+
+
+def test_offline_proxy_judges_a_links_only_section_by_what_it_points_to():
+    """A section of links alone states nothing: a claim that says so, or says where the links go, is faithful (by e5
+    against the link titles such claims scored 0); a claim giving the wrong host, a file number or a count it does not
+    have, a technical name the links do not carry, or saying there are no references, is not; a claim about the topic
+    itself is not supported by links. `references=False` is the judge before this rule."""
+    from assistant.evals.judges import OfflineJudge
+    from assistant.evals.references import references
+
+    judge, before = OfflineJudge(), OfflineJudge(references=False)
+
+    def supported(text: str, j: OfflineJudge = judge) -> bool:
+        return j.judge("BN 是什么？", split_claims(text), {1: LINKS_ONLY})[0].supported
+
+    faithful = ["笔记这一题没有在正文里展开，只给了两条参考链接[1]。",
+                "The notes don't explain BN in prose; they link a Zhihu article and a notes file numbered 12 [1]."]
+    for claim in faithful:
+        assert supported(claim) and not supported(claim, before)
+    assert not supported("它链接的是简书上的一篇文章[1]。")  # the link goes to Zhihu
+    assert not supported("详细内容在编号 13 的笔记文件里[1]。")
+    assert not supported("笔记给了三条参考链接[1]。")
+    assert not supported("笔记也没有给出任何参考链接[1]。")
+    assert not supported("The linked article explains BN with PyTorch code [1].")
+    assert not supported("BN 会把每层的输入归一化到零均值、单位方差[1]。")
+    assert references("BN 把输入归一化。\n\n" + LINKS_ONLY) is None  # prose: judged as before
+    assert references("<img src=\"_asset/bn.png\">").images == 1

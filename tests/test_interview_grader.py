@@ -324,6 +324,24 @@ def test_an_english_answer_earns_key_terms_through_the_glossary(prompts):
     assert [r["status"] for r in grade.points] == ["covered", "missed"]
 
 
+def test_an_english_answer_earns_key_terms_through_the_abbreviations_of_glossary_names(prompts):
+    """"Use LSTM units" names 长短期记忆网络 by its initials (the glossary writes the name out): with e5 unable to tell
+    the points apart, only the abbreviation can tick the LSTM point; "in" is a word, not instance normalization's IN."""
+    from assistant.notes.glossary import abbreviated
+
+    section = "1. 使用长短期记忆网络\n\n  可以减少梯度爆炸。\n\n2. 使用梯度截断\n\n  梯度超过阈值就截断。\n"
+
+    def embed(texts):  # as above: every English text equally close to every Chinese one, the question far from both
+        return np.array([[0.0, -1.0] if t == "梯度爆炸怎么解决" else [0.85, 0.527] if t.isascii() else [1.0, 0.0]
+                         for t in texts], dtype=np.float32)
+
+    grade = OfflineGrader(prompts, embed=embed).grade(Reference(1, "梯度爆炸怎么解决", section),
+                                                      "Use LSTM units in recurrent networks.")
+    assert [r["status"] for r in grade.points] == ["covered", "missed"]
+    assert set(abbreviated("LSTMs and a GRU in an RNN")) == {"长短期记忆", "长短时记忆", "门控循环单元", "循环神经网络"}
+    assert abbreviated("use it in a net") == []
+
+
 # How to fix exploding gradients (第28题), given as the answer to 第21题 (what an activation function is for): it names
 # 激活函数 and ReLU, so without the other sections to compare with it covered points of 21.
 FIX_EXPLODING = "可以用梯度截断，设一个阈值，梯度超过阈值就把它截断。也可以把激活函数换成ReLU。用LSTM网络也能缓解。还可以加L2权重正则化。"

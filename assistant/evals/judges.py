@@ -19,7 +19,8 @@ that reverse Chinese notes. A claim that cites nothing is checked against every 
 faithfulness counts it, citation recall reports it missing. Roles exchanged between two clauses of
 the note sentence, or around a directed verb, are caught (`notes/roles.py`); a comparison with its two
 names swapped ("A is faster than B" for "B is faster than A") only when its opposite edit fits
-better, and e5 hardly separates the two orders.
+better, and e5 hardly separates the two orders. A section of links or a figure only states nothing to compare with:
+a claim about it is judged by what it points to (`evals/references.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
 from assistant.evals.metrics import ClaimVerdict
+from assistant.evals.references import references
 from assistant.notes.edits import opposites
 from assistant.notes.polarity import conflict, negated_claim, negations
 from assistant.notes.quantities import count_mismatch, new_numbers, numbers
@@ -104,13 +106,14 @@ class OfflineJudge:
 
     def __init__(self, embeddings: Embeddings | None = None, semantic_min: float = SEMANTIC_MIN,
                  lexical_min: float = LEXICAL_MIN, opposite_min: float | None = OPPOSITE_MIN,
-                 negation_near: int = NEGATION_NEAR, new_names: bool = NEW_NAMES) -> None:
+                 negation_near: int = NEGATION_NEAR, new_names: bool = NEW_NAMES, references: bool = True) -> None:
         self.embeddings = embeddings or Embeddings()
         self.semantic_min = semantic_min
         self.lexical_min = lexical_min
         self.opposite_min = opposite_min  # None: no opposite-edit test
         self.negation_near = negation_near
         self.new_names = new_names  # False: no new-names rule
+        self.references = references  # False: sections of links or a figure are judged like any other (by e5)
         self.stats = {"claims": 0}
 
     @classmethod
@@ -137,6 +140,10 @@ class OfflineJudge:
         if claim.kind == "quote":
             ok = normalise(strip_markers(claim.text)) in normalise(strip_markers(section))
             return ok, float(ok), claim.text if ok else ""
+        refs = references(section) if self.references else None
+        if refs is not None:  # a section of links or a figure only: what it points to (evals/references.py)
+            ok, evidence = refs.verdict(strip_markers(claim.text), question)
+            return ok, float(ok), evidence
         f = self.features(claim.text, section)
         lexical_ok = f["lexical"] >= self.lexical_min or language_of(claim.text) != "zh"
         ok = not f["new_numbers"] and f["semantic"] >= self.semantic_min and lexical_ok

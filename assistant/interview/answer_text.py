@@ -34,11 +34,13 @@ def graded_language(answer: str, notes: str) -> str:
 def answer_terms(text: str, cross_lingual: bool) -> frozenset[str]:
     """The key terms an answer's text is matched with: its own, plus the Chinese terms of its glossary phrases (an
     English answer to Chinese notes, `cross_lingual`) or of its glossary rows (`glossary.synonyms`: "梯度裁剪" also
-    brings 梯度截断, and an English phrase its Chinese terms)."""
-    from assistant.notes.glossary import chinese_terms, synonyms
+    brings 梯度截断, and an English phrase its Chinese terms). An English answer's abbreviations of glossary names
+    bring their Chinese terms too ("LSTM" → 长短期记忆: "Use LSTM units" was ✗ against "使用长短期记忆网络", blind QA)."""
+    from assistant.notes.glossary import abbreviated, chinese_terms, synonyms
     from assistant.notes.keypoints import key_terms
 
-    return key_terms(text) | key_terms(" ".join(chinese_terms(text) if cross_lingual else synonyms(text)))
+    translated = [*chinese_terms(text), *abbreviated(text)] if cross_lingual else synonyms(text)
+    return key_terms(text) | key_terms(" ".join(translated))
 
 
 def says_anything(answer: str) -> bool:

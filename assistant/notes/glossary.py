@@ -99,6 +99,16 @@ def _name_terms() -> tuple[list[tuple[str, Row]], list[Row]]:
     return chinese, names
 
 
+def abbreviated(text: str) -> list[str]:
+    """The Chinese terms of the glossary names a text writes as their initials ("LSTM" for long short-term memory →
+    长短期记忆, "GRU" → 门控循环单元): an English answer names the method by its abbreviation where Chinese notes write
+    it out ("使用长短期记忆网络")."""
+    # Written in capitals, as abbreviations are: "in" and "as" are words, not instance normalization's "IN".
+    words = {w.lower() for w in re.findall(r"(?<![A-Za-z])([A-Z]{2,6})s?(?![A-Za-z])", text)}  # "LSTMs", "RNNs"
+    _, names = _name_terms()
+    return list(dict.fromkeys(t for row in names if initials(row.english) in words for t in row.chinese))
+
+
 def names_in(text: str) -> list[tuple[str, Row]]:
     """The glossary's technical names a text uses, in English or in Chinese: (as the text writes it, lower-cased;
     its row). Longer first; a longer name hides the shorter ones inside it (深度可分离卷积 hides 深度卷积)."""

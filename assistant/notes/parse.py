@@ -106,7 +106,7 @@ class Question:
     @property
     def text_lines(self) -> list[str]:
         """Body lines that carry prose (not blank, not links, images or fences)."""
-        return [ln for ln in self.lines if _is_prose(ln)]
+        return [ln for ln in self.lines if is_prose(ln)]
 
     @property
     def has_content(self) -> bool:
@@ -243,7 +243,8 @@ def _trim_blank_edges(q: Question) -> None:
         q.lines.pop(0)
 
 
-def _is_prose(line: str) -> bool:
+def is_prose(line: str) -> bool:
+    """Whether a body line carries prose: not blank, not a `> [source](url)` line, a fence, or only links or images."""
     stripped = line.strip()
     if not stripped or SOURCE_RE.match(stripped) or FENCE_RE.match(stripped):
         return False
