@@ -178,6 +178,31 @@ def test_a_central_question_about_one_point_quotes_all_that_point_says():
     assert texts == sorted(texts, key=SECTION.index)
 
 
+PROPERTIES = """**1. 可微性：** 优化需要梯度。tanh 处处可微。
+
+**2. 非饱和性：** 饱和指梯度接近于零。ReLU 在 x<0 时梯度为 0，这称为 dying ReLU。Leaky ReLU 正是为了解决这一问题。
+
+**3. 计算简单：** ReLU 只需一次比较，比 GELU 便宜。
+"""
+
+
+def test_a_central_question_on_a_name_one_point_writes_quotes_that_point():
+    """"Leaky ReLU" and "dying ReLU" are written in the non-saturation point alone ("ReLU" in two, so it tells nothing):
+    a central question naming them gets all that point says and little else; a name written in two points, or a
+    list question, keeps the answer as it was."""
+    from assistant.answering.focus import mentioned_point
+
+    o = outline(PROPERTIES)
+    assert [p.label for p in mentioned_point("Leaky ReLU 是为了解决什么问题？", o)] == ["非饱和性"]
+    assert [p.label for p in mentioned_point("What is dying ReLU?", o)] == ["非饱和性"]
+    assert mentioned_point("ReLU 有什么特点？", o) == []  # in points 2 and 3
+    assert mentioned_point("GELU 和 Leaky ReLU 差在哪？", o) == []  # two names, written in two points
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    texts = [q.text for q in select_quotes("What is dying ReLU?", [_Hit(PROPERTIES)], AnswerParams(central_quotes=1,
+                                                                                               focus_others=0), flat)]  # type: ignore[list-item]
+    assert texts == list(o.points[1].sentences)
+
+
 def test_a_comparison_with_mei_you_or_not_as_is_no_negation():
     # "没有想象中那么可怕" says less frightening than imagined; it denies nothing the note says.
     assert conflict("局部最优没有想象中那么可怕。", "在后两种情况下，是很难找到局部极值的，更别说全局最优了。") is None

@@ -10,7 +10,8 @@ to the rest of the section. What it quotes depends on the question (`question_ki
   question and centrality (outline leads first), in reading order;
 - one fact ("clipnorm 默认值是多少", "…是共享的吗", "BN层是干嘛的": `onefact.py`): the sentence that states it first,
   at most two after it, and a "more in [n]" pointer to the rest.
-A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently) gets all it says;
+A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently; for a central
+question also a name only that point writes, "dying ReLU" of 第21题's non-saturation property) gets all it says;
 one about an aspect the notes state in words ("drawbacks", "优点": `focus.aspect_sentences`) gets those sentences and
 two others.
 Each part of a multi-part question ("…怎么计算？…有什么作用？") adds its own best sentences that the
@@ -34,6 +35,7 @@ from assistant.answering.focus import (
     bare_points,
     glossary_terms,
     group_focus,
+    mentioned_point,
     named_points,
     plain_terms,
     section_groups,
@@ -99,8 +101,9 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         cross = mostly_latin(question) and not mostly_latin(" ".join(o.sentences()))
         central = _central_quotes(question, n, o, p.central_quotes_cross if cross else p.central_quotes, p, rel,
                                   p.cross_min_z if cross else None)
-        # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer.
-        of_named = [s for pt in named for s in pt.sentences if s]
+        # "输出范围有限有什么好处和坏处？" asks about one point of the outline: everything it says joins the answer; so
+        # does "Leaky ReLU 是为了解决什么问题？" of the one point that writes Leaky ReLU (`focus.mentioned_point`).
+        of_named = [s for pt in named or mentioned_point(question, o, title) for s in pt.sentences if s]
         return _focused(central, of_named, n, o, p) if of_named else _merged(central, [], o)
     if not o.structured:  # a list question on prose: the sentences that answer it, not the "central" ones
         return _central_quotes(question, n, o, p.prose_quotes, p, rel)

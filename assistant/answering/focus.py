@@ -121,6 +121,47 @@ def named_points(question: str, o: Outline, title: str = "") -> list[Point]:
     return focused(question, o, title) if o.structured and len(o.points) >= 2 else []
 
 
+# A run of Latin words (with hyphens and digits) a question writes: "dying ReLU", "Leaky ReLU", "Local-Conv".
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z][A-Za-z0-9-]*)*")
+
+
+def mentioned_point(question: str, o: Outline, title: str = "") -> list[Point]:
+    """The one point whose sentences alone write something the question names beyond the section's title: "Leaky ReLU
+    是为了解决什么问题？" and "What is dying ReLU?" of 第21题, whose property 4 (non-saturation) is the only one to write
+    "Leaky ReLU" and "dying ReLU". Names are the question's runs of Latin words with a technical name in them (a run is
+    tried whole, then shorter from the end: "dying ReLU", not "ReLU" alone) and its glossary names. Empty when no name is
+    written in exactly one point, or two names point to different points."""
+    if not o.structured or len(o.points) < 2:
+        return []
+    texts = [plain_text(" ".join(pt.sentences)).lower() for pt in o.points]
+    heading = title.lower()
+    found: set[int] = set()
+    for name in _names(question):
+        if name in heading:
+            continue
+        where = {i for i, text in enumerate(texts) if name in text}
+        if len(where) == 1:
+            found |= where
+    return [o.points[i] for i in sorted(found)] if len(found) == 1 else []
+
+
+def _names(question: str) -> list[str]:
+    """The names `mentioned_point` looks for, lower-cased: for each run of Latin words holding a technical name, its
+    longest spans that end at the name ("what is dying relu" → "dying relu", "is dying relu", …: the first one written
+    in a point counts); and the Chinese terms of the glossary's names the question writes."""
+    from assistant.notes.glossary import names_in
+    from assistant.notes.terms import is_name
+
+    out: list[str] = []
+    for run in _LATIN_RUN.findall(question):
+        words = run.split()
+        for end, word in enumerate(words):
+            if is_name(word):
+                out += [" ".join(words[start:end + 1]).lower() for start in range(end + 1)]
+    out += [term for term, _ in names_in(question) if has_cjk(term)]
+    return out
+
+
 def bare_points(question: str, named: list[Point], o: Outline, title: str, p: AnswerParams) -> list[Point]:
     """The points the question names (`named_points`) when each of them only names something, with no supporting
     sentence and a short lead, and the section mentions it nowhere else ("dropout为什么能防止过拟合" of a list
