@@ -225,3 +225,20 @@ def test_a_quoted_supporting_sentence_comes_with_its_items_lead():
     quotes = select_quotes("传统的激活函数 sigmoid 满足吗？", [_Hit(section)], AnswerParams(central_quotes=1, part_quotes=0), flat)  # type: ignore[list-item]
     assert [q.text for q in quotes] == ["传统的激活函数如 sigmoid 等满足处处可微。", "**2. 几乎处处可微：** 可微性保证了梯度的可计算性。"]
     assert quotes[0].rank == quotes[1].rank
+
+
+def test_quotes_after_a_link_only_section_are_headed_as_other_sections():
+    """The best section has only links: they are listed, then the next section's quotes under a line saying they come
+    from elsewhere ("如何理解LSTM网络？" ran on into 第29题's shapes as if they were the answer, blind web QA)."""
+    from assistant.answering.quoting import extractive_stream
+
+    links = _Hit("> [理解 LSTM 网络](https://www.jianshu.com/p/9d) - 简书")
+    links.kind = "link-only"
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    text = "".join(extractive_stream("池化是什么？", [links, _Hit(SECTION)], "", "LINKS:",  # type: ignore[list-item]
+                                     relevance=flat, others_note="ELSEWHERE:"))
+    assert text.index("LINKS:") < text.index("[理解 LSTM 网络](https://www.jianshu.com/p/9d) [1]") < text.index("ELSEWHERE:")
+    assert text.index("ELSEWHERE:") < text.index("[2]")
+    plain = "".join(extractive_stream("池化是什么？", [_Hit(SECTION)], "", "LINKS:", relevance=flat,  # type: ignore[list-item]
+                                      others_note="ELSEWHERE:"))
+    assert "ELSEWHERE:" not in plain and "LINKS:" not in plain

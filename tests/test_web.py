@@ -69,6 +69,13 @@ def test_chat_markdown_neutralises_tags_images_and_script_links():
     assert "[figure not included: a.png]" in out and "[ok](https://a.b)" in out and "`a<b`" in out
 
 
+def test_chat_markdown_ends_a_bare_url_where_the_url_ends():
+    """The chat's own autolinking ran a URL on into the Chinese after it ("…/1506.02640）又回到了" was one link)."""
+    out = html.chat_markdown("YOLO（http://arxiv.org/abs/1506.02640）又回到了 regression，见 https://a.b/c。`http://code`")
+    assert "[http://arxiv.org/abs/1506.02640](http://arxiv.org/abs/1506.02640)）又回到了" in out
+    assert "[https://a.b/c](https://a.b/c)。" in out and "`http://code`" in out
+
+
 @pytest.mark.parametrize(
     ("mode", "covered", "expected"),
     [

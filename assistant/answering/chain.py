@@ -222,7 +222,8 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
                              bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)),
                              parts=parts, part_line=lambda part: prompts.render("extractive_part", lang, part=part).strip(),
-                             figure=prompts.render("extractive_figure", lang))
+                             figure=prompts.render("extractive_figure", lang),
+                             others_note=prompts.render("extractive_links_others", lang).strip())
 
 
 def _generated(generator: Runnable, inputs: dict, ended: list[str], timeout: float | None = None) -> Iterator[str]:

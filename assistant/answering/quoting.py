@@ -25,11 +25,12 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
                       more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
                       relevance: Relevance | None = None, bare: Callable[[int, list[str]], str] | None = None,
                       parts: list[Part] | None = None, part_line: Callable[[str], str] | None = None,
-                      figure: str = "") -> Iterator[str]:
+                      figure: str = "", others_note: str = "") -> Iterator[str]:
     """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
 
     When the best section is link-only or image-only it has nothing to quote: its references are
-    listed first, then quotes from the next sections, so the answer is never just a header. `bare(n, labels)`
+    listed first, then quotes from the next sections under `others_note` (without it, those quotes read as the
+    answer: "如何理解LSTM网络？" ran on into 第29题's shapes, blind web QA), so the answer is never just a header. `bare(n, labels)`
     renders the line saying the notes only name what the question is about (`focus.bare_points`), before the quotes.
     A question whose parts go to different sections (`parts`, answering/parts.py) is answered part by part, each
     under `part_line(part)`, from its own section alone. A quote's closing lead-in to a figure, which is
@@ -39,18 +40,18 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
     if header:  # none after the LLM-failure notice, which already says quotes follow
         yield header + "\n\n"
     if not parts:
-        yield from _block(question, hits, p, relevance, more, bare, links_note, figure=figure)
+        yield from _block(question, hits, p, relevance, more, bare, links_note, figure=figure, others_note=others_note)
         return
     for i, (asked, answered_by) in enumerate(part_groups(parts)):
         if part_line is not None:
             yield ("\n" if i else "") + part_line(asked) + "\n\n"
         yield from _block(asked, [hits[answered_by - 1]], p, relevance, more, bare, links_note, n=answered_by,
-                          figure=figure)
+                          figure=figure, others_note=others_note)
 
 
 def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance | None,
            more: Callable[[int], str] | None, bare: Callable[[int, list[str]], str] | None, links_note: str,
-           n: int = 0, figure: str = "") -> Iterator[str]:
+           n: int = 0, figure: str = "", others_note: str = "") -> Iterator[str]:
     """The quotes answering one question from `hits`, numbered as they are (or all as source `n`), then the pointers."""
     if hits and hits[0].kind != "text":
         yield links_note + "\n"
@@ -65,6 +66,8 @@ def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance
     quotes, left_out = bounded(selected, p.max_chars)
     left_out += [k for k in pointed(quotes, hits) if k not in left_out]  # a one-fact answer points to the rest
     quotes = aspect_first(question, quotes)
+    if hits and hits[0].kind != "text" and quotes and others_note:
+        yield others_note + "\n\n"
     if n:  # one part's section, numbered as it is among all the sources
         selected, quotes = [replace(q, n=n) for q in selected], [replace(q, n=n) for q in quotes]
         left_out = [n] if left_out else []

@@ -134,7 +134,9 @@ def chat_markdown(text: str) -> str:
     def outside_code(part: str) -> str:
         part = IMG_RE.sub(lambda m: f"*[figure not included: {figure_name(m.group(1) or m.group(2) or '')}]*", part)
         part = LINK_RE.sub(lambda m: m.group(0) if safe_url(m.group(2)) else m.group(1), part)
-        return part.replace("<", "&lt;")
+        # A bare URL becomes an explicit link that ends where the URL does: the chat's own autolinking ran on into
+        # the Chinese after it ("…/1506.02640）又回到了" was one link, blind web QA). `<url>` would be escaped below.
+        return _BARE_URL.sub(lambda m: f"[{m.group(0)}]({m.group(0)})", part.replace("<", "&lt;"))
 
     pieces = _CODE.split(text or "")
     # re.split with one group alternates text and code: even indexes are outside code.
