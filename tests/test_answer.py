@@ -181,6 +181,15 @@ def test_what_a_question_sets_aside_is_not_its_focus(offline_assistant):
         assert "BatchNormalization" in answer and "网络bagging" in answer, question
 
 
+def test_an_authors_disclaimer_is_never_quoted(offline_assistant):
+    """第37题's answers opened with "断断续续接触 detection 几个月，…业余级新手，理解不对的地方还请指正。" (blind web QA)."""
+    from assistant.notes.markup import DISCLAIMER
+
+    answer = offline_assistant.ask("rcnn、fast-rcnn 和 faster-rcnn 的区别是什么？").answer
+    assert "DPM" in answer and "指正" not in answer and "业余级" not in answer
+    assert DISCLAIMER.search("理解不对的地方还请指正。") and not DISCLAIMER.search("RCNN 存在着重复计算的问题")
+
+
 def test_a_quoted_sentence_that_points_back_brings_the_one_before_it():
     """"这也是激活函数的意义所在。" alone says nothing: the sentence it points back to comes with it, right before it."""
     from assistant.answering.extractive import select_quotes

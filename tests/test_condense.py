@@ -178,6 +178,19 @@ def test_a_follow_up_that_only_continues_the_conversation_is_answered_alone_when
     assert vague.standalone.startswith("梯度爆炸")
 
 
+def test_a_new_question_whose_pronoun_points_inside_it_is_answered_alone_when_the_context_declines_it(offline_assistant):
+    """"…what properties should they have?" has a pronoun, so it was read with the chat's topic ("梯度爆炸 检测 What
+    activation functions …") and declined, though alone it is 第21题's question (blind web QA). A follow-up the
+    context answers keeps its reading in context."""
+    history = [{"role": "user", "content": "什么是梯度爆炸？"}, {"role": "assistant", "content": "…"},
+               {"role": "user", "content": "那怎么检测它？"}, {"role": "assistant", "content": "…"}]
+    question = "What activation functions are good and what properties should they have?"
+    result = offline_assistant.ask(question, history=history, mode="extractive")
+    assert result.covered and result.hits[0].question == 21 and result.standalone == question
+    fix = offline_assistant.ask("How do I fix it?", history=history[:2], mode="extractive")
+    assert fix.covered and fix.hits[0].question == 28 and fix.standalone != "How do I fix it?"
+
+
 def test_among_them_is_a_continuation_not_a_reference():
     """"其中…" (among them) continues the talk but names its own topic: the 其 of 其中/其实/其次 points back at
     nothing, unlike 其 alone ("其原因是什么？")."""

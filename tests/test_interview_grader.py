@@ -767,3 +767,17 @@ def test_most_of_a_points_lead_said_ticks_it(comparing, prompts, notebook, tmp_p
     strict = OfflineGrader(prompts, cache_dir=tmp_path, sections=notebook.references,
                            params=dataclasses.replace(comparing.params, lead_share=1.0))
     assert said not in strict.grade(signs, "训练过程中损失变成NaN").covered
+
+
+def test_an_antonym_of_the_closest_unit_is_no_swap_when_another_unit_says_it_the_same_way():
+    """"几乎处处可微" sits nearest "有限的不可微点…" (可微↔不可微), but the notes' next unit says "只满足几乎处处可微":
+    a correct answer was marked ! (blind web QA). With only the first unit, the swap stands."""
+    from assistant.interview.conflicts import segment_conflict
+    from assistant.interview.grader_params import GraderParams
+
+    units = ["有限的不可微点对于优化结果不会有很大影响。", "对于分段线性函数比如 ReLU，只满足几乎处处可微。"]
+    body = "".join(units)
+    segment = "几乎处处可微，方便梯度计算"
+    assert segment_conflict(segment, units, body, False, 0.0, 0.0, GraderParams()) is None
+    alone = segment_conflict(segment, units[:1], body, False, 0.0, 0.0, GraderParams())
+    assert alone is not None and alone.rule == "antonym" and alone.detail == "可微↔不可微"

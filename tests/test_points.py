@@ -58,10 +58,9 @@ def test_outline_drops_lead_in_filler_and_is_verbatim_for_every_section(notebook
 
 
 def test_blog_asides_and_figure_pointers_are_no_part_of_an_outline(notebook):
-    """Blind QA: answers opened with "首先膜拜 RBG 大神…" and "btw，在本博客中…", and quoted "所以有下图几种类型"; an
-    author's disclaimer ("业余级新手，理解不对的地方还请指正", blind web QA) is an aside too."""
+    """Blind QA: answers opened with "首先膜拜 RBG 大神…" and "btw，在本博客中…", and quoted "所以有下图几种类型"."""
     said = " ".join(s for n in (31, 32, 37) for s in outline(body(notebook, n)).sentences())
-    assert "膜拜" not in said and "btw" not in said and "所以有下图几种类型" not in said and "指正" not in said
+    assert "膜拜" not in said and "btw" not in said and "所以有下图几种类型" not in said
     assert "上图将循环神经网络进行展开" in " ".join(outline(body(notebook, 30)).sentences())  # a figure's sentence that says something
     uploaded = outline("Batch Normalization 对每层的输入做归一化。\n\n它可以缓解内部协变量偏移。<script>alert(1)</script>")
     assert [p.lead for p in uploaded.points] == ["Batch Normalization 对每层的输入做归一化。", "它可以缓解内部协变量偏移。"]

@@ -345,6 +345,9 @@ def test_question_limit_is_enforced_before_sending(page, app_url, shots):
     assert "too long" in page.locator("#q-count-text").inner_text()
     box.press("Enter")
     assert page.locator("#send").get_attribute("aria-disabled") == "true"
+    # ... and looks it: dimmed (once Gradio's transition has run), with a not-allowed cursor
+    page.wait_for_function("() => { const s = getComputedStyle(document.getElementById('send'));"
+                           " return parseFloat(s.opacity) < 0.6 && s.cursor === 'not-allowed'; }", timeout=5000)
     page.click("#send", force=True)
     page.wait_for_timeout(1500)
     assert page.locator("#chatbot .user").count() == 0  # nothing was sent

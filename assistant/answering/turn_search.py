@@ -90,6 +90,13 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     strong = retriever.coverage.threshold + retriever.followup_margin
     if query != plain:
         if needs_history(plain):
+            if not result.covered and has_own_topic(plain):
+                # Declined with the conversation's topic, but naming its own and covered alone: a new question
+                # whose pronoun points inside it ("What activation functions are good and what properties should they
+                # have?" after a chat on exploding gradients was declined as "梯度爆炸 检测 What activation …", blind web QA).
+                alone = _search(retriever, plain, question, k)
+                if alone.covered:
+                    return plain, alone
             return query, result
         # Given the topic only because it continues the conversation ("那卷积之后输出尺寸怎么算？" after conv vs
         # fully connected layers): the topic can pull it to a sibling section, so it is answered alone when alone

@@ -14,7 +14,7 @@ from assistant.notes.cues import only_removes
 from assistant.notes.denials import about_another, said_of_other
 from assistant.notes.families import swapped
 from assistant.notes.keypoints import Point
-from assistant.notes.polarity import Conflict, conflict
+from assistant.notes.polarity import Conflict, conflict, sides, swapped_sides
 from assistant.notes.quantities import new_numbers, numbers, section_numbers, valued, wordy
 from assistant.notes.terms import term_set
 from assistant.notes.text import clauses, readable
@@ -36,6 +36,12 @@ def segment_conflict(segment: str, about: list[str], body: str, denies: bool, fl
         # Quoted as the clause that states the value ("动量系数一般取0.1"), not the whole sentence around it.
         new = [c for c in clauses(segment) if new_numbers(c, body)]
         return replace(first, statement=new[0]) if new else first
+    if first is not None and first.rule == "antonym" and found[0] is first:
+        # The notes say it the statement's way too, in another unit it is about: "几乎处处可微" against the closest
+        # sentence's "有限的不可微点" beside "只满足几乎处处可微" is no swap (a correct answer was ! , blind web QA).
+        swapped = swapped_sides(segment, about[0])
+        if swapped is not None and any(swapped[0] in sides(text) for text in about[1:]):
+            return None
     if first is not None:
         return first if first.rule != "negation" or all(found) else None
     # The embedding edit tests need a note unit that says something in words: a formula ("L = -Σ y log p")

@@ -39,7 +39,7 @@ from assistant.notes.roles import crossed_roles, exchanged_members, misattribute
 
 # Re-exported: callers ask polarity for the rules as a whole (the grader's cue density, the judge's word rule).
 __all__ = ["ANTONYMS", "DEGREE", "Conflict", "antonym_swap", "conflict", "negated_claim", "negation_density", "negations",
-           "sides"]
+           "sides", "swapped_sides"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
@@ -126,14 +126,20 @@ _EN_TO_DIM = {"grow": "大", "grows": "大", "growing": "大", "grew": "大", "s
 def antonym_swap(statement: str, note: str) -> str:
     """'增大↔减小' when the statement uses one side of a pair where the note uses the other and not it, else ''.
     An English statement against a Chinese note also counts its verbs of growth as degree sides (`_EN_TO_DIM`)."""
+    swapped = swapped_sides(statement, note)
+    return f"{swapped[0].split(':', 1)[1]}↔{swapped[1].split(':', 1)[1]}" if swapped else ""
+
+
+def swapped_sides(statement: str, note: str) -> tuple[str, str] | None:
+    """(the statement's side, the note's side) of the first antonym pair `antonym_swap` finds ('zh:可微', 'zh:不可微')."""
     said, noted = sides(statement), sides(note)
     if not _CJK.search(statement) and _CJK.search(note):
         said |= {f"dim:{_EN_TO_DIM[s[3:]]}" for s in said if s[3:] in _EN_TO_DIM}
     for side in sorted(said - noted):
         other = sorted((ANTONYMS.get(side, set()) & noted) - said)
         if other:
-            return f"{side.split(':', 1)[1]}↔{other[0].split(':', 1)[1]}"
-    return ""
+            return side, other[0]
+    return None
 
 
 def conflict(statement: str, note: str, section: str | None = None, added_negation: bool = True,

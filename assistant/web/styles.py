@@ -24,6 +24,9 @@ LIGHT = """
   border: 1px solid #1d4ed8; color: #1d4ed8; background: transparent; }
 .src-open:hover, .src-open:focus-visible { background: #1d4ed8; color: #fff; }
 .q-count { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
+/* Send while the question is over the limit (app.py sets aria-disabled): it looks as unavailable as it is (it stayed
+   bright orange with a pointer cursor, blind web QA). */
+#send[aria-disabled="true"] { opacity: 0.45; cursor: not-allowed; filter: grayscale(0.7); }
 .q-count-row { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 12px; }
 .q-hint { font-size: 0.85em; color: #4b5563; padding: 2px 4px; }
 /* The question row: the box takes what the two compact buttons leave. On a phone the box has the first line to
