@@ -124,6 +124,10 @@ def test_highlight_keeps_markup_whole():
         '<a href="relu.html"><mark class="hl">ReLU</mark></a> &amp; <mark class="hl">relu</mark>'
     assert highlight("<p>a &lt;amp&gt;</p>", ["amp"]) == '<p>a &lt;<mark class="hl">amp</mark>&gt;</p>'
     assert snippet("**梯度截断**可以限制梯度的范数。", ["截断"]) == "梯度截断可以限制梯度的范数。"
+    # From the start of the match's sentence when it begins in the window, not from a number's tail (blind web QA).
+    body = "默认值为 clipnorm=1.0、clipvalue=0.016。在 Keras 中可以设置 kernel_regularizer 参数。"
+    assert snippet(body, ["kernel_regularizer"]) == "…在 Keras 中可以设置 kernel_regularizer 参数。"
+    assert snippet("x" * 80 + " kernel", ["kernel"]) == "…" + "x" * 35 + " kernel"  # no sentence start: as before
 
 
 # -- #15 the uncited-answer notice does not say where the sections are --------------------------------------------

@@ -13,6 +13,7 @@ import re
 
 from assistant.notes.terms import to_simplified
 
+_SENTENCE_END = re.compile(r"[。！？；]|(?<!\d)[.!?;](?=\s)")
 SNIPPET_CHARS = 36  # each side of the first match: a line or two of the list at 1280 px and on a phone
 # Markdown that reads as noise in a one-line snippet: emphasis and code ticks (dropped: they sit inside a phrase),
 # quote marks, headings, bullets, links and tags (a space); a link keeps its text. Underscores stay (clip_norm).
@@ -55,6 +56,10 @@ def snippet(body: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
         return ""
     start, end = spans[0]
     lo, hi = max(0, start - width), min(len(plain), end + width)
+    # From the start of the match's sentence when it begins in the window: "…016. 在 Keras…" opened on a number's tail
+    # (blind web QA).
+    ends = list(_SENTENCE_END.finditer(plain, lo, start))
+    lo = ends[-1].end() if ends else lo
     return ("…" if lo else "") + plain[lo:hi].strip() + ("…" if hi < len(plain) else "")
 
 
