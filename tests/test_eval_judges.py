@@ -129,8 +129,9 @@ def test_offline_proxy_flags_a_name_the_section_never_uses():
     """A claim naming a technical name its section never uses brings in something the notes do not say (as a new
     number does); the initials of the section's words (RPN), a glossary name in other spacing or case and a
     subscripted variable are no new names."""
-    from assistant.evals.judges import OfflineJudge, _new_names
+    from assistant.evals.judges import OfflineJudge
     from assistant.notes.parse import read_notes
+    from assistant.retrieval.answerable import names_not_in as _new_names
     from tests.conftest import CORPUS
 
     section = next(q.body for q in read_notes(CORPUS / "dl-interview-21-40.md") if q.number == 37)

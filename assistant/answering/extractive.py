@@ -46,7 +46,6 @@ from assistant.answering.quotes import INTRODUCES, Quote, continued, led
 from assistant.answering.relevance import Relevance, semantic_z, shared
 from assistant.answering.shapes import DEFINITION_CUES, question_kind, question_parts
 from assistant.notes.keypoints import Outline, Point, outline
-from assistant.notes.markup import DISCLAIMER
 from assistant.notes.terms import mostly_latin, tokenize
 from assistant.notes.text import plain_text
 from assistant.retrieval.answerable import asks_computation, states_formula
@@ -249,7 +248,7 @@ def _central_quotes(question: str, n: int, o: Outline, k: int, p: AnswerParams, 
     bonus = _formula_bonus(question, p)
     # A `### N.M` heading is a title, not a statement: quoted alone ("为什么 L1 会产生稀疏解") it says nothing.
     titles = {pt.lead for pt in o.points if pt.kind == "heading"}
-    sentences = [s for s in o.sentences() if s not in titles and not DISCLAIMER.search(s)]  # no "还请指正" aside
+    sentences = [s for s in o.sentences() if s not in titles]
     sem = semantic_z(question, sentences, rel)
     scored = []
     for order, s in enumerate(sentences):

@@ -53,7 +53,8 @@ def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance
            more: Callable[[int], str] | None, bare: Callable[[int, list[str]], str] | None, links_note: str,
            n: int = 0, figure: str = "", others_note: str = "") -> Iterator[str]:
     """The quotes answering one question from `hits`, numbered as they are (or all as source `n`), then the pointers."""
-    if hits and hits[0].kind != "text":
+    links_first = bool(hits) and hits[0].kind != "text"
+    if links_first:
         yield links_note + "\n"
         for line in hits[0].section.split("\n"):
             source, image = SOURCE_RE.match(line), IMG_RE.search(line)
@@ -66,7 +67,7 @@ def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance
     quotes, left_out = bounded(selected, p.max_chars)
     left_out += [k for k in pointed(quotes, hits) if k not in left_out]  # a one-fact answer points to the rest
     quotes = aspect_first(question, quotes)
-    if hits and hits[0].kind != "text" and quotes and others_note:
+    if links_first and quotes and others_note:
         yield others_note + "\n\n"
     if n:  # one part's section, numbered as it is among all the sources
         selected, quotes = [replace(q, n=n) for q in selected], [replace(q, n=n) for q in quotes]

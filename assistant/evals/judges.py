@@ -7,7 +7,7 @@ of the section; for Chinese claims, the share of the claim's
 character bigrams / Latin words found in the section (an English claim about a Chinese
 section shares no bigrams, so it is judged on the cosine alone); and numbers: a number in
 the claim that the section's sentences do not contain is unsupported whatever the
-similarity, and so is a technical name the section never uses (PyTorch, cuDNN: `_new_names`).
+similarity, and so is a technical name the section never uses (PyTorch, cuDNN: `answerable.names_not_in`).
 Thresholds were tuned on eval/answers.jsonl (`assistant eval --set answers` reports them with
 the judge's precision/recall). A supported-looking claim is then checked
 against its closest note sentence with the grader's rules (`notes/polarity.py`): an added
@@ -25,9 +25,6 @@ a claim about it is judged by what it points to (`evals/references.py`).
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 
 from assistant.evals.claims import Claim, normalise, sentences, strip_markers
@@ -38,7 +35,7 @@ from assistant.notes.polarity import conflict, negated_claim, negations
 from assistant.notes.quantities import count_mismatch, new_numbers, numbers
 from assistant.notes.terms import language_of, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, clauses
-from assistant.retrieval.answerable import initialisms_of, unknown_names
+from assistant.retrieval.answerable import names_not_in
 
 __all__ = ["Embeddings", "OfflineJudge", "numbers", "windows", "lexical_support"]
 
@@ -49,7 +46,7 @@ LEXICAL_MIN = 0.28
 OPPOSITE_MIN = 0.01  # the opposite-edit test (round 4, bench/tune_points.py judge --opposite-min=…; tuned.json)
 NEGATION_NEAR = 3  # an added negation counts only when none of the claim's 3 closest clauses negates as much (tuned.json)
 # A claim naming a technical name, or a glossary name, that the section never uses brings in something the notes do
-# not say, as a new number does (`_new_names`; tuned.json "evals.judge" new_names).
+# not say, as a new number does (`answerable.names_not_in`; tuned.json "evals.judge" new_names).
 NEW_NAMES = True
 
 
@@ -147,7 +144,7 @@ class OfflineJudge:
         f = self.features(claim.text, section)
         lexical_ok = f["lexical"] >= self.lexical_min or language_of(claim.text) != "zh"
         ok = not f["new_numbers"] and f["semantic"] >= self.semantic_min and lexical_ok
-        if ok and self.new_names and _new_names(claim.text, f"{question}\n{section}"):
+        if ok and self.new_names and names_not_in(claim.text, f"{question}\n{section}"):
             ok = False
         if ok and self.contradiction(claim.text, f, section, question):
             ok = False
@@ -226,22 +223,3 @@ class OfflineJudge:
                 "second_semantic": round(float(sims[second]), 4) if second is not None else 0.0,
                 "windows": wins}  # the section's sentences, for the opposite-edit and negation tests (split once)
 
-
-def _new_names(claim: str, section: str) -> list[str]:
-    """Technical names (and the glossary's names) of the claim that the section (with the question) never uses.
-
-    The test for a question the notes cannot answer (`answerable.unknown_names`), against one section: the
-    initials of its Latin words ("RPN" for "region proposal network"), a glossary name written with other spacing
-    or case ("Xavier初始化") and a name in the plural or singular ("RNNs") count as used. Dev figures
-    (bench/tune_points.py judge; `--no-new-names` turns it off): eval/README.md, 2026-12-04."""
-    terms, text = _vocabulary(section)
-    found = unknown_names(claim, terms, lambda: initialisms_of([section]),
-                          lambda t: re.sub(r"\s+", "", t.lower()) in text)
-    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in.
-    return [name for name in found if "_" not in name]
-
-
-@lru_cache(maxsize=64)
-def _vocabulary(section: str) -> tuple[frozenset[str], str]:
-    """A section's terms and its text lower-cased without whitespace: every claim checked against it asks."""
-    return frozenset(tokenize(section)), re.sub(r"\s+", "", section.lower())

@@ -11,17 +11,20 @@ So, for a section without prose (`references` is None otherwise), a claim is rea
 - it says what they point to (it speaks of links, articles, files, figures, or restates the link titles): supported
   when it names no number, no
   host (知乎 for a Jianshu link) and no technical name that the references do not carry (their titles, targets, hosts
-  and how many there are). Anything else is not supported: the section states nothing about the topic itself.
+  and how many there are: `answerable.names_not_in`). Anything else is not supported: the section states nothing about
+  the topic itself.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.notes.quantities import new_numbers
 from assistant.notes.terms import term_set
 from assistant.notes.text import IMG_RE, LINK_RE
+from assistant.retrieval.answerable import names_not_in
 
 # Where a link goes, in the words a claim uses for it (lower-cased host fragment → names).
 _HOSTS = {"jianshu": ("简书", "jianshu"), "zhihu": ("知乎", "zhihu"), "csdn": ("csdn",), "github": ("github",),
@@ -62,9 +65,10 @@ class References:
     def verdict(self, claim: str, question: str = "") -> tuple[bool, str]:
         """(supported, evidence) of one claim (see the module docstring); the question may name the topic too."""
         evidence = "\n".join(f"[{title}]({target})" for title, target in self.links) or "(image)"
-        if self.links and _NO_REFERENCES.search(claim) and not _NO_TEXT.search(claim):
+        no_text, no_references = bool(_NO_TEXT.search(claim)), bool(_NO_REFERENCES.search(claim))
+        if self.links and no_references and not no_text:
             return False, evidence
-        if _NO_TEXT.search(claim) and not _NO_REFERENCES.search(claim):
+        if no_text and not no_references:
             return self._names_only_material(claim, question), evidence
         titles = term_set(" ".join(title for title, _ in self.links))
         terms = term_set(claim)
@@ -75,8 +79,6 @@ class References:
 
     def _names_only_material(self, claim: str, question: str) -> bool:
         """No number, host or technical name in the claim that the references (or the question) do not carry."""
-        from assistant.evals.judges import _new_names
-
         material = self.material
         counted = {float(len(self.links)), float(self.images), 1.0} - {0.0}
         if new_numbers(claim, material) - counted:
@@ -84,12 +86,13 @@ class References:
         lowered = material.lower()
         if any(host.lower() not in lowered for host in _HOST_WORDS.findall(claim)):
             return False
-        return not _new_names(claim, f"{question}\n{material}")
+        return not names_not_in(claim, f"{question}\n{material}")
 
 
+@lru_cache(maxsize=64)
 def references(section: str) -> References | None:
     """The references of a section that has no prose (only links, images and `> [source](url)` lines, as
-    `Question.kind` reads them); None when it has prose."""
+    `Question.kind` reads them); None when it has prose. Cached: every claim of an answer asks of every section."""
     from assistant.notes.parse import is_prose
 
     lines = section.splitlines()

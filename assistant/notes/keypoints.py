@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from assistant.notes.glossary import initials
 from assistant.notes.glossary import names_in as glossary_names
-from assistant.notes.markup import BOLD_LEAD, FILLER, list_items, list_marker, section_parts, sentences_of
+from assistant.notes.markup import BOLD_LEAD, DISCLAIMER, FILLER, list_items, list_marker, section_parts, sentences_of
 from assistant.notes.terms import STOP_WORDS, tokenize
 from assistant.notes.text import plain_text, readable
 
@@ -121,9 +121,10 @@ class Outline:
     structured: bool
 
     def sentences(self) -> list[str]:
-        """Every quotable sentence of the outline (intro first), each once."""
+        """Every quotable sentence of the outline (intro first), each once. An author's disclaimer ("理解不对的地方还请
+        指正", `markup.DISCLAIMER`) is not quotable, though it stays in the points the grader reads."""
         out = list(self.intro) + [s for p in self.points for s in p.sentences]
-        return list(dict.fromkeys(out))
+        return [s for s in dict.fromkeys(out) if not DISCLAIMER.search(s)]
 
 
 def key_terms(text: str) -> frozenset[str]:

@@ -31,9 +31,10 @@ _NO_CLAIM = re.compile(r"^(?:\W*$|[—–-]{1,2})")  # empty or an attribution l
 # short one that only points at a figure or introduces it ("如下图所示："). "上图将循环神经网络进行展开成一个全神经网络。"
 # says something and stays, and so does "…往往假设当前的状态只与前面的几个状态相关，下图便是一个典型的RNNs：".
 _BLOG = re.compile(r"膜拜|\bbtw\b|本博客|博客中", re.I)
-# An author's disclaimer ("业余级新手，理解不对的地方还请指正": it opened 第37题's answers, blind web QA). Left out of
-# answers (answering/extractive.py), not of the outline: as one of 第37题's central points it stood for the section's
-# topic, and without it three correct dev answers to 第37题 were graded ≤ 3 (eval/README.md, 2026-12-06).
+# An author's disclaimer ("业余级新手，理解不对的地方还请指正": it opened 第37题's answers, blind web QA). Never quoted
+# (`keypoints.Outline.sentences`, what answers quote), but kept among the outline's points: as one of 第37题's
+# central points it stood for the section's topic, and without it three correct dev answers to 第37题 were graded
+# ≤ 3 (eval/README.md, 2026-12-06).
 DISCLAIMER = re.compile(r"指正|如有错误|如有不对|不对的地方|不当之处|业余级|仅供参考|\bcorrect me if\b", re.I)
 _FIGURE = re.compile(r"下图|上图|如图|见图|图中|\b(?:figure|diagram|picture)\b", re.I)
 # A sentence that is one HTML element ("<script>alert(1)</script>" in an uploaded file became a key point to recall).

@@ -38,6 +38,7 @@ questions), nothing lost.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Collection, Iterable
 
 from assistant.notes.glossary import chinese_terms, initials, names_in, spellings
@@ -203,3 +204,24 @@ def _written_out(name: str, terms: Collection[str], uses: Callable[[str], bool] 
 def _swapped(name: str) -> set[str]:
     """The name with two neighbouring letters swapped: the commonest typo of a short acronym (GUR for GRU)."""
     return {name[:i] + name[i + 1] + name[i] + name[i + 2:] for i in range(len(name) - 1)}
+
+
+def names_not_in(text: str, context: str) -> list[str]:
+    """Technical names (and the glossary's names) of a text that the context (a section, with the question) never
+    uses: the judge's test of a claim (evals/judges.py) and of a claim about a section of links (evals/references.py).
+
+    The test for a question the notes cannot answer (`unknown_names`), against one context: the initials of its Latin
+    words ("RPN" for "region proposal network"), a glossary name written with other spacing or case ("Xavier初始化")
+    and a name in the plural or singular ("RNNs") count as used. Dev figures (bench/tune_points.py judge;
+    `--no-new-names` turns it off): eval/README.md, 2026-12-04."""
+    terms, squeezed = _context_vocabulary(context)
+    found = unknown_names(text, terms, lambda: initialisms_of([context]),
+                          lambda t: re.sub(r"\s+", "", t.lower()) in squeezed)
+    # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in.
+    return [name for name in found if "_" not in name]
+
+
+@lru_cache(maxsize=64)
+def _context_vocabulary(context: str) -> tuple[frozenset[str], str]:
+    """A context's terms and its text lower-cased without whitespace: every claim checked against it asks."""
+    return frozenset(tokenize(context)), re.sub(r"\s+", "", context.lower())
