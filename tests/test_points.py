@@ -161,6 +161,22 @@ def test_polarity_rules_negation_antonyms_and_counts():
     assert conflict("梯度值持续超过 100", "误差梯度值持续超过 1.0").rule == "number"
 
 
+def test_a_name_given_another_value_than_the_notes_give_it():
+    """Blind CLI QA: "ReLU 在 x>0 时导数恒为0" was ✓, as 0 is a number the section states (of the gradient for x<0)."""
+    from assistant.notes.quantities import value_mismatch
+
+    section = "Softplus 在 x>0 时导数恒为 1，因此不会饱和。x<0 时其梯度恒为 0。Mish 的 mAP 是 58%，改进后 mAP 提高到了 66%。"
+    note = "Softplus 在 x>0 时导数恒为 1，因此不会饱和。"
+    assert value_mismatch("Softplus 在 x>0 时导数恒为0", note, section) == "导数 0≠1"
+    assert conflict("Softplus 在 x>0 时的导数为 0。", note, section).rule == "number"
+    assert value_mismatch("Softplus 在 x>0 时导数恒为 1", note, section) == ""
+    # The value is the same name's elsewhere in the section (the improved model's mAP), or the "name" is no name.
+    assert value_mismatch("改进后 mAP 是 66%", "Mish 的 mAP 是 58%", section) == ""
+    assert value_mismatch("最后 mAP 到了 73%", "改进后 mAP 提高到了 66%", section) == ""
+    # A default between the name and its value still names it (blind CLI QA: the swapped defaults were ✓).
+    assert conflict("clipnorm默认是0.5、clipvalue默认是1.0", "默认值为 clipnorm=1.0 、clipvalue=0.5。").rule == "number"
+
+
 def test_values_given_the_other_way_round_and_comparisons_the_other_way():
     """Both numbers are in the note, so the new-number rule saw nothing: two names given each other's values, and a
     comparison with a number made the other way (within a language and across)."""

@@ -15,7 +15,7 @@ from assistant.notes.denials import about_another, said_of_other
 from assistant.notes.families import swapped
 from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict, conflict, sides, swapped_sides
-from assistant.notes.quantities import new_numbers, numbers, section_numbers, valued, wordy
+from assistant.notes.quantities import new_numbers, numbers, value_mismatch, valued, wordy
 from assistant.notes.terms import term_set
 from assistant.notes.text import clauses, readable
 
@@ -84,12 +84,10 @@ def _deciding(found: list[Conflict | None], texts: list[str], segment: str, body
     if not stating:
         return None
     k = max(stating, key=lambda i: (len(named.keys() & valued(texts[i]).keys()), len(said & term_set(texts[i])), -i))
-    given = valued(texts[k])
-    # The same name given a value the section never states ("beta1 = 0.5" for "beta1 = 0.9"); "mAP 58%" beside Fast
-    # R-CNN's "mAP 66%" is R-CNN's value, stated in the section.
-    for name in sorted(named.keys() & given.keys()):
-        if not named[name] & given[name] and not named[name] & section_numbers(body):
-            return Conflict("number", segment, texts[k], f"{name} {min(named[name]):g}≠{min(given[name]):g}")
+    # The same name given a value the section never gives it ("beta1 = 0.5" for "beta1 = 0.9"; `value_mismatch`).
+    mismatch = value_mismatch(segment, texts[k], body)
+    if mismatch:
+        return Conflict("number", segment, texts[k], mismatch)
     decider = found[k]
     return decider if decider is not None and decider.rule == "number" else None
 

@@ -234,8 +234,9 @@ class OfflineGrader:
                                          said_of)
                 found = found if found is not None and found.rule == "negation" else None
             # Charged to the point of the unit that decided it (a value is decided by the unit stating it), else the closest.
-            decided = next((i for i in about[: p.align_top] if found is not None and units.texts[i] == found.note),
-                           about[0] if about else None)
+            # A wrong cause is decided by the note sentence that gives the cause, wherever it is in the section.
+            decided = next((i for i in [*about[: p.align_top], *range(len(units.texts))]
+                            if found is not None and units.texts[i] == found.note), about[0] if about else None)
             at = subject if subject is not None or decided is None else units.owner[decided]
             if found is not None and found.rule == "negation":
                 denying.update((j, parent[j]))

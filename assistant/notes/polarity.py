@@ -21,7 +21,9 @@ name the contradiction:
 - roles: the note pairs A with X in one clause and B with Y in another, and the statement pairs A
   with Y and B with X ("sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，而 relu
   多见于全连接层"; `roles.crossed_roles`), or what stands before a directed verb (转换成, 导致 …) in
-  the note stands after it in the statement (`roles.reversed_direction`).
+  the note stands after it in the statement (`roles.reversed_direction`);
+- cause: the statement gives an effect the notes explain a cause they do not give ("梯度爆炸主要是因为网络层数太少"
+  where the notes blame the activation function; `causes.wrong_cause`).
 The edits that embedding callers test against the notes (a statement without its negation, its
 opposites) are in `notes/edits.py`; they share this module's word lists (`sides`, `ANTONYMS`, `DEGREE`). The negation
 cues are in `notes/cues.py`, what a negation denies and of whom in `notes/denials.py`.
@@ -32,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.notes.causes import wrong_cause
 from assistant.notes.cues import EN_NEG, negation_density, negations, only_removes
 from assistant.notes.denials import about_another, negated_claim, shares_negation
 from assistant.notes.quantities import number_mismatch
@@ -73,7 +76,7 @@ _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decreas
 class Conflict:
     """A statement that contradicts a note sentence: which rule fired and on what."""
 
-    rule: str  # 'negation' | 'antonym' | 'number' | 'roles'
+    rule: str  # 'negation' | 'antonym' | 'number' | 'roles' | 'cause'
     statement: str
     note: str
     detail: str
@@ -171,4 +174,7 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
         misattributed(statement, section) if section else "")
     if crossed:
         return Conflict("roles", statement, note, crossed)
+    cause, noted = wrong_cause(statement, section) if section else ("", "")
+    if cause:  # the note sentence that gives the cause is the evidence, not the one the caller aligned
+        return Conflict("cause", statement, noted, cause)
     return None

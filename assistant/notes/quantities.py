@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.notes.terms import CJK_RE, tokenize
+from assistant.notes.terms import CJK_RE, FUNCTION_CHARS, tokenize
 from assistant.notes.text import LIST_NUMBER_RE
 
 # Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq. A minus sign that follows no
@@ -76,8 +76,10 @@ def new_numbers(statement: str, section: str, stated: set[float] | None = None) 
     return numbers(statement) - stated - listed_counts(statement, section)
 
 
-# A name given a value: "beta1 = 0.9", "lr: 0.001", "动量系数取 0.9", "学习率为 0.01".
-_VALUED = re.compile(r"([A-Za-z][A-Za-z0-9_]*|[\u4e00-\u9fff]{2})\s*(?:=|:|：|为|是|取|取值|is|of)?\s*"
+# A name given a value: "beta1 = 0.9", "lr: 0.001", "动量系数取 0.9", "学习率为 0.01", "导数恒为 1", "clipnorm 默认是 0.5"
+# (an adverb between the name and its value, so "导数恒为 1" and "导数为0" name the same thing).
+_VALUED = re.compile(r"([A-Za-z][A-Za-z0-9_]*|[\u4e00-\u9fff]{2})\s*(?:的\s*)?(?:默认值|默认|恒|总|都|始终|一般|通常|常)?\s*"
+                     r"(?:=|:|：|为|是|取|取值|is|of)?\s*"
                      r"(?<![A-Za-z_\d.])([-−]?\d+(?:\.\d+)?(?:e-?\d+)?)(?![A-Za-z_\d])")
 
 
@@ -88,6 +90,23 @@ def valued(text: str) -> dict[str, set[float]]:
     for name, value in _VALUED.findall(text):
         out.setdefault(name.lower(), set()).add(float(value.replace("−", "-")))
     return out
+
+
+def value_mismatch(statement: str, note: str, section: str | None = None, reach: int = 12) -> str:
+    """'导数 0≠1' when the statement gives a name ("导数恒为0") another value than the note sentence does ("导数恒为 1")
+    and the section never writes that value within `reach` characters after the name: "mAP 是 66%" beside RCNN's
+    "mAP 是 58%" is Fast-RCNN's value, stated with its own "mAP" elsewhere. Else ''. A value the section states of
+    something else ("其梯度恒为 0") is no excuse: the blind CLI QA's "ReLU 在 x>0 时导数恒为0" was ✓ (2026-12-06)."""
+    said, given = valued(statement), valued(note)
+    body = (section if section is not None else note).lower()
+    for name in sorted(said.keys() & given.keys()):
+        if said[name] & given[name] or FUNCTION_CHARS & set(name):  # "到了 73%" names nothing ("mAP 也提高到了 68%")
+            continue
+        near = any(name in body[max(0, m.start() - reach): m.start()] for m in re.finditer(r"[-−]?\d+(?:\.\d+)?", body)
+                   if float(m.group().replace("−", "-")) in said[name])
+        if not near:
+            return f"{name} {min(said[name]):g}≠{min(given[name]):g}"
+    return ""
 
 
 def listed_counts(statement: str, section: str) -> set[float]:
@@ -183,7 +202,7 @@ def number_mismatch(statement: str, note: str, section: str | None = None) -> st
     new = new_numbers(statement, section if section is not None else note)
     if new and numbers(note) and wordy(note):
         return _fmt(min(new))
-    return ""
+    return value_mismatch(statement, note, section)
 
 
 # A term of a counting phrase ("三个", "个门", "有三"): it says how many, not of what.
