@@ -45,6 +45,7 @@ def test_grade_names_the_question_an_answer_belongs_to(built_copy):
     (["grade", "--question", "99", "--answer", "x"], "question 99 is not in the notes"),
     (["grade", "--question", "33", "--answer", "x"], "question 33 is link-only"),
     (["grade", "--question", "25", "--answer", "  "], "the answer is empty"),
+    (["grade", "--question", "25", "--answer", "梯度" * 2001], "the answer is too long (4,002 characters; the limit is 4,000)"),
     (["interview", "--topic", "transformers"], "valid topics: gradient-explosion"),
     (["interview", "--weak"], "no answered questions to practise yet"),
 ])
@@ -113,6 +114,14 @@ def test_a_skipped_question_lists_the_notes_points_without_marking_them_missed(b
     assert feedback.count("\n• ") == 4 and "✗" not in feedback and "覆盖了" not in feedback
 
 
+def test_an_oversized_answer_line_is_refused_and_the_next_line_graded(built_copy):
+    """Blind CLI QA: a 27,000-character answer took the grader 48 s; the interview now asks for a shorter one."""
+    result = run("interview", "--topic", "gradient-explosion", "--n", "1", input="梯度" * 2001 + "\n/skip\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("the answer is too long (4,002 characters; the limit is 4,000)") == 1
+    assert "已跳过（计 0 分）" in result.output
+
+
 def test_a_follow_up_answers_grade_counts_in_the_report_history_and_export(built_copy):
     """Blind QA: an answer about another question (0/10) is followed by the question again; the follow-up's answer was
     graded live ("得分 4.4/10 … 9 个要点覆盖了 4 个"), yet the report, `history` and `export markdown` said 0/10 with
@@ -125,7 +134,8 @@ def test_a_follow_up_answers_grade_counts_in_the_report_history_and_export(built
     score = re.search(r"得分 ([\d.]+)/10", live).group(1)
     recalled = re.findall(r"^✓ (.+)$", live, re.M)
     assert float(score) > 0 and recalled, live
-    assert re.search(rf"^ +{re.escape(score)}/10  第21题", report, re.M), report
+    # The answer's own score stays in sight (blind CLI QA: 9/10 live and 10/10 in the report read as a contradiction).
+    assert re.search(rf"^ +{re.escape(score)}/10 \(0 before the follow-up\)  第21题", report, re.M), report
     assert f"overall: {score}/10" in report
 
     history = run("history")
@@ -133,7 +143,7 @@ def test_a_follow_up_answers_grade_counts_in_the_report_history_and_export(built
 
     export = run("export", "markdown")
     assert export.exit_code == 0, export.output
-    assert f"| {score}/10 | 第21题" in export.output and "| 0/10 |" not in export.output
+    assert f"| {score}/10 (0 before the follow-up) | 第21题" in export.output and "| 0/10 |" not in export.output
     assert f"— {score}/10" in export.output
     # The answer was about another question: each point keeps its ✗, and the ones the follow-up recalled say so.
     assert all(f"- ✗ {label} — then covered in the follow-up" in export.output for label in recalled), export.output

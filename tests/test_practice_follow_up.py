@@ -11,7 +11,8 @@ import pytest
 from assistant.interview.cards import answer_cards
 from assistant.interview.notebook import Notebook
 from assistant.interview.report_md import render
-from assistant.interview.session import Interview, session_report
+from assistant.interview.session import Interview
+from assistant.interview.session_report import session_report
 from assistant.interview.store import Store
 from assistant.notes.keypoints import outline
 from assistant.web.interview_view import card_html

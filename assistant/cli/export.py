@@ -54,7 +54,7 @@ def markdown(ctx: click.Context, session_id, output: Path | None) -> None:
     """A session's report as Markdown: scores, time taken, each answer's checklist and follow-up."""
     from assistant.cli.common import settings_from
     from assistant.interview.report_md import render
-    from assistant.interview.session import session_report
+    from assistant.interview.session_report import session_report
     if output is not None:
         _check_output(output)
     store = open_store(settings_from(ctx))

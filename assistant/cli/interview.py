@@ -118,6 +118,7 @@ def _read_answer() -> str | None:
     """One non-empty answer line from the user; None on end of input or Ctrl-C."""
     import sys
 
+    from assistant.interview.session import MAX_ANSWER_CHARS
     from assistant.service import NOT_UTF8, is_utf8
 
     while True:
@@ -127,6 +128,10 @@ def _read_answer() -> str | None:
             return None
         if not is_utf8(text):  # one undecodable line must not end the session: say so and read the next
             click.echo(f"error: {NOT_UTF8}; type the answer again", err=True)
+            continue
+        if len(text) > MAX_ANSWER_CHARS:  # nor one oversized paste
+            click.echo(f"error: the answer is too long ({len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}); "
+                       "type a shorter one", err=True)
             continue
         if text and not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
             click.echo(text)
@@ -149,14 +154,14 @@ def _print_grade(grade) -> None:
 
 
 def _print_report(report) -> None:
-    from assistant.interview.follow_up_view import result
+    from assistant.interview.follow_up_view import result, score_text
 
     click.secho("\nReport", bold=True)
     for r in report.rows:
         timing = ""
         if r.get("elapsed") is not None and report.time_limit:
             timing = f"  [{r['elapsed']:g} s{' · over time' if r['over_time'] else ''}]"
-        click.echo(f"  {r['score']:>4g}/{r['max_score']}  {r['label']}{timing}")
+        click.echo(f"  {score_text(r):>7}  {r['label']}{timing}")
         probe = r.get("probe")
         if probe and probe.get("status"):
             click.echo(f"          follow-up: {probe['prompt']} → {result(probe, r.get('points', []))}")
@@ -181,12 +186,15 @@ def grade(ctx: click.Context, question, answer, file, as_json) -> None:
     from assistant.cli.common import settings_from
     from assistant.interview.answer_text import gives_up
     from assistant.interview.grades import grade_skip, reply_language
+    from assistant.interview.session import InterviewError, checked_answer
     from assistant.service import NOT_UTF8, is_utf8
 
     if answer == "-":
         answer = sys.stdin.read()
-    if not answer.strip():
-        raise usage_error("the answer is empty")
+    try:
+        answer = checked_answer(answer)  # before the index is opened: an empty or oversized answer costs nothing
+    except InterviewError as e:
+        raise usage_error(str(e)) from None
     if not is_utf8(answer):
         raise usage_error(NOT_UTF8)
     notebook, grader, note = _graded(settings_from(ctx), question, file, as_json)
@@ -195,7 +203,7 @@ def grade(ctx: click.Context, question, answer, file, as_json) -> None:
         raise usage_error(f"question {uid or number} is {note.kind} in the notes: there is no text to grade against")
     ref = notebook.reference(note)
     result = grade_skip(grader, getattr(grader, "prompts", None), ref, reply_language(answer, ref.title)) \
-        if gives_up(answer) else grader.grade(ref, answer.strip())
+        if gives_up(answer) else grader.grade(ref, answer)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

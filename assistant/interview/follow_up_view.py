@@ -43,3 +43,13 @@ def result(probe: dict | None, rows: list[dict]) -> str:
     covered, wrong = asked.count("covered"), asked.count("contradicted")
     text = f"{MAX_SCORE * covered / len(asked):.2g}/{MAX_SCORE}: {covered} of {len(asked)} points covered"
     return text + (f", {wrong} contradict{'s' if wrong == 1 else ''} the notes" if wrong else "")
+
+
+def score_text(row: dict) -> str:
+    """A report row's score, with the answer's own when its follow-up changed it: "10/10 (9 before the follow-up)".
+    The report shows the score that counts (the follow-up's points included); without the first one, 9/10 in the
+    interview and 10/10 in the report read as a contradiction (blind CLI QA, 2026-12-06)."""
+    shown = f"{row['score']:g}/{row['max_score']}"
+    first = row.get("first_score")
+    return shown if first is None or first == row["score"] else f"{shown} ({first:g} before the follow-up)"
+

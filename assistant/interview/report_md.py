@@ -5,7 +5,7 @@ written by `assistant export markdown`."""
 
 from __future__ import annotations
 
-from assistant.interview.follow_up_view import after, result
+from assistant.interview.follow_up_view import after, result, score_text
 from assistant.interview.grades import MARKS
 
 
@@ -19,7 +19,7 @@ def render(report, details: bool = False) -> str:
         timing = "-" if elapsed is None else f"{elapsed:g} s" + (" ⚠ over" if r.get("over_time") else "")
         probe = r.get("probe") or {}
         follow = f"{probe['prompt']} → {result(probe, r.get('points', []))}" if probe else "-"
-        lines.append(f"| {r['score']:g}/{r['max_score']} | {r['label']} | {timing} | {_cell(follow)} |")
+        lines.append(f"| {score_text(r)} | {r['label']} | {timing} | {_cell(follow)} |")
     lines += ["", f"**Overall:** {report.overall:g}/{report.max_score}",
               f"**Weak topics:** {', '.join(report.weak_topics) or 'none'}"]
     if report.reread:

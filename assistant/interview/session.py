@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from assistant.answering.prompts import Prompt, Prompts
@@ -21,7 +21,6 @@ from assistant.errors import UserError
 from assistant.interview import practice, probe
 from assistant.interview.answer_text import gives_up
 from assistant.interview.grades import (
-    MAX_SCORE,
     Grade,
     Reference,
     grade_skip,
@@ -33,16 +32,29 @@ from assistant.interview.notebook import Note, Notebook
 from assistant.interview.plan import plan as plan_turns
 from assistant.interview.plan import weakest
 from assistant.interview.schedule import review_after
+from assistant.interview.session_report import Report, session_report
 from assistant.interview.srs import indexes_of, question_card
 from assistant.interview.store import Store
-from assistant.notes.parse import question_label
 from assistant.notes.terms import language_of
-
-WEAK_BELOW = 6.0
 
 
 class InterviewError(UserError, ValueError):
     """The interview cannot go on as asked (nothing to ask, empty answer, already finished)."""
+
+
+# An answer said out loud in an interview runs to a few hundred characters; a 27,000-character paste took the offline
+# grader 48 s (blind CLI QA, 2026-12-06) and is no answer to grade.
+MAX_ANSWER_CHARS = 4000
+
+
+def checked_answer(text: str) -> str:
+    """The answer stripped, or an InterviewError in plain words when it is empty or longer than MAX_ANSWER_CHARS."""
+    text = text.strip()
+    if not text:
+        raise InterviewError("the answer is empty")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise InterviewError(f"the answer is too long ({len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,})")
+    return text
 
 
 @dataclass
@@ -55,20 +67,6 @@ class Turn:
     prompt: str
     kind: str = "question"  # 'question' | 'recall' (only the due key points) | 'probe' (the follow-up)
     targets: tuple[str, ...] = ()
-
-
-@dataclass
-class Report:
-    """End-of-session summary: per-question scores, overall, weak topics, sections to reread."""
-
-    session_id: int
-    rows: list[dict] = field(default_factory=list)
-    overall: float = 0.0
-    max_score: int = MAX_SCORE
-    weak_topics: list[str] = field(default_factory=list)
-    reread: list[str] = field(default_factory=list)
-    finished: bool = False
-    time_limit: float | None = None
 
 
 def ask_variants(prompts: Prompts, lang: str) -> list[Prompt]:
@@ -174,11 +172,10 @@ class Interview:
     def answer(self, text: str, now: float | None = None, elapsed: float | None = None) -> Grade:
         """Grade the answer to the current turn, store it (committed at once) and move on.
         `elapsed` is the seconds the user took; over the session's time limit the rating is capped."""
-        if not text.strip():
-            raise InterviewError("the answer is empty")
+        text = checked_answer(text)
         if gives_up(text):  # "不知道", "I don't know": a skip, fed back with the notes' points and never probed
             return self.skip(now, elapsed, lang=shown_language(text))
-        return self._record(text.strip(), now, elapsed)
+        return self._record(text, now, elapsed)
 
     def skip(self, now: float | None = None, elapsed: float | None = None, lang: str | None = None) -> Grade:
         """Give up on the current turn: it scores 0, and the feedback quotes what the notes say in `lang` when the
@@ -260,33 +257,3 @@ class Interview:
     def report(self) -> Report:
         """Scores so far, overall mean, weak topics and the sections to reread, with citations."""
         return session_report(self.store, self.id, self.notebook.topics)
-
-
-def session_report(store: Store, session_id: int, topics=None) -> Report:
-    """The report of a stored session (also for sessions whose notes are not loaded, e.g. exports)."""
-    from assistant.interview.topics import load_topics
-
-    row = store.session(session_id) or {}
-    limit = row.get("time_limit")
-    probes = store.probes(session_id)
-    rows = [{"position": a["position"], "question": a["question"], "label": question_label(a["question"], a["title"]),
-             "topic": a["topic"], "score": a["score"], "max_score": a["max_score"], "prompt": a["prompt"],
-             "answer": a["answer"], "points": a.get("points", []), "targets": a.get("targets", []),
-             "elapsed": a.get("elapsed"), "over_time": bool(limit and (a.get("elapsed") or 0) > limit),
-             "probe": probes.get(a["position"]),
-             # what the web cards show beside the score (cards.py), so one read of the answers serves both
-             "note_key": a["note_key"], "feedback": a.get("feedback") or "", "follow_up": a.get("follow_up") or "",
-             "contradictions": list(a.get("contradictions") or []), "elsewhere": a.get("elsewhere") or ""}
-            for a in store.answers(session_id)]
-    report = Report(session_id, rows, finished=row.get("finished_at") is not None, time_limit=limit)
-    if not rows:
-        return report
-    names = {t.id: t.display for t in (topics or load_topics())}
-    report.overall = round(sum(r["score"] for r in rows) / len(rows), 1)
-    by_topic: dict[str, list[float]] = {}
-    for r in rows:
-        by_topic.setdefault(r["topic"], []).append(r["score"])
-    report.weak_topics = [names.get(t, t) for t, s in by_topic.items() if sum(s) / len(s) < WEAK_BELOW]
-    weak = sorted((r for r in rows if r["score"] < WEAK_BELOW), key=lambda r: r["score"])
-    report.reread = [f"[{i}] {r['label']}" for i, r in enumerate(weak, start=1)]
-    return report

@@ -124,6 +124,7 @@ def _counted(answer: dict) -> dict:
     Rows counted before they kept the answer's own verdict (a recalled point was stored covered with `later`, a
     contradiction lost) get it back from the answer's rows, the follow-up's verdict in `follow_up`."""
     own = {r.get("point"): r.get("status") for r in answer.get("points") or []}
+    answer["first_score"] = answer["score"]  # the answer's own, before its follow-up counted (reports show both)
     answer["score"], answer["points"] = answer.pop("counted_score"), json.loads(answer.pop("counted_points"))
     answer["points"] = [{**{k: v for k, v in r.items() if k != "later"}, "status": own.get(r.get("point"), r["status"]),
                          "follow_up": "covered"} if r.get("later") and "follow_up" not in r else r

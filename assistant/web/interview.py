@@ -204,7 +204,7 @@ class InterviewPage(Page):
     def on_export_markdown(self, session_id, request: gr.Request | None = None):
         """Write the current (or latest) session's report as Markdown and offer it for download."""
         from assistant.interview.report_md import render
-        from assistant.interview.session import session_report
+        from assistant.interview.session_report import session_report
 
         store = self._store(request)
         sid = session_id or next((s["id"] for s in store.sessions_summary(1)), None)
