@@ -167,3 +167,15 @@ def test_a_question_for_a_drawback_is_answered_by_the_sentence_that_names_one_fi
     assert len(bullets) > 1 and "不足之处" in bullets[0]  # it came last of nine, in reading order
     plain = [x for x in "".join(extractive_stream("简单说下 sigmoid 激活函数", [hit], "H", "L")).splitlines() if x.startswith("- ")]
     assert "不足之处" not in plain[0]  # a question asking no aspect keeps the reading order
+
+
+def test_a_forum_answers_opening_about_the_thread_is_not_quoted():
+    """Blind CLI QA: answers quoted "这个条件前面很多答主都提到了，…" and "个人理解，…"; the rest of such a sentence is
+    quoted without its opening, still verbatim. Lines written for this test."""
+    from assistant.notes.markup import sentences_of
+
+    lines = ["即梯度不会消失。这个性质前面好几位答主都讲过，是深层网络能训练的前提。",
+             "个人理解，它让损失曲面更平滑。正如楼主所说，这类方法很多。我觉得效果一般。"]
+    assert sentences_of(lines) == ["即梯度不会消失。", "是深层网络能训练的前提。", "它让损失曲面更平滑。", "这类方法很多。"]
+    body = "\n".join(lines)
+    assert all(s in body for s in sentences_of(lines))  # still verbatim

@@ -189,11 +189,19 @@ def _introduces(item: tuple[str, str, list[str]]) -> bool:
     return plain_text(last).rstrip().endswith(("：", ":"))
 
 
+# A forum answer's opening clause about the thread, not the topic ("正如题主所说，", "这个条件前面很多答主都提到了，",
+# "个人理解，"): the rest of the sentence is quoted without it, still verbatim (blind CLI QA, 2026-12-06: "none of that
+# can be said in an interview").
+_CHATTER = re.compile(r"^(?:(?:正如|就像)[^，,。]{0,8}(?:所说|说的|提到的)|[^，,。*]{0,12}(?:答主|题主|楼主)[^，,。]{0,10})[，,]\s*|"
+                      r"^(?:个人(?:理解|认为|觉得|感觉)|我(?:认为|觉得))[，,]?\s*")
+
+
 def sentences_of(lines: list[str], min_chars: int = 6) -> list[str]:
     out = []
     for line in lines:
         text = BULLET_RE.sub("", QUOTE_MARK_RE.sub("", line.strip()))
         for s in split_sentences(text):
+            s = _CHATTER.sub("", s, count=1)
             plain = plain_text(s).strip(" -•|：:")
             if len(plain) >= min_chars and not _NO_CLAIM.match(plain) and not aside(plain) and not _ELEMENT.match(s.strip()):
                 out.append(s)
