@@ -235,6 +235,14 @@ def test_roles_crossed_between_two_clauses_of_a_note_sentence():
     assert conflict("解码器从上下文向量生成输出，编码器负责读入。", note) is None  # both roles kept, reordered
     # Clauses with two or fewer terms of their own carry no role: "推力越小" against "权重越接近 0".
     assert conflict("权重越接近 0，L2 的梯度越小。", "而 L2 项的梯度是 2λw，权重越接近 0，推力越小。") is None
+    # A clause without a name goes on about the name before it (blind CLI QA: the swapped layers were ✓).
+    from assistant.notes.roles import crossed_roles
+
+    note = "两种归一化各有用处，BatchNorm 多见于卷积网络的图像分类，LayerNorm 多见于循环网络的文本生成。"
+    assert crossed_roles("BatchNorm 按批次统计均值方差，多见于循环网络的文本生成，LayerNorm 多见于卷积网络的图像分类。", note)
+    assert not crossed_roles("BatchNorm 按批次统计均值方差，多见于卷积网络的图像分类，LayerNorm 多见于循环网络的文本生成。",
+                             note)
+    assert not crossed_roles("BatchNorm 多见于卷积网络的图像分类，LayerNorm 多见于循环网络的文本生成，训练也更稳定。", note)
 
 
 def test_what_the_notes_say_of_one_family_member_said_of_another():

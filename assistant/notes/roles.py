@@ -64,7 +64,7 @@ def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
     `cover` of them, and each note clause must have three of its own: a term or two shared by chance
     (梯度, 网络) cross nothing. A statement that merges both note clauses into one clause has at most one
     such clause. Empty when nothing is crossed."""
-    notes, said = [term_set(c) for c in clauses(note)], [(c.lower(), term_set(c)) for c in clauses(statement)]
+    notes, said = [term_set(c) for c in clauses(note)], [(c.lower(), term_set(c)) for c in _with_subjects(clauses(statement))]
     if len(notes) < 2 or len(said) < 2:
         return ""
     for i, first in enumerate(notes):
@@ -79,6 +79,17 @@ def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
             if any(len((x | y) & distinct) >= cover * len(distinct) for x in ab for y in ba):
                 return "roles swapped between two clauses of the note sentence"
     return ""
+
+
+def _with_subjects(said: list[str]) -> list[str]:
+    """The statement's clauses, and each clause without a Latin word joined to the one before it when that one has
+    one: the clause goes on saying something of that name ("sigmoid 把实数压缩到 0 到 1 之间，常用于卷积层，relu 常用于
+    全连接层": the second clause is sigmoid's; blind CLI QA, 2026-12-06)."""
+    out = list(said)
+    for before, clause in zip(said, said[1:]):
+        if LATIN_RE.search(before) and not LATIN_RE.search(clause):
+            out.append(f"{before}，{clause}")
+    return out
 
 
 def _ends(text: str, terms: set[str], own: tuple[set[str], set[str]]) -> tuple[str, str] | None:
