@@ -231,6 +231,11 @@ def test_a_question_that_only_names_a_section_number_is_asked_as_its_title(offli
     assert result.query == result.hits[0].label  # shown as "interpreted as 第28题 如何修复梯度爆炸问题？"
 
 
-def test_a_number_inside_a_question_or_missing_from_the_notes_is_searched_as_written(offline_assistant):
+def test_a_number_inside_a_question_is_searched_as_written_and_a_missing_one_is_said_missing(offline_assistant):
     assert offline_assistant.search("第28题里梯度截断怎么用", 3).query == "第28题里梯度截断怎么用"
-    assert offline_assistant.search("第99题", 3).query == "第99题"
+    # Blind CLI QA: "第99题" was declined with "the nearest sections" of a search for it; it is told the notes lack it.
+    missing = offline_assistant.search("讲讲第 99 题？", 3)
+    assert missing.query == "讲讲第 99 题？" and not missing.covered and not missing.near_misses
+    assert missing.lacks == "number" and missing.unknown == ["第 99 题"]
+    text = offline_assistant.ask("Q99").answer
+    assert text.startswith("The notes have no Q99.") and "`assistant notes`" in text

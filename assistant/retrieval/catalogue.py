@@ -216,8 +216,8 @@ class Catalogue:
 
 
 # The whole question is a reference to a section number, with at most a request around it.
-_NUMBER_ONLY = re.compile(r"^\s*(?:请|麻烦)?(?:讲讲|说说|讲一下|说一下|解释一下|回答一下|回答|看看)?\s*"
-                          r"(?:第\s*(\d+)\s*[题道问]|Q\s*(\d+)|(?:question|no\.?)\s*(\d+)|#\s*(\d+))"
+_REFERENCE = r"(?:第\s*(\d+)\s*[题道问]|Q\s*(\d+)|(?:question|no\.?)\s*(\d+)|#\s*(\d+))"
+_NUMBER_ONLY = re.compile(r"^\s*(?:请|麻烦)?(?:讲讲|说说|讲一下|说一下|解释一下|回答一下|回答|看看)?\s*" + _REFERENCE +
                           r"\s*(?:是什么|讲的是什么|怎么答|怎么回答)?\s*[?？。.!！]*\s*$", re.I)
 
 
@@ -231,6 +231,15 @@ def numbered(text: str, questions: list[dict]) -> list[dict]:
         return []
     number = int(next(g for g in match.groups() if g))
     return [q for q in questions if int(q["question"]) == number and "~" not in str(q["uid"])]
+
+
+def missing_number(text: str, questions: list[dict]) -> str:
+    """The reference as written ("第99题", "Q99") when a question only names a section number no notes file uses, else
+    '': it is told so, not shown the nearest titles of a search for "第99题" (blind CLI QA, 2026-12-06)."""
+    if not _NUMBER_ONLY.match(text) or numbered(text, questions):
+        return ""
+    found = re.search(_REFERENCE, text, re.I)
+    return re.sub(r"\s+", " ", found.group()) if found else ""
 
 
 def _chinese_shares(rows: Rows) -> dict[str, float]:

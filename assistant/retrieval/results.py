@@ -81,7 +81,8 @@ class SearchResult:
     covered: bool = False
     near_misses: list[Hit] = field(default_factory=list)  # declined, but close: sections worth pointing to
     signals: dict[str, float | None] = field(default_factory=dict)  # the coverage model's features
-    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "twin", "name", "topic")
+    lacks: str = ""  # declined although on topic: what it asks for that the notes lack ("formula", "attribution", "twin", "name", "topic",
+    # "number": a section number no notes file uses)
     unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
     mentions: list[Mention] = field(default_factory=list)  # declined: sentences naming what it asks about
     weak: bool = False  # answered, but covered by less than `retrieval.weak_margin` over the threshold: maybe not answered

@@ -25,7 +25,7 @@ from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
 from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
 from assistant.retrieval.answerable import lacking, linked_only, spelled_otherwise, unknown_names
-from assistant.retrieval.catalogue import Catalogue, chunk_body, section_uid
+from assistant.retrieval.catalogue import Catalogue, chunk_body, missing_number, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.fusion import on_scale, zscores
 from assistant.retrieval.intent import agreement, intents
@@ -143,6 +143,8 @@ class Retriever:
         catalogue.refresh()
         if not catalogue.ids:
             return SearchResult(query)
+        if missing := missing_number(query, catalogue.questions()):  # "第99题" in notes numbered 21–40
+            return SearchResult(query, lacks="number", unknown=[missing])
         query = catalogue.respell(catalogue.by_number(query))  # 过你合 → 过拟合: the query searched, and shown as "interpreted as"
         pool = min(POOL, len(catalogue.ids))
         standardised: list[tuple[dict[str, float], float, float]] = []  # (z-score by chunk, floor, weight)
