@@ -463,6 +463,25 @@ def test_a_chinese_answer_to_english_notes_is_not_about_a_chinese_section(prompt
     assert grader.grade(ref(notebook, 21), FIX_EXPLODING).elsewhere == "第28题 如何修复梯度爆炸问题？"  # one language: as before
 
 
+def test_an_english_answer_is_not_about_a_chinese_section_for_its_english_quotes(comparing, notebook):
+    """Blind CLI QA: a correct English answer to 第25题 was "mostly about 第29题" (0/10): 第29题 quotes English ("所以你
+    可能更愿意理解为一串向量 a sequence of vectors"), and the cross-language lift went to whole sections by their
+    language. Each unit is lifted by how much of it is in the other language (`topicality.language_lifts`)."""
+    from assistant.interview.topicality import language_lifts
+
+    chinese = ref(notebook, 29)
+    lifts = language_lifts(True, 0.07, chinese, ["网络层之间的梯度重复相乘", "所以你可能更愿意理解为一串向量 a sequence of vectors",
+                                                 "The norm of the gradient is not zero", "Dropout"])
+    assert lifts[0] == pytest.approx(0.07) and 0.03 < lifts[1] < 0.05 and lifts[2] == 0.0 and lifts[3] == pytest.approx(0.07)
+    assert language_lifts(False, 0.07, chinese, ["a sequence of vectors"])[0] == 0.0  # a Chinese answer: by section
+    answer = ("The error gradient tells the network which direction and how much to update the weights. In deep or "
+              "recurrent networks these gradients can accumulate into very large values, causing huge weight updates "
+              "and an unstable network, sometimes NaN weights. It comes from repeatedly multiplying gradients larger "
+              "than 1.0 across layers, which grows exponentially.")
+    grade = comparing.grade(ref(notebook, 25), answer)
+    assert grade.elsewhere == "" and grade.score >= 5, grade.feedback
+
+
 def test_a_two_word_english_label_is_not_read_as_a_claim(offline, notebook):
     """"More obvious:" (the answer's own heading for the second list of signs) was contradicted against "以下是一些稍微
     明显一点的信号" by its opposite edit ("less obvious"), and a 5-of-7 answer scored 4.4/10 (blind QA)."""

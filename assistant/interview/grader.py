@@ -23,7 +23,6 @@ is a checklist of the outline (`grades.py`). The LLM grader (`llm_grader.py`) gr
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -44,7 +43,7 @@ from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback, reply_language
 from assistant.interview.padding import Padding, padding
 from assistant.interview.subjects import segment_subjects
-from assistant.interview.topicality import Titles, elsewhere, language_lift
+from assistant.interview.topicality import Titles, elsewhere, language_lifts
 from assistant.interview.units import Units, distinct_own, section_units
 from assistant.notes.cues import negation_density, negations
 from assistant.notes.denials import subject_at
@@ -108,8 +107,13 @@ class OfflineGrader:
         n = max(parent) + 1
         sentences = vectors[:n]  # answer_parts lists the sentences first
         # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
-        lift = partial(language_lift, " ".join(segments), p.cross_lingual_shift)
-        rivals = [(r, self.units(r).vectors @ sentences.T + lift(r))
+        english = graded_language(" ".join(segments), ref.body) != "zh"
+
+        def lifted(r: Reference) -> np.ndarray:  # units × sentences, each unit lifted for its language
+            units = self.units(r)
+            return units.vectors @ sentences.T + language_lifts(english, p.cross_lingual_shift, r, units.texts)[:, None]
+
+        rivals = [(r, lifted(r))
                   for r in self._titles.rivals(ref, " ".join(segments), sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
@@ -123,8 +127,11 @@ class OfflineGrader:
 
         # The asked question counts as one of its section's units: "防止过拟合可以用Dropout" restates 第38题's question, whose
         # units are four one-word list items, and was named an answer to 第28题 (blind QA run 7).
-        mine = np.maximum(sims[:, :n].max(axis=0), self.units(ref).question @ sentences.T)
-        about, away = elsewhere(mine + lift(ref), rivals, p.elsewhere_margin, p.elsewhere_share, weight,
+        asked = self.units(ref)
+        mine = np.maximum(sims[:, :n] + language_lifts(english, p.cross_lingual_shift, ref, asked.texts)[:, None],
+                          asked.question @ sentences.T + language_lifts(english, p.cross_lingual_shift, ref, [ref.title])[:, None]
+                          ).max(axis=0)
+        about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight,
                                 p.elsewhere_low_share, nearer_its_question)
         return about, keep if about is None else ~away[np.array(parent)]
 

@@ -24,10 +24,9 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.interview.answer_text import graded_language
 from assistant.interview.grades import Reference
 from assistant.notes.glossary import chinese_terms
-from assistant.notes.terms import language_of
+from assistant.notes.terms import english_share, language_of
 from assistant.retrieval.vector_cache import VectorCache, embedded, unit
 
 
@@ -91,11 +90,21 @@ class Titles:
         return [refs[i] for i in np.argsort(-closeness) if refs[i] != ref][:k]  # numbers may repeat across files
 
 
-def language_lift(answer: str, shift: float, ref: Reference) -> float:
-    """What a section's cosines with an answer gain for being in another language than the answer (`shift`, the
-    grader's cross_lingual_shift), so sections in the answer's language do not win for their language alone. Notes in
-    one language (every tuning set) lift the asked section and its rivals alike: nothing changes there."""
-    return shift if graded_language(answer, ref.body) != language_of(ref.body) else 0.0
+def language_lifts(english: bool, shift: float, ref: Reference, texts: list[str]) -> np.ndarray:
+    """What each unit of `ref` (`texts`: its units, or its title) gains in cosine with an answer for being written in
+    the other language (`shift`, the grader's cross_lingual_shift), so units in the answer's language do not win for
+    their language alone.
+    - An English answer: each unit by the share of it that is not English prose (`terms.english_share`). Per unit, not
+      per section: 第29题 is Chinese notes quoting English ("所以你可能更愿意理解为一串向量 a sequence of vectors"), and
+      a correct English answer to 第25题 was graded as an answer to 第29题 for those quotes (blind CLI QA, 2026-12-06).
+      Names are no English prose: a unit "Dropout" is lifted like a Chinese one.
+    - A Chinese answer: every unit of a section in English, as before. Lifting the English quotes of Chinese sections
+      too ("Deep Neural Networks for Object Detection" in 第37题) took a Chinese answer to an English section on Adam
+      to 第37题 (tests/test_interview_grader.py).
+    Notes in the answer's language (every tuning answer but the English ones to Chinese notes) gain nothing."""
+    if english:
+        return np.array([shift * (1.0 - english_share(t)) for t in texts], dtype=np.float32)
+    return np.full(len(texts), shift if language_of(ref.body) != "zh" else 0.0, dtype=np.float32)
 
 
 def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,
