@@ -199,3 +199,16 @@ def test_a_quoted_sentence_that_points_back_brings_the_one_before_it():
     texts = [q.text for q in select_quotes("激活函数有什么意义？", [_hit(21, 6.0, body)])]
     assert "这也是激活函数的意义所在。" in texts
     assert texts[texts.index("这也是激活函数的意义所在。") - 1] == "非线性保证多层网络不会退化成单层线性网络。"
+
+
+def test_a_source_is_labelled_with_the_subsection_its_quotes_come_from(offline_assistant):
+    """Blind CLI QA: an answer quoting 第31题's "31.3 N VS 1" was labelled "31.2 经典的RNN结构（N vs N）", its best
+    chunk's subsection. The CLI, the web sources panel and --json name the subsection of the first line citing it."""
+    from assistant.chats.record import answer_record
+
+    result = offline_assistant.ask("What is the N vs 1 RNN structure used for?")
+    assert result.hits[0].question == 31 and result.subsections()[1] == "31.3 N VS 1"
+    assert result.to_json()["citations"][0]["section"] == "31.3 N VS 1"
+    assert answer_record(result)["sources"][0]["section"] == "31.3 N VS 1"
+    hit = result.hits[0]
+    assert hit.subsection_of("") == hit.chunks[0].subsection and hit.subsection_of("not in the notes") == hit.subsection_of()

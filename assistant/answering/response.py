@@ -8,10 +8,14 @@ the text deltas, read `.search` / `.snapshot()` as soon as retrieval is done, an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from assistant.retrieval.results import Hit
+
+# An answer line that cites one source at its end ("- N VS 1 [1]", "  - 实际上，我们只在最后一个 h 上… [1]").
+_CITED_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<text>.+?)\s*\[(?P<n>\d+)\]\s*$")
 
 
 def rewritten(question: str, standalone: str) -> str:
@@ -49,8 +53,18 @@ class AnswerResult:
         """(n, hit) for every source the answer cites, in citation order."""
         return [(n, self.hits[n - 1]) for n in self.citations if 0 < n <= len(self.hits)]
 
+    def subsections(self) -> dict[int, str]:
+        """Per cited source, the subsection the answer drew on: the one holding the first line that cites it (a quote,
+        in extractive mode), else its best chunk's. The CLI, the web sources panel and `--json` all show this one."""
+        first: dict[int, str] = {}
+        for line in self.answer.splitlines():
+            if cited := _CITED_LINE.match(line):
+                first.setdefault(int(cited["n"]), cited["text"])
+        return {n: hit.subsection_of(first.get(n, "")) for n, hit in self.cited_hits()}
+
     def to_json(self) -> dict:
         """The `assistant ask --json` shape."""
+        subsections = self.subsections()
         return {
             "question": self.question,
             "answer": self.answer,
@@ -59,7 +73,7 @@ class AnswerResult:
             "standalone_question": self.standalone,
             "citations": [
                 {
-                    "n": n, "question": h.question, "section": h.chunks[0].subsection if h.chunks else "",
+                    "n": n, "question": h.question, "section": subsections.get(n, ""),
                     "title": h.title, "label": h.label, "source": h.source, "file": h.file, "score": round(h.score, 4),
                 }
                 for n, h in self.cited_hits()

@@ -26,11 +26,11 @@ def answer_record(result, pending: bool = False) -> dict[str, Any]:
         return record
     if result.uncited:  # the sections a generated answer was given and cites none of, to check it against
         record["uncited"] = _given(result.hits)
-    excerpts = _excerpts(result)
+    excerpts, subsections = _excerpts(result), result.subsections()
     for n, hit in result.cited_hits():
         record["sources"].append({
             "n": n, "question": hit.question, "title": hit.title, "label": hit.label,
-            "section": hit.chunks[0].subsection if hit.chunks else "", "excerpt": excerpts.get(n, ""),
+            "section": subsections.get(n, ""), "excerpt": excerpts.get(n, ""),
             "relevance": round(float(hit.cosine), 4), "score": round(float(hit.score), 4),
             "url": hit.source or "", "url_title": hit.source_title or "", "file": hit.file,
             "note": section_key(hit.file_key, hit.uid),

@@ -73,8 +73,9 @@ def print_sources(result: AnswerResult, files: bool = False) -> None:
     cited = result.cited_hits()
     if cited:
         click.secho("\nSources:", bold=True)
+        subsections = result.subsections()
         for n, hit in cited:
-            sub = hit.chunks[0].subsection if hit.chunks else ""
+            sub = subsections.get(n, "")
             line = f"[{n}] {hit.label}" + (f" · {sub}" if sub else "") + (f"  ({Path(hit.file).name})" if files else "")
             click.echo(line)
             if hit.source:

@@ -48,6 +48,20 @@ class Hit:
 
         return question_label(self.question, self.title)
 
+    def subsection_of(self, text: str = "") -> str:
+        """The `### N.M` subsection ("31.3 N VS 1") holding `text` (a quote of this section), else the one of the best
+        matching chunk: an answer quoting 31.3 was labelled with the best chunk's 31.2 (blind CLI QA, 2026-12-06)."""
+        from assistant.notes.text import SUBSECTION_RE
+
+        at = self.section.find(text.strip()) if text.strip() else -1
+        if at >= 0:
+            heading = ""
+            for line in self.section[: at + len(text.strip())].splitlines():
+                if found := SUBSECTION_RE.match(line):
+                    heading = f"{found.group(1)} {found.group(2)}".strip()
+            return heading
+        return self.chunks[0].subsection if self.chunks else ""
+
     def to_json(self) -> dict:
         """The search result shape shared by the CLI, the web API and the eval."""
         return {
@@ -55,7 +69,7 @@ class Hit:
             "title": self.title,
             "score": round(self.score, 4),
             "cosine": round(self.cosine, 4),
-            "section": self.chunks[0].subsection if self.chunks else "",
+            "section": self.subsection_of(),
             "file": self.file,
             "source": self.source,
             "excerpt": self.chunks[0].body if self.chunks else "",
