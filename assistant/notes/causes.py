@@ -5,11 +5,10 @@ explain, a cause the notes do not give.
 antonym, yet the notes blame the activation function ("梯度爆炸的发生可能是因为激活函数"). The negation, antonym
 and role rules cannot see it, and neither can e5 (0.96 against the note sentence it borrows 层数 from). This rule
 reads both sides as (effect, cause) pairs split at a causal word (因为, 由于, 所以, 导致, 之所以…是因为, 这也是为什么
-…, because, due to …) and flags a statement whose effect is one the notes explain (most of its terms in a causal
-note sentence) while its cause shares almost nothing with what the notes give as the cause of it, nor with any
-note sentence about that effect. Terms are `terms.term_set` (Chinese bigrams, Latin words): an English
-statement about Chinese notes shares no terms with them and is never flagged, as the rule cannot read across
-languages.
+…, because, due to …) and flags a statement whose effect is one the notes explain (half its terms, weighted by
+rarity, in the effect of a causal note sentence) while its cause shares almost nothing with what the notes give as
+the cause of it, nor with any note sentence about that effect. Terms are `terms.term_set` (Chinese bigrams, Latin words), and a statement is
+compared only with note sentences in its own language: the rule cannot read across languages.
 
 Written after reading the wrong_cause items of the dev sets eval/dev/answers2.jsonl and answers3.jsonl
 (2026-12-06); its constants and dev figures are in `wrong_cause` and eval/README.md.
@@ -90,6 +89,8 @@ def _near(side: str, leading: bool) -> str:
 
 @dataclass(frozen=True)
 class _NoteCause:
+    """A causal note sentence as the term sets of its two sides."""
+
     effect: frozenset[str]
     cause: frozenset[str]
     sentence: str
@@ -145,7 +146,8 @@ def wrong_cause(statement: str, section: str, effect_min: float = 0.5, cause_max
     """(reason, the note sentence giving the cause) when the statement gives an effect the section explains a cause
     the section does not give, else ("", "").
 
-    The effect must share `effect_min` of its terms with a causal note sentence; the statement's cause then must
+    The effect must share `effect_min` of its terms, weighted by their rarity in the section, with the effect of a
+    causal note sentence in the statement's language; the statement's cause then must
     share at most `cause_max` of its terms with the cause of every causal note sentence its effect matches, and
     no note sentence sharing `effect_min` of the effect's terms may hold `support_min` of the cause's (notes that
     give a second cause without a causal word). A cause of under three terms, or one that only points back
