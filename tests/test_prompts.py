@@ -31,3 +31,6 @@ def test_missing_file_and_variables(tmp_path):
 
 def test_language_detection():
     assert language_of("什么是 RNN?") == "zh" and language_of("What is an RNN?") == "en"
+    # Full-width punctuation alone is Chinese typing ("？？？" was answered in English, blind CLI QA); with a Latin
+    # letter it is not.
+    assert language_of("？？？") == "zh" and language_of("???") == "en" and language_of("RNN？") == "en"

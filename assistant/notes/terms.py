@@ -89,9 +89,16 @@ def term_set(text: str) -> set[str]:
     return set(latin) | set(cjk)
 
 
+# Full-width punctuation ("？？？", "。。。"): Chinese typing, in a text without a letter of either script.
+_FULLWIDTH = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
+
+
 def language_of(text: str) -> str:
-    """'zh' when the text contains Chinese characters, else 'en'."""
-    return "zh" if has_cjk(text) else "en"
+    """'zh' when the text contains Chinese characters, or only full-width punctuation and no Latin letter ("？？？" was
+    answered in English, blind CLI QA), else 'en'."""
+    if has_cjk(text):
+        return "zh"
+    return "zh" if _FULLWIDTH.search(text) and not re.search(r"[A-Za-z]", text) else "en"
 
 
 def mostly_latin(text: str) -> bool:
