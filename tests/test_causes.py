@@ -67,3 +67,5 @@ def test_the_grader_charges_a_wrong_cause_to_the_point_whose_sentence_gives_the_
     assert [p["status"] for p in right.points][0] == "covered" and right.score > wrong.score
     assert len(charged) == 1 and "预热" in charged[0]["point"] and charged[0]["rule"] == "cause"
     assert "梯度方差" in charged[0]["note"] and "梯度方差" in wrong.feedback
+    # The feedback says why a contradiction costs more than a miss (blind CLI QA: "the penalty is not explained").
+    assert "每处与笔记矛盾的说法都会扣分（这次有 1 处）" in wrong.feedback and "扣分" not in right.feedback

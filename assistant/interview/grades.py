@@ -137,6 +137,9 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
         text = prompts.render("interview_feedback_asked" if asked else "interview_feedback", lang, score=_fmt(score),
                               max_score=MAX_SCORE, n_covered=n_covered, n_total=len(rows),
                               checklist="\n".join(lines), citation=ref.citation)
+        if wrong := sum(r["status"] == "contradicted" for r in rows):
+            # Why 3 of 5 covered can score 0.4/10 (blind CLI QA: "the penalty is not explained").
+            text += "\n" + prompts.render("interview_penalty", lang, n=wrong).strip()
     if elsewhere:  # said first: it explains the checklist that follows
         text = prompts.render("interview_elsewhere", lang, label=elsewhere) + "\n" + text
     return f"{text}\n{extra}".strip()
