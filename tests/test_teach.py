@@ -312,3 +312,16 @@ def test_point_cards_of_points_no_longer_in_the_outline_are_left_out_of_mastery_
     other = {"q:elsewhere:1": {**cards[question_card(note.key)], "note_key": "elsewhere:1"},
              "p:elsewhere:1#x": {**cards[point_card(note.key, "gone000000")], "note_key": "elsewhere:1"}}
     assert notebook.live_cards(other) == other  # a question not in these notes: its cards as stored
+
+
+def test_a_card_with_a_contradicted_point_says_each_contradiction_costs_points():
+    """Blind CLI QA: "3 of 5 covered" beside 0.4/10 read as unexplained; the card's summary says why."""
+    from assistant.interview.cards import AnswerCard, PointLine
+    from assistant.web.interview_view import card_html
+
+    points = [PointLine("covered", "使用梯度截断"), PointLine("contradicted", "使用 ReLU 激活函数", said="应该用 sigmoid",
+                                                              note="使用 ReLU 激活函数可以减少梯度爆炸")]
+    card = AnswerCard(0, 1, "question", "如何修复梯度爆炸问题？", "…", 0.4, 10, "第28题", "[1] 第28题", "", points)
+    assert "1 of 2 key points covered, 1 contradicting the notes (each costs points)" in card_html(card)
+    assert "contradicting" not in card_html(AnswerCard(0, 1, "question", "q", "…", 5.0, 10, "第28题", "[1] 第28题", "",
+                                                       points[:1]))

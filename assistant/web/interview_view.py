@@ -73,7 +73,9 @@ def card_html(card) -> str:
     covered = sum(p.status == "covered" for p in card.points)
     if card.points:
         later = sum(p.later for p in card.points)
-        summary = f"{covered} of {len(card.points)} key points covered" + (f", {later} more in the follow-up" if later else "")
+        wrong = sum(p.status == "contradicted" for p in card.points)
+        summary = f"{covered} of {len(card.points)} key points covered" + (f", {later} more in the follow-up" if later else "") + (
+            f", {wrong} contradicting the notes (each costs points)" if wrong else "")
         points = f'<ul class="qa-points">{"".join(_point(p) for p in card.points)}</ul>'
     else:
         summary = "Feedback"
