@@ -9,7 +9,8 @@ from assistant.answering.prompts import Prompts
 from assistant.interview.grader import Grade, point_rows, render_feedback
 from assistant.interview.notebook import Notebook
 from assistant.interview.report_md import render
-from assistant.interview.session import Interview, session_report
+from assistant.interview.session import Interview
+from assistant.interview.session_report import session_report
 from assistant.interview.srs import point_card, point_id
 from assistant.interview.store import Store
 from assistant.notes.keypoints import outline
@@ -96,7 +97,7 @@ def test_a_follow_up_answer_counts_in_the_report_history_and_export(tmp_path, no
     assert [(t["mean"], t["last"]) for t in store.topic_progress()] == [(pytest.approx(1.0), 4.0)]
     assert [h["score"] for h in store.answer_history()] == [0.0, 0.0, 0.0, 4.0]
     text = render(session_report(store, session.id), details=True)
-    assert "| 4/10 | 第28题" in text and "| 0/10 | 第28题" not in text and "— 4/10" in text
+    assert "| 4/10 (0 before the follow-up) | 第28题" in text and "| 0/10 | 第28题" not in text and "— 4/10" in text
     assert all(f"- ✗ {label} — then covered in the follow-up" in text for label in recalled)
     assert text.count("then covered in the follow-up") == 2
     assert f"- ✗ {points[1].label} — not covered in the follow-up either" in text
