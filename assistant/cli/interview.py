@@ -118,7 +118,7 @@ def _read_answer() -> str | None:
     """One non-empty answer line from the user; None on end of input or Ctrl-C."""
     import sys
 
-    from assistant.interview.session import MAX_ANSWER_CHARS
+    from assistant.interview.session import InterviewError, checked_answer
     from assistant.service import NOT_UTF8, is_utf8
 
     while True:
@@ -129,9 +129,10 @@ def _read_answer() -> str | None:
         if not is_utf8(text):  # one undecodable line must not end the session: say so and read the next
             click.echo(f"error: {NOT_UTF8}; type the answer again", err=True)
             continue
-        if len(text) > MAX_ANSWER_CHARS:  # nor one oversized paste
-            click.echo(f"error: the answer is too long ({len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}); "
-                       "type a shorter one", err=True)
+        try:
+            checked_answer(text or "-")  # nor one oversized paste (an empty line just asks again, below)
+        except InterviewError as e:
+            click.echo(f"error: {e}; type a shorter one", err=True)
             continue
         if text and not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
             click.echo(text)

@@ -84,12 +84,13 @@ def _deciding(found: list[Conflict | None], texts: list[str], segment: str, body
     if not stating:
         return None
     k = max(stating, key=lambda i: (len(named.keys() & valued(texts[i]).keys()), len(said & term_set(texts[i])), -i))
-    # The same name given a value the section never gives it ("beta1 = 0.5" for "beta1 = 0.9"; `value_mismatch`).
-    mismatch = value_mismatch(segment, texts[k], body)
-    if mismatch:
-        return Conflict("number", segment, texts[k], mismatch)
     decider = found[k]
-    return decider if decider is not None and decider.rule == "number" else None
+    if decider is None or decider.rule == "number":
+        return decider  # conflict() already asked every number rule of this unit, `value_mismatch` among them
+    # Another rule came first there: the same name given a value the section never gives it still decides
+    # ("beta1 = 0.5" for "beta1 = 0.9"; `value_mismatch`).
+    mismatch = value_mismatch(segment, texts[k], body)
+    return Conflict("number", segment, texts[k], mismatch) if mismatch else None
 
 
 def swaps(points: list[Point], ticked: list[int], segments: list[str], answer: str) -> dict[int, Conflict]:

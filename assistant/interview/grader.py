@@ -43,7 +43,7 @@ from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback, reply_language
 from assistant.interview.padding import Padding, padding
 from assistant.interview.subjects import segment_subjects
-from assistant.interview.topicality import Titles, elsewhere, language_lifts
+from assistant.interview.topicality import Titles, elsewhere, language_lifts, lifted
 from assistant.interview.units import Units, distinct_own, section_units
 from assistant.notes.cues import negation_density, negations
 from assistant.notes.denials import subject_at
@@ -107,13 +107,8 @@ class OfflineGrader:
         n = max(parent) + 1
         sentences = vectors[:n]  # answer_parts lists the sentences first
         # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
-        english = graded_language(" ".join(segments), ref.body) != "zh"
-
-        def lifted(r: Reference) -> np.ndarray:  # units × sentences, each unit lifted for its language
-            units = self.units(r)
-            return units.vectors @ sentences.T + language_lifts(english, p.cross_lingual_shift, r, units.texts)[:, None]
-
-        rivals = [(r, lifted(r))
+        english, shift = graded_language(" ".join(segments), ref.body) != "zh", p.cross_lingual_shift
+        rivals = [(r, lifted(self.units(r).vectors, sentences, english, shift, r, self.units(r).texts))
                   for r in self._titles.rivals(ref, " ".join(segments), sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
         # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
         # unit somewhere by chance and must not outweigh a long one about the question asked.
@@ -128,9 +123,8 @@ class OfflineGrader:
         # The asked question counts as one of its section's units: "防止过拟合可以用Dropout" restates 第38题's question, whose
         # units are four one-word list items, and was named an answer to 第28题 (blind QA run 7).
         asked = self.units(ref)
-        mine = np.maximum(sims[:, :n] + language_lifts(english, p.cross_lingual_shift, ref, asked.texts)[:, None],
-                          asked.question @ sentences.T + language_lifts(english, p.cross_lingual_shift, ref, [ref.title])[:, None]
-                          ).max(axis=0)
+        mine = np.maximum(sims[:, :n] + language_lifts(english, shift, ref, asked.texts)[:, None],
+                          lifted(asked.question[None, :], sentences, english, shift, ref, [ref.title])).max(axis=0)
         about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight,
                                 p.elsewhere_low_share, nearer_its_question)
         return about, keep if about is None else ~away[np.array(parent)]

@@ -107,6 +107,13 @@ def language_lifts(english: bool, shift: float, ref: Reference, texts: list[str]
     return np.full(len(texts), shift if language_of(ref.body) != "zh" else 0.0, dtype=np.float32)
 
 
+def lifted(vectors: np.ndarray, sentences: np.ndarray, english: bool, shift: float, ref: Reference,
+           texts: list[str]) -> np.ndarray:
+    """Units × sentences cosines of `ref`'s unit vectors (texts `texts`), each unit lifted for its language
+    (`language_lifts`)."""
+    return vectors @ sentences.T + language_lifts(english, shift, ref, texts)[:, None]
+
+
 def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], margin: float, share: float,
               weight: np.ndarray | None = None, low_share: float | None = None,
               confirm: Callable[[Reference], bool] | None = None) -> tuple[Reference | None, np.ndarray]:

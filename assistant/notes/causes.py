@@ -16,12 +16,11 @@ Written after reading the wrong_cause items of the dev sets eval/dev/answers2.js
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.notes.terms import language_of, term_set
+from assistant.notes.terms import inverse_frequency, language_of, term_set
 from assistant.notes.text import LIST_NUMBER_RE, clauses, plain_text, split_sentences
 
 # Each pattern splits a sentence into its effect ("e") and cause ("c"); the first that matches wins, so the
@@ -130,7 +129,7 @@ def _rarity(section: str) -> dict[str, float]:
     for terms in sentences:
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
-    return {term: math.log((len(sentences) + 1) / (n + 0.5)) for term, n in counts.items()}
+    return {term: inverse_frequency(n, len(sentences)) for term, n in counts.items()}
 
 
 def _rare_share(terms: set[str], pool: frozenset[str], rarity: dict[str, float]) -> float:

@@ -9,6 +9,7 @@ agrees on what a "word" of the notes is.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -26,6 +27,12 @@ STOP_WORDS = frozenset(
     "our they their there here about into than then so if not no yes more most very just also like such use "
     "used using get make between vs one two only".split()
 )
+
+
+def inverse_frequency(count: int, total: int) -> float:
+    """How rare a term used by `count` of `total` texts is (a term no text uses is the rarest): BM25's smoothed idf,
+    which the retrieval vocabulary (sections) and the cause rule (a section's sentences) both weigh terms by."""
+    return math.log((total + 1) / (count + 0.5))
 
 
 def tokenize(text: str) -> list[str]:

@@ -233,10 +233,10 @@ def numbered(text: str, questions: list[dict]) -> list[dict]:
     return [q for q in questions if int(q["question"]) == number and "~" not in str(q["uid"])]
 
 
-def missing_number(text: str, questions: list[dict]) -> str:
+def missing_number(text: str, questions: Callable[[], list[dict]]) -> str:
     """The reference as written ("第99题", "Q99") when a question only names a section number no notes file uses, else
     '': it is told so, not shown the nearest titles of a search for "第99题" (blind CLI QA, 2026-12-06)."""
-    if not _NUMBER_ONLY.match(text) or numbered(text, questions):
+    if not _NUMBER_ONLY.match(text) or numbered(text, questions()):  # the questions only for a number-only question
         return ""
     found = re.search(_REFERENCE, text, re.I)
     return re.sub(r"\s+", " ", found.group()) if found else ""

@@ -5,12 +5,11 @@ The terms themselves (Chinese bigrams, Latin words) are defined once in `notes/t
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.notes.terms import content_terms, has_cjk, technical_names, term_set, tokenize
+from assistant.notes.terms import content_terms, has_cjk, inverse_frequency, technical_names, term_set, tokenize
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Vocabulary:
 
     def idf(self, term: str) -> float:
         """How rare a content term is across sections (a term no section uses is the rarest)."""
-        return math.log((self.sections + 1) / (self.section_counts.get(term, 0) + 0.5))
+        return inverse_frequency(self.section_counts.get(term, 0), self.sections)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> "Vocabulary":

@@ -143,7 +143,7 @@ class Retriever:
         catalogue.refresh()
         if not catalogue.ids:
             return SearchResult(query)
-        if missing := missing_number(query, catalogue.questions()):  # "第99题" in notes numbered 21–40
+        if missing := missing_number(query, catalogue.questions):  # "第99题" in notes numbered 21–40
             return SearchResult(query, lacks="number", unknown=[missing])
         query = catalogue.respell(catalogue.by_number(query))  # 过你合 → 过拟合: the query searched, and shown as "interpreted as"
         pool = min(POOL, len(catalogue.ids))
