@@ -140,6 +140,24 @@ def test_rare_terms_and_known_names():
     assert "relu" in section_terms(["a", "gone"], rows) and "gru" not in section_terms(["a"], rows)
 
 
+def test_rare_bonus_reads_an_english_question_through_the_glossary():
+    """An English question's own words earn no bonus (Chinese notes quote English by chance), but the glossary's
+    Chinese for its phrases does: "exploding gradients" → 梯度爆炸, whose 爆炸 one section uses."""
+    from types import SimpleNamespace
+
+    from assistant.retrieval.adjust import rare_bonus
+    from assistant.retrieval.lexical import Vocabulary
+
+    texts = ["梯度爆炸会导致 NaN", "梯度消失的 gate 原因", "ReLU 计算简单"]
+    catalogue = SimpleNamespace(vocabulary=Vocabulary.of_sections(texts),
+                                rows={cid: (text, {}) for cid, text in zip("abc", texts)})
+    english = "What do exploding gradients lead to?"
+    assert rare_bonus(english, True, catalogue, 1.0, 1, "abc") == {"a": 1.0}
+    assert rare_bonus("Which gate matters here?", True, catalogue, 1.0, 1, "abc") == {}  # "gate" is English prose
+    assert rare_bonus("梯度消失的原因", False, catalogue, 1.0, 1, "abc") == {"b": 1.0}
+    assert rare_bonus(english, True, catalogue, 0.0, 1, "abc") == {}
+
+
 def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
     from assistant.retrieval.fusion import on_scale, zscores
 

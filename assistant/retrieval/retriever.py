@@ -23,7 +23,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
-from assistant.retrieval.adjust import chunks_using, known_names, rare_terms, section_terms
+from assistant.retrieval.adjust import known_names, rare_bonus, section_terms
 from assistant.retrieval.answerable import lacking, linked_only, spelled_otherwise, unknown_names
 from assistant.retrieval.catalogue import Catalogue, chunk_body, missing_number, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
@@ -180,17 +180,11 @@ class Retriever:
             standardised.append((*bm25, self.weights.bm25))
         # A chunk outside one retriever's pool counts as that retriever's worst pooled score.
         fused = {cid: sum(w * z.get(cid, floor) for z, floor, w in standardised) for cid in candidates}
-        # The lexical adjustments are for queries with Chinese in them. In English prose a Latin word is ordinary
-        # English that Chinese notes quote only by chance, and even its technical names moved English queries to
-        # the wrong section more often than to the right one (bench/tune_report.py, tuning hit@1 en 0.869 → 0.857).
-        lexical = not english
-        bonus: dict[str, float] = {}
-        if self.weights.rare and lexical:
-            rare = rare_terms(query, catalogue.vocabulary, self.weights.rare_sections)
-            bonus = {cid: self.weights.rare for cid in chunks_using(rare, fused, catalogue.rows)}
-            for cid, extra in bonus.items():
-                fused[cid] += extra
-        names = known_names(query, catalogue.vocabulary) if self.weights.absent and lexical else set()
+        bonus = rare_bonus(query, english, catalogue, self.weights.rare, self.weights.rare_sections, fused)
+        for cid, extra in bonus.items():
+            fused[cid] += extra
+        # The absent malus is for queries with Chinese in them (adjust.py says why).
+        names = known_names(query, catalogue.vocabulary) if self.weights.absent and not english else set()
         hits = self._collapse(fused, cosines, k, intents(query), names, bonus)
         # Coverage is decided on the ranking without the lexical adjustments (top_features): they reorder the
         # sections of a covered query, and do not make a query covered.
