@@ -69,3 +69,10 @@ def test_the_grader_charges_a_wrong_cause_to_the_point_whose_sentence_gives_the_
     assert "梯度方差" in charged[0]["note"] and "梯度方差" in wrong.feedback
     # The feedback says why a contradiction costs more than a miss (blind CLI QA: "the penalty is not explained").
     assert "每处与笔记矛盾的说法都会扣分（这次有 1 处）" in wrong.feedback and "扣分" not in right.feedback
+
+
+def test_a_prevented_link_is_no_cause_the_statement_gives():
+    """Blind web QA (2026-12-06): "避免A导致B" says A causes B while saying it is avoided; a correct answer was marked as
+    contradicting the notes."""
+    assert wrong_cause("预热能避免参数更新过猛导致训练发散。", SECTION) == ("", "")
+    assert wrong_cause("预热能缓解显存占用太高导致训练发散。", SECTION)[0]  # no prevention said: a cause of its own

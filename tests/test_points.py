@@ -273,6 +273,29 @@ def test_a_clause_about_one_named_point_that_says_what_the_notes_say_of_another(
     assert misattributed("Boosting 和 Bagging 都有放回地抽样得到多个训练集", section) == ""  # two named points: a comparison
 
 
+def test_the_sections_topic_word_names_no_point_and_an_enumeration_crosses_no_roles():
+    """Blind web QA (2026-12-06): two correct answers were marked "!". "CNN" is in the first point's name but is the
+    section's topic (two other points use it; "LeNet" names the point), so "CNN 把…" is no claim about that point; and
+    "Sigmoid、Tanh 这类激活函数" lists two members of one role, not two clauses."""
+    from assistant.notes.roles import crossed_roles, misattributed
+
+    section = ("**1. 经典的CNN结构（LeNet）：** 卷积层提取局部特征，池化层降低分辨率。\n\n"
+               "**2. 残差结构（ResNet）：** 每个块加一条捷径连接，很深的 CNN 也能训练。\n\n"
+               "**3. 多尺度结构（Inception）：** 并行用几种卷积核，CNN 能同时看到不同尺度。\n\n"
+               "**4. 轻量结构（MobileNet）：** 把普通卷积拆成深度卷积和逐点卷积，适合手机。\n")
+    from assistant.notes.roles import _named_points
+
+    named = _named_points(section)
+    assert named is not None and named.keys[0] == {"lenet"}  # "cnn" and the names holding it are the topic's
+    assert misattributed("CNN 把普通卷积拆成深度卷积和逐点卷积", section) == ""
+    # A name whose only Latin word other points use keeps it: nothing else would name the point.
+    pair = "**1. L1 正则化：** 产生稀疏解。\n\n**2. L2 正则化：** 让权重变小，比 L1 平滑。\n\n**3. 怎么选：** 要稀疏用 L1，否则 L1 和 L2 都行。\n"
+    named = _named_points(pair)
+    assert named is not None and "l1" in named.keys[0]
+    note = "在深层网络中，梯度爆炸的发生可能是因为激活函数，如之前很流行的 Sigmoid 和 Tanh 函数。"
+    assert crossed_roles("梯度爆炸可能就是 Sigmoid、Tanh 这类激活函数引起的，换成 ReLU 可以减少它。", note) == ""
+
+
 def test_an_english_verb_of_growth_is_compared_with_a_chinese_degree_side():
     assert antonym_swap("The loss keeps growing during training.", "训练中损失不断变小。") == "大↔小"
     assert antonym_swap("The loss keeps growing during training.", "训练中损失不断变大。") == ""

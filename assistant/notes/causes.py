@@ -49,6 +49,11 @@ _POINTER = re.compile(r"^\s*(?:但|而|正|也|就)?\s*(?:这|此|该|that\b|thi
 _THIN = 3
 
 
+# A link said to be prevented is no cause the statement gives: "非饱和性，避免梯度接近零导致梯度消失" names the notes' own
+# cause of 梯度消失, as what is avoided (blind web QA, 2026-12-06: a correct answer marked as contradicting the notes).
+_PREVENTED = re.compile(r"避免|防止|以免|免得|不至于|\b(?:avoid|prevent)")
+
+
 def _points_back(side: str) -> bool:
     return not side or bool(_POINTER.match(side)) and len(term_set(side)) <= _THIN
 
@@ -152,7 +157,7 @@ def wrong_cause(statement: str, section: str, effect_min: float = 0.5, cause_max
     give a second cause without a causal word). A cause of under three terms, or one that only points back
     ("因为这个"), is not judged."""
     pair = causal(statement)
-    if pair is None or _points_back(pair.cause):
+    if pair is None or _points_back(pair.cause) or _PREVENTED.search(pair.cause):
         return "", ""
     effect, cause = term_set(pair.effect), term_set(pair.cause)
     if len(cause) < 3 or len(effect) < 2:

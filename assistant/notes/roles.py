@@ -56,6 +56,9 @@ def reversed_direction(statement: str, note: str, reach: int = 8) -> str:
     return ""
 
 
+_ENUMERATION = re.compile(r"(?<=[A-Za-z0-9])\s*、\s*(?=[A-Za-z0-9])")  # "Sigmoid、Tanh": Latin names listed
+
+
 def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
     """Two clauses of the statement that each begin with the terms of one note clause and end with those of
     another, crosswise: the note's "sigmoid/tanh 常见于全连接层，relu 常见于卷积层" and the statement's
@@ -64,7 +67,10 @@ def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
     `cover` of them, and each note clause must have three of its own: a term or two shared by chance
     (梯度, 网络) cross nothing. A statement that merges both note clauses into one clause has at most one
     such clause. Empty when nothing is crossed."""
-    notes, said = [term_set(c) for c in clauses(note)], [(c.lower(), term_set(c)) for c in _with_subjects(clauses(statement))]
+    # An enumeration ("Sigmoid、Tanh 这类激活函数") names members of one role: cut there, its two halves looked crossed
+    # (blind web QA, 2026-12-06: a near-verbatim answer to 第28题's follow-up was marked as contradicting the notes).
+    said_clauses = clauses(_ENUMERATION.sub("/", statement))
+    notes, said = [term_set(c) for c in clauses(note)], [(c.lower(), term_set(c)) for c in _with_subjects(said_clauses)]
     if len(notes) < 2 or len(said) < 2:
         return ""
     for i, first in enumerate(notes):
@@ -164,13 +170,24 @@ class _NamedPoints:
 @lru_cache(maxsize=256)
 def _named_points(section: str) -> _NamedPoints | None:
     """Built once per section: the grader and the judge ask about every answer segment and aligned note unit."""
-    points = [pt for pt in outline(section).points if any(re.search(r"[a-z]", name) for name in pt.names)]
+    every = outline(section).points
+    points = [pt for pt in every if any(re.search(r"[a-z]", name) for name in pt.names)]
     if len(points) < 2:
         return None
     # A point is named by its names and their Latin words, minus any key that names two points
     # ("l1" in both "MAE，L1 损失" and "Smooth L1").
     keys = [set(pt.names) | {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} for pt in points]
     shared = {k for i, ks in enumerate(keys) for k in ks if any(k in other for j, other in enumerate(keys) if j != i)}
+    # Nor a Latin word of a name that the sentences of two other points of the outline use, when the point keeps a name
+    # without it: the word is the section's topic and the rest names the point ("RNN" of "经典的RNN结构（N vs N）" in the
+    # section on building an RNN made "RNN 引入隐状态 h…参数共享" a claim about N vs N that took N vs M's words; blind web QA,
+    # 2026-12-06). "L1" of "L1 正则化" stays: nothing else names that point.
+    spoken = [" ".join(plain_text(s) for s in pt.sentences).lower() for pt in every]
+    for pt, ks in zip(points, keys):
+        words = {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} - shared
+        topic = {w for w in words if sum(w in text for other, text in zip(every, spoken) if other is not pt) >= 2}
+        if topic and any(not any(w in k for w in topic) for k in ks - shared):
+            ks -= {k for k in ks if any(w in k for w in topic)}
     keys = [ks - shared for ks in keys]
     texts = [[plain_text(s) for s in pt.sentences] for pt in points]
     own = [frozenset(term_set(" ".join(t))) for t in texts]
