@@ -95,3 +95,32 @@ def test_the_schedule_and_the_mastery_table_say_the_same_next_review():
     (row,) = schedule_rows(cards, {"f:25": "gradient-explosion"}, now=T0 + 60)
     (m,) = mastery.questions(cards, [], now=T0 + 60)
     assert row["due_at"] == m.due_at == missed["due_at"] and row["due"] == m.due and row["due"] != "due now"
+
+
+def test_points_covered_in_a_thin_answer_are_a_hard_review_not_good():
+    """Blind web QA (2026-12-06): "2 of 2 points covered" at 5.8/10 made the question 100 % "strong". A covered point
+    is rated no higher than the answer as a whole (but at least Hard); missed and contradicted points stay Again."""
+    from types import SimpleNamespace
+
+    from assistant.interview import mastery
+    from assistant.interview.grades import Grade
+    from assistant.interview.practice import card_updates
+    from assistant.notes.keypoints import Point
+
+    note = SimpleNamespace(key="n:24", label="第24题")
+    points = [Point("先做两次卷积加一次池化", (), "central"), Point("人脸不同区域特征不同", (), "central")]
+
+    def rated(score: float, statuses: list[str]) -> list[int]:
+        rows = [{"point": p.lead, "status": s} for p, s in zip(points, statuses)]
+        grade = Grade(24, score, [], [], "", [], points=rows)
+        cards = card_updates(note, points, grade, {}, T0)
+        return [c["last_rating"] for c in cards.values() if c["point"]]
+
+    assert rated(5.8, ["covered", "covered"]) == [HARD, HARD]
+    assert rated(2.0, ["covered", "missed"]) == [HARD, AGAIN]
+    assert rated(8.0, ["covered", "contradicted"]) == [GOOD, AGAIN]
+    assert rated(9.5, ["covered", "covered"]) == [GOOD, GOOD]  # Easy for the question, Good for each point
+    cards = card_updates(note, points, Grade(24, 5.8, [], [], "", [], points=[
+        {"point": p.lead, "status": "covered"} for p in points]), {}, T0)
+    (m,) = mastery.questions(cards, [], now=T0 + 60)
+    assert m.level != "strong"

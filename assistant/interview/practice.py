@@ -67,12 +67,21 @@ def card_updates(note, points: list[Point], grade: Grade, cards: dict[str, dict]
     indexes = list(range(len(points))) if only is None else only
     if len(rows) != len(indexes):  # a grader without per-point verdicts: only the question card
         return out
+    whole = rating_for(grade.score, grade.max_score, over_time)
     for i, row in zip(indexes, rows):
         pid = point_id(points[i].lead)
         key = point_card(note.key, pid)
-        out[key] = {**review(cards.get(key), POINT_RATING[row["status"]], now), "note_key": note.key, "point": pid,
+        out[key] = {**review(cards.get(key), _point_rating(row["status"], whole), now), "note_key": note.key, "point": pid,
                     "label": points[i].label}
     return out
+
+
+def _point_rating(status: str, whole: int) -> int:
+    """A point's FSRS rating: missed or contradicted is Again; covered is Good, or Hard when the answer as a whole earned
+    less (a point named without what it means or why: "2 of 2 points covered" at 5.8/10 made the question's mastery
+    100 % "strong", blind web QA 2026-12-06)."""
+    rating = POINT_RATING[status]
+    return max(HARD, min(rating, whole)) if rating == GOOD else rating
 
 
 def probe_updates(note, points: list[Point], idx: list[int], statuses: list[str], was_missed: bool,
