@@ -40,6 +40,27 @@ def test_parts_on_different_sections_bring_each_section_in_and_say_which_answers
     assert result is whole
 
 
+def test_a_part_asking_what_its_own_sections_title_asks_needs_no_margin():
+    """Blind web QA (2026-12-06): "什么是梯度爆炸？如何检测？" answered the definition only; the detection part's own best
+    section led the definition's by less than the margin (sibling sections on one topic score close). A part that asks
+    what its section's title asks (detect) and not what the whole question's best one's asks (define) moves anyway."""
+    def titled(n: int, title: str) -> Hit:
+        return replace(_hit(n), title=title)
+
+    def search_part(part: str, before: list[str]) -> SearchResult:
+        scores = {"什么是梯度爆炸？": [(25, 6.0), (27, 4.5)], "如何检测？": [(27, 6.0), (25, 4.9)]}[part]
+        titles = {25: "什么是梯度爆炸？", 27: "如何确定是否出现梯度爆炸？"}
+        return SearchResult(part, [replace(titled(n, titles[n]), score=x) for n, x in scores], covered=True, coverage=5.0)
+
+    whole = SearchResult("q", [titled(25, "什么是梯度爆炸？"), titled(27, "如何确定是否出现梯度爆炸？")], covered=True)
+    result = split_search(whole, read_parts("什么是梯度爆炸？如何检测？", search_part), 2.0, 0.0)
+    assert result.parts == [Part("什么是梯度爆炸？", 1), Part("如何检测？", 2)]
+    # The same lead for a part that asks nothing its section's title asks stays within the margin.
+    result = split_search(whole, read_parts("什么是梯度爆炸？它的数值多大？", lambda part, before: search_part(
+        {"它的数值多大？": "如何检测？"}.get(part, part), before)), 2.0, 0.0)
+    assert result is whole
+
+
 def test_parts_on_one_section_leave_the_search_as_it_was():
     whole, result = _split("什么是A？A有什么用？", {"什么是A？": [(25, 5.0)], "A有什么用？": [(25, 4.0)]}, [25, 28])
     assert result is whole

@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.shapes import question_parts
+from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.results import Hit, Part, SearchResult
 
 SearchPart = Callable[[str, list[str]], SearchResult]  # (part, the parts before it) -> its search
@@ -53,10 +54,10 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
         return result
     top = result.hits[0]
     found: list[Hit] = []
-    for _, own in readings:
+    for part, own in readings:
         best = own.hits[0] if own.hits else top
         there = next((h.score for h in own.hits if _key(h) == _key(top)), None)
-        if own.covered and own.coverage >= strong and (there is None or best.score - there > margin):
+        if own.covered and own.coverage >= strong and (there is None or best.score - there > _margin(part, best, top, margin)):
             found.append(best)
         else:
             # The whole question's section answers this part too. A part declined alone is mostly a continuation read
@@ -65,6 +66,14 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
     if all(_key(h) == _key(top) for h in found) or not any(_key(h) == _key(top) for h in found):
         return result
     return _split(result, readings, found)
+
+
+def _margin(part: str, best: Hit, top: Hit, margin: float) -> float:
+    """How far a part's own best section must lead the whole question's there: `margin`, or 0 when the part asks what
+    that section's title asks and not what the whole question's best one's asks ("如何检测？" after "什么是梯度爆炸？": the
+    sibling sections on one topic score close, and the detection part stayed with the definition; blind web QA)."""
+    asked = intents(part)
+    return 0.0 if agreement(asked, intents(best.title)) > 0 and agreement(asked, intents(top.title)) < 0 else margin
 
 
 def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found: list[Hit]) -> SearchResult:
