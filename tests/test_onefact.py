@@ -106,3 +106,11 @@ def test_other_questions_are_not_one_fact(question):
     from assistant.answering.onefact import asks_one_fact
 
     assert not asks_one_fact(question)
+
+
+def test_an_english_count_question_finds_the_sentence_with_the_glossary_word_and_the_count():
+    """Blind web QA (2026-12-06): "How many gates does a GRU have?" quoted "GRU 是…循环神经网络的一种" (一种 read as a count,
+    e5 picking between two sentences) and not "GRU 只有两个门": "gates" → 门 is one character, no bigram."""
+    section = "GRU 是 Gated Recurrent Units，是循环神经网络的一种。\n\nGRU 只有两个门（update 和 reset），LSTM 有三个门。"
+    quotes, _ = _answer("How many gates does a GRU have?", section, "GRU是什么？")
+    assert "两个门" in quotes[0], quotes

@@ -27,8 +27,9 @@ from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, REFERS_BACK, Quote
 from assistant.answering.relevance import Relevance, semantic_z
 from assistant.answering.shapes import DEFINITION_CUES, question_parts
+from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, outline
-from assistant.notes.terms import FUNCTION_CHARS, STOP_WORDS, mostly_latin, tokenize
+from assistant.notes.terms import CJK_RE, FUNCTION_CHARS, STOP_WORDS, mostly_latin, tokenize
 from assistant.notes.text import LIST_NUMBER_RE, plain_text
 from assistant.retrieval.answerable import asks_formula
 from assistant.retrieval.results import Hit
@@ -60,8 +61,9 @@ _ASKS_MORE = re.compile(r"为什么|为何|为啥|原理|说说|讲讲|介绍|�
                         r"\bdescribe\b|\brespectively\b|\beach\b|\bboth\b|以及|"
                         r"\band (?:what|why|how|when|where|which|is|are|does|do|at|for|with|in)\b", re.I)
 # A sentence that states a value or a count: a digit, or a Chinese numeral before a measure word ("两个门", "三个门");
-# not the number of a list item ("**1. 更新公式：**", LIST_NUMBER_RE).
-_STATES_NUMBER = re.compile(r"\d|[一两二三四五六七八九十百千万][个层门步倍次维份折位种类]")
+# not the number of a list item ("**1. 更新公式：**", LIST_NUMBER_RE), nor "一种/一类" ("a kind of": "GRU 是…循环神经网络的
+# 一种" outranked "GRU 只有两个门" for "How many gates does a GRU have?", blind web QA 2026-12-06).
+_STATES_NUMBER = re.compile(r"\d|[两二三四五六七八九十百千万][个层门步倍次维份折位种类]|一[个层门步倍次维份折位]")
 
 
 def _states_number(sentence: str) -> bool:
@@ -102,11 +104,16 @@ def fact_scores(question: str, sentences: list[str], p: AnswerParams, rel: Relev
     默认学习率是多少" is in its lead-in line alone, which says no value; "bagging" is in the lead of its point, not in
     "主要作用是降低方差")."""
     asked = _terms(question)
+    singles: set[str] = set()
     if mostly_latin(question) and sentences and not mostly_latin(" ".join(sentences)):
         asked |= glossary_terms(question)  # an English question on Chinese notes shares their terms through the glossary
+        # A one-character term ("gates" → 门) is no bigram: it is held by a sentence that writes it ("How many gates does
+        # a GRU have?" quoted "GRU 是…循环神经网络的一种" and not "GRU 只有两个门", blind web QA 2026-12-06).
+        singles = {t for t in chinese_terms(question) if len(t) == 1 and CJK_RE.match(t)}
+        asked |= singles
     asked = (asked - _terms(title)) or asked
     asked = (asked - _terms(names)) or asked
-    held = [_terms(s) for s in sentences]
+    held = [_terms(s) | {c for c in singles if c in s} for s in sentences]
     df = {t: sum(t in h for h in held) for t in asked}
     weight = {t: math.log(1 + len(sentences) / df[t]) for t in asked if df[t]}
     total = sum(weight.values()) or 1.0
