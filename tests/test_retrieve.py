@@ -257,3 +257,12 @@ def test_a_number_inside_a_question_is_searched_as_written_and_a_missing_one_is_
     assert missing.lacks == "number" and missing.unknown == ["第 99 题"]
     text = offline_assistant.ask("Q99").answer
     assert text.startswith("The notes have no Q99.") and "`assistant notes`" in text
+
+
+def test_the_glossary_reads_stability_words_and_the_learning_process():
+    """Blind web QA (2026-12-06): "It makes the learning process unstable." scored 0/10 on 第26题, whose point is
+    "梯度爆炸导致学习过程不稳定": the answer named no glossary phrase, so nothing in it could be matched to a point."""
+    from assistant.notes.glossary import chinese_terms
+
+    assert chinese_terms("It makes the learning process unstable.") == ["学习过程", "不稳定"]
+    assert chinese_terms("Training becomes more stable.") == ["稳定"]
