@@ -203,6 +203,24 @@ def test_a_central_question_on_a_name_one_point_writes_quotes_that_point():
     assert texts == list(o.points[1].sentences)
 
 
+def test_a_comparison_of_names_one_point_writes_quotes_that_point():
+    """Blind web QA (2026-12-06): "L1 和 L2 正则化有什么区别？" quoted every fix of 第28题, though its weight-regularisation
+    point alone writes L1 and L2. A comparison of names one point writes is answered from that point; a list question
+    ("有哪些…") still gets every point."""
+    fixes = ("1. 重新设计网络\n\n   用更少的层。\n\n2. 梯度截断\n\n   超过阈值就截断。\n\n"
+             "3. 权重正则化\n\n   惩罚大的权重，常用 L1 惩罚项（绝对值）或 L2 惩罚项（平方）。\n")
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+
+    def quoted(question: str) -> list[str]:
+        return [q.text for q in select_quotes(question, [_Hit(fixes)], AnswerParams(), flat)]  # type: ignore[list-item]
+
+    compared = quoted("L1 和 L2 正则化有什么区别？")
+    assert compared and all("截断" not in t and "更少的层" not in t for t in compared), compared
+    assert any("L1" in t for t in compared)
+    listed = quoted("梯度爆炸有哪些解决方法，比如 L1 正则化？")
+    assert any("截断" in t for t in listed) and any("L1" in t for t in listed), listed
+
+
 def test_a_comparison_with_mei_you_or_not_as_is_no_negation():
     # "没有想象中那么可怕" says less frightening than imagined; it denies nothing the note says.
     assert conflict("局部最优没有想象中那么可怕。", "在后两种情况下，是很难找到局部极值的，更别说全局最优了。") is None

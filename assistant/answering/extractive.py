@@ -49,6 +49,7 @@ from assistant.notes.keypoints import Outline, Point, outline
 from assistant.notes.terms import mostly_latin, tokenize
 from assistant.notes.text import plain_text
 from assistant.retrieval.answerable import asks_computation, states_formula
+from assistant.retrieval.intent import intents
 from assistant.retrieval.results import Hit
 
 
@@ -111,7 +112,11 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
     if DEFINITION_CUES.search(question) and o.intro:
         quotes.append(Quote(n, o.intro[0]))
     q_terms = set(tokenize(question))
-    focus = [] if whole else named or group_focus(question, o, p, rel)
+    # A comparison of what one point alone writes is about that point: "L1 和 L2 正则化有什么区别？" quoted all five fixes
+    # of 第28题, whose weight-regularisation point alone writes L1 and L2 (blind web QA, 2026-12-06). Not a list question
+    # in general: "有哪些…" naming one point's example still asks for every point (dev key points 225 → 220 of 271).
+    mentioned = mentioned_point(question, o, title) if "compare" in intents(question) else []
+    focus = [] if whole else named or mentioned or group_focus(question, o, p, rel)
     if not focus and len(o.points) > p.max_points and section_groups(o) and all(pt.group for pt in o.points):
         return quotes + _by_group(question, n, o, q_terms, p, rel)
     chosen = focus or o.points[: p.max_points]
