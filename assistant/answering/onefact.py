@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.answering.focus import glossary_terms, named_points
+from assistant.answering.focus import named_points, plain_terms
 from assistant.answering.params import AnswerParams
 from assistant.answering.quotes import INTRODUCES, REFERS_BACK, Quote
 from assistant.answering.relevance import Relevance, semantic_z
@@ -106,11 +106,11 @@ def fact_scores(question: str, sentences: list[str], p: AnswerParams, rel: Relev
     asked = _terms(question)
     singles: set[str] = set()
     if mostly_latin(question) and sentences and not mostly_latin(" ".join(sentences)):
-        asked |= glossary_terms(question)  # an English question on Chinese notes shares their terms through the glossary
+        gloss = chinese_terms(question)  # an English question on Chinese notes shares their terms through the glossary
         # A one-character term ("gates" → 门) is no bigram: it is held by a sentence that writes it ("How many gates does
         # a GRU have?" quoted "GRU 是…循环神经网络的一种" and not "GRU 只有两个门", blind web QA 2026-12-06).
-        singles = {t for t in chinese_terms(question) if len(t) == 1 and CJK_RE.match(t)}
-        asked |= singles
+        singles = {t for t in gloss if len(t) == 1 and CJK_RE.match(t)}
+        asked |= plain_terms(" ".join(gloss)) | singles
     asked = (asked - _terms(title)) or asked
     asked = (asked - _terms(names)) or asked
     held = [_terms(s) | {c for c in singles if c in s} for s in sentences]

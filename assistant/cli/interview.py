@@ -130,7 +130,8 @@ def _read_answer() -> str | None:
             click.echo(f"error: {NOT_UTF8}; type the answer again", err=True)
             continue
         try:
-            checked_answer(text or "-")  # nor one oversized paste (an empty line just asks again, below)
+            if text:  # nor one oversized paste (an empty line just asks again, below)
+                checked_answer(text)
         except InterviewError as e:
             click.echo(f"error: {e}; type a shorter one", err=True)
             continue

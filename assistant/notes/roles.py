@@ -176,18 +176,18 @@ def _named_points(section: str) -> _NamedPoints | None:
         return None
     # A point is named by its names and their Latin words, minus any key that names two points
     # ("l1" in both "MAE，L1 损失" and "Smooth L1").
-    keys = [set(pt.names) | {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} for pt in points]
+    words = [{w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} for pt in points]
+    keys = [set(pt.names) | ws for pt, ws in zip(points, words)]
     shared = {k for i, ks in enumerate(keys) for k in ks if any(k in other for j, other in enumerate(keys) if j != i)}
     # Nor a Latin word of a name that the sentences of two other points of the outline use, when the point keeps a name
     # without it: the word is the section's topic and the rest names the point ("RNN" of "经典的RNN结构（N vs N）" in the
     # section on building an RNN made "RNN 引入隐状态 h…参数共享" a claim about N vs N that took N vs M's words; blind web QA,
     # 2026-12-06). "L1" of "L1 正则化" stays: nothing else names that point.
     spoken = [" ".join(plain_text(s) for s in pt.sentences).lower() for pt in every]
-    for pt, ks in zip(points, keys):
-        words = {w for name in pt.names for w in re.findall(r"[a-z][a-z0-9]+", name)} - shared
-        topic = {w for w in words if sum(w in text for other, text in zip(every, spoken) if other is not pt) >= 2}
-        if topic and any(not any(w in k for w in topic) for k in ks - shared):
-            ks -= {k for k in ks if any(w in k for w in topic)}
+    for i, (pt, ws) in enumerate(zip(points, words)):
+        topic = {w for w in ws - shared if sum(w in text for other, text in zip(every, spoken) if other is not pt) >= 2}
+        if topic and any(not any(w in k for w in topic) for k in keys[i] - shared):
+            keys[i] = {k for k in keys[i] if not any(w in k for w in topic)}
     keys = [ks - shared for ks in keys]
     texts = [[plain_text(s) for s in pt.sentences] for pt in points]
     own = [frozenset(term_set(" ".join(t))) for t in texts]

@@ -126,12 +126,13 @@ def chinese_share(text: str) -> float:
 
 
 # A run of three or more Latin words with nothing Chinese between them ("a sequence of vectors").
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:[\s,;:()/-]+[A-Za-z0-9][A-Za-z0-9'’-]*){2,}")
+_ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:[\s,;:()/-]+[A-Za-z0-9][A-Za-z0-9'’-]*){2,}")
 
 
 _PROSE_WORDS = re.compile(r"\b(?:at|by|so|be|as|from|them|this|these|those|not|no|into|than|has|have|its|their|we|you)\b", re.I)
 
 
+@lru_cache(maxsize=8192)  # the grader asks it of every unit of the asked section and its rivals, for every answer
 def english_share(text: str) -> float:
     """How much of a text is English prose, from 0 to 1: its runs of three or more Latin words holding an English
     function word (or of five or more), against everything (a character counting as two letters, as in `chinese_share`). Names are not prose:
@@ -142,7 +143,7 @@ def english_share(text: str) -> float:
         return 0.0
     if not cjk and len(re.findall(r"[a-z]{3,}", text.lower())) >= 3:  # no Chinese: "Default hyperparameters: lr = 0.001"
         return 1.0  # (a formula, "b + w1 x1 + w2 x2", is no prose)
-    prose = sum(len(w) for run in _LATIN_RUN.findall(text)
+    prose = sum(len(w) for run in _ENGLISH_RUN.findall(text)
                 if _FUNCTION_WORDS.search(run) or _PROSE_WORDS.search(run) or len(run.split()) >= 5
                 for w in LATIN_RE.findall(run.lower()))
     return min(1.0, prose / (latin + 2 * cjk))
