@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bench.load import chat_load, interview_load
-from tests.support.servers import free_port
+from tests.support.servers import close_app, free_port
 
 pytestmark = pytest.mark.load
 
@@ -21,7 +21,7 @@ def test_fifty_chat_users_get_their_own_answers(offline_settings, offline_assist
     try:
         figures = chat_load(url, offline_assistant, users=50, time_limit=240)
     finally:
-        demo.close()
+        close_app(demo)
     print("\n" + figures.line())
     assert figures.errors == [] and figures.mismatches == []
     assert figures.requests == 100 and figures.percentile(0.99) < 240

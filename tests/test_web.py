@@ -15,6 +15,7 @@ import pytest
 
 from assistant.answering.response import AnswerResult
 from assistant.web import html
+from tests.support.servers import close_app
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 
@@ -209,7 +210,7 @@ def live_url(offline_settings, offline_assistant):
     demo, url = launch(offline_settings, port=free_port(), block=False, assistant=offline_assistant)
     assert url.startswith("http://127.0.0.1:")
     yield url
-    demo.close()
+    close_app(demo)
 
 
 def test_ask_api_answers_with_sources(live_url):

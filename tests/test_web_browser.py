@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import close_app
 from tests.support.shots import SHOTS
 from tests.test_web import XSS, free_port
 
@@ -85,7 +86,7 @@ def app_url(built_home, tmp_path_factory):
     assert ingest(settings, [notes], progress=False).errors == []
     demo, url = _serve(settings, Assistant(settings, progress=False))
     yield url
-    demo.close()
+    close_app(demo)
 
 
 @pytest.fixture
@@ -276,7 +277,7 @@ def test_llm_failure_mid_stream_shows_notice_and_finishes(browser, offline_setti
             shots(tab, "7-llm-fallback")
         finally:
             context.close()
-            demo.close()
+            close_app(demo)
 
 
 def test_interview_tab_asks_grades_and_reports(page, app_url, shots):
@@ -449,7 +450,7 @@ def test_settings_connect_an_llm_without_restart(browser, built_home, tmp_path, 
             assert "llm:stub-model" in tab.locator("#sources .mode-badge").first.inner_text()
     finally:
         context.close()
-        demo.close()
+        close_app(demo)
 
 
 def _phone(browser):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import close_app
 from tests.support.shots import save_shot
 from tests.test_web import free_port
 from tests.test_web_browser import _ask as ask_until_sourced
@@ -46,7 +47,7 @@ def app(built_home, tmp_path_factory):
     """(url, database path) of an app without auth over its own copy of the session index."""
     demo, url, db = _serve(built_home, tmp_path_factory)
     yield url, db
-    demo.close()
+    close_app(demo)
 
 
 def _new_context(browser, **options):  # noqa: F811
@@ -218,7 +219,7 @@ def _stub_app(browser, built_home, tmp_path_factory, default, *scripted, changes
             yield stub, page, db, ctx
         finally:
             ctx.close()
-            demo.close()
+            close_app(demo)
 
 
 def _slow_answer_in_a_new_chat(page, shown: str):
@@ -342,7 +343,7 @@ def test_two_users_under_auth_do_not_see_each_others_chats(browser, built_home, 
     finally:
         for ctx in contexts:
             ctx.close()
-        demo.close()
+        close_app(demo)
 
 
 def test_phone_layout_sidebar_closed_then_opens_a_chat(browser, app):  # noqa: F811

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.homes import private_assistant
+from tests.support.servers import close_app
 from tests.support.shots import SHOTS, save_shot
 from tests.test_web_browser import _open, browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -65,7 +66,7 @@ def returning(built_home, tmp_path_factory):
         store.close()
     demo, url = launch(settings, port=_port(), block=False, assistant=assistant)
     yield url
-    demo.close()
+    close_app(demo)
 
 
 def _watched_tab(chromium, viewport: dict):

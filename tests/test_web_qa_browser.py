@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import close_app
 from tests.support.shots import save_shot
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
 from tests.test_web_chats_browser import _ask, _new_context, _open, _rows, _serve, _stub_app, _tab, _titles
@@ -34,7 +35,7 @@ def app(built_home, tmp_path_factory):
     """(url, database path) of an extractive app over its own copy of the session index."""
     demo, url, db = _serve(built_home, tmp_path_factory)
     yield url, db
-    demo.close()
+    close_app(demo)
 
 
 @pytest.fixture
@@ -123,7 +124,7 @@ def test_a_question_sent_before_the_page_finished_loading_stays_listed(browser, 
         assert ctx.errors == []
     finally:
         ctx.close()
-        demo.close()
+        close_app(demo)
 
 
 def test_a_reload_while_regenerating_keeps_the_new_answer_finished(browser, built_home, tmp_path_factory,  # noqa: F811

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.homes import private_assistant
+from tests.support.servers import close_app
 from tests.support.shots import save_shot
 from tests.test_web import free_port
 from tests.test_web_browser import browser  # noqa: F401  (the shared Chromium fixture)
@@ -40,7 +41,7 @@ def served(built_home, tmp_path_factory):
     settings, assistant = private_assistant(built_home, tmp_path_factory, "small")
     demo, url = launch(settings, port=free_port(), block=False, assistant=assistant)
     yield url, settings, assistant
-    demo.close()
+    close_app(demo)
 
 
 @pytest.fixture

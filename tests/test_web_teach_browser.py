@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 
+from tests.support.servers import close_app
 from tests.test_web_browser import CONTRAST_JS, _ask, _open, _phone, _serve, browser, shots  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
@@ -41,7 +42,7 @@ def teach_app(built_home, tmp_path_factory):
     """(url, home) of an app over a private copy of the index; interviews in this module share its database."""
     demo, url, home = _app(built_home, tmp_path_factory.mktemp("teach"))
     yield url, home
-    demo.close()
+    close_app(demo)
 
 
 @pytest.fixture
@@ -216,7 +217,7 @@ def test_practise_weak_starts_with_the_weakest_question(desktop, teach_app, shot
 def upload_app(built_home, tmp_path):
     demo, url, home = _app(built_home, tmp_path)
     yield url, home
-    demo.close()
+    close_app(demo)
 
 
 def _upload(page, path):
@@ -314,7 +315,7 @@ def test_a_weak_match_says_so_above_the_answer(desktop, built_home, tmp_path, sh
         shots(page, "teach-9-weak-match-desktop")
         assert page.errors == []
     finally:
-        demo.close()
+        close_app(demo)
 
 
 def test_dark_mode_toggles_persists_and_stays_readable(desktop, teach_app, browser, shots):  # noqa: F811
@@ -400,4 +401,4 @@ def test_interview_downloads_work_with_a_data_directory_gradio_does_not_serve(bu
         assert not any(home.rglob("interview-*.md"))  # nothing written where Gradio would refuse to serve it
         assert page.errors == []
     finally:
-        demo.close()
+        close_app(demo)

@@ -237,3 +237,19 @@ def assistant_web_servers(env: dict[str, str], count: int = 1, *,
         for proc in procs:
             proc.stop()
             proc.cleanup_logs()
+
+
+def close_app(demo) -> None:
+    """Close a launched Gradio app, also when Gradio's own close() loses a race.
+
+    ``Blocks.close`` sets an ``asyncio.Event`` from this thread while the server's event loop may be adding a waiter
+    to it (a stream that a reloaded page left behind); Python then raises "deque mutated during iteration" before the
+    server is closed (a flaky failure of the reload-while-streaming browser test). The flag is set by then, so the
+    rest of the shutdown is done here.
+    """
+    try:
+        demo.close()
+    except RuntimeError:
+        if demo.server:
+            demo.server.close()
+        demo.app.startup_events_triggered = False
