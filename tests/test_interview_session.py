@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -209,6 +210,21 @@ def test_web_interview_downloads_are_servable_outside_the_data_directory(tmp_pat
     assert zipfile.is_zipfile(deck)  # an .apkg is a zip with the collection inside
     assert page.on_export_markdown(None) == str(report)  # no open session: the latest one
 
+
+
+def test_web_export_buttons_hold_their_files_and_the_report_waits_for_a_session(tmp_path, notebook):
+    """The export buttons download at the first click, so their files are written before they are pressed; with no
+    session yet the report's button is disabled and the note says why."""
+    topic = "Overfitting and regularisation (过拟合与正则化)"
+    page = _rendered_page(tmp_path / "home", notebook)
+    deck, report, note = page.on_offer_exports(topic, None)
+    assert deck["value"].endswith(".apkg") and report["interactive"] is False and "No interview yet" in note
+    sid, *_ = page.on_start(topic, 1)
+    page.on_answer(sid, "good answer")
+    deck, report, note = page.on_offer_report(sid)
+    assert deck == {"__type__": "update"}  # the deck does not change with an answer
+    assert report["interactive"] is True and "good answer" in Path(report["value"]).read_text(encoding="utf-8")
+    assert note == ""
 
 def test_download_folders_are_private_and_removed_when_the_server_exits(tmp_path):
     import subprocess

@@ -224,16 +224,18 @@ def test_the_phone_sidebar_toggle_is_whole_and_clear_of_the_title(phone, returni
     assert page.errors == []
 
 
-def test_the_download_box_appears_only_with_a_file(desktop, returning):
+def test_an_export_downloads_with_one_click(desktop, returning):
+    """Blind web QA: an export took two clicks (a button that made a file box, then its link). The buttons now hold
+    their files once the accordion is open. No session is open here: the report is the latest session's."""
     page = desktop
     _tab(page, returning, "Interview")
     page.locator("#iv-export > button").first.click()
-    page.locator("#iv-export-md").wait_for()
-    page.wait_for_timeout(500)
-    assert page.locator("#iv-download").count() == 0 or page.locator("#iv-download").is_hidden()  # was a blank 260 px
-    page.click("#iv-export-md")  # no session open here: the latest one's report
-    page.locator("#iv-download a[download], #iv-download a[href*='file=']").first.wait_for(timeout=30_000)
-    assert ".md" in page.inner_text("#iv-download")
+    page.wait_for_selector("#iv-export-md:not([disabled])", timeout=30_000)
+    with page.expect_download() as download:
+        page.click("#iv-export-md")
+    assert download.value.suggested_filename.endswith(".md")
+    assert "Overall" in Path(download.value.path()).read_text(encoding="utf-8")
+    assert page.locator("#iv-download").count() == 0  # no blank 260 px file box either
     shot(page, "7-export")
     assert page.errors == []
 

@@ -112,7 +112,8 @@ class InterviewPage(Page):
         # The history follows every started session and graded answer, after the answer is on screen (a chained
         # event: the grade is not held up by the tables), whether or not its accordion is open.
         for event in sessions:
-            event.then(self.on_tables, None, tables, **quiet)
+            event.then(self.on_tables, None, tables, **quiet).then(
+                self.on_offer_report, [self.session_id], self.history.export_outputs, **quiet)
         # Opening the accordion fills it (the history is stored: it was empty until Refresh was pressed).
         self.history.accordion.expand(self.on_tables, None, tables, **quiet)
         self.history.refresh.click(self.on_tables, None, tables)
@@ -120,8 +121,11 @@ class InterviewPage(Page):
         # Progress is stored, not per page: a reload shows it at once rather than after the next answer.
         self.on_page_load(self.on_progress, [self.progress.group], self.progress.outputs)
         self.on_page_load(self.on_reload, None, [self.flash])
-        self.history.export_anki.click(self.on_offer_anki, [self.topic], self.history.export_outputs)
-        self.history.export_md.click(self.on_offer_markdown, [self.session_id], self.history.export_outputs)
+        # The export buttons hold their files before they are pressed: written when the accordion opens, for the
+        # topic chosen (the deck) and the session shown (the report).
+        exports = [self.topic, self.session_id]
+        self.history.export_accordion.expand(self.on_offer_exports, exports, self.history.export_outputs, **quiet)
+        self.topic.change(self.on_offer_exports, exports, self.history.export_outputs, **quiet)
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
     def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
@@ -185,13 +189,13 @@ class InterviewPage(Page):
         """The whole history section: sessions table, per-topic chart and review schedule."""
         return HistoryView.values(self._store(request), self.kit.notebook)
 
-    def on_offer_anki(self, topic_display: str):
-        """The Anki deck in the (then shown) download box."""
-        return HistoryView.offer(self.on_export_anki(topic_display))
+    def on_offer_exports(self, topic_display: str, session_id, request: gr.Request | None = None):
+        """Both export buttons with fresh files: the deck for the topic chosen, this (or the latest) session's report."""
+        return HistoryView.offers(self.on_export_anki(topic_display), self.on_export_markdown(session_id, request))
 
-    def on_offer_markdown(self, session_id, request: gr.Request | None = None):
-        """This (or the latest) session's report in the download box, or a note when there is no session."""
-        return HistoryView.offer(self.on_export_markdown(session_id, request))
+    def on_offer_report(self, session_id, request: gr.Request | None = None):
+        """The report button with this session's report as it stands after the answer (the deck does not change)."""
+        return HistoryView.offers(None, self.on_export_markdown(session_id, request))
 
     def on_export_anki(self, topic_display: str):
         """Write the Anki deck (all topics or the selected one) and offer it for download."""

@@ -5,8 +5,10 @@ stays short. The history is stored, not per page, so nothing here waits for a cl
 fills the sessions table, the per-topic chart and the FSRS schedule when the accordion is
 opened (Gradio's Accordion.expand, so a returning user sees their history without pressing
 Refresh, and a closed accordion costs nothing on page load) and again after every graded answer.
-Refresh stays for a second browser tab that answered meanwhile. The export's file box is hidden
-until there is a file: shown empty, it was a 260 px blank "Download" area.
+Refresh stays for a second browser tab that answered meanwhile. The exports are download buttons whose files are
+written before they are pressed (when the accordion opens, the topic changes or a session moves on), so one click
+downloads: a "make the file" button then a file box to click was two clicks (blind web QA); the report's button is
+disabled, with a note saying why, until there is a session.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ class HistoryView:
                                     x_label_angle=-40, elem_id="iv-topic-chart")
             self.reviews = gr.Dataframe(headers=["question", "due", "known now", "points due", "weakest point"],
                                          interactive=False, label="Review schedule (FSRS)", elem_id="iv-schedule")
-        with gr.Accordion("Export", open=False, elem_id="iv-export"):
+        with gr.Accordion("Export", open=False, elem_id="iv-export") as self.export_accordion:
             with gr.Row():
-                self.export_anki = gr.Button("Anki deck of the key points (.apkg)", elem_id="iv-export-anki")
-                self.export_md = gr.Button("This session's report (.md)", elem_id="iv-export-md")
+                # Disabled until their files are written: pressed before, a download button does nothing.
+                self.export_anki = gr.DownloadButton("Anki deck of the key points (.apkg)", interactive=False,
+                                                     elem_id="iv-export-anki")
+                self.export_md = gr.DownloadButton("This session's report (.md)", interactive=False,
+                                                   elem_id="iv-export-md")
             self.note = gr.Markdown("", elem_id="iv-export-note")
-            self.download = gr.File(label="Download", interactive=False, visible=False, elem_id="iv-download")
 
     @property
     def outputs(self) -> list:
@@ -47,8 +51,8 @@ class HistoryView:
 
     @property
     def export_outputs(self) -> list:
-        """The components `offer()` fills, in order."""
-        return [self.download, self.note]
+        """The components `offers()` fills, in order."""
+        return [self.export_anki, self.export_md, self.note]
 
     @classmethod
     def values(cls, store, notebook) -> tuple[list, Any, list]:
@@ -78,10 +82,12 @@ class HistoryView:
                 for r in schedule_rows(notebook.live_cards(store.cards()), store.answered_topics())]
 
     @staticmethod
-    def offer(path: str | None, missing: str = NO_REPORT):
-        """(file box, note) for an exported file: the box shown with the file, or hidden with a note saying why."""
+    def offers(deck: str | None, report: str | None):
+        """(deck button, report button, note): each button downloads its file; without a report it is disabled and
+        the note says why. A deck of None leaves the deck button as it is (only the report changed)."""
         import gradio as gr
 
-        if not path:
-            return gr.update(value=None, visible=False), f"*{missing}*"
-        return gr.update(value=path, visible=True), ""
+        deck_update = gr.update() if deck is None else gr.update(value=deck, interactive=True)
+        if not report:
+            return deck_update, gr.update(value=None, interactive=False), f"*{NO_REPORT}*"
+        return deck_update, gr.update(value=report, interactive=True), ""
