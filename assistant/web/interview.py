@@ -125,7 +125,7 @@ class InterviewPage(Page):
         # topic chosen (the deck) and the session shown (the report).
         exports = [self.topic, self.session_id]
         self.history.export_accordion.expand(self.on_offer_exports, exports, self.history.export_outputs, **quiet)
-        self.topic.change(self.on_offer_exports, exports, self.history.export_outputs, **quiet)
+        self.topic.change(self.on_offer_exports, exports, self.history.export_outputs, show_progress="hidden")
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
     def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
