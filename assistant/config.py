@@ -101,7 +101,7 @@ class Settings:
             raise ConfigError(f"ASSISTANT_MODEL_CONTEXT must be at least 512 tokens, not {self.model_context}")
         if not 0 <= self.temperature <= 2:  # the OpenAI API's range: outside it every request fails and falls back
             raise ConfigError(f"ASSISTANT_TEMPERATURE must be between 0 and 2, not {self.temperature:g}")
-        if self.openai_base_url and not _http_url(self.openai_base_url):
+        if self.openai_base_url and not http_url(self.openai_base_url):
             # Here rather than in the Settings tab: OPENAI_BASE_URL=... from the environment is the same mistake.
             raise ConfigError(f"OPENAI_BASE_URL {self.openai_base_url[:80]!r} is not an http(s) URL; e.g. "
                               "https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
@@ -202,7 +202,7 @@ class Settings:
         return rows
 
 
-def _http_url(url: str) -> bool:
+def http_url(url: str) -> bool:
     """An endpoint the openai client can call: http(s), a host, no spaces ("not a url" was once saved)."""
     from urllib.parse import urlsplit
 

@@ -408,7 +408,7 @@ def test_settings_connect_an_llm_without_restart(browser, built_home, tmp_path, 
             _open(tab, url)
             tab.get_by_role("tab", name="Settings").click()
             assert tab.locator("#settings-k").is_hidden()  # extractive: k cannot matter, and the page says why
-            assert "only applies to LLM answers" in tab.locator("#settings-k-note").inner_text()
+            assert "Number of sources: extractive answers quote" in tab.locator("#settings-k-note").inner_text()
             assert tab.evaluate(CONTRAST_JS, "#settings-k-note .settings-note") >= 4.5
             tab.click("#preset-ollama")
             tab.wait_for_function("() => document.querySelector('#llm-base-url input, #llm-base-url textarea').value.includes('11434')")

@@ -33,8 +33,11 @@ class HistoryView:
             # Slanted topic names: level ones overprinted each other on a phone ("Activation functionsConvolutional…").
             self.chart = gr.BarPlot(x="topic", y="mean score", title="Mean score per topic", y_lim=[0, 10],
                                     x_label_angle=-40, elem_id="iv-topic-chart")
+            # Widths shared out and long cells wrapped: at 1280 px the question titles took the row and "weakest
+            # point" was cut after a few characters behind a horizontal scroll (blind web QA).
             self.reviews = gr.Dataframe(headers=["question", "due", "known now", "points due", "weakest point"],
-                                         interactive=False, label="Review schedule (FSRS)", elem_id="iv-schedule")
+                                         interactive=False, label="Review schedule (FSRS)", elem_id="iv-schedule",
+                                         wrap=True, column_widths=["34%", "12%", "10%", "10%", "34%"])
         with gr.Accordion("Export", open=False, elem_id="iv-export") as self.export_accordion:
             with gr.Row():
                 # Disabled until their files are written: pressed before, a download button does nothing.

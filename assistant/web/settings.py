@@ -18,8 +18,10 @@ from assistant.web.base import AnswerOptions, Page
 from assistant.web.html import escape, status_line
 
 MAX_K = 8
-K_NOTE_EXTRACTIVE = ("Extractive answers quote the best-matching sections of the notes, so the number of sources "
-                     "only applies to LLM answers.")
+# Said where the hidden slider would be, naming it: "…so the number of sources only applies to LLM answers" read as a
+# stray line about a control nobody could see (blind web QA).
+K_NOTE_EXTRACTIVE = ("Number of sources: extractive answers quote the sections that answer the question; with LLM "
+                     "answers, a slider here sets how many sections an answer may draw on.")
 STATUS = "settings-test"  # the class of the connection test's (and save's) outcome line
 MODE_LABELS = {"extractive": "Extractive — quote the notes verbatim (offline)", "llm": "LLM — generated, cited answer"}
 # The answer options this browser chose ({"k": int, "mode": str}). The values are not secret (the page holds them
