@@ -174,6 +174,16 @@ def test_a_question_naming_one_point_is_not_padded_with_the_other_points(offline
     assert "clipnorm" in answer and "使用权重正则化" not in answer
 
 
+
+def test_context_after_a_focused_answer_adds_something_asked(offline_assistant):
+    """Blind web QA: a focused answer was followed by other central lines that answered nothing asked: "What is gradient
+    clipping?" ended with 第28题's ReLU point, "激活函数为什么要非线性？" with the 计算简单 and 参数少 properties. The
+    context lines now share a term of the question that the focus lacks."""
+    clipping = offline_assistant.ask("What is gradient clipping?").answer
+    assert "clipnorm" in clipping and "ReLU" not in clipping
+    seq2seq = offline_assistant.ask("Explain how an encoder-decoder (seq2seq) RNN works.").answer
+    assert "Decoder" in seq2seq and "最基本的单层网络" not in seq2seq
+
 def test_what_a_question_sets_aside_is_not_its_focus(offline_assistant):
     """"除了 Dropout，…" asks for the rest of 第38题's list, not about Dropout."""
     for question in ("除了 Dropout，还有什么办法防止过拟合？", "Apart from dropout, how else can I prevent overfitting?"):
