@@ -158,6 +158,21 @@ def test_rare_bonus_reads_an_english_question_through_the_glossary():
     assert rare_bonus(english, True, catalogue, 0.0, 1, "abc") == {}
 
 
+
+def test_a_question_type_word_is_no_rare_term(offline_settings):
+    """Blind web QA: "What is the difference between an RNN and a feedforward network?" was answered from 第37题 (R-CNN),
+    the one section whose text says 区别, the glossary's Chinese for "difference". What a question asks is weighed by
+    the intent agreement (intent.py), not as a rare term."""
+    from assistant.retrieval.adjust import rare_terms
+    from assistant.retrieval.lexical import Vocabulary
+    from assistant.retrieval.retriever import Retriever
+    from assistant.retrieval.store import client
+
+    vocab = Vocabulary.of_sections(["rcnn 三者的区别是什么", "RNN 的原因", "ReLU 计算简单"])
+    assert rare_terms("区别 原因 计算", vocab, 1) == {"计算"}
+    shipped = Retriever(offline_settings, client(offline_settings))
+    assert shipped.search("What is the difference between an RNN and a feedforward network?", 3).hits[0].question == 30
+
 def test_fusion_standardises_each_retriever_and_floors_missing_chunks():
     from assistant.retrieval.fusion import on_scale, zscores
 

@@ -28,9 +28,14 @@ from assistant.retrieval.lexical import Vocabulary
 
 
 def rare_terms(query: str, vocabulary: Vocabulary, max_sections: int) -> set[str]:
-    """The query's content terms that at least one and at most `max_sections` sections use."""
+    """The query's content terms that at least one and at most `max_sections` sections use, question-type words
+    aside: "区别" (the glossary's Chinese for "difference") is what a question asks, which the intent agreement weighs
+    (intent.py), not what it is about; as a rare term it put 第37题 (R-CNN, "三者的区别是什么") first for "What is the
+    difference between an RNN and a feedforward network?" (blind web QA)."""
+    from assistant.retrieval.intent import intents
+
     counts = vocabulary.section_counts
-    return {t for t in term_set(query) if 0 < counts.get(t, 0) <= max_sections}
+    return {t for t in term_set(query) if 0 < counts.get(t, 0) <= max_sections and not intents(t)}
 
 
 def rare_bonus(query: str, english: bool, catalogue, weight: float, max_sections: int, ids: Iterable[str]) -> dict[str, float]:
