@@ -184,6 +184,14 @@ def test_context_after_a_focused_answer_adds_something_asked(offline_assistant):
     seq2seq = offline_assistant.ask("Explain how an encoder-decoder (seq2seq) RNN works.").answer
     assert "Decoder" in seq2seq and "最基本的单层网络" not in seq2seq
 
+
+def test_no_sentence_is_quoted_twice(offline_assistant):
+    """Blind web QA: "What is the difference between an RNN and a feedforward network?" quoted "RNNs 的目的使用来处理序列数据"
+    twice in a row, as the definition's opening sentence and as the first point's lead."""
+    answer = offline_assistant.ask("什么是RNN？它和普通的前馈神经网络有什么不同？").answer
+    lines = [line.strip() for line in answer.splitlines() if line.strip().startswith("- ")]
+    assert "RNNs 的目的使用来处理序列数据" in answer and len(lines) == len(set(lines))
+
 def test_what_a_question_sets_aside_is_not_its_focus(offline_assistant):
     """"除了 Dropout，…" asks for the rest of 第38题's list, not about Dropout."""
     for question in ("除了 Dropout，还有什么办法防止过拟合？", "Apart from dropout, how else can I prevent overfitting?"):

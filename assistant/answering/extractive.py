@@ -67,7 +67,9 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
         return []
     n, best = text_hits[0]
     o = outline(best.section)
-    quotes = _lead_ins(_with_parts(question, n, o, _from_section(question, n, o, p, rel, best.title), p, rel), o)
+    # Each sentence once: a definition question's opening sentence can also be the first point's lead ("RNNs 的目的使用来
+    # 处理序列数据" was quoted twice in a row, blind web QA).
+    quotes = _once(_lead_ins(_with_parts(question, n, o, _from_section(question, n, o, p, rel, best.title), p, rel), o))
     if any(q.one_fact for q in quotes):
         return quotes  # one fact: its own sentences, not another section's (onefact.py)
     covered = plain_terms(best.section)
@@ -81,6 +83,12 @@ def select_quotes(question: str, hits: list[Hit], params: AnswerParams | None = 
             quotes += _ranked_after(quotes, _central_quotes(" ".join(sorted(gain)), n2, outline(hit.section),
                                                             p.second_quotes, p, rel))
     return quotes
+
+
+def _once(quotes: list[Quote]) -> list[Quote]:
+    """The quotes with each sentence of a source kept where it first appears."""
+    first = {(q.n, q.text): i for i, q in reversed(list(enumerate(quotes)))}
+    return [q for i, q in enumerate(quotes) if first[(q.n, q.text)] == i]
 
 
 def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevance, title: str = "") -> list[Quote]:
