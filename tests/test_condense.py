@@ -224,7 +224,9 @@ class _Scripted:
         self.reranked[query] = rerank
         section, coverage = self._results[query]
         hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)
-        return SimpleNamespace(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage, lacks="")
+        from assistant.retrieval.results import SearchResult
+
+        return SearchResult(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage)  # type: ignore[list-item]
 
     def mentions(self, result, asked: str) -> list:
         return []
@@ -245,6 +247,19 @@ def test_a_weakly_covered_follow_up_keeps_its_own_reading_unless_the_context_is_
     assert condensed_search(clear, question, history)[0] == in_context
     # The learned order is for a question as asked; the earlier topic's words would drive its term-share signal.
     assert clear.reranked == {question: True, in_context: False}
+
+
+def test_a_weak_follow_up_that_the_context_confirms_is_shown_and_quoted_as_asked():
+    """Blind web QA: "YOLO 在 VOC2007 上 mAP 多少？" after a question on Faster R-CNN was shown as "Interpreted as: Faster
+    R-CNN 相比 Fast R-CNN 什么 YOLO…" although both readings found the same section. The context now only lends its
+    coverage: the question stays as asked (its words choose the quotes)."""
+    from assistant.answering.turn_search import condensed_search
+
+    history = ["特征图的通道数由什么决定？"]
+    question = "填充之后输出尺寸会变吗"
+    in_context = condense_offline(question, history, in_context=True)
+    shown, result = condensed_search(_Scripted({question: (7, 1.0), in_context: (7, 5.0)}), question, history)
+    assert shown == question and result.covered and result.coverage == 5.0 and result.hits[0].question == 7
 
 
 def test_a_declined_follow_up_is_answered_from_the_section_under_discussion_when_it_names_what_it_says(offline_assistant):

@@ -10,6 +10,8 @@ set; each one's before → after figures are in eval/README.md ("The offline fol
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.answering.condense import condense_offline, has_own_topic, needs_history, own_topic
 from assistant.answering.ordinals import listed_points, resolve_ordinals
 from assistant.answering.parts import read_parts, split_search
@@ -113,7 +115,15 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
         # Weakly covered alone: the reading in context wins only when stronger by the margin too, since the topic's
         # own words raise its coverage whatever the follow-up asks ("用 same padding 的话 output size 会变吗" after
         # feature-map channels read in context as the channels section).
-        return (in_context, second) if second.coverage > result.coverage + retriever.followup_margin else (query, result)
+        if second.coverage <= result.coverage + retriever.followup_margin:
+            return query, result
+        if _section(top) == _section(first):
+            # Both readings find the same section: the conversation only confirms it. The question as asked is shown
+            # and its words choose the quotes ("YOLO 在 VOC2007 上 mAP 多少？" was shown as "Interpreted as: Faster R-CNN
+            # 相比 Fast R-CNN 什么 YOLO…", and the earlier question's words ranked its sentences; blind web QA), covered
+            # as strongly as in context.
+            return query, replace(result, coverage=second.coverage, weak=second.weak)
+        return in_context, second
     if _section(top) == _section(first):
         return in_context, second
     if second.coverage >= strong:
