@@ -261,3 +261,25 @@ def test_long_topic_names_fit_the_topic_box(desktop, phone, returning):
     row = phone.evaluate("() => document.querySelector('#iv-topic').closest('.row').getBoundingClientRect().width")
     assert topic["width"] >= 0.9 * row, (topic, row)
     assert desktop.errors == [] and phone.errors == []
+
+
+ANSWER_TOP = """() => { const bots = document.querySelectorAll("#chatbot .bot"), last = bots[bots.length - 1];
+  let box = last.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(box).overflowY)))
+    box = box.parentElement;
+  return {offset: last.getBoundingClientRect().top - box.getBoundingClientRect().top,
+          tall: last.getBoundingClientRect().height > box.clientHeight}; }"""
+
+
+def test_a_long_answer_is_shown_from_its_start_on_a_phone(phone, returning):
+    """Blind web QA: on a phone the chat followed the end of 第28题's long answer, so the user landed on its last
+    method and had to scroll up to read it. Once written, an answer taller than the chat box is shown from its start."""
+    from tests.test_web_browser import _ask
+
+    _open(phone, returning)
+    _ask(phone, "如何修复梯度爆炸问题？", "第28题")
+    phone.wait_for_timeout(600)
+    where = phone.evaluate(ANSWER_TOP)
+    assert where["tall"] and -2 <= where["offset"] <= 40, where  # its first line at the top of the chat box
+    shot(phone, "8-long-answer-phone")
+    assert phone.errors == []

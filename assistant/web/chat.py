@@ -16,6 +16,7 @@ from assistant.chats.record import answer_record
 from assistant.service import MAX_QUESTION_CHARS
 from assistant.web.base import OFF, Page, shown
 from assistant.web.busy import while_answering, wire_stop
+from assistant.web.chat_js import CLOSE_SIDEBAR_ON_PHONE, START_OF_LONG_ANSWER
 from assistant.web.html import chat_markdown, escape, interpreted_as, link_citations, sources_panel, weak_line, which_answer
 
 EXAMPLES = [
@@ -30,10 +31,6 @@ EXAMPLES = [
 UI = "private"
 log = logging.getLogger(__name__)
 QUIET: dict[str, Any] = {"show_progress": "hidden", "api_visibility": UI}  # the chat's own events: no spinner, no API
-# On a phone (Gradio's sidebar covers the whole screen up to 768 px wide) the sidebar gets out of the chat's way.
-CLOSE_SIDEBAR_ON_PHONE = """() => { if (window.innerWidth > 768) return;
-  const sb = document.getElementById("chat-sidebar");
-  if (sb && sb.classList.contains("open")) sb.querySelector(".toggle-button")?.click(); }"""
 
 
 def display(history: list[dict], turns: list[dict] | None = None) -> list[dict]:
@@ -174,7 +171,8 @@ class ChatPage(Page):
             self.chatbot.retry(regenerate, [self.history, self.turns, saved.conv, k, mode, saved.browser], outputs, **QUIET),
         ]
         for event in events:  # the sidebar follows each saved exchange (a new conversation, a new order)
-            event.then(refresh, [saved.conv, saved.browser], sidebar, **QUIET)
+            event.then(None, None, None, js=START_OF_LONG_ANSWER).then(refresh, [saved.conv, saved.browser], sidebar,
+                                                                        **QUIET)
         self.chatbot.select(pick, [self.turns], [self.panel], queue=False, **QUIET)
         self.picker.change(pick_answer, [self.picker, self.turns], [self.panel], queue=False, **QUIET)
         self._wire_conversations(events)
