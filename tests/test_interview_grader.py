@@ -482,6 +482,23 @@ def test_an_english_answer_is_not_about_a_chinese_section_for_its_english_quotes
     assert grade.elsewhere == "" and grade.score >= 5, grade.feedback
 
 
+
+def test_an_english_answer_says_direction_magnitude_and_repeated_multiplication(comparing, notebook):
+    """Blind web QA: an English answer covering all four points of 第25题 scored 6/10, with "误差梯度是…方向和数量…" and
+    "…（值大于 1.0）重复相乘导致的指数级增长…" ✗: the glossary had no direction, magnitude, repeated multiplication or
+    exponential growth, so nothing in those sentences could be matched."""
+    from assistant.notes.glossary import chinese_terms
+
+    said = chinese_terms("the direction and magnitude of the error gradient; repeatedly multiplying gradients larger "
+                         "than 1.0 between layers grows exponentially")
+    assert {"方向", "数量", "误差梯度", "重复相乘", "大于", "层之间", "指数级", "增长"} <= set(said)
+    answer = ("The error gradient gives the direction and magnitude used to update the weights. In deep networks or RNNs, "
+              "error gradients can accumulate during updates and become very large, causing huge weight updates and an "
+              "unstable network; in the extreme, weights overflow and become NaN. It is caused by repeatedly multiplying "
+              "gradients larger than 1.0 between layers, which grows exponentially.")
+    grade = comparing.grade(ref(notebook, 25), answer)
+    assert any("方向和数量" in point for point in grade.covered), grade.feedback
+
 def test_a_two_word_english_label_is_not_read_as_a_claim(offline, notebook):
     """"More obvious:" (the answer's own heading for the second list of signs) was contradicted against "以下是一些稍微
     明显一点的信号" by its opposite edit ("less obvious"), and a 5-of-7 answer scored 4.4/10 (blind QA)."""
