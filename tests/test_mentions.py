@@ -49,6 +49,12 @@ def test_a_declined_question_quotes_where_the_notes_name_it(offline_assistant):
     assert not result.covered and result.citations == []
     assert "只在下面的地方提到了「SELU」" in result.answer
     assert "第21题" in result.answer and "对应的激活函数是 SELU，主要思想是使样本分布自动归一化" in result.answer
+    # Blind web QA: it opened with "笔记中没有涉及这个问题" (the notes do not touch on it), then quoted the sentence that
+    # does, then listed "closest sections" further off than that sentence (第40题 GRU for dying ReLU).
+    dying = offline_assistant.ask("dying ReLU 是什么？")
+    assert not dying.covered and dying.answer.startswith("笔记中没有专门讲这个问题的章节")
+    for text in (result.answer, dying.answer):
+        assert "没有涉及" not in text and "最接近的章节" not in text and "assistant ingest" in text
     english = offline_assistant.ask("What is SELU?")
     assert not english.covered and "they only mention SELU here" in english.answer
     spelled = offline_assistant.ask("BatchNorm 为什么有效？")  # the notes write Batch Normalization, BatchNormalization

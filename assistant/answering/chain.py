@@ -157,13 +157,19 @@ def build_chain(llm: BaseChatModel | None, retriever: Retriever, prompts: Prompt
             named = {"names": _listed([_as_asked(n, inputs["standalone"]) for n in search.unknown], lang)} if search.unknown else {}
             # Declined for a name whose every unknown spelling the notes use otherwise: no "never mention" (retriever).
             said = search.lacks if search.lacks != "name" or search.unknown else ""
-            text = prompts.render(f"not_covered_{said}" if said else "not_covered", lang, **named)
-            if search.mentions:  # the sentences naming what it asks about: shown as pointers, not cited
-                text += "\n\n" + prompts.render(
-                    "not_covered_mentions", lang, names=_listed(list(dict.fromkeys(m.name for m in search.mentions)), lang),
-                    mentions="\n".join(f"- {m.label}\n  > {m.sentence}" for m in search.mentions))
-            mentioned = {(m.file_key, m.uid) for m in search.mentions}
-            if near := [h for h in search.near_misses if (h.file_key, h.uid) not in mentioned]:
+            # The sentences naming what it asks about: shown as pointers, not cited. Declined for nothing in particular,
+            # the reply opens with them: "笔记中没有涉及这个问题" followed by the sentence that defines dying ReLU
+            # contradicted itself, and the closest sections listed after it (第40题 GRU) were further off than the
+            # sentence (blind web QA).
+            shown = {"names": _listed(list(dict.fromkeys(m.name for m in search.mentions)), lang),
+                     "mentions": "\n".join(f"- {m.label}\n  > {m.sentence}" for m in search.mentions)}
+            if search.mentions and not said:
+                text = prompts.render("not_covered_mentioned", lang, **shown)
+            else:
+                text = prompts.render(f"not_covered_{said}" if said else "not_covered", lang, **named)
+                if search.mentions:
+                    text += "\n\n" + prompts.render("not_covered_mentions", lang, **shown)
+            if near := [] if search.mentions else search.near_misses:
                 # pointers, not sources: nothing is quoted or cited from them
                 text += "\n\n" + prompts.render("not_covered_nearest", lang, sections="\n".join(f"- {h.label}" for h in near))
             pointers = [{"label": m.label, "note": section_key(m.file_key, m.uid), "sentence": m.sentence}
