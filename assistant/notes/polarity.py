@@ -22,6 +22,8 @@ name the contradiction:
   with Y and B with X ("sigmoid 常见于全连接层，relu 常见于卷积层" → "sigmoid 常见于卷积层，而 relu
   多见于全连接层"; `roles.crossed_roles`), or what stands before a directed verb (转换成, 导致 …) in
   the note stands after it in the statement (`roles.reversed_direction`);
+- rejected claim: the note quotes a claim to reject it ("“容易收敛到局部最优”，很可能是一种想象") and the statement
+  asserts it (`disbelief.asserts_rejected`);
 - cause: the statement gives an effect the notes explain a cause they do not give ("梯度爆炸主要是因为网络层数太少"
   where the notes blame the activation function; `causes.wrong_cause`).
 The edits that embedding callers test against the notes (a statement without its negation, its
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from assistant.notes.causes import wrong_cause
 from assistant.notes.cues import EN_NEG, negation_density, negations, only_removes
 from assistant.notes.denials import about_another, negated_claim, shares_negation
+from assistant.notes.disbelief import asserts_rejected
 from assistant.notes.quantities import number_mismatch
 from assistant.notes.roles import crossed_roles, exchanged_members, misattributed, reversed_direction
 
@@ -164,6 +167,8 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
                     and not only_removes(statement)) \
             or not both_zh and added:
         return Conflict("negation", statement, note, "negation")
+    if both_zh and asserts_rejected(statement, note, section):  # "确实很容易收敛到局部最优" against "“容易收敛到局部最优”…是一种想象"
+        return Conflict("negation", statement, note, "rejected claim")
     swap = antonym_swap(statement, note)
     if swap:
         return Conflict("antonym", statement, note, swap)
