@@ -114,3 +114,17 @@ def test_an_english_count_question_finds_the_sentence_with_the_glossary_word_and
     section = "GRU 是 Gated Recurrent Units，是循环神经网络的一种。\n\nGRU 只有两个门（update 和 reset），LSTM 有三个门。"
     quotes, _ = _answer("How many gates does a GRU have?", section, "GRU是什么？")
     assert "两个门" in quotes[0], quotes
+
+
+def test_a_title_lead_is_not_quoted_after_the_fact_and_a_label_lead_is():
+    """Blind web QA: "clipnorm 默认值是多少" answered "默认值为 clipnorm=1.0、clipvalue=0.5。" and then the point's title
+    "使用梯度截断（Gradient Clipping）", a stray heading after the fact. A lead that introduces its sentence ("更新公式：")
+    still comes with it."""
+    clipping = ("1. 使用梯度截断（Gradient Clipping）\n\n  在 Keras 中可以设置优化器的 `clipnorm` 或 `clipvalue` 参数来使用梯度截断。"
+                "默认值为 `clipnorm=1.0` 、`clipvalue=0.5`。\n\n2. 使用 ReLU 激活函数\n\n  使用 ReLU 激活函数可以减少梯度爆炸。")
+    quotes, _ = _answer("clipnorm 默认值是多少", clipping, "如何修复梯度爆炸问题？")
+    assert "clipnorm=1.0" in quotes[0] and not any(q.strip().endswith("（Gradient Clipping）") for q in quotes), quotes
+    momentum = ("**1. 更新公式：** `v = βv + g`，`w = w - ηv`。其中 β 是动量系数，最常用的取值是 0.9。\n\n"
+                "**2. 作用：** 动量能加速收敛并减小震荡。")
+    quotes, _ = _answer("动量系数一般取多少？", momentum, "动量法是什么？")
+    assert any("0.9" in q for q in quotes) and any("更新公式" in q for q in quotes), quotes

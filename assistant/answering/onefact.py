@@ -34,6 +34,8 @@ from assistant.notes.text import LIST_NUMBER_RE, plain_text
 from assistant.retrieval.answerable import asks_formula
 from assistant.retrieval.results import Hit
 
+_LABEL_OR_SENTENCE = re.compile(r"[：:。！？!?；;]")
+
 # A value, a count or a default: "默认值是多少", "几个门", "取值", "how many", "what value of …". "几乎" and "几何" are not
 # counts; "几种/几类" ask for kinds, a list.
 _ASKS_NUMBER = re.compile(
@@ -137,7 +139,10 @@ def fact_quotes(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevan
     # What the best sentence needs to be read comes before any other support: the lead of the point it supports
     # ("**1. 更新公式：**…" for "其中…β 是动量系数，最常用的取值是 0.9"), the sentence it points back to ("其中…", "这…"),
     # the one it introduces ("公式为：").
-    lead_of = {s: pt.lead for pt in o.points if pt.kind in ("item", "bold", "bullet") for s in pt.support}
+    # Not a bare title ("使用梯度截断（Gradient Clipping）"): quoted after the fact, it read as a stray heading between facts
+    # ("clipnorm 默认值是多少", blind web QA). A label ("**2. ReLU：** 表达式为 `max(0, x)`。") says whose fact it is.
+    lead_of = {s: pt.lead for pt in o.points if pt.kind in ("item", "bold", "bullet") and not _title_only(pt.lead)
+               for s in pt.support}
     index = {s: i for i, s in enumerate(sentences)}
     needed = [index.get(lead_of.get(sentences[best], ""), -1)]
     if best > 0 and REFERS_BACK.search(plain_text(sentences[best])):
@@ -154,6 +159,11 @@ def fact_quotes(question: str, n: int, o: Outline, p: AnswerParams, rel: Relevan
     context = {j for j in needed if j >= 0}
     return [Quote(n, sentences[best], rank=-1, one_fact=True)] + [
         Quote(n, sentences[i], rank=-1 if i in context else r, one_fact=True) for r, i in enumerate(sorted(support))]
+
+
+def _title_only(lead: str) -> bool:
+    """A lead that only names its point: no colon, no sentence punctuation, no bold label."""
+    return "**" not in lead and not _LABEL_OR_SENTENCE.search(LIST_NUMBER_RE.sub("", plain_text(lead), count=1))
 
 
 def pointed(quotes: list[Quote], hits: list[Hit]) -> list[int]:
