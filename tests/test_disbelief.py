@@ -17,6 +17,7 @@ def test_a_claim_called_imagined_or_held_by_many_is_rejected():
 
 def test_asserting_the_rejected_claim_contradicts_and_doubting_it_does_not():
     assert asserts_rejected("神经网络确实很容易收敛到局部最优", IMAGINED)
+    assert asserts_rejected("神经网络非常容易收敛到局部最优", IMAGINED)  # 非常 (very) negates nothing
     # By clause: "而不是鞍点" negates the saddle points, not the claim before it.
     assert asserts_rejected("局部最优就是神经网络优化的主要难点，而不是鞍点", HELD)
     for correct in ("神经网络并不容易收敛到局部最优", "很多人认为容易收敛到局部最优", "容易收敛到局部最优很可能只是想象",

@@ -22,7 +22,7 @@ _HELD_BEFORE = re.compile(r"(?:很多人|许多人|有人|人们|一般人|大�
                           + _QUOTED)
 _CLAUSE = re.compile(r"[，,；;。！!？?]")
 # A statement that negates, doubts or reports the claim does not assert it.
-_NOT_ASSERTED = re.compile(r"不|没|非|无|未|别|想象|误解|错觉|迷思|误区|认为|以为|觉得|看法|说法|据说|所谓|其实|并不")
+_NOT_ASSERTED = re.compile(r"不|没|非(?!常)|无|未|别|想象|误解|错觉|迷思|误区|认为|以为|觉得|看法|说法|据说|所谓|其实|并不")
 
 
 @lru_cache(maxsize=256)
