@@ -278,8 +278,11 @@ def test_a_long_answer_is_shown_from_its_start_on_a_phone(phone, returning):
 
     _open(phone, returning)
     _ask(phone, "如何修复梯度爆炸问题？", "第28题")
-    phone.wait_for_timeout(600)
+    # Its first line at the top of the chat box, and still there once the chat has settled.
+    phone.wait_for_function(f"() => {{ const w = ({ANSWER_TOP})(); return w.tall && w.offset >= -2 && w.offset <= 40; }}",
+                            timeout=10_000)
+    phone.wait_for_timeout(2500)
     where = phone.evaluate(ANSWER_TOP)
-    assert where["tall"] and -2 <= where["offset"] <= 40, where  # its first line at the top of the chat box
+    assert where["tall"] and -2 <= where["offset"] <= 40, where
     shot(phone, "8-long-answer-phone")
     assert phone.errors == []

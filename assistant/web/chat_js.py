@@ -13,13 +13,23 @@ CLOSE_SIDEBAR_ON_PHONE = """() => { if (window.innerWidth > 768) return;
 
 # An answer taller than the chat's scroll box is shown from its start once it is written: the chat follows the end of
 # a message, so on a phone the user landed on the last method of 第28题's answer and had to scroll up to read it
-# (blind web QA). A short answer stays where the chat put it.
-START_OF_LONG_ANSWER = """() => { setTimeout(() => {
-  const bots = document.querySelectorAll("#chatbot .bot"), last = bots[bots.length - 1];
-  if (!last) return;
-  let box = last.parentElement;
-  while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 1
-         && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
-  if (!box || box === document.body) return;
-  const top = last.getBoundingClientRect().top - box.getBoundingClientRect().top;
-  if (last.getBoundingClientRect().height > box.clientHeight) box.scrollTop += top - 8; }, 300); }"""
+# (blind web QA). Gradio's own autoscroll may run after this (under load it did, in a fresh-clone run), so for two
+# seconds the start is brought back whenever the box sits at its bottom; a user who scrolled elsewhere is left there.
+# A short answer stays where the chat put it.
+START_OF_LONG_ANSWER = """() => { const t0 = Date.now();
+  const fix = () => {
+    const bots = document.querySelectorAll("#chatbot .bot"), last = bots[bots.length - 1];
+    if (!last) return;
+    let box = last.parentElement;
+    while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 1
+           && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+    if (!box || box === document.body || last.getBoundingClientRect().height <= box.clientHeight) return;
+    const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+    if (atBottom || !box.dataset.startShown) {
+      box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      box.dataset.startShown = "1";
+    }
+    if (Date.now() - t0 < 2000) setTimeout(fix, 150);
+    else delete box.dataset.startShown;
+  };
+  setTimeout(fix, 100); }"""
