@@ -103,8 +103,7 @@ class Settings:
             raise ConfigError(f"ASSISTANT_TEMPERATURE must be between 0 and 2, not {self.temperature:g}")
         if self.openai_base_url and not http_url(self.openai_base_url):
             # Here rather than in the Settings tab: OPENAI_BASE_URL=... from the environment is the same mistake.
-            raise ConfigError(f"OPENAI_BASE_URL {self.openai_base_url[:80]!r} is not an http(s) URL; e.g. "
-                              "https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
+            raise ConfigError(f"OPENAI_BASE_URL {self.openai_base_url[:80]!r} is not an http(s) URL; {URL_EXAMPLES}")
         parts = self.recipe_parts
         unknown = [p for p in parts if p not in ("e5", "use", "bm25", "openai")]
         if not parts or unknown:
@@ -200,6 +199,9 @@ class Settings:
                 value = value[:3] + "…"
             rows.append((f.metadata["env"], "" if value in (None, ()) else str(value), f.metadata["help"]))
         return rows
+
+
+URL_EXAMPLES = "e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1"  # said wherever a base URL is refused
 
 
 def http_url(url: str) -> bool:

@@ -65,11 +65,10 @@ def configured(settings: Settings, base_url: str, model: str, key: str | None = 
 
     A malformed base URL is named as the form names it: Settings' own check names the environment variable
     (blind web QA: "✗ OPENAI_BASE_URL 'not a url' is not an http(s) URL" under a field labelled "Base URL")."""
-    from assistant.config import ConfigError, http_url
+    from assistant.config import URL_EXAMPLES, ConfigError, http_url
 
     if base_url.strip() and not http_url(base_url):
-        raise ConfigError(f"The base URL {base_url.strip()[:80]!r} is not an http(s) URL; e.g. "
-                          "https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
+        raise ConfigError(f"The base URL {base_url.strip()[:80]!r} is not an http(s) URL; {URL_EXAMPLES}")
     key = (key or "").strip() or saved_key(settings.home) or settings.openai_api_key or ""
     return settings.replace(openai_base_url=base_url.strip() or None, openai_api_key=key or None,
                             model=model.strip() or settings.model)

@@ -143,17 +143,15 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
 
 
 def _focused(question: str, central: list[Quote], focus: list[str], n: int, o: Outline, p: AnswerParams) -> list[Quote]:
-    """An answer about part of a section (named points, an asked aspect): every sentence of the focus, then the
-    p.focus_others best-ranked other central quotes for context, of those that share a term of the question the focus
-    lacks. Without that condition the context answered nothing asked (blind web QA: "What is gradient clipping?" ended
-    with 第28题's ReLU point); dev key points (bench/tune_points.py keypoints, four sets) 1,002 → 1,001 of 1,122 (the
-    lost one was a Leaky ReLU line that happened to follow "what is dying ReLU?"), answer lines matching no key point
-    1,261 → 1,245 of about 2,330, median answers 591 → 579 and 660.5 → 636.5 chars on two sets, the others unchanged. The focus is read first and ranked -1, so it is
-    kept when the answer must be cut: "What is gradient clipping?" opened with 第28题's ReLU lines, which come first
-    in the notes (blind QA); each side stays in reading order."""
+    """An answer about part of a section (named points, an asked aspect): every sentence of the focus, then at most
+    p.focus_others of the best-ranked other central quotes for context.
+
+    Context must share a term of the question that the focus lacks: without that it answered nothing asked ("What is
+    gradient clipping?" ended with 第28题's ReLU point, blind web QA; dev key points 1,002 → 1,001 of 1,122, answer lines
+    matching no key point 1,261 → 1,245, eval/README.md). The focus is read first and ranked -1, so it is kept when the
+    answer must be cut ("What is gradient clipping?" opened with 第28题's ReLU lines, which come first in the notes);
+    each side stays in reading order."""
     inside = set(focus)
-    # Context says something the focus does not about what was asked: it shares a term of the question that the
-    # focus lacks. "What is gradient clipping?" got 第28题's ReLU lines after the clipping point (blind web QA).
     asked = (plain_terms(question) | glossary_terms(question)) - plain_terms(" ".join(focus))
     kept = sorted((q for q in central if q.text not in inside and asked & plain_terms(q.text)),
                   key=lambda q: q.rank)[: p.focus_others]

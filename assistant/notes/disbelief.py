@@ -14,15 +14,18 @@ import re
 from functools import lru_cache
 
 from assistant.notes.terms import term_set
+from assistant.notes.text import clauses, split_sentences
 
 _QUOTED = r"[“\"「]([^”\"」]{2,40})[”\"」]"
+_REJECTS = r"想象|误解|错觉|迷思|误区"  # what the notes call a claim they reject
+_REPORTS = r"认为|以为|觉得|看法|说法"  # a claim someone holds, not one the text makes
 # The claim, then within the sentence a word that rejects it; or a view "many people" hold, then the claim.
-_REJECTED_AFTER = re.compile(_QUOTED + r"[^。；;！!？?]{0,16}?(?:想象|误解|错觉|迷思|误区|不成立|并非如此|其实不然)")
-_HELD_BEFORE = re.compile(r"(?:很多人|许多人|有人|人们|一般人|大家)[^。；;“\"「]{0,12}(?:看法|认为|以为|觉得|说法)[^。；;“\"「]{0,6}"
+_REJECTED_AFTER = re.compile(_QUOTED + rf"[^。；;！!？?]{{0,16}}?(?:{_REJECTS}|不成立|并非如此|其实不然)")
+_HELD_BEFORE = re.compile(rf"(?:很多人|许多人|有人|人们|一般人|大家)[^。；;“\"「]{{0,12}}(?:{_REPORTS})[^。；;“\"「]{{0,6}}"
                           + _QUOTED)
-_CLAUSE = re.compile(r"[，,；;。！!？?]")
-# A statement that negates, doubts or reports the claim does not assert it.
-_NOT_ASSERTED = re.compile(r"不|没|非(?!常)|无|未|别|想象|误解|错觉|迷思|误区|认为|以为|觉得|看法|说法|据说|所谓|其实|并不")
+# A clause that negates, doubts or reports the claim does not assert it. Broader than the shared negation cues
+# (cues.ZH_NEG leaves out 不容易, which is exactly how "并不容易收敛到局部最优" denies the claim); 非常 is no negation.
+_NOT_ASSERTED = re.compile(rf"不|没|非(?!常)|无|未|别|{_REJECTS}|{_REPORTS}|据说|所谓|其实")
 
 
 @lru_cache(maxsize=256)
@@ -41,7 +44,7 @@ def asserts_rejected(statement: str, note: str, section: str | None = None) -> b
     claims = [claim for claim in rejected_claims(section or note) if claim <= units]
     if not claims:
         return False
-    for clause in _CLAUSE.split(statement):
+    for clause in (c for sentence in split_sentences(statement) for c in clauses(sentence, 2)):
         said = term_set(clause)
         if not _NOT_ASSERTED.search(clause) and any(claim <= said for claim in claims):
             return True

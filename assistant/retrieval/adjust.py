@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.terms import technical_names, term_set, tokenize
+from assistant.retrieval.intent import intents
 from assistant.retrieval.lexical import Vocabulary
 
 
@@ -32,8 +33,6 @@ def rare_terms(query: str, vocabulary: Vocabulary, max_sections: int) -> set[str
     aside: "区别" (the glossary's Chinese for "difference") is what a question asks, which the intent agreement weighs
     (intent.py), not what it is about; as a rare term it put 第37题 (R-CNN, "三者的区别是什么") first for "What is the
     difference between an RNN and a feedforward network?" (blind web QA)."""
-    from assistant.retrieval.intent import intents
-
     counts = vocabulary.section_counts
     return {t for t in term_set(query) if 0 < counts.get(t, 0) <= max_sections and not intents(t)}
 

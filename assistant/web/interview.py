@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -100,7 +100,7 @@ class InterviewPage(Page):
         reveal = ("() => { const c = document.querySelectorAll('#answer-cards .qa-card');"
                   " if (c.length) c[c.length - 1].scrollIntoView({block: 'start', behavior: 'smooth'}); }")
         tables = self.history.outputs
-        quiet = {"show_progress": "hidden"}
+        quiet: dict[str, Any] = {"show_progress": "hidden"}
         planned = [self.topic, self.n, self.time_limit, self.progress.group]
         graded = [event(self.on_answer, [self.session_id, self.answer, self.progress.group], outputs)
                   for event in (self.submit.click, self.answer.submit)]
@@ -125,7 +125,7 @@ class InterviewPage(Page):
         # topic chosen (the deck) and the session shown (the report).
         exports = [self.topic, self.session_id]
         self.history.export_accordion.expand(self.on_offer_exports, exports, self.history.export_outputs, **quiet)
-        self.topic.change(self.on_offer_exports, exports, self.history.export_outputs, show_progress="hidden")
+        self.topic.change(self.on_offer_exports, exports, self.history.export_outputs, **quiet)
 
     # -- handlers (plain functions of values, unit-testable without a browser) --------------
     def on_start(self, topic_display: str, n: float, time_limit: float | None = 0, group: str = "per session",
