@@ -817,3 +817,21 @@ def test_an_antonym_of_the_closest_unit_is_no_swap_when_another_unit_says_it_the
     assert segment_conflict(segment, units, body, False, 0.0, 0.0, GraderParams()) is None
     alone = segment_conflict(segment, units[:1], body, False, 0.0, 0.0, GraderParams())
     assert alone is not None and alone.rule == "antonym" and alone.detail == "可微↔不可微"
+
+
+def test_an_answer_in_english_to_chinese_notes_is_scored_on_its_own_scale(prompts, notebook, tmp_path):
+    """An English answer reaches a lower raw score than the same content in Chinese (its cosines and key terms come
+    through translation): a correct English answer to 第25题 scored 6.2/10 beside 9.7 for the Chinese one (dev correct
+    answers: 6.51 against 8.39 on average). Its raw score has its own full mark (raw_full_cross); a Chinese answer's
+    score does not move with it."""
+    english = ("Exploding gradients: in deep networks or RNNs, error gradients accumulate during updates into very large "
+               "gradients, which cause large weight updates and an unstable network. Gradients greater than 1 multiplied "
+               "repeatedly between layers grow exponentially, and in the extreme the weights overflow to NaN.")
+    chinese = "梯度爆炸：在深层网络或RNN中，误差梯度在更新中累积成非常大的梯度，导致权重大幅更新、网络不稳定。层之间大于1的梯度重复相乘会指数级增长，极端时权重溢出变成NaN。"
+    shipped = OfflineGrader(prompts, cache_dir=tmp_path)
+    one_scale = OfflineGrader(prompts, cache_dir=tmp_path, params=dataclasses.replace(
+        GraderParams(), raw_full_cross=GraderParams.raw_full))
+    r = ref(notebook, 25)
+    assert shipped.grade(r, chinese).score == one_scale.grade(r, chinese).score
+    # The gap to the Chinese answer was over two points on one scale and is under two on its own.
+    assert one_scale.grade(r, english).score < shipped.grade(r, chinese).score - 2 <= shipped.grade(r, english).score

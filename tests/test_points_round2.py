@@ -260,3 +260,51 @@ def test_quotes_after_a_link_only_section_are_headed_as_other_sections():
     plain = "".join(extractive_stream("池化是什么？", [_Hit(SECTION)], "", "LINKS:", relevance=flat,  # type: ignore[list-item]
                                       others_note="ELSEWHERE:"))
     assert "ELSEWHERE:" not in plain and "LINKS:" not in plain
+
+
+def test_pros_or_cons_of_a_name_no_point_is_about_quote_what_the_notes_say_of_it():
+    """Blind CLI QA (2026-12-06): "ReLU 有什么缺点？" quoted all nine properties of activation functions, though the
+    notes state ReLU's weak spot (gradient 0 for x<0) in no word for "drawback". Such a question gets the sentences
+    writing the name, as a word ("PReLU" does not write ReLU); a question asking more, or about the title's topic, or
+    with an aspect the notes state in words, does not."""
+    from assistant.answering.focus import name_sentences
+
+    notes = PROPERTIES + "\n**4. 参数少：** 大多没有参数。PReLU 带一个参数。\n"
+    o = outline(notes)
+    said = name_sentences("ReLU 有什么缺点？", o)
+    assert said and all("ReLU" in s for s in said) and any("dying ReLU" in s for s in said)
+    assert not any("PReLU" in s for s in said) and not any("tanh" in s for s in said)
+    assert name_sentences("ReLU 是什么，有什么缺点？", o) == []  # asks a definition too
+    assert name_sentences("ReLU 有什么缺点？", o, title="ReLU 激活函数") == []  # the section's own topic
+    assert name_sentences("Swish 有什么缺点？", o) == []  # not written here
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    texts = [q.text for q in select_quotes("What are the drawbacks of ReLU?", [_Hit(notes)],  # type: ignore[list-item]
+                                           AnswerParams(focus_others=0), flat)]
+    assert texts and all("ReLU" in t for t in texts) and not any("PReLU" in t for t in texts)
+
+
+def test_a_property_named_by_its_negation_is_asked_about_by_what_it_negates():
+    """"激活函数的饱和性是什么意思？" asks about the point "非饱和性" (blind CLI QA quoted the whole outline)."""
+    from assistant.answering.focus import focused
+
+    o = outline(PROPERTIES)
+    assert [p.label for p in focused("激活函数的饱和性是什么意思？", o)] == ["非饱和性"]
+    assert [p.label for p in focused("非饱和性指什么？", o)] == ["非饱和性"]
+
+
+def test_what_is_up_with_a_name_one_point_writes_quotes_that_point():
+    """"Maxout 的参数量是怎么回事？" (blind CLI QA) quoted all nine properties: "怎么回事" (what is going on with) was read as a
+    list question ("怎么…"), and "Maxout", written with one capital, was no name. A Chinese question's Latin words are
+    terms, and "是怎么回事" asks about one thing."""
+    from assistant.answering.focus import mentioned_point
+    from assistant.answering.shapes import question_kind
+
+    notes = PROPERTIES + "\n**4. 参数少：** 大多没有参数。Maxout 本身没有参数，但需要 k 倍的输入通道。\n"
+    o = outline(notes)
+    assert question_kind("Maxout 的参数量是怎么回事？") == "central" and question_kind("怎么防止过拟合？") == "list"
+    assert [p.label for p in mentioned_point("Maxout 的参数量是怎么回事？", o)] == ["参数少"]
+    assert mentioned_point("What is Maxout?", o) == []  # English prose: only a written name counts
+    flat = Relevance(lambda t: np.ones((len(t), 2), np.float32), lambda t: np.ones((len(t), 2), np.float32))
+    texts = [q.text for q in select_quotes("Maxout 的参数量是怎么回事？", [_Hit(notes)],  # type: ignore[list-item]
+                                           AnswerParams(focus_others=0), flat)]
+    assert texts == list(o.points[3].sentences)

@@ -53,14 +53,25 @@ def test_the_answer_options_a_browser_chose_are_put_back_on_load(built_copy):
 # -- #15 figures that are not shown -----------------------------------------------------------------------------
 
 def test_a_lead_in_to_a_figure_is_left_out_of_a_quote():
-    from assistant.notes.figures import refers_to_figure, without_figure_lead_in
+    from assistant.notes.figures import refers_to_figure, without_closing_lead_in
 
     lead = "实践中常假设当前状态只与前几个状态相关，下图给出了一个例子："
-    assert without_figure_lead_in(lead) == "实践中常假设当前状态只与前几个状态相关"
-    assert without_figure_lead_in("如下图所示：") == "如下图所示："  # nothing would be left
-    assert without_figure_lead_in("卷积层输出特征图，池化层下采样：") == "卷积层输出特征图，池化层下采样："  # 特征图 is no figure
+    assert without_closing_lead_in(lead) == "实践中常假设当前状态只与前几个状态相关"
+    assert without_closing_lead_in("如下图所示：") == "如下图所示："  # nothing would be left
+    assert without_closing_lead_in("卷积层输出特征图，池化层下采样：") == "卷积层输出特征图，池化层下采样："  # 特征图 is no figure
     assert refers_to_figure("上图把网络按时间展开。") and refers_to_figure("As the figure below shows, it unrolls.")
     assert not refers_to_figure("计算图和特征图都不是插图。")
+
+
+def test_a_closing_example_word_is_left_out_of_a_quote():
+    """"，如" before an image and "，比如：" before a list the answer does not quote dangle (blind CLI QA)."""
+    from assistant.notes.figures import without_closing_lead_in
+
+    assert without_closing_lead_in("在多维的情形下，困难在于存在很多鞍点，如") == "在多维的情形下，困难在于存在很多鞍点"
+    assert without_closing_lead_in("这种结构的用途很多，比如：") == "这种结构的用途很多"
+    assert without_closing_lead_in("Gated units help in many tasks, for example:") == "Gated units help in many tasks"
+    assert without_closing_lead_in("例如：") == "例如："  # nothing would be left
+    assert without_closing_lead_in("比如卷积层和池化层。") == "比如卷积层和池化层。"  # an example given, not announced
 
 
 def test_an_rnn_answer_does_not_end_a_quote_on_a_figure_it_cannot_show(offline_assistant):

@@ -13,7 +13,8 @@ to the rest of the section. What it quotes depends on the question (`question_ki
 A question about one point or one `### N.M` part (`focus.py`: named, or its heading worded differently; for a central
 question also a name only that point writes, "dying ReLU" of 第21题's non-saturation property) gets all it says;
 one about an aspect the notes state in words ("drawbacks", "优点": `focus.aspect_sentences`) gets those sentences and
-two others.
+two others, and one about the pros or cons of something they name without such words ("ReLU 有什么缺点？") what they
+say of it (`focus.name_sentences`).
 Each part of a multi-part question ("…怎么计算？…有什么作用？") adds its own best sentences that the
 answer to the whole lacks. A question that asks the section's own question (its title) gets twice the
 quotes; an English question on Chinese notes, ranked by e5 alone, gets more central quotes, the extra
@@ -36,6 +37,7 @@ from assistant.answering.focus import (
     glossary_terms,
     group_focus,
     mentioned_point,
+    name_sentences,
     named_points,
     plain_terms,
     section_groups,
@@ -98,7 +100,7 @@ def _from_section(question: str, n: int, o: Outline, p: AnswerParams, rel: Relev
         return [Quote(n, pt.lead, rank=i, only_named=pt.label) for i, pt in enumerate(bare)]  # all the notes say of them
     if asks_one_fact(question):  # "clipnorm 默认值是多少": the sentence that states it first, and little else
         return fact_quotes(question, n, o, p, rel, title)
-    stated = [] if named else aspect_sentences(question, o)
+    stated = [] if named else aspect_sentences(question, o) or name_sentences(question, o, title)
     if stated:  # the sentences that state the asked aspect
         return _focused(question, _central_quotes(question, n, o, p.central_quotes, p, rel), stated, n, o, p)
     whole = _asks_title(question, title, p.title_overlap)

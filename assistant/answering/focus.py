@@ -116,6 +116,26 @@ def aspect_sentences(question: str, o: Outline) -> list[str]:
     return list(dict.fromkeys(s for found in stated for s in found)) if stated and all(stated) else []
 
 
+def name_sentences(question: str, o: Outline, title: str = "", most: int = 8) -> list[str]:
+    """For a question asking only the pros or cons of something the section names beyond its title, when the notes
+    state them in no aspect word (`aspect_sentences` found none): every sentence writing that name, in reading order, at
+    most `most` of them. "ReLU 有什么缺点？" of 第21题 got all nine properties of activation functions; what the notes
+    say of ReLU is in four of them ("其梯度恒为 0…dying ReLU", "ReLU 之流…更受欢迎"). Empty when the question asks
+    more than an aspect, or the name is the section's topic or written too often to single anything out."""
+    if not only_aspects(question):
+        return []
+    heading = title.lower()
+    for name in _names(question):
+        if name in heading:
+            continue
+        # As a word: "relu" is not written by "PReLU".
+        written = re.compile(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])")
+        found = [s for s in o.sentences() if written.search(plain_text(s).lower())]
+        if found:
+            return list(dict.fromkeys(found)) if len(set(found)) <= most else []
+    return []
+
+
 def named_points(question: str, o: Outline, title: str = "") -> list[Point]:
     """`focused`, for an outline that has points to tell apart (structure, two or more): what an answer is about."""
     return focused(question, o, title) if o.structured and len(o.points) >= 2 else []
@@ -146,17 +166,20 @@ def mentioned_point(question: str, o: Outline, title: str = "") -> list[Point]:
 
 
 def _names(question: str) -> list[str]:
-    """The names `mentioned_point` looks for, lower-cased: for each run of Latin words holding a technical name, its
+    """The names `mentioned_point` looks for, lower-cased: for each run of Latin words holding a technical name (any Latin
+    word of three letters or more in a Chinese question), its
     longest spans that end at the name ("what is dying relu" → "dying relu", "is dying relu", …: the first one written
     in a point counts); and the Chinese terms of the glossary's names the question writes."""
     from assistant.notes.glossary import names_in
     from assistant.notes.terms import is_name
 
+    # In a Chinese question any Latin word is a term ("Maxout 的参数量是怎么回事？"); in English prose only a written name.
+    chinese = has_cjk(question)
     out: list[str] = []
     for run in _LATIN_RUN.findall(question):
         words = run.split()
         for end, word in enumerate(words):
-            if is_name(word):
+            if is_name(word) or (chinese and len(word) >= 3):
                 out += [" ".join(words[start:end + 1]).lower() for start in range(end + 1)]
     out += [term for term, _ in names_in(question) if has_cjk(term)]
     return out

@@ -16,7 +16,7 @@ from assistant.answering.params import AnswerParams
 from assistant.answering.parts import part_groups
 from assistant.answering.quotes import aspect_first, bounded
 from assistant.answering.relevance import Relevance
-from assistant.notes.figures import refers_to_figure, without_figure_lead_in
+from assistant.notes.figures import refers_to_figure, without_closing_lead_in
 from assistant.notes.text import IMG_RE, SOURCE_RE
 from assistant.retrieval.results import Hit, Part
 
@@ -77,7 +77,7 @@ def _block(question: str, hits: list[Hit], p: AnswerParams, relevance: Relevance
         yield bare(named[0].n, [q.only_named for q in named]) + "\n\n"
     unseen = False
     for q in quotes:
-        text = without_figure_lead_in(q.text)
+        text = without_closing_lead_in(q.text)
         unseen = unseen or refers_to_figure(text)
         yield f"{'  ' * q.level}- {text} [{q.n}]\n"
     if figure and unseen:

@@ -11,7 +11,7 @@ import re
 from assistant.notes.text import word_chars
 
 LIST_CUES = re.compile(
-    r"哪些|哪几|如何|怎么|怎样|方法|办法|措施|步骤|手段|技巧|优缺点|优点|缺点|区别|不同|异同|对比|比较|作用|属性|性质|特点|"
+    r"哪些|哪几|如何|怎么(?!回事)|怎样|方法|办法|措施|步骤|手段|技巧|优缺点|优点|缺点|区别|不同|异同|对比|比较|作用|属性|性质|特点|"
     r"\bwhat are\b|\bwhich\b|\bhow (?:to|do|does|can|should|is|are)\b|\bways?\b|\bmethods?\b|\bsteps?\b|\bpros\b|"
     r"\bcons\b|advantages|disadvantages|differen|\bcompare|\bvs\.?\b|\blist\b|properties|\bfixes\b|\btips\b", re.I)
 DEFINITION_CUES = re.compile(r"什么是|是什么|是啥|含义|定义|\bwhat is\b|\bwhat's\b|\bdefine\b|\bmeaning\b", re.I)

@@ -268,13 +268,17 @@ class OfflineGrader:
             raw *= 1 - pad.share
         return self._result(ref, answer, points, coverage, conflicts, raw,
                             ceiling=MAX_SCORE if (coverage >= p.covered_at).any() else p.none_covered_max,
-                            elsewhere=instead, pad=pad if pad.share >= p.padding_min else None)
+                            elsewhere=instead, pad=pad if pad.share >= p.padding_min else None,
+                            # A keyword list stays on the notes' scale: its words are matched through the glossary,
+                            # not translated cosines, and it earns partial credit in any language.
+                            full=p.raw_full_cross if shift and not keyword_list else p.raw_full)
 
     def _result(self, ref: Reference, answer: str, points: list[Point], coverage: np.ndarray,
                 conflicts: dict[int, Conflict], raw: float, ceiling: float = MAX_SCORE,
-                elsewhere: Reference | None = None, pad: Padding | None = None) -> Grade:
+                elsewhere: Reference | None = None, pad: Padding | None = None, full: float | None = None) -> Grade:
         p = self.params
-        scaled = MAX_SCORE * float(np.clip((raw - p.raw_floor) / (p.raw_full - p.raw_floor), 0, 1))
+        full = p.raw_full if full is None else full  # the raw score of a full mark (raw_full_cross across languages)
+        scaled = MAX_SCORE * float(np.clip((raw - p.raw_floor) / (full - p.raw_floor), 0, 1))
         score = round(min(float(ceiling), scaled), 1)  # float(): a full mark is 10.0, not the int MAX_SCORE
         statuses = ["contradicted" if i in conflicts else "covered" if c >= p.covered_at else "missed"
                     for i, c in enumerate(coverage)]

@@ -23,6 +23,12 @@ class GraderParams:
     covered_at: float = 0.5  # coverage at which a point is listed as covered
     raw_floor: float = 0.15  # raw score mapped to 0 ...
     raw_full: float = 0.75  # ... and to MAX_SCORE
+    # The raw score of a full mark for an answer in another language than the notes (an English answer to Chinese
+    # notes): its cosines and key terms come through translation, so the same content reaches a lower raw score (dev
+    # correct answers averaged 6.51/10 in English against 8.39 in Chinese). Swept with bench/sweep_grader.py
+    # (tuned.json): 0.65 lifts English correct answers to 7.49 on average and keeps complete > partial > wrong on the old
+    # tuning set; a lower full mark or a higher floor for them tied partial answers with complete or wrong ones.
+    raw_full_cross: float = 0.65
     align_min: float = 0.86  # cosine at which an answer segment is taken to be about a note sentence
     align_top: int = 3  # ... and how many of the closest note sentences must all disagree with it
     contradiction_weight: float = 0.6  # raw score lost when every point the answer touches is contradicted

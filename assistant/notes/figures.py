@@ -6,7 +6,9 @@ figure ("…只与前面的几个状态相关，下图便是一个典型的RNNs�
 then points at nothing (blind QA). Two remedies, both keeping every quote verbatim (the eval checks quotes as
 substrings of their section, evals/claims.py):
 
-- a lead-in clause at the end of a quote ("，下图便是…：") is left out: what comes before it is the quote;
+- a lead-in clause at the end of a quote ("，下图便是…：") is left out: what comes before it is the quote; so is a
+  closing "，如" / "，比如：" / "for example:" that leads into a figure or a list the quote does not show
+  ("…有很多局部极值，如" stood before an image; "…应用的范围非常广泛，比如：" before a list left unquoted);
 - a quote that still names a figure gets one line after the quotes saying the figure is not included
   (answering/quoting.py; the wording is prompts/extractive_figure.<lang>.md).
 
@@ -26,6 +28,9 @@ FIGURE_REF = re.compile(
 # The clause a lead-in sits in: after the last clause break, up to the colon that ends the sentence.
 _LAST_CLAUSE = re.compile(r"[，,；;。.!！?？]\s*(?P<clause>[^，,；;。!！?？]*)[：:]\s*$")
 MIN_KEPT = 6  # characters that must remain for a trimmed quote still to say something
+# A closing clause that is only an example word: what it introduces follows on later lines.
+_EXAMPLES_NEXT = re.compile(r"(?:[，,]\s*(?:如|比如|例如|譬如|诸如|如下)|,?\s*\b(?:for example|for instance|such as|e\.g\.|"
+                            r"as follows))\s*[：:]?\s*$", re.I)
 
 
 def refers_to_figure(sentence: str) -> bool:
@@ -33,11 +38,15 @@ def refers_to_figure(sentence: str) -> bool:
     return bool(FIGURE_REF.search(sentence or ""))
 
 
-def without_figure_lead_in(sentence: str) -> str:
+def without_closing_lead_in(sentence: str) -> str:
     """The sentence without a closing clause that only leads into a figure ("…相关，下图便是一个典型的RNNs：" →
-    "…相关"), a verbatim prefix of it; unchanged when there is no such clause or too little would be left."""
+    "…相关") or into examples on the lines after it ("…非常广泛，比如：" → "…非常广泛"), a verbatim prefix of it;
+    unchanged when there is no such clause or too little would be left."""
     m = _LAST_CLAUSE.search(sentence or "")
-    if not m or not refers_to_figure(m.group("clause")):
+    if m and refers_to_figure(m.group("clause")):
+        kept = sentence[:m.start()].rstrip()
+    elif example := _EXAMPLES_NEXT.search(sentence or ""):
+        kept = sentence[:example.start()].rstrip()
+    else:
         return sentence
-    kept = sentence[:m.start()].rstrip()
     return kept if len(kept) >= MIN_KEPT else sentence

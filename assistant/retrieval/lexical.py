@@ -5,11 +5,24 @@ The terms themselves (Chinese bigrams, Latin words) are defined once in `notes/t
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.notes.terms import content_terms, has_cjk, inverse_frequency, technical_names, term_set, tokenize
+
+# Words asking for one side of a topic (its advantages, drawbacks, uses): what the question asks, not what it is
+# about, and notes rarely use them for it ("ReLU 有什么缺点？" is answered by "…其梯度恒为 0…dying ReLU", and was declined).
+# Left out of the coverage signals: on the tuning data (bench/tuning_data.py) none of the 48 queries using one changed
+# its decision or its best section; the blind CLI QA's "ReLU 有什么缺点？" is now answered. (answering/shapes.ASPECTS
+# finds the same asks in a question's text; this list is of the bigrams the coverage signals count.)
+_ASPECT = re.compile(r"优点|缺点|好处|坏处|弊端|劣势|优势|长处|短处|缺陷|优缺|用处|用途")
+
+
+def _topical(terms: Iterable[str]) -> list[str]:
+    """The terms without the aspect words (`_ASPECT`): what the coverage signals weigh."""
+    return [t for t in terms if not _ASPECT.fullmatch(t)]
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ def lexical_features(query: str, vocabulary: Vocabulary) -> dict[str, float | No
     eval/dev/coverage3.jsonl; the shipped model does not use them (eval/README.md says why).
     """
     latin, cjk = content_terms(query)
+    cjk = _topical(cjk)
     chinese = has_cjk(query)
     names = technical_names(query)
     return {
@@ -81,7 +95,7 @@ def section_answers(query: str, section: str, vocabulary: Vocabulary) -> float |
     how few sections use them (absent terms weigh most) separates "the section answers this"
     from "the section mentions the topic". Added on the tuning data (bench/tune_coverage.py).
     """
-    terms = term_set(query)
+    terms = set(_topical(term_set(query)))
     if not terms:
         return None
     used = term_set(section)
