@@ -335,3 +335,25 @@ def test_a_question_naming_no_topic_asks_for_one_unless_a_conversation_gives_it(
     history = [{"role": "user", "content": "梯度爆炸是什么？"}, {"role": "assistant", "content": "…"}]
     followed = offline_assistant.ask("那怎么解决？", history=history, mode="extractive")
     assert followed.covered and followed.hits[0].question == 28
+
+
+def test_a_setting_with_a_verb_left_without_its_object_continues_the_topic():
+    """"Keras 里怎么用？" after "梯度截断是什么？" (blind CLI QA) names a setting, not a topic: what is used is the earlier
+    topic, so it is searched and answered with it ("在 RNN 里怎么修复？" alone found 第31题 on RNNs; "Keras 里怎么用？" alone
+    quoted all five fixes of 第28题). A question that names its object ("PyTorch 里怎么加 dropout？") is
+    untouched, and a continuing follow-up that names its own ("那 GRU 呢" aside) is still answered alone."""
+    from assistant.answering.turn_search import condensed_search
+
+    assert condense_offline("TensorFlow 里怎么用？", ["权重衰减是什么？"]).startswith("权重衰减")
+    assert condense_offline("在 CNN 中如何实现？", ["注意力机制是什么？"]).startswith("注意力机制")
+    assert condense_offline("PyTorch 里怎么加 dropout？", ["权重衰减是什么？"]) == "PyTorch 里怎么加 dropout？"
+    history, question = ["权重衰减是什么？"], "TensorFlow 里怎么用？"
+    read = condense_offline(question, history)
+    shown, result = condensed_search(_Scripted({question: (9, 8.0), read: (9, 9.0)}), question, history)
+    assert shown == read and result.hits[0].question == 9
+    shown, result = condensed_search(_Scripted({question: (5, 8.0), read: (9, 3.0)}), question, history)
+    assert shown == read and result.hits[0].question == 9  # not the section its setting names
+    history, question = ["卷积和全连接有什么区别？"], "那卷积之后输出尺寸怎么算？"
+    read = condense_offline(question, history)
+    shown, _ = condensed_search(_Scripted({question: (9, 8.0), read: (9, 9.0)}), question, history)
+    assert shown == question  # names its object: answered as asked

@@ -55,6 +55,10 @@ _REFERENCE = re.compile(
 # is added, but a question with its own topic and only such a marker still anchors later follow-ups.
 _CONTINUES = re.compile(r"^\s*(?:那么?|所以|然后|和|跟|与)|里面|其中|^\s*(?:and|so|then)\b|\bthen\b|\bthere\b|\bin it\b",
                         re.I)
+# A setting (…里 / …中) and a verb left without its object ("在 RNN 里怎么修复？", "Keras 里怎么用？" after "梯度截断是什么？"):
+# what is fixed or used is the earlier topic, the setting is not the subject.
+_OBJECT_LEFT = re.compile(r"[里中]\s*(?:该|要|应该)?(?:怎么|如何|咋)(?:样|么)?(?:用|做|修复|解决|处理|实现|设置|调|避免|防止|缓解|检测|判断)"
+                          r"\s*[？?。]?\s*$")
 # Markers that change the subject ("By the way, …", "顺便问下，…"): what follows is a new question, never read with the
 # earlier topic ("By the way, what's the capital of Australia?" was answered from the section before it).
 _SWITCH = re.compile(r"\bby the way\b|\bbtw\b|\bunrelated\b|\bchanging the subject\b|\bon another note\b"
@@ -66,6 +70,11 @@ _PROPER = re.compile(r"(?<![A-Za-z'’])[A-Z][a-z]{2,}\b")
 _ELLIPSIS = re.compile(r"呢\s*[？?]?\s*$|^\s*(?:and|what about|how about)\b", re.I)
 # A Latin cue is a word stem (\\bdiffer): the rest of its word goes with it ("difference", not "ence").
 _INTENT_WORDS = re.compile("|".join(f"(?:{cue})[A-Za-z]*" for cue in CUES.values()), re.I)
+
+
+def leaves_out_object(question: str) -> bool:
+    """True for a follow-up that names where, not what ("Keras 里怎么用？"): its object is the earlier topic."""
+    return bool(_OBJECT_LEFT.search(to_simplified(question)))
 
 
 def needs_history(question: str) -> bool:
@@ -92,7 +101,7 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
     if _SWITCH.search(question):
         return question
     if not history or not (in_context or needs_history(question) or _CONTINUES.search(question)
-                           or _names_nothing_known(question, knows)):
+                           or leaves_out_object(question) or _names_nothing_known(question, knows)):
         return question
     history = [to_simplified(h) for h in history]
     if knows is not None and CJK_RE.search(question):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answering.condense import condense_offline, has_own_topic, needs_history, own_topic
+from assistant.answering.condense import condense_offline, has_own_topic, leaves_out_object, needs_history, own_topic
 from assistant.answering.ordinals import listed_points, resolve_ordinals
 from assistant.answering.parts import read_parts, split_search
 from assistant.notes.glossary import chinese_tokens
@@ -102,7 +102,12 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
             return query, result
         # Given the topic only because it continues the conversation ("那卷积之后输出尺寸怎么算？" after conv vs
         # fully connected layers): the topic can pull it to a sibling section, so it is answered alone when alone
-        # it is covered strongly (tuning follow-ups 202 → 204 of 230, none lost).
+        # it is covered strongly (tuning follow-ups 202 → 204 of 230, none lost). Not one that leaves out its object
+        # ("在 RNN 里怎么修复？" after "梯度爆炸会引发什么问题？", "Keras 里怎么用？" after "梯度截断是什么？"): what it asks about is the
+        # topic, and alone it found the section its setting names (第31题 on RNNs) or, on the right section, its words
+        # chose no quotes (all five fixes of 第28题; blind CLI QA).
+        if leaves_out_object(plain) and result.covered:
+            return query, result
         alone = _search(retriever, plain, question, k)
         return (plain, alone) if alone.covered and alone.coverage >= strong else (query, result)
     if not history or not result.hits or result.lacks or (result.covered and result.coverage >= strong):
