@@ -133,6 +133,12 @@ def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unkn
     assert unknown_names("梯度检查点能省多少显存？", apart, nothing) == []  # no text to ask: the bigrams decide
     assert unknown_names("梯度检查点能省多少显存？", apart, nothing, uses=lambda phrase: False) == ["梯度检查点"]
     assert unknown_names("梯度检查点能省多少显存？", apart, nothing, uses="…梯度检查点…".__contains__) == []
+    # So is an English name whose words the notes use apart, never as the phrase (blind CLI QA: "What is layer
+    # normalization?" answered from notes with "conv layer" and "归一化（normalization）").
+    words = terms | {"layer", "normalization"}
+    assert unknown_names("What is layer normalization?", words, nothing, uses="conv layer，归一化（normalization）".__contains__) \
+        == ["layer normalization"]
+    assert unknown_names("What is layer normalization?", words, nothing, uses="… layer normalization …".__contains__) == []
 
 
 def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offline_assistant):

@@ -166,10 +166,10 @@ def mentioned_point(question: str, o: Outline, title: str = "") -> list[Point]:
 
 
 def _names(question: str) -> list[str]:
-    """The names `mentioned_point` looks for, lower-cased: for each run of Latin words holding a technical name (any Latin
-    word of three letters or more in a Chinese question), its
-    longest spans that end at the name ("what is dying relu" → "dying relu", "is dying relu", …: the first one written
-    in a point counts); and the Chinese terms of the glossary's names the question writes."""
+    """The names `mentioned_point` and `name_sentences` look for, lower-cased: for each run of Latin words holding a
+    technical name (any Latin word of three letters or more in a Chinese question), its longest spans that end at the
+    name ("what is dying relu" → "dying relu", "is dying relu", …: the first one written in a point counts); and the
+    Chinese terms of the glossary's names the question writes."""
     from assistant.notes.glossary import names_in
     from assistant.notes.terms import is_name
 

@@ -120,7 +120,7 @@ def unknown_names(query: str, terms: Collection[str], initialisms: Callable[[], 
     # notes use neither their Chinese terms nor all the words of their English phrase; one Latin word as written is
     # judged like a technical name (BatchNorm: the start of BatchNormalization).
     for asked, row in names_in(query):
-        if any(_all_used(term, terms, uses) for term in row.chinese) or _all_used(row.english, terms) \
+        if any(_all_used(term, terms, uses) for term in row.chinese) or _all_used(row.english, terms, uses) \
                 or initials(row.english) in terms:
             continue
         if re.fullmatch(r"[a-z][a-z0-9]*", asked) and _known_latin(asked, terms, initialisms, uses):
@@ -164,14 +164,7 @@ def spelled_otherwise(name: str, terms: Collection[str], uses: Callable[[str], b
     """Whether the notes use another spelling the glossary gives an unknown name ("批归一化": Batch Normalization). The
     question is still declined (a passing mention answers nothing), but "the notes never mention 批归一化" would be
     false: the decline says only that the notes do not cover it (blind QA)."""
-    def written(other: str) -> bool:
-        # A phrase of Latin words as a phrase ("layer normalization": notes with "layer" and "normalization" apart
-        # do not name LayerNorm); a Chinese term as `_all_used` reads it.
-        if CJK_RE.search(other) or " " not in other.strip():
-            return _all_used(other, terms, uses)
-        return uses is not None and uses(other)
-
-    return any(written(other) for _, row in names_in(name) for other in spellings(row.english))
+    return any(_all_used(other, terms, uses) for _, row in names_in(name) for other in spellings(row.english))
 
 
 def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
@@ -188,11 +181,12 @@ def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Co
 
 def _all_used(term: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:
     """Every token of the term is in the notes, a Latin word also in its plural or singular ("gated recurrent unit":
-    the notes write "Gated Recurrent Units"); a Chinese term, given `uses`, also as written, since its bigrams can
-    all occur apart (梯度检查点 in notes that say 梯度检查 and 检查点)."""
+    the notes write "Gated Recurrent Units"); a Chinese term or a phrase of Latin words, given `uses`, also as written,
+    since its bigrams or words can all occur apart (梯度检查点 in notes that say 梯度检查 and 检查点; "layer normalization" in
+    notes that say "conv layer" and "归一化（normalization）": "What is layer normalization?" was answered from 第21题)."""
     if not all(t in terms or f"{t}s" in terms or (t.endswith("s") and t[:-1] in terms) for t in tokenize(term)):
         return False
-    return uses is None or not CJK_RE.search(term) or uses(term)
+    return uses is None or not (CJK_RE.search(term) or " " in term.strip()) or uses(term)
 
 
 def _written_out(name: str, terms: Collection[str], uses: Callable[[str], bool] | None = None) -> bool:
