@@ -167,19 +167,18 @@ def mentioned_point(question: str, o: Outline, title: str = "") -> list[Point]:
 
 def _names(question: str) -> list[str]:
     """The names `mentioned_point` and `name_sentences` look for, lower-cased: for each run of Latin words holding a
-    technical name (any Latin word of three letters or more in a Chinese question), its longest spans that end at the
-    name ("what is dying relu" → "dying relu", "is dying relu", …: the first one written in a point counts); and the
-    Chinese terms of the glossary's names the question writes."""
+    technical name, its longest spans that end at the name ("what is dying relu" → "dying relu", "is dying relu", …:
+    the first one written in a point counts); and the Chinese terms of the glossary's names the question writes."""
     from assistant.notes.glossary import names_in
     from assistant.notes.terms import is_name
 
-    # In a Chinese question any Latin word is a term ("Maxout 的参数量是怎么回事？"); in English prose only a written name.
-    chinese = has_cjk(question)
+    # Only written names: any Latin word of a Chinese question as a name ("Maxout") also made "batch size 到底设大好还是设小好"
+    # quote the one point writing "batch size" (a scan of the covered tuning queries, eval/README.md 2026-12-06).
     out: list[str] = []
     for run in _LATIN_RUN.findall(question):
         words = run.split()
         for end, word in enumerate(words):
-            if is_name(word) or (chinese and len(word) >= 3):
+            if is_name(word):
                 out += [" ".join(words[start:end + 1]).lower() for start in range(end + 1)]
     out += [term for term, _ in names_in(question) if has_cjk(term)]
     return out
