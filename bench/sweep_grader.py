@@ -22,9 +22,8 @@ sys.path[0] = str(ROOT)  # not bench/, whose bench.py would shadow the bench pac
 
 from assistant.answering.prompts import Prompts  # noqa: E402
 from assistant.evals.point_runs import grading_rows  # noqa: E402
-from assistant.evals.points import Rate, grading_rates  # noqa: E402
+from assistant.evals.points import Rate, by_answer_language, grading_rates  # noqa: E402
 from assistant.interview.grader import GraderParams, OfflineGrader  # noqa: E402
-from assistant.notes.terms import mostly_latin  # noqa: E402
 from assistant.runtime import e5_passages  # noqa: E402
 from bench.tune_points import elsewhere_items, load, memo_embed, notebook, sweep_grid  # noqa: E402
 
@@ -67,12 +66,11 @@ def main() -> None:
 
 
 def _by_language(rows: list[dict]) -> None:
-    """The same rates for answers in English (to Chinese notes) and in Chinese apart, with the mean score of correct
-    answers: a grader fair across languages gives a correct answer the same score in either."""
-    for name, subset in (("English", [r for r in rows if mostly_latin(r["answer"])]),
-                         ("Chinese", [r for r in rows if not mostly_latin(r["answer"])])):
+    """The same rates for answers in English (en, to Chinese notes) and in Chinese (zh) apart, with the mean score of
+    correct answers: a grader fair across languages gives a correct answer the same score in either."""
+    for lang, subset in by_answer_language(rows).items():
         r = grading_rates(subset)
-        print(f"  {name} answers: correct mean {r.get('mean:correct')} (<= 3 {r.get('low:correct')})  partial mean "
+        print(f"  {lang} answers: correct mean {r.get('mean:correct')} (<= 3 {r.get('low:correct')})  partial mean "
               f"{r.get('mean:partial')}  negated <= 3 {r['negated_low']}  antonym <= 3 {r.get('low:antonym')}  twin margin "
               f"{r['twin_margin']}  partial > wrong {r['partial_over_wrong']}", flush=True)
 

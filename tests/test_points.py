@@ -509,3 +509,13 @@ def test_a_count_of_what_the_section_lists_is_no_invented_number():
     assert listed_counts("分四步做。", section) == set()  # the section counts its 步 itself
     assert number_mismatch("系数常取 4", "系数常取 0.01。", section) == "4"  # a value, not a count
     assert number_mismatch("主要有四种方法，系数常取 0.01。", "系数常取 0.01。", section) == ""
+
+
+def test_graded_rows_split_by_the_language_of_their_answer():
+    """The per-language mean of correct answers (eval report, bench/sweep_grader.py) reads this one split."""
+    from assistant.evals.points import by_answer_language
+
+    rows = [{"answer": "It has two gates, the update gate and the reset gate."}, {"answer": "GRU 只有两个门。"},
+            {"answer": "GRU 有 update 和 reset 两个门"}]
+    split = by_answer_language(rows)
+    assert split["en"] == rows[:1] and split["zh"] == rows[1:]

@@ -124,13 +124,14 @@ def name_sentences(question: str, o: Outline, title: str = "", most: int = 8) ->
     more than an aspect, or the name is the section's topic or written too often to single anything out."""
     if not only_aspects(question):
         return []
+    from assistant.retrieval.mentions import name_matcher
+
     heading = title.lower()
     for name in _names(question):
         if name in heading:
             continue
-        # As a word: "relu" is not written by "PReLU".
-        written = re.compile(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])")
-        found = [s for s in o.sentences() if written.search(plain_text(s).lower())]
+        writes = name_matcher(name)  # as a word: "relu" is not written by "PReLU"
+        found = [s for s in o.sentences() if writes(s)]
         if found:
             return list(dict.fromkeys(found)) if len(set(found)) <= most else []
     return []

@@ -129,9 +129,8 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
     """Every part of the frozen set on `assistant` (opened on the test index): rates with n and intervals."""
     from assistant.evals.judges import Embeddings, OfflineJudge
     from assistant.evals.point_runs import grading_rows, judge_rows, keypoint_rows
-    from assistant.evals.points import grading_rates, judge_means, keypoint_summary
+    from assistant.evals.points import by_answer_language, grading_rates, judge_means, keypoint_summary
     from assistant.interview.kit import InterviewKit
-    from assistant.notes.terms import mostly_latin
 
     out: dict[str, Any] = {
         "retrieval": retrieval_report(assistant.retriever, load(folder, "retrieval.jsonl"), k),
@@ -161,9 +160,7 @@ def run(assistant: Any, settings: Settings, folder: Path, k: int = 5) -> dict:
     for part in grading:
         graded = grading_rows(kit.grader, kit.notebook, load(folder, f"{part}.jsonl"))
         g = grading_rates(graded)
-        # A correct answer's mean score in English and in Chinese: a grader fair across languages gives them the same.
-        for lang, subset in (("en", [r for r in graded if mostly_latin(r["answer"])]),
-                             ("zh", [r for r in graded if not mostly_latin(r["answer"])])):
+        for lang, subset in by_answer_language(graded).items():  # a correct answer's mean score per language
             if (mean := grading_rates(subset).get("mean:correct")) is not None:
                 g[f"mean:correct.{lang}"] = mean
         # A rate over no items (grading2 has no negated twins or partial answers) is left out, not printed as "-".

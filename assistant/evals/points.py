@@ -71,6 +71,15 @@ def keypoint_summary(rows: list[dict]) -> dict:
             "points": Rate(hits, total), "median_chars": median(len(r["answer"]) for r in rows) if rows else None}
 
 
+def by_answer_language(rows: list[dict]) -> dict[str, list[dict]]:
+    """Graded rows split by the language of their answer: "en" (English prose, `terms.mostly_latin`) and "zh" (the
+    rest). A grader fair across languages gives a correct answer the same score in either."""
+    from assistant.notes.terms import mostly_latin
+
+    english = [mostly_latin(r["answer"]) for r in rows]
+    return {"en": [r for r, e in zip(rows, english) if e], "zh": [r for r, e in zip(rows, english) if not e]}
+
+
 def grading_rates(rows: list[dict], low: float = 3.0, margin: float = 3.0) -> dict:
     """Adversarial grading rates over {id, question, kind, label, twin_of, score} rows.
 

@@ -84,7 +84,7 @@ class Point:
         # instead of the whole list ("梯度截断是怎么做的？": 21 quotes → 9); dev grades and key-point answers unchanged.
         parts += [_USE.sub("", x) for x in parts if _USE.match(x)]
         # A property named by its negation ("非饱和性") is asked about by what it negates ("激活函数的饱和性是什么意思？").
-        parts += [x[1:] for x in parts if x[:1] in "非不无" and len(x.strip()) >= 4]
+        parts += [x[1:] for x in parts if x.startswith(("非", "不", "无")) and len(x.strip()) >= 4]
         english = [e for x in parts for e in _english_names(x.strip())]
         return tuple(dict.fromkeys(x.strip().lower() for x in [*parts, *english] if len(x.strip()) >= 2))
 

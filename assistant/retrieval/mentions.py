@@ -69,11 +69,11 @@ def names_in(query: str) -> list[str]:
 
 
 def _any_of(names: list[str]) -> Callable[[str], bool]:
-    spelled = [_matcher(name) for name in names]
+    spelled = [name_matcher(name) for name in names]
     return lambda text: any(uses(text) for uses in spelled)
 
 
-def _matcher(name: str) -> Callable[[str], bool]:
+def name_matcher(name: str) -> Callable[[str], bool]:
     """Whether a text uses a name as a whole word or phrase: any case (but see _CASED), any spacing between words;
     a Chinese one anywhere."""
     if has_cjk(name):
@@ -106,7 +106,7 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
     """
     found: list[Mention] = []
     for name in (names_in(asked) or names_in(reading))[:MAX_NAMES]:
-        names = _matcher(name)
+        names = name_matcher(name)
         using = _using(names, sections)
         if not using and (others := spellings(name)):
             # Not written as asked: the glossary's other spellings ("BatchNorm": Batch Normalization, 批归一化). Only
