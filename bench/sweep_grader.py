@@ -1,10 +1,10 @@
 """Sweep one offline-grader parameter over every tuning grading set, with answers given to the neighbouring sections.
 
 For each value of `GraderParams.NAME` it grades eval/dev/grading, grading2, grading3, grading4, vague, the first
-blind set's grading (eval/dev/test1) and the retired second blind set's grading, grading2 and vague (eval/dev/test2),
-plus every correct answer of those sets given to the section just before and just after its own (an answer to a
-sibling question: "what are exploding gradients" given for "how do you fix them"), and prints each rate with n and a
-95 % interval. One e5 memo (`tune_points.memo_embed`) serves every value, so a value after the first takes about 40 s
+blind set's grading (eval/dev/test1) and the retired second and third blind sets' grading, grading2 and vague
+(eval/dev/test2, test3), plus every correct answer of those sets given to the section just before and just after
+its own (an answer to a sibling question: "what are exploding gradients" given for "how do you fix them"), and prints
+each rate with n and a 95 % interval. One e5 memo (`tune_points.memo_embed`) serves every value, so a value after the first takes about 40 s
 here. Reads only the files `tune_points.load` may open; never the frozen test set.
 Usage: python bench/sweep_grader.py --sweep=NAME=V1,V2[;NAME2=W1,W2]   (every combination, as `tune_points.sweep_grid`;
 without --sweep: the shipped parameters)
@@ -28,7 +28,8 @@ from assistant.runtime import e5_passages  # noqa: E402
 from bench.tune_points import elsewhere_items, load, memo_embed, notebook, sweep_grid  # noqa: E402
 
 SETS = {"grading": "dev", "grading2": "dev", "grading3": "dev", "grading4": "dev", "vague": "dev",
-        "test1_grading": "test1", "test2_grading": "test2", "test2_grading2": "test2", "test2_vague": "test2"}
+        "test1_grading": "test1", "test2_grading": "test2", "test2_grading2": "test2", "test2_vague": "test2",
+        "test3_grading": "test3", "test3_grading2": "test3", "test3_vague": "test3"}
 
 
 def items(name: str) -> list[dict]:
@@ -41,7 +42,8 @@ def items(name: str) -> list[dict]:
 
 def main() -> None:
     embed = memo_embed(e5_passages)
-    books = {"dev": notebook(), "test1": notebook(first_blind_set=True), "test2": notebook(second=True)}
+    books = {"dev": notebook(), "test1": notebook(first_blind_set=True), "test2": notebook(second=True),
+             "test3": notebook(third=True)}
     data = {name: items(name) for name in SETS}
     for value in sweep_grid():
         started = time.time()

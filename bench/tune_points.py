@@ -1,6 +1,7 @@
 """The point-by-point measures of issue 11 on the DEV (tuning) files only, each rate with n and a 95 % Wilson interval.
 
-1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl, keypoints2.jsonl and keypoints3.jsonl, with their
+1. Key-point recall of the offline (extractive) answers to eval/dev/keypoints.jsonl, keypoints2.jsonl, keypoints3.jsonl and
+   keypoints4.jsonl and the retired blind sets' eval/dev/test1 and test3 key points, with their
    faithfulness and citation precision (offline judge) and median length in characters.
 2. The offline grader on eval/dev/grading.jsonl: negated ≤ 3/10, correct beats its negated
    twin by ≥ 3, partial > wrong; the same over all four dev grading sets (with grading2, grading3 (short
@@ -34,33 +35,37 @@ DEV = ROOT / "eval" / "dev"
 DEV_NOTES = DEV / "notes"
 TEST1 = DEV / "test1"  # the first blind test set, tuning data since its successor was frozen
 TEST2 = DEV / "test2"  # the second, retired 2026-12-05
+TEST3 = DEV / "test3"  # the third, retired 2026-12-07
 # The only files this script reads: the dev sets and the three old sets that became tuning data.
 DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoints2.jsonl",
-             "keypoints3": DEV / "keypoints3.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
+             "keypoints3": DEV / "keypoints3.jsonl", "keypoints4": DEV / "keypoints4.jsonl", "grading": DEV / "grading.jsonl", "answers": DEV / "answers.jsonl",
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "answers3": DEV / "answers3.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
              "grading3": DEV / "grading3.jsonl", "grading4": DEV / "grading4.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
+             "test3_keypoints": TEST3 / "keypoints.jsonl",
              "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl",
              "test2_grading": TEST2 / "grading.jsonl", "test2_grading2": TEST2 / "grading2.jsonl",
-             "test2_vague": TEST2 / "vague.jsonl"}
+             "test2_vague": TEST2 / "vague.jsonl", "test3_grading": TEST3 / "grading.jsonl",
+             "test3_grading2": TEST3 / "grading2.jsonl", "test3_vague": TEST3 / "vague.jsonl"}
 SEED = 11
 
 
 def load(name: str) -> list[dict]:
     """The items of one dev file, by name; nothing else can be opened."""
     path = DEV_FILES[name].resolve()
-    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve(), TEST1.resolve(), TEST2.resolve()) \
+    assert path.parent in (DEV.resolve(), (ROOT / "eval").resolve(), TEST1.resolve(), TEST2.resolve(), TEST3.resolve()) \
         and path.name != "retrieval.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def notebook(first_blind_set: bool = False, second: bool = False):
-    """The shipped notes with the dev notes (201–214), or with the first (101–116) or second blind set's notes."""
+def notebook(first_blind_set: bool = False, second: bool = False, third: bool = False):
+    """The shipped notes with the dev notes (201–214), or with the first (101–116), second or third (501–512) blind set's
+    notes."""
     from assistant.interview.notebook import Notebook
 
     return Notebook.from_files([ROOT / "corpus", TEST1 / "notes" if first_blind_set else TEST2 / "notes" if second
-                                else DEV_NOTES])
+                                else TEST3 / "notes" if third else DEV_NOTES])
 
 
 def sections(nb) -> dict[int, str]:
@@ -78,12 +83,15 @@ def keypoints() -> None:
     assistant = Assistant(settings, progress=False)
     # keypoints2 (46 questions, written later from the notes alone by a writer who saw no system output) is the
     # fresher check: choices made on keypoints.jsonl alone should hold on it too; keypoints3 (60, blind, 2026-12-03)
-    # is the freshest.
-    for name in ("keypoints", "keypoints2", "keypoints3"):
+    # is the freshest; keypoints4 (72, blind, 2026-12-07) asks what the others seldom do: one named item's pros or
+    # cons, one fact, "X 是怎么回事" (qtypes aspect, onefact, whathappens, list).
+    for name in ("keypoints", "keypoints2", "keypoints3", "keypoints4"):
         _print_keypoints(name, keypoint_rows(assistant, load(name), OfflineJudge()))
     # test1's key points cover the shipped notes and its own notes file (101–116), so they need that index.
     settings = settings.replace(home=home / "test1", corpus=(ROOT / "corpus", TEST1 / "notes"))
     _print_keypoints("test1/keypoints", keypoint_rows(Assistant(settings, progress=False), load("test1_keypoints"), OfflineJudge()))
+    settings = settings.replace(home=home / "test3", corpus=(ROOT / "corpus", TEST3 / "notes"))
+    _print_keypoints("test3/keypoints", keypoint_rows(Assistant(settings, progress=False), load("test3_keypoints"), OfflineJudge()))
 
 
 def _print_keypoints(name: str, rows: list[dict]) -> None:
@@ -91,6 +99,8 @@ def _print_keypoints(name: str, rows: list[dict]) -> None:
     print(f"== key-point recall of extractive answers (eval/dev/{name}.jsonl)")
     for label, subset in [("all", rows), ("list", [r for r in rows if r["qtype"] == "list"]),
                           ("other", [r for r in rows if r["qtype"] != "list"]),
+                          *((q, [r for r in rows if r["qtype"] == q]) for q in ("aspect", "onefact", "whathappens")
+                            if any(r["qtype"] == q for r in rows)),
                           ("zh", [r for r in rows if r["lang"] == "zh"]), ("en", [r for r in rows if r["lang"] == "en"])]:
         s = keypoint_summary(subset)
         print(f"  {label:6} n={s['n']:3}  mean recall {s['mean_recall']:.3f}  points {s['points']}  "

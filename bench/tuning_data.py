@@ -9,8 +9,9 @@ out-of-scope questions and follow-ups, and so does `conversations3.jsonl` (writt
 notes' own terms but ask what they do not say, beside detailed questions they do answer), and the
 questions of the key-point sets (`keypoints3.jsonl` written blind on 2026-12-03). A third index,
 the shipped notes plus `eval/dev/test1/notes/`, serves `eval/dev/test1/` (the first blind test set,
-tuning data since its successor was frozen: its retrieval queries and conversations), and a fourth, the shipped
-notes plus `eval/dev/test2/notes/`, serves `eval/dev/test2/` (the second, retired 2026-12-05). Never reads the
+tuning data since its successor was frozen: its retrieval queries and conversations), a fourth, the shipped
+notes plus `eval/dev/test2/notes/`, serves `eval/dev/test2/` (the second, retired 2026-12-05), and a fifth
+`eval/dev/test3/` (the third, retired 2026-12-07). Never reads the
 frozen test set. Usage: `python bench/tuning_data.py OUT.pkl`.
 """
 
@@ -34,9 +35,11 @@ from assistant.retrieval.store import client  # noqa: E402
 DEV = ROOT / "eval" / "dev"
 TEST1 = DEV / "test1"
 TEST2 = DEV / "test2"  # the second blind test set, tuning data since the third was frozen (2026-12-05)
+TEST3 = DEV / "test3"  # the third, tuning data since the fourth was frozen (2026-12-07)
 # Which notes each group of tuning items was written against (its out-of-scope labels refer to them).
 NOTES = {"shipped": (ROOT / "corpus",), "with_dev_notes": (ROOT / "corpus", DEV / "notes"),
-         "with_test1_notes": (ROOT / "corpus", TEST1 / "notes"), "with_test2_notes": (ROOT / "corpus", TEST2 / "notes")}
+         "with_test1_notes": (ROOT / "corpus", TEST1 / "notes"), "with_test2_notes": (ROOT / "corpus", TEST2 / "notes"),
+         "with_test3_notes": (ROOT / "corpus", TEST3 / "notes")}
 
 
 def retriever_for(corpus: tuple[Path, ...], k: int = 8) -> Retriever:
@@ -58,7 +61,7 @@ def turns(conversations: list[dict]) -> list[dict]:
 
 
 # The key-point sets' questions are interview questions with a gold section too: their retrieval counts here.
-KEYPOINT_SETS = ("keypoints.jsonl", "keypoints2.jsonl", "keypoints3.jsonl")
+KEYPOINT_SETS = ("keypoints.jsonl", "keypoints2.jsonl", "keypoints3.jsonl", "keypoints4.jsonl")
 
 
 def keypoint_queries(folder: Path, names: tuple[str, ...]) -> list[dict]:
@@ -77,7 +80,9 @@ def items() -> dict[str, list[dict]]:
             "with_test1_notes": load_jsonl(TEST1 / "retrieval.jsonl") + keypoint_queries(TEST1, ("keypoints.jsonl",))
             + turns(load_jsonl(TEST1 / "conversations.jsonl")),
             "with_test2_notes": load_jsonl(TEST2 / "retrieval.jsonl") + keypoint_queries(TEST2, ("keypoints.jsonl",))
-            + turns(load_jsonl(TEST2 / "conversations.jsonl"))}
+            + turns(load_jsonl(TEST2 / "conversations.jsonl")),
+            "with_test3_notes": load_jsonl(TEST3 / "retrieval.jsonl") + keypoint_queries(TEST3, ("keypoints.jsonl",))
+            + turns(load_jsonl(TEST3 / "conversations.jsonl"))}
 
 
 def collect(retriever: Retriever, rows: list[dict]) -> list[dict]:

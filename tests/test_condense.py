@@ -285,6 +285,13 @@ def test_an_ordinary_english_word_in_a_follow_up_does_not_become_the_next_topic(
     assert moved.startswith("GRU")
 
 
+def test_an_elliptical_follow_up_about_it_keeps_the_earlier_topic_for_the_next_turn():
+    """"那它的缺点呢" asks an aspect of the earlier topic, unlike "那 GRU 呢？", which moves on: the next "怎么办" is still
+    about tanh (blind CLI QA: the third turn was read as "缺点 怎么办" and answered with another section's fixes)."""
+    assert condense_offline("那怎么办", ["tanh 是什么", "那它的缺点呢"]).startswith("tanh")
+    assert condense_offline("它有几个门", ["LSTM 是什么", "那 GRU 呢？"]).startswith("GRU")
+
+
 def test_a_subject_change_marker_is_not_part_of_the_topic():
     knows = {"gradient", "explosion"}.__contains__
     assert condense_offline("How can I detect it?", ["Now switch topics: what is gradient explosion?"], knows) == \

@@ -49,3 +49,16 @@ def test_the_grader_marks_the_misconception_restated_as_contradicting_the_notes(
     correct = ("神经网络容易收敛到局部最优很可能是一种想象，实际上我们可能从来没有找到过局部最优；高维时更多的是鞍点，"
                "而具有较差 loss 的局部极值非常少。")
     assert offline_grader.grade(ref(notebook, 22), correct).contradictions == []
+
+
+def test_a_view_the_notes_report_people_holding_is_neither_theirs_to_contradict_nor_a_key_point():
+    """Blind CLI QA: "其实高维下真正的局部极小很少" was "!" against 第22题's "人们直观的想象，高维的时候这样的局部极值会更多…",
+    a view the notes go on to refute, which was also one of the section's key points."""
+    from assistant.notes.keypoints import outline
+
+    reported = "很多人以为，层数增加后训练误差会减小。"
+    assert conflict("层数增加后训练误差会增大", reported) is None
+    assert conflict("层数增加后训练误差会增大", "层数增加后训练误差会减小。") is not None  # stated by the notes themselves
+    prose = ("训练深层网络时，梯度会逐层相乘，很容易变得非常小。" + reported + "然而实验表明，层数过多时训练误差反而增大。"
+             "这说明网络层数越多，优化越困难，效果不一定越好。残差连接让深层网络的训练误差随层数下降。")
+    assert reported not in [p.lead for p in outline(prose).points]

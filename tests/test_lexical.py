@@ -53,6 +53,15 @@ def test_lexical_features(query, expected):
     assert lexical_features(query, vocab) == expected
 
 
+def test_a_latin_term_the_notes_write_in_chinese_is_known():
+    # The glossary reads "test set" as 测试集 and "cross validation" as 交叉验证: notes that write those know the terms.
+    vocab = Vocabulary.of(["测试集只在最后使用一次", "k 折交叉验证把数据分成 k 份"])
+    assert lexical_features("为什么 test set 只能用一次", vocab)["latin_unknown"] == 0.0
+    assert lexical_features("cross validation 一般分几份", vocab)["latin_known"] == 1.0
+    unknown = lexical_features("cross validation 一般分几份", Vocabulary.of(["测试集只在最后使用一次"]))
+    assert unknown["latin_unknown"] == 1.0 and unknown["latin_known"] == 0.0
+
+
 def test_technical_names_are_tokens_with_inner_capitals_or_digits():
     from assistant.notes.terms import technical_names
 

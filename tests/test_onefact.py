@@ -71,6 +71,14 @@ def test_a_number_asked_of_prose_opens_with_the_sentence_stating_it():
     assert not any("业余爱好者" in q for q in quotes), "the author's modesty is not the answer"
 
 
+def test_clauses_about_the_asker_do_not_choose_the_fact():
+    """Blind CLI QA: "我在准备面试，…我想知道…持续超过多少…" quoted the section's lead-in sentences, which share its "确认"."""
+    question = "我在准备目标检测方向的面试，想确认一下：RetinaNet 的 AP 是多少"
+    section = "准备目标检测方向的面试时，想确认一下 RetinaNet 的进展，可以看下面的梳理。" + HISTORY
+    quotes, _ = _answer(question, section, "目标检测方法是怎么发展的？")
+    assert "39.1%" in quotes[0], quotes
+
+
 def test_a_yes_no_question_opens_with_the_sentence_that_answers_it():
     # "不同" here says where, not what differs: still one fact.
     quotes, text = _answer("循环网络的参数在不同时间步之间是共享的吗", RECURRENT, "循环网络是怎么构造的？")

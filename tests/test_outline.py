@@ -179,3 +179,30 @@ def test_a_forum_answers_opening_about_the_thread_is_not_quoted():
     assert sentences_of(lines) == ["即梯度不会消失。", "是深层网络能训练的前提。", "它让损失曲面更平滑。", "这类方法很多。"]
     body = "\n".join(lines)
     assert all(s in body for s in sentences_of(lines))  # still verbatim
+
+
+KERNEL_LISTS = """卷积核大小要按任务选择。
+
+大 kernel 的特点：
+
+- 感受野大，一层就能看到更大的范围；
+- 参数多，计算量大；
+- 容易过拟合。
+
+小 kernel 的特点：
+
+- 参数少，可以堆叠多层来扩大感受野；
+- 非线性更多，表达能力更强。
+"""
+
+
+def test_a_list_whose_lead_in_line_the_question_names_is_its_focus():
+    # The two lead-in lines differ in one character: too little for term overlap or e5 to tell the lists apart.
+    o = outline(KERNEL_LISTS)
+    small = focused("小 kernel 有什么好处？", o)
+    assert [p.lead for p in small] == ["参数少，可以堆叠多层来扩大感受野；", "非线性更多，表达能力更强。"]
+    # the first list holds more than half of the points: named by its lead-in line, it is still the focus
+    assert len(focused("大 kernel 有什么缺点", o)) == 3
+    assert focused("大 kernel 和小 kernel 各有什么特点", o) == []  # both lists: the whole section
+    rates = outline(KERNEL_LISTS.replace("大 kernel", "学习率过大").replace("小 kernel", "学习率过小"))
+    assert focused("学习率过大和过小分别会怎样", rates) == []  # "过小" names the second list too

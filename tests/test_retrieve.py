@@ -209,6 +209,8 @@ def test_english_queries_reach_chinese_sections_through_bm25(offline_settings):
     bm25 = Retriever(offline_settings, client(offline_settings),
                      Weights(e5=0.0, use=0.0, bm25=1.0, intent=0.0, rare=0.0, absent=0.0))
     assert [h.question for h in bm25.search("How can I fix exploding gradients?", 2).hits] == [28, 25]
+    # a Chinese question writing the English term too
+    assert bm25.search("exploding gradients 的信号有哪些", 1).hits[0].question == 27  # 第27题: 如何确定是否出现梯度爆炸？
 
 
 def test_an_english_question_lifts_chunks_by_how_much_of_them_is_chinese(offline_assistant):

@@ -116,9 +116,10 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
         # But after "它和LSTM比有什么区别？" (the earlier topic its subject) a follow-up without a "它" of its own ("为什么？")
         # asks about both: it was read as "和LSTM比 为什么？" and answered from two LSTM sections (blind QA run 6, #9).
         both = _REFERENCE.match(latest.strip()) and not _REFERENCE.search(question)
-        if _ELLIPSIS.search(latest) or (_moved_to(own, knows) and not both):
+        if (_ELLIPSIS.search(latest) and not _REFERENCE.search(latest)) or (_moved_to(own, knows) and not both):
             # The latest follow-up moved to something new ("那 GRU 呢？", "tanh 相比它好在哪？"): the next "它" or
-            # "ReLU 呢？" is about that, not about the question the chain started from.
+            # "ReLU 呢？" is about that, not about the question the chain started from. Not "那它的缺点呢": its "它" is
+            # the earlier topic, and "怎么解决" after it was read as "缺点 怎么解决" (blind CLI QA, 2026-12-07).
             return f"{own} {question}"
         # A Chinese aspect of the same topic ("它对训练有什么危害？", "那为什么它会导致梯度消失？") joins it.
         topic = f"{topic} {own}"

@@ -8,6 +8,7 @@ which decides how much to quote; this decides about what.
 
 from __future__ import annotations
 
+import os
 import re
 
 from assistant.answering.condense import topic_of
@@ -58,7 +59,33 @@ def focused(question: str, o: Outline, title: str = "") -> list[Point]:
         return []
     # A part the heading names is one of two or more, however many points it holds (its heading leads the
     # prose around its list, and that point must not push it over half).
-    return _heading_named(question, o) or (named if 0 < len(named) <= len(o.points) / 2 else [])
+    return (_heading_named(question, o) or _lead_in_named(question, o)
+            or (named if 0 < len(named) <= len(o.points) / 2 else []))
+
+
+# What a lead-in line that heads a list names: "小 batch 的特点：" → "小 batch", "学习率过大的表现：" → "学习率过大".
+_LEAD_IN_TAIL = re.compile(r"(?:的[\u4e00-\u9fff]{1,3})?\s*[：:]\s*$")
+
+
+def _lead_in_named(question: str, o: Outline) -> list[Point]:
+    """The points of the one list whose lead-in line (a part `markup._lead_in_parts` makes of "X 的特点：" lines) names
+    what the question writes: "小 batch 训练有啥好处？" of a section listing "大 batch 的特点：" and "小 batch 的特点：" is
+    about the second list. The two names differ in one character, too little for term overlap (`_heading_named`) or e5,
+    and the first list holds more than half of the points. Empty when the question writes no such name or two."""
+    squeeze = lambda text: re.sub(r"\s+", "", text).lower()  # noqa: E731
+    asked = squeeze(question)
+    names = {g: squeeze(_LEAD_IN_TAIL.sub("", g)) for g in section_groups(o) if _LEAD_IN_TAIL.search(g)}
+    hits = [g for g, name in names.items() if len(name) >= 2 and name in asked]
+    if len(hits) != 1:
+        return []
+    # "学习率过大和过小分别…" names the second list by what sets it apart ("过小": its name past the shared "学习率过",
+    # with one character before), so it asks about both.
+    mine = names[hits[0]]
+    for g, other in names.items():
+        shared = len(os.path.commonprefix([mine, other]))
+        if g != hits[0] and len(tail := other[max(shared - 1, 0):]) >= 2 and tail in asked:
+            return []
+    return [pt for pt in o.points if pt.group == hits[0]]
 
 
 def _heading_named(question: str, o: Outline) -> list[Point]:

@@ -89,6 +89,17 @@ def asks_number(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
+# Leading clauses about the asker, not the fact: "我在准备面试，面试官之前问过我关于梯度爆炸的问题，我想知道…持续超过多少…",
+# "想确认一下：…". Their words (确认, 梯度爆炸问题) picked the section's lead-in sentences over the fact (blind CLI QA).
+_PREAMBLE = re.compile(r"^(?:[^，,：:；;。？?！!]*(?:我|面试|请问|想问|问一下|确认一下|想确认)[^，,：:；;。？?！!]*[，,：:；;]\s*)+")
+
+
+def _without_preamble(question: str) -> str:
+    """The question without its leading clauses about the asker (`_PREAMBLE`), when something is left."""
+    rest = _PREAMBLE.sub("", question)
+    return rest if _terms(rest) else question
+
+
 def _terms(text: str) -> set[str]:
     """The terms of a text as BM25 reads it (`tokenize`: Latin words and numbers, every Chinese bigram) but stop words
     and bigrams of function characters alone: "个门" of "几个门" is what "两个门" shares with it, "k" and "0.9" name
@@ -105,7 +116,7 @@ def fact_scores(question: str, sentences: list[str], p: AnswerParams, rel: Relev
     (`focus.named_points`) are left out when others remain: they found the section and the point ("adam" of "adam
     默认学习率是多少" is in its lead-in line alone, which says no value; "bagging" is in the lead of its point, not in
     "主要作用是降低方差")."""
-    asked = _terms(question)
+    asked = _terms(_without_preamble(question))
     singles: set[str] = set()
     if mostly_latin(question) and sentences and not mostly_latin(" ".join(sentences)):
         gloss = chinese_terms(question)  # an English question on Chinese notes shares their terms through the glossary

@@ -23,6 +23,9 @@ _REPORTS = r"认为|以为|觉得|看法|说法"  # a claim someone holds, not o
 _REJECTED_AFTER = re.compile(_QUOTED + rf"[^。；;！!？?]{{0,16}}?(?:{_REJECTS}|不成立|并非如此|其实不然)")
 _HELD_BEFORE = re.compile(rf"(?:很多人|许多人|有人|人们|一般人|大家)[^。；;“\"「]{{0,12}}(?:{_REPORTS})[^。；;“\"「]{{0,6}}"
                           + _QUOTED)
+# A sentence that opens by reporting what people believe or imagine ("人们直观的想象，高维的时候这样的局部极值会更多…",
+# "很多人都有一种看法，就是…"): the notes state the view in order to argue against it, not as their own.
+_REPORTED_VIEW = re.compile(rf"^\s*(?:很多人|许多人|有人|人们|一般人|大家)[^，,。；;“\"「]{{0,6}}(?:{_REPORTS}|想象|直观|印象)")
 # A clause that negates, doubts or reports the claim does not assert it. Broader than the shared negation cues
 # (cues.ZH_NEG leaves out 不容易, which is exactly how "并不容易收敛到局部最优" denies the claim); 非常 is no negation.
 _NOT_ASSERTED = re.compile(rf"不|没|非(?!常)|无|未|别|{_REJECTS}|{_REPORTS}|据说|所谓|其实")
@@ -49,3 +52,10 @@ def asserts_rejected(statement: str, note: str, section: str | None = None) -> b
         if not _NOT_ASSERTED.search(clause) and any(claim <= said for claim in claims):
             return True
     return False
+
+
+def reported_view(sentence: str) -> bool:
+    """Does a note sentence report a view people hold instead of stating one (`_REPORTED_VIEW`)? Blind CLI QA: "其实高维
+    下真正的局部极小很少" was "!" against 第22题's "人们直观的想象，高维的时候这样的局部极值会更多…", which the notes go on to
+    refute, and that sentence was one of the section's key points."""
+    return bool(_REPORTED_VIEW.search(sentence))

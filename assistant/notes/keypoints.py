@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.notes.disbelief import reported_view
 from assistant.notes.glossary import initials
 from assistant.notes.glossary import names_in as glossary_names
 from assistant.notes.markup import BOLD_LEAD, DISCLAIMER, FILLER, list_items, list_marker, section_parts, sentences_of
@@ -208,7 +209,9 @@ def _central(sentences: list[str], params: OutlineParams, n_points: int | None =
     for i, t in enumerate(terms):
         overlap = sum(len(t & u) / ((len(t) * len(u)) ** 0.5 or 1) for j, u in enumerate(terms) if j != i)
         scores.append(overlap / max(1, len(terms) - 1) + 0.15 * ("**" in candidates[i]) + 0.1 * (i == 0))
-    eligible = [i for i in range(len(candidates)) if not _LEADS_INTO.search(plain_text(candidates[i]).strip())]
+    # Nor is a view the notes report in order to refute it ("人们直观的想象，…局部极值会更多", `disbelief.reported_view`).
+    eligible = [i for i in range(len(candidates)) if not _LEADS_INTO.search(plain_text(candidates[i]).strip())
+                and not reported_view(plain_text(candidates[i]))]
     top = sorted(sorted(eligible, key=lambda i: -scores[i])[: n_points or params.central_points])
     points = []
     for i in top:

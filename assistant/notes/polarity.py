@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from assistant.notes.causes import wrong_cause
 from assistant.notes.cues import EN_NEG, negation_density, negations, only_removes
 from assistant.notes.denials import about_another, negated_claim, shares_negation
-from assistant.notes.disbelief import asserts_rejected
+from assistant.notes.disbelief import asserts_rejected, reported_view
 from assistant.notes.quantities import number_mismatch
 from assistant.notes.roles import crossed_roles, exchanged_members, misattributed, reversed_direction
 
@@ -159,6 +159,9 @@ def conflict(statement: str, note: str, section: str | None = None, added_negati
     embeddings, asks instead whether the statement without its negation matches the note better
     (`without_negation`); counting cues flagged about half of the correct answers of a blind dev set."""
     both_zh = bool(_CJK.search(statement)) and bool(_CJK.search(note)) and not EN_NEG.search(statement)
+    if reported_view(note):  # a view the notes report people holding, to refute it: only asserting it contradicts them
+        return Conflict("negation", statement, note, "rejected claim") \
+            if both_zh and asserts_rejected(statement, note, section) else None
     # Between Chinese texts the rule runs both ways: the note's "时间序列不能随机打乱" against a plain
     # "应该随机打乱" is as much a contradiction as an added negation.
     added = added_negation and negations(statement) > negations(note)
