@@ -139,11 +139,12 @@ def test_a_fake_chat_model_plugs_into_the_same_seam(offline_settings):
 
 
 def test_a_near_miss_points_to_the_closest_sections_without_citing_them(offline_assistant):
-    # Short English, just under the coverage line ("How can I prevent overfitting?" was, until the cross-lingual
-    # shift lifted it over the line, answered from 第38题).
-    near = offline_assistant.ask("Ways to reduce overfitting?")
+    # A near-domain question just under the coverage line. ("Ways to reduce overfitting?" was one until every
+    # question's English terms, not only English prose's, were also searched through the glossary: now it is
+    # answered, weakly, from 第38题.)
+    near = offline_assistant.ask("How is word2vec's skip-gram model trained with negative sampling?")
     assert not near.covered and near.citations == [] and near.hits == []
-    assert "do not cover" in near.answer and "closest sections" in near.answer and "第38题" in near.answer
+    assert "do not cover" in near.answer and "closest sections" in near.answer and "第29题" in near.answer
     far = offline_assistant.ask("今天天气怎么样？")
     assert not far.covered and "最接近" not in far.answer
 

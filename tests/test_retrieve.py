@@ -196,7 +196,8 @@ def test_glossary_gives_english_phrases_their_chinese_terms():
 
     assert chinese_terms("How should I fix Exploding Gradients?")[:1] == ["梯度爆炸"]  # case, plural
     assert "梯度" not in chinese_terms("exploding gradients")  # the longer phrase hides "gradient" inside it
-    assert chinese_terms("k-fold cross validation") == chinese_terms("k-fold cross-validation") == ["交叉验证", "折"]
+    assert chinese_terms("k fold cross validation") == chinese_terms("k-fold cross-validation") == ["k 折交叉验证", "交叉验证"]
+    assert chinese_terms("5-fold cross validation") == ["交叉验证", "折"]
     assert chinese_terms("Why is the sky blue?") == []
     assert chinese_tokens("Why use an LSTM encoder?") == ["编码", "码器"]  # "encoder" itself is the query's own word
 

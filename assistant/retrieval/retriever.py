@@ -161,9 +161,9 @@ class Retriever:
             dense[model] = pooled[model][1]  # the coverage signals read raw cosines, over the pool
             candidates.update(pooled[model][0][:CANDIDATES])
         # BM25 also looks for the Chinese terms of a question's English glossary phrases ("exploding gradients" →
-        # 梯度爆炸): its own words are not in Chinese notes (tuning hit@1 in English 192 → 200 of 220). A Chinese question
-        # writing English terms too ("overfitting 有哪些常见的缓解方法？"): tuning hit@1 2,421 → 2,425 of 2,656,
-        # out-of-scope declined 856 → 857 of 970 (eval/README.md, 2026-12-07).
+        # 梯度爆炸): its own words are not in Chinese notes (tuning hit@1 in English 192 → 200 of 220). Any question
+        # writing English terms too ("overfitting 有哪些常见的缓解方法？", "Ways to reduce overfitting?", too short for prose):
+        # tuning hit@1 2,421 → 2,425 of 2,656, out-of-scope declined 856 → 857 of 970 (eval/README.md, 2026-12-07).
         bm25 = None
         if catalogue.bm25 is not None and (terms := tokenize(query) + chinese_tokens(query)):
             scores = np.asarray(catalogue.bm25.get_scores(terms), dtype=np.float64)
