@@ -18,7 +18,7 @@ from assistant.answering.shapes import ASPECTS, only_aspects, question_parts
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.keypoints import Outline, Point
 from assistant.notes.terms import CJK_RE, has_cjk, latin_words, mostly_latin, term_set
-from assistant.notes.text import plain_text
+from assistant.notes.text import plain_text, squeezed
 
 # What a question sets aside is not what it asks about: "除了 Dropout，还有哪些办法？", "Besides dropout, what other
 # tricks …?" ask for the rest of the list, and focusing on Dropout answered them with that one item.
@@ -72,9 +72,8 @@ def _lead_in_named(question: str, o: Outline) -> list[Point]:
     what the question writes: "小 batch 训练有啥好处？" of a section listing "大 batch 的特点：" and "小 batch 的特点：" is
     about the second list. The two names differ in one character, too little for term overlap (`_heading_named`) or e5,
     and the first list holds more than half of the points. Empty when the question writes no such name or two."""
-    squeeze = lambda text: re.sub(r"\s+", "", text).lower()  # noqa: E731
-    asked = squeeze(question)
-    names = {g: squeeze(_LEAD_IN_TAIL.sub("", g)) for g in section_groups(o) if _LEAD_IN_TAIL.search(g)}
+    asked = squeezed(question)
+    names = {g: squeezed(_LEAD_IN_TAIL.sub("", g)) for g in section_groups(o) if _LEAD_IN_TAIL.search(g)}
     hits = [g for g, name in names.items() if len(name) >= 2 and name in asked]
     if len(hits) != 1:
         return []

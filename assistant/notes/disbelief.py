@@ -21,11 +21,12 @@ _REJECTS = r"想象|误解|错觉|迷思|误区"  # what the notes call a claim 
 _REPORTS = r"认为|以为|觉得|看法|说法"  # a claim someone holds, not one the text makes
 # The claim, then within the sentence a word that rejects it; or a view "many people" hold, then the claim.
 _REJECTED_AFTER = re.compile(_QUOTED + rf"[^。；;！!？?]{{0,16}}?(?:{_REJECTS}|不成立|并非如此|其实不然)")
-_HELD_BEFORE = re.compile(rf"(?:很多人|许多人|有人|人们|一般人|大家)[^。；;“\"「]{{0,12}}(?:{_REPORTS})[^。；;“\"「]{{0,6}}"
+_PEOPLE = r"很多人|许多人|有人|人们|一般人|大家"  # who holds a view the notes report
+_HELD_BEFORE = re.compile(rf"(?:{_PEOPLE})[^。；;“\"「]{{0,12}}(?:{_REPORTS})[^。；;“\"「]{{0,6}}"
                           + _QUOTED)
 # A sentence that opens by reporting what people believe or imagine ("人们直观的想象，高维的时候这样的局部极值会更多…",
 # "很多人都有一种看法，就是…"): the notes state the view in order to argue against it, not as their own.
-_REPORTED_VIEW = re.compile(rf"^\s*(?:很多人|许多人|有人|人们|一般人|大家)[^，,。；;“\"「]{{0,6}}(?:{_REPORTS}|想象|直观|印象)")
+_REPORTED_VIEW = re.compile(rf"^\s*(?:{_PEOPLE})[^，,。；;“\"「]{{0,6}}(?:{_REPORTS}|想象|直观|印象)")
 # A clause that negates, doubts or reports the claim does not assert it. Broader than the shared negation cues
 # (cues.ZH_NEG leaves out 不容易, which is exactly how "并不容易收敛到局部最优" denies the claim); 非常 is no negation.
 _NOT_ASSERTED = re.compile(rf"不|没|非(?!常)|无|未|别|{_REJECTS}|{_REPORTS}|据说|所谓|其实")

@@ -79,6 +79,12 @@ def split_sentences(text: str, semicolons: bool = True) -> list[str]:
     return out
 
 
+def squeezed(text: str) -> str:
+    """The text lower-cased with its whitespace removed: how "小 batch" and "小batch", "Xavier 初始化" and "xavier初始化"
+    are told to be the same words."""
+    return re.sub(r"\s+", "", text.lower())
+
+
 def strip_footnotes(text: str) -> str:
     """Remove the notes' own reference markers ("… 影响 [1]。", "[5][4]"), whose reference lists are
     not in the notes: left in a quote they would read as the assistant's `[n]` citations."""

@@ -43,6 +43,7 @@ from typing import Callable, Collection, Iterable
 
 from assistant.notes.glossary import chinese_terms, initials, names_in, spellings
 from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, technical_names, tokenize
+from assistant.notes.text import squeezed as squeezed_text
 
 # (what the question asks for, what the section must contain), by answer type.
 _TYPES = {
@@ -210,7 +211,7 @@ def names_not_in(text: str, context: str) -> list[str]:
     `--no-new-names` turns it off): eval/README.md, 2026-12-04."""
     terms, squeezed = _context_vocabulary(context)
     found = unknown_names(text, terms, lambda: initialisms_of([context]),
-                          lambda t: re.sub(r"\s+", "", t.lower()) in squeezed)
+                          lambda t: squeezed_text(t) in squeezed)
     # A subscripted variable (s_0, n_in) is notation a paraphrase derives, not a name it brings in.
     return [name for name in found if "_" not in name]
 
@@ -218,4 +219,4 @@ def names_not_in(text: str, context: str) -> list[str]:
 @lru_cache(maxsize=64)
 def _context_vocabulary(context: str) -> tuple[frozenset[str], str]:
     """A context's terms and its text lower-cased without whitespace: every claim checked against it asks."""
-    return frozenset(tokenize(context)), re.sub(r"\s+", "", context.lower())
+    return frozenset(tokenize(context)), squeezed_text(context)
