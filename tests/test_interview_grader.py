@@ -835,3 +835,23 @@ def test_an_answer_in_english_to_chinese_notes_is_scored_on_its_own_scale(prompt
     assert shipped.grade(r, chinese).score == one_scale.grade(r, chinese).score
     # The gap to the Chinese answer was over two points on one scale and is under two on its own.
     assert one_scale.grade(r, english).score < shipped.grade(r, chinese).score - 2 <= shipped.grade(r, english).score
+
+
+def test_an_english_answer_ticks_no_point_whose_own_words_it_never_writes(comparing, notebook):
+    """第29题's tensor-shape points are written in Latin terms (n_samples, dim_output) that any English answer could use:
+    "An RNN processes sequence data; the hidden state depends on the previous hidden state." ticked four of them
+    (7.8/10, blind CLI QA), since the own-terms check was off across languages. It now holds an English answer to the
+    own terms it can write (`glossary.english_writable`)."""
+    grade = comparing.grade(ref(notebook, 29), "An RNN processes sequence data; the hidden state depends on the previous hidden state.")
+    shapes = {row["point"].split("：")[0]: row["status"] for row in grade.points if "形状" in row["point"]}
+    assert shapes["输入矩阵形状"] == shapes["输出矩阵形状"] == shapes["输入张量形状"] == "missed"  # ✓ ✓ for the last two before
+    full = comparing.grade(ref(notebook, 29), "For a sequence-to-one task the LSTM input is a 3-D tensor of shape (time_steps, "
+                                            "n_samples, dim_input) and the output a matrix of shape (n_samples, dim_output).")
+    assert sum(row["status"] == "covered" for row in full.points if "形状" in row["point"]) >= 2
+
+
+def test_english_writable_terms_are_latin_words_and_the_glossarys_chinese():
+    from assistant.notes.glossary import english_writable
+
+    assert english_writable(frozenset({"dim_output", "relu", "0.5", "激活", "累积", "连乘", "死区"})) == {
+        "dim_output", "relu", "0.5", "激活", "累积", "连乘"}  # no glossary term writes 死区

@@ -48,6 +48,7 @@ from assistant.interview.units import Units, distinct_own, section_units
 from assistant.notes.cues import negation_density, negations
 from assistant.notes.denials import subject_at
 from assistant.notes.edits import segment_edits
+from assistant.notes.glossary import english_writable
 from assistant.notes.keypoints import Point
 from assistant.notes.polarity import Conflict
 from assistant.notes.terms import language_of
@@ -191,14 +192,17 @@ class OfflineGrader:
             lexical = np.array([max(len(t & terms) / max(1, len(t)) for t in sentences) for sentences in units.terms])
             coverage = (1 - p.term_weight) * semantic + p.term_weight * lexical
             lead_said = np.array([bool(t[0]) and len(t[0] & terms) >= p.lead_share * len(t[0]) for t in units.terms])
-            if not shift:
-                # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with
-                # fewer, such as a one-word list item "Dropout"): the answer must say something of that point itself.
-                # An answer that uses every term of a point's lead says that point, whatever its neighbours share with
-                # it: "输出张量形状：(time_steps, n_samples, dim_output)" copied from 第29题 was ✗ (its terms all in sibling leads).
-                unsaid = np.array([len(own & terms) < min(p.own_terms_min, len(own)) and not whole
-                                   for own, whole in zip(own_terms, lead_said)])
-                coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
+            # Words only this point uses, beyond the question's (`own_terms_min`, or all of them for a point with
+            # fewer, such as a one-word list item "Dropout"): the answer must say something of that point itself.
+            # An answer that uses every term of a point's lead says that point, whatever its neighbours share with
+            # it: "输出张量形状：(time_steps, n_samples, dim_output)" copied from 第29题 was ✗ (its terms all in sibling leads).
+            # An answer in the other language is held only to the own terms it can write (`cross_own_terms_min`), or,
+            # for a point with none, to those of its lead ("输入张量形状：(time_steps, n_samples, dim_input)" shares all
+            # its terms with sibling leads).
+            own, need = (([english_writable(o) or english_writable(t[0]) for o, t in zip(own_terms, units.terms)],
+                          p.cross_own_terms_min) if shift else (own_terms, p.own_terms_min))
+            unsaid = np.array([len(o & terms) < min(need, len(o)) and not whole for o, whole in zip(own, lead_said)])
+            coverage = np.where(unsaid, np.minimum(coverage, p.own_terms_cap), coverage)
             # A bare list item ("Dropout" in 第38题's list) is all the notes say of it: naming it covers it. Its name in
             # a sentence ("我会用Dropout来防止过拟合") was ✗, since the sentence sits nearer the question than the item.
             coverage = np.where(lead_said & np.array([not point.support for point in points]), 1.0, coverage)

@@ -42,10 +42,16 @@ class GraderParams:
     # A point is ticked only when the answer uses at least own_terms_min of the point's own terms (terms of its
     # sentences that are neither in the question nor in another point's lead); else its coverage stays at most
     # own_terms_cap. e5 puts a section's points within 0.04 of each other, so an answer about one point ticked its
-    # neighbours as well. Not for answers in another language than the notes (they share no words with them).
+    # neighbours as well. An answer in another language than the notes is held to the terms it can write (below).
     # Swept cap 0.3/0.4/0.45/0.49 x min 1/2/3 on the dev grading sets (eval/README.md, 2026-12-04).
     own_terms_min: int = 2
     own_terms_cap: float = 0.45
+    # An answer in another language than the notes (English for Chinese notes) is held to the own terms it can write
+    # (`glossary.english_writable`: Latin words, numbers, the glossary's Chinese): it must use cross_own_terms_min of
+    # them (0: no check). Without it "An RNN processes sequence data; the hidden state depends on the previous hidden
+    # state." ticked four tensor-shape points of 第29题 (7.8/10, blind CLI QA). Swept 0/1/2 with bench/sweep_grader.py
+    # (tuned.json, eval/README.md, 2026-12-07).
+    cross_own_terms_min: int = 1
     # ... and a point's own terms leave out those of the own_distinct_from sections with the nearest questions (its lead's
     # terms stay): swept 0/3/4/5/6/8 on the dev grading sets, retired blind set 2 and their correct answers given to
     # the neighbouring sections (tuned.json "interview.grader", eval/README.md, 2026-12-06).

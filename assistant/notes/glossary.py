@@ -141,3 +141,16 @@ def spellings(name: str) -> list[str]:
     terms = {t for row in rows for t in row.chinese}
     out = [t for row in _rows() if terms & set(row.chinese) for t in (row.english, *row.chinese)]
     return [t for t in dict.fromkeys(out) if t.lower() != name.lower()]
+
+
+@lru_cache(maxsize=1)
+def _chinese_bigrams() -> frozenset[str]:
+    """Every Chinese bigram of the glossary's Chinese terms."""
+    return frozenset(t for row in _rows() for term in row.chinese if has_cjk(term) for t in tokenize(term))
+
+
+def english_writable(terms: frozenset[str]) -> frozenset[str]:
+    """The terms (`keypoints.key_terms`) an English text can share with Chinese notes: its Latin words and numbers, and
+    the bigrams of the glossary's Chinese, which its phrases bring in (`chinese_terms`)."""
+    bigrams = _chinese_bigrams()
+    return frozenset(t for t in terms if not has_cjk(t) or t in bigrams)
