@@ -94,3 +94,27 @@ def test_a_typed_slip_is_answered_from_its_section_and_shown_as_read(offline_ass
     assert result.standalone == "网络过拟合的时候能用哪些办法？"
     plain = offline_assistant.ask("网络过拟合的时候能用哪些办法？")
     assert plain.standalone == "网络过拟合的时候能用哪些办法？" and plain.answer == result.answer
+
+
+# Made-up notes writing acronyms, one of them ("mAP") not in capitals.
+ACRONYM_NOTES = ["GRU 把两个门合一个更新门，LSTM 有三个门。", "检测的 mAP 提高了。", "CNN 和 RNN 都很常用。"]
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("GUR 和 LTSM 有什么区别", "GRU 和 LSTM 有什么区别"),  # two neighbouring letters swapped, each
+    ("LSTM 的门", "LSTM 的门"),  # written by the notes: as typed
+    ("AMP 是什么", "AMP 是什么"),  # MAP only as "mAP" in the notes: not an acronym of theirs
+    ("NRN 和 CNN", "RNN 和 CNN"),
+    ("CNNN", "CNNN"),  # no swap of two different letters gives a name of the notes
+    ("LSTMs 和 GURs", "LSTMs 和 GURs"),  # inside longer words: as typed
+])
+def test_an_acronym_with_two_letters_swapped_is_read_as_the_notes_one(typed, meant):
+    vocabulary = Vocabulary.of_sections(ACRONYM_NOTES)
+    speller = Respeller(vocabulary.terms, vocabulary.section_counts, words,
+                        capitals=lambda w: any(f"{w}" in n for n in ACRONYM_NOTES))
+    assert speller.respell(typed) == meant
+
+
+def test_an_acronym_typed_with_two_letters_swapped_is_answered_from_its_section(offline_assistant):
+    result = offline_assistant.ask("GUR 和 LTSM 有什么区别")  # declined before: both names unknown to the notes
+    assert result.covered and result.hits[0].question == 40 and result.standalone == "GRU 和 LSTM 有什么区别"

@@ -161,6 +161,12 @@ class Catalogue:
         phrase = phrase.lower()  # "batch normalization" names the notes' "Batch Normalization"
         return any(phrase in doc for doc in self._folded_docs())
 
+    def writes(self, word: str) -> bool:
+        """Whether some chunk of the notes writes the word as given, case and all, not inside a longer Latin word (a
+        scan: asked only for an acronym typed with two letters swapped, `typos.Respeller._acronym`)."""
+        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])")
+        return any(pattern.search(doc) for doc in self.rows.docs)
+
     def _folded_docs(self) -> tuple[str, ...]:
         """Every chunk lower-cased and folded to Simplified, built on first need per index version."""
         from assistant.notes.terms import to_simplified
@@ -178,7 +184,7 @@ class Catalogue:
         from assistant.retrieval.typos import words
 
         speller = self._per_version("respeller", lambda: Respeller(
-            self.vocabulary.terms, self.vocabulary.section_counts, partial(words, self._cache_dir), self.uses))
+            self.vocabulary.terms, self.vocabulary.section_counts, partial(words, self._cache_dir), self.uses, self.writes))
         return speller.respell(text)
 
     def by_number(self, text: str) -> str:

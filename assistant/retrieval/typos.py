@@ -13,12 +13,14 @@ when all of these hold (each rule was added for the false corrections the one be
   some word of the notes by chance ("里用" like 利用), three rarely do.
 One changed character is preferred to two, then the pair more sections use. On the tuning queries 26 of 2,399 were
 respelled, all of them slips (eval/README.md). Readings: `readings.tsv` (scripts/make_readings.py, from pypinyin's
-table); words: `words`, read only once some homophone of the notes is in sight. Latin typos (GUR for GRU) are handled
-where names are checked (`answerable._swapped`).
+table); words: `words`, read only once some homophone of the notes is in sight. An acronym with two neighbouring
+letters swapped (GUR for GRU, LTSM for LSTM) is read as the one acronym of the notes it can be (`Respeller._acronym`);
+where names are checked it is not counted as unknown either (`answerable._swapped`).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,8 @@ from typing import Callable
 from assistant.notes.terms import CJK_RE
 
 _READINGS = Path(__file__).with_name("readings.tsv")
+# An acronym: three to five capitals, not inside a longer Latin word ("LTSM", not "LSTMs" or "ResNet").
+_ACRONYM_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
 
 
 @lru_cache(maxsize=1)
@@ -89,10 +93,12 @@ class Respeller:
     """Homophone corrections against one vocabulary of the notes (`lexical.Vocabulary`): built on first need."""
 
     def __init__(self, terms: frozenset[str], section_counts: dict[str, int],
-                 dictionary: Callable[[], Pairs] = words, uses: Callable[[str], bool] | None = None) -> None:
+                 dictionary: Callable[[], Pairs] = words, uses: Callable[[str], bool] | None = None,
+                 capitals: Callable[[str], bool] | None = None) -> None:
         self.terms = terms
         self.counts = section_counts
         self._uses = uses  # whether the notes contain a phrase as written (Catalogue.uses); None: not checked
+        self._capitals = capitals  # whether the notes write a word in these capitals (Catalogue.writes); None: not checked
         self._dictionary = dictionary  # called once, when some pair of a question sounds like a pair of the notes
         self._words: Pairs | None = None
 
@@ -104,8 +110,25 @@ class Respeller:
         return group.get(first.get(char, ""), char)
 
     def respell(self, text: str) -> str:
-        """The text with its slips read as the notes' words (see the module docstring)."""
-        return CJK_RE.sub(lambda m: self._run(m.group()), text) if self.terms else text
+        """The text with its slips read as the notes' words (see the module docstring), and its acronyms with two
+        neighbouring letters swapped read as the one acronym of the notes they can be (`_acronym`)."""
+        if not self.terms:
+            return text
+        return _ACRONYM_RE.sub(lambda m: self._acronym(m.group()), CJK_RE.sub(lambda m: self._run(m.group()), text))
+
+    def _acronym(self, name: str) -> str:
+        """An acronym the notes never use ("LTSM", "GUR") as the one acronym they do use with two neighbouring letters
+        swapped back (LSTM, GRU), else as typed. The commonest slip of a short acronym; read only as the notes' word,
+        so "LTSM 的输入输出" reaches 第29题's words and "GUR 和 LTSM 有什么区别" is no longer declined (blind CLI QA).
+        Two letters alike ("LLM") or two candidates: as typed. The notes must write the acronym in capitals: on the
+        tuning queries "开了 AMP 之后显存…" was read as the "mAP" of notes on detection."""
+        lowered = name.lower()
+        if lowered in self.terms:
+            return name
+        meant = {v.upper() for i in range(len(lowered) - 1) if lowered[i] != lowered[i + 1]
+                 and (v := lowered[:i] + lowered[i + 1] + lowered[i] + lowered[i + 2:]) in self.terms}
+        meant = {v for v in meant if self._capitals is None or self._capitals(v)}
+        return meant.pop() if len(meant) == 1 else name
 
     def _run(self, run: str) -> str:
         chars = list(run)
