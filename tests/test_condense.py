@@ -364,3 +364,12 @@ def test_a_setting_with_a_verb_left_without_its_object_continues_the_topic():
     read = condense_offline(question, history)
     shown, _ = condensed_search(_Scripted({question: (9, 8.0), read: (9, 9.0)}), question, history)
     assert shown == question  # names its object: answered as asked
+
+
+def test_an_aspect_asked_of_nothing_named_asks_for_the_topic_unless_a_conversation_gives_it(offline_assistant):
+    """"那它的缺点呢" opening a chat was declined as "not in the notes" (blind CLI QA): 缺点 was read as its topic. An
+    aspect (缺点, drawbacks, 好处) names no topic; after a question that names one, it is asked of that."""
+    assert "没有说出在问什么" in offline_assistant.ask("那它的缺点呢", mode="extractive").answer
+    assert "does not say what it is about" in offline_assistant.ask("What are its drawbacks?", mode="extractive").answer
+    assert condense_offline("有什么好处？", ["梯度截断是什么？"]).startswith("梯度截断")
+    assert condense_offline("tanh 有什么缺点？", ["sigmoid 是什么？"]) == "tanh 有什么缺点？"  # a topic of its own: as asked

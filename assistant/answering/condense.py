@@ -157,8 +157,16 @@ def own_topic(question: str) -> str:
 
 
 def has_own_topic(question: str) -> bool:
-    """Does anything name a topic once question words, question-type words, fillers and references are gone?"""
-    return _names_something(own_topic(question))
+    """Does anything name a topic once question words, question-type words, fillers and references are gone? An aspect
+    asked (缺点, advantages: `shapes.ASPECTS`) is no topic: "那它的缺点呢" as a chat's first question was declined as
+    "not in the notes" instead of asking what it is about (blind CLI QA), and "有什么缺点？" after "ReLU 是什么？" was
+    searched alone. The reading with the earlier topic keeps the aspect (`topic_of` leaves it in)."""
+    from assistant.answering.shapes import ASPECTS
+
+    topic = own_topic(question)
+    for asked, _ in ASPECTS.values():
+        topic = asked.sub(" ", topic)
+    return _names_something(topic)
 
 
 def _names_something(topic: str) -> bool:
