@@ -90,6 +90,11 @@ def technical_names(text: str) -> list[str]:
     return [name.lower() for name in _NAME_RE.findall(text) if is_name(name)]
 
 
+def neighbour_swaps(word: str) -> set[str]:
+    """The word with two different neighbouring letters swapped: the commonest typo of a short acronym (GUR for GRU)."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1) if word[i] != word[i + 1]}
+
+
 def term_set(text: str) -> set[str]:
     """`content_terms` as one set (Latin words and Chinese bigrams together), for overlap tests."""
     latin, cjk = content_terms(text)

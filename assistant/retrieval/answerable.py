@@ -18,7 +18,7 @@ declined for 7 in-scope ones lost, because sections state most numbers in words 
 
 A question naming a technical name the notes never use ("AdamW", "GELU", "ArcFace") asks about something they do not
 cover, however close its topic: `unknown_names`. Not counted as unknown: a name with a hyphen (n-vs-1, s-1), two letters
-swapped from a name the notes use (GUR, LTSM), its plural or singular (RNN where they write RNNs; on the tuning
+swapped from a name the notes use (GUR, LTSM: `terms.neighbour_swaps`), its plural or singular (RNN where they write RNNs; on the tuning
 queries this changed no decision: one out-of-scope query keeps another unknown name), the start of a longer name they use (BatchNorm of
 BatchNormalization), the initials of words the notes write in a row (RPN: region proposal network), a name the
 glossary (notes/glossary.tsv) spells out in Chinese words the notes use (MLP: 多层感知机), a stop word in capitals (AND). The complement of `adjust.known_names` (names the notes do use), with those exemptions. On the tuning queries (bench/tuning_data.py, all three indexes) in-scope answered 1167 → 1162 of 1210,
@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Iterable
 
 from assistant.notes.glossary import chinese_terms, initials, names_in, spellings
-from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, technical_names, tokenize
+from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, neighbour_swaps, technical_names, tokenize
 from assistant.notes.text import squeezed as squeezed_text
 
 # (what the question asks for, what the section must contain), by answer type.
@@ -171,7 +171,7 @@ def spelled_otherwise(name: str, terms: Collection[str], uses: Callable[[str], b
 def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
                  uses: Callable[[str], bool] | None = None) -> bool:
     """Whether a lower-cased Latin name counts as used by the notes, with the exemptions of the module docstring."""
-    if name in terms or name in STOP_WORDS or "-" in name or any(s in terms for s in _swapped(name)):
+    if name in terms or name in STOP_WORDS or "-" in name or any(s in terms for s in neighbour_swaps(name)):
         return True
     if f"{name}s" in terms or (name.endswith("s") and name[:-1] in terms):  # RNN where the notes write RNNs
         return True
@@ -194,11 +194,6 @@ def _written_out(name: str, terms: Collection[str], uses: Callable[[str], bool] 
     """True when the glossary spells the name out in Chinese and the notes use those words (MLP: 多层感知机):
     Chinese notes name many things only in Chinese. Every token of the Chinese term must be in the notes."""
     return any(_all_used(term, terms, uses) for term in chinese_terms(name))
-
-
-def _swapped(name: str) -> set[str]:
-    """The name with two neighbouring letters swapped: the commonest typo of a short acronym (GUR for GRU)."""
-    return {name[:i] + name[i + 1] + name[i] + name[i + 2:] for i in range(len(name) - 1)}
 
 
 def names_not_in(text: str, context: str) -> list[str]:

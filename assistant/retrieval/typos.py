@@ -15,7 +15,7 @@ One changed character is preferred to two, then the pair more sections use. On t
 respelled, all of them slips (eval/README.md). Readings: `readings.tsv` (scripts/make_readings.py, from pypinyin's
 table); words: `words`, read only once some homophone of the notes is in sight. An acronym with two neighbouring
 letters swapped (GUR for GRU, LTSM for LSTM) is read as the one acronym of the notes it can be (`Respeller._acronym`);
-where names are checked it is not counted as unknown either (`answerable._swapped`).
+where names are checked it is not counted as unknown either (`answerable._known_latin`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from assistant.notes.terms import CJK_RE
+from assistant.notes.terms import CJK_RE, neighbour_swaps
 
 _READINGS = Path(__file__).with_name("readings.tsv")
 # An acronym: three to five capitals, not inside a longer Latin word ("LTSM", not "LSTMs" or "ResNet").
@@ -125,8 +125,7 @@ class Respeller:
         lowered = name.lower()
         if lowered in self.terms:
             return name
-        meant = {v.upper() for i in range(len(lowered) - 1) if lowered[i] != lowered[i + 1]
-                 and (v := lowered[:i] + lowered[i + 1] + lowered[i] + lowered[i + 2:]) in self.terms}
+        meant = {v.upper() for v in neighbour_swaps(lowered) if v in self.terms}
         meant = {v for v in meant if self._capitals is None or self._capitals(v)}
         return meant.pop() if len(meant) == 1 else name
 
