@@ -99,3 +99,12 @@ def test_the_answer_cites_each_parts_own_section(offline_assistant):
     # One part the notes cover and one naming what they never do: declined as a whole, the name said.
     mixed = offline_assistant.ask("什么是梯度爆炸？知识蒸馏的温度参数一般设多少？")
     assert not mixed.covered and "知识蒸馏" in mixed.answer
+
+
+def test_a_part_naming_only_what_it_asks_is_read_with_the_parts_before_it(offline_assistant):
+    """"怎么检测？" after "什么是梯度爆炸？" in one question: 检测 counts as its own topic, so the part was searched alone,
+    declined (it found object detection), and only the definition was quoted (blind CLI QA). Declined alone, it is read
+    with the parts before it and brings in the detection section."""
+    result = offline_assistant.ask("什么是梯度爆炸？怎么检测？")
+    assert [h.question for _, h in result.cited_hits()] == [25, 27]
+    assert "**怎么检测？**" in result.answer

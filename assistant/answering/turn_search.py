@@ -65,7 +65,14 @@ def part_readings(retriever, question: str):
     def search_part(part: str, before: list[str]):
         if before and needs_history(to_simplified(part)):
             return _condensed_search(retriever, part, before, PART_K)[1]
-        return _search(retriever, to_simplified(part), part, PART_K)
+        alone = _search(retriever, to_simplified(part), part, PART_K)
+        if before and not alone.covered and not alone.lacks:
+            # Declined alone but naming only what it asks ("怎么检测？" after "什么是梯度爆炸？": 检测 counts as its own topic):
+            # read with the earlier parts, it counts when covered strongly (blind CLI QA: only the definition was quoted).
+            in_context = _search(retriever, condense_offline(part, before, retriever.knows, in_context=True), part, PART_K)
+            if in_context.covered and in_context.coverage >= retriever.coverage.threshold + retriever.followup_margin:
+                return in_context
+        return alone
 
     return read_parts(question, search_part)
 
