@@ -47,8 +47,7 @@ def with_parts(retriever, question: str, result):
     different sections (parts.py)."""
     if not (readings := part_readings(retriever, question)):
         return result  # one part: nothing more is searched
-    strong = retriever.coverage.threshold + retriever.followup_margin  # covered strongly, as a follow-up alone
-    return split_search(result, readings, retriever.part_margin, strong)
+    return split_search(result, readings, retriever.part_margin, _strong(retriever))
 
 
 # How many sections a part's own search ranks, whatever the answer's k: whether the whole question's best section is
@@ -70,7 +69,7 @@ def part_readings(retriever, question: str):
             # Declined alone but naming only what it asks ("怎么检测？" after "什么是梯度爆炸？": 检测 counts as its own topic):
             # read with the earlier parts, it counts when covered strongly (blind CLI QA: only the definition was quoted).
             in_context = _search(retriever, condense_offline(part, before, retriever.knows, in_context=True), part, PART_K)
-            if in_context.covered and in_context.coverage >= retriever.coverage.threshold + retriever.followup_margin:
+            if in_context.covered and in_context.coverage >= _strong(retriever):
                 return in_context
         return alone
 
@@ -96,7 +95,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
     query = condense_offline(question, history, retriever.knows)
     result = _search(retriever, query, question, k)
-    strong = retriever.coverage.threshold + retriever.followup_margin
+    strong = _strong(retriever)
     if query != plain:
         if needs_history(plain):
             if not result.covered and has_own_topic(plain):
@@ -146,6 +145,12 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
         if previous is not None and _section(previous) == _section(top) and _names_in(plain, previous.section):
             return in_context, second
     return query, result
+
+
+def _strong(retriever) -> float:
+    """The coverage logit of a reading covered strongly: `Retriever.followup_margin` over the threshold. One level for a
+    follow-up standing alone, a part moving to its own section and a part read with the parts before it."""
+    return retriever.coverage.threshold + retriever.followup_margin
 
 
 def _search(retriever, reading: str, asked: str, k: int | None):
