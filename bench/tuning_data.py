@@ -74,7 +74,8 @@ def items() -> dict[str, list[dict]]:
     """Tuning items by index (the keys of NOTES), conversations flattened."""
     return {"shipped": load_sets(ROOT / "eval", TUNING_SETS),
             "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl")
-            + load_jsonl(DEV / "coverage3.jsonl") + load_jsonl(DEV / "retrieval4.jsonl") + keypoint_queries(DEV, KEYPOINT_SETS)
+            + load_jsonl(DEV / "coverage3.jsonl") + load_jsonl(DEV / "retrieval4.jsonl") + load_jsonl(DEV / "retrieval5.jsonl")
+            + keypoint_queries(DEV, KEYPOINT_SETS)
             + turns(load_jsonl(DEV / "conversations.jsonl") + load_jsonl(DEV / "conversations2.jsonl")
                     + load_jsonl(DEV / "conversations3.jsonl")),
             "with_test1_notes": load_jsonl(TEST1 / "retrieval.jsonl") + keypoint_queries(TEST1, ("keypoints.jsonl",))

@@ -227,7 +227,8 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
     return extractive_stream(question, hits, heading, prompts.render("extractive_links", lang),
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
                              bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)),
-                             parts=parts, part_line=lambda part: prompts.render("extractive_part", lang, part=part).strip(),
+                             parts=parts, part_line=lambda part, covered: prompts.render(
+                                 "extractive_part" if covered else "extractive_part_missing", lang, part=part).strip(),
                              figure=prompts.render("extractive_figure", lang),
                              others_note=prompts.render("extractive_links_others", lang).strip())
 

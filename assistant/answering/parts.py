@@ -11,9 +11,12 @@ question's best one (`retrieval.part_margin`, bench/tune_parts.py), brings that 
 English part on Chinese notes is seldom covered that strongly: "Explain what a GRU is, and also list ways to prevent
 overfitting." still cites the GRU section alone (its second part's coverage is 0.5 logit, the bar about 3.5 more).
 
-Only a covered question is split. Declined for a name the notes never use ("…？知识蒸馏的温度参数一般设多少？"), it
-stays declined with that name said, though its other parts may be covered: answering those parts answered the one
-tuning question it changed wrongly (an out-of-scope BatchNorm question beside GroupNorm), and no in-scope one.
+A part the notes clearly do not answer is said to be missing (`Part.source` None), so the user knows what the answer
+leaves out: declined alone for a name the notes never use or for what they lack (a formula, a year, an author), or
+covered far under the threshold (`retrieval.part_missing_margin`, bench/tune_parts.py on eval/dev/retrieval5.jsonl,
+questions mixing covered and uncovered parts) unless, read with the parts before it, it is covered (a continuation:
+"取太大会怎样？"). A question declined as a whole is answered for its other parts when each of those is covered
+strongly ("什么是RNN？另外Adam是什么？" was declined whole: blind CLI QA); with any part undecided it stays declined.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def read_parts(question: str, search_part: SearchPart) -> list[tuple[str, Search
 
 
 def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]], margin: float,
-                 strong: float) -> SearchResult:
+                 strong: float, missing_below: float = float("-inf")) -> SearchResult:
     """`result` (the whole question's search) with each part's own section among its hits and `parts` saying which
     source answers which part; `result` itself when the parts do not go their own ways.
 
@@ -48,24 +51,67 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
     gradient used for, and how can it turn …") is one question in two sentences. A part moves to its own best section
     when its reading is covered to at least `strong` (a coverage logit) and the whole question's best section trails
     by more than `margin` (fused score) there or is not among its hits. Moving parts covered less strongly added wrong
-    sections on the tuning questions (bench/tune_parts.py), also when the best section was not among their hits.
+    sections on the tuning questions (bench/tune_parts.py), also when the best section was not among their hits. A part
+    the notes clearly do not answer (`_missing`, covered under `missing_below` if for nothing else) is said to be
+    missing. A declined question: `_declined`.
     """
-    if len(readings) < 2 or not result.covered or not result.hits:
+    if len(readings) < 2:
+        return result
+    if not result.covered:
+        return _declined(result, readings, strong, missing_below)
+    if not result.hits:
         return result
     top = result.hits[0]
-    found: list[Hit] = []
+    found: list[Hit | None] = []
     for part, own in readings:
         best = own.hits[0] if own.hits else top
         there = next((h.score for h in own.hits if _key(h) == _key(top)), None)
         if own.covered and own.coverage >= strong and (there is None or best.score - there > _margin(part, best, top, margin)):
             found.append(best)
+        elif _missing(part, own, result.unknown, missing_below):
+            found.append(None)
         else:
             # The whole question's section answers this part too. A part declined alone is mostly a continuation read
             # badly alone ("取太大会怎样？", "各适合什么任务？", "我该怎么答"): 11 of 13 such dev parts were in scope.
             found.append(top)
-    if all(_key(h) == _key(top) for h in found) or not any(_key(h) == _key(top) for h in found):
-        return result
+    answered = [_key(h) for h in found if h is not None]
+    if _key(top) not in answered or (len(answered) == len(found) and set(answered) == {_key(top)}):
+        return result  # one question in several sentences, or all of it answered by the best section
     return _split(result, readings, found)
+
+
+def _missing(part: str, own: SearchResult, unknown: list[str], below: float) -> bool:
+    """Does the notes clearly not answer this part? Declined alone for a name they never use (its own, or one the whole
+    question was found to use, in this part), for what its section lacks (a formula, an author), or covered under
+    `below`; but not a continuation: a part naming no topic of its own, or one that read with the parts before it is
+    covered ("取太大会怎样？", "有哪些比较明显的 signal？": `turn_search.part_readings` marks those `lacks` "topic")."""
+    if own.covered:
+        return False
+    if any(name.lower() in part.lower() for name in [*own.unknown, *unknown]):
+        return True
+    return own.lacks != "topic" and (bool(own.lacks) or own.coverage < below)
+
+
+def _declined(result: SearchResult, readings: list[tuple[str, SearchResult]], strong: float,
+              missing_below: float) -> SearchResult:
+    """A question declined as a whole, answered for its parts that are each covered strongly when every other part is
+    clearly missing (`_missing`); else it stays declined, since parts read alone answered out-of-scope questions from
+    whatever each landed on. A question that names no topic stays declined as it is."""
+    if result.lacks == "topic":
+        return result
+    found: list[Hit | None] = []
+    for part, own in readings:
+        if own.covered and own.hits and own.coverage >= strong:
+            found.append(own.hits[0])
+        elif _missing(part, own, result.unknown, missing_below):
+            found.append(None)
+        else:
+            return result
+    answered = [own.coverage for (_, own), h in zip(readings, found) if h is not None]
+    if not answered or len(answered) == len(found):
+        return result  # declined, yet no part is missing: the whole question's decline stands
+    return _split(replace(result, hits=[], covered=True, coverage=min(answered), weak=False, lacks="", unknown=[],
+                          near_misses=[], mentions=[]), readings, found)
 
 
 def _margin(part: str, best: Hit, top: Hit, margin: float) -> float:
@@ -76,24 +122,25 @@ def _margin(part: str, best: Hit, top: Hit, margin: float) -> float:
     return 0.0 if agreement(asked, intents(best.title)) > 0 and agreement(asked, intents(top.title)) < 0 else margin
 
 
-def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found: list[Hit]) -> SearchResult:
-    """`result` with the parts' sections first (in the order asked, after its own best one) and `parts` set."""
+def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found: list[Hit | None]) -> SearchResult:
+    """`result` with the parts' sections first (in the order asked, after its own best one) and `parts` set, a part
+    found missing (None) with no source."""
     hits: list[Hit] = result.hits[:1]
     for h in found:
-        if _key(h) not in {_key(x) for x in hits}:
+        if h is not None and _key(h) not in {_key(x) for x in hits}:
             hits.append(next((x for x in result.hits if _key(x) == _key(h)), h))
     hits += [h for h in result.hits if _key(h) not in {_key(x) for x in hits}]
     index = {_key(h): n for n, h in enumerate(hits, start=1)}
-    parts = [Part(part, index[_key(h)]) for (part, _), h in zip(readings, found)]
+    parts = [Part(part, index[_key(h)] if h is not None else None) for (part, _), h in zip(readings, found)]
     return replace(result, hits=hits, parts=parts)
 
 
-def part_groups(parts: list[Part]) -> list[tuple[str, int]]:
+def part_groups(parts: list[Part]) -> list[tuple[str, int | None]]:
     """(what is asked, its source) in the order asked: consecutive parts answered by one source joined into one
-    question."""
-    groups: list[tuple[str, int]] = []
+    question, each part the notes do not answer alone with source None."""
+    groups: list[tuple[str, int | None]] = []
     for part in parts:
-        if groups and groups[-1][1] == part.source:
+        if groups and part.source is not None and groups[-1][1] == part.source:
             groups[-1] = (groups[-1][0] + part.asked, part.source)
         else:
             groups.append((part.asked, part.source))

@@ -24,7 +24,7 @@ from assistant.retrieval.results import Hit, Part
 def extractive_stream(question: str, hits: list[Hit], header: str, links_note: str,
                       more: Callable[[int], str] | None = None, params: AnswerParams | None = None,
                       relevance: Relevance | None = None, bare: Callable[[int, list[str]], str] | None = None,
-                      parts: list[Part] | None = None, part_line: Callable[[str], str] | None = None,
+                      parts: list[Part] | None = None, part_line: Callable[[str, bool], str] | None = None,
                       figure: str = "", others_note: str = "") -> Iterator[str]:
     """The extractive answer as a stream of pieces: the header, then one quote per line, then the pointer.
 
@@ -44,7 +44,9 @@ def extractive_stream(question: str, hits: list[Hit], header: str, links_note: s
         return
     for i, (asked, answered_by) in enumerate(part_groups(parts)):
         if part_line is not None:
-            yield ("\n" if i else "") + part_line(asked) + "\n\n"
+            yield ("\n" if i else "") + part_line(asked, answered_by is not None) + "\n\n"
+        if answered_by is None:
+            continue
         yield from _block(asked, [hits[answered_by - 1]], p, relevance, more, bare, links_note, n=answered_by,
                           figure=figure, others_note=others_note)
 

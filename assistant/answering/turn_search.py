@@ -47,7 +47,8 @@ def with_parts(retriever, question: str, result):
     different sections (parts.py)."""
     if not (readings := part_readings(retriever, question)):
         return result  # one part: nothing more is searched
-    return split_search(result, readings, retriever.part_margin, _strong(retriever))
+    return split_search(result, readings, retriever.part_margin, _strong(retriever),
+                        retriever.coverage.threshold - retriever.part_missing_margin)
 
 
 # How many sections a part's own search ranks, whatever the answer's k: whether the whole question's best section is
@@ -71,6 +72,12 @@ def part_readings(retriever, question: str):
             in_context = _search(retriever, condense_offline(part, before, retriever.knows, in_context=True), part, PART_K)
             if in_context.covered and in_context.coverage >= _strong(retriever):
                 return in_context
+            if in_context.covered:  # a continuation read badly alone ("取太大会怎样？"): never said missing (parts.py)
+                alone = replace(alone, lacks="topic")
+        if not alone.covered and not alone.unknown:
+            # The names the notes never use, which the search looks for only in a query it would answer: a part declined
+            # for them is said to be missing ("另外Adam是什么？", parts.py).
+            alone = replace(alone, unknown=retriever.never_named(to_simplified(part)))
         return alone
 
     return read_parts(question, search_part)

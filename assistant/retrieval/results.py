@@ -78,11 +78,11 @@ class Hit:
 
 @dataclass
 class Part:
-    """One part of a multi-part question and the source that answers it (1-based, in `SearchResult.hits`;
-    answering/parts.py)."""
+    """One part of a multi-part question and the source that answers it (1-based, in `SearchResult.hits`); None: the
+    notes do not (answering/parts.py)."""
 
     asked: str
-    source: int
+    source: int | None
 
 
 @dataclass
@@ -100,7 +100,7 @@ class SearchResult:
     unknown: list[str] = field(default_factory=list)  # the technical names it uses that the notes never do
     mentions: list[Mention] = field(default_factory=list)  # declined: sentences naming what it asks about
     weak: bool = False  # answered, but covered by less than `retrieval.weak_margin` over the threshold: maybe not answered
-    parts: list[Part] = field(default_factory=list)  # a question whose parts go to different sections
+    parts: list[Part] = field(default_factory=list)  # a question whose parts go to different sections, or none
 
     def to_json(self) -> dict:
         """The `assistant search --json` shape."""

@@ -15,6 +15,7 @@ with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -80,6 +81,8 @@ class Retriever:
         self.near_miss_margin = float(settings.tuned["retrieval.near_miss_margin"])
         self.followup_margin = float(settings.tuned["retrieval.followup_margin"])  # answering/turn_search.py
         self.part_margin = float(settings.tuned["retrieval.part_margin"])  # answering/parts.py
+        # How far under the coverage threshold (logit units) a part declined alone is said to be missing (parts.py).
+        self.part_missing_margin = float(settings.tuned["retrieval.part_missing_margin"])
         # An answered query covered by less than this over the threshold is a weak match: about two in five such
         # answers on the tuning searches are out of scope or from the wrong section (tuned.json says which figures).
         self.weak_margin = float(settings.tuned["retrieval.weak_margin"])
@@ -90,6 +93,14 @@ class Retriever:
         self.catalogue = Catalogue(lambda: self.collections[self.models[0]], bm25="bm25" in settings.recipe_parts,
                                    snapshot=snapshot.path(settings.home, collection_name(settings, self.models[0]), "lexical"),
                                    cache_dir=settings.home / "cache")
+
+    def never_named(self, query: str) -> list[str]:
+        """The technical names of `query` that the notes never use, in any spelling (answerable.py). Latin words are
+        spaced off first: the glossary's word boundaries miss one glued to Chinese ("另外Adam是什么？")."""
+        c = self.catalogue
+        query = re.sub(r"([A-Za-z][A-Za-z0-9]*)", r" \1 ", query)
+        return [n for n in unknown_names(query, c.vocabulary.terms, c.initialisms, c.uses)
+                if not spelled_otherwise(n, c.vocabulary.terms, c.uses)]
 
     def search(self, query: str, k: int | None = None, rerank: bool = True, point: bool = True) -> SearchResult:
         """The top-k question sections for a query, best first, with the coverage decision. `rerank=False` keeps the
