@@ -727,8 +727,14 @@ def test_every_point_named_but_scored_low_says_it_was_brief_not_complete(offline
     high = render_feedback(prompts, section, "Dropout 随机丢弃神经元；bagging 集成多个网络。", 9.1, rows)
     assert "都提到了，但讲得比较简略" in low and "覆盖到了" not in low
     assert high.startswith("得分 9.1/10：笔记中的要点都覆盖到了")
+    # Short of a full mark it says why (blind QA: "都覆盖到了" beside 8.7/10 left the user asking where 1.3 went).
+    assert "没拿满分" in high
+    full = render_feedback(prompts, section, "Dropout 随机丢弃神经元；bagging 集成多个网络。", 10.0, rows)
+    assert full.startswith("得分 10/10：笔记中的要点都覆盖到了") and "没拿满分" not in full
     english = render_feedback(prompts, section, "Dropout and bagging.", 6.0, rows)
     assert "you named all 2 key points" in english and "but briefly" in english
+    nearly = render_feedback(prompts, section, "Dropout drops units at random; bagging trains several nets.", 8.7, rows)
+    assert "you covered every key point" in nearly and "short of a full mark" in nearly
 
 
 def test_another_member_of_a_points_family_in_its_place_is_a_contradiction(offline, notebook):

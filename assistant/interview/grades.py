@@ -124,8 +124,10 @@ def render_feedback(prompts: Prompts, ref: Reference, answer: str, score: float,
         # Every point named, yet a low score (a bare list of the points' names earns partial credit): "you covered
         # every key point" next to 5.8/10 read as a contradiction, so the feedback says what the score is missing.
         filled = {"score": _fmt(score), "max_score": MAX_SCORE, "citation": ref.citation}
-        # Not "briefly" when the score is low for another reason the feedback gives (`extra`: padding, a comment).
-        text = prompts.render("interview_feedback_full", lang, **filled) if score >= BRIEF_BELOW * MAX_SCORE or extra else \
+        # Not "briefly" when the score is low for another reason the feedback gives (`extra`: padding, a comment). Short
+        # of a full mark, it says why: "笔记中的要点都覆盖到了" beside 8.7/10 left the user asking where 1.3 went (blind QA).
+        full = "interview_feedback_full" if score >= MAX_SCORE else "interview_feedback_full_short"
+        text = prompts.render(full, lang, **filled) if score >= BRIEF_BELOW * MAX_SCORE or extra else \
             prompts.render("interview_feedback_brief", lang, **filled, n_total=len(rows))
     else:
         lines = []
