@@ -122,6 +122,16 @@ def test_an_oversized_answer_line_is_refused_and_the_next_line_graded(built_copy
     assert "已跳过（计 0 分）" in result.output
 
 
+def test_history_says_a_session_with_every_question_answered_waits_for_its_follow_up(built_copy):
+    """Blind CLI QA: "answered 3/3" beside "unfinished (--resume)" read as a contradiction; what is left is the
+    follow-up asked after the last answer."""
+    result = run("interview", "--topic", "activation", "--n", "1", input="梯度爆炸是梯度在反向传播中指数级增长导致权重更新过大\n")
+    assert result.exit_code == 0 and "follow-up" in result.output, result.output
+    history = run("history")
+    assert history.exit_code == 0 and "1/1" in history.output, history.output
+    assert "follow-up open" in history.output and "unfinished" not in history.output, history.output  # wrapped at "(--resume)"
+
+
 def test_a_follow_up_answers_grade_counts_in_the_report_history_and_export(built_copy):
     """Blind QA: an answer about another question (0/10) is followed by the question again; the follow-up's answer was
     graded live ("得分 4.4/10 … 9 个要点覆盖了 4 个"), yet the report, `history` and `export markdown` said 0/10 with

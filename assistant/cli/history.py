@@ -34,7 +34,10 @@ def history(ctx: click.Context, limit) -> None:
         sessions.add_column(col)
     for s in summary:
         mean = "-" if s["mean"] is None else f"{s['mean']:.1f}/10"
-        status = "finished" if s["finished_at"] else "unfinished (--resume)"
+        # Every question answered but a follow-up still open (blind CLI QA: "answered 3/3" beside "unfinished" read as a
+        # contradiction).
+        status = "finished" if s["finished_at"] else \
+            "follow-up open (--resume)" if s["answered"] >= s["planned"] else "unfinished (--resume)"
         sessions.add_row(str(s["id"]), s["started_at"][:16].replace("T", " "), names.get(s["topic"], "all"),
                          f"{s['answered']}/{s['planned']}", mean, status)
     topics = Table(title="Progress per topic (weakest first)")
