@@ -1,6 +1,7 @@
 """Sweep one offline-grader parameter over every tuning grading set, with answers given to the neighbouring sections.
 
-For each value of `GraderParams.NAME` it grades eval/dev/grading, grading2, grading3, grading4, vague, the first
+For each value of `GraderParams.NAME` it grades eval/dev/grading, grading2, grading3, grading4, grading5 (correct
+answers only, close to the notes and free, half of them English), vague, the first
 blind set's grading (eval/dev/test1) and the retired second and third blind sets' grading, grading2 and vague
 (eval/dev/test2, test3), plus every correct answer of those sets given to the section just before and just after
 its own (an answer to a sibling question: "what are exploding gradients" given for "how do you fix them"), and prints
@@ -27,7 +28,7 @@ from assistant.interview.grader import GraderParams, OfflineGrader  # noqa: E402
 from assistant.runtime import e5_passages  # noqa: E402
 from bench.tune_points import elsewhere_items, load, memo_embed, notebook, sweep_grid  # noqa: E402
 
-SETS = {"grading": "dev", "grading2": "dev", "grading3": "dev", "grading4": "dev", "vague": "dev",
+SETS = {"grading": "dev", "grading2": "dev", "grading3": "dev", "grading4": "dev", "grading5": "dev", "vague": "dev",
         "test1_grading": "test1", "test2_grading": "test2", "test2_grading2": "test2", "test2_vague": "test2",
         "test3_grading": "test3", "test3_grading2": "test3", "test3_vague": "test3"}
 

@@ -42,7 +42,7 @@ DEV_FILES = {"keypoints": DEV / "keypoints.jsonl", "keypoints2": DEV / "keypoint
              "grading2": DEV / "grading2.jsonl", "vague": DEV / "vague.jsonl", "answers2": DEV / "answers2.jsonl",
              "answers3": DEV / "answers3.jsonl",
              "old_grading": ROOT / "eval" / "grading.jsonl", "old_answers": ROOT / "eval" / "answers.jsonl",
-             "grading3": DEV / "grading3.jsonl", "grading4": DEV / "grading4.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
+             "grading3": DEV / "grading3.jsonl", "grading4": DEV / "grading4.jsonl", "grading5": DEV / "grading5.jsonl", "test1_keypoints": TEST1 / "keypoints.jsonl",
              "test3_keypoints": TEST3 / "keypoints.jsonl",
              "test1_grading": TEST1 / "grading.jsonl", "test1_answers": TEST1 / "answers.jsonl",
              "test2_grading": TEST2 / "grading.jsonl", "test2_grading2": TEST2 / "grading2.jsonl",
