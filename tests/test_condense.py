@@ -125,6 +125,27 @@ def test_the_chain_declines_a_follow_up_about_something_the_notes_never_mention(
     assert not result.covered and result.standalone == "Transformer 里也有这个问题吗？"
 
 
+def test_a_name_the_notes_never_use_does_not_come_along_with_the_topic(offline_assistant):
+    """Blind CLI QA: after "What is gradient explosion, and how does Adam work?", "How do I fix it?" was read as "gradient
+    explosion and Adam work How do I fix it?" and declined for Adam, though 第28题 answers it. The topic keeps the parts
+    that name nothing the notes never use; a question of nothing else stays whole, so its follow-up is declined as it was."""
+    history = [{"role": "user", "content": "What is gradient explosion, and how does Adam work?"},
+               {"role": "assistant", "content": "…"}]
+    result = offline_assistant.ask("How do I fix it?", history=history, mode="extractive")
+    assert result.covered and "adam" not in result.standalone.lower(), result.standalone
+    assert result.cited_hits()[0][1].question == 28
+    chinese = [{"role": "user", "content": "梯度爆炸是什么？Adam怎么工作？"}, {"role": "assistant", "content": "…"}]
+    fixed = offline_assistant.ask("怎么修复它？", history=chinese, mode="extractive")
+    assert fixed.covered and "adam" not in fixed.standalone.lower() and fixed.cited_hits()[0][1].question == 28
+    # Nor does a whole earlier question of nothing the notes name, while another remains; alone, it stays.
+    chain = [{"role": "user", "content": "What is a Transformer?"}, {"role": "assistant", "content": "…"},
+             {"role": "user", "content": "How do I fix exploding gradients?"}, {"role": "assistant", "content": "…"}]
+    detect = offline_assistant.ask("And how do I detect them?", history=chain, mode="extractive")
+    assert detect.covered and detect.cited_hits()[0][1].question == 27, detect.standalone
+    alone = offline_assistant.ask("How do I fix it?", history=chain[:2], mode="extractive")
+    assert not alone.covered
+
+
 def test_an_elliptical_follow_up_without_a_question_type_keeps_the_earlier_one():
     # "那在小数据集上呢？" asks the earlier kind of question (effects) of a narrower case.
     assert "后果" in condense_offline("那在小数据集上呢？", ["过拟合会带来什么后果？"])
@@ -219,6 +240,9 @@ class _Scripted:
 
     def knows(self, term: str) -> bool:
         return True
+
+    def never_named(self, query: str) -> list[str]:
+        return []
 
     def search(self, query: str, k=None, rerank=True, point=True):
         self.reranked[query] = rerank

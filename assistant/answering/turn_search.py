@@ -15,6 +15,7 @@ from dataclasses import replace
 from assistant.answering.condense import condense_offline, has_own_topic, leaves_out_object, needs_history, own_topic
 from assistant.answering.ordinals import listed_points, resolve_ordinals
 from assistant.answering.parts import read_parts, split_search
+from assistant.answering.shapes import question_parts
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import term_set, to_simplified, tokenize
 
@@ -100,7 +101,8 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     # "第二种方法展开说说": the ordinal replaced by the item it points at (`ordinals.py`), then read as any question.
     question = resolve_ordinals(question, history, lambda: listed_points(_previous_hit(retriever, history, k)))
     plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
-    query = condense_offline(question, history, retriever.knows)
+    known = _known_history(retriever, history)
+    query = condense_offline(question, known, retriever.knows)
     result = _search(retriever, query, question, k)
     strong = _strong(retriever)
     if query != plain:
@@ -125,7 +127,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
         return (plain, alone) if alone.covered and alone.coverage >= strong else (query, result)
     if not history or not result.hits or result.lacks or (result.covered and result.coverage >= strong):
         return query, result
-    in_context = condense_offline(question, history, retriever.knows, in_context=True)
+    in_context = condense_offline(question, known, retriever.knows, in_context=True)
     if in_context == query or not (second := _search(retriever, in_context, question, k)).covered:
         return query, result
     top, first = second.hits[0], result.hits[0]
@@ -152,6 +154,22 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
         if previous is not None and _section(previous) == _section(top) and _names_in(plain, previous.section):
             return in_context, second
     return query, result
+
+
+def _known_history(retriever, history: list[str]) -> list[str]:
+    """The earlier questions as a follow-up takes its topic from them: without the parts that name what the notes never
+    use, and without questions of nothing else while another remains. After "What is gradient explosion, and how does Adam
+    work?", "How do I fix it?" was read as "gradient explosion and Adam work How do I fix it?" and declined for Adam;
+    after "What is a Transformer?" and "How do I fix exploding gradients?", "And how do I detect them?" was declined for
+    Transformer (blind CLI QA). A question of nothing else alone stays, so its follow-ups are declined as it was."""
+    kept: list[tuple[str, bool]] = []  # (the question as the topic reads it, whether it names anything the notes use)
+    for asked in history:
+        parts = question_parts(asked) or [asked]
+        known = [p for p in parts if not retriever.never_named(to_simplified(p))]
+        kept.append((asked if len(known) in (0, len(parts)) else " ".join(known), bool(known)))
+    if any(named for _, named in kept):
+        return [asked for asked, named in kept if named]
+    return history
 
 
 def _strong(retriever) -> float:
