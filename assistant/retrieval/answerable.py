@@ -168,6 +168,22 @@ def spelled_otherwise(name: str, terms: Collection[str], uses: Callable[[str], b
     return any(_all_used(other, terms, uses) for _, row in names_in(name) for other in spellings(row.english))
 
 
+def spelled_nowhere(names: list[str], terms: Collection[str], uses: Callable[[str], bool] | None = None) -> list[str]:
+    """The unknown names the notes use in no other spelling either (`spelled_otherwise`): those a reply may say the notes
+    never mention."""
+    return [n for n in names if not spelled_otherwise(n, terms, uses)]
+
+
+def never_named(query: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
+                uses: Callable[[str], bool] | None = None) -> list[str]:
+    """`unknown_names` of a query, in no spelling the notes use (`spelled_nowhere`), whether or not its search is
+    covered: a part of a multi-part question declined for such a name is said to be missing, and an earlier question's
+    part naming one gives a follow-up no topic (answering/parts.py, turn_search.py). Latin words are spaced off first:
+    the glossary's word boundaries miss one glued to Chinese ("另外Adam是什么？")."""
+    spaced = re.sub(r"([A-Za-z][A-Za-z0-9]*)", r" \1 ", query)
+    return spelled_nowhere(unknown_names(spaced, terms, initialisms, uses), terms, uses)
+
+
 def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
                  uses: Callable[[str], bool] | None = None) -> bool:
     """Whether a lower-cased Latin name counts as used by the notes, with the exemptions of the module docstring."""

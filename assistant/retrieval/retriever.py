@@ -15,7 +15,6 @@ with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -25,7 +24,7 @@ from assistant.config import Settings
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import mostly_latin, to_simplified, tokenize
 from assistant.retrieval.adjust import known_names, rare_bonus, section_terms
-from assistant.retrieval.answerable import lacking, linked_only, spelled_otherwise, unknown_names
+from assistant.retrieval.answerable import lacking, linked_only, never_named, spelled_nowhere, unknown_names
 from assistant.retrieval.catalogue import Catalogue, chunk_body, missing_number, section_uid
 from assistant.retrieval.coverage import Calibration, features, load_calibration, top_features
 from assistant.retrieval.fusion import on_scale, zscores
@@ -95,12 +94,9 @@ class Retriever:
                                    cache_dir=settings.home / "cache")
 
     def never_named(self, query: str) -> list[str]:
-        """The technical names of `query` that the notes never use, in any spelling (answerable.py). Latin words are
-        spaced off first: the glossary's word boundaries miss one glued to Chinese ("另外Adam是什么？")."""
+        """The technical names of `query` that the notes never use, in any spelling (`answerable.never_named`)."""
         c = self.catalogue
-        query = re.sub(r"([A-Za-z][A-Za-z0-9]*)", r" \1 ", query)
-        return [n for n in unknown_names(query, c.vocabulary.terms, c.initialisms, c.uses)
-                if not spelled_otherwise(n, c.vocabulary.terms, c.uses)]
+        return never_named(query, c.vocabulary.terms, c.initialisms, c.uses)
 
     def search(self, query: str, k: int | None = None, rerank: bool = True, point: bool = True) -> SearchResult:
         """The top-k question sections for a query, best first, with the coverage decision. `rerank=False` keeps the
@@ -213,7 +209,7 @@ class Retriever:
         unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms, catalogue.uses) if covered else []
         if unknown:  # said missing ("never mention …") only when the notes use no other spelling of it either
             covered, near, lacks = False, hits[:1], "name"
-            unknown = [n for n in unknown if not spelled_otherwise(n, catalogue.vocabulary.terms, catalogue.uses)]
+            unknown = spelled_nowhere(unknown, catalogue.vocabulary.terms, catalogue.uses)
         elif covered and linked_only(query, catalogue.vocabulary.terms, catalogue.prose_terms):
             # Named only in a link's title (answerable.linked_only): declined, the section holding the link pointed to.
             covered, near, lacks = False, hits[:1], "name"
