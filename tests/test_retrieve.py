@@ -202,6 +202,17 @@ def test_glossary_gives_english_phrases_their_chinese_terms():
     assert chinese_tokens("Why use an LSTM encoder?") == ["编码", "码器"]  # "encoder" itself is the query's own word
 
 
+def test_glossary_phrases_glued_to_chinese_are_found():
+    """A Latin phrase written against Chinese characters ("用overfitting解释") is a glossary phrase: `\\b` counts a
+    Chinese character as a word character, so it used to find none. Latin letters and digits still bound a phrase."""
+    from assistant.notes.glossary import chinese_terms, names_in
+
+    assert chinese_terms("怎么理解overfitting的含义") == ["过拟合"]
+    assert [asked for asked, _ in names_in("另外Adam是什么？")] == ["adam"]
+    assert names_in("另外AdamW是什么？")[0][0] == "adamw"  # the longer name, not "adam" inside it
+    assert chinese_terms("overfittingx") == [] and chinese_terms("2overfitting") == []
+
+
 def test_english_queries_reach_chinese_sections_through_bm25(offline_settings):
     """BM25 alone: "exploding gradients" finds 第28题 (如何修复梯度爆炸问题？) only through the glossary's 梯度爆炸."""
     from assistant.retrieval.retriever import Retriever, Weights

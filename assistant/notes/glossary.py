@@ -19,6 +19,7 @@ from typing import NamedTuple
 from assistant.notes.terms import has_cjk, tokenize
 
 _FILE = Path(__file__).with_name("glossary.tsv")
+_EDGE_BEFORE, _EDGE_AFTER = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
 
 
 class Row(NamedTuple):
@@ -49,7 +50,9 @@ def _rows() -> tuple[Row, ...]:
         english, chinese, *flag = line.split("\t")
         words = re.split(r"[\s-]+", english.strip())
         # Spaces and hyphens interchangeable ("cross validation", "cross-validation"), a plural "s" or "es" allowed.
-        source = r"\b" + r"[\s-]+".join(re.escape(w) for w in words) + r"(?:e?s)?\b"
+        # Bounded by Latin letters and digits only: `\b` counts a Chinese character as a word character, so
+        # "用ReLU激活" or "另外Adam是什么" had no boundary and wrote no glossary phrase.
+        source = _EDGE_BEFORE + r"[\s-]+".join(re.escape(w) for w in words) + r"(?:e?s)?" + _EDGE_AFTER
         rows.append(Row(english.strip(), source, words[0].lower(), tuple(chinese.split("|")), flag == ["name"]))
     return tuple(sorted(rows, key=lambda r: -len(r.english)))
 

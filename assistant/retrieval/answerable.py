@@ -135,9 +135,9 @@ def linked_only(query: str, terms: Collection[str], prose: Callable[[], Collecti
     links, built on first need): "attention机制是什么" landed on 第31题, whose reading list links "完全图解RNN、RNN变体、
     Seq2Seq、Attention机制", and was answered with RNN sentences that never mention attention (blind CLI QA,
     2026-12-06). Declined instead, that section is pointed to. A name is a technical name or a glossary name of the
-    query (in a Chinese query also a Latin word glued to Chinese, "attention机制", which the glossary's word boundaries
-    miss); it is not link-only when the notes' prose uses another spelling of it ("generalization" of a link title
-    beside 泛化 in the text; "Deep Learning" of a paper's title is no name)."""
+    query, in a Chinese query also any other Latin word a glossary row spells ("attention机制"); it is not link-only
+    when the notes' prose uses another spelling of it ("generalization" of a link title beside 泛化 in the text; "Deep
+    Learning" of a paper's title is no name)."""
     # A name → the other spellings its glossary row gives ("卷积神经网络" of a link title is CNN in the prose).
     others = {asked: [row.english, initials(row.english), *row.chinese] for asked, row in names_in(query)}
     names = dict.fromkeys([*technical_names(query), *others], True)  # False: a name only if the glossary spells it
@@ -178,10 +178,8 @@ def never_named(query: str, terms: Collection[str], initialisms: Callable[[], Co
                 uses: Callable[[str], bool] | None = None) -> list[str]:
     """`unknown_names` of a query, in no spelling the notes use (`spelled_nowhere`), whether or not its search is
     covered: a part of a multi-part question declined for such a name is said to be missing, and an earlier question's
-    part naming one gives a follow-up no topic (answering/parts.py, turn_search.py). Latin words are spaced off first:
-    the glossary's word boundaries miss one glued to Chinese ("另外Adam是什么？")."""
-    spaced = re.sub(r"([A-Za-z][A-Za-z0-9]*)", r" \1 ", query)
-    return spelled_nowhere(unknown_names(spaced, terms, initialisms, uses), terms, uses)
+    part naming one gives a follow-up no topic (answering/parts.py, turn_search.py)."""
+    return spelled_nowhere(unknown_names(query, terms, initialisms, uses), terms, uses)
 
 
 def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
