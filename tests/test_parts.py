@@ -141,6 +141,15 @@ def test_an_english_request_after_a_question_is_a_part():
         "Explain what a GRU is", "list ways to prevent overfitting."]
 
 
+def test_a_chinese_joint_after_a_question_starts_a_part():
+    """"，以及…" / "，另外…" / "，顺便…" after a clause that asks something is the Chinese ", and also …": the second
+    question was answered as part of the first, its missing answer unsaid (blind CLI QA). Not in a list of names."""
+    assert question_parts("怎么选学习率，另外 dropout 的比例一般设多少？") == ["怎么选学习率", "dropout 的比例一般设多少？"]
+    assert question_parts("LSTM 的门有什么作用，顺便讲下 GRU") == ["LSTM 的门有什么作用", "讲下 GRU"]
+    assert question_parts("LSTM、GRU，以及RNN有什么区别？") == ["LSTM、GRU，以及RNN有什么区别？"]
+    assert question_parts("什么是梯度爆炸，为什么会发生？") == ["什么是梯度爆炸，为什么会发生？"]
+
+
 def test_the_answer_cites_each_parts_own_section(offline_assistant):
     result = offline_assistant.ask("什么是梯度爆炸？又该怎么解决？")
     assert [h.question for _, h in result.cited_hits()] == [25, 28]
@@ -149,6 +158,10 @@ def test_the_answer_cites_each_parts_own_section(offline_assistant):
     mixed = offline_assistant.ask("什么是梯度爆炸？知识蒸馏的温度参数一般设多少？")
     assert mixed.covered and [h.question for _, h in mixed.cited_hits()] == [25]
     assert "**知识蒸馏的温度参数一般设多少？** 笔记中没有涉及这一问。" in mixed.answer
+    # The same after a comma and a joint: the second question is no longer dropped without a word.
+    joined = offline_assistant.ask("怎么防止过拟合，另外Adam和SGD哪个好？")
+    assert joined.covered and [h.question for _, h in joined.cited_hits()] == [38]
+    assert "**Adam和SGD哪个好？** 笔记中没有涉及这一问。" in joined.answer
 
 
 def test_a_part_naming_only_what_it_asks_is_read_with_the_parts_before_it(offline_assistant):

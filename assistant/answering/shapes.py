@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.notes.text import word_chars
+from assistant.retrieval.intent import intents
 
 LIST_CUES = re.compile(
     r"哪些|哪几|如何|怎么(?!回事)|怎样|方法|办法|措施|步骤|手段|技巧|优缺点|优点|缺点|区别|不同|异同|对比|比较|作用|属性|性质|特点|"
@@ -55,6 +56,12 @@ _PART_END = re.compile(r"(?<=[？?；;])\s*|,\s*(?=and\s+(?:also\s+)?(?:what|why
                        r"list|explain|describe|give|tell|name|compare)\b)", re.I)
 
 _LEADING_AND = re.compile(r"^and\s+(?:also\s+)?", re.I)  # the joint of "…, and also list …", not part of what is asked
+# The Chinese joint of a second question after a comma: "如何防止过拟合，以及Adam和SGD有什么区别？", "…的区别，另外 …",
+# "…，顺便讲下 …". Only after a clause that asks something itself (a question word or type): "sigmoid，tanh，以及ReLU有什么
+# 区别？" lists what one question compares.
+_ZH_JOINT = re.compile(r"[，,]\s*(?=(?:以及|另外|此外|顺便)(?!的))")
+_ZH_JOINT_WORD = re.compile(r"^(?:以及|另外|此外|顺便(?:问(?:一?下)?|说(?:一?下)?)?)[，,：:\s]*")
+_ASKS = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为啥|为何|吗|呢|是啥|多少|几")
 
 
 def question_parts(question: str) -> list[str]:
@@ -63,7 +70,7 @@ def question_parts(question: str) -> list[str]:
     its neighbour."""
     parts: list[str] = []
     carry = ""
-    for piece in (_LEADING_AND.sub("", x.strip()) for x in _PART_END.split(question)):
+    for piece in (_LEADING_AND.sub("", x.strip()) for x in _PART_END.split(question) for x in _zh_joints(x)):
         if not piece:
             continue
         if word_chars(piece) < 4:
@@ -75,3 +82,13 @@ def question_parts(question: str) -> list[str]:
             parts.append(carry + piece)
             carry = ""
     return parts or [question]
+
+
+def _zh_joints(piece: str) -> list[str]:
+    """A piece split where a Chinese joint starts a second question after a clause that asks one (`_ZH_JOINT`)."""
+    out = [piece]
+    for joint in reversed([m.start() for m in _ZH_JOINT.finditer(piece)]):
+        head, tail = out[0][:joint], out[0][joint:].lstrip("，, ")
+        if _ASKS.search(head) or intents(head):
+            out[:1] = [head, _ZH_JOINT_WORD.sub("", tail)]
+    return out
