@@ -10,8 +10,9 @@ A second table sweeps `retrieval.part_missing_margin`: how many parts said missi
 eval/dev/retrieval5.jsonl (questions mixing covered and uncovered parts, written blind), how many it lists as
 answered, and how many belong to items that do not say (in-scope items of the other sets: mostly answered in full);
 how many of retrieval5's in-scope questions are answered completely (every gold section cited, exactly the
-uncovered parts said missing); and how many out-of-scope multi-part questions are answered. Usage:
-python bench/tune_parts.py
+uncovered parts said missing); and how many out-of-scope multi-part questions are answered. A third table sweeps
+`retrieval.english_part_ease` (how much lower the strong bar is for an English part of a question declined as a whole)
+at the shipped margins, with the same columns. Usage: python bench/tune_parts.py
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bench.tuning_data import NOTES, items, retriever_for  # noqa: E402
 
 MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)
 MISSING = (None, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)  # retrieval.part_missing_margin; None: no coverage level says missing
+EASE = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)  # retrieval.english_part_ease
 
 
 def readings() -> list[tuple[dict, object, list, float, float]]:
@@ -69,14 +71,18 @@ def main() -> None:
           f"{sum(c[1].covered for c in oos)} of {len(oos)}")
     for missing in MISSING:
         _row(cached, f"missing {str(missing):>5}", MARGINS[4], True, missing, detail=True)
+    print(f"\nthe same by retrieval.english_part_ease, at part_margin {MARGINS[4]} and part_missing_margin {MISSING[3]}")
+    for ease in EASE:
+        _row(cached, f"ease    {ease:>5}", MARGINS[4], True, MISSING[3], detail=True, ease=ease)
 
 
-def _row(cached, label: str, margin: float, strong_rule: bool, missing: float | None = None, detail: bool = False) -> None:
+def _row(cached, label: str, margin: float, strong_rule: bool, missing: float | None = None, detail: bool = False,
+         ease: float = 0.0) -> None:
     split = right = wrong = miss_in = miss_out = ans_in = ans_out = 0
     said_right = said_wrong = unlabelled = complete = labelled_in = oos_answered = oos = 0
     for item, whole, parts, strong, threshold in cached:
         below = float("-inf") if missing is None else threshold - missing
-        result = split_search(whole, parts, margin, strong if strong_rule else float("-inf"), below)
+        result = split_search(whole, parts, margin, strong if strong_rule else float("-inf"), below, ease)
         gold = set(item["gold"])
         oos += not gold
         if "missing" in item and gold:

@@ -164,6 +164,16 @@ def test_the_answer_cites_each_parts_own_section(offline_assistant):
     assert "**Adam和SGD哪个好？** 笔记中没有涉及这一问。" in joined.answer
 
 
+
+def test_an_english_part_is_answered_beside_one_the_notes_never_name(offline_assistant):
+    """English reaches Chinese notes less strongly: "What is gradient explosion? How does Adam work?" was declined whole
+    although the notes answer its first part (blind CLI QA). Its English part is held to a lower bar
+    (`retrieval.english_part_ease`)."""
+    result = offline_assistant.ask("What is gradient explosion? How does Adam work?")
+    assert result.covered and [h.question for _, h in result.cited_hits()] == [25]
+    assert "**How does Adam work?** The notes do not cover this part." in result.answer
+
+
 def test_a_part_naming_only_what_it_asks_is_read_with_the_parts_before_it(offline_assistant):
     """"怎么检测？" after "什么是梯度爆炸？" in one question: 检测 counts as its own topic, so the part was searched alone,
     declined (it found object detection), and only the definition was quoted (blind CLI QA). Declined alone, it is read

@@ -17,6 +17,8 @@ covered far under the threshold (`retrieval.part_missing_margin`, bench/tune_par
 questions mixing covered and uncovered parts) unless, read with the parts before it, it is covered (a continuation:
 "取太大会怎样？"). A question declined as a whole is answered for its other parts when each of those is covered
 strongly ("什么是RNN？另外Adam是什么？" was declined whole: blind CLI QA); with any part undecided it stays declined.
+An English part is held to a lower bar there (`retrieval.english_part_ease`): read across languages, "What is gradient
+explosion? How does Adam work?" covers its first part 0.8 logit short of the bar and was declined whole.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.shapes import question_parts
+from assistant.notes.terms import language_of
 from assistant.retrieval.intent import agreement, intents
 from assistant.retrieval.results import Hit, Part, SearchResult
 
@@ -42,7 +45,7 @@ def read_parts(question: str, search_part: SearchPart) -> list[tuple[str, Search
 
 
 def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]], margin: float,
-                 strong: float, missing_below: float = float("-inf")) -> SearchResult:
+                 strong: float, missing_below: float = float("-inf"), english_ease: float = 0.0) -> SearchResult:
     """`result` (the whole question's search) with each part's own section among its hits and `parts` saying which
     source answers which part; `result` itself when the parts do not go their own ways.
 
@@ -53,12 +56,13 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
     by more than `margin` (fused score) there or is not among its hits. Moving parts covered less strongly added wrong
     sections on the tuning questions (bench/tune_parts.py), also when the best section was not among their hits. A part
     the notes clearly do not answer (`_missing`, covered under `missing_below` if for nothing else) is said to be
-    missing. A declined question: `_declined`.
+    missing. A declined question: `_declined`, where an English part counts as strongly covered `english_ease` under
+    `strong`.
     """
     if len(readings) < 2:
         return result
     if not result.covered:
-        return _declined(result, readings, strong, missing_below)
+        return _declined(result, readings, strong, missing_below, english_ease)
     if not result.hits:
         return result
     top = result.hits[0]
@@ -93,15 +97,18 @@ def _missing(part: str, own: SearchResult, unknown: list[str], below: float) -> 
 
 
 def _declined(result: SearchResult, readings: list[tuple[str, SearchResult]], strong: float,
-              missing_below: float) -> SearchResult:
+              missing_below: float, english_ease: float = 0.0) -> SearchResult:
     """A question declined as a whole, answered for its parts that are each covered strongly when every other part is
     clearly missing (`_missing`); else it stays declined, since parts read alone answered out-of-scope questions from
-    whatever each landed on. A question that names no topic stays declined as it is."""
+    whatever each landed on. A question that names no topic stays declined as it is. An English part's bar is
+    `english_ease` lower: English reaches Chinese notes through the embedders and the glossary only, and its coverage
+    runs lower for the same match (bench/tune_parts.py, third table)."""
     if result.lacks == "topic":
         return result
     found: list[Hit | None] = []
     for part, own in readings:
-        if own.covered and own.hits and own.coverage >= strong:
+        bar = strong - english_ease if language_of(part) == "en" else strong
+        if own.covered and own.hits and own.coverage >= bar:
             found.append(own.hits[0])
         elif _missing(part, own, result.unknown, missing_below):
             found.append(None)

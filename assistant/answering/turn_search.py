@@ -49,7 +49,7 @@ def with_parts(retriever, question: str, result):
     if not (readings := part_readings(retriever, question)):
         return result  # one part: nothing more is searched
     return split_search(result, readings, retriever.part_margin, _strong(retriever),
-                        retriever.coverage.threshold - retriever.part_missing_margin)
+                        retriever.coverage.threshold - retriever.part_missing_margin, retriever.english_part_ease)
 
 
 # How many sections a part's own search ranks, whatever the answer's k: whether the whole question's best section is

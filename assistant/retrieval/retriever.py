@@ -82,6 +82,7 @@ class Retriever:
         self.part_margin = float(settings.tuned["retrieval.part_margin"])  # answering/parts.py
         # How far under the coverage threshold (logit units) a part declined alone is said to be missing (parts.py).
         self.part_missing_margin = float(settings.tuned["retrieval.part_missing_margin"])
+        self.english_part_ease = float(settings.tuned["retrieval.english_part_ease"])  # parts.py: English parts' bar
         # An answered query covered by less than this over the threshold is a weak match: about two in five such
         # answers on the tuning searches are out of scope or from the wrong section (tuned.json says which figures).
         self.weak_margin = float(settings.tuned["retrieval.weak_margin"])
