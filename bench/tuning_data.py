@@ -72,7 +72,8 @@ def keypoint_queries(folder: Path, names: tuple[str, ...]) -> list[dict]:
 
 def items() -> dict[str, list[dict]]:
     """Tuning items by index (the keys of NOTES), conversations flattened."""
-    return {"shipped": load_sets(ROOT / "eval", TUNING_SETS) + load_jsonl(DEV / "retrieval6.jsonl"),
+    return {"shipped": load_sets(ROOT / "eval", TUNING_SETS) + load_jsonl(DEV / "retrieval6.jsonl")
+            + load_jsonl(DEV / "retrieval7.jsonl"),
             "with_dev_notes": load_jsonl(DEV / "retrieval2.jsonl") + load_jsonl(DEV / "coverage2.jsonl")
             + load_jsonl(DEV / "coverage3.jsonl") + load_jsonl(DEV / "retrieval4.jsonl") + load_jsonl(DEV / "retrieval5.jsonl")
             + keypoint_queries(DEV, KEYPOINT_SETS)
