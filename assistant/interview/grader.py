@@ -43,7 +43,7 @@ from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback, reply_language
 from assistant.interview.padding import Padding, padding
 from assistant.interview.subjects import segment_subjects
-from assistant.interview.topicality import Titles, elsewhere, language_lifts, lifted
+from assistant.interview.topicality import Titles, about_elsewhere
 from assistant.interview.units import Units, distinct_own, section_units
 from assistant.notes.cues import negation_density, negations
 from assistant.notes.denials import subject_at
@@ -98,38 +98,6 @@ class OfflineGrader:
             self._own_cache[key] = distinct_own(units, [self.units(other) for other in near])
         return self._own_cache[key]
 
-    def _elsewhere(self, ref: Reference, segments: list[str], sims: np.ndarray, vectors: np.ndarray,
-                   parent: list[int]) -> tuple[Reference | None, np.ndarray]:
-        """The section the answer is about instead of `ref` (or None), and which of its segments are about it."""
-        keep = np.ones(len(parent), dtype=bool)
-        if self._titles is None:
-            return None, keep
-        p = self.params
-        n = max(parent) + 1
-        sentences = vectors[:n]  # answer_parts lists the sentences first
-        # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
-        english, shift = graded_language(" ".join(segments), ref.body) != "zh", p.cross_lingual_shift
-        rivals = [(r, lifted(self.units(r).vectors, sentences, english, shift, r, self.units(r).texts))
-                  for r in self._titles.rivals(ref, " ".join(segments), sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
-        # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
-        # unit somewhere by chance and must not outweigh a long one about the question asked.
-        weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
-        titles = self._titles
-
-        def nearer_its_question(rival: Reference) -> bool:
-            # Partly elsewhere is enough when the whole answer is nearer the rival's question: an answer to a
-            # neighbouring section (eval/dev/grading4.jsonl) shares many sentences with the asked one.
-            return titles.closer(ref, rival, sentences, p.elsewhere_title_margin, p.elsewhere_max_embedded)
-
-        # The asked question counts as one of its section's units: "防止过拟合可以用Dropout" restates 第38题's question, whose
-        # units are four one-word list items, and was named an answer to 第28题 (blind QA run 7).
-        asked = self.units(ref)
-        mine = np.maximum(sims[:, :n] + language_lifts(english, shift, ref, asked.texts)[:, None],
-                          lifted(asked.question[None, :], sentences, english, shift, ref, [ref.title])).max(axis=0)
-        about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight,
-                                p.elsewhere_low_share, nearer_its_question)
-        return about, keep if about is None else ~away[np.array(parent)]
-
     def _edits(self, segments: list[str], topic: str) -> list[tuple[int, str, str]]:
         """(segment, kind, edited text) of every test edit (`notes.edits.segment_edits`)."""
         return segment_edits(segments, topic, self.params.edit_min_chars, self.params.opposite_min < 1.0)
@@ -162,7 +130,8 @@ class OfflineGrader:
         edits = self._edits(segments, ref.title)
         vectors = self.embed([*segments, *(text for _, _, text in edits)])  # one batch per answer
         sims = units.vectors @ vectors[: len(segments)].T  # units x answer segments
-        instead, keep = self._elsewhere(ref, segments, sims, vectors, parent)
+        instead, keep = (about_elsewhere(self._titles, self.units, p, ref, segments, sims, vectors, parent)
+                         if self._titles is not None else (None, np.ones(len(parent), dtype=bool)))
         # Sentences about another section cannot contradict this one's points (an answer to another question is
         # graded as covering none of them, below, but a "!" would still claim it denied the notes).
         sims = np.where(keep[None, :], sims, -1.0)

@@ -24,7 +24,10 @@ from typing import Callable
 
 import numpy as np
 
+from assistant.interview.answer_text import graded_language
+from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import Reference
+from assistant.interview.units import Units
 from assistant.notes.glossary import chinese_terms
 from assistant.notes.terms import english_share, language_of
 from assistant.retrieval.vector_cache import VectorCache, embedded, unit
@@ -136,3 +139,36 @@ def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], marg
                                                and found >= low_share and confirm(rival)):
         return None, away
     return rival, away
+
+
+def about_elsewhere(titles: Titles, units: Callable[[Reference], Units], p: GraderParams, ref: Reference,
+                    segments: list[str], sims: np.ndarray, vectors: np.ndarray,
+                    parent: list[int]) -> tuple[Reference | None, np.ndarray]:
+    """The section an answer is about instead of `ref` (or None), and which of its segments are about the asked one.
+
+    `units(section)`: a section's embedded units (the grader's cache); `sims`: the asked section's units against the
+    answer's segments; `vectors`: the segments' vectors, its sentences first (`answer_text.answer_parts`)."""
+    n = max(parent) + 1
+    sentences = vectors[:n]
+    # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
+    english, shift = graded_language(" ".join(segments), ref.body) != "zh", p.cross_lingual_shift
+    rivals = [(r, lifted(units(r).vectors, sentences, english, shift, r, units(r).texts))
+              for r in titles.rivals(ref, " ".join(segments), sentences, p.elsewhere_rivals, p.elsewhere_max_embedded)]
+    # "Most of the answer" by length: a short generic sentence ("I think the main change is…") finds a closer
+    # unit somewhere by chance and must not outweigh a long one about the question asked.
+    weight = np.array([len(segments[j]) for j in range(n)], dtype=float)
+
+    def nearer_its_question(rival: Reference) -> bool:
+        # Partly elsewhere is enough when the whole answer is nearer the rival's question: an answer to a
+        # neighbouring section (eval/dev/grading4.jsonl) shares many sentences with the asked one.
+        return titles.closer(ref, rival, sentences, p.elsewhere_title_margin, p.elsewhere_max_embedded)
+
+    # The asked question counts as one of its section's units: "防止过拟合可以用Dropout" restates 第38题's question, whose
+    # units are four one-word list items, and was named an answer to 第28题 (blind QA run 7).
+    asked = units(ref)
+    mine = np.maximum(sims[:, :n] + language_lifts(english, shift, ref, asked.texts)[:, None],
+                      lifted(asked.question[None, :], sentences, english, shift, ref, [ref.title])).max(axis=0)
+    about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight,
+                            p.elsewhere_low_share, nearer_its_question)
+    keep = np.ones(len(parent), dtype=bool)
+    return about, keep if about is None else ~away[np.array(parent)]
