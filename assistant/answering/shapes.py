@@ -58,7 +58,7 @@ _PART_END = re.compile(r"(?<=[？?；;])\s*|,\s*(?=and\s+(?:also\s+)?(?:what|why
 _LEADING_AND = re.compile(r"^and\s+(?:also\s+)?", re.I)  # the joint of "…, and also list …", not part of what is asked
 # The Chinese joint of a second question after a comma: "如何防止过拟合，以及Adam和SGD有什么区别？", "…的区别，另外 …",
 # "…，顺便讲下 …". Only after a clause that asks something itself (a question word or type): "sigmoid，tanh，以及ReLU有什么
-# 区别？" lists what one question compares.
+# 区别？" lists what one question compares. Not "另外的…" ("the other …"), which goes on with the same question.
 _ZH_JOINT = re.compile(r"[，,]\s*(?=(?:以及|另外|此外|顺便)(?!的))")
 _ZH_JOINT_WORD = re.compile(r"^(?:以及|另外|此外|顺便(?:问(?:一?下)?|说(?:一?下)?)?)[，,：:\s]*")
 _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为啥|为何|吗|呢|是啥|多少|几")

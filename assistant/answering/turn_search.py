@@ -164,7 +164,7 @@ def _known_history(retriever, history: list[str]) -> list[str]:
     Transformer (blind CLI QA). A question of nothing else alone stays, so its follow-ups are declined as it was."""
     kept: list[tuple[str, bool]] = []  # (the question as the topic reads it, whether it names anything the notes use)
     for asked in history:
-        parts = question_parts(asked) or [asked]
+        parts = question_parts(asked)  # never empty: a question of one part is its own
         known = [p for p in parts if not retriever.never_named(to_simplified(p))]
         kept.append((asked if len(known) in (0, len(parts)) else " ".join(known), bool(known)))
     if any(named for _, named in kept):
