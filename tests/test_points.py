@@ -177,6 +177,18 @@ def test_a_name_given_another_value_than_the_notes_give_it():
     assert conflict("clipnorm默认是0.5、clipvalue默认是1.0", "默认值为 clipnorm=1.0 、clipvalue=0.5。").rule == "number"
 
 
+def test_a_dimension_is_no_number():
+    """A correct English answer to 第22题 ("In 1-D every critical point is an extremum") was ! for a number the section
+    never states, against a note sentence counting 两种 cases, and graded 0/10 (dev grading2)."""
+    from assistant.notes.quantities import numbers
+
+    assert numbers("In 1-D every critical point is an extremum; a feature map is a 3-D tensor, 2D conv") == set()
+    assert numbers("k-1 layers, from -1 to 1, 3 dims") == {1.0, -1.0, 3.0}
+    section = "在后两种情况下，是很难找到局部极值的，更别说全局最优了。"
+    assert conflict("In 1-D every critical point is an extremum", section, section) is None
+    assert conflict("In 5 cases every critical point is an extremum", section, section).rule == "number"
+
+
 def test_values_given_the_other_way_round_and_comparisons_the_other_way():
     """Both numbers are in the note, so the new-number rule saw nothing: two names given each other's values, and a
     comparison with a number made the other way (within a language and across)."""

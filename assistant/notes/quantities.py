@@ -15,7 +15,9 @@ from assistant.notes.text import LIST_NUMBER_RE
 # Digits glued to letters are names, not quantities: L2, w1, h0, VOC2007, seq2seq. A minus sign that follows no
 # letter, digit, bracket or caret makes a negative number ("压缩到 -1 到 1" is not "0 到 1"); "k-1", "1e-7", "10^-4" and
 # the index of "s_{-1}" subtract, write an exponent or name.
-_NUMBER = re.compile(r"(?:(?<![A-Za-z_\d.)\]{^])[-−])?(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])")
+# A dimension is a name too: "1-D", "3-D tensor", "2D" (an English answer's "In 1-D every critical point is an extremum"
+# contradicted a note sentence counting 两种 cases).
+_NUMBER = re.compile(r"(?:(?<![A-Za-z_\d.)\]{^])[-−])?(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![A-Za-z_\d])(?!-[Dd](?![A-Za-z]))")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLASSIFIERS = "个种层路倍门类步次项点条维份折"
 # 两个门 counts 门 (个 + the noun), 三层 counts 层. Not after 第 (第三层 is an ordinal). A lone 一 is no count
