@@ -397,3 +397,16 @@ def test_an_aspect_asked_of_nothing_named_asks_for_the_topic_unless_a_conversati
     assert "does not say what it is about" in offline_assistant.ask("What are its drawbacks?", mode="extractive").answer
     assert condense_offline("有什么好处？", ["梯度截断是什么？"]).startswith("梯度截断")
     assert condense_offline("tanh 有什么缺点？", ["sigmoid 是什么？"]) == "tanh 有什么缺点？"  # a topic of its own: as asked
+
+
+def test_a_follow_up_is_searched_without_the_joint_that_opens_it():
+    """"另外标签平滑的系数一般取多少" was declined (dev conversations): "另外" ("besides") is how the follow-up is asked, not
+    what, and the search read it as a word. A subject change ("另外问一下…") keeps its marker for `condense.SWITCH`."""
+    from assistant.answering.turn_search import condensed_search
+
+    history = ["迁移学习为什么可行"]
+    scripted = _Scripted({"标签平滑的系数一般取多少": (508, 5.0), "另外标签平滑的系数一般取多少": (508, -1.0)})
+    shown, result = condensed_search(scripted, "另外标签平滑的系数一般取多少", history)
+    assert shown == "标签平滑的系数一般取多少" and result.covered
+    switch = "另外问一下，标签平滑的系数一般取多少"
+    assert condensed_search(_Scripted({switch: (508, 5.0)}), switch, history)[0] == switch

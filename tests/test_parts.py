@@ -43,6 +43,15 @@ def test_parts_on_different_sections_bring_each_section_in_and_say_which_answers
     assert result is whole
 
 
+def test_sources_are_numbered_in_the_order_the_parts_are_asked():
+    """"梯度爆炸会引发什么问题？又该如何修复？" cited [2] under its first part and [1] under its second: the whole
+    question's best section (第28题, the fix) was kept first. The answer now cites its sources in the order asked."""
+    table = {"梯度爆炸会引发什么问题？": [(26, 6.0), (28, 3.0)], "又该如何修复？": [(28, 6.0), (26, 3.0)]}
+    _, result = _split("梯度爆炸会引发什么问题？又该如何修复？", table, [28, 26, 27])
+    assert [h.question for h in result.hits] == [26, 28, 27]
+    assert result.parts == [Part("梯度爆炸会引发什么问题？", 1), Part("又该如何修复？", 2)]
+
+
 def test_a_part_asking_what_its_own_sections_title_asks_needs_no_margin():
     """Blind web QA (2026-12-06): "什么是梯度爆炸？如何检测？" answered the definition only; the detection part's own best
     section led the definition's by less than the margin (sibling sections on one topic score close). A part that asks
@@ -107,17 +116,17 @@ def test_a_part_the_notes_clearly_do_not_answer_is_said_to_be_missing():
 
 def test_a_declined_question_is_answered_for_its_covered_parts_when_the_others_are_missing():
     """Blind CLI QA: "什么是RNN？另外Adam是什么？" was declined whole though 第30题 answers its first part."""
-    adam = {"另外Adam是什么？": SearchResult("另外Adam是什么？", [_hit(29)], coverage=-9.0, unknown=["adam"])}
+    adam = {"Adam是什么？": SearchResult("Adam是什么？", [_hit(29)], coverage=-9.0, unknown=["adam"])}
     whole, result = _split("什么是RNN？另外Adam是什么？", {"什么是RNN？": [(30, 7.0), (31, 5.0)]}, [30, 31],
                            covered=False, declined=adam)
     assert result.covered and not whole.covered
     assert [h.question for h in result.hits] == [30]
-    assert result.parts == [Part("什么是RNN？", 1), Part("另外Adam是什么？", None)]
+    assert result.parts == [Part("什么是RNN？", 1), Part("Adam是什么？", None)]
     # A covered part under the strong level, or another part neither answered nor missing: still declined.
     whole, result = _split("什么是RNN？另外Adam是什么？", {"什么是RNN？": [(30, 7.0)]}, [30], covered=False,
                            coverage=1.0, strong=2.0, declined=adam)
     assert result is whole
-    unnamed = {"另外Adam是什么？": replace(adam["另外Adam是什么？"], unknown=[], coverage=-1.0)}
+    unnamed = {"Adam是什么？": replace(adam["Adam是什么？"], unknown=[], coverage=-1.0)}
     whole, result = _split("什么是RNN？另外Adam是什么？", {"什么是RNN？": [(30, 7.0)]}, [30], covered=False, declined=unnamed)
     assert result is whole
 
@@ -127,7 +136,7 @@ def test_the_chat_answers_the_covered_part_and_says_the_other_is_missing(offline
     assert result.covered and [h.question for _, h in result.cited_hits()] == [30]
     assert "**Also, what is Adam?** The notes do not cover this part." in result.answer
     chinese = offline_assistant.ask("什么是RNN？另外Adam是什么？")
-    assert chinese.covered and "**另外Adam是什么？** 笔记中没有涉及这一问。" in chinese.answer
+    assert chinese.covered and "**Adam是什么？** 笔记中没有涉及这一问。" in chinese.answer
 
 
 def test_consecutive_parts_of_one_section_are_answered_together():
@@ -148,6 +157,17 @@ def test_a_chinese_joint_after_a_question_starts_a_part():
     assert question_parts("LSTM 的门有什么作用，顺便讲下 GRU") == ["LSTM 的门有什么作用", "讲下 GRU"]
     assert question_parts("LSTM、GRU，以及RNN有什么区别？") == ["LSTM、GRU，以及RNN有什么区别？"]
     assert question_parts("什么是梯度爆炸，为什么会发生？") == ["什么是梯度爆炸，为什么会发生？"]
+
+
+def test_a_joint_after_a_question_mark_is_no_part_of_what_is_asked(offline_assistant):
+    """"Adam是什么？另外sigmoid有什么缺点？" was declined whole: "另外sigmoid有什么缺点？" searched alone was covered far less
+    than "sigmoid有什么缺点？", under the level a part of a declined question must reach. "另外的…" ("the other …") stays."""
+    assert question_parts("Adam是什么？另外sigmoid有什么缺点？") == ["Adam是什么？", "sigmoid有什么缺点？"]
+    assert question_parts("GRU有几个门？此外，LSTM有几个门？") == ["GRU有几个门？", "LSTM有几个门？"]
+    assert question_parts("什么是RNN？另外的变体有哪些？") == ["什么是RNN？", "另外的变体有哪些？"]
+    result = offline_assistant.ask("Adam是什么？另外sigmoid有什么缺点？")
+    assert result.covered and [h.question for _, h in result.cited_hits()] == [32]
+    assert "**Adam是什么？** 笔记中没有涉及这一问。" in result.answer
 
 
 def test_the_answer_cites_each_parts_own_section(offline_assistant):

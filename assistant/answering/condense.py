@@ -61,7 +61,7 @@ _OBJECT_LEFT = re.compile(r"[里中]\s*(?:该|要|应该)?(?:怎么|如何|咋)(
                           r"\s*[？?。]?\s*$")
 # Markers that change the subject ("By the way, …", "顺便问下，…"): what follows is a new question, never read with the
 # earlier topic ("By the way, what's the capital of Australia?" was answered from the section before it).
-_SWITCH = re.compile(r"\bby the way\b|\bbtw\b|\bunrelated\b|\bchanging the subject\b|\bon another note\b"
+SWITCH = re.compile(r"\bby the way\b|\bbtw\b|\bunrelated\b|\bchanging the subject\b|\bon another note\b"
                      r"|\b(?:switch(?:ing)?|change|changing)\s+(?:the\s+)?(?:topics?|subjects?)\b|\b(?:new|different|another)\s+topic\b"
                      r"|顺便问|顺便说|另外问|换个话题|换个问题|题外话", re.I)
 # A capitalised word after the first letter of a sentence: a name (France, Paris), not an acronym (GRU, SGD).
@@ -98,7 +98,7 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
     """
     # Traditional Chinese folded first: the question words removed below are written in Simplified.
     question = to_simplified(question)
-    if _SWITCH.search(question):
+    if SWITCH.search(question):
         return question
     if not history or not (in_context or needs_history(question) or _CONTINUES.search(question)
                            or leaves_out_object(question) or _names_nothing_known(question, knows)):
@@ -202,7 +202,7 @@ def topic_of(question: str) -> str:
     # Question words go first: an intent cue inside one ("哪些" of "有哪些") would leave its other half behind
     # ("防止过拟合有哪些办法？" → "过拟合有").
     # A subject-change marker ("Now switch topics: …") is no part of the topic the next follow-up inherits.
-    text = _QUESTION_WORDS.sub(" ", _CONTINUES.sub(" ", _SWITCH.sub(" ", question)))
+    text = _QUESTION_WORDS.sub(" ", _CONTINUES.sub(" ", SWITCH.sub(" ", question)))
     text = _INTENT_WORDS.sub(" ", text)
     text = _FILLERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()

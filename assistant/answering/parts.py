@@ -130,9 +130,10 @@ def _margin(part: str, best: Hit, top: Hit, margin: float) -> float:
 
 
 def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found: list[Hit | None]) -> SearchResult:
-    """`result` with the parts' sections first (in the order asked, after its own best one) and `parts` set, a part
-    found missing (None) with no source."""
-    hits: list[Hit] = result.hits[:1]
+    """`result` with the parts' sections first, in the order asked, and `parts` set, a part found missing (None) with
+    no source. Numbered in the order asked, the answer cites [1] before [2]: with the whole question's best section
+    kept first, "梯度爆炸会引发什么问题？又该如何修复？" cited [2] under its first part and [1] under its second."""
+    hits: list[Hit] = []
     for h in found:
         if h is not None and _key(h) not in {_key(x) for x in hits}:
             hits.append(next((x for x in result.hits if _key(x) == _key(h)), h))

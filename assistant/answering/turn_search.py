@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answering.condense import condense_offline, has_own_topic, leaves_out_object, needs_history, own_topic
+from assistant.answering.condense import SWITCH, condense_offline, has_own_topic, leaves_out_object, needs_history, own_topic
 from assistant.answering.ordinals import listed_points, resolve_ordinals
 from assistant.answering.parts import read_parts, split_search
-from assistant.answering.shapes import question_parts
+from assistant.answering.shapes import question_parts, without_joint
 from assistant.notes.glossary import chinese_tokens
 from assistant.notes.terms import term_set, to_simplified, tokenize
 
@@ -100,6 +100,9 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     """
     # "第二种方法展开说说": the ordinal replaced by the item it points at (`ordinals.py`), then read as any question.
     question = resolve_ordinals(question, history, lambda: listed_points(_previous_hit(retriever, history, k)))
+    # "另外标签平滑的系数一般取多少" was declined for its joint (dev conversations); a switch of subject ("另外问一下") is
+    # `condense.SWITCH`'s, read before the joint goes.
+    question = question if SWITCH.search(question) else without_joint(question)
     plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
     known = _known_history(retriever, history)
     query = condense_offline(question, known, retriever.knows)

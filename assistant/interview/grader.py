@@ -130,8 +130,7 @@ class OfflineGrader:
         edits = self._edits(segments, ref.title)
         vectors = self.embed([*segments, *(text for _, _, text in edits)])  # one batch per answer
         sims = units.vectors @ vectors[: len(segments)].T  # units x answer segments
-        instead, keep = (about_elsewhere(self._titles, self.units, p, ref, segments, sims, vectors, parent)
-                         if self._titles is not None else (None, np.ones(len(parent), dtype=bool)))
+        instead, keep = about_elsewhere(self._titles, self.units, p, ref, segments, sims, vectors, parent)
         # Sentences about another section cannot contradict this one's points (an answer to another question is
         # graded as covering none of them, below, but a "!" would still claim it denied the notes).
         sims = np.where(keep[None, :], sims, -1.0)

@@ -141,13 +141,17 @@ def elsewhere(mine: np.ndarray, rivals: list[tuple[Reference, np.ndarray]], marg
     return rival, away
 
 
-def about_elsewhere(titles: Titles, units: Callable[[Reference], Units], p: GraderParams, ref: Reference,
+def about_elsewhere(titles: Titles | None, units: Callable[[Reference], Units], p: GraderParams, ref: Reference,
                     segments: list[str], sims: np.ndarray, vectors: np.ndarray,
                     parent: list[int]) -> tuple[Reference | None, np.ndarray]:
     """The section an answer is about instead of `ref` (or None), and which of its segments are about the asked one.
 
     `units(section)`: a section's embedded units (the grader's cache); `sims`: the asked section's units against the
-    answer's segments; `vectors`: the segments' vectors, its sentences first (`answer_text.answer_parts`)."""
+    answer's segments; `vectors`: the segments' vectors, its sentences first (`answer_text.answer_parts`). Without
+    `titles` (a grader given no sections) every answer is about the asked section."""
+    keep = np.ones(len(parent), dtype=bool)
+    if titles is None:
+        return None, keep
     n = max(parent) + 1
     sentences = vectors[:n]
     # Cosines across languages run lower: a Chinese answer to English notes sat nearer Chinese sections (blind QA).
@@ -170,5 +174,4 @@ def about_elsewhere(titles: Titles, units: Callable[[Reference], Units], p: Grad
                       lifted(asked.question[None, :], sentences, english, shift, ref, [ref.title])).max(axis=0)
     about, away = elsewhere(mine, rivals, p.elsewhere_margin, p.elsewhere_share, weight,
                             p.elsewhere_low_share, nearer_its_question)
-    keep = np.ones(len(parent), dtype=bool)
     return about, keep if about is None else ~away[np.array(parent)]
