@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 import assistant.retrieval.embeddings as embeddings  # noqa: E402
 from assistant.evals.retrieval import retrieval_metrics, run_retrieval  # noqa: E402
-from assistant.retrieval.retriever import Retriever, Weights  # noqa: E402
+from assistant.retrieval.retriever import Retriever  # noqa: E402
+from assistant.retrieval.weights import Weights  # noqa: E402
 from assistant.tuned import SHIPPED  # noqa: E402
 
 GRID = {"use": (0.6, 0.8, 1.0), "bm25": (0.0, 0.1, 0.2), "intent": (0.0, 0.3, 0.5, 0.7, 1.0), "clash": (0.0, 0.5, 1.0),

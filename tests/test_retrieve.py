@@ -215,8 +215,9 @@ def test_glossary_phrases_glued_to_chinese_are_found():
 
 def test_english_queries_reach_chinese_sections_through_bm25(offline_settings):
     """BM25 alone: "exploding gradients" finds 第28题 (如何修复梯度爆炸问题？) only through the glossary's 梯度爆炸."""
-    from assistant.retrieval.retriever import Retriever, Weights
+    from assistant.retrieval.retriever import Retriever
     from assistant.retrieval.store import client
+    from assistant.retrieval.weights import Weights
 
     bm25 = Retriever(offline_settings, client(offline_settings),
                      Weights(e5=0.0, use=0.0, bm25=1.0, intent=0.0, rare=0.0, absent=0.0))

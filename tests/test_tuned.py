@@ -10,7 +10,7 @@ from assistant.answering.params import AnswerParams
 from assistant.errors import UserError
 from assistant.evals.judges import OfflineJudge
 from assistant.interview.grader import GraderParams
-from assistant.retrieval.retriever import Weights
+from assistant.retrieval.weights import Weights
 from assistant.tuned import SHIPPED, load_tuned, write_user_entry
 
 

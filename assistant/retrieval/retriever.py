@@ -7,7 +7,7 @@ added with per-retriever weights; chunks are collapsed back to question sections
 section scores by its best chunk), so a citation always names a whole `## N.` question,
 and a section whose title asks the same kind of thing as the query gets a small bonus
 (intent.py). z-scores replaced reciprocal-rank fusion because they keep how far ahead a
-match is, not just its place. Weights were chosen on the tuning queries by
+match is, not just its place. Weights (weights.py) were chosen on the tuning queries by
 bench/tune_retrieval.py (hit@1 / MRR there: RRF 0.844 / 0.909 → 0.901 / 0.945).
 Coverage ("do the notes answer this at all?") is the calibrated decision of coverage.py, returned
 with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25) is the `Catalogue`'s.
@@ -15,7 +15,6 @@ with the hits as one `SearchResult`; what is indexed (rows, section texts, BM25)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -33,38 +32,12 @@ from assistant.retrieval.lexical import lexical_features
 from assistant.retrieval.mentions import Mention, catalogue_sections, find_mentions
 from assistant.retrieval.rerank import Reranker, applies
 from assistant.retrieval.results import ChunkHit, Hit, SearchResult
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How the signals add up; the shipped values are the "retrieval.weights" entry of tuned.json."""
-
-    e5: float = 1.0
-    use: float = 0.8
-    bm25: float = 0.1  # small: exact terms (clipnorm, VOC2007) break ties, spurious shared bigrams do not win
-    other: float = 1.0  # any other embedder (openai)
-    intent: float = 1.0  # bonus of a section whose title asks the same kind of thing as the query
-    clash: float = 0.5  # share of that bonus taken off when the title asks something else
-    # Times a chunk's Chinese share, added to its dense cosine (for ranking only) when the query is English prose:
-    # encoders score same-language pairs higher, so English quotes and English-heavy chunks drew English queries.
-    cross_lingual: float = 0.02
-    # Exact-term adjustments (adjust.py), for ranking only and not for queries in English prose: a chunk using a
-    # query term that at most rare_sections sections use gets +rare; a section that never uses a technical name of
-    # the query the notes do use gets -absent.
-    rare: float = 1.0
-    rare_sections: int = 1
-    absent: float = 1.0
-    # Taken off a section with nothing to quote (only links or a figure: 第23题, 第33-36题), for ranking only: it loses
-    # a near-tie to a section with text, which the answer can quote (36's links against 37's comparison of the R-CNNs).
-    no_text: float = 0.5
-
-    def of(self, retriever: str) -> float:
-        """The weight of one retriever's z-scores."""
-        return getattr(self, retriever, self.other)
-
+from assistant.retrieval.weights import Weights
 
 CANDIDATES = 40  # chunks per retriever that may be returned
 POOL = 200  # chunks per dense retriever whose cosines define the z-scores (and the coverage signals)
+
+
 class Retriever:
     """Searches the notes; one instance per process, reused across questions."""
 
