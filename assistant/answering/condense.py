@@ -62,8 +62,8 @@ _OBJECT_LEFT = re.compile(r"[里中]\s*(?:该|要|应该)?(?:怎么|如何|咋)(
 # Markers that change the subject ("By the way, …", "顺便问下，…"): what follows is a new question, never read with the
 # earlier topic ("By the way, what's the capital of Australia?" was answered from the section before it).
 SWITCH = re.compile(r"\bby the way\b|\bbtw\b|\bunrelated\b|\bchanging the subject\b|\bon another note\b"
-                     r"|\b(?:switch(?:ing)?|change|changing)\s+(?:the\s+)?(?:topics?|subjects?)\b|\b(?:new|different|another)\s+topic\b"
-                     r"|顺便问|顺便说|另外问|换个话题|换个问题|题外话", re.I)
+                    r"|\b(?:switch(?:ing)?|change|changing)\s+(?:the\s+)?(?:topics?|subjects?)\b|\b(?:new|different|another)\s+topic\b"
+                    r"|顺便问|顺便说|另外问|换个话题|换个问题|题外话", re.I)
 # A capitalised word after the first letter of a sentence: a name (France, Paris), not an acronym (GRU, SGD).
 _PROPER = re.compile(r"(?<![A-Za-z'’])[A-Z][a-z]{2,}\b")
 # Elliptical follow-ups: "X 呢？", "what about X?", "and X?"
