@@ -70,11 +70,10 @@ def question_parts(question: str) -> list[str]:
     its neighbour."""
     parts: list[str] = []
     carry = ""
-    for piece in (_LEADING_AND.sub("", x.strip()) for x in _PART_END.split(question) for x in _zh_joints(x)):
+    pieces = [_LEADING_AND.sub("", x.strip()) for x in _PART_END.split(question) for x in _zh_joints(x)]
+    for piece in [pieces[0], *map(without_joint, pieces[1:])]:  # a later piece's joint is no part of what it asks
         if not piece:
             continue
-        if parts:
-            piece = without_joint(piece)
         if word_chars(piece) < 4:
             if parts:
                 parts[-1] += piece
@@ -87,17 +86,18 @@ def question_parts(question: str) -> list[str]:
 
 
 def without_joint(question: str) -> str:
-    """The question without the joint that opens it ("另外", "此外，", "顺便问下"): how it is asked, not what. Searched with
-    it, "另外sigmoid有什么缺点？" (the second part of "Adam是什么？另外sigmoid有什么缺点？") was covered at 2.3 against 5.5
-    without it, under the level a part must reach, and the question was declined whole."""
-    return _ZH_JOINT_WORD.sub("", question) or question
+    """The question without the joint that opens it ("另外", "此外，", "顺便问下"): how it is asked, not what ('' when it
+    is nothing else). Searched with it, "另外sigmoid有什么缺点？" (the second part of "Adam是什么？另外sigmoid有什么缺点？")
+    was covered at 2.3 against 5.5 without it, under the level a part must reach, and the question was declined whole."""
+    return _ZH_JOINT_WORD.sub("", question)
 
 
 def _zh_joints(piece: str) -> list[str]:
-    """A piece split where a Chinese joint starts a second question after a clause that asks one (`_ZH_JOINT`)."""
+    """A piece split where a Chinese joint starts a second question after a clause that asks one (`_ZH_JOINT`); the
+    second keeps its joint, which `question_parts` drops from every later piece."""
     out = [piece]
     for joint in reversed([m.start() for m in _ZH_JOINT.finditer(piece)]):
         head, tail = out[0][:joint], out[0][joint:].lstrip("，, ")
         if _ASKS.search(head) or intents(head):
-            out[:1] = [head, _ZH_JOINT_WORD.sub("", tail)]
+            out[:1] = [head, tail]
     return out

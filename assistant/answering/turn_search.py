@@ -102,7 +102,7 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
     question = resolve_ordinals(question, history, lambda: listed_points(_previous_hit(retriever, history, k)))
     # "另外标签平滑的系数一般取多少" was declined for its joint (dev conversations); a switch of subject ("另外问一下") is
     # `condense.SWITCH`'s, read before the joint goes.
-    question = question if SWITCH.search(question) else without_joint(question)
+    question = question if SWITCH.search(question) else without_joint(question) or question
     plain = to_simplified(question)  # what condense_offline returns for a question it leaves alone
     known = _known_history(retriever, history)
     query = condense_offline(question, known, retriever.knows)

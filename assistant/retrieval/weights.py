@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Weights:
-    """How the signals add up; the shipped values are the "retrieval.weights" entry of tuned.json."""
+    """The weight of each signal (the module docstring says where the shipped values come from)."""
 
     e5: float = 1.0
     use: float = 0.8
