@@ -152,6 +152,8 @@ def test_ingest_reports_bad_files_and_keeps_going(built_copy, tmp_path):
 
 def test_ingest_missing_path(tmp_path):
     assert_one_line_error(run(["ingest", str(tmp_path / "none")], tmp_path), 1, "no such file or folder")
+    (tmp_path / "empty").mkdir()  # blind CLI QA: "0 file(s), 0 question(s)" and exit code 0
+    assert_one_line_error(run(["ingest", str(tmp_path / "empty")], tmp_path), 1, "no Markdown notes (.md files) in")
 
 
 def test_bad_setting_is_one_line(tmp_path):

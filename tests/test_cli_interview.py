@@ -265,6 +265,17 @@ def test_a_resumed_follow_up_repeats_the_question_it_belongs_to(built_copy):
     assert re.search(r"\[1/1\].*\n.*什么是梯度爆炸？.*\nfollow-up:\n", resumed.output), resumed.output
 
 
+
+def test_an_interview_ended_before_any_answer_is_not_kept(built_copy):
+    """Blind CLI QA: `interview --n 1 < /dev/null` exited 0 and left an empty unfinished session each time, which
+    `--resume` then picked. Fed no answer, it now keeps nothing and a script learns it from the exit code."""
+    fed_nothing = run("interview", "--n", "1", input="")
+    assert fed_nothing.exit_code == 1 and "was not kept" in fed_nothing.output, fed_nothing.output
+    quit_first = run("interview", "--n", "1", input="/quit\n")
+    assert quit_first.exit_code == 0 and "was not kept" in quit_first.output, quit_first.output
+    assert run("interview", "--resume", input="/quit\n").exit_code == 2  # nothing to resume
+    assert "unfinished" not in run("history").output
+
 def test_a_zero_time_limit_means_none_as_in_the_web_tab(built_copy):
     """Blind QA: `--time-limit 0` was rejected (x>=1) while the web field says "0 = none"."""
     result = run("interview", "--topic", "overfitting", "--n", "1", "--time-limit", "0", input="/quit\n")

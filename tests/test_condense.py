@@ -309,12 +309,33 @@ def test_an_ordinary_english_word_in_a_follow_up_does_not_become_the_next_topic(
     assert moved.startswith("GRU")
 
 
+
+def test_an_english_question_the_chinese_notes_name_in_chinese_stays_the_topic():
+    """Chinese notes write 梯度爆炸, never "exploding gradients": the English question still names their topic, so the
+    third turn is about it, not about "it" of the second (blind CLI QA: declined as "it what problems does it cause?").
+    An English question whose words the notes use in no language is still read with the earlier topic."""
+    knows = {"梯度", "度爆", "爆炸", "lstm", "缺点"}.__contains__
+    history = ["How to fix exploding gradients?", "how do I detect it"]
+    assert condense_offline("what problems does it cause?", history, knows) == \
+        "exploding gradients what problems does it cause?"
+    assert condense_offline("How does it compare?", ["What is an LSTM?", "Any downsides?"], knows).startswith("LSTM")
+
 def test_an_elliptical_follow_up_about_it_keeps_the_earlier_topic_for_the_next_turn():
     """"那它的缺点呢" asks an aspect of the earlier topic, unlike "那 GRU 呢？", which moves on: the next "怎么办" is still
     about tanh (blind CLI QA: the third turn was read as "缺点 怎么办" and answered with another section's fixes)."""
     assert condense_offline("那怎么办", ["tanh 是什么", "那它的缺点呢"]).startswith("tanh")
     assert condense_offline("它有几个门", ["LSTM 是什么", "那 GRU 呢？"]).startswith("GRU")
 
+
+
+def test_an_elliptical_follow_up_naming_another_member_asks_about_it_instead():
+    """"sigmoid有什么缺点？" → "那 tanh 呢？" asks tanh's drawbacks: read as "sigmoid 缺点 那 tanh 呢？" it was answered with
+    sigmoid's again (blind CLI QA). The earlier member goes, the aspect stays; a topic of another kind stays whole."""
+    assert condense_offline("那 tanh 呢？", ["sigmoid有什么缺点？"]) == "缺点 那 tanh 呢？"
+    assert "LSTM" not in condense_offline("那 GRU 呢？", ["LSTM 有几个门？"])
+    assert "sigmoid" not in condense_offline("What about tanh?", ["What are the drawbacks of sigmoid?"]).lower() \
+        .replace("what about tanh?", "")
+    assert condense_offline("那 LSTM 呢？", ["梯度爆炸怎么解决？"]).startswith("梯度爆炸")
 
 def test_a_subject_change_marker_is_not_part_of_the_topic():
     knows = {"gradient", "explosion"}.__contains__

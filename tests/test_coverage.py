@@ -141,6 +141,35 @@ def test_a_glossary_name_in_chinese_or_english_words_the_notes_never_use_is_unkn
     assert unknown_names("What is layer normalization?", words, nothing, uses="… layer normalization …".__contains__) == []
 
 
+
+def test_a_glossary_name_the_notes_write_in_pieces_in_one_sentence_is_known():
+    """"Why do we use learning-rate warmup?" was declined as never mentioned by notes whose sentence "Warmup（预热）指训练开始
+    的若干步内，学习率从很小的值…线性增加" explains it: the glossary's 学习率预热 is written there as its two pieces."""
+    from assistant.retrieval.answerable import unknown_names
+
+    terms = {"学习", "习率", "预热", "warmup", "层", "归一", "一化"}
+    nothing = lambda: set()  # noqa: E731
+    never = lambda phrase: False  # noqa: E731
+
+    def one_sentence_of(*sentences: str):
+        return lambda *pieces: any(all(p in s for p in pieces) for s in sentences)
+
+    explained = one_sentence_of("warmup（预热）指训练开始的若干步内，学习率从很小的值线性增加", "每一层的输出做归一化")
+    assert unknown_names("Why do we use learning-rate warmup?", terms, nothing, never) == ["learning-rate warmup"]
+    assert unknown_names("Why do we use learning-rate warmup?", terms, nothing, never, explained) == []
+    assert unknown_names("学习率预热有什么用？", terms, nothing, never, explained) == []
+    # The pieces in two sentences say nothing about the name.
+    apart = one_sentence_of("warmup（预热）指训练开始的若干步内", "学习率从很小的值线性增加")
+    assert unknown_names("学习率预热有什么用？", terms, nothing, never, apart) == ["学习率预热"]
+    # No piece is one character: 层 and 归一化 in one sentence are not layer normalization, nor "k" and 均值 k-means.
+    assert unknown_names("What is layer normalization?", terms | {"layer", "normalization"}, nothing, never, explained) \
+        == ["layer normalization"]
+    assert unknown_names("k-means 怎么选 k？", terms | {"均值"}, nothing, never, one_sentence_of("k 个样本的均值")) == ["k-means"]
+    # One piece must be a name: 梯度 and 累积 in one sentence are not gradient accumulation.
+    accumulated = one_sentence_of("误差梯度可在更新中累积")
+    assert unknown_names("What is gradient accumulation?", terms | {"梯度", "累积"}, nothing, never, accumulated) \
+        == ["gradient accumulation"]
+
 def test_a_question_naming_what_the_notes_never_mention_is_declined_by_name(offline_assistant):
     result = offline_assistant.ask("LayerNorm 和梯度爆炸有什么关系？", mode="extractive")
     assert not result.covered

@@ -24,6 +24,21 @@ def test_retrieval_names_still_exported():
     assert m["hit@1"] == 0.0 and m["hit@3"] == 1.0 and m["mrr"] == 0.5 and m["oos_declined"] == 1.0
 
 
+
+def test_gold_section_numbers_are_read_as_numbers(tmp_path):
+    """A set written with "gold": ["21"] never found its section: the search reports 21."""
+    from assistant.evals.retrieval import load_jsonl
+
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "a", "query": "q", "gold": ["21", 32]}\n\n'
+                    '{"id": "c", "turns": [{"q": "q1", "gold": ["28"]}, {"q": "q2", "gold": []}]}\n', encoding="utf-8")
+    rows = load_jsonl(path)
+    assert rows[0]["gold"] == [21, 32]
+    assert [t["gold"] for t in rows[1]["turns"]] == [[28], []]
+    path.write_text('{"id": "a", "query": "q", "gold": ["第21题"]}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"set.jsonl:1: gold must be a list of section numbers"):
+        load_jsonl(path)
+
 def test_extractive_claims_are_the_quoted_bullets():
     claims = split_claims(EXTRACTIVE)
     assert [c.kind for c in claims] == ["quote", "quote"]

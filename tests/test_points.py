@@ -255,6 +255,11 @@ def test_roles_crossed_between_two_clauses_of_a_note_sentence():
     assert not crossed_roles("BatchNorm 按批次统计均值方差，多见于卷积网络的图像分类，LayerNorm 多见于循环网络的文本生成。",
                              note)
     assert not crossed_roles("BatchNorm 多见于卷积网络的图像分类，LayerNorm 多见于循环网络的文本生成，训练也更稳定。", note)
+    # One chance bigram at each end crosses nothing: a near-verbatim answer to 第25题 began a clause with 网络 (of the
+    # note's "在深层网络…中") and ended it with 梯度 (of "变成非常大的梯度"), and was marked as contradicting the notes.
+    note = "在深层网络或循环神经网络中，误差梯度可在更新中累积，变成非常大的梯度，然后导致网络权重的大幅更新，并因此使网络变得不稳定。"
+    assert not crossed_roles("梯度爆炸是指误差梯度在深层网络或循环网络的更新中不断累积，网络层之间大于1.0的梯度重复相乘导致指数级增长，"
+                             "变成非常大的梯度，使权重大幅更新、网络不稳定。", note)
 
 
 def test_what_the_notes_say_of_one_family_member_said_of_another():

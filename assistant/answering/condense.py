@@ -120,13 +120,34 @@ def condense_offline(question: str, history: list[str], knows: Callable[[str], b
             # The latest follow-up moved to something new ("那 GRU 呢？", "tanh 相比它好在哪？"): the next "它" or
             # "ReLU 呢？" is about that, not about the question the chain started from. Not "那它的缺点呢": its "它" is
             # the earlier topic, and "怎么解决" after it was read as "缺点 怎么解决" (blind CLI QA, 2026-12-07).
-            return f"{own} {question}"
+            return f"{_replaced(own, question)} {question}"
         # A Chinese aspect of the same topic ("它对训练有什么危害？", "那为什么它会导致梯度消失？") joins it.
         topic = f"{topic} {own}"
     if _ELLIPSIS.search(question) and not intents(question):
         # "梯度爆炸会导致什么问题？" → "在循环网络里呢？" asks the same kind of question of a narrower case.
         topic = " ".join([topic, *_INTENT_WORDS.findall(anchor)])
-    return f"{topic} {question}"
+    return f"{_replaced(topic, question)} {question}"
+
+
+def _replaced(topic: str, question: str) -> str:
+    """The earlier topic without the family members an elliptical follow-up puts another member in place of
+    (notes/families.tsv): after "sigmoid有什么缺点？", "那 tanh 呢？" asks tanh's drawbacks, and read as "sigmoid 缺点 那 tanh
+    呢？" it was answered with sigmoid's again; "GRU是什么？" → "那 LSTM 呢？" repeated the GRU definition (blind CLI QA,
+    2026-12-07). Read as "缺点 那 tanh 呢？", the aspect stays and the name asked about decides. A topic of nothing but
+    the replaced name is left whole ("那 LSTM 呢？" then reads as asked, with the earlier name beside it)."""
+    if not _ELLIPSIS.search(question):
+        return topic
+    from assistant.notes.families import mentions, named
+
+    asked = named(question)
+    families = {f for f, _ in asked}
+    cut = [(a, b) for a, b, i in mentions(topic)
+           if any(f in families for f, j in named(topic) if j == i) and all(j != i for _, j in asked)]
+    rest = topic
+    for a, b in reversed(cut):
+        rest = rest[:a] + " " + rest[b:]
+    rest = re.sub(r"\s+", " ", rest).strip()
+    return rest if rest and rest != topic and _names_something(rest) else topic
 
 
 def _moved_to(own: str, knows: Callable[[str], bool] | None) -> bool:
@@ -148,7 +169,18 @@ def _names_nothing_known(question: str, knows: Callable[[str], bool] | None) -> 
     # clipping What's the capital of France?".
     if any(not knows(name.lower()) for name in _PROPER.findall(question.strip()[1:])):
         return False
-    return bool(words) and not any(knows(w) for w in words)
+    return bool(words) and not any(knows(w) for w in words) and not _known_in_chinese(own_topic(question), knows)
+
+
+def _known_in_chinese(topic: str, knows: Callable[[str], bool]) -> bool:
+    """Whether the glossary's Chinese for a phrase of an English topic is used by the notes ("exploding gradients" →
+    梯度爆炸), an aspect (downsides → 缺点) aside. Chinese notes name their topics in Chinese: "How to fix exploding
+    gradients?" counted as naming nothing they use, so two turns later "what problems does it cause?" took its topic
+    from "how do I detect it" and was declined as "it what problems does it cause?" (blind CLI QA, 2026-12-07)."""
+    from assistant.notes.glossary import chinese_terms
+
+    return any(has_own_topic(term) and bool(bigrams := content_terms(term)[1]) and all(knows(t) for t in bigrams)
+               for term in chinese_terms(topic))
 
 
 def own_topic(question: str) -> str:

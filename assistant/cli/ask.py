@@ -147,6 +147,9 @@ def ingest(ctx: click.Context, paths, remove) -> None:
     click.echo(report.summary())
     if report.errors:
         ctx.exit(1)
+    if paths and not report.files:  # a folder without notes is most likely the wrong one (blind CLI QA: rc 0)
+        click.echo(f"error: no Markdown notes (.md files) in {', '.join(paths)}", err=True)
+        ctx.exit(1)
 
 
 @click.command("config")

@@ -104,6 +104,10 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, file, seed
         started = time.monotonic()
         text = _read_answer()
         if text is None or text == "/quit":
+            if not resume and store.discard_unanswered(session.id):
+                # Nothing to resume: said, and a script that fed no answer learns it from the exit code.
+                click.echo(f"\nended before any answer; interview #{session.id} was not kept")
+                ctx.exit(0 if text == "/quit" or _interactive() else 1)
             click.echo(f"\npaused; continue with `assistant interview --resume` (session #{session.id})")
             return
         elapsed = round(time.monotonic() - started, 1)
@@ -112,6 +116,12 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, file, seed
         if session.over_time(elapsed) and turn.kind != "probe":
             click.secho(f"  (took {elapsed:g} s, over the {session.time_limit:g} s limit)", fg="yellow")
     _print_report(session.report())
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
 
 
 def _read_answer() -> str | None:

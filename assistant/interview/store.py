@@ -64,6 +64,15 @@ class Store(PracticeRows):
             self.db.execute("UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
                             (now_iso(), session_id))
 
+    def discard_unanswered(self, session_id: int) -> bool:
+        """Delete one of this user's sessions if it has no answer yet (True when deleted). An interview fed no input
+        (`assistant interview < /dev/null` from a script) left an empty unfinished session behind each time, and
+        `--resume` then picked the latest of them (blind CLI QA, 2026-12-07)."""
+        with self.db:
+            cur = self.db.execute("DELETE FROM sessions WHERE id = ? AND user = ? AND NOT EXISTS "
+                                  "(SELECT 1 FROM answers WHERE session_id = ?)", (session_id, self.user, session_id))
+        return cur.rowcount > 0
+
     # -- answers --------------------------------------------------------------------------
     def record_answer(self, session_id: int, position: int, note, prompt: str, answer: str, grade,
                       review: tuple[int, float], cards: dict[str, dict] | None = None, elapsed: float | None = None,

@@ -108,6 +108,12 @@ def _name_terms() -> tuple[list[tuple[str, Row]], list[Row]]:
     return chinese, names
 
 
+def is_chinese_name(term: str) -> bool:
+    """Whether a Chinese term is the whole Chinese of a glossary name ("预热" of warmup; "梯度" is a word, not a name)."""
+    chinese, _ = _name_terms()
+    return any(t == term.lower() for t, _ in chinese)
+
+
 def abbreviated(text: str) -> list[str]:
     """The Chinese terms of the glossary names a text writes as their initials ("LSTM" for long short-term memory →
     长短期记忆, "GRU" → 门控循环单元): an English answer names the method by its abbreviation where Chinese notes write

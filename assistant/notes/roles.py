@@ -11,6 +11,7 @@ Terms are `terms.term_set` (Chinese bigrams, Latin words).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,6 +57,7 @@ def reversed_direction(statement: str, note: str, reach: int = 8) -> str:
     return ""
 
 
+_NAME = re.compile(r"[a-z][a-z0-9_\-.]*")  # a Latin term that names something, not a number ("1.0")
 _ENUMERATION = re.compile(r"(?<=[A-Za-z0-9])\s*、\s*(?=[A-Za-z0-9])")  # "Sigmoid、Tanh": Latin names listed
 
 
@@ -73,12 +75,13 @@ def crossed_roles(statement: str, note: str, cover: float = 0.5) -> str:
     notes, said = [term_set(c) for c in clauses(note)], [(c.lower(), term_set(c)) for c in _with_subjects(said_clauses)]
     if len(notes) < 2 or len(said) < 2:
         return ""
+    once = {t for t, n in Counter(t for terms in notes for t in terms).items() if n == 1}
     for i, first in enumerate(notes):
         for second in notes[i + 1:]:
             own = (first - second, second - first)
             if min(len(own[0]), len(own[1])) < 3:  # "推力越小": too little of its own to carry a role
                 continue
-            ends = [_ends(text, terms, own) for text, terms in said]
+            ends = [_ends(text, terms, own) if _carries(terms, own, once) else None for text, terms in said]
             ab = [terms for (_, terms), e in zip(said, ends) if e == ("first", "second")]
             ba = [terms for (_, terms), e in zip(said, ends) if e == ("second", "first")]
             distinct = own[0] | own[1]
@@ -96,6 +99,19 @@ def _with_subjects(said: list[str]) -> list[str]:
         if LATIN_RE.search(before) and not LATIN_RE.search(clause):
             out.append(f"{before}，{clause}")
     return out
+
+
+def _carries(terms: set[str], own: tuple[set[str], set[str]], once: set[str]) -> bool:
+    """Whether a statement clause says enough of each of the two note clauses to stand for it: two of its terms, a
+    Latin word (a name: "sigmoid 常见于卷积层"), or a term no other clause of the note uses ("…，比中心差分更精确": 精确).
+    One term that other clauses use too is chance: "网络层之间大于1.0的梯度…" began with 网络 (of "在深层网络…中", also in
+    two more clauses) and ended with 梯度 (of "变成非常大的梯度", also in "误差梯度…"), and a near-verbatim answer to
+    第25题 was marked as contradicting the notes (blind CLI QA, 2026-12-07)."""
+    def enough(side: set[str]) -> bool:
+        hit = terms & side
+        return len(hit) >= 2 or any(_NAME.fullmatch(t) or t in once for t in hit)
+
+    return all(enough(side) for side in own)
 
 
 def _ends(text: str, terms: set[str], own: tuple[set[str], set[str]]) -> tuple[str, str] | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from assistant.notes.terms import chinese_share, tokenize
-from assistant.notes.text import LINK_RE
+from assistant.notes.text import LINK_RE, SENTENCE_END_RE
 from assistant.retrieval.answerable import initialisms_of
 from assistant.retrieval.lexical import Vocabulary
 from assistant.retrieval.typos import Respeller
@@ -160,6 +160,13 @@ class Catalogue:
         questions."""
         phrase = phrase.lower()  # "batch normalization" names the notes' "Batch Normalization"
         return any(phrase in doc for doc in self._folded_docs())
+
+    def together(self, *pieces: str) -> bool:
+        """Whether one sentence of the notes writes every piece, in any case, folded to Simplified like `uses` (a scan:
+        asked only for a glossary name the notes never write whole, `answerable._in_pieces`)."""
+        sentences = self._per_version("sentences", lambda: tuple(
+            s for doc in self._folded_docs() for line in doc.splitlines() for s in SENTENCE_END_RE.split(line) if s.strip()))
+        return any(all(p.lower() in sentence for p in pieces) for sentence in sentences)
 
     def writes(self, word: str) -> bool:
         """Whether some chunk of the notes writes the word as given, case and all, not inside a longer Latin word (a

@@ -70,7 +70,7 @@ class Retriever:
     def never_named(self, query: str) -> list[str]:
         """The technical names of `query` that the notes never use, in any spelling (`answerable.never_named`)."""
         c = self.catalogue
-        return never_named(query, c.vocabulary.terms, c.initialisms, c.uses)
+        return never_named(query, c.vocabulary.terms, c.initialisms, c.uses, c.together)
 
     def search(self, query: str, k: int | None = None, rerank: bool = True, point: bool = True) -> SearchResult:
         """The top-k question sections for a query, best first, with the coverage decision. `rerank=False` keeps the
@@ -180,7 +180,8 @@ class Retriever:
         if lacks := (lacking(query, hits[0].section, hits[0].title) if covered else ""):
             covered, near = False, hits[:1]
         # Or naming something the notes never mention ("AdamW"): declined, the closest section named.
-        unknown = unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms, catalogue.uses) if covered else []
+        unknown = (unknown_names(query, catalogue.vocabulary.terms, catalogue.initialisms, catalogue.uses, catalogue.together)
+                   if covered else [])
         if unknown:  # said missing ("never mention …") only when the notes use no other spelling of it either
             covered, near, lacks = False, hits[:1], "name"
             unknown = spelled_nowhere(unknown, catalogue.vocabulary.terms, catalogue.uses)
