@@ -134,7 +134,7 @@ def _replaced(topic: str, question: str) -> str:
     (notes/families.tsv): after "sigmoid有什么缺点？", "那 tanh 呢？" asks tanh's drawbacks, and read as "sigmoid 缺点 那 tanh
     呢？" it was answered with sigmoid's again; "GRU是什么？" → "那 LSTM 呢？" repeated the GRU definition (blind CLI QA,
     2026-12-07). Read as "缺点 那 tanh 呢？", the aspect stays and the name asked about decides. A topic of nothing but
-    the replaced name is left whole ("那 LSTM 呢？" then reads as asked, with the earlier name beside it)."""
+    the replaced name is left whole: after "sigmoid？", "那 tanh 呢？" is read with both names."""
     if not _ELLIPSIS.search(question):
         return topic
     from assistant.notes.families import mentions, named
