@@ -139,10 +139,9 @@ def _replaced(topic: str, question: str) -> str:
         return topic
     from assistant.notes.families import mentions, named
 
-    asked = named(question)
-    families = {f for f, _ in asked}
-    cut = [(a, b) for a, b, i in mentions(topic)
-           if any(f in families for f, j in named(topic) if j == i) and all(j != i for _, j in asked)]
+    asked = dict((i, f) for f, i in named(question))  # member index → family
+    family_of = dict((i, f) for f, i in named(topic))
+    cut = [(a, b) for a, b, i in mentions(topic) if family_of[i] in asked.values() and i not in asked]
     rest = topic
     for a, b in reversed(cut):
         rest = rest[:a] + " " + rest[b:]

@@ -104,7 +104,7 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, file, seed
         started = time.monotonic()
         text = _read_answer()
         if text is None or text == "/quit":
-            if not resume and store.discard_unanswered(session.id):
+            if store.discard_unanswered(session.id):
                 # Nothing to resume: said, and a script that fed no answer learns it from the exit code.
                 click.echo(f"\nended before any answer; interview #{session.id} was not kept")
                 ctx.exit(0 if text == "/quit" or _interactive() else 1)
@@ -119,6 +119,7 @@ def interview(ctx: click.Context, topic, n, resume, time_limit, weak, file, seed
 
 
 def _interactive() -> bool:
+    """Whether answers are typed at a terminal (not piped from a script)."""
     import sys
 
     return sys.stdin.isatty()
@@ -126,8 +127,6 @@ def _interactive() -> bool:
 
 def _read_answer() -> str | None:
     """One non-empty answer line from the user; None on end of input or Ctrl-C."""
-    import sys
-
     from assistant.interview.session import InterviewError, checked_answer
     from assistant.service import NOT_UTF8, is_utf8
 
@@ -145,7 +144,7 @@ def _read_answer() -> str | None:
         except InterviewError as e:
             click.echo(f"error: {e}; type a shorter one", err=True)
             continue
-        if text and not sys.stdin.isatty():  # piped answers: show them, so the transcript reads like a dialogue
+        if text and not _interactive():  # piped answers: show them, so the transcript reads like a dialogue
             click.echo(text)
         if (unknown := command_help(text, ("/skip", "/quit"))) is not None:  # "/bogus" was graded as an answer (3/10)
             click.echo(f"{unknown}/skip shows the notes' points and moves on, /quit pauses (resume with --resume)")

@@ -110,8 +110,12 @@ def _name_terms() -> tuple[list[tuple[str, Row]], list[Row]]:
 
 def is_chinese_name(term: str) -> bool:
     """Whether a Chinese term is the whole Chinese of a glossary name ("预热" of warmup; "梯度" is a word, not a name)."""
-    chinese, _ = _name_terms()
-    return any(t == term.lower() for t, _ in chinese)
+    return term.lower() in _chinese_names()
+
+
+@lru_cache(maxsize=1)
+def _chinese_names() -> frozenset[str]:
+    return frozenset(t for t, _ in _name_terms()[0])
 
 
 def abbreviated(text: str) -> list[str]:

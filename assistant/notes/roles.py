@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from assistant.notes.families import mentions
 from assistant.notes.keypoints import outline
-from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, term_set, to_simplified
+from assistant.notes.terms import CJK_RE, LATIN_RE, content_terms, is_latin_word, term_set, to_simplified
 from assistant.notes.text import clauses, plain_text
 
 # The two role rules (crossed_roles, reversed_direction) and their constants (cover 0.5, three terms of a clause's
@@ -57,7 +57,6 @@ def reversed_direction(statement: str, note: str, reach: int = 8) -> str:
     return ""
 
 
-_NAME = re.compile(r"[a-z][a-z0-9_\-.]*")  # a Latin term that names something, not a number ("1.0")
 _ENUMERATION = re.compile(r"(?<=[A-Za-z0-9])\s*、\s*(?=[A-Za-z0-9])")  # "Sigmoid、Tanh": Latin names listed
 
 
@@ -109,7 +108,7 @@ def _carries(terms: set[str], own: tuple[set[str], set[str]], once: set[str]) ->
     第25题 was marked as contradicting the notes (blind CLI QA, 2026-12-07)."""
     def enough(side: set[str]) -> bool:
         hit = terms & side
-        return len(hit) >= 2 or any(_NAME.fullmatch(t) or t in once for t in hit)
+        return len(hit) >= 2 or any(is_latin_word(t) or t in once for t in hit)
 
     return all(enough(side) for side in own)
 

@@ -85,6 +85,15 @@ def is_name(word: str) -> bool:
     return bool(_IS_NAME.search(word))
 
 
+def is_latin_word(term: str) -> bool:
+    """Whether a lower-cased term (a `content_terms` token) is a Latin word of two or more characters that starts with a
+    letter ("sigmoid", "xavier", "l2"), not a number ("1.0") or a Chinese bigram."""
+    return bool(_LATIN_WORD.fullmatch(term))
+
+
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9_\-.]+")
+
+
 def technical_names(text: str) -> list[str]:
     """The technical names of a text, lower-cased like the BM25 terms ("PyTorch", "ReLU6" → "pytorch", "relu6")."""
     return [name.lower() for name in _NAME_RE.findall(text) if is_name(name)]

@@ -43,7 +43,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Iterable
 
 from assistant.notes.glossary import chinese_terms, initials, is_chinese_name, names_in, spellings
-from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, neighbour_swaps, technical_names, tokenize
+from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, is_latin_word, neighbour_swaps, technical_names, tokenize
 from assistant.notes.text import squeezed as squeezed_text
 
 # (what the question asks for, what the section must contain), by answer type.
@@ -197,13 +197,8 @@ def _in_pieces(term: str, together: Callable[..., bool] | None) -> bool:
         return False
     words = term.lower().split()
     halves = [words] if len(words) > 1 else [[term[:i], term[i:]] for i in range(2, len(term) - 1)]
-    return any(len(pieces) == 2 and all(len(p) >= 2 for p in pieces) and any(map(_a_name, pieces)) and together(*pieces)
-               for pieces in halves)
-
-
-def _a_name(piece: str) -> bool:
-    """A Latin word, or the Chinese of a glossary name ("预热": warmup)."""
-    return bool(re.fullmatch(r"[a-z][a-z0-9\-]+", piece)) or is_chinese_name(piece)
+    return any(len(pieces) == 2 and all(len(p) >= 2 for p in pieces)
+               and any(is_latin_word(p) or is_chinese_name(p) for p in pieces) and together(*pieces) for pieces in halves)
 
 
 def _known_latin(name: str, terms: Collection[str], initialisms: Callable[[], Collection[str]],
