@@ -861,3 +861,16 @@ def test_english_writable_terms_are_latin_words_and_the_glossarys_chinese():
 
     assert english_writable(frozenset({"dim_output", "relu", "0.5", "激活", "累积", "连乘", "死区"})) == {
         "dim_output", "relu", "0.5", "激活", "累积", "连乘"}  # no glossary term writes 死区
+
+
+def test_a_denial_and_a_reversed_verb_are_charged_to_the_point_they_name(comparing, notebook):
+    """Blind CLI QA: "不要使用LSTM" was charged to ReLU's point (its closest sentence by meaning), and "权重正则化会加重
+    梯度爆炸" ticked weight regularisation (its closest sentence says nothing of 缓解). Each is now the named point's "!",
+    quoting the sentence it denies or reverses."""
+    answer = "梯度爆炸可以通过重新设计网络、减小批量大小和截断反向传播来处理。另外权重正则化会加重梯度爆炸，不要使用LSTM。还可以用梯度截断。"
+    rows = {row["point"]: row for row in comparing.grade(ref(notebook, 28), answer).points}
+    assert rows["使用 ReLU 激活函数"]["status"] == "missed"
+    lstm, weights = rows["使用长短期记忆网络"], rows["使用权重正则化（Weight Regularization）"]
+    assert lstm["status"] == "contradicted" and "LSTM" in lstm["note"], lstm
+    assert weights["status"] == "contradicted" and "缓解梯度爆炸" in weights["note"], weights
+    assert rows["使用梯度截断（Gradient Clipping）"]["status"] == "covered"

@@ -17,7 +17,7 @@ from assistant.evals.points import Rate, grading_rates, keypoint_recall, keypoin
 from assistant.interview.grader import OfflineGrader, Reference
 from assistant.interview.notebook import Notebook
 from assistant.notes.keypoints import outline
-from assistant.notes.polarity import antonym_swap, conflict, negations
+from assistant.notes.polarity import antonym_swap, conflict, negations, object_swap
 from assistant.notes.quantities import counts
 from assistant.notes.text import strip_footnotes
 from assistant.retrieval.results import Hit
@@ -441,6 +441,16 @@ def test_without_negation_takes_the_cues_out():
 # A notes section written for these tests: Chinese statements an English answer can reverse.
 OPPOSITE_SECTION = ("1. **学习率不能太大**\n\n学习率越大，训练越不稳定，损失会来回震荡。\n\n"
                     "2. **批量大小要合适**\n\n批量越小，梯度噪声越大，需要的显存越少。\n")
+
+
+def test_an_object_swap_needs_the_same_object_on_both_sides():
+    """The grader's rule for a segment that names its point: opposite verbs of one object, wherever the sentence ranks."""
+    note = "对循环权重使用 L1 或 L2 惩罚项有助于缓解梯度爆炸 。"
+    assert object_swap("权重正则化会加重了梯度爆炸", note) == "加重↔缓解"
+    assert object_swap("权重正则化会加重过拟合", note) == ""  # another object
+    assert object_swap("权重正则化会缓解梯度爆炸", note) == ""  # the same side
+    assert object_swap("会加重梯度爆炸", note + "也可能加重梯度爆炸") == ""  # the note says it both ways
+    assert object_swap("这样可导", "不可导点") == ""  # one side inside the other is the negation rule's
 
 
 def test_opposites_swap_one_antonym_or_two_compared_names():

@@ -10,8 +10,9 @@ breaks a rule of `notes/polarity.py` (a negated claim, antonym swap, wrong count
 when taking its negation out brings it closer to that sentence (the "flip test"), or when its opposite (an
 antonym swapped, two compared names swapped: `polarity.opposites`) does; the opposite test needs no word
 alignment, so it reaches English answers about Chinese notes. A segment that opens with a point's name
-("MAE 是…，对异常值非常敏感") is checked against that point's sentences only (`subjects.py`); the rules themselves
-are applied in `conflicts.py`. A bare list item (a name with no sentence of its own) is contradicted by a negated
+("MAE 是…，对异常值非常敏感") is checked against that point's sentences only (`subjects.py`), and any of them that it
+reverses a verb of on the same object contradicts it (`polarity.object_swap`); a denial naming one point alone is
+charged to that point ("不要使用LSTM"); the rules themselves are applied in `conflicts.py`. A bare list item (a name with no sentence of its own) is contradicted by a negated
 clause naming it (`denied_items.py`).
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else, repeated or unrelated sentences
@@ -42,7 +43,7 @@ from assistant.interview.denied_items import denied_items
 from assistant.interview.grader_params import GraderParams
 from assistant.interview.grades import MAX_SCORE, Grade, Reference, point_rows, points_of, render_feedback, reply_language
 from assistant.interview.padding import Padding, padding
-from assistant.interview.subjects import segment_subjects
+from assistant.interview.subjects import named_points, segment_subjects
 from assistant.interview.topicality import Titles, about_elsewhere
 from assistant.interview.units import Units, distinct_own, section_units
 from assistant.notes.cues import negation_density, negations
@@ -50,7 +51,7 @@ from assistant.notes.denials import subject_at
 from assistant.notes.edits import segment_edits
 from assistant.notes.glossary import english_writable
 from assistant.notes.keypoints import Point
-from assistant.notes.polarity import Conflict
+from assistant.notes.polarity import Conflict, conflict, object_swap
 from assistant.notes.terms import language_of
 from assistant.notes.text import readable
 from assistant.retrieval.vector_cache import VectorCache, note_vectors
@@ -206,11 +207,26 @@ class OfflineGrader:
                 found = segment_conflict(segment, [units.texts[i] for i in ranked[: p.align_top]], ref.body, denies, 0.0, 0.0, p,
                                          said_of)
                 found = found if found is not None and found.rule == "negation" else None
+            if found is None and subject is not None:
+                # Of its own point, any sentence the segment reverses a verb of on the same object does: "权重正则化会加重
+                # 梯度爆炸" lies closer to "该过程被称为权重正则化" than to "…惩罚项有助于缓解梯度爆炸" (blind CLI QA: ✓).
+                found = next((Conflict("antonym", segment, units.texts[i], swap) for i in about
+                              if (swap := object_swap(segment, units.texts[i]))), None)
             # Charged to the point of the unit that decided it (a value is decided by the unit stating it), else the closest.
             # A wrong cause is decided by the note sentence that gives the cause, wherever it is in the section.
             decided = next((i for i in [*about[: p.align_top], *range(len(units.texts))]
                             if found is not None and units.texts[i] == found.note), about[0] if about else None)
             at = subject if subject is not None or decided is None else units.owner[decided]
+            if found is not None and found.rule == "negation" and subject is None:
+                # A denial is charged to the point it names: the flip test found "不要使用LSTM" denying, and the closest
+                # sentence by meaning, ReLU's "使用 ReLU 激活函数", took the charge (blind CLI QA). When the segment names
+                # one point alone, that point's closest sentence that a rule finds it denies is quoted, else its closest.
+                named = named_points(segment, points)
+                if len(named) == 1 and (n := named.pop()) != at:
+                    own = [units.texts[int(i)] for i in np.argsort(-sims[:, j]) if owner[i] == n]
+                    note = next((text for text in own if (c := conflict(segment, text, ref.body, False, said_of))
+                                 and c.rule == "negation"), own[0])
+                    found, at = replace(found, note=note), n
             if found is not None and found.rule == "negation":
                 denying.update((j, parent[j]))
             if found is not None and at is not None and at not in conflicts:

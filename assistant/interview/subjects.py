@@ -31,6 +31,12 @@ def _named(text: str, names: list[tuple[str, int]]) -> tuple[int | None, bool]:
     return (i if _OPENER.match(low[:at].strip(" ，,：:")) else None), True
 
 
+def named_points(text: str, points: list[Point]) -> set[int]:
+    """The points a text names anywhere (`Point.names`), wherever the name stands."""
+    low = text.lower()
+    return {i for i, point in enumerate(points) if any(name in low for name in point.names)}
+
+
 def segment_subjects(segments: list[str], parent: list[int], points: list[Point]) -> list[int | None]:
     """For each segment (answer_text.answer_parts: sentences first, then their clauses), the index of the point
     it is about by name, or None. A segment naming a point anywhere but at its start ("大误差像 MSE 一样敏感"

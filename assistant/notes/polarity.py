@@ -45,7 +45,7 @@ from assistant.notes.roles import crossed_roles, exchanged_members, misattribute
 
 # Re-exported: callers ask polarity for the rules as a whole (the grader's cue density, the judge's word rule).
 __all__ = ["ANTONYMS", "DEGREE", "Conflict", "antonym_swap", "conflict", "negated_claim", "negation_density", "negations",
-           "sides", "swapped_sides"]
+           "object_swap", "sides", "swapped_sides"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 DEGREE = "(?:[越更过较变偏太很最]|相当|非常|十分|特别)"  # a degree word before 大/小, 多/少 …
@@ -62,7 +62,10 @@ _ZH_PAIRS = (("增大", "减小"), ("增加", "减少"), ("提高", "降低"), (
              ("可导", "不可导"), ("稳定", "不稳定"), ("可微", "不可微"), ("敏感", "鲁棒"), ("准确", "不准确"),
              ("敏感", "不敏感"), ("简单", "复杂"), ("正比", "反比"), ("抵消", "叠加"), ("抑制", "放大"), ("收敛", "发散"),
              ("减弱", "增强"), ("减半", "加倍"), ("有界", "无界"), ("以0为中心", "不以0为中心"), ("提升", "下降"),
-             ("提升", "降低"), ("增强", "削弱"), ("之前", "之后"))
+             # 缓解/减轻/减少 ↔ 加重/加剧 and 改善 ↔ 恶化: a blind CLI QA answer "权重正则化会加重梯度爆炸" was ✓ (2026-12-07);
+             # on the dev grading sets two wrong answers more are caught ("BN 层会加重梯度弥散"), no rate moved.
+             ("提升", "降低"), ("增强", "削弱"), ("之前", "之后"), ("缓解", "加重"), ("缓解", "加剧"), ("减轻", "加重"),
+             ("减轻", "加剧"), ("减少", "加剧"), ("减少", "加重"), ("改善", "恶化"))
 _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decrease"), ("increases", "decreases"),
              ("increasing", "decreasing"), ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("faster", "slower"),
              ("deeper", "shallower"), ("greater", "less"), ("above", "below"), ("longer", "shorter"),
@@ -146,6 +149,28 @@ def swapped_sides(statement: str, note: str) -> tuple[str, str] | None:
         if other:
             return side, other[0]
     return None
+
+
+def _object(text: str, at: int) -> str:
+    """The two characters a verb at `at` acts on ("梯度" of "加重梯度爆炸"), past spaces and 了/着/的."""
+    rest = text[at:].lstrip(" \t\n了着的")
+    return rest[:2] if len(rest) >= 2 and _CJK.match(rest[0]) and _CJK.match(rest[1]) else ""
+
+
+def object_swap(statement: str, note: str) -> str:
+    """'加重↔缓解' when a Chinese statement says one side of a pair of the same object the note says the other side of
+    ("权重正则化会加重梯度爆炸" / "…惩罚项有助于缓解梯度爆炸"), and the note never says the statement's side, else ''.
+
+    `antonym_swap` compares a statement with its closest note sentence only (a comparison's clause about one option
+    lies close to the other option's sentence); a shared object is alignment enough for a caller that already knows
+    whose sentences these are (the grader, for a segment that names its point)."""
+    for a, b in ((a, b) for x, y in _ZH_PAIRS for a, b in ((x, y), (y, x)) if x not in y and y not in x):
+        if a not in statement or a in note or b not in note:
+            continue
+        said = {_object(statement, m.end()) for m in re.finditer(re.escape(a), statement)} - {""}
+        if said & {_object(note, m.end()) for m in re.finditer(re.escape(b), note)}:
+            return f"{a}↔{b}"
+    return ""
 
 
 def conflict(statement: str, note: str, section: str | None = None, added_negation: bool = True,
