@@ -11,7 +11,8 @@ eval/dev/retrieval5.jsonl (questions mixing covered and uncovered parts, written
 answered, and how many belong to items that do not say (in-scope items of the other sets: mostly answered in full);
 how many of retrieval5's in-scope questions are answered completely (every gold section cited, exactly the
 uncovered parts said missing); and how many out-of-scope multi-part questions are answered. A third table sweeps
-`retrieval.english_part_ease` (how much lower the strong bar is for an English part of a question declined as a whole)
+`retrieval.english_part_ease` (how much lower the strong bar is for an English part, of a question declined as a whole
+or answered)
 at the shipped margins, with the same columns. Usage: python bench/tune_parts.py
 """
 
@@ -51,7 +52,9 @@ def _is_missing(item: dict, part: str) -> bool | None:
     eval/dev/retrieval5.jsonl): an in-scope one of those is mostly answered in full."""
     if "missing" not in item:
         return None if item["gold"] else True
-    return any(part.strip() in m or m in part for m in item["missing"])
+    # Case aside: a part is shown capitalised once its joint is gone ("Also, what is Adam?" → "What is Adam?").
+    part = part.strip().lower()
+    return any(part in m.lower() or m.lower() in part for m in item["missing"])
 
 
 def main() -> None:
@@ -100,8 +103,11 @@ def _row(cached, label: str, margin: float, strong_rule: bool, missing: float | 
         if not whole.covered:
             ans_in += bool(gold)
             ans_out += not gold
-        first = 1 if whole.covered else 0  # a declined question's sections are all the parts' own
-        added = {result.hits[p.source - 1].question for p in result.parts if p.source not in (None, first)}
+        # A section is added when it is not the whole question's best one (a declined question's sections are all the
+        # parts' own). Not by its position: the parts' sections come first, in the order asked (parts._split).
+        top = (whole.hits[0].file_key, whole.hits[0].uid) if whole.covered and whole.hits else None
+        added = {result.hits[p.source - 1].question for p in result.parts
+                 if p.source is not None and (result.hits[p.source - 1].file_key, result.hits[p.source - 1].uid) != top}
         right += len(added & gold)
         wrong += len(added - gold)
         for p in result.parts:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.answering.parts import part_groups, read_parts, split_search
-from assistant.answering.shapes import question_parts
+from assistant.answering.shapes import question_parts, shown_part
 from assistant.retrieval.results import Hit, Part, SearchResult
 
 
@@ -73,6 +73,31 @@ def test_a_part_asking_what_its_own_sections_title_asks_needs_no_margin():
     assert result is whole
 
 
+def test_an_english_part_asking_what_a_sibling_section_asks_gets_the_english_ease():
+    """Blind CLI QA: "What is gradient clipping? Also how do I detect exploding gradients?" answered clipping from 第28题
+    and dropped the detection part without a word: read alone it found 第27题 (detect, where 28's title asks for a fix),
+    covered just under the strong bar. An English part asking what a sibling section asks is held to the bar less the
+    English ease, as a declined question's parts are; a Chinese part, or one asking nothing that tells the sections
+    apart, is not."""
+    titles = {28: "如何修复梯度爆炸问题？", 27: "如何确定是否出现梯度爆炸？"}
+
+    def asked(first: str, second: str, coverage: float):
+        def search_part(part: str, before: list[str]) -> SearchResult:
+            order = [(28, 6.0), (27, 5.0)] if part == first else [(27, 6.0), (28, 4.6)]
+            return SearchResult(part, [replace(_hit(n), title=titles[n], score=x) for n, x in order], covered=True,
+                                coverage=coverage)
+        whole = SearchResult("q", [replace(_hit(n), title=titles[n]) for n in (28, 27)], covered=True)
+        return whole, split_search(whole, read_parts(f"{first}{second}", search_part), 2.0, 3.8, english_ease=1.0)
+
+    whole, result = asked("What is gradient clipping? ", "Also how do I detect exploding gradients?", 3.5)
+    assert result.parts == [Part("What is gradient clipping?", 1), Part("Also how do I detect exploding gradients?", 2)]
+    assert [h.question for h in result.hits] == [28, 27]
+    for first, second in (("什么是梯度截断？", "另外梯度爆炸怎么检测？"),  # Chinese: the bar stands
+                          ("What is gradient clipping? ", "Also what about exploding gradients?")):  # asks no detection
+        whole, result = asked(first, second, 3.5)
+        assert result is whole, (first, second)
+
+
 def test_parts_on_one_section_leave_the_search_as_it_was():
     whole, result = _split("什么是A？A有什么用？", {"什么是A？": [(25, 5.0)], "A有什么用？": [(25, 4.0)]}, [25, 28])
     assert result is whole
@@ -134,7 +159,7 @@ def test_a_declined_question_is_answered_for_its_covered_parts_when_the_others_a
 def test_the_chat_answers_the_covered_part_and_says_the_other_is_missing(offline_assistant):
     result = offline_assistant.ask("What is an RNN? Also, what is Adam?")
     assert result.covered and [h.question for _, h in result.cited_hits()] == [30]
-    assert "**Also, what is Adam?** The notes do not cover this part." in result.answer
+    assert "**What is Adam?** The notes do not cover this part." in result.answer
     chinese = offline_assistant.ask("什么是RNN？另外Adam是什么？")
     assert chinese.covered and "**Adam是什么？** 笔记中没有涉及这一问。" in chinese.answer
 
@@ -148,6 +173,15 @@ def test_consecutive_parts_of_one_section_are_answered_together():
 def test_an_english_request_after_a_question_is_a_part():
     assert question_parts("Explain what a GRU is, and also list ways to prevent overfitting.") == [
         "Explain what a GRU is", "list ways to prevent overfitting."]
+
+
+def test_an_english_joint_is_not_shown_in_a_parts_heading():
+    """"What is gradient clipping? Also how do I detect exploding gradients?" headed its second part "Also how do I
+    detect…" (blind CLI QA); the joint is how the part is asked, not what. "Besides X" is part of what is asked."""
+    assert shown_part("Also how do I detect exploding gradients?") == "How do I detect exploding gradients?"
+    assert shown_part("Also, what is Adam?") == "What is Adam?"
+    assert shown_part("Plus what is sigmoid?") == "What is sigmoid?"
+    assert shown_part("Besides sigmoid, which activations are common?") == "Besides sigmoid, which activations are common?"
 
 
 def test_a_chinese_joint_after_a_question_starts_a_part():

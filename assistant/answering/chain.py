@@ -23,6 +23,7 @@ from assistant.answering.prompts import LANGUAGE_NAMES, Prompts
 from assistant.answering.quoting import extractive_stream
 from assistant.answering.replies import check_partial, check_reply, too_long
 from assistant.answering.restate import asked_language, restated
+from assistant.answering.shapes import shown_part
 from assistant.answering.tokens import count_tokens
 from assistant.answering.turn_search import condensed_search, topic_named, with_parts
 from assistant.answering.window import Fit
@@ -228,7 +229,7 @@ def _extractive(question: str, hits, prompts: Prompts, lang: str, params: Answer
                              more=lambda n: prompts.render("extractive_more", lang, n=n), params=params, relevance=relevance,
                              bare=lambda n, labels: prompts.render("extractive_bare", lang, n=n, names=_listed(labels, lang)),
                              parts=parts, part_line=lambda part, covered: prompts.render(
-                                 "extractive_part" if covered else "extractive_part_missing", lang, part=part).strip(),
+                                 "extractive_part" if covered else "extractive_part_missing", lang, part=shown_part(part)).strip(),
                              figure=prompts.render("extractive_figure", lang),
                              others_note=prompts.render("extractive_links_others", lang).strip())
 

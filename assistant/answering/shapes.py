@@ -61,6 +61,8 @@ _LEADING_AND = re.compile(r"^and\s+(?:also\s+)?", re.I)  # the joint of "…, an
 # 区别？" lists what one question compares. Not "另外的…" ("the other …"), which goes on with the same question.
 _ZH_JOINT = re.compile(r"[，,]\s*(?=(?:以及|另外|此外|顺便)(?!的))")
 _ZH_JOINT_WORD = re.compile(r"^(?:以及|另外(?!的)|此外|顺便(?:问(?:一?下)?|说(?:一?下)?)?)[，,：:\s]*")
+# The English joint of a later part ("What is X? Also, how do I …"): how the part is asked, not what (`shown_part`).
+_EN_JOINT = re.compile(r"^(?:also|additionally|plus|and)\b[,:\s]*", re.I)
 _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为啥|为何|吗|呢|是啥|多少|几")
 
 
@@ -83,6 +85,14 @@ def question_parts(question: str) -> list[str]:
             parts.append(carry + piece)
             carry = ""
     return parts or [question]
+
+
+def shown_part(part: str) -> str:
+    """A part as its answer's heading shows it: without an English joint, capitalised as a question of its own ("Also
+    how do I detect …" → "How do I detect …"; blind CLI QA). Searched without the joint, the tuning parts lost one gold
+    section and one complete answer (bench/tune_parts.py), so only the heading drops it."""
+    rest = _EN_JOINT.sub("", part)
+    return rest[:1].upper() + rest[1:] if rest != part else part
 
 
 def without_joint(question: str) -> str:
