@@ -874,3 +874,15 @@ def test_a_denial_and_a_reversed_verb_are_charged_to_the_point_they_name(compari
     assert lstm["status"] == "contradicted" and "LSTM" in lstm["note"], lstm
     assert weights["status"] == "contradicted" and "缓解梯度爆炸" in weights["note"], weights
     assert rows["使用梯度截断（Gradient Clipping）"]["status"] == "covered"
+
+
+def test_a_denial_shares_a_word_with_the_note_it_is_charged_to(comparing, notebook):
+    """CLI QA: a fix-exploding-gradients answer given for 第25题 (what exploding gradients are) showed "不要使用LSTM。" as
+    denying "在极端情况下，权重的值变得非常大，以至于溢出，导致 NaN 值。": the flip test moved it by chance, and it shares no
+    word with that sentence. The same denial given for 第28题 still contradicts its LSTM point."""
+    answer = "梯度爆炸可以通过重新设计网络、减小批量大小和截断反向传播来处理。另外权重正则化会加重梯度爆炸，不要使用LSTM。还可以用梯度截断。"
+    grade = comparing.grade(ref(notebook, 25), answer)
+    assert grade.elsewhere == "第28题 如何修复梯度爆炸问题？"
+    assert not grade.contradictions, grade.feedback
+    rows = {row["point"]: row for row in comparing.grade(ref(notebook, 28), answer).points}
+    assert rows["使用长短期记忆网络"]["status"] == "contradicted"

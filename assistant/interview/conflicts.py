@@ -49,8 +49,10 @@ def segment_conflict(segment: str, about: list[str], body: str, denies: bool, fl
     # where the flip test took a correct English answer to 0/10 (dev figures: eval/README.md, 2026-12-02).
     if not wordy(about[0]):
         return None
-    if flip >= p.flip_min and not about_another(segment, about[0], subject) and not only_removes(segment):
-        # Taking the negation out brings the segment closer to the notes: it denies what they say.
+    if flip >= p.flip_min and not about_another(segment, about[0], subject) and not only_removes(segment) \
+            and term_set(segment) & term_set(about[0]):
+        # Taking the negation out brings the segment closer to the notes: it denies what they say. Of the note unit it
+        # is charged to, it must share a word: "不要使用LSTM。" was shown denying "导致 NaN 值。" (CLI QA).
         return Conflict("negation", segment, about[0], "negation")
     if rise >= p.opposite_min:
         # Its opposite ("更多" for "更少", the two names swapped) fits the notes better: it says the reverse.
