@@ -12,8 +12,8 @@ antonym swapped, two compared names swapped: `polarity.opposites`) does; the opp
 alignment, so it reaches English answers about Chinese notes. A segment that opens with a point's name
 ("MAE 是…，对异常值非常敏感") is checked against that point's sentences only (`subjects.py`), and any of them that it
 reverses a verb of on the same object contradicts it (`polarity.object_swap`); a denial naming one point alone is
-charged to that point ("不要使用LSTM"); the rules themselves are applied in `conflicts.py`. A bare list item (a name with no sentence of its own) is contradicted by a negated
-clause naming it (`denied_items.py`).
+charged to that point ("不要使用LSTM"); the rules themselves are applied in `conflicts.py`. A bare list item (a name
+with no sentence of its own) is contradicted by a negated clause naming it (`denied_items.py`).
 Contradicted points score nothing and cost extra; a bare keyword list earns at most partial
 coverage; a precision factor pulls down answers that talk about something else, repeated or unrelated sentences
 cost their share of the answer (`padding.py`), and an answer to another
