@@ -52,9 +52,7 @@ def _is_missing(item: dict, part: str) -> bool | None:
     eval/dev/retrieval5.jsonl): an in-scope one of those is mostly answered in full."""
     if "missing" not in item:
         return None if item["gold"] else True
-    # Case aside: a part is shown capitalised once its joint is gone ("Also, what is Adam?" → "What is Adam?").
-    part = part.strip().lower()
-    return any(part in m.lower() or m.lower() in part for m in item["missing"])
+    return any(part.strip() in m or m in part for m in item["missing"])
 
 
 def main() -> None:
@@ -105,9 +103,8 @@ def _row(cached, label: str, margin: float, strong_rule: bool, missing: float | 
             ans_out += not gold
         # A section is added when it is not the whole question's best one (a declined question's sections are all the
         # parts' own). Not by its position: the parts' sections come first, in the order asked (parts._split).
-        top = (whole.hits[0].file_key, whole.hits[0].uid) if whole.covered and whole.hits else None
-        added = {result.hits[p.source - 1].question for p in result.parts
-                 if p.source is not None and (result.hits[p.source - 1].file_key, result.hits[p.source - 1].uid) != top}
+        top = whole.hits[0].key if whole.covered and whole.hits else None
+        added = {hit.question for p in result.parts if p.source is not None and (hit := result.hits[p.source - 1]).key != top}
         right += len(added & gold)
         wrong += len(added - gold)
         for p in result.parts:

@@ -247,10 +247,11 @@ class _Scripted:
     def search(self, query: str, k=None, rerank=True, point=True):
         self.reranked[query] = rerank
         section, coverage = self._results[query]
-        hit = SimpleNamespace(file_key="notes", uid=str(section), question=section)
-        from assistant.retrieval.results import SearchResult
+        from assistant.retrieval.results import Hit, SearchResult
 
-        return SearchResult(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage)  # type: ignore[list-item]
+        hit = Hit(file="notes.md", file_key="notes", uid=str(section), question=section, title="", source="",
+                  source_title="", kind="text", score=1.0, cosine=0.5)
+        return SearchResult(query=query, hits=[hit], covered=coverage >= 0, coverage=coverage)
 
     def mentions(self, result, asked: str) -> list:
         return []

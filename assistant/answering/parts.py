@@ -34,10 +34,6 @@ from assistant.retrieval.results import Hit, Part, SearchResult
 SearchPart = Callable[[str, list[str]], SearchResult]  # (part, the parts before it) -> its search
 
 
-def _key(hit: Hit) -> tuple[str, str]:
-    return hit.file_key, hit.uid
-
-
 def read_parts(question: str, search_part: SearchPart) -> list[tuple[str, SearchResult]]:
     """Each part of a multi-part question with its own search; nothing for a question of one part."""
     asked = question_parts(question)
@@ -70,7 +66,7 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
     found: list[Hit | None] = []
     for part, own in readings:
         best = own.hits[0] if own.hits else top
-        there = next((h.score for h in own.hits if _key(h) == _key(top)), None)
+        there = next((h.score for h in own.hits if h.key == top.key), None)
         # An English part asking what a sibling section asks gets the English ease here too: "What is gradient
         # clipping? Also how do I detect exploding gradients?" answered clipping from 第28题 and dropped the detection
         # part, which 第27题 covered 0.3 logit short of the bar (blind CLI QA). bench/tune_parts.py at ease 1.0: gold
@@ -86,8 +82,8 @@ def split_search(result: SearchResult, readings: list[tuple[str, SearchResult]],
             # The whole question's section answers this part too. A part declined alone is mostly a continuation read
             # badly alone ("取太大会怎样？", "各适合什么任务？", "我该怎么答"): 11 of 13 such dev parts were in scope.
             found.append(top)
-    answered = [_key(h) for h in found if h is not None]
-    if _key(top) not in answered or (len(answered) == len(found) and set(answered) == {_key(top)}):
+    answered = [h.key for h in found if h is not None]
+    if top.key not in answered or (len(answered) == len(found) and set(answered) == {top.key}):
         return result  # one question in several sentences, or all of it answered by the best section
     return _split(result, readings, found)
 
@@ -143,11 +139,11 @@ def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found
     kept first, "梯度爆炸会引发什么问题？又该如何修复？" cited [2] under its first part and [1] under its second."""
     hits: list[Hit] = []
     for h in found:
-        if h is not None and _key(h) not in {_key(x) for x in hits}:
-            hits.append(next((x for x in result.hits if _key(x) == _key(h)), h))
-    hits += [h for h in result.hits if _key(h) not in {_key(x) for x in hits}]
-    index = {_key(h): n for n, h in enumerate(hits, start=1)}
-    parts = [Part(part, index[_key(h)] if h is not None else None) for (part, _), h in zip(readings, found)]
+        if h is not None and h.key not in {x.key for x in hits}:
+            hits.append(next((x for x in result.hits if x.key == h.key), h))
+    hits += [h for h in result.hits if h.key not in {x.key for x in hits}]
+    index = {h.key: n for n, h in enumerate(hits, start=1)}
+    parts = [Part(part, index[h.key] if h is not None else None) for (part, _), h in zip(readings, found)]
     return replace(result, hits=hits, parts=parts)
 
 

@@ -140,21 +140,21 @@ def _condensed_search(retriever, question: str, history: list[str], k: int | Non
         # feature-map channels read in context as the channels section).
         if second.coverage <= result.coverage + retriever.followup_margin:
             return query, result
-        if _section(top) == _section(first):
+        if top.key == first.key:
             # Both readings find the same section: the conversation only confirms it. The question as asked is shown
             # and its words choose the quotes ("YOLO 在 VOC2007 上 mAP 多少？" was shown as "Interpreted as: Faster R-CNN
             # 相比 Fast R-CNN 什么 YOLO…", and the earlier question's words ranked its sentences; blind web QA), covered
             # as strongly as in context.
             return query, replace(result, coverage=second.coverage, weak=second.weak)
         return in_context, second
-    if _section(top) == _section(first):
+    if top.key == first.key:
         return in_context, second
     if second.coverage >= strong:
         # Declined alone, covered strongly in context: answered when that reading stays on the section the conversation
         # is about and the follow-up names something that section says ("鞍点又是什么意思？" after the local-minima answer).
         # A request about anything else ("今天天气怎么样？") names nothing there, however strong the topic makes it.
         previous = _previous_hit(retriever, history, k)
-        if previous is not None and _section(previous) == _section(top) and _names_in(plain, previous.section):
+        if previous is not None and previous.key == top.key and _names_in(plain, previous.section):
             return in_context, second
     return query, result
 
@@ -185,10 +185,6 @@ def _search(retriever, reading: str, asked: str, k: int | None):
     """Search one reading of a question. Only the question as asked gets the learned order (retrieval/rerank.py): in a
     reading with the conversation's words, the share of its terms a section uses measures the earlier topic."""
     return retriever.search(reading, k, rerank=reading == to_simplified(asked), point=False)
-
-
-def _section(hit) -> tuple[str, str]:
-    return hit.file_key, hit.uid
 
 
 def _previous_hit(retriever, history: list[str], k: int | None):

@@ -223,9 +223,9 @@ class OfflineGrader:
                 # one point alone, that point's closest sentence that a rule finds it denies is quoted, else its closest.
                 named = named_points(segment, points)
                 if len(named) == 1 and (n := named.pop()) != at:
-                    own = [units.texts[int(i)] for i in np.argsort(-sims[:, j]) if owner[i] == n]
-                    note = next((text for text in own if (c := conflict(segment, text, ref.body, False, said_of))
-                                 and c.rule == "negation"), own[0])
+                    its = [units.texts[int(i)] for i in np.argsort(-sims[:, j]) if owner[i] == n]  # closest first
+                    note = next((text for text in its if (c := conflict(segment, text, ref.body, False, said_of))
+                                 and c.rule == "negation"), its[0])
                     found, at = replace(found, note=note), n
             if found is not None and found.rule == "negation":
                 denying.update((j, parent[j]))

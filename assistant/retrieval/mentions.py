@@ -126,7 +126,7 @@ def find_mentions(asked: str, sections: list[tuple[int, str, str, str, str]], re
 
 def catalogue_sections(catalogue, hits) -> list[tuple[int, str, str, str, str]]:
     """Every indexed section as `find_mentions` reads it, the search's hits first."""
-    first = list(dict.fromkeys((h.file_key, h.uid) for h in hits))
+    first = list(dict.fromkeys(h.key for h in hits))
     seen = set(first)
     keys = first + [key for key in catalogue.sections if key not in seen]
     out = []

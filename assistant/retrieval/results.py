@@ -42,6 +42,11 @@ class Hit:
     adjust: float = 0.0  # the ranking-only part of score (rare-term bonus, absent-name and no-text maluses), kept out of coverage
 
     @property
+    def key(self) -> tuple[str, str]:
+        """Which section this is (notes file, section uid): hits of two searches are compared by it."""
+        return self.file_key, self.uid
+
+    @property
     def label(self) -> str:
         """Citation label, e.g. '第28题 如何修复梯度爆炸问题？'."""
         from assistant.notes.parse import question_label
