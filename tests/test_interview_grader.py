@@ -863,12 +863,15 @@ def test_english_writable_terms_are_latin_words_and_the_glossarys_chinese():
         "dim_output", "relu", "0.5", "激活", "累积", "连乘"}  # no glossary term writes 死区
 
 
+# How to fix exploding gradients (第28题) with two errors: weight regularisation said to make them worse, LSTM denied.
+FIX_WITH_ERRORS = "梯度爆炸可以通过重新设计网络、减小批量大小和截断反向传播来处理。另外权重正则化会加重梯度爆炸，不要使用LSTM。还可以用梯度截断。"
+
+
 def test_a_denial_and_a_reversed_verb_are_charged_to_the_point_they_name(comparing, notebook):
     """Blind CLI QA: "不要使用LSTM" was charged to ReLU's point (its closest sentence by meaning), and "权重正则化会加重
     梯度爆炸" ticked weight regularisation (its closest sentence says nothing of 缓解). Each is now the named point's "!",
     quoting the sentence it denies or reverses."""
-    answer = "梯度爆炸可以通过重新设计网络、减小批量大小和截断反向传播来处理。另外权重正则化会加重梯度爆炸，不要使用LSTM。还可以用梯度截断。"
-    rows = {row["point"]: row for row in comparing.grade(ref(notebook, 28), answer).points}
+    rows = {row["point"]: row for row in comparing.grade(ref(notebook, 28), FIX_WITH_ERRORS).points}
     assert rows["使用 ReLU 激活函数"]["status"] == "missed"
     lstm, weights = rows["使用长短期记忆网络"], rows["使用权重正则化（Weight Regularization）"]
     assert lstm["status"] == "contradicted" and "LSTM" in lstm["note"], lstm
@@ -880,9 +883,8 @@ def test_a_denial_shares_a_word_with_the_note_it_is_charged_to(comparing, notebo
     """CLI QA: a fix-exploding-gradients answer given for 第25题 (what exploding gradients are) showed "不要使用LSTM。" as
     denying "在极端情况下，权重的值变得非常大，以至于溢出，导致 NaN 值。": the flip test moved it by chance, and it shares no
     word with that sentence. The same denial given for 第28题 still contradicts its LSTM point."""
-    answer = "梯度爆炸可以通过重新设计网络、减小批量大小和截断反向传播来处理。另外权重正则化会加重梯度爆炸，不要使用LSTM。还可以用梯度截断。"
-    grade = comparing.grade(ref(notebook, 25), answer)
+    grade = comparing.grade(ref(notebook, 25), FIX_WITH_ERRORS)
     assert grade.elsewhere == "第28题 如何修复梯度爆炸问题？"
     assert not grade.contradictions, grade.feedback
-    rows = {row["point"]: row for row in comparing.grade(ref(notebook, 28), answer).points}
+    rows = {row["point"]: row for row in comparing.grade(ref(notebook, 28), FIX_WITH_ERRORS).points}
     assert rows["使用长短期记忆网络"]["status"] == "contradicted"
