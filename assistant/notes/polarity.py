@@ -65,7 +65,9 @@ _ZH_PAIRS = (("增大", "减小"), ("增加", "减少"), ("提高", "降低"), (
              # 缓解/减轻/减少 ↔ 加重/加剧 and 改善 ↔ 恶化: a blind CLI QA answer "权重正则化会加重梯度爆炸" was ✓ (2026-12-07);
              # on the dev grading sets two wrong answers more are caught ("BN 层会加重梯度弥散"), no rate moved.
              ("提升", "降低"), ("增强", "削弱"), ("之前", "之后"), ("缓解", "加重"), ("缓解", "加剧"), ("减轻", "加重"),
-             ("减轻", "加剧"), ("减少", "加剧"), ("减少", "加重"), ("改善", "恶化"))
+             ("减轻", "加剧"), ("减少", "加剧"), ("减少", "加重"), ("改善", "恶化"),
+             # Two more wordings of more ↔ less (dev judge answers: "全连接层…降低模型的非线性" against "增加模型非线性").
+             ("增加", "降低"), ("提高", "下降"))
 _EN_PAIRS = (("larger", "smaller"), ("bigger", "smaller"), ("increase", "decrease"), ("increases", "decreases"),
              ("increasing", "decreasing"), ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("faster", "slower"),
              ("deeper", "shallower"), ("greater", "less"), ("above", "below"), ("longer", "shorter"),

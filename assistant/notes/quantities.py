@@ -161,7 +161,9 @@ def swapped_values(statement: str, note: str) -> str:
 _RELATIONS = (("gt", r"大于|超过|高于|多于|greater than|more than|larger than|bigger than|higher than|above|exceeds?|>|＞"),
               ("lt", r"小于|低于|少于|不到|less than|smaller than|fewer than|lower than|below|under|<|＜"),
               ("eq", r"等于|equals?(?: to)?|exactly|==?|＝"))
-_RELATION = re.compile("(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _RELATIONS) + r")\s*(?P<value>[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\d.])",
+# The number ends where no digit follows, nor a point and a digit: "smaller than 1.0." ends a sentence with a comparison
+# with 1.0 (`(?![\d.])` read it as none, and a dev judge claim reversing "值大于 1.0" passed).
+_RELATION = re.compile("(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _RELATIONS) + r")\s*(?P<value>[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?!\.?\d)",
                        re.I)
 _SIGN = {"gt": ">", "lt": "<", "eq": "="}
 _NOT_BEFORE = re.compile(r"(?:不|没有|并非|\bnot|\bno)\s*$", re.I)
