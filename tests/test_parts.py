@@ -107,7 +107,8 @@ def test_parts_on_one_section_leave_the_search_as_it_was():
 def test_a_split_needs_the_whole_questions_best_section_to_answer_a_part():
     # Declined as a whole with no part missing: the parts alone are not answered (answering them answered an
     # out-of-scope tuning question); covered, but its best section answers no part: one question in two sentences.
-    whole, result = _split("SSD是什么？什么是A？", {"SSD是什么？": [(36, 2.0)], "什么是A？": [(25, 5.0)]}, [31], covered=False)
+    whole, result = _split("SSD是什么？什么是GRU？", {"SSD是什么？": [(36, 2.0)], "什么是GRU？": [(40, 5.0)]}, [31],
+                           covered=False)
     assert result is whole
     whole, result = _split("误差梯度有什么用？怎么变得很大？", {"误差梯度有什么用？": [(214, 5.0)], "怎么变得很大？": [(28, 5.0)]}, [25])
     assert result is whole
@@ -156,6 +157,68 @@ def test_a_declined_question_is_answered_for_its_covered_parts_when_the_others_a
     assert result is whole
 
 
+def test_a_part_that_goes_on_about_the_one_before_it_is_decided_with_it():
+    """"What is dropout and how does it work?" and "What is dying ReLU and which variants were proposed to fix it?" were
+    declined whole, though their first part alone is answered: the second part's question words pulled the whole under
+    the threshold. A question that is one part and its continuations is answered from the first part's search."""
+    assert question_parts("What is dropout and how does it work?") == ["What is dropout", "how does it work?"]
+    vague = {"how does it work?": SearchResult("how does it work?", [_hit(28)], coverage=-0.3)}
+    whole, result = _split("What is dropout and how does it work?", {"What is dropout": [(38, 6.5), (29, 3.3)]}, [38],
+                           covered=False, coverage=1.0, strong=2.0, declined=vague)
+    assert not whole.covered and result.covered and result.query == "What is dropout"
+    assert [h.question for h in result.hits] == [38, 29]
+    # Not when the first part is declined, nor when the continuation asks what the notes clearly lack.
+    whole, result = _split("What is dropout and how does it work?", {"What is dropout": []}, [38], covered=False,
+                           declined=vague)
+    assert result is whole
+    lacking = {"how does it work?": replace(vague["how does it work?"], lacks="formula")}
+    whole, result = _split("What is dropout and how does it work?", {"What is dropout": [(38, 6.5)]}, [38],
+                           covered=False, coverage=1.0, strong=2.0, declined=lacking)
+    assert result is whole
+
+
+def test_a_part_going_on_about_a_missing_one_is_missing_too():
+    """"What is GELU? Why is it used?": the second part, read with the first, may find some section and cover it
+    strongly, yet its "it" is GELU, which the notes never name. A second part naming something of its own is not split
+    off without a comma: "…and why do Transformers use it?" stays one question (split, it was answered from a
+    Transformer section)."""
+    gelu = {"What is GELU?": SearchResult("What is GELU?", [_hit(40)], coverage=-9.0, unknown=["gelu"])}
+    whole, result = _split("What is GELU? Why is it used?", {"Why is it used?": [(503, 8.0)]}, [501], covered=False,
+                           declined=gelu)
+    assert result is whole
+    assert question_parts("What is the GELU activation and why do Transformers use it?") == [
+        "What is the GELU activation and why do Transformers use it?"]
+    # A part that names its own topic before its "it" is no continuation ("what is a GRU and what did it change…").
+    gru = {"How does k-means pick its centroids?": SearchResult("How does k-means pick its centroids?", [_hit(211)],
+                                                                coverage=-9.0, unknown=["k-means"])}
+    whole, result = _split("How does k-means pick its centroids? Also, what is a GRU and what did it change?",
+                           {"Also, what is a GRU and what did it change?": [(40, 9.0)]}, [40], covered=False, declined=gru)
+    assert result.covered and result.parts == [Part("How does k-means pick its centroids?", None),
+                                               Part("Also, what is a GRU and what did it change?", 1)]
+    # A covered group beside a missing part: the group answered from the section one of its parts covers strongly, the
+    # continuation under the same source, the missing part said.
+    decay = {"What is weight decay": SearchResult("What is weight decay", [_hit(201)], covered=True, coverage=1.2),
+             "What value is typical for ImageNet?": SearchResult("What value is typical for ImageNet?", [_hit(27)],
+                                                                 coverage=-1.0, unknown=["imagenet"])}
+    whole, result = _split("What is weight decay and how does it work? What value is typical for ImageNet?",
+                           {"how does it work?": [(201, 8.0)]}, [201], covered=False, strong=2.0, declined=decay)
+    assert result.covered and result.parts == [Part("What is weight decay", 1), Part("how does it work?", 1),
+                                               Part("What value is typical for ImageNet?", None)]
+    assert part_groups(result.parts) == [("What is weight decay and how does it work?", 1),
+                                         ("What value is typical for ImageNet?", None)]
+
+
+def test_an_english_question_going_on_without_a_comma_is_split_only_after_a_question():
+    assert question_parts("What is dying ReLU and which variants were proposed to fix it?") == [
+        "What is dying ReLU", "which variants were proposed to fix it?"]
+    assert question_parts("Explain when and why to use dropout") == ["Explain when and why to use dropout"]
+    # A follow-up read with the earlier topic ("recurrent neural network And how …") is one question.
+    assert question_parts("recurrent neural network And how would you build one?") == [
+        "recurrent neural network And how would you build one?"]
+    assert question_parts("What is the difference between bagging and boosting?") == [
+        "What is the difference between bagging and boosting?"]
+
+
 def test_the_chat_answers_the_covered_part_and_says_the_other_is_missing(offline_assistant):
     result = offline_assistant.ask("What is an RNN? Also, what is Adam?")
     assert result.covered and [h.question for _, h in result.cited_hits()] == [30]
@@ -182,6 +245,7 @@ def test_an_english_joint_is_not_shown_in_a_parts_heading():
     assert shown_part("Also, what is Adam?") == "What is Adam?"
     assert shown_part("Plus what is sigmoid?") == "What is sigmoid?"
     assert shown_part("Besides sigmoid, which activations are common?") == "Besides sigmoid, which activations are common?"
+    assert shown_part("why is it popular on Kaggle?") == "Why is it popular on Kaggle?"
 
 
 def test_a_chinese_joint_after_a_question_starts_a_part():
@@ -226,6 +290,12 @@ def test_an_english_part_is_answered_beside_one_the_notes_never_name(offline_ass
     result = offline_assistant.ask("What is gradient explosion? How does Adam work?")
     assert result.covered and [h.question for _, h in result.cited_hits()] == [25]
     assert "**How does Adam work?** The notes do not cover this part." in result.answer
+
+
+def test_a_question_and_its_continuation_are_answered_from_the_first_parts_section(offline_assistant):
+    result = offline_assistant.ask("What is dying ReLU and which variants were proposed to fix it?")
+    assert result.covered and [h.question for _, h in result.cited_hits()] == [21]
+    assert "Leaky ReLU" in result.answer
 
 
 def test_a_part_naming_only_what_it_asks_is_read_with_the_parts_before_it(offline_assistant):

@@ -82,6 +82,14 @@ def needs_history(question: str) -> bool:
     return bool(_REFERENCE.search(question) or _ELLIPSIS.search(question)) or not has_own_topic(question)
 
 
+def continues(question: str) -> bool:
+    """Does a question only go on about the one before it ("how does it work?", "它怎么用？")? It cannot stand alone
+    (`needs_history`) and names nothing of its own: no technical name ("what did it change compared with LSTM?") and no
+    capitalised word inside it ("why do Transformers use it?", whose "it" may be anything)."""
+    question = to_simplified(question)
+    return needs_history(question) and not technical_names(question) and not _PROPER.search(question.strip()[1:])
+
+
 def condense_offline(question: str, history: list[str], knows: Callable[[str], bool] | None = None,
                      in_context: bool = False) -> str:
     """Standalone query without an LLM: prepend the earlier topic to a follow-up that needs it

@@ -16,7 +16,9 @@ leaves out: declined alone for a name the notes never use or for what they lack 
 covered far under the threshold (`retrieval.part_missing_margin`, bench/tune_parts.py on eval/dev/retrieval5.jsonl,
 questions mixing covered and uncovered parts) unless, read with the parts before it, it is covered (a continuation:
 "取太大会怎样？"). A question declined as a whole is answered for its other parts when each of those is covered
-strongly ("什么是RNN？另外Adam是什么？" was declined whole: blind CLI QA); with any part undecided it stays declined.
+strongly ("什么是RNN？另外Adam是什么？" was declined whole: blind CLI QA); with any part undecided it stays declined. A part
+that only goes on about the one before it ("how does it work?") is decided with that one, and a question that is one
+part and its continuations is answered as its first part is ("What is dropout and how does it work?").
 An English part is held to a lower bar there (`retrieval.english_part_ease`): read across languages, "What is gradient
 explosion? How does Adam work?" covers its first part 0.8 logit short of the bar and was declined whole.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from assistant.answering.condense import continues
 from assistant.answering.shapes import question_parts
 from assistant.notes.terms import language_of
 from assistant.retrieval.intent import agreement, intents
@@ -106,18 +109,38 @@ def _declined(result: SearchResult, readings: list[tuple[str, SearchResult]], st
     clearly missing (`_missing`); else it stays declined, since parts read alone answered out-of-scope questions from
     whatever each landed on. A question that names no topic stays declined as it is. An English part's bar is
     `english_ease` lower: English reaches Chinese notes through the embedders and the glossary only, and its coverage
-    runs lower for the same match (bench/tune_parts.py, third table)."""
+    runs lower for the same match (bench/tune_parts.py, third table).
+
+    A part that only goes on about the one before it ("how does it work?", `condense.continues`) is decided with it: missing
+    when that one is ("why do Transformers use it?" after "What is the GELU activation" is about GELU), else answered
+    from the section that answers the two (one of them covered strongly), unless the notes clearly lack what it asks.
+    A question that is one part and its continuations is answered from its first part's search when that part is covered
+    ("What is dropout and how does it work?" was declined whole, though "What is dropout?" is answered)."""
     if result.lacks == "topic":
         return result
-    found: list[Hit | None] = []
-    for part, own in readings:
-        bar = strong - english_ease if language_of(part) == "en" else strong
-        if own.covered and own.hits and own.coverage >= bar:
-            found.append(own.hits[0])
-        elif _missing(part, own, result.unknown, missing_below):
-            found.append(None)
+    groups: list[list[int]] = []  # the parts' indices, a continuation with the part it goes on about
+    for i, (part, _) in enumerate(readings):
+        if groups and continues(part):
+            groups[-1].append(i)
         else:
-            return result
+            groups.append([i])
+    if len(groups) == 1:
+        return _first_part(result, readings, missing_below) or result
+
+    def strongly(part: str, own: SearchResult) -> bool:
+        return own.covered and bool(own.hits) and own.coverage >= (
+            strong - english_ease if language_of(part) == "en" else strong)
+
+    found: list[Hit | None] = [None] * len(readings)
+    for group in groups:
+        first = readings[group[0]]
+        if not strongly(*first) and _missing(*first, result.unknown, missing_below):
+            continue  # the group's parts stay None
+        hit = next((readings[i][1].hits[0] for i in group if strongly(*readings[i])), None)
+        if hit is None:
+            return result  # undecided
+        for i in group:
+            found[i] = None if i != group[0] and _missing(*readings[i], result.unknown, missing_below) else hit
     answered = [own.coverage for (_, own), h in zip(readings, found) if h is not None]
     if not answered or len(answered) == len(found):
         return result  # declined, yet no part is missing: the whole question's decline stands
@@ -147,13 +170,30 @@ def _split(result: SearchResult, readings: list[tuple[str, SearchResult]], found
     return replace(result, hits=hits, parts=parts)
 
 
+def _first_part(result: SearchResult, readings: list[tuple[str, SearchResult]], missing_below: float) -> SearchResult | None:
+    """The first part's search, for a question that is one part and its continuations, when that part is covered, names
+    nothing the notes never do, and the notes do not clearly lack what a continuation asks (`_missing`)."""
+    (first, head), rest = readings[0], readings[1:]
+    if not head.covered or not head.hits or any(name.lower() in first.lower() for name in result.unknown):
+        return None
+    return None if any(_missing(part, own, result.unknown, missing_below) for part, own in rest) else head
+
+
 def part_groups(parts: list[Part]) -> list[tuple[str, int | None]]:
     """(what is asked, its source) in the order asked: consecutive parts answered by one source joined into one
     question, each part the notes do not answer alone with source None."""
     groups: list[tuple[str, int | None]] = []
     for part in parts:
         if groups and part.source is not None and groups[-1][1] == part.source:
-            groups[-1] = (groups[-1][0] + part.asked, part.source)
+            groups[-1] = (_joined(groups[-1][0], part.asked), part.source)
         else:
             groups.append((part.asked, part.source))
     return groups
+
+
+def _joined(asked: str, more: str) -> str:
+    """Two parts as one heading: Chinese ones as written, English ones with the "and" their split dropped ("What is
+    weight decay and how does it work?"), or a space after a question mark."""
+    if language_of(more) != "en":
+        return asked + more
+    return f"{asked} {more}" if asked.rstrip().endswith(("?", "？")) else f"{asked} and {more}"

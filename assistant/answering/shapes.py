@@ -55,6 +55,13 @@ def question_kind(question: str) -> str:
 _PART_END = re.compile(r"(?<=[？?；;])\s*|,\s*(?=and\s+(?:also\s+)?(?:what|why|how|which|when|where|is|are|does|do|can|should|"
                        r"list|explain|describe|give|tell|name|compare)\b)", re.I)
 
+# "What is dropout and how does it work?": an English question that goes on, without a comma, to a second one opened by a
+# question word (`_en_joints`). Only after a piece that is itself a question (`_EN_ASKS`): a condensed follow-up
+# ("recurrent neural network And how would you build one …") is one question; "Explain when and why …" is one too.
+_EN_AND = re.compile(r"(?<!\bwhat)(?<!\bwhy)(?<!\bhow)(?<!\bwhich)(?<!\bwhen)(?<!\bwhere)\s+(?=and\s+(?:also\s+)?"
+                     r"(?:what|why|how|which|when|where)\b)", re.I)
+_EN_ASKS = re.compile(r"^\s*(?:what|what's|why|how|which|when|where|who|is|are|does|do|can|could|should|explain|describe"
+                      r"|tell)\b", re.I)
 _LEADING_AND = re.compile(r"^and\s+(?:also\s+)?", re.I)  # the joint of "…, and also list …", not part of what is asked
 # The Chinese joint of a second question after a comma: "如何防止过拟合，以及Adam和SGD有什么区别？", "…的区别，另外 …",
 # "…，顺便讲下 …". Only after a clause that asks something itself (a question word or type): "sigmoid，tanh，以及ReLU有什么
@@ -72,7 +79,8 @@ def question_parts(question: str) -> list[str]:
     its neighbour."""
     parts: list[str] = []
     carry = ""
-    pieces = [_LEADING_AND.sub("", x.strip()) for x in _PART_END.split(question) for x in _zh_joints(x)]
+    pieces = [_LEADING_AND.sub("", x.strip()) for piece in _PART_END.split(question) for sentence in _en_joints(piece)
+              for x in _zh_joints(sentence)]
     for piece in [pieces[0], *map(without_joint, pieces[1:])]:  # a later piece's joint is no part of what it asks
         if not piece:
             continue
@@ -92,7 +100,7 @@ def shown_part(part: str) -> str:
     how do I detect …" → "How do I detect …"; blind CLI QA). Searched without the joint, the tuning parts lost one gold
     section and one complete answer (bench/tune_parts.py), so only the heading drops it."""
     rest = _EN_JOINT.sub("", part)
-    return rest[:1].upper() + rest[1:] if rest != part else part
+    return rest[:1].upper() + rest[1:]
 
 
 def without_joint(question: str) -> str:
@@ -100,6 +108,18 @@ def without_joint(question: str) -> str:
     is nothing else). Searched with it, "另外sigmoid有什么缺点？" (the second part of "Adam是什么？另外sigmoid有什么缺点？")
     was covered at 2.3 against 5.5 without it, under the level a part must reach, and the question was declined whole."""
     return _ZH_JOINT_WORD.sub("", question)
+
+
+def _en_joints(piece: str) -> list[str]:
+    """A piece split where an English question goes on without a comma to a second one that only continues it
+    (`_EN_AND`, `condense.continues`): "What is dropout and how does it work?". "What is the GELU activation and why do
+    Transformers use it?" stays one question: split, its second part was answered from a Transformer section."""
+    from assistant.answering.condense import continues
+
+    if not _EN_ASKS.search(piece):
+        return [piece]
+    head, *rest = re.split(_EN_AND, piece)
+    return [head, *rest] if rest and all(continues(_LEADING_AND.sub("", r)) for r in rest) else [piece]
 
 
 def _zh_joints(piece: str) -> list[str]:
