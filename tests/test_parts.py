@@ -161,7 +161,9 @@ def test_a_part_that_goes_on_about_the_one_before_it_is_decided_with_it():
     """"What is dropout and how does it work?" and "What is dying ReLU and which variants were proposed to fix it?" were
     declined whole, though their first part alone is answered: the second part's question words pulled the whole under
     the threshold. A question that is one part and its continuations is answered from the first part's search."""
-    assert question_parts("What is dropout and how does it work?") == ["What is dropout", "how does it work?"]
+    assert question_parts("What is dropout and how does it work?", continuations=True) == ["What is dropout",
+                                                                                          "how does it work?"]
+    assert question_parts("What is dropout and how does it work?") == ["What is dropout and how does it work?"]
     vague = {"how does it work?": SearchResult("how does it work?", [_hit(28)], coverage=-0.3)}
     whole, result = _split("What is dropout and how does it work?", {"What is dropout": [(38, 6.5), (29, 3.3)]}, [38],
                            covered=False, coverage=1.0, strong=2.0, declined=vague)
@@ -186,7 +188,7 @@ def test_a_part_going_on_about_a_missing_one_is_missing_too():
     whole, result = _split("What is GELU? Why is it used?", {"Why is it used?": [(503, 8.0)]}, [501], covered=False,
                            declined=gelu)
     assert result is whole
-    assert question_parts("What is the GELU activation and why do Transformers use it?") == [
+    assert question_parts("What is the GELU activation and why do Transformers use it?", continuations=True) == [
         "What is the GELU activation and why do Transformers use it?"]
     # A part that names its own topic before its "it" is no continuation ("what is a GRU and what did it change…").
     gru = {"How does k-means pick its centroids?": SearchResult("How does k-means pick its centroids?", [_hit(211)],
@@ -209,13 +211,16 @@ def test_a_part_going_on_about_a_missing_one_is_missing_too():
 
 
 def test_an_english_question_going_on_without_a_comma_is_split_only_after_a_question():
-    assert question_parts("What is dying ReLU and which variants were proposed to fix it?") == [
+    def parts(question: str) -> list[str]:
+        return question_parts(question, continuations=True)
+
+    assert parts("What is dying ReLU and which variants were proposed to fix it?") == [
         "What is dying ReLU", "which variants were proposed to fix it?"]
-    assert question_parts("Explain when and why to use dropout") == ["Explain when and why to use dropout"]
+    assert parts("Explain when and why to use dropout") == ["Explain when and why to use dropout"]
     # A follow-up read with the earlier topic ("recurrent neural network And how …") is one question.
-    assert question_parts("recurrent neural network And how would you build one?") == [
+    assert parts("recurrent neural network And how would you build one?") == [
         "recurrent neural network And how would you build one?"]
-    assert question_parts("What is the difference between bagging and boosting?") == [
+    assert parts("What is the difference between bagging and boosting?") == [
         "What is the difference between bagging and boosting?"]
 
 

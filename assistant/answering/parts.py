@@ -39,7 +39,7 @@ SearchPart = Callable[[str, list[str]], SearchResult]  # (part, the parts before
 
 def read_parts(question: str, search_part: SearchPart) -> list[tuple[str, SearchResult]]:
     """Each part of a multi-part question with its own search; nothing for a question of one part."""
-    asked = question_parts(question)
+    asked = question_parts(question, continuations=True)
     return [(part, search_part(part, asked[:i])) for i, part in enumerate(asked)] if len(asked) > 1 else []
 
 

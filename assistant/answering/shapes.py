@@ -73,14 +73,17 @@ _EN_JOINT = re.compile(r"^(?:also|additionally|plus|and)\b[,:\s]*", re.I)
 _ASKS = re.compile(r"什么|哪|怎么|怎样|如何|为什么|为啥|为何|吗|呢|是啥|多少|几")
 
 
-def question_parts(question: str) -> list[str]:
+def question_parts(question: str, continuations: bool = False) -> list[str]:
     """The sub-questions of a multi-part question ("卷积的输出尺寸怎么计算？stride 和 padding 有什么作用？"),
     split after a question mark or semicolon; a piece too short to ask anything on its own ("Why?") joins
-    its neighbour."""
+    its neighbour. `continuations`: an English question going on without a comma to a part that only continues it is
+    split too ("What is dropout and how does it work?", `_en_joints`): the search reads such parts (parts.py), while
+    the answer's shape treats the question as one ("What is gradient clipping and when should I use it?" still quotes
+    the clipping point alone)."""
     parts: list[str] = []
     carry = ""
-    pieces = [_LEADING_AND.sub("", x.strip()) for piece in _PART_END.split(question) for sentence in _en_joints(piece)
-              for x in _zh_joints(sentence)]
+    pieces = [_LEADING_AND.sub("", x.strip()) for piece in _PART_END.split(question)
+              for sentence in (_en_joints(piece) if continuations else [piece]) for x in _zh_joints(sentence)]
     for piece in [pieces[0], *map(without_joint, pieces[1:])]:  # a later piece's joint is no part of what it asks
         if not piece:
             continue
