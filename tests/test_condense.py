@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.answering.condense import condense_offline, needs_history, topic_of
+from assistant.answering.condense import condense_offline, continues, needs_history, topic_of
 
 
 @pytest.mark.parametrize("question, anaphoric", [
@@ -432,3 +432,12 @@ def test_a_follow_up_is_searched_without_the_joint_that_opens_it():
     assert shown == "标签平滑的系数一般取多少" and result.covered
     switch = "另外问一下，标签平滑的系数一般取多少"
     assert condensed_search(_Scripted({switch: (508, 5.0)}), switch, history)[0] == switch
+
+
+def test_a_question_that_only_goes_on_about_the_one_before_it():
+    """`continues`: the parts of one question decided together (parts.py). It refers back and names nothing of its own;
+    a Chinese 这个 before a topic of its own points at nothing earlier (a tuning question's "梯度爆炸这个概念最早是哪篇论文提出的？"
+    was taken for a continuation of its first part and the whole question declined)."""
+    assert continues("how does it work?") and continues("它怎么用？") and continues("又该怎么解决？")
+    assert not continues("what did it change compared with LSTM?") and not continues("why do Transformers use it?")
+    assert not continues("梯度爆炸这个概念最早是哪篇论文提出的？") and not continues("那 GRU 呢？")

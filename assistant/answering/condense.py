@@ -84,10 +84,12 @@ def needs_history(question: str) -> bool:
 
 def continues(question: str) -> bool:
     """Does a question only go on about the one before it ("how does it work?", "它怎么用？")? It cannot stand alone
-    (`needs_history`) and names nothing of its own: no technical name ("what did it change compared with LSTM?") and no
-    capitalised word inside it ("why do Transformers use it?", whose "it" may be anything)."""
+    (`needs_history`) and names nothing of its own: no technical name ("what did it change compared with LSTM?"), no
+    capitalised word inside it ("why do Transformers use it?", whose "it" may be anything) and, in Chinese, no topic
+    ("梯度爆炸这个概念最早是哪篇论文提出的？" is about 梯度爆炸: its 这个 points at nothing before it)."""
     question = to_simplified(question)
-    return needs_history(question) and not technical_names(question) and not _PROPER.search(question.strip()[1:])
+    return needs_history(question) and not technical_names(question) and not _PROPER.search(question.strip()[1:]) \
+        and not (CJK_RE.search(question) and has_own_topic(question))
 
 
 def condense_offline(question: str, history: list[str], knows: Callable[[str], bool] | None = None,
