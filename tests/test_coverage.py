@@ -75,6 +75,10 @@ def test_a_question_asking_for_a_formula_needs_a_section_that_writes_one():
     # Who proposed it, and when: a section naming no year, paper or proposer cannot say.
     assert lacking("Who came up with dropout?", "Dropout 在训练时随机丢弃神经元。") == "attribution"
     assert lacking("Dropout 是哪一年提出的？", "Hinton 等人在 2012 年的论文中提出了 Dropout。") == ""
+    # A year asked for needs a year: 第21题's "Leaky ReLU 和 PReLU 的提出" answered "Batch Normalization 论文是哪一年发表的？".
+    assert lacking("Batch Normalization 论文是哪一年发表的？", "Leaky ReLU 和 PReLU 的提出正是为了解决这一问题。") == "attribution"
+    assert lacking("When was LSTM proposed?", "LSTM 由 Hochreiter 等人提出。") == "attribution"
+    assert lacking("Who proposed LSTM?", "LSTM 由 Hochreiter 等人提出。") == ""
 
 
 def test_a_formula_question_on_a_section_without_one_is_declined_with_it_pointed_to(offline_assistant):
