@@ -98,9 +98,14 @@ def _missing(part: str, own: SearchResult, unknown: list[str], below: float) -> 
     covered ("取太大会怎样？", "有哪些比较明显的 signal？": `turn_search.part_readings` marks those `lacks` "topic")."""
     if own.covered:
         return False
-    if any(name.lower() in part.lower() for name in [*own.unknown, *unknown]):
+    if _names_any(part, [*own.unknown, *unknown]):
         return True
     return own.lacks != "topic" and (bool(own.lacks) or own.coverage < below)
+
+
+def _names_any(part: str, names: list[str]) -> bool:
+    """Does the part write one of these names (the notes never use them)?"""
+    return any(name.lower() in part.lower() for name in names)
 
 
 def _declined(result: SearchResult, readings: list[tuple[str, SearchResult]], strong: float,
@@ -174,7 +179,7 @@ def _first_part(result: SearchResult, readings: list[tuple[str, SearchResult]], 
     """The first part's search, for a question that is one part and its continuations, when that part is covered, names
     nothing the notes never do, and the notes do not clearly lack what a continuation asks (`_missing`)."""
     (first, head), rest = readings[0], readings[1:]
-    if not head.covered or not head.hits or any(name.lower() in first.lower() for name in result.unknown):
+    if not head.covered or not head.hits or _names_any(first, result.unknown):
         return None
     return None if any(_missing(part, own, result.unknown, missing_below) for part, own in rest) else head
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.condense import continues
 from assistant.notes.text import word_chars
 from assistant.retrieval.intent import intents
 
@@ -117,8 +118,6 @@ def _en_joints(piece: str) -> list[str]:
     """A piece split where an English question goes on without a comma to a second one that only continues it
     (`_EN_AND`, `condense.continues`): "What is dropout and how does it work?". "What is the GELU activation and why do
     Transformers use it?" stays one question: split, its second part was answered from a Transformer section."""
-    from assistant.answering.condense import continues
-
     if not _EN_ASKS.search(piece):
         return [piece]
     head, *rest = re.split(_EN_AND, piece)

@@ -48,21 +48,20 @@ from assistant.notes.glossary import chinese_terms, initials, is_chinese_name, n
 from assistant.notes.terms import CJK_RE, LATIN_RE, STOP_WORDS, is_latin_word, neighbour_swaps, technical_names, tokenize
 from assistant.notes.text import squeezed as squeezed_text
 
-# (what the question asks for, what the section must contain), by answer type.
-_TYPES = {
-    # A formula, not "how is it computed", which sections answer in words. An equation in text: "x = …",
-    # "o_t = softmax(V s_t)", LaTeX, or a function applied to a term.
-    "formula": (re.compile(r"公式|表达式|formula|equation", re.I),
-                re.compile(r"[A-Za-z0-9_)\]]\s*[=＝]\s*[-A-Za-z0-9_(σ√\[]|\\frac|\$[^$\n]+\$|[σΣ∑]\s*\("
-                           r"|\b(?:exp|log|softmax|tanh|sigmoid)\s*\(", re.I)),
-    "attribution": (re.compile(r"谁提出|谁发明|谁最早|哪一年|哪年|哪篇论文|什么时候提出|\bwho\b|\bwhat year\b|\bwhen was\b"
-                               r"|\bwhich paper\b", re.I),
-                    re.compile(r"(?:19|20)\d\d|et al|论文|paper|提出", re.I)),
-}
-# A year asked for is an attribution only a year answers: "Batch Normalization 论文是哪一年发表的？" was answered from
-# 第21题, whose "Leaky ReLU 和 PReLU 的提出" held an attribution by the rule above.
-_YEAR = (re.compile(r"哪一年|哪年|什么时候(?:提出|发表|出现)|\b(?:what|which) year\b|\bwhen was\b", re.I),
-         re.compile(r"(?:19|20)\d\d"))
+# A formula, not "how is it computed", which sections answer in words. An equation in text: "x = …",
+# "o_t = softmax(V s_t)", LaTeX, or a function applied to a term.
+_FORMULA = (re.compile(r"公式|表达式|formula|equation", re.I),
+            re.compile(r"[A-Za-z0-9_)\]]\s*[=＝]\s*[-A-Za-z0-9_(σ√\[]|\\frac|\$[^$\n]+\$|[σΣ∑]\s*\("
+                       r"|\b(?:exp|log|softmax|tanh|sigmoid)\s*\(", re.I))
+# (the kind reported, what the question asks for, what the section must contain). A year asked for is an attribution
+# only a year answers: "Batch Normalization 论文是哪一年发表的？" was answered from 第21题, whose "Leaky ReLU 和 PReLU 的提出"
+# held an attribution by the row after it.
+_TYPES = (("formula", *_FORMULA),
+          ("attribution", re.compile(r"哪一年|哪年|什么时候(?:提出|发表|出现)|\b(?:what|which) year\b|\bwhen was\b", re.I),
+           re.compile(r"(?:19|20)\d\d")),
+          ("attribution", re.compile(r"谁提出|谁发明|谁最早|哪一年|哪年|哪篇论文|什么时候提出|\bwho\b|\bwhat year\b"
+                                     r"|\bwhen was\b|\bwhich paper\b", re.I),
+           re.compile(r"(?:19|20)\d\d|et al|论文|paper|提出", re.I)))
 
 
 # Asking how to compute something is answered best by the formula, when the section writes one.
@@ -71,7 +70,7 @@ _COMPUTE = re.compile(r"计算|怎么算|如何算|算出|\bcompute|\bcalculat",
 
 def asks_formula(question: str) -> bool:
     """True when the question asks for a formula or an equation."""
-    return bool(_TYPES["formula"][0].search(question))
+    return bool(_FORMULA[0].search(question))
 
 
 def asks_computation(question: str) -> bool:
@@ -81,14 +80,13 @@ def asks_computation(question: str) -> bool:
 
 def states_formula(section: str) -> bool:
     """True when a section's text writes out at least one equation."""
-    return bool(_TYPES["formula"][1].search(section))
+    return bool(_FORMULA[1].search(section))
 
 
 def lacking(question: str, section: str, title: str = "") -> str:
     """The first kind of answer the question asks for that the section does not hold ("formula",
     "attribution"), "twin" when the question is about the twin of the section's topic (`twin_topic`), or ""."""
-    kind = next((name for name, (asks, holds) in [*_TYPES.items(), ("attribution", _YEAR)]
-                 if asks.search(question) and not holds.search(section)), "")
+    kind = next((name for name, asks, holds in _TYPES if asks.search(question) and not holds.search(section)), "")
     return kind or ("twin" if twin_topic(question, title, section) else "")
 
 
